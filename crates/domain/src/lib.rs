@@ -1,0 +1,21 @@
+//! Roster's core: the user directory's entities, validated values, ports and use cases.
+//!
+//! This crate knows no framework: no gRPC, HTTP or SQL. Adapters implement the ports in
+//! [`ports`] and call the use cases ([`users::UserService`], [`groups::GroupService`],
+//! [`tenants::TenantService`], [`auth::AuthService`]).
+
+pub mod auth;
+pub mod error;
+pub mod filter;
+pub mod groups;
+pub mod ids;
+pub mod page;
+pub mod ports;
+pub mod tenants;
+pub mod time;
+pub mod users;
+pub mod values;
+
+pub use error::{FieldViolation, FieldViolations, StorageError};
+pub use ids::{GroupId, TenantId, UserId};
+pub use time::{Clock, SystemClock, Timestamp};

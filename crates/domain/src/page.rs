@@ -1,0 +1,83 @@
+//! Keyset pages over users: a sort order, the position after the last row, and the query
+//! a page belongs to.
+
+use crate::Timestamp;
+use crate::filter::Filter;
+use crate::users::User;
+
+/// The sort orders users can be listed in. Every order ends with `number`, which is unique,
+/// so a position in the order is always exact.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum UserOrderField {
+    /// Creation order.
+    #[default]
+    Number,
+    Login,
+    Email,
+    Created,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub struct UserOrder {
+    pub field: UserOrderField,
+    pub descending: bool,
+}
+
+/// The sort-key value of a row, for the order it was read in.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum SortKey {
+    /// Ordered by number alone.
+    None,
+    /// Login or email key (lower case).
+    Text(String),
+    Time(Timestamp),
+}
+
+/// Where the next page starts: strictly after this row in the query's order.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct UserCursor {
+    pub key: SortKey,
+    pub number: i64,
+}
+
+impl UserCursor {
+    /// The position of `user` in `order`.
+    pub fn after(user: &User, order: UserOrder) -> Self {
+        let key = match order.field {
+            UserOrderField::Number => SortKey::None,
+            UserOrderField::Login => SortKey::Text(user.login.key()),
+            UserOrderField::Email => SortKey::Text(user.email.key()),
+            UserOrderField::Created => SortKey::Time(user.created),
+        };
+        Self {
+            key,
+            number: user.number,
+        }
+    }
+}
+
+/// What to list.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UserQuery {
+    pub filter: Option<Filter>,
+    pub order: UserOrder,
+    /// 1..=MAX_PAGE_SIZE
+    pub page_size: u32,
+    pub after: Option<UserCursor>,
+    /// Rows to skip before the page (page-number clients); used without `after`.
+    pub skip: u64,
+    pub count_total: bool,
+}
+
+pub const DEFAULT_PAGE_SIZE: u32 = 100;
+pub const MAX_PAGE_SIZE: u32 = 1000;
+
+/// One page of users.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UserPage {
+    pub users: Vec<User>,
+    /// Set when more users follow.
+    pub next: Option<UserCursor>,
+    /// Every user matching the filter, when asked for.
+    pub total: Option<u64>,
+}

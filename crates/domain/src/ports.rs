@@ -1,0 +1,253 @@
+//! Ports: what the core needs from the outside world. Adapters implement them (storage:
+//! the repositories; user service: the hasher and the secrets).
+
+use crate::groups::{CreateGroupError, DeleteGroupError, Group, GroupKey, GroupQuery};
+use crate::page::{UserPage, UserQuery};
+use crate::tenants::{CreateTenantError, NewTenantRecord, Tenant, TenantKey};
+use crate::users::{
+    CreateUserError, DeleteUserError, Device, NewUser, UpdateUserError, UpsertError, UpsertItem,
+    UpsertOutcome, User, UserChange, UserKey,
+};
+use crate::values::{CompanyId, ExternalId, GroupPath, Password, PasswordHash};
+use crate::{FieldViolations, StorageError, TenantId, Timestamp, UserId};
+use std::fmt;
+use std::future::Future;
+
+/// A user ready to insert: identity and credentials decided by the use case.
+#[derive(Debug, Clone)]
+pub struct NewUserRecord {
+    pub id: UserId,
+    pub user: NewUser,
+    pub password_hash: Option<PasswordHash>,
+    pub secret_digest: SecretDigest,
+    pub now: Timestamp,
+}
+
+/// One batch item ready to run: the item, or why it was refused before reaching storage,
+/// plus the identity it gets if it creates a user.
+#[derive(Debug, Clone)]
+pub struct UpsertPlan {
+    pub item: Result<UpsertItem, FieldViolations>,
+    pub new_id: UserId,
+    pub new_secret_digest: SecretDigest,
+}
+
+/// Users of every tenant. Every method is scoped to one tenant: rows of another tenant are
+/// invisible, whatever the key.
+pub trait UserRepository: Send + Sync + 'static {
+    /// Inserts a user with its group memberships, all or nothing.
+    ///
+    /// # Errors
+    /// MUST return `LoginTaken` / `EmailTaken` / `ExternalIdTaken` on a uniqueness collision
+    /// (also one lost to a concurrent writer) and `GroupNotFound` for a selector that names no
+    /// group of the tenant; never a bare storage error for those.
+    fn create(
+        &self,
+        tenant: TenantId,
+        record: NewUserRecord,
+    ) -> impl Future<Output = Result<User, CreateUserError>> + Send;
+
+    fn get(
+        &self,
+        tenant: TenantId,
+        key: &UserKey,
+    ) -> impl Future<Output = Result<Option<User>, StorageError>> + Send;
+
+    /// One page in the query's order, and the cursor after it when more rows follow.
+    fn list(
+        &self,
+        tenant: TenantId,
+        query: &UserQuery,
+    ) -> impl Future<Output = Result<UserPage, StorageError>> + Send;
+
+    /// Applies `changes` to the current row, atomically: concurrent writers never lose an
+    /// update. With `expected_version`, MUST return `EtagMismatch` unless it is current.
+    fn modify(
+        &self,
+        tenant: TenantId,
+        id: UserId,
+        changes: &[UserChange],
+        expected_version: Option<i64>,
+        now: Timestamp,
+    ) -> impl Future<Output = Result<User, UpdateUserError>> + Send;
+
+    fn delete(
+        &self,
+        tenant: TenantId,
+        id: UserId,
+        expected_version: Option<i64>,
+    ) -> impl Future<Output = Result<(), DeleteUserError>> + Send;
+
+    /// Runs every plan, each all or nothing, and answers one result per plan in order.
+    /// Plans whose item is `Err` come back as `UpsertError::Invalid` untouched.
+    fn upsert_batch(
+        &self,
+        tenant: TenantId,
+        plans: Vec<UpsertPlan>,
+        now: Timestamp,
+    ) -> impl Future<Output = Vec<Result<UpsertOutcome, UpsertError>>> + Send;
+
+    /// `None` when there is no such user.
+    fn set_password(
+        &self,
+        tenant: TenantId,
+        id: UserId,
+        hash: PasswordHash,
+        change_required: bool,
+        now: Timestamp,
+    ) -> impl Future<Output = Result<Option<User>, StorageError>> + Send;
+
+    /// The user and its password hash (`None` when it has no password).
+    fn password_hash(
+        &self,
+        tenant: TenantId,
+        key: &UserKey,
+    ) -> impl Future<Output = Result<Option<(User, Option<PasswordHash>)>, StorageError>> + Send;
+
+    /// Sets the last activity (never moving it back) and upserts the device.
+    fn record_activity(
+        &self,
+        tenant: TenantId,
+        key: &UserKey,
+        at: Timestamp,
+        device: Option<Device>,
+    ) -> impl Future<Output = Result<Option<User>, StorageError>> + Send;
+
+    /// The user whose API secret has this digest.
+    fn find_by_secret(
+        &self,
+        tenant: TenantId,
+        digest: &SecretDigest,
+    ) -> impl Future<Output = Result<Option<User>, StorageError>> + Send;
+}
+
+/// The group trees of every tenant.
+pub trait GroupRepository: Send + Sync + 'static {
+    /// Creates `path` and every missing ancestor; safe against concurrent creators of the
+    /// same ancestors.
+    ///
+    /// # Errors
+    /// MUST return `Exists` when `path` itself already exists and `ExternalIdTaken` on an
+    /// external-id collision.
+    fn create_path(
+        &self,
+        tenant: TenantId,
+        path: &GroupPath,
+        external_id: Option<ExternalId>,
+        now: Timestamp,
+    ) -> impl Future<Output = Result<Group, CreateGroupError>> + Send;
+
+    fn get(
+        &self,
+        tenant: TenantId,
+        key: &GroupKey,
+    ) -> impl Future<Output = Result<Option<Group>, StorageError>> + Send;
+
+    /// Up to `query.limit` groups in path order.
+    fn list(
+        &self,
+        tenant: TenantId,
+        query: &GroupQuery,
+    ) -> impl Future<Output = Result<Vec<Group>, StorageError>> + Send;
+
+    /// # Errors
+    /// MUST return `NotFound` for an unknown id and `HasChildren` when the group has children
+    /// and `recursive` is false.
+    fn delete(
+        &self,
+        tenant: TenantId,
+        id: crate::GroupId,
+        recursive: bool,
+    ) -> impl Future<Output = Result<(), DeleteGroupError>> + Send;
+}
+
+/// Tenants and their credentials.
+pub trait TenantRepository: Send + Sync + 'static {
+    /// Inserts the tenant, its owner user and the owner's keys, all or nothing. Assigns the
+    /// next free company id when none is given.
+    ///
+    /// # Errors
+    /// MUST return `LoginTaken` / `CompanyIdTaken` on collisions.
+    fn create_tenant(
+        &self,
+        record: NewTenantRecord,
+    ) -> impl Future<Output = Result<(Tenant, User), CreateTenantError>> + Send;
+
+    fn get_tenant(
+        &self,
+        key: &TenantKey,
+    ) -> impl Future<Output = Result<Option<Tenant>, StorageError>> + Send;
+
+    /// Tenants in login order, after the given login key.
+    fn list_tenants(
+        &self,
+        after: Option<String>,
+        limit: u32,
+    ) -> impl Future<Output = Result<Vec<Tenant>, StorageError>> + Send;
+
+    /// Deletes the tenant and everything in it; `false` when there was no such tenant.
+    fn delete_tenant(
+        &self,
+        id: TenantId,
+    ) -> impl Future<Output = Result<bool, StorageError>> + Send;
+
+    fn tenant_by_organization_secret(
+        &self,
+        digest: &SecretDigest,
+    ) -> impl Future<Output = Result<Option<Tenant>, StorageError>> + Send;
+
+    /// The tenant with this company id and its integration key digest.
+    fn tenant_integration_key(
+        &self,
+        company_id: CompanyId,
+    ) -> impl Future<Output = Result<Option<(Tenant, SecretDigest)>, StorageError>> + Send;
+}
+
+/// Password hashing. Implementations keep the work off the async workers.
+pub trait PasswordHasher: Send + Sync + 'static {
+    fn hash(
+        &self,
+        password: Password,
+    ) -> impl Future<Output = Result<PasswordHash, StorageError>> + Send;
+
+    /// Whether `candidate` matches `hash`. With no hash it still spends the time of one check
+    /// and answers false, so that timing does not tell which users have a password.
+    fn verify(
+        &self,
+        candidate: String,
+        hash: Option<PasswordHash>,
+    ) -> impl Future<Output = Result<bool, StorageError>> + Send;
+}
+
+/// High-entropy secrets: generated, stored only as a digest, and compared in constant time.
+pub trait Secrets: Send + Sync + fmt::Debug + 'static {
+    /// A new random secret, URL-safe text.
+    fn generate(&self) -> String;
+    /// The digest stored for lookup.
+    fn digest(&self, secret: &str) -> SecretDigest;
+    /// Whether `secret` has this digest, in constant time.
+    fn matches(&self, secret: &str, digest: &SecretDigest) -> bool;
+    /// A user's API secret, derived from a server key so that it can be shown again without
+    /// being stored.
+    fn user_secret(&self, user: UserId) -> String;
+}
+
+/// The stored digest of a secret (hex of a fast hash); never the secret itself.
+#[derive(Clone, PartialEq, Eq, Hash)]
+pub struct SecretDigest(String);
+
+impl SecretDigest {
+    pub fn from_hex(hex: String) -> Self {
+        Self(hex)
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for SecretDigest {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("SecretDigest(..)")
+    }
+}

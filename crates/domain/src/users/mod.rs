@@ -1,0 +1,19 @@
+//! Users: the entity, the changes a client can ask for, and the use cases.
+
+mod batch;
+mod changes;
+mod errors;
+mod model;
+mod service;
+
+pub use batch::{UpsertItem, UpsertOutcome, UpsertWarning};
+pub use changes::{NewUser, ProfileField, UserChange, UserField};
+pub use errors::{
+    ChangePasswordError, CreateUserError, DeleteUserError, GetUserError, ListUsersError,
+    RecordActivityError, UpdateUserError, UpsertError, VerifyPasswordError,
+};
+pub use model::{
+    AccessLevel, Device, DeviceError, GroupSelector, PersonType, Profile, User, UserKey,
+    UserStatus, etag_of, version_of_etag,
+};
+pub use service::{BatchTooLarge, UserService};

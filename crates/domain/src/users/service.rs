@@ -1,0 +1,231 @@
+//! User use cases: validation that needs more than one field, hashing, identity, and the
+//! calls on the repository.
+
+use super::batch::{UpsertItem, UpsertOutcome};
+use super::changes::{NewUser, UserChange};
+use super::errors::{
+    ChangePasswordError, CreateUserError, DeleteUserError, GetUserError, ListUsersError,
+    RecordActivityError, UpdateUserError, UpsertError, VerifyPasswordError,
+};
+use super::model::{Device, User, UserKey};
+use crate::page::{MAX_PAGE_SIZE, UserPage, UserQuery};
+use crate::ports::{NewUserRecord, PasswordHasher, Secrets, UpsertPlan, UserRepository};
+use crate::values::Password;
+use crate::{Clock, FieldViolations, TenantId, Timestamp, UserId};
+use std::sync::Arc;
+
+/// The user use cases of one installation.
+#[derive(Debug)]
+pub struct UserService<R, H> {
+    repo: R,
+    hasher: H,
+    secrets: Arc<dyn Secrets>,
+    clock: Arc<dyn Clock>,
+    max_batch: usize,
+}
+
+impl<R: Clone, H: Clone> Clone for UserService<R, H> {
+    fn clone(&self) -> Self {
+        Self {
+            repo: self.repo.clone(),
+            hasher: self.hasher.clone(),
+            secrets: Arc::clone(&self.secrets),
+            clock: Arc::clone(&self.clock),
+            max_batch: self.max_batch,
+        }
+    }
+}
+
+/// A batch larger than the configured maximum; refused whole.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("a batch may hold at most {max} users (got {got})")]
+pub struct BatchTooLarge {
+    pub max: usize,
+    pub got: usize,
+}
+
+impl<R: UserRepository, H: PasswordHasher> UserService<R, H> {
+    pub const DEFAULT_MAX_BATCH: usize = 10_000;
+
+    pub fn new(repo: R, hasher: H, secrets: Arc<dyn Secrets>, clock: Arc<dyn Clock>) -> Self {
+        Self {
+            repo,
+            hasher,
+            secrets,
+            clock,
+            max_batch: Self::DEFAULT_MAX_BATCH,
+        }
+    }
+
+    #[must_use]
+    pub fn with_max_batch(mut self, max: usize) -> Self {
+        self.max_batch = max;
+        self
+    }
+
+    pub fn max_batch(&self) -> usize {
+        self.max_batch
+    }
+
+    pub fn now(&self) -> Timestamp {
+        self.clock.now()
+    }
+
+    /// Creates a user; the password, if any, is hashed before anything is written.
+    pub async fn create(
+        &self,
+        tenant: TenantId,
+        user: NewUser,
+        password: Option<Password>,
+    ) -> Result<User, CreateUserError> {
+        let password_hash = match password {
+            Some(p) => Some(self.hasher.hash(p).await?),
+            None => None,
+        };
+        let id = UserId::generate();
+        let record = NewUserRecord {
+            id,
+            user,
+            password_hash,
+            secret_digest: self.secrets.digest(&self.secrets.user_secret(id)),
+            now: self.clock.now(),
+        };
+        self.repo.create(tenant, record).await
+    }
+
+    pub async fn get(&self, tenant: TenantId, key: &UserKey) -> Result<User, GetUserError> {
+        self.repo
+            .get(tenant, key)
+            .await?
+            .ok_or(GetUserError::NotFound)
+    }
+
+    pub async fn list(
+        &self,
+        tenant: TenantId,
+        query: &UserQuery,
+    ) -> Result<UserPage, ListUsersError> {
+        let mut v = FieldViolations::new();
+        if !(1..=MAX_PAGE_SIZE).contains(&query.page_size) {
+            v.add(
+                "page_size",
+                format_args!("must be between 1 and {MAX_PAGE_SIZE}"),
+            );
+        }
+        if query.after.is_some() && query.skip > 0 {
+            v.add("skip", "cannot be combined with page_token");
+        }
+        if let Some(f) = &query.filter
+            && let Err(e) = f.check_size()
+        {
+            v.add(e.path, e.problem);
+        }
+        v.into_result().map_err(ListUsersError::Invalid)?;
+        Ok(self.repo.list(tenant, query).await?)
+    }
+
+    /// Applies `changes` to the user; with `expected_version`, only if it is current.
+    pub async fn update(
+        &self,
+        tenant: TenantId,
+        id: UserId,
+        changes: &[UserChange],
+        expected_version: Option<i64>,
+    ) -> Result<User, UpdateUserError> {
+        self.repo
+            .modify(tenant, id, changes, expected_version, self.clock.now())
+            .await
+    }
+
+    pub async fn delete(
+        &self,
+        tenant: TenantId,
+        id: UserId,
+        expected_version: Option<i64>,
+    ) -> Result<(), DeleteUserError> {
+        self.repo.delete(tenant, id, expected_version).await
+    }
+
+    /// Runs every item on its own; one result per item, in order. Items refused before
+    /// reaching storage arrive as `Err` and come back as `UpsertError::Invalid`.
+    pub async fn batch_upsert(
+        &self,
+        tenant: TenantId,
+        items: Vec<Result<UpsertItem, FieldViolations>>,
+    ) -> Result<Vec<Result<UpsertOutcome, UpsertError>>, BatchTooLarge> {
+        if items.len() > self.max_batch {
+            return Err(BatchTooLarge {
+                max: self.max_batch,
+                got: items.len(),
+            });
+        }
+        let plans = items
+            .into_iter()
+            .map(|item| {
+                let new_id = UserId::generate();
+                UpsertPlan {
+                    item,
+                    new_id,
+                    new_secret_digest: self.secrets.digest(&self.secrets.user_secret(new_id)),
+                }
+            })
+            .collect();
+        Ok(self
+            .repo
+            .upsert_batch(tenant, plans, self.clock.now())
+            .await)
+    }
+
+    pub async fn change_password(
+        &self,
+        tenant: TenantId,
+        id: UserId,
+        password: Password,
+        change_required: bool,
+    ) -> Result<User, ChangePasswordError> {
+        // Refuse unknown users before spending a hash on them.
+        if self.repo.get(tenant, &UserKey::Id(id)).await?.is_none() {
+            return Err(ChangePasswordError::NotFound);
+        }
+        let hash = self.hasher.hash(password).await?;
+        self.repo
+            .set_password(tenant, id, hash, change_required, self.clock.now())
+            .await?
+            .ok_or(ChangePasswordError::NotFound)
+    }
+
+    /// The user, and whether `candidate` is its password.
+    pub async fn verify_password(
+        &self,
+        tenant: TenantId,
+        key: &UserKey,
+        candidate: String,
+    ) -> Result<(User, bool), VerifyPasswordError> {
+        let (user, hash) = self
+            .repo
+            .password_hash(tenant, key)
+            .await?
+            .ok_or(VerifyPasswordError::NotFound)?;
+        let valid = self.hasher.verify(candidate, hash).await?;
+        Ok((user, valid))
+    }
+
+    pub async fn record_activity(
+        &self,
+        tenant: TenantId,
+        key: &UserKey,
+        at: Option<Timestamp>,
+        device: Option<Device>,
+    ) -> Result<User, RecordActivityError> {
+        let at = at.unwrap_or_else(|| self.clock.now());
+        self.repo
+            .record_activity(tenant, key, at, device)
+            .await?
+            .ok_or(RecordActivityError::NotFound)
+    }
+
+    /// The user's API secret (Cloud Elements `secret`), derived again on demand.
+    pub fn api_secret(&self, user: UserId) -> String {
+        self.secrets.user_secret(user)
+    }
+}

@@ -1,0 +1,200 @@
+//! The REST gateway: vendor dialects over HTTP, each a translation onto the roster.v1 gRPC
+//! contract. The gateway holds no data: every request becomes calls on the user service,
+//! authenticated with a token that the dialect's credential was exchanged for.
+
+mod dialects;
+mod health;
+pub mod request_id;
+pub mod status_map;
+pub mod token_cache;
+pub mod upstream;
+
+pub use request_id::RequestId;
+pub use status_map::http_status;
+pub use token_cache::{CachedToken, TokenCache, credential_key};
+pub use upstream::Upstream;
+
+use axum::Router;
+use axum::extract::{DefaultBodyLimit, Request};
+use axum::http::StatusCode;
+use axum::response::IntoResponse;
+use axum::routing::get;
+use serde_json::json;
+use std::future::Future;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
+use tokio::net::TcpListener;
+use tower_http::trace::TraceLayer;
+
+/// How the gateway is set up.
+#[derive(Debug, Clone)]
+pub struct GatewayConfig {
+    /// The user service, `http://host:port`.
+    pub upstream_url: String,
+    /// Deadline of one call to the user service.
+    pub upstream_timeout: Duration,
+    pub token_cache_capacity: usize,
+    /// Cached tokens are renewed this long before they expire.
+    pub token_refresh_margin: Duration,
+    /// Largest request body accepted.
+    pub max_body_bytes: usize,
+}
+
+impl GatewayConfig {
+    pub fn new(upstream_url: impl Into<String>) -> Self {
+        Self {
+            upstream_url: upstream_url.into(),
+            upstream_timeout: Duration::from_secs(30),
+            token_cache_capacity: 10_000,
+            token_refresh_margin: Duration::from_mins(1),
+            max_body_bytes: 16 * 1024 * 1024,
+        }
+    }
+}
+
+/// What every handler can reach.
+#[derive(Debug, Clone)]
+pub struct AppState {
+    pub upstream: Upstream,
+    pub tokens: Arc<TokenCache>,
+    /// Set when shutdown begins: `/readyz` then fails so load balancers stop sending.
+    pub draining: Arc<AtomicBool>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum GatewayError {
+    #[error("invalid user service URL: {0}")]
+    Upstream(#[from] tonic::transport::Error),
+    #[error(transparent)]
+    Io(#[from] std::io::Error),
+}
+
+async fn not_found(req: Request) -> impl IntoResponse {
+    let message = format!("{} does not exist", req.uri().path());
+    (
+        StatusCode::NOT_FOUND,
+        axum::Json(json!({ "code": "NotFound", "message": message })),
+    )
+}
+
+/// Every route: health, then each dialect, behind request ids, tracing and a body limit.
+pub fn router(state: &AppState, max_body_bytes: usize) -> Router {
+    let mut app = Router::new()
+        .route("/healthz", get(health::healthz))
+        .route("/readyz", get(health::readyz))
+        .with_state(state.clone());
+    for d in dialects::DIALECTS {
+        tracing::debug!(dialect = d.name, "Mounting dialect.");
+        app = app.merge((d.router)(state.clone()));
+    }
+    app.fallback(not_found)
+        .layer(DefaultBodyLimit::max(max_body_bytes))
+        .layer(TraceLayer::new_for_http().make_span_with(|req: &Request| {
+            let id = req.extensions().get::<RequestId>().map(ToString::to_string).unwrap_or_default();
+            tracing::info_span!("http", method = %req.method(), path = %req.uri().path(), request_id = %id)
+        }))
+        .layer(axum::middleware::from_fn(request_id::assign))
+}
+
+/// A bound, not yet serving, gateway.
+#[derive(Debug)]
+pub struct GatewayApp {
+    listener: TcpListener,
+    addr: SocketAddr,
+    router: Router,
+    draining: Arc<AtomicBool>,
+}
+
+impl GatewayApp {
+    pub async fn bind(addr: SocketAddr, config: &GatewayConfig) -> Result<Self, GatewayError> {
+        let state = AppState {
+            upstream: Upstream::connect_lazy(&config.upstream_url, config.upstream_timeout)?,
+            tokens: Arc::new(TokenCache::new(
+                config.token_cache_capacity,
+                config.token_refresh_margin,
+            )),
+            draining: Arc::new(AtomicBool::new(false)),
+        };
+        let draining = Arc::clone(&state.draining);
+        let listener = TcpListener::bind(addr).await?;
+        let addr = listener.local_addr()?;
+        Ok(Self {
+            listener,
+            addr,
+            router: router(&state, config.max_body_bytes),
+            draining,
+        })
+    }
+
+    pub fn local_addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// Serves until `stop`; then reports not ready and finishes in-flight requests.
+    pub async fn run_until(
+        self,
+        stop: impl Future<Output = ()> + Send + 'static,
+    ) -> std::io::Result<()> {
+        let draining = self.draining;
+        axum::serve(self.listener, self.router)
+            .with_graceful_shutdown(async move {
+                stop.await;
+                draining.store(true, Ordering::Relaxed);
+            })
+            .await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use axum::body::Body;
+    use tower::ServiceExt as _;
+
+    fn app() -> Router {
+        // Nothing listens on port 9 of loopback: the user service is "down".
+        let state = AppState {
+            upstream: Upstream::connect_lazy("http://127.0.0.1:9", Duration::from_secs(1)).unwrap(),
+            tokens: Arc::new(TokenCache::new(10, Duration::from_secs(1))),
+            draining: Arc::new(AtomicBool::new(false)),
+        };
+        router(&state, 1024)
+    }
+
+    #[tokio::test]
+    async fn healthz_answers_and_echoes_a_request_id() {
+        let res = app()
+            .oneshot(
+                http::Request::get("/healthz")
+                    .header("x-request-id", "req-1")
+                    .body(Body::empty())
+                    .unwrap(),
+            )
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 200);
+        assert_eq!(res.headers()["x-request-id"], "req-1");
+    }
+
+    #[tokio::test]
+    async fn readyz_fails_while_the_user_service_is_down() {
+        let res = app()
+            .oneshot(http::Request::get("/readyz").body(Body::empty()).unwrap())
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 503);
+    }
+
+    #[tokio::test]
+    async fn unknown_routes_are_json_404s_with_a_fresh_request_id() {
+        let res = app()
+            .oneshot(http::Request::get("/nope").body(Body::empty()).unwrap())
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 404);
+        assert_eq!(res.headers()["x-request-id"].len(), 36);
+        assert_eq!(res.headers()["content-type"], "application/json");
+    }
+}

@@ -1,0 +1,84 @@
+//! Request ids: taken from `x-request-id` / `request-id` when the client sent a sane one,
+//! otherwise a new UUID; kept in the request's extensions for handlers and dialect headers,
+//! echoed as `x-request-id`, and passed to the core in gRPC metadata.
+
+use axum::extract::{FromRequestParts, Request};
+use axum::middleware::Next;
+use axum::response::Response;
+use http::HeaderValue;
+use http::request::Parts;
+use std::convert::Infallible;
+use std::sync::Arc;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RequestId(Arc<str>);
+
+impl RequestId {
+    pub fn new() -> Self {
+        Self(uuid::Uuid::new_v4().to_string().into())
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl Default for RequestId {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl std::fmt::Display for RequestId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+fn from_client(parts: &http::HeaderMap) -> Option<RequestId> {
+    ["x-request-id", "request-id"].iter().find_map(|h| {
+        let v = parts.get(*h)?.to_str().ok()?.trim();
+        let ok = (1..=128).contains(&v.len())
+            && v.bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"-_.:".contains(&b));
+        ok.then(|| RequestId(v.into()))
+    })
+}
+
+/// Middleware: assigns the id and echoes it.
+pub async fn assign(mut req: Request, next: Next) -> Response {
+    let id = from_client(req.headers()).unwrap_or_default();
+    req.extensions_mut().insert(id.clone());
+    let mut res = next.run(req).await;
+    if let Ok(v) = HeaderValue::from_str(id.as_str()) {
+        res.headers_mut().insert("x-request-id", v);
+    }
+    res
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for RequestId {
+    type Rejection = Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        Ok(parts
+            .extensions
+            .get::<RequestId>()
+            .cloned()
+            .unwrap_or_default())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn client_ids_are_kept_only_when_sane() {
+        let mut h = http::HeaderMap::new();
+        h.insert("x-request-id", HeaderValue::from_static("abc-123"));
+        assert_eq!(from_client(&h).unwrap().as_str(), "abc-123");
+        h.insert("x-request-id", HeaderValue::from_static("no spaces please"));
+        assert!(from_client(&h).is_none());
+        assert_eq!(RequestId::new().as_str().len(), 36);
+    }
+}

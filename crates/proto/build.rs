@@ -1,0 +1,25 @@
+//! Compiles proto/roster/v1 with protox (pure Rust: no system protoc) and writes the encoded
+//! descriptor set for gRPC reflection, which `compile_fds` would not write by itself.
+use prost::Message as _;
+use std::path::{Path, PathBuf};
+
+const FILES: [&str; 5] = [
+    "roster/v1/errors.proto",
+    "roster/v1/users.proto",
+    "roster/v1/groups.proto",
+    "roster/v1/tenants.proto",
+    "roster/v1/auth.proto",
+];
+
+fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../proto");
+    println!("cargo:rerun-if-changed={}", root.display());
+    let fds = protox::compile(FILES.iter().map(|f| root.join(f)), [&root])?;
+    let out = PathBuf::from(std::env::var("OUT_DIR")?);
+    std::fs::write(out.join("roster_descriptor.bin"), fds.encode_to_vec())?;
+    tonic_prost_build::configure()
+        // google.rpc.Status comes from tonic-types, so that its ErrorDetails helpers apply.
+        .extern_path(".google.rpc", "::tonic_types")
+        .compile_fds(fds)?;
+    Ok(())
+}

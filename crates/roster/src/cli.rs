@@ -1,0 +1,140 @@
+//! The command line.
+
+use clap::{Args, Parser, Subcommand};
+use std::path::PathBuf;
+use std::time::Duration;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "roster",
+    version,
+    about = "A user directory speaking four vendor dialects and gRPC."
+)]
+pub struct Cli {
+    /// A TOML settings file (also ROSTER_CONFIG).
+    #[arg(long, global = true, env = "ROSTER_CONFIG")]
+    pub config: Option<PathBuf>,
+    /// Data directory: the embedded database and generated keys [default: ./roster-data].
+    #[arg(long, global = true)]
+    pub data_dir: Option<PathBuf>,
+    /// Database URL, sqlite://... or postgres://... [default: SQLite in the data directory].
+    #[arg(long, global = true)]
+    pub database_url: Option<String>,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the user service and the gateway in one process.
+    Serve,
+    /// Run only the gRPC user service.
+    UserService,
+    /// Run only the REST gateway (ROSTER_USER_SERVICE_URL names the user service).
+    Gateway,
+    /// Apply pending database migrations.
+    Migrate,
+    /// Manage tenants.
+    #[command(subcommand)]
+    Tenant(TenantCommand),
+    /// Issue tokens.
+    #[command(subcommand)]
+    Token(TokenCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TenantCommand {
+    /// Create a tenant and its owner; prints the credentials once.
+    Create(TenantCreate),
+    /// List tenants.
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct TenantCreate {
+    /// The tenant login (the CloudAPI account name).
+    pub login: String,
+    /// The owner's email.
+    #[arg(long)]
+    pub admin_email: String,
+    #[arg(long)]
+    pub name: Option<String>,
+    /// The Forms On Fire CompanyId [default: the next free one].
+    #[arg(long)]
+    pub company_id: Option<i64>,
+    /// An OpenSSH public key file of the owner (repeatable).
+    #[arg(long = "ssh-key")]
+    pub ssh_keys: Vec<PathBuf>,
+    /// Print one JSON object.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TokenCommand {
+    /// Print a JWT for the gRPC API.
+    Issue(TokenIssue),
+}
+
+#[derive(Debug, Args)]
+pub struct TokenIssue {
+    /// The tenant the token acts in; without it, only `--scope admin` makes sense.
+    #[arg(long)]
+    pub tenant: Option<String>,
+    /// A scope (repeatable) [default: the tenant administrator's scopes, or `admin`].
+    #[arg(long = "scope")]
+    pub scopes: Vec<String>,
+    /// Lifetime such as 90s, 15m, 1h or 1d [default: token_ttl_secs].
+    #[arg(long, value_parser = parse_duration)]
+    pub ttl: Option<Duration>,
+    /// The subject recorded in the token.
+    #[arg(long, default_value = "roster-cli")]
+    pub subject: String,
+}
+
+/// `90`, `90s`, `15m`, `1h`, `1d`.
+pub fn parse_duration(text: &str) -> Result<Duration, String> {
+    let t = text.trim();
+    let (num, unit) = t
+        .find(|c: char| !c.is_ascii_digit())
+        .map_or((t, ""), |i| t.split_at(i));
+    let n: u64 = num
+        .parse()
+        .map_err(|_| format!("`{text}` is not a duration like 90s, 15m, 1h or 1d"))?;
+    let secs = match unit {
+        "" | "s" => n,
+        "m" => n * 60,
+        "h" => n * 3600,
+        "d" => n * 86_400,
+        _ => return Err(format!("`{text}`: the unit must be s, m, h or d")),
+    };
+    if secs == 0 {
+        return Err("the duration must be positive".to_owned());
+    }
+    Ok(Duration::from_secs(secs))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations_parse() {
+        assert_eq!(parse_duration("90").unwrap().as_secs(), 90);
+        assert_eq!(parse_duration("15m").unwrap().as_secs(), 900);
+        assert_eq!(parse_duration("1h").unwrap().as_secs(), 3600);
+        assert_eq!(parse_duration("2d").unwrap().as_secs(), 172_800);
+        assert!(parse_duration("1w").is_err());
+        assert!(parse_duration("0").is_err());
+        assert!(parse_duration("h").is_err());
+    }
+
+    #[test]
+    fn the_command_line_is_consistent() {
+        use clap::CommandFactory as _;
+        Cli::command().debug_assert();
+    }
+}

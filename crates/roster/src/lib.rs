@@ -1,0 +1,12 @@
+//! The `roster` binary's library: settings, keys, the composition root and the operator
+//! commands, so that black-box tests can start the same servers the binary does.
+
+pub mod app;
+pub mod cli;
+pub mod commands;
+pub mod keys;
+pub mod settings;
+pub mod telemetry;
+
+pub use app::{Role, Server, start};
+pub use settings::Settings;

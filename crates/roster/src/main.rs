@@ -1,0 +1,39 @@
+//! `roster`: see `roster --help`.
+
+use anyhow::{Context, Result};
+use clap::Parser as _;
+use roster::cli::{Cli, Command, TenantCommand, TokenCommand};
+use roster::{Role, Settings, commands, telemetry};
+
+#[tokio::main]
+async fn main() -> Result<()> {
+    let cli = Cli::parse();
+    let mut settings = Settings::load(cli.config.as_deref()).context("invalid settings")?;
+    if let Some(d) = cli.data_dir {
+        settings.data_dir = d;
+    }
+    if let Some(u) = cli.database_url {
+        settings.database_url = Some(u);
+    }
+    let serving = matches!(
+        cli.command,
+        Command::Serve | Command::UserService | Command::Gateway
+    );
+    telemetry::init(&settings.log_format, if serving { "info" } else { "warn" });
+    for name in Settings::unknown_env_vars() {
+        tracing::warn!(variable = %name, "Unknown setting in the environment; it is ignored.");
+    }
+    match &cli.command {
+        Command::Serve => commands::serve::run(&settings, Role::All).await,
+        Command::UserService => commands::serve::run(&settings, Role::UserService).await,
+        Command::Gateway => commands::serve::run(&settings, Role::Gateway).await,
+        Command::Migrate => commands::migrate(&settings).await,
+        Command::Tenant(TenantCommand::Create(args)) => {
+            commands::tenant::create(&settings, args).await
+        }
+        Command::Tenant(TenantCommand::List { json }) => {
+            commands::tenant::list(&settings, *json).await
+        }
+        Command::Token(TokenCommand::Issue(args)) => commands::token::issue(&settings, args).await,
+    }
+}

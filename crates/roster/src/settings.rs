@@ -1,0 +1,176 @@
+//! Settings: built-in defaults, then a TOML file (`--config` / `ROSTER_CONFIG`), then
+//! `ROSTER_*` environment variables (`ROSTER_GRPC_ADDR` sets `grpc_addr`), then command-line
+//! flags. Only this crate reads configuration; the libraries take typed values.
+
+use figment::Figment;
+use figment::providers::{Env, Format, Serialized, Toml};
+use serde::{Deserialize, Serialize};
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+/// Every setting, flat, so that each has exactly one file key and one variable.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Settings {
+    /// Where the embedded database and generated keys live.
+    pub data_dir: PathBuf,
+    /// `sqlite://...` or `postgres://...`; default: `roster.db` in the data directory.
+    pub database_url: Option<String>,
+    /// Database connection pool size.
+    pub database_max_connections: u32,
+    /// gRPC listen address of the user service.
+    pub grpc_addr: SocketAddr,
+    /// HTTP listen address of the gateway.
+    pub http_addr: SocketAddr,
+    /// The user service as the gateway reaches it; default `http://<grpc_addr>`.
+    pub user_service_url: Option<String>,
+    /// Apply pending migrations when `serve` or `user-service` starts.
+    pub migrate_on_start: bool,
+    /// `iss` of issued tokens.
+    pub token_issuer: String,
+    /// `aud` of issued tokens.
+    pub token_audience: String,
+    /// Signing keys, newest first: `kid:base64secret,kid2:base64secret`. Default: generated
+    /// once into `keys.json` in the data directory.
+    pub token_keys: Option<String>,
+    /// Lifetime of tokens from `roster token issue` and `tenant create`, in seconds.
+    pub token_ttl_secs: u64,
+    /// Longest lifetime IssueToken grants, in seconds.
+    pub token_max_ttl_secs: u64,
+    /// Lifetime of tokens minted for dialect credentials, in seconds.
+    pub authenticate_token_ttl_secs: u64,
+    /// Base64 of at least 32 random bytes: derives user API secrets, signs page tokens.
+    /// Default: generated once into `keys.json` in the data directory.
+    pub server_key: Option<String>,
+    /// Concurrent argon2 hashes; default: the number of cores.
+    pub hash_concurrency: Option<usize>,
+    /// Most users in one batch upsert.
+    pub max_batch_users: usize,
+    /// Largest HTTP request body, in bytes.
+    pub max_body_bytes: usize,
+    /// `text` or `json`.
+    pub log_format: String,
+    /// Seconds in-flight requests get to finish after SIGTERM.
+    pub shutdown_grace_secs: u64,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self {
+            data_dir: PathBuf::from("./roster-data"),
+            database_url: None,
+            database_max_connections: 10,
+            grpc_addr: SocketAddr::from(([127, 0, 0, 1], 50051)),
+            http_addr: SocketAddr::from(([127, 0, 0, 1], 8080)),
+            user_service_url: None,
+            migrate_on_start: true,
+            token_issuer: "roster".to_owned(),
+            token_audience: "roster.v1".to_owned(),
+            token_keys: None,
+            token_ttl_secs: 3600,
+            token_max_ttl_secs: 86_400,
+            authenticate_token_ttl_secs: 900,
+            server_key: None,
+            hash_concurrency: None,
+            max_batch_users: 10_000,
+            max_body_bytes: 16 * 1024 * 1024,
+            log_format: "text".to_owned(),
+            shutdown_grace_secs: 30,
+        }
+    }
+}
+
+/// Variables with the prefix that are not settings but are read elsewhere.
+const NOT_SETTINGS: &[&str] = &["CONFIG", "TEST_DATABASE_URL"];
+
+impl Settings {
+    /// The names of every setting.
+    pub fn keys() -> Vec<String> {
+        match serde_json::to_value(Settings::default()) {
+            Ok(serde_json::Value::Object(m)) => m.keys().cloned().collect(),
+            _ => Vec::new(),
+        }
+    }
+
+    /// Defaults, then `file`, then the environment.
+    pub fn load(file: Option<&Path>) -> Result<Self, Box<figment::Error>> {
+        let mut f = Figment::from(Serialized::defaults(Settings::default()));
+        if let Some(path) = file {
+            f = f.merge(Toml::file_exact(path));
+        }
+        let keys = Self::keys();
+        f = f.merge(
+            Env::prefixed("ROSTER_").filter(move |k| keys.iter().any(|s| s.as_str() == k.as_str())),
+        );
+        f.extract().map_err(Box::new)
+    }
+
+    /// `ROSTER_*` variables that name no setting (likely typos).
+    pub fn unknown_env_vars() -> Vec<String> {
+        let keys = Self::keys();
+        std::env::vars()
+            .filter_map(|(k, _)| k.strip_prefix("ROSTER_").map(str::to_owned))
+            .filter(|k| !NOT_SETTINGS.contains(&k.as_str()))
+            .filter(|k| !keys.iter().any(|s| s.eq_ignore_ascii_case(k)))
+            .map(|k| format!("ROSTER_{k}"))
+            .collect()
+    }
+
+    pub fn database_url(&self) -> String {
+        self.database_url.clone().unwrap_or_else(|| {
+            format!(
+                "sqlite://{}?mode=rwc",
+                self.data_dir.join("roster.db").display()
+            )
+        })
+    }
+
+    /// The user service URL the gateway dials.
+    pub fn upstream_url(&self, grpc: SocketAddr) -> String {
+        self.user_service_url.clone().unwrap_or_else(|| {
+            // A wildcard listen address is reachable on loopback.
+            let host = if grpc.ip().is_unspecified() {
+                "127.0.0.1".to_owned()
+            } else {
+                grpc.ip().to_string()
+            };
+            format!("http://{host}:{}", grpc.port())
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_match_the_documented_ones() {
+        let s = Settings::default();
+        assert_eq!(s.grpc_addr.to_string(), "127.0.0.1:50051");
+        assert_eq!(s.http_addr.to_string(), "127.0.0.1:8080");
+        assert!(
+            s.database_url()
+                .starts_with("sqlite://./roster-data/roster.db")
+        );
+        assert_eq!(
+            s.upstream_url("0.0.0.0:50051".parse().unwrap()),
+            "http://127.0.0.1:50051"
+        );
+    }
+
+    #[test]
+    fn a_file_overrides_defaults() {
+        let dir = std::env::temp_dir().join(format!("roster-settings-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("roster.toml");
+        std::fs::write(
+            &path,
+            "grpc_addr = \"127.0.0.1:6000\"\nmax_batch_users = 5\n",
+        )
+        .unwrap();
+        let s = Settings::load(Some(&path)).unwrap();
+        assert_eq!(s.grpc_addr.port(), 6000);
+        assert_eq!(s.max_batch_users, 5);
+        std::fs::remove_dir_all(dir).unwrap();
+    }
+}

@@ -1,0 +1,74 @@
+//! Building the pool: SQLite with WAL, a busy timeout and foreign keys; PostgreSQL as is.
+
+use crate::Store;
+use sea_orm::{SqlxPostgresConnector, SqlxSqliteConnector};
+use sqlx::postgres::PgPoolOptions;
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use std::str::FromStr;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::sync::Mutex;
+
+/// Pool settings.
+#[derive(Debug, Clone)]
+pub struct StoreOptions {
+    pub max_connections: u32,
+    pub acquire_timeout: Duration,
+    /// How long SQLite waits for another process's write lock.
+    pub busy_timeout: Duration,
+}
+
+impl Default for StoreOptions {
+    fn default() -> Self {
+        Self {
+            max_connections: 10,
+            acquire_timeout: Duration::from_secs(30),
+            busy_timeout: Duration::from_secs(15),
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConnectError {
+    #[error("unsupported database URL scheme (use sqlite:// or postgres://)")]
+    Scheme,
+    #[error("invalid database URL: {0}")]
+    Url(#[source] sqlx::Error),
+    #[error("cannot connect to the database: {0}")]
+    Connect(#[source] sqlx::Error),
+}
+
+pub(crate) async fn connect(url: &str, o: &StoreOptions) -> Result<Store, ConnectError> {
+    if url.starts_with("sqlite:") {
+        let opts = SqliteConnectOptions::from_str(url)
+            .map_err(ConnectError::Url)?
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Normal)
+            .busy_timeout(o.busy_timeout)
+            .foreign_keys(true);
+        let pool = SqlitePoolOptions::new()
+            .max_connections(o.max_connections)
+            .acquire_timeout(o.acquire_timeout)
+            .connect_with(opts)
+            .await
+            .map_err(ConnectError::Connect)?;
+        Ok(Store {
+            db: SqlxSqliteConnector::from_sqlx_sqlite_pool(pool),
+            write_gate: Some(Arc::new(Mutex::new(()))),
+        })
+    } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
+        let pool = PgPoolOptions::new()
+            .max_connections(o.max_connections)
+            .acquire_timeout(o.acquire_timeout)
+            .connect(url)
+            .await
+            .map_err(ConnectError::Connect)?;
+        Ok(Store {
+            db: SqlxPostgresConnector::from_sqlx_postgres_pool(pool),
+            write_gate: None,
+        })
+    } else {
+        Err(ConnectError::Scheme)
+    }
+}

@@ -1,0 +1,10 @@
+//! sea-orm entities: one per table, mirroring the migrations. Times are microseconds since
+#![allow(unreachable_pub)] // the derive macros generate pub items inside crate-private modules
+//! the Unix epoch (BIGINT), so both databases order and compare them alike.
+
+pub(crate) mod device;
+pub(crate) mod group;
+pub(crate) mod ssh_key;
+pub(crate) mod tenant;
+pub(crate) mod user;
+pub(crate) mod user_group;

@@ -1,0 +1,39 @@
+//! Classifying database failures: which unique index a write collided with.
+
+use roster_domain::StorageError;
+use sea_orm::{DbErr, SqlErr};
+
+/// The unique rule a write broke. PostgreSQL names the index (`ux_users_login_key`), SQLite
+/// the columns (`users.tenant_id, users.login_key`); both contain the column name matched here.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Unique {
+    Login,
+    Email,
+    ExternalId,
+    GroupPath,
+    CompanyId,
+    Other,
+}
+
+pub(crate) fn unique_violation(err: &DbErr) -> Option<Unique> {
+    let Some(SqlErr::UniqueConstraintViolation(msg)) = err.sql_err() else {
+        return None;
+    };
+    Some(if msg.contains("login_key") {
+        Unique::Login
+    } else if msg.contains("email_key") {
+        Unique::Email
+    } else if msg.contains("external_id") {
+        Unique::ExternalId
+    } else if msg.contains("path") {
+        Unique::GroupPath
+    } else if msg.contains("company_id") {
+        Unique::CompanyId
+    } else {
+        Unique::Other
+    })
+}
+
+pub(crate) fn storage(err: DbErr) -> StorageError {
+    StorageError::new(err)
+}

@@ -1,0 +1,86 @@
+//! The sea-orm storage adapter: the repositories of `roster-domain` on SQLite (the embedded
+//! default) and PostgreSQL (production).
+//!
+//! SQLite runs in WAL mode with one writer at a time: write transactions start with
+//! `BEGIN IMMEDIATE` (so that another process, such as `roster tenant create` next to
+//! `roster serve`, waits on the busy timeout instead of failing on a lock upgrade) and are
+//! queued in-process by a gate, which is fairer than SQLite's busy polling. PostgreSQL rows
+//! are locked with `SELECT ... FOR UPDATE` where a write reads first.
+
+mod connect;
+mod entities;
+mod errors;
+mod groups;
+pub mod migration;
+mod rows;
+mod tenants;
+mod users;
+
+pub use connect::{ConnectError, StoreOptions};
+
+use sea_orm::{
+    DatabaseConnection, DatabaseTransaction, DbBackend, DbErr, SqliteTransactionMode,
+    TransactionOptions, TransactionTrait,
+};
+use sea_orm_migration::MigratorTrait as _;
+use std::sync::Arc;
+use tokio::sync::{Mutex, OwnedMutexGuard};
+
+/// A connection pool plus what writes need to be safe on its database.
+#[derive(Debug, Clone)]
+pub struct Store {
+    db: DatabaseConnection,
+    /// SQLite only: serialises this process's write transactions.
+    write_gate: Option<Arc<Mutex<()>>>,
+}
+
+/// A write transaction, holding the SQLite write gate until it ends.
+pub(crate) struct WriteTxn {
+    pub(crate) txn: DatabaseTransaction,
+    _gate: Option<OwnedMutexGuard<()>>,
+}
+
+impl Store {
+    /// Connects to `url` (`sqlite://path?mode=rwc` or `postgres://...`).
+    pub async fn connect(url: &str, options: &StoreOptions) -> Result<Self, ConnectError> {
+        connect::connect(url, options).await
+    }
+
+    /// Applies every pending migration.
+    pub async fn migrate(&self) -> Result<(), DbErr> {
+        migration::Migrator::up(&self.db, None).await
+    }
+
+    pub fn backend(&self) -> DbBackend {
+        self.db.get_database_backend()
+    }
+
+    pub fn connection(&self) -> &DatabaseConnection {
+        &self.db
+    }
+
+    /// A cheap round trip, for readiness checks.
+    pub async fn ping(&self) -> Result<(), DbErr> {
+        self.db.ping().await
+    }
+
+    pub(crate) async fn write(&self) -> Result<WriteTxn, DbErr> {
+        let gate = match &self.write_gate {
+            Some(g) => Some(Arc::clone(g).lock_owned().await),
+            None => None,
+        };
+        let txn = self
+            .db
+            .begin_with_options(TransactionOptions {
+                sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
+                ..TransactionOptions::default()
+            })
+            .await?;
+        Ok(WriteTxn { txn, _gate: gate })
+    }
+
+    /// Whether reads inside a write should lock their rows (`FOR UPDATE`).
+    pub(crate) fn locks_rows(&self) -> bool {
+        self.backend() == DbBackend::Postgres
+    }
+}

@@ -1,0 +1,121 @@
+//! Rows to domain values. Conversion re-validates every value: a row that no longer parses
+//! is a storage error, never a panic.
+
+use crate::entities::{device, group, tenant, user};
+use roster_domain::groups::{Group, GroupRef};
+use roster_domain::tenants::Tenant;
+use roster_domain::users::{AccessLevel, Device, PersonType, Profile, User, UserStatus};
+use roster_domain::values::{
+    CompanyId, Email, ExternalId, GroupPath, Login, Metadata, TenantLogin,
+};
+use roster_domain::{GroupId, StorageError, TenantId, Timestamp, UserId};
+use std::collections::BTreeMap;
+
+fn bad(what: &str, detail: impl std::fmt::Display) -> StorageError {
+    StorageError::msg(format!("stored {what} is invalid: {detail}"))
+}
+
+pub(crate) fn user_from_row(
+    r: user::Model,
+    groups: Vec<GroupRef>,
+    devices: Vec<Device>,
+) -> Result<User, StorageError> {
+    let metadata: BTreeMap<String, String> =
+        serde_json::from_str(&r.metadata).map_err(|e| bad("metadata", e))?;
+    Ok(User {
+        id: UserId::from_uuid(r.id),
+        number: r.number,
+        tenant: TenantId::from_uuid(r.tenant_id),
+        login: Login::parse(&r.login).map_err(|e| bad("login", e))?,
+        email: Email::parse(&r.email).map_err(|e| bad("email", e))?,
+        profile: Profile {
+            first_name: r.first_name,
+            last_name: r.last_name,
+            display_name: r.display_name,
+            job_title: r.job_title,
+            company_name: r.company_name,
+            address: r.address,
+            postal_code: r.postal_code,
+            city: r.city,
+            state: r.state,
+            country: r.country,
+            phone: r.phone,
+            time_zone: r.time_zone,
+        },
+        external_id: r
+            .external_id
+            .map(|x| ExternalId::parse(&x))
+            .transpose()
+            .map_err(|e| bad("external id", e))?,
+        status: UserStatus::from_name(&r.status).ok_or_else(|| bad("status", &r.status))?,
+        person_type: PersonType::from_name(&r.person_type)
+            .ok_or_else(|| bad("person type", &r.person_type))?,
+        access_level: AccessLevel::from_name(&r.access_level)
+            .ok_or_else(|| bad("access level", &r.access_level))?,
+        metadata: Metadata::parse(metadata).map_err(|e| bad("metadata", e))?,
+        password_change_required: r.password_change_required,
+        has_password: r.password_hash.is_some(),
+        groups,
+        devices,
+        created: Timestamp::from_micros(r.created_at),
+        updated: Timestamp::from_micros(r.updated_at),
+        last_activity: r.last_activity_at.map(Timestamp::from_micros),
+        version: r.version,
+    })
+}
+
+pub(crate) fn metadata_json(m: &Metadata) -> String {
+    let map: BTreeMap<&String, &String> = m.iter().collect();
+    serde_json::to_string(&map).unwrap_or_else(|_| "{}".to_owned())
+}
+
+pub(crate) fn group_ref(
+    id: uuid::Uuid,
+    path: &str,
+    external_id: Option<&str>,
+) -> Result<GroupRef, StorageError> {
+    Ok(GroupRef {
+        id: GroupId::from_uuid(id),
+        path: GroupPath::parse(path).map_err(|e| bad("group path", e))?,
+        external_id: external_id
+            .map(ExternalId::parse)
+            .transpose()
+            .map_err(|e| bad("group external id", e))?,
+    })
+}
+
+pub(crate) fn group_from_row(r: &group::Model, member_count: i64) -> Result<Group, StorageError> {
+    let gr = group_ref(r.id, &r.path, r.external_id.as_deref())?;
+    Ok(Group {
+        id: gr.id,
+        tenant: TenantId::from_uuid(r.tenant_id),
+        parent: r.parent_id.map(GroupId::from_uuid),
+        path: gr.path,
+        external_id: gr.external_id,
+        created: Timestamp::from_micros(r.created_at),
+        member_count,
+    })
+}
+
+pub(crate) fn device_from_row(r: device::Model) -> Device {
+    Device {
+        id: r.device_id,
+        os: r.os,
+        os_version: r.os_version,
+        app_version: r.app_version,
+        name: r.name,
+        last_sync: Timestamp::from_micros(r.last_sync_at),
+    }
+}
+
+pub(crate) fn tenant_from_row(r: tenant::Model) -> Result<Tenant, StorageError> {
+    Ok(Tenant {
+        id: TenantId::from_uuid(r.id),
+        login: TenantLogin::parse(&r.login).map_err(|e| bad("tenant login", e))?,
+        name: r.name,
+        company_id: CompanyId::parse(r.company_id).map_err(|e| bad("company id", e))?,
+        owner: r.owner_user_id.map(UserId::from_uuid),
+        created: Timestamp::from_micros(r.created_at),
+        updated: Timestamp::from_micros(r.updated_at),
+    })
+}

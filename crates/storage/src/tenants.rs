@@ -1,0 +1,206 @@
+//! [`TenantRepository`] on sea-orm.
+
+use crate::Store;
+use crate::entities::{ssh_key, tenant};
+use crate::errors::{Unique, storage, unique_violation};
+use crate::rows::tenant_from_row;
+use crate::users::write::insert_user;
+use roster_domain::ports::{SecretDigest, TenantRepository};
+use roster_domain::tenants::{CreateTenantError, NewTenantRecord, Tenant, TenantKey};
+use roster_domain::users::{CreateUserError, User};
+use roster_domain::values::CompanyId;
+use roster_domain::{StorageError, TenantId};
+use sea_orm::ActiveValue::Set;
+use sea_orm::sea_query::{Expr, Func};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, QueryFilter,
+    QueryOrder, QuerySelect, TransactionTrait,
+};
+
+/// The first company id handed out when none is asked for.
+const FIRST_COMPANY_ID: i64 = 1001;
+
+fn key_condition(key: &TenantKey) -> sea_orm::Condition {
+    let by = match key {
+        TenantKey::Id(id) => tenant::Column::Id.eq(id.as_uuid()),
+        TenantKey::Login(l) => tenant::Column::LoginKey.eq(l.key()),
+        TenantKey::CompanyId(c) => tenant::Column::CompanyId.eq(c.get()),
+    };
+    sea_orm::Condition::all().add(by)
+}
+
+async fn next_company_id<C: ConnectionTrait>(conn: &C) -> Result<i64, StorageError> {
+    let max: Option<Option<i64>> = tenant::Entity::find()
+        .select_only()
+        .column_as(
+            Expr::from(Func::max(Expr::col(tenant::Column::CompanyId))),
+            "max",
+        )
+        .into_tuple()
+        .one(conn)
+        .await
+        .map_err(storage)?;
+    Ok(max
+        .flatten()
+        .map_or(FIRST_COMPANY_ID, |m| m.max(FIRST_COMPANY_ID - 1) + 1))
+}
+
+async fn insert_tenant(
+    txn: &DatabaseTransaction,
+    r: &NewTenantRecord,
+) -> Result<(Tenant, User), CreateTenantError> {
+    let company_id = match r.company_id {
+        Some(c) => c.get(),
+        None => next_company_id(txn).await?,
+    };
+    let row = tenant::ActiveModel {
+        id: Set(r.id.as_uuid()),
+        login: Set(r.login.as_str().to_owned()),
+        login_key: Set(r.login.key()),
+        name: Set(r.name.clone()),
+        company_id: Set(company_id),
+        organization_secret_digest: Set(r.organization_secret_digest.as_str().to_owned()),
+        integration_key_digest: Set(r.integration_key_digest.as_str().to_owned()),
+        owner_user_id: Set(Some(r.owner.id.as_uuid())),
+        created_at: Set(r.now.as_micros()),
+        updated_at: Set(r.now.as_micros()),
+    }
+    .insert(txn)
+    .await
+    .map_err(|e| match unique_violation(&e) {
+        Some(Unique::Login) => CreateTenantError::LoginTaken(r.login.clone()),
+        Some(Unique::CompanyId) => match CompanyId::parse(company_id) {
+            Ok(c) => CreateTenantError::CompanyIdTaken(c),
+            Err(_) => CreateTenantError::Storage(storage(e)),
+        },
+        _ => CreateTenantError::Storage(storage(e)),
+    })?;
+    let tenant = tenant_from_row(row)?;
+    let (admin, _) = insert_user(txn, tenant.id, &r.owner, false)
+        .await
+        .map_err(|e| match e {
+            CreateUserError::Storage(s) => CreateTenantError::Storage(s),
+            // A new tenant has no users to collide with and the owner names no groups.
+            e @ (CreateUserError::Invalid(_)
+            | CreateUserError::LoginTaken(_)
+            | CreateUserError::EmailTaken(_)
+            | CreateUserError::ExternalIdTaken(_)
+            | CreateUserError::GroupNotFound { .. }) => {
+                CreateTenantError::Storage(StorageError::msg(format!("owner user: {e}")))
+            }
+        })?;
+    for key in &r.owner_keys {
+        ssh_key::ActiveModel {
+            id: Set(uuid::Uuid::now_v7()),
+            tenant_id: Set(tenant.id.as_uuid()),
+            user_number: Set(None),
+            name: Set(key.name().to_owned()),
+            fingerprint: Set(key.fingerprint().to_owned()),
+            public_key: Set(key.line().to_owned()),
+            created_at: Set(r.now.as_micros()),
+        }
+        .insert(txn)
+        .await
+        .map_err(storage)?;
+    }
+    Ok((tenant, admin))
+}
+
+impl TenantRepository for Store {
+    async fn create_tenant(
+        &self,
+        record: NewTenantRecord,
+    ) -> Result<(Tenant, User), CreateTenantError> {
+        // An assigned company id can collide with a concurrent creator's; take the next one.
+        let attempts = if record.company_id.is_some() { 1 } else { 5 };
+        let mut last = None;
+        for _ in 0..attempts {
+            let w = self.write().await.map_err(storage)?;
+            let sp = w.txn.begin().await.map_err(storage)?;
+            match insert_tenant(&sp, &record).await {
+                Ok(done) => {
+                    sp.commit().await.map_err(storage)?;
+                    w.txn.commit().await.map_err(storage)?;
+                    return Ok(done);
+                }
+                Err(CreateTenantError::CompanyIdTaken(c)) if record.company_id.is_none() => {
+                    last = Some(CreateTenantError::CompanyIdTaken(c));
+                }
+                Err(e) => return Err(e),
+            }
+        }
+        Err(last
+            .unwrap_or_else(|| CreateTenantError::Storage(StorageError::msg("no attempt made"))))
+    }
+
+    async fn get_tenant(&self, key: &TenantKey) -> Result<Option<Tenant>, StorageError> {
+        tenant::Entity::find()
+            .filter(key_condition(key))
+            .one(self.connection())
+            .await
+            .map_err(storage)?
+            .map(tenant_from_row)
+            .transpose()
+    }
+
+    async fn list_tenants(
+        &self,
+        after: Option<String>,
+        limit: u32,
+    ) -> Result<Vec<Tenant>, StorageError> {
+        let mut s = tenant::Entity::find();
+        if let Some(a) = after {
+            s = s.filter(tenant::Column::LoginKey.gt(a));
+        }
+        s.order_by_asc(tenant::Column::LoginKey)
+            .limit(u64::from(limit))
+            .all(self.connection())
+            .await
+            .map_err(storage)?
+            .into_iter()
+            .map(tenant_from_row)
+            .collect()
+    }
+
+    async fn delete_tenant(&self, id: TenantId) -> Result<bool, StorageError> {
+        let w = self.write().await.map_err(storage)?;
+        let res = tenant::Entity::delete_many()
+            .filter(tenant::Column::Id.eq(id.as_uuid()))
+            .exec(&w.txn)
+            .await
+            .map_err(storage)?;
+        w.txn.commit().await.map_err(storage)?;
+        Ok(res.rows_affected > 0)
+    }
+
+    async fn tenant_by_organization_secret(
+        &self,
+        digest: &SecretDigest,
+    ) -> Result<Option<Tenant>, StorageError> {
+        tenant::Entity::find()
+            .filter(tenant::Column::OrganizationSecretDigest.eq(digest.as_str()))
+            .one(self.connection())
+            .await
+            .map_err(storage)?
+            .map(tenant_from_row)
+            .transpose()
+    }
+
+    async fn tenant_integration_key(
+        &self,
+        company_id: CompanyId,
+    ) -> Result<Option<(Tenant, SecretDigest)>, StorageError> {
+        let row = tenant::Entity::find()
+            .filter(tenant::Column::CompanyId.eq(company_id.get()))
+            .one(self.connection())
+            .await
+            .map_err(storage)?;
+        match row {
+            Some(r) => {
+                let digest = SecretDigest::from_hex(r.integration_key_digest.clone());
+                Ok(Some((tenant_from_row(r)?, digest)))
+            }
+            None => Ok(None),
+        }
+    }
+}

@@ -1,0 +1,167 @@
+//! Batch upserts: items run in chunks, one transaction per chunk and one savepoint per
+//! item, so that a failing item rolls back alone and a crash loses at most the uncommitted
+//! chunk, never part of a user. Retrying a request is safe: items are upserts.
+
+use super::load::find_row;
+use super::write::{insert_user, modify_user};
+use crate::Store;
+use crate::errors::storage;
+use roster_domain::ports::{NewUserRecord, UpsertPlan};
+use roster_domain::users::{CreateUserError, UpsertError, UpsertItem, UpsertOutcome};
+use roster_domain::{StorageError, TenantId, Timestamp};
+use sea_orm::{DatabaseTransaction, TransactionTrait};
+
+/// Items per transaction: large enough to amortise commits, small enough to keep SQLite's
+/// single writer from being held for long.
+const CHUNK: usize = 250;
+
+/// How often an item whose create lost a race to a concurrent creator is retried as a
+/// modification.
+const RACE_RETRIES: usize = 3;
+
+pub(crate) async fn upsert_batch(
+    store: &Store,
+    tenant: TenantId,
+    plans: Vec<UpsertPlan>,
+    now: Timestamp,
+) -> Vec<Result<UpsertOutcome, UpsertError>> {
+    let mut out = Vec::with_capacity(plans.len());
+    let mut plans = plans.into_iter().peekable();
+    while plans.peek().is_some() {
+        let chunk: Vec<UpsertPlan> = plans.by_ref().take(CHUNK).collect();
+        out.extend(run_chunk(store, tenant, chunk, now).await);
+    }
+    out
+}
+
+async fn run_chunk(
+    store: &Store,
+    tenant: TenantId,
+    chunk: Vec<UpsertPlan>,
+    now: Timestamp,
+) -> Vec<Result<UpsertOutcome, UpsertError>> {
+    let n = chunk.len();
+    let failed = |e: &sea_orm::DbErr| -> Vec<Result<UpsertOutcome, UpsertError>> {
+        tracing::error!(error = %e, "Batch chunk failed; none of its items were written.");
+        (0..n)
+            .map(|_| {
+                Err(UpsertError::Storage(StorageError::msg(
+                    "batch chunk failed",
+                )))
+            })
+            .collect()
+    };
+    let w = match store.write().await {
+        Ok(w) => w,
+        Err(e) => return failed(&e),
+    };
+    let mut results = Vec::with_capacity(n);
+    for plan in chunk {
+        results.push(run_item(store.locks_rows(), &w.txn, tenant, plan, now).await);
+    }
+    match w.txn.commit().await {
+        Ok(()) => results,
+        Err(e) => failed(&e),
+    }
+}
+
+/// The identity an item gets if it creates a user.
+struct Fresh {
+    id: roster_domain::UserId,
+    secret_digest: roster_domain::ports::SecretDigest,
+}
+
+/// One item inside its own savepoint.
+async fn run_item(
+    lock: bool,
+    txn: &DatabaseTransaction,
+    tenant: TenantId,
+    plan: UpsertPlan,
+    now: Timestamp,
+) -> Result<UpsertOutcome, UpsertError> {
+    let UpsertPlan {
+        item,
+        new_id,
+        new_secret_digest,
+    } = plan;
+    let item = item.map_err(UpsertError::Invalid)?;
+    let fresh = Fresh {
+        id: new_id,
+        secret_digest: new_secret_digest,
+    };
+    let mut attempt = 0;
+    loop {
+        let sp = txn.begin().await.map_err(storage)?;
+        let result = attempt_item(lock, &sp, tenant, &item, &fresh, now).await;
+        match result {
+            Ok(outcome) => {
+                sp.commit().await.map_err(storage)?;
+                return Ok(outcome);
+            }
+            Err(err) => {
+                sp.rollback().await.map_err(storage)?;
+                let lost_race = matches!(
+                    (&err, &item.key),
+                    (
+                        UpsertError::EmailTaken(_),
+                        roster_domain::users::UserKey::Email(_)
+                    ) | (
+                        UpsertError::ExternalIdTaken(_),
+                        roster_domain::users::UserKey::ExternalId(_)
+                    )
+                );
+                attempt += 1;
+                if !(lost_race && attempt < RACE_RETRIES) {
+                    return Err(err);
+                }
+            }
+        }
+    }
+}
+
+async fn attempt_item(
+    lock: bool,
+    conn: &DatabaseTransaction,
+    tenant: TenantId,
+    item: &UpsertItem,
+    fresh: &Fresh,
+    now: Timestamp,
+) -> Result<UpsertOutcome, UpsertError> {
+    if find_row(conn, tenant, &item.key, lock).await?.is_some() {
+        let (user, warnings) = modify_user(
+            conn,
+            lock,
+            tenant,
+            &item.key,
+            &item.changes,
+            None,
+            item.lenient_groups,
+            now,
+        )
+        .await?;
+        return Ok(UpsertOutcome {
+            user,
+            created: false,
+            warnings,
+        });
+    }
+    if !item.create_if_missing {
+        return Err(UpsertError::NotFound);
+    }
+    let new = item.new_user().map_err(UpsertError::Invalid)?;
+    let rec = NewUserRecord {
+        id: fresh.id,
+        user: new,
+        password_hash: None,
+        secret_digest: fresh.secret_digest.clone(),
+        now,
+    };
+    let (user, warnings) = insert_user(conn, tenant, &rec, item.lenient_groups)
+        .await
+        .map_err(|e: CreateUserError| UpsertError::from(e))?;
+    Ok(UpsertOutcome {
+        user,
+        created: true,
+        warnings,
+    })
+}

@@ -1,0 +1,223 @@
+//! [`UserRepository`] on sea-orm.
+
+mod batch;
+mod filter;
+mod list;
+pub(crate) mod load;
+pub(crate) mod write;
+
+use crate::Store;
+use crate::entities::{device, user};
+use crate::errors::storage;
+use load::{find_row, load_one};
+use roster_domain::page::{UserPage, UserQuery};
+use roster_domain::ports::{NewUserRecord, SecretDigest, UpsertPlan, UserRepository};
+use roster_domain::users::{
+    CreateUserError, DeleteUserError, Device, UpdateUserError, UpsertError, UpsertOutcome, User,
+    UserChange, UserKey,
+};
+use roster_domain::values::PasswordHash;
+use roster_domain::{StorageError, TenantId, Timestamp, UserId};
+use sea_orm::ActiveValue::Set;
+use sea_orm::sea_query::{Expr, ExprTrait, OnConflict};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+
+impl UserRepository for Store {
+    async fn create(
+        &self,
+        tenant: TenantId,
+        record: NewUserRecord,
+    ) -> Result<User, CreateUserError> {
+        let w = self.write().await.map_err(storage)?;
+        let (user, _) = write::insert_user(&w.txn, tenant, &record, false).await?;
+        w.txn.commit().await.map_err(storage)?;
+        Ok(user)
+    }
+
+    async fn get(&self, tenant: TenantId, key: &UserKey) -> Result<Option<User>, StorageError> {
+        match find_row(self.connection(), tenant, key, false).await? {
+            Some(row) => Ok(Some(load_one(self.connection(), row).await?)),
+            None => Ok(None),
+        }
+    }
+
+    async fn list(&self, tenant: TenantId, query: &UserQuery) -> Result<UserPage, StorageError> {
+        list::list(self.connection(), tenant, query).await
+    }
+
+    async fn modify(
+        &self,
+        tenant: TenantId,
+        id: UserId,
+        changes: &[UserChange],
+        expected_version: Option<i64>,
+        now: Timestamp,
+    ) -> Result<User, UpdateUserError> {
+        let w = self.write().await.map_err(storage)?;
+        let (user, _) = write::modify_user(
+            &w.txn,
+            self.locks_rows(),
+            tenant,
+            &UserKey::Id(id),
+            changes,
+            expected_version,
+            false,
+            now,
+        )
+        .await?;
+        w.txn.commit().await.map_err(storage)?;
+        Ok(user)
+    }
+
+    async fn delete(
+        &self,
+        tenant: TenantId,
+        id: UserId,
+        expected_version: Option<i64>,
+    ) -> Result<(), DeleteUserError> {
+        let w = self.write().await.map_err(storage)?;
+        let row = find_row(&w.txn, tenant, &UserKey::Id(id), self.locks_rows())
+            .await?
+            .ok_or(DeleteUserError::NotFound)?;
+        if expected_version.is_some_and(|v| v != row.version) {
+            return Err(DeleteUserError::EtagMismatch);
+        }
+        // Memberships, devices and keys go with the row (ON DELETE CASCADE).
+        user::Entity::delete_many()
+            .filter(user::Column::Number.eq(row.number))
+            .exec(&w.txn)
+            .await
+            .map_err(storage)?;
+        w.txn.commit().await.map_err(storage)?;
+        Ok(())
+    }
+
+    async fn upsert_batch(
+        &self,
+        tenant: TenantId,
+        plans: Vec<UpsertPlan>,
+        now: Timestamp,
+    ) -> Vec<Result<UpsertOutcome, UpsertError>> {
+        batch::upsert_batch(self, tenant, plans, now).await
+    }
+
+    async fn set_password(
+        &self,
+        tenant: TenantId,
+        id: UserId,
+        hash: PasswordHash,
+        change_required: bool,
+        now: Timestamp,
+    ) -> Result<Option<User>, StorageError> {
+        let w = self.write().await.map_err(storage)?;
+        let res = user::Entity::update_many()
+            .col_expr(user::Column::PasswordHash, Expr::val(hash.as_str()))
+            .col_expr(
+                user::Column::PasswordChangeRequired,
+                Expr::val(change_required),
+            )
+            .col_expr(user::Column::UpdatedAt, Expr::val(now.as_micros()))
+            .col_expr(
+                user::Column::Version,
+                Expr::col(user::Column::Version).add(1),
+            )
+            .filter(user::Column::TenantId.eq(tenant.as_uuid()))
+            .filter(user::Column::Id.eq(id.as_uuid()))
+            .exec(&w.txn)
+            .await
+            .map_err(storage)?;
+        if res.rows_affected == 0 {
+            return Ok(None);
+        }
+        let row = find_row(&w.txn, tenant, &UserKey::Id(id), false).await?;
+        let user = match row {
+            Some(r) => Some(load_one(&w.txn, r).await?),
+            None => None,
+        };
+        w.txn.commit().await.map_err(storage)?;
+        Ok(user)
+    }
+
+    async fn password_hash(
+        &self,
+        tenant: TenantId,
+        key: &UserKey,
+    ) -> Result<Option<(User, Option<PasswordHash>)>, StorageError> {
+        let Some(row) = find_row(self.connection(), tenant, key, false).await? else {
+            return Ok(None);
+        };
+        let hash = row.password_hash.clone().map(PasswordHash::from_phc);
+        Ok(Some((load_one(self.connection(), row).await?, hash)))
+    }
+
+    async fn record_activity(
+        &self,
+        tenant: TenantId,
+        key: &UserKey,
+        at: Timestamp,
+        device: Option<Device>,
+    ) -> Result<Option<User>, StorageError> {
+        let w = self.write().await.map_err(storage)?;
+        let Some(row) = find_row(&w.txn, tenant, key, self.locks_rows()).await? else {
+            return Ok(None);
+        };
+        if row.last_activity_at.is_none_or(|t| t < at.as_micros()) {
+            user::Entity::update_many()
+                .col_expr(user::Column::LastActivityAt, Expr::val(at.as_micros()))
+                .filter(user::Column::Number.eq(row.number))
+                .exec(&w.txn)
+                .await
+                .map_err(storage)?;
+        }
+        if let Some(d) = device {
+            let am = device::ActiveModel {
+                user_number: Set(row.number),
+                device_id: Set(d.id),
+                os: Set(d.os),
+                os_version: Set(d.os_version),
+                app_version: Set(d.app_version),
+                name: Set(d.name),
+                last_sync_at: Set(d.last_sync.as_micros()),
+            };
+            device::Entity::insert(am)
+                .on_conflict(
+                    OnConflict::columns([device::Column::UserNumber, device::Column::DeviceId])
+                        .update_columns([
+                            device::Column::Os,
+                            device::Column::OsVersion,
+                            device::Column::AppVersion,
+                            device::Column::Name,
+                            device::Column::LastSyncAt,
+                        ])
+                        .to_owned(),
+                )
+                .exec(&w.txn)
+                .await
+                .map_err(storage)?;
+        }
+        let row = find_row(&w.txn, tenant, key, false).await?;
+        let user = match row {
+            Some(r) => Some(load_one(&w.txn, r).await?),
+            None => None,
+        };
+        w.txn.commit().await.map_err(storage)?;
+        Ok(user)
+    }
+
+    async fn find_by_secret(
+        &self,
+        tenant: TenantId,
+        digest: &SecretDigest,
+    ) -> Result<Option<User>, StorageError> {
+        let row = user::Entity::find()
+            .filter(user::Column::TenantId.eq(tenant.as_uuid()))
+            .filter(user::Column::SecretDigest.eq(digest.as_str()))
+            .one(self.connection())
+            .await
+            .map_err(storage)?;
+        match row {
+            Some(r) => Ok(Some(load_one(self.connection(), r).await?)),
+            None => Ok(None),
+        }
+    }
+}

@@ -1,0 +1,306 @@
+//! Writing users: inserts and modifications inside a caller's transaction, with their
+//! group memberships. Callers decide the transaction; these functions never commit.
+
+use super::load::{find_row, load_one};
+use crate::entities::{group, user, user_group};
+use crate::errors::{Unique, storage, unique_violation};
+use crate::rows::{group_ref, metadata_json};
+use roster_domain::groups::GroupRef;
+use roster_domain::ports::NewUserRecord;
+use roster_domain::users::{
+    CreateUserError, GroupSelector, UpdateUserError, UpsertWarning, User, UserChange, UserKey,
+};
+use roster_domain::values::Login;
+use roster_domain::{StorageError, TenantId, Timestamp};
+use sea_orm::ActiveValue::{NotSet, Set};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, QueryFilter,
+};
+
+/// A group selector that names no group of the tenant.
+pub(crate) enum ResolveError {
+    NotFound {
+        index: usize,
+        selector: GroupSelector,
+    },
+    Storage(StorageError),
+}
+
+/// The groups `selectors` name, deduplicated and sorted by path. Unknown ones are an error,
+/// or with `lenient` a warning each.
+pub(crate) async fn resolve_groups<C: ConnectionTrait>(
+    conn: &C,
+    tenant: TenantId,
+    selectors: &[GroupSelector],
+    lenient: bool,
+) -> Result<(Vec<GroupRef>, Vec<UpsertWarning>), ResolveError> {
+    if selectors.is_empty() {
+        return Ok((Vec::new(), Vec::new()));
+    }
+    let (mut ids, mut paths, mut exts) = (Vec::new(), Vec::new(), Vec::new());
+    for s in selectors {
+        match s {
+            GroupSelector::Id(id) => ids.push(id.as_uuid()),
+            GroupSelector::Path(p) => paths.push(p.as_str().to_owned()),
+            GroupSelector::ExternalId(x) => exts.push(x.as_str().to_owned()),
+        }
+    }
+    let mut any = Condition::any();
+    if !ids.is_empty() {
+        any = any.add(group::Column::Id.is_in(ids));
+    }
+    if !paths.is_empty() {
+        any = any.add(group::Column::Path.is_in(paths));
+    }
+    if !exts.is_empty() {
+        any = any.add(group::Column::ExternalId.is_in(exts));
+    }
+    let rows = group::Entity::find()
+        .filter(group::Column::TenantId.eq(tenant.as_uuid()))
+        .filter(any)
+        .all(conn)
+        .await
+        .map_err(|e| ResolveError::Storage(storage(e)))?;
+
+    let mut refs: Vec<GroupRef> = Vec::new();
+    let mut warnings = Vec::new();
+    for (index, sel) in selectors.iter().enumerate() {
+        let hit = rows.iter().find(|g| match sel {
+            GroupSelector::Id(id) => g.id == id.as_uuid(),
+            GroupSelector::Path(p) => g.path == p.as_str(),
+            GroupSelector::ExternalId(x) => g.external_id.as_deref() == Some(x.as_str()),
+        });
+        match hit {
+            Some(g) => {
+                if !refs.iter().any(|r| r.id.as_uuid() == g.id) {
+                    refs.push(
+                        group_ref(g.id, &g.path, g.external_id.as_deref())
+                            .map_err(ResolveError::Storage)?,
+                    );
+                }
+            }
+            None if lenient => warnings.push(UpsertWarning {
+                field: format!("user.groups[{index}]"),
+                message: format!("{sel} not found"),
+            }),
+            None => {
+                return Err(ResolveError::NotFound {
+                    index,
+                    selector: sel.clone(),
+                });
+            }
+        }
+    }
+    refs.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok((refs, warnings))
+}
+
+/// Every writable column of `u` (not the number, password or secret).
+fn row_values(tenant: TenantId, u: &User) -> user::ActiveModel {
+    let p = &u.profile;
+    user::ActiveModel {
+        number: NotSet,
+        id: Set(u.id.as_uuid()),
+        tenant_id: Set(tenant.as_uuid()),
+        login: Set(u.login.as_str().to_owned()),
+        login_key: Set(u.login.key()),
+        email: Set(u.email.as_str().to_owned()),
+        email_key: Set(u.email.key()),
+        external_id: Set(u.external_id.as_ref().map(|x| x.as_str().to_owned())),
+        first_name: Set(p.first_name.clone()),
+        last_name: Set(p.last_name.clone()),
+        display_name: Set(p.display_name.clone()),
+        job_title: Set(p.job_title.clone()),
+        company_name: Set(p.company_name.clone()),
+        address: Set(p.address.clone()),
+        postal_code: Set(p.postal_code.clone()),
+        city: Set(p.city.clone()),
+        state: Set(p.state.clone()),
+        country: Set(p.country.clone()),
+        phone: Set(p.phone.clone()),
+        time_zone: Set(p.time_zone.clone()),
+        status: Set(u.status.as_str().to_owned()),
+        person_type: Set(u.person_type.as_str().to_owned()),
+        access_level: Set(u.access_level.as_str().to_owned()),
+        metadata: Set(metadata_json(&u.metadata)),
+        password_change_required: Set(u.password_change_required),
+        password_hash: NotSet,
+        secret_digest: NotSet,
+        created_at: Set(u.created.as_micros()),
+        updated_at: Set(u.updated.as_micros()),
+        last_activity_at: NotSet,
+        version: Set(u.version),
+    }
+}
+
+/// Which taken value a unique violation on a user write is about.
+pub(crate) enum Taken {
+    Login,
+    Email,
+    ExternalId,
+}
+
+pub(crate) fn taken(err: &DbErr) -> Option<Taken> {
+    match unique_violation(err)? {
+        Unique::Login => Some(Taken::Login),
+        Unique::Email => Some(Taken::Email),
+        Unique::ExternalId => Some(Taken::ExternalId),
+        Unique::GroupPath | Unique::CompanyId | Unique::Other => None,
+    }
+}
+
+async fn set_memberships<C: ConnectionTrait>(
+    conn: &C,
+    number: i64,
+    groups: &[GroupRef],
+    replace: bool,
+) -> Result<(), StorageError> {
+    if replace {
+        user_group::Entity::delete_many()
+            .filter(user_group::Column::UserNumber.eq(number))
+            .exec(conn)
+            .await
+            .map_err(storage)?;
+    }
+    if groups.is_empty() {
+        return Ok(());
+    }
+    let rows = groups.iter().map(|g| user_group::ActiveModel {
+        user_number: Set(number),
+        group_id: Set(g.id.as_uuid()),
+    });
+    user_group::Entity::insert_many(rows)
+        .exec(conn)
+        .await
+        .map_err(storage)?;
+    Ok(())
+}
+
+/// Inserts a user and its memberships.
+pub(crate) async fn insert_user<C: ConnectionTrait>(
+    conn: &C,
+    tenant: TenantId,
+    rec: &NewUserRecord,
+    lenient_groups: bool,
+) -> Result<(User, Vec<UpsertWarning>), CreateUserError> {
+    let (groups, warnings) = resolve_groups(conn, tenant, &rec.user.groups, lenient_groups)
+        .await
+        .map_err(|e| match e {
+            ResolveError::NotFound { index, selector } => {
+                CreateUserError::GroupNotFound { index, selector }
+            }
+            ResolveError::Storage(s) => CreateUserError::Storage(s),
+        })?;
+    let n = &rec.user;
+    let login: Login = n.effective_login();
+    let draft = User {
+        id: rec.id,
+        number: 0,
+        tenant,
+        login: login.clone(),
+        email: n.email.clone(),
+        profile: n.profile.clone(),
+        external_id: n.external_id.clone(),
+        status: n.status,
+        person_type: n.person_type,
+        access_level: n.access_level,
+        metadata: n.metadata.clone(),
+        password_change_required: n.password_change_required,
+        has_password: rec.password_hash.is_some(),
+        groups,
+        devices: Vec::new(),
+        created: rec.now,
+        updated: rec.now,
+        last_activity: None,
+        version: 1,
+    };
+    let mut am = row_values(tenant, &draft);
+    am.password_hash = Set(rec.password_hash.as_ref().map(|h| h.as_str().to_owned()));
+    am.secret_digest = Set(rec.secret_digest.as_str().to_owned());
+    am.last_activity_at = Set(None);
+    let row = am.insert(conn).await.map_err(|e| match taken(&e) {
+        Some(Taken::Login) => CreateUserError::LoginTaken(login.clone()),
+        Some(Taken::Email) => CreateUserError::EmailTaken(n.email.clone()),
+        Some(Taken::ExternalId) => match &n.external_id {
+            Some(x) => CreateUserError::ExternalIdTaken(x.clone()),
+            None => CreateUserError::Storage(storage(e)),
+        },
+        None => CreateUserError::Storage(storage(e)),
+    })?;
+    set_memberships(conn, row.number, &draft.groups, false).await?;
+    Ok((
+        User {
+            number: row.number,
+            ..draft
+        },
+        warnings,
+    ))
+}
+
+/// Applies `changes` to the user `key` names. Writes nothing when nothing changes.
+#[allow(clippy::too_many_arguments)]
+pub(crate) async fn modify_user<C: ConnectionTrait>(
+    conn: &C,
+    lock: bool,
+    tenant: TenantId,
+    key: &UserKey,
+    changes: &[UserChange],
+    expected_version: Option<i64>,
+    lenient_groups: bool,
+    now: Timestamp,
+) -> Result<(User, Vec<UpsertWarning>), UpdateUserError> {
+    let row = find_row(conn, tenant, key, lock)
+        .await?
+        .ok_or(UpdateUserError::NotFound)?;
+    if expected_version.is_some_and(|v| v != row.version) {
+        return Err(UpdateUserError::EtagMismatch);
+    }
+    let before = load_one(conn, row).await?;
+    let mut after = before.clone();
+    let mut warnings = Vec::new();
+    let groups_changed = match after.apply(changes) {
+        Some(selectors) => {
+            let (refs, w) = resolve_groups(conn, tenant, &selectors, lenient_groups)
+                .await
+                .map_err(|e| match e {
+                    ResolveError::NotFound { index, selector } => {
+                        UpdateUserError::GroupNotFound { index, selector }
+                    }
+                    ResolveError::Storage(s) => UpdateUserError::Storage(s),
+                })?;
+            warnings = w;
+            after.groups = refs;
+            after.groups != before.groups
+        }
+        None => false,
+    };
+    if after == before {
+        return Ok((before, warnings));
+    }
+    after.version = before.version + 1;
+    after.updated = now;
+    let am = row_values(tenant, &after);
+    let res = user::Entity::update_many()
+        .set(am)
+        .filter(user::Column::Number.eq(before.number))
+        .filter(user::Column::Version.eq(before.version))
+        .exec(conn)
+        .await
+        .map_err(|e| match taken(&e) {
+            Some(Taken::Login) => UpdateUserError::LoginTaken(after.login.clone()),
+            Some(Taken::Email) => UpdateUserError::EmailTaken(after.email.clone()),
+            Some(Taken::ExternalId) => match &after.external_id {
+                Some(x) => UpdateUserError::ExternalIdTaken(x.clone()),
+                None => UpdateUserError::Storage(storage(e)),
+            },
+            None => UpdateUserError::Storage(storage(e)),
+        })?;
+    if res.rows_affected == 0 {
+        // Another writer got in between the read and the write (only without row locks).
+        return Err(UpdateUserError::EtagMismatch);
+    }
+    if groups_changed {
+        set_memberships(conn, before.number, &after.groups, true).await?;
+    }
+    Ok((after, warnings))
+}

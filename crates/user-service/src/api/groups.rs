@@ -1,0 +1,179 @@
+//! `roster.v1.GroupService`.
+
+use crate::convert::groups::group_to_pb;
+use crate::core::{Core, Store};
+use crate::status::{IntoStatus, status};
+use crate::tokens::scopes;
+use roster_domain::groups::{GroupKey, GroupQuery};
+use roster_domain::values::{ExternalId, GroupPath};
+use roster_domain::{FieldViolations, GroupId};
+use roster_proto::v1 as pb;
+use roster_proto::v1::ErrorReason;
+use serde_json::json;
+use std::sync::Arc;
+use tonic::{Code, Request, Response, Status};
+
+#[derive(Debug)]
+pub struct GroupsApi<R> {
+    core: Arc<Core<R>>,
+}
+
+impl<R> GroupsApi<R> {
+    pub fn new(core: Arc<Core<R>>) -> Self {
+        Self { core }
+    }
+}
+
+fn path(raw: &str, field: &str) -> Result<GroupPath, Status> {
+    GroupPath::parse(raw).map_err(|e| FieldViolations::single(field, e).into_status())
+}
+
+fn group_id(raw: &str, field: &str) -> Result<GroupId, Status> {
+    GroupId::parse(raw).map_err(|e| FieldViolations::single(field, e).into_status())
+}
+
+#[tonic::async_trait]
+impl<R: Store> pb::group_service_server::GroupService for GroupsApi<R> {
+    async fn create_group(
+        &self,
+        req: Request<pb::CreateGroupRequest>,
+    ) -> Result<Response<pb::Group>, Status> {
+        let (tenant, _) = self.core.tenant_caller(&req, scopes::GROUPS_WRITE)?;
+        let r = req.into_inner();
+        let mut v = FieldViolations::new();
+        let p = v.check("path", GroupPath::parse(&r.path));
+        let ext = match r.external_id.as_deref() {
+            Some(x) => v.check("external_id", ExternalId::parse(x)),
+            None => None,
+        };
+        let Some(p) = p.filter(|_| v.is_empty()) else {
+            return Err(v.into_status());
+        };
+        let g = self
+            .core
+            .groups
+            .create(tenant, &p, ext)
+            .await
+            .map_err(IntoStatus::into_status)?;
+        Ok(Response::new(group_to_pb(&g)))
+    }
+
+    async fn get_group(
+        &self,
+        req: Request<pb::GetGroupRequest>,
+    ) -> Result<Response<pb::Group>, Status> {
+        use pb::get_group_request::Key;
+        let (tenant, _) = self.core.tenant_caller(&req, scopes::GROUPS_READ)?;
+        let key = match req.into_inner().key {
+            Some(Key::Id(id)) => GroupKey::Id(group_id(&id, "id")?),
+            Some(Key::Path(p)) => GroupKey::Path(path(&p, "path")?),
+            Some(Key::ExternalId(x)) => GroupKey::ExternalId(
+                ExternalId::parse(&x)
+                    .map_err(|e| FieldViolations::single("external_id", e).into_status())?,
+            ),
+            None => {
+                return Err(FieldViolations::single(
+                    "key",
+                    "name the group by id, path or external_id",
+                )
+                .into_status());
+            }
+        };
+        let g = self
+            .core
+            .groups
+            .get(tenant, &key)
+            .await
+            .map_err(IntoStatus::into_status)?;
+        Ok(Response::new(group_to_pb(&g)))
+    }
+
+    async fn resolve_group_path(
+        &self,
+        req: Request<pb::ResolveGroupPathRequest>,
+    ) -> Result<Response<pb::Group>, Status> {
+        let (tenant, _) = self.core.tenant_caller(&req, scopes::GROUPS_READ)?;
+        let p = path(&req.get_ref().path, "path")?;
+        let g = self
+            .core
+            .groups
+            .get(tenant, &GroupKey::Path(p))
+            .await
+            .map_err(IntoStatus::into_status)?;
+        Ok(Response::new(group_to_pb(&g)))
+    }
+
+    async fn list_groups(
+        &self,
+        req: Request<pb::ListGroupsRequest>,
+    ) -> Result<Response<pb::ListGroupsResponse>, Status> {
+        let (tenant, _) = self.core.tenant_caller(&req, scopes::GROUPS_READ)?;
+        let r = req.into_inner();
+        let limit = super::page_size(r.page_size).map_err(IntoStatus::into_status)?;
+        let parent = r
+            .parent_id
+            .as_deref()
+            .map(|p| group_id(p, "parent_id"))
+            .transpose()?;
+        let binding = r.parent_id.clone().unwrap_or_default().into_bytes();
+        let after = if r.page_token.is_empty() {
+            None
+        } else {
+            let v = self.core.pages.open("groups", &binding, &r.page_token);
+            let p = v
+                .as_ref()
+                .and_then(|v| v.get("a"))
+                .and_then(|a| a.as_str())
+                .and_then(|a| GroupPath::parse(a).ok());
+            Some(p.ok_or_else(|| {
+                status(
+                    Code::InvalidArgument,
+                    "invalid page token",
+                    ErrorReason::InvalidPageToken,
+                    &[],
+                    None,
+                )
+            })?)
+        };
+        let (groups, more) = self
+            .core
+            .groups
+            .list(
+                tenant,
+                &GroupQuery {
+                    parent,
+                    after,
+                    limit,
+                },
+            )
+            .await
+            .map_err(IntoStatus::into_status)?;
+        let next_page_token = match groups.last() {
+            Some(g) if more => {
+                self.core
+                    .pages
+                    .seal("groups", &binding, &json!({ "a": g.path.as_str() }))
+            }
+            _ => String::new(),
+        };
+        Ok(Response::new(pb::ListGroupsResponse {
+            groups: groups.iter().map(group_to_pb).collect(),
+            next_page_token,
+        }))
+    }
+
+    async fn delete_group(
+        &self,
+        req: Request<pb::DeleteGroupRequest>,
+    ) -> Result<Response<()>, Status> {
+        let (tenant, _) = self.core.tenant_caller(&req, scopes::GROUPS_WRITE)?;
+        let r = req.into_inner();
+        let id = group_id(&r.id, "id")?;
+        self.core
+            .groups
+            .delete(tenant, id, r.recursive)
+            .await
+            .map_err(IntoStatus::into_status)?;
+        Ok(Response::new(()))
+    }
+}

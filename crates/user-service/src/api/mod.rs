@@ -1,0 +1,21 @@
+//! The tonic service implementations, one per contract service.
+
+mod auth;
+mod groups;
+mod tenants;
+mod users;
+
+pub use auth::AuthApi;
+pub use groups::GroupsApi;
+pub use tenants::{TenantsApi, new_tenant_from_pb};
+pub use users::UsersApi;
+
+/// Page sizes of the small admin lists (groups, tenants).
+pub(crate) fn page_size(requested: i32) -> Result<u32, roster_domain::FieldViolations> {
+    match requested {
+        0 => Ok(100),
+        n => u32::try_from(n).ok().filter(|n| *n <= 1000).ok_or_else(|| {
+            roster_domain::FieldViolations::single("page_size", "must be between 1 and 1000")
+        }),
+    }
+}

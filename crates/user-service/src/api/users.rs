@@ -1,0 +1,360 @@
+//! `roster.v1.UserService`.
+
+use crate::convert::filter::{filter_from_pb, order_from_pb};
+use crate::convert::time::from_pb;
+use crate::convert::users::{
+    changes_from, device_from_pb, key_from_pb, mask_fields, new_user_from_pb, user_to_pb,
+};
+use crate::core::{Core, Store};
+use crate::status::{IntoStatus, status, to_rpc_status};
+use crate::tokens::scopes;
+use roster_domain::page::{DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, UserQuery};
+use roster_domain::users::{UpsertItem, version_of_etag};
+use roster_domain::values::Password;
+use roster_domain::{FieldViolations, UserId};
+use roster_proto::v1 as pb;
+use roster_proto::v1::ErrorReason;
+use sha2::{Digest, Sha256};
+use std::sync::Arc;
+use tonic::{Code, Request, Response, Status};
+
+#[derive(Debug)]
+pub struct UsersApi<R> {
+    core: Arc<Core<R>>,
+}
+
+impl<R> UsersApi<R> {
+    pub fn new(core: Arc<Core<R>>) -> Self {
+        Self { core }
+    }
+}
+
+fn user_id(raw: &str, field: &str) -> Result<UserId, Status> {
+    UserId::parse(raw).map_err(|e| FieldViolations::single(field, e).into_status())
+}
+
+/// A client etag as a version; text that is none of our etags can never be current.
+fn expected_version(etag: &str) -> Option<i64> {
+    if etag.is_empty() {
+        None
+    } else {
+        Some(version_of_etag(etag).unwrap_or(-1))
+    }
+}
+
+/// Binds page tokens to the query they were made for.
+fn query_binding(r: &pb::ListUsersRequest) -> Vec<u8> {
+    let mut h = Sha256::new();
+    h.update(
+        r.filter
+            .as_ref()
+            .map(prost::Message::encode_to_vec)
+            .unwrap_or_default(),
+    );
+    h.update([0]);
+    h.update(
+        r.order_by
+            .as_ref()
+            .map(prost::Message::encode_to_vec)
+            .unwrap_or_default(),
+    );
+    h.finalize().to_vec()
+}
+
+fn item_from_pb(i: usize, item: &pb::UpsertUserItem) -> Result<UpsertItem, FieldViolations> {
+    let mut v = FieldViolations::new();
+    let key = v.absorb(key_from_pb(item.key.as_ref(), &format!("items[{i}].key")));
+    let user = item.user.clone().unwrap_or_default();
+    let changes = v.absorb(
+        mask_fields(item.update_mask.as_ref(), &user)
+            .and_then(|fields| changes_from(&user, &fields, &format!("items[{i}].user."))),
+    );
+    match (key, changes) {
+        (Some(key), Some(changes)) if v.is_empty() => Ok(UpsertItem {
+            key,
+            changes,
+            create_if_missing: item.create_if_missing,
+            lenient_groups: item.lenient_groups,
+        }),
+        _ => {
+            if v.is_empty() {
+                v.add(format!("items[{i}]"), "is invalid");
+            }
+            Err(v)
+        }
+    }
+}
+
+#[tonic::async_trait]
+impl<R: Store> pb::user_service_server::UserService for UsersApi<R> {
+    async fn create_user(
+        &self,
+        req: Request<pb::CreateUserRequest>,
+    ) -> Result<Response<pb::User>, Status> {
+        let (tenant, _) = self.core.tenant_caller(&req, scopes::USERS_WRITE)?;
+        let r = req.into_inner();
+        let mut v = FieldViolations::new();
+        let new = v.absorb(new_user_from_pb(r.user.as_ref()));
+        let password = match r.password.as_deref() {
+            Some(p) => v.check("password", Password::parse(p)),
+            None => None,
+        };
+        let new = match new {
+            Some(n) if v.is_empty() => n,
+            _ => return Err(v.into_status()),
+        };
+        let user = self
+            .core
+            .users
+            .create(tenant, new, password)
+            .await
+            .map_err(IntoStatus::into_status)?;
+        Ok(Response::new(user_to_pb(&user)))
+    }
+
+    async fn get_user(
+        &self,
+        req: Request<pb::GetUserRequest>,
+    ) -> Result<Response<pb::User>, Status> {
+        let (tenant, _) = self.core.tenant_caller(&req, scopes::USERS_READ)?;
+        let key =
+            key_from_pb(req.get_ref().key.as_ref(), "key").map_err(IntoStatus::into_status)?;
+        let user = self
+            .core
+            .users
+            .get(tenant, &key)
+            .await
+            .map_err(IntoStatus::into_status)?;
+        Ok(Response::new(user_to_pb(&user)))
+    }
+
+    async fn list_users(
+        &self,
+        req: Request<pb::ListUsersRequest>,
+    ) -> Result<Response<pb::ListUsersResponse>, Status> {
+        let (tenant, _) = self.core.tenant_caller(&req, scopes::USERS_READ)?;
+        let r = req.into_inner();
+        let mut v = FieldViolations::new();
+        let filter = match &r.filter {
+            Some(f) => v.check("filter", filter_from_pb(f, "filter", 0)),
+            None => None,
+        };
+        let order = v
+            .check("order_by", order_from_pb(r.order_by.as_ref()))
+            .unwrap_or_default();
+        let page_size = match r.page_size {
+            0 => DEFAULT_PAGE_SIZE,
+            n => u32::try_from(n)
+                .ok()
+                .filter(|n| *n <= MAX_PAGE_SIZE)
+                .unwrap_or_else(|| {
+                    v.add(
+                        "page_size",
+                        format_args!("must be between 1 and {MAX_PAGE_SIZE}"),
+                    );
+                    DEFAULT_PAGE_SIZE
+                }),
+        };
+        let skip = u64::try_from(r.skip).unwrap_or_else(|_| {
+            v.add("skip", "must not be negative");
+            0
+        });
+        v.into_result().map_err(IntoStatus::into_status)?;
+        let binding = query_binding(&r);
+        let after = if r.page_token.is_empty() {
+            None
+        } else {
+            let c = self
+                .core
+                .pages
+                .open_user_cursor(&binding, &r.page_token)
+                .ok_or_else(|| {
+                    let v = FieldViolations::single(
+                        "page_token",
+                        "is invalid or belongs to another query",
+                    );
+                    status(
+                        Code::InvalidArgument,
+                        "invalid page token",
+                        ErrorReason::InvalidPageToken,
+                        &[],
+                        Some(&v),
+                    )
+                })?;
+            Some(c)
+        };
+        let query = UserQuery {
+            filter,
+            order,
+            page_size,
+            after,
+            skip,
+            count_total: r.include_total_size,
+        };
+        let page = self
+            .core
+            .users
+            .list(tenant, &query)
+            .await
+            .map_err(IntoStatus::into_status)?;
+        Ok(Response::new(pb::ListUsersResponse {
+            users: page.users.iter().map(user_to_pb).collect(),
+            next_page_token: page
+                .next
+                .map(|c| self.core.pages.seal_user_cursor(&binding, &c))
+                .unwrap_or_default(),
+            total_size: page.total.map(|t| i64::try_from(t).unwrap_or(i64::MAX)),
+        }))
+    }
+
+    async fn update_user(
+        &self,
+        req: Request<pb::UpdateUserRequest>,
+    ) -> Result<Response<pb::User>, Status> {
+        let (tenant, _) = self.core.tenant_caller(&req, scopes::USERS_WRITE)?;
+        let r = req.into_inner();
+        let u = r
+            .user
+            .ok_or_else(|| FieldViolations::single("user", "is required").into_status())?;
+        let id = user_id(&u.id, "user.id")?;
+        let fields = mask_fields(r.update_mask.as_ref(), &u).map_err(IntoStatus::into_status)?;
+        let changes = changes_from(&u, &fields, "user.").map_err(IntoStatus::into_status)?;
+        let user = self
+            .core
+            .users
+            .update(tenant, id, &changes, expected_version(&u.etag))
+            .await
+            .map_err(IntoStatus::into_status)?;
+        Ok(Response::new(user_to_pb(&user)))
+    }
+
+    async fn delete_user(
+        &self,
+        req: Request<pb::DeleteUserRequest>,
+    ) -> Result<Response<()>, Status> {
+        let (tenant, _) = self.core.tenant_caller(&req, scopes::USERS_WRITE)?;
+        let r = req.into_inner();
+        let id = user_id(&r.id, "id")?;
+        self.core
+            .users
+            .delete(tenant, id, expected_version(&r.etag))
+            .await
+            .map_err(IntoStatus::into_status)?;
+        Ok(Response::new(()))
+    }
+
+    async fn batch_upsert_users(
+        &self,
+        req: Request<pb::BatchUpsertUsersRequest>,
+    ) -> Result<Response<pb::BatchUpsertUsersResponse>, Status> {
+        let (tenant, _) = self.core.tenant_caller(&req, scopes::USERS_WRITE)?;
+        let r = req.into_inner();
+        let items = r
+            .items
+            .iter()
+            .enumerate()
+            .map(|(i, it)| item_from_pb(i, it))
+            .collect();
+        let outcomes = self
+            .core
+            .users
+            .batch_upsert(tenant, items)
+            .await
+            .map_err(IntoStatus::into_status)?;
+        let results = outcomes
+            .into_iter()
+            .map(|o| match o {
+                Ok(o) => pb::UpsertUserResult {
+                    status: Some(tonic_types::Status {
+                        code: 0,
+                        message: String::new(),
+                        details: vec![],
+                    }),
+                    user: Some(user_to_pb(&o.user)),
+                    created: o.created,
+                    warnings: o
+                        .warnings
+                        .into_iter()
+                        .map(|w| pb::UpsertWarning {
+                            field: w.field,
+                            reason: ErrorReason::GroupNotFound.as_str_name().to_owned(),
+                            message: w.message,
+                        })
+                        .collect(),
+                },
+                Err(e) => pb::UpsertUserResult {
+                    status: Some(to_rpc_status(&e.into_status())),
+                    user: None,
+                    created: false,
+                    warnings: vec![],
+                },
+            })
+            .collect();
+        Ok(Response::new(pb::BatchUpsertUsersResponse { results }))
+    }
+
+    async fn change_password(
+        &self,
+        req: Request<pb::ChangePasswordRequest>,
+    ) -> Result<Response<pb::User>, Status> {
+        let (tenant, _) = self.core.tenant_caller(&req, scopes::USERS_WRITE)?;
+        let r = req.into_inner();
+        let id = user_id(&r.id, "id")?;
+        let password = Password::parse(&r.password)
+            .map_err(|e| FieldViolations::single("password", e).into_status())?;
+        let user = self
+            .core
+            .users
+            .change_password(tenant, id, password, r.change_required)
+            .await
+            .map_err(IntoStatus::into_status)?;
+        Ok(Response::new(user_to_pb(&user)))
+    }
+
+    async fn verify_password(
+        &self,
+        req: Request<pb::VerifyPasswordRequest>,
+    ) -> Result<Response<pb::VerifyPasswordResponse>, Status> {
+        let (tenant, _) = self.core.tenant_caller(&req, scopes::PASSWORDS_VERIFY)?;
+        let r = req.into_inner();
+        let key = key_from_pb(r.key.as_ref(), "key").map_err(IntoStatus::into_status)?;
+        let (user, valid) = self
+            .core
+            .users
+            .verify_password(tenant, &key, r.password)
+            .await
+            .map_err(IntoStatus::into_status)?;
+        Ok(Response::new(pb::VerifyPasswordResponse {
+            valid,
+            user: valid.then(|| user_to_pb(&user)),
+        }))
+    }
+
+    async fn record_activity(
+        &self,
+        req: Request<pb::RecordActivityRequest>,
+    ) -> Result<Response<pb::User>, Status> {
+        let (tenant, _) = self.core.tenant_caller(&req, scopes::USERS_WRITE)?;
+        let r = req.into_inner();
+        let mut v = FieldViolations::new();
+        let key = v.absorb(key_from_pb(r.key.as_ref(), "key"));
+        let at = match &r.time {
+            Some(t) => v.check("time", from_pb(t).ok_or("is not a valid time")),
+            None => None,
+        };
+        let device = match &r.device {
+            Some(d) => v.absorb(device_from_pb(d, at.unwrap_or_else(|| self.core.now()))),
+            None => None,
+        };
+        let Some(key) = key.filter(|_| v.is_empty()) else {
+            return Err(v.into_status());
+        };
+        let user = self
+            .core
+            .users
+            .record_activity(tenant, &key, at, device)
+            .await
+            .map_err(IntoStatus::into_status)?;
+        Ok(Response::new(user_to_pb(&user)))
+    }
+}

@@ -1,0 +1,263 @@
+//! The contract's structured filter and order into the domain's.
+
+use super::time::from_pb;
+use roster_domain::UserId;
+use roster_domain::filter::{
+    Comparison, FieldKind, Filter, FilterError, FilterField, FilterProblem, MAX_FILTER_DEPTH, Op,
+    Value,
+};
+use roster_domain::page::{UserOrder, UserOrderField};
+use roster_domain::users::{AccessLevel, PersonType, UserStatus};
+use roster_proto::v1 as pb;
+
+fn field_from_pb(f: i32) -> Option<FilterField> {
+    use pb::UserField as F;
+    Some(match F::try_from(f).ok()? {
+        F::Unspecified => return None,
+        F::Id => FilterField::Id,
+        F::Number => FilterField::Number,
+        F::Login => FilterField::Login,
+        F::Email => FilterField::Email,
+        F::FirstName => FilterField::FirstName,
+        F::LastName => FilterField::LastName,
+        F::FullName => FilterField::FullName,
+        F::DisplayName => FilterField::DisplayName,
+        F::JobTitle => FilterField::JobTitle,
+        F::CompanyName => FilterField::CompanyName,
+        F::City => FilterField::City,
+        F::State => FilterField::State,
+        F::Country => FilterField::Country,
+        F::Phone => FilterField::Phone,
+        F::PostalCode => FilterField::PostalCode,
+        F::Address => FilterField::Address,
+        F::ExternalId => FilterField::ExternalId,
+        F::TimeZone => FilterField::TimeZone,
+        F::Status => FilterField::Status,
+        F::PersonType => FilterField::PersonType,
+        F::AccessLevel => FilterField::AccessLevel,
+        F::CreateTime => FilterField::Created,
+        F::UpdateTime => FilterField::Updated,
+        F::LastActivityTime => FilterField::LastActivity,
+        F::HasPassword => FilterField::HasPassword,
+        F::PasswordChangeRequired => FilterField::PasswordChangeRequired,
+    })
+}
+
+fn op_from_pb(o: i32) -> Option<Op> {
+    use pb::ComparisonOperator as O;
+    Some(match O::try_from(o).ok()? {
+        O::Unspecified => return None,
+        O::Eq => Op::Eq,
+        O::Ne => Op::Ne,
+        O::Lt => Op::Lt,
+        O::Le => Op::Le,
+        O::Gt => Op::Gt,
+        O::Ge => Op::Ge,
+        O::Like => Op::Like,
+        O::Prefix => Op::Prefix,
+        O::Contains => Op::Contains,
+        O::In => Op::In,
+        O::NotIn => Op::NotIn,
+        O::IsNull => Op::IsNull,
+        O::IsNotNull => Op::IsNotNull,
+    })
+}
+
+/// An enum value given by name (`USER_STATUS_ACTIVE` or `ACTIVE`) or number.
+fn enum_value<T>(
+    v: &pb::filter_value::Kind,
+    prefix: &str,
+    by_name: impl Fn(&str) -> Option<T>,
+    by_number: impl Fn(i32) -> Option<T>,
+) -> Option<T> {
+    match v {
+        pb::filter_value::Kind::StringValue(s) => {
+            let short = s.strip_prefix(prefix).unwrap_or(s);
+            by_name(short)
+        }
+        pb::filter_value::Kind::IntValue(i) => i32::try_from(*i).ok().and_then(by_number),
+        pb::filter_value::Kind::BoolValue(_) | pb::filter_value::Kind::TimeValue(_) => None,
+    }
+}
+
+fn value(kind: FieldKind, v: &pb::FilterValue) -> Result<Value, String> {
+    use pb::filter_value::Kind as K;
+    let k = v.kind.as_ref().ok_or("a value must be set")?;
+    let wrong = || format!("expected a {kind:?} value");
+    match (kind, k) {
+        (FieldKind::Uuid, K::StringValue(s)) => {
+            UserId::parse(s).map(Value::Uuid).map_err(|e| e.to_string())
+        }
+        (FieldKind::Int, K::IntValue(i)) => Ok(Value::Int(*i)),
+        (FieldKind::Text, K::StringValue(s)) => Ok(Value::Text(s.clone())),
+        (FieldKind::Time, K::TimeValue(t)) => from_pb(t)
+            .map(Value::Time)
+            .ok_or_else(|| "invalid time".to_owned()),
+        (FieldKind::Bool, K::BoolValue(b)) => Ok(Value::Bool(*b)),
+        (FieldKind::Status, k) => enum_value(k, "USER_STATUS_", UserStatus::from_name, |n| {
+            pb::UserStatus::try_from(n)
+                .ok()
+                .and_then(super::users::status_from_pb)
+        })
+        .map(Value::Status)
+        .ok_or_else(|| "expected INVITED, ACTIVE or DISABLED".to_owned()),
+        (FieldKind::PersonType, k) => enum_value(k, "PERSON_TYPE_", PersonType::from_name, |n| {
+            pb::PersonType::try_from(n)
+                .ok()
+                .and_then(super::users::person_type_from_pb)
+        })
+        .map(Value::PersonType)
+        .ok_or_else(|| "expected INTERNAL or EXTERNAL".to_owned()),
+        (FieldKind::AccessLevel, k) => {
+            enum_value(k, "ACCESS_LEVEL_", AccessLevel::from_name, |n| {
+                pb::AccessLevel::try_from(n)
+                    .ok()
+                    .and_then(super::users::access_level_from_pb)
+            })
+            .map(Value::AccessLevel)
+            .ok_or_else(|| "expected an access level".to_owned())
+        }
+        (
+            FieldKind::Uuid | FieldKind::Int | FieldKind::Text | FieldKind::Time | FieldKind::Bool,
+            _,
+        ) => Err(wrong()),
+    }
+}
+
+fn err(path: &str, problem: FilterProblem) -> FilterError {
+    FilterError {
+        path: path.to_owned(),
+        problem,
+    }
+}
+
+/// The domain filter, or the first problem found with the path of its node.
+pub(crate) fn filter_from_pb(
+    f: &pb::UserFilter,
+    path: &str,
+    depth: usize,
+) -> Result<Filter, FilterError> {
+    use pb::user_filter::Kind as K;
+    if depth > MAX_FILTER_DEPTH {
+        return Err(err(path, FilterProblem::TooComplex));
+    }
+    let list = |fs: &[pb::UserFilter], name: &str| -> Result<Vec<Filter>, FilterError> {
+        fs.iter()
+            .enumerate()
+            .map(|(i, f)| filter_from_pb(f, &format!("{path}.{name}[{i}]"), depth + 1))
+            .collect()
+    };
+    match f.kind.as_ref() {
+        None => Err(err(
+            path,
+            FilterProblem::Other("one of all, any, not or compare must be set".into()),
+        )),
+        Some(K::All(l)) => Ok(Filter::All(list(&l.filters, "all")?)),
+        Some(K::Any(l)) => Ok(Filter::Any(list(&l.filters, "any")?)),
+        Some(K::Not(inner)) => Ok(Filter::Not(Box::new(filter_from_pb(
+            inner,
+            &format!("{path}.not"),
+            depth + 1,
+        )?))),
+        Some(K::Compare(c)) => {
+            let at = format!("{path}.compare");
+            let field = field_from_pb(c.field)
+                .ok_or_else(|| err(&at, FilterProblem::Other("unknown field".into())))?;
+            let op = op_from_pb(c.operator)
+                .ok_or_else(|| err(&at, FilterProblem::Other("unknown operator".into())))?;
+            let values = c
+                .values
+                .iter()
+                .enumerate()
+                .map(|(i, v)| {
+                    value(field.kind(), v)
+                        .map_err(|m| err(&format!("{at}.values[{i}]"), FilterProblem::Other(m)))
+                })
+                .collect::<Result<Vec<_>, _>>()?;
+            Comparison::new(field, op, values)
+                .map(Filter::Compare)
+                .map_err(|p| err(&at, p))
+        }
+    }
+}
+
+pub(crate) fn order_from_pb(o: Option<&pb::UserOrder>) -> Result<UserOrder, String> {
+    let Some(o) = o else {
+        return Ok(UserOrder::default());
+    };
+    let field = match pb::UserOrderField::try_from(o.field)
+        .map_err(|_| "unknown order field".to_owned())?
+    {
+        pb::UserOrderField::Unspecified | pb::UserOrderField::Number => UserOrderField::Number,
+        pb::UserOrderField::Login => UserOrderField::Login,
+        pb::UserOrderField::Email => UserOrderField::Email,
+        pb::UserOrderField::CreateTime => UserOrderField::Created,
+    };
+    Ok(UserOrder {
+        field,
+        descending: o.descending,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use pb::filter_value::Kind as V;
+
+    fn cmp(field: pb::UserField, op: pb::ComparisonOperator, values: Vec<V>) -> pb::UserFilter {
+        pb::UserFilter {
+            kind: Some(pb::user_filter::Kind::Compare(pb::UserComparison {
+                field: field.into(),
+                operator: op.into(),
+                values: values
+                    .into_iter()
+                    .map(|k| pb::FilterValue { kind: Some(k) })
+                    .collect(),
+            })),
+        }
+    }
+
+    #[test]
+    fn enum_values_are_accepted_by_short_name_long_name_and_number() {
+        for v in [
+            V::StringValue("ACTIVE".into()),
+            V::StringValue("USER_STATUS_ACTIVE".into()),
+            V::IntValue(2),
+        ] {
+            let f = filter_from_pb(
+                &cmp(pb::UserField::Status, pb::ComparisonOperator::Eq, vec![v]),
+                "filter",
+                0,
+            )
+            .unwrap();
+            let Filter::Compare(c) = f else {
+                panic!("a comparison")
+            };
+            assert_eq!(c.values(), &[Value::Status(UserStatus::Active)]);
+        }
+    }
+
+    #[test]
+    fn problems_name_the_node() {
+        let bad = pb::UserFilter {
+            kind: Some(pb::user_filter::Kind::All(pb::UserFilterList {
+                filters: vec![
+                    cmp(
+                        pb::UserField::Email,
+                        pb::ComparisonOperator::Eq,
+                        vec![V::StringValue("a@b.c".into())],
+                    ),
+                    cmp(
+                        pb::UserField::Number,
+                        pb::ComparisonOperator::Eq,
+                        vec![V::StringValue("x".into())],
+                    ),
+                ],
+            })),
+        };
+        let e = filter_from_pb(&bad, "filter", 0).unwrap_err();
+        assert_eq!(e.path, "filter.all[1].compare.values[0]");
+        let empty = pb::UserFilter { kind: None };
+        assert!(filter_from_pb(&empty, "filter", 0).is_err());
+    }
+}

@@ -1,0 +1,131 @@
+//! The user service's state: the domain use cases wired to one store, the token keys and
+//! the page-token key, plus the check every method starts with.
+
+use crate::hasher::Argon2Hasher;
+use crate::page_token::PageTokens;
+use crate::secrets::ServerSecrets;
+use crate::status::{IntoStatus, missing_scope, status};
+use crate::tokens::{Caller, TokenConfig, TokenError, Tokens};
+use roster_domain::auth::AuthService;
+use roster_domain::groups::GroupService;
+use roster_domain::ports::{GroupRepository, TenantRepository, UserRepository};
+use roster_domain::tenants::TenantService;
+use roster_domain::users::UserService;
+use roster_domain::{Clock, TenantId};
+use roster_proto::v1::ErrorReason;
+use std::sync::Arc;
+use std::time::Duration;
+use tonic::{Code, Request, Status};
+
+/// Everything the domain needs from storage, in one bound.
+pub trait Store: UserRepository + GroupRepository + TenantRepository + Clone {}
+impl<T: UserRepository + GroupRepository + TenantRepository + Clone> Store for T {}
+
+/// How the core is set up.
+#[derive(Debug, Clone)]
+pub struct CoreConfig {
+    pub tokens: TokenConfig,
+    /// At least 32 random bytes: derives user API secrets and signs page tokens.
+    pub server_key: Vec<u8>,
+    /// Concurrent argon2 hashes (the number of cores is a good value).
+    pub hash_concurrency: usize,
+    /// Most items in one BatchUpsertUsers.
+    pub max_batch: usize,
+    /// Lifetime of tokens minted by Authenticate.
+    pub authenticate_ttl: Duration,
+}
+
+#[derive(Debug)]
+pub struct Core<R> {
+    pub(crate) users: UserService<R, Argon2Hasher>,
+    pub(crate) groups: GroupService<R>,
+    pub(crate) tenants: TenantService<R>,
+    pub(crate) auth: AuthService<R>,
+    pub(crate) tokens: Tokens,
+    pub(crate) pages: PageTokens,
+    pub(crate) clock: Arc<dyn Clock>,
+    pub(crate) authenticate_ttl: Duration,
+}
+
+impl<R: Store> Core<R> {
+    pub fn new(store: R, config: CoreConfig, clock: Arc<dyn Clock>) -> Self {
+        let server = ServerSecrets::new(config.server_key);
+        let secrets: Arc<dyn roster_domain::ports::Secrets> = Arc::new(server.clone());
+        let hasher = Argon2Hasher::new(config.hash_concurrency);
+        Self {
+            users: UserService::new(
+                store.clone(),
+                hasher,
+                Arc::clone(&secrets),
+                Arc::clone(&clock),
+            )
+            .with_max_batch(config.max_batch),
+            groups: GroupService::new(store.clone(), Arc::clone(&clock)),
+            tenants: TenantService::new(store.clone(), Arc::clone(&secrets), Arc::clone(&clock)),
+            auth: AuthService::new(store, secrets),
+            tokens: Tokens::new(config.tokens),
+            pages: PageTokens::new(server),
+            clock,
+            authenticate_ttl: config.authenticate_ttl,
+        }
+    }
+
+    /// Tenant administration, for the operator CLI.
+    pub fn tenants(&self) -> &TenantService<R> {
+        &self.tenants
+    }
+
+    pub fn tokens(&self) -> &Tokens {
+        &self.tokens
+    }
+
+    pub fn now(&self) -> roster_domain::Timestamp {
+        self.clock.now()
+    }
+
+    /// The verified caller of `req` (bearer token in `authorization`).
+    pub(crate) fn caller<T>(&self, req: &Request<T>) -> Result<Caller, Status> {
+        let header = req
+            .metadata()
+            .get("authorization")
+            .and_then(|v| v.to_str().ok())
+            .ok_or_else(|| {
+                status(
+                    Code::Unauthenticated,
+                    "a bearer token is required",
+                    ErrorReason::TokenInvalid,
+                    &[],
+                    None,
+                )
+            })?;
+        let token = header
+            .strip_prefix("Bearer ")
+            .or_else(|| header.strip_prefix("bearer "))
+            .ok_or_else(|| TokenError::Invalid.into_status())?;
+        self.tokens
+            .verify(token.trim())
+            .map_err(IntoStatus::into_status)
+    }
+
+    /// The caller's tenant, provided the token carries `scope`.
+    pub(crate) fn tenant_caller<T>(
+        &self,
+        req: &Request<T>,
+        scope: &str,
+    ) -> Result<(TenantId, Caller), Status> {
+        let caller = self.caller(req)?;
+        if !caller.has(scope) {
+            return Err(missing_scope(scope));
+        }
+        let tenant = caller.tenant.ok_or_else(|| {
+            status(
+                Code::PermissionDenied,
+                "the token names no tenant",
+                ErrorReason::MissingScope,
+                &[],
+                None,
+            )
+        })?;
+        Ok((tenant, caller))
+    }
+}

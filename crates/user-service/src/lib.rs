@@ -1,0 +1,29 @@
+//! The user service: roster.v1 over gRPC on top of the domain core.
+//!
+//! Every call is authorised from its bearer token alone (tenant and scopes), converted from
+//! protobuf into validated domain values, run as a use case, and answered with the domain
+//! result or an error with google.rpc details. The storage adapter is chosen by the binary.
+
+mod api;
+pub mod convert;
+mod core;
+mod hasher;
+mod page_token;
+mod secrets;
+mod server;
+mod ssh;
+mod status;
+mod tokens;
+
+pub use api::{AuthApi, GroupsApi, TenantsApi, UsersApi};
+pub use convert::users::user_to_pb;
+pub use core::{Core, CoreConfig, Store};
+pub use hasher::{Argon2Hasher, hash_once};
+pub use secrets::{ServerSecrets, random_bytes};
+pub use server::{GrpcServer, MAX_MESSAGE_BYTES, ServeError};
+pub use ssh::parse_public_key;
+pub use status::ERROR_DOMAIN;
+pub use tokens::{Caller, Claims, IssuedToken, TokenConfig, TokenError, TokenKey, Tokens, scopes};
+
+/// The tenant-creation request check, shared with the operator CLI.
+pub use api::new_tenant_from_pb;

@@ -1,0 +1,113 @@
+//! The gRPC server: the four roster.v1 services, health (per service and overall) and
+//! reflection v1 and v1alpha (grpcurl 1.8 speaks only v1alpha).
+
+use crate::api::{AuthApi, GroupsApi, TenantsApi, UsersApi};
+use crate::core::{Core, Store};
+use roster_proto::v1::auth_service_server::AuthServiceServer;
+use roster_proto::v1::group_service_server::GroupServiceServer;
+use roster_proto::v1::tenant_service_server::TenantServiceServer;
+use roster_proto::v1::user_service_server::UserServiceServer;
+use std::future::Future;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use tokio::net::TcpListener;
+use tonic::server::NamedService;
+use tonic::transport::Server;
+use tonic::transport::server::TcpIncoming;
+use tonic_health::ServingStatus;
+use tonic_health::server::HealthReporter;
+
+/// Largest request or response: a 10 000-user batch fits with room to spare.
+pub const MAX_MESSAGE_BYTES: usize = 64 * 1024 * 1024;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ServeError {
+    #[error("cannot build reflection: {0}")]
+    Reflection(#[from] tonic_reflection::server::Error),
+    #[error(transparent)]
+    Transport(#[from] tonic::transport::Error),
+    #[error(transparent)]
+    Io(#[from] std::io::Error),
+}
+
+/// A bound, not yet serving, gRPC server.
+#[derive(Debug)]
+pub struct GrpcServer<R> {
+    listener: TcpListener,
+    addr: SocketAddr,
+    core: Arc<Core<R>>,
+}
+
+const SERVICES: [&str; 4] = [
+    <UserServiceServer<UsersApi<()>> as NamedService>::NAME,
+    <GroupServiceServer<GroupsApi<()>> as NamedService>::NAME,
+    <TenantServiceServer<TenantsApi<()>> as NamedService>::NAME,
+    <AuthServiceServer<AuthApi<()>> as NamedService>::NAME,
+];
+
+async fn set_all(health: &HealthReporter, status: ServingStatus) {
+    health.set_service_status("", status).await;
+    for s in SERVICES {
+        health.set_service_status(s, status).await;
+    }
+}
+
+impl<R: Store> GrpcServer<R> {
+    /// Binds first, so that the address is known (port 0 in tests) before anyone connects.
+    pub async fn bind(addr: SocketAddr, core: Arc<Core<R>>) -> std::io::Result<Self> {
+        let listener = TcpListener::bind(addr).await?;
+        let addr = listener.local_addr()?;
+        Ok(Self {
+            listener,
+            addr,
+            core,
+        })
+    }
+
+    pub fn local_addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// Serves until `stop` completes; health turns NOT_SERVING first, then in-flight calls
+    /// finish.
+    pub async fn run_until(
+        self,
+        stop: impl Future<Output = ()> + Send + 'static,
+    ) -> Result<(), ServeError> {
+        let (health, health_svc) = tonic_health::server::health_reporter();
+        set_all(&health, ServingStatus::Serving).await;
+        let reflection_v1 = tonic_reflection::server::Builder::configure()
+            .register_encoded_file_descriptor_set(roster_proto::FILE_DESCRIPTOR_SET)
+            .register_encoded_file_descriptor_set(tonic_health::pb::FILE_DESCRIPTOR_SET)
+            .register_encoded_file_descriptor_set(tonic_types::pb::FILE_DESCRIPTOR_SET)
+            .build_v1()?;
+        let reflection_v1alpha = tonic_reflection::server::Builder::configure()
+            .register_encoded_file_descriptor_set(roster_proto::FILE_DESCRIPTOR_SET)
+            .register_encoded_file_descriptor_set(tonic_health::pb::FILE_DESCRIPTOR_SET)
+            // google.rpc error details, so that grpcurl can show them.
+            .register_encoded_file_descriptor_set(tonic_types::pb::FILE_DESCRIPTOR_SET)
+            .build_v1alpha()?;
+        let core = self.core;
+        let users = UserServiceServer::new(UsersApi::new(Arc::clone(&core)))
+            .max_decoding_message_size(MAX_MESSAGE_BYTES)
+            .max_encoding_message_size(MAX_MESSAGE_BYTES);
+        let groups = GroupServiceServer::new(GroupsApi::new(Arc::clone(&core)));
+        let tenants = TenantServiceServer::new(TenantsApi::new(Arc::clone(&core)));
+        let auth = AuthServiceServer::new(AuthApi::new(core));
+        let shutdown = async move {
+            stop.await;
+            set_all(&health, ServingStatus::NotServing).await;
+        };
+        Server::builder()
+            .add_service(health_svc)
+            .add_service(reflection_v1)
+            .add_service(reflection_v1alpha)
+            .add_service(users)
+            .add_service(groups)
+            .add_service(tenants)
+            .add_service(auth)
+            .serve_with_incoming_shutdown(TcpIncoming::from(self.listener), shutdown)
+            .await?;
+        Ok(())
+    }
+}

