@@ -1,1 +1,25 @@
-fn main() {}
+//! Black-box tests of Roster over its real interfaces. One test binary; one module per area.
+//! Every test starts its own Roster on port 0 with a fresh database; set
+//! `ROSTER_TEST_DATABASE_URL` to run the same suite on PostgreSQL.
+
+// Test helpers outside #[test] functions may unwrap: a failure is a test failure.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::too_many_lines,
+    clippy::unreadable_literal
+)]
+
+mod auth;
+mod batch;
+mod cli;
+mod concurrency;
+mod gateway;
+mod groups;
+mod isolation;
+mod listing;
+mod storage;
+mod tenants;
+mod tokens;
+mod users;
+mod validation;

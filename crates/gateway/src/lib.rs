@@ -19,6 +19,7 @@ use axum::extract::{DefaultBodyLimit, Request};
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use axum::routing::get;
+use axum::serve::ListenerExt as _;
 use serde_json::json;
 use std::future::Future;
 use std::net::SocketAddr;
@@ -138,7 +139,13 @@ impl GatewayApp {
         stop: impl Future<Output = ()> + Send + 'static,
     ) -> std::io::Result<()> {
         let draining = self.draining;
-        axum::serve(self.listener, self.router)
+        // Small responses must not wait on delayed ACKs.
+        let listener = self.listener.tap_io(|tcp| {
+            if let Err(e) = tcp.set_nodelay(true) {
+                tracing::warn!(error = %e, "Cannot set TCP_NODELAY.");
+            }
+        });
+        axum::serve(listener, self.router)
             .with_graceful_shutdown(async move {
                 stop.await;
                 draining.store(true, Ordering::Relaxed);

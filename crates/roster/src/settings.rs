@@ -99,8 +99,10 @@ impl Settings {
             f = f.merge(Toml::file_exact(path));
         }
         let keys = Self::keys();
+        // The filter sees the variable's own case (`GRPC_ADDR`).
         f = f.merge(
-            Env::prefixed("ROSTER_").filter(move |k| keys.iter().any(|s| s.as_str() == k.as_str())),
+            Env::prefixed("ROSTER_")
+                .filter(move |k| keys.iter().any(|s| s.eq_ignore_ascii_case(k.as_str()))),
         );
         f.extract().map_err(Box::new)
     }
@@ -143,6 +145,33 @@ impl Settings {
 mod tests {
     use super::*;
 
+    /// The README's configuration table names every setting, with its variable, and
+    /// nothing else, so that it cannot drift from this struct.
+    #[test]
+    fn the_readme_documents_every_setting() {
+        let readme = include_str!("../../../README.md");
+        let section = readme
+            .split("### Configuration")
+            .nth(1)
+            .expect("a Configuration section");
+        let mut documented = Vec::new();
+        for row in section.lines().filter(|l| l.starts_with("| `")) {
+            let cells: Vec<&str> = row.split('|').map(str::trim).collect();
+            let key = cells[1].trim_matches('`');
+            let var = cells[2].trim_matches('`');
+            assert_eq!(
+                var,
+                format!("ROSTER_{}", key.to_ascii_uppercase()),
+                "row for {key}"
+            );
+            documented.push(key.to_owned());
+        }
+        let mut keys = Settings::keys();
+        keys.sort();
+        documented.sort();
+        assert_eq!(documented, keys);
+    }
+
     #[test]
     fn defaults_match_the_documented_ones() {
         let s = Settings::default();
@@ -156,6 +185,28 @@ mod tests {
             s.upstream_url("0.0.0.0:50051".parse().unwrap()),
             "http://127.0.0.1:50051"
         );
+    }
+
+    #[test]
+    #[allow(clippy::result_large_err)] // figment::Error is what Jail takes
+    fn environment_variables_override_the_file() {
+        // Figment's Jail isolates the process environment for this test.
+        figment::Jail::expect_with(|jail| {
+            jail.create_file(
+                "roster.toml",
+                "grpc_addr = \"127.0.0.1:6000\"\nlog_format = \"text\"\n",
+            )?;
+            jail.set_env("ROSTER_GRPC_ADDR", "127.0.0.1:0");
+            jail.set_env("ROSTER_LOG_FORMAT", "json");
+            jail.set_env("ROSTER_MAX_BATCH_USERS", "7");
+            let s = Settings::load(Some(Path::new("roster.toml"))).map_err(|e| e.to_string())?;
+            assert_eq!(s.grpc_addr.port(), 0);
+            assert_eq!(s.log_format, "json");
+            assert_eq!(s.max_batch_users, 7);
+            jail.set_env("ROSTER_MAX_BATHC_USERS", "1");
+            assert_eq!(Settings::unknown_env_vars(), ["ROSTER_MAX_BATHC_USERS"]);
+            Ok(())
+        });
     }
 
     #[test]

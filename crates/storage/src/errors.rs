@@ -37,3 +37,11 @@ pub(crate) fn unique_violation(err: &DbErr) -> Option<Unique> {
 pub(crate) fn storage(err: DbErr) -> StorageError {
     StorageError::new(err)
 }
+
+/// A write referenced a row that does not exist (a deleted tenant, in practice).
+pub(crate) fn foreign_key_violation(err: &DbErr) -> bool {
+    matches!(
+        err.sql_err(),
+        Some(SqlErr::ForeignKeyConstraintViolation(_))
+    )
+}

@@ -2,7 +2,7 @@
 
 use crate::Store;
 use crate::entities::{group, user_group};
-use crate::errors::{Unique, storage, unique_violation};
+use crate::errors::{Unique, foreign_key_violation, storage, unique_violation};
 use crate::rows::group_from_row;
 use roster_domain::groups::{CreateGroupError, DeleteGroupError, Group, GroupKey, GroupQuery};
 use roster_domain::ports::GroupRepository;
@@ -107,7 +107,13 @@ impl GroupRepository for Store {
                 )
                 .exec_without_returning(&w.txn)
                 .await
-                .map_err(storage)?;
+                .map_err(|e| {
+                    if foreign_key_violation(&e) {
+                        CreateGroupError::TenantNotFound
+                    } else {
+                        CreateGroupError::Storage(storage(e))
+                    }
+                })?;
             let row = group::Entity::find()
                 .filter(key_condition(tenant, &GroupKey::Path(p.clone())))
                 .one(&w.txn)
@@ -120,6 +126,7 @@ impl GroupRepository for Store {
             .exec_with_returning(&w.txn)
             .await
             .map_err(|e| match unique_violation(&e) {
+                None if foreign_key_violation(&e) => CreateGroupError::TenantNotFound,
                 Some(Unique::GroupPath) => CreateGroupError::Exists(leaf.clone()),
                 Some(Unique::ExternalId) => match &external_id {
                     Some(x) => CreateGroupError::ExternalIdTaken(x.clone()),

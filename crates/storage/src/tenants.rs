@@ -81,7 +81,8 @@ async fn insert_tenant(
         .map_err(|e| match e {
             CreateUserError::Storage(s) => CreateTenantError::Storage(s),
             // A new tenant has no users to collide with and the owner names no groups.
-            e @ (CreateUserError::Invalid(_)
+            e @ (CreateUserError::TenantNotFound
+            | CreateUserError::Invalid(_)
             | CreateUserError::LoginTaken(_)
             | CreateUserError::EmailTaken(_)
             | CreateUserError::ExternalIdTaken(_)

@@ -74,6 +74,17 @@ fn group_not_found(index: usize, message: String) -> Status {
     )
 }
 
+/// The token names a tenant that has since been deleted.
+fn tenant_gone() -> Status {
+    status(
+        Code::NotFound,
+        "tenant not found",
+        ErrorReason::TenantNotFound,
+        &[],
+        None,
+    )
+}
+
 fn user_not_found() -> Status {
     status(
         Code::NotFound,
@@ -120,6 +131,7 @@ impl IntoStatus for CreateUserError {
     fn into_status(self) -> Status {
         let msg = self.to_string();
         match self {
+            Self::TenantNotFound => tenant_gone(),
             Self::Invalid(v) => invalid(&v),
             Self::LoginTaken(_) => taken(ErrorReason::LoginTaken, "user.login", msg),
             Self::EmailTaken(_) => taken(ErrorReason::EmailTaken, "user.email", msg),
@@ -182,6 +194,7 @@ impl IntoStatus for UpsertError {
     fn into_status(self) -> Status {
         let msg = self.to_string();
         match self {
+            Self::TenantNotFound => tenant_gone(),
             Self::Invalid(v) => invalid(&v),
             Self::NotFound => user_not_found(),
             Self::LoginTaken(_) => taken(ErrorReason::LoginTaken, "user.login", msg),
@@ -250,6 +263,7 @@ impl IntoStatus for CreateGroupError {
     fn into_status(self) -> Status {
         let msg = self.to_string();
         match self {
+            Self::TenantNotFound => tenant_gone(),
             Self::Exists(_) => status(
                 Code::AlreadyExists,
                 msg,

@@ -8,6 +8,9 @@ use std::sync::Arc;
 
 #[derive(Debug, thiserror::Error)]
 pub enum CreateGroupError {
+    /// The caller's tenant no longer exists.
+    #[error("tenant not found")]
+    TenantNotFound,
     #[error("group '{0}' already exists")]
     Exists(GroupPath),
     #[error("external id '{0}' is already used by another group")]

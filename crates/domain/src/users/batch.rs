@@ -16,6 +16,12 @@ pub struct UpsertItem {
 }
 
 impl UpsertItem {
+    /// Whether a missing user may be created: only items keyed by email or external id can
+    /// create; an id, number or login must name an existing user.
+    pub fn may_create(&self) -> bool {
+        self.create_if_missing && matches!(self.key, UserKey::Email(_) | UserKey::ExternalId(_))
+    }
+
     /// The user this item creates when nobody matches its key.
     pub fn new_user(&self) -> Result<NewUser, FieldViolations> {
         let mut changes = Vec::with_capacity(self.changes.len() + 1);

@@ -6,6 +6,9 @@ use crate::{FieldViolations, StorageError};
 
 #[derive(Debug, thiserror::Error)]
 pub enum CreateUserError {
+    /// The caller's tenant no longer exists.
+    #[error("tenant not found")]
+    TenantNotFound,
     #[error("invalid user: {0}")]
     Invalid(FieldViolations),
     #[error("login '{0}' is already taken")]
@@ -75,6 +78,9 @@ pub enum DeleteUserError {
 /// Why one batch item wrote nothing.
 #[derive(Debug, thiserror::Error)]
 pub enum UpsertError {
+    /// The caller's tenant no longer exists.
+    #[error("tenant not found")]
+    TenantNotFound,
     #[error("invalid item: {0}")]
     Invalid(FieldViolations),
     #[error("user not found")]
@@ -123,6 +129,7 @@ pub enum RecordActivityError {
 impl From<CreateUserError> for UpsertError {
     fn from(e: CreateUserError) -> Self {
         match e {
+            CreateUserError::TenantNotFound => Self::TenantNotFound,
             CreateUserError::Invalid(v) => Self::Invalid(v),
             CreateUserError::LoginTaken(l) => Self::LoginTaken(l),
             CreateUserError::EmailTaken(m) => Self::EmailTaken(m),

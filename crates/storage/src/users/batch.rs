@@ -100,15 +100,14 @@ async fn run_item(
             }
             Err(err) => {
                 sp.rollback().await.map_err(storage)?;
+                // A create that collides may have lost a race with a concurrent creator of
+                // the same user (on the email, or on the login derived from it): the next
+                // attempt finds that user and modifies it. A real conflict fails again.
                 let lost_race = matches!(
-                    (&err, &item.key),
-                    (
-                        UpsertError::EmailTaken(_),
-                        roster_domain::users::UserKey::Email(_)
-                    ) | (
-                        UpsertError::ExternalIdTaken(_),
-                        roster_domain::users::UserKey::ExternalId(_)
-                    )
+                    err,
+                    UpsertError::LoginTaken(_)
+                        | UpsertError::EmailTaken(_)
+                        | UpsertError::ExternalIdTaken(_)
                 );
                 attempt += 1;
                 if !(lost_race && attempt < RACE_RETRIES) {
@@ -145,7 +144,7 @@ async fn attempt_item(
             warnings,
         });
     }
-    if !item.create_if_missing {
+    if !item.may_create() {
         return Err(UpsertError::NotFound);
     }
     let new = item.new_user().map_err(UpsertError::Invalid)?;

@@ -3,7 +3,7 @@
 
 use crate::entities::user;
 use roster_domain::filter::{Comparison, Filter, FilterField, Op, Value};
-use sea_orm::sea_query::{Expr, ExprTrait};
+use sea_orm::sea_query::{Expr, ExprTrait, Func, LikeExpr};
 
 /// The condition a user row must meet.
 pub(crate) fn condition(filter: &Filter) -> Expr {
@@ -90,13 +90,11 @@ fn like_literal(s: &str) -> String {
     out
 }
 
-/// `LOWER(col) LIKE LOWER(pattern) ESCAPE '\'`: both sides go through the database's own
-/// LOWER, so case folding agrees with itself on each database.
-fn like(col: Expr, pattern: String) -> Expr {
-    Expr::cust_with_exprs(
-        "LOWER($1) LIKE LOWER($2) ESCAPE '\\'",
-        [col, Expr::val(pattern)],
-    )
+/// `LOWER(col) LIKE pattern ESCAPE '\'` with the pattern lower-cased here. PostgreSQL's LOWER
+/// folds all of Unicode, SQLite's only ASCII, so case is ignored for ASCII everywhere and for
+/// every letter on PostgreSQL. The explicit ESCAPE makes `\` mean the same on both.
+fn like(col: Expr, pattern: &str) -> Expr {
+    Expr::expr(Func::lower(col)).like(LikeExpr::new(pattern.to_lowercase()).escape('\\'))
 }
 
 fn comparison(c: &Comparison) -> Expr {
@@ -116,9 +114,9 @@ fn comparison(c: &Comparison) -> Expr {
         Op::Le => col.lte(first()),
         Op::Gt => col.gt(first()),
         Op::Ge => col.gte(first()),
-        Op::Like => like(col, text()),
-        Op::Prefix => like(col, format!("{}%", like_literal(&text()))),
-        Op::Contains => like(col, format!("%{}%", like_literal(&text()))),
+        Op::Like => like(col, &text()),
+        Op::Prefix => like(col, &format!("{}%", like_literal(&text()))),
+        Op::Contains => like(col, &format!("%{}%", like_literal(&text()))),
         Op::In => col.is_in(c.values().iter().map(|v| value(field, v))),
         Op::NotIn => col.is_not_in(c.values().iter().map(|v| value(field, v))),
         Op::IsNull => col.is_null(),
@@ -133,5 +131,33 @@ mod tests {
     #[test]
     fn like_literals_escape_wildcards() {
         assert_eq!(like_literal("50%_off\\"), "50\\%\\_off\\\\");
+    }
+}
+
+#[cfg(test)]
+mod sql_tests {
+    use super::*;
+    use roster_domain::filter::{Comparison, Filter, FilterField, Op, Value};
+    use sea_orm::sea_query::{PostgresQueryBuilder, Query, SqliteQueryBuilder};
+
+    #[test]
+    fn like_binds_its_pattern_and_names_its_escape_on_both_databases() {
+        let c = Comparison::new(
+            FilterField::Email,
+            Op::Like,
+            vec![Value::Text("%@A.test".into())],
+        )
+        .unwrap();
+        let q = Query::select()
+            .expr(condition(&Filter::Compare(c)))
+            .to_owned();
+        let (sqlite, values) = q.build(SqliteQueryBuilder);
+        assert!(
+            sqlite.contains("LIKE ?") && sqlite.contains("ESCAPE"),
+            "{sqlite}"
+        );
+        assert_eq!(values.0.len(), 1, "the pattern is a parameter");
+        let (pg, _) = q.build(PostgresQueryBuilder);
+        assert!(pg.contains("LIKE $1") && pg.contains("ESCAPE"), "{pg}");
     }
 }

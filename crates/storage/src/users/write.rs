@@ -3,7 +3,7 @@
 
 use super::load::{find_row, load_one};
 use crate::entities::{group, user, user_group};
-use crate::errors::{Unique, storage, unique_violation};
+use crate::errors::{Unique, foreign_key_violation, storage, unique_violation};
 use crate::rows::{group_ref, metadata_json};
 use roster_domain::groups::GroupRef;
 use roster_domain::ports::NewUserRecord;
@@ -219,6 +219,7 @@ pub(crate) async fn insert_user<C: ConnectionTrait>(
     am.secret_digest = Set(rec.secret_digest.as_str().to_owned());
     am.last_activity_at = Set(None);
     let row = am.insert(conn).await.map_err(|e| match taken(&e) {
+        None if foreign_key_violation(&e) => CreateUserError::TenantNotFound,
         Some(Taken::Login) => CreateUserError::LoginTaken(login.clone()),
         Some(Taken::Email) => CreateUserError::EmailTaken(n.email.clone()),
         Some(Taken::ExternalId) => match &n.external_id {

@@ -1,0 +1,63 @@
+# Roster: `make help` lists the targets.
+
+SHELL := /bin/bash
+CARGO ?= cargo
+TOOLS := $(CURDIR)/.tools
+PG_URL ?= postgres://postgres@127.0.0.1:5432/test
+
+.DEFAULT_GOAL := help
+
+.PHONY: help
+help: ## List the targets.
+	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  %-14s %s\n", $$1, $$2}'
+
+.PHONY: run
+run: ## Run Roster on the embedded SQLite default (gRPC 127.0.0.1:50051, REST 127.0.0.1:8080).
+	$(CARGO) run -p roster -- serve
+
+.PHONY: build
+build: ## Build every crate.
+	$(CARGO) build --workspace --locked
+
+.PHONY: tools
+tools: $(TOOLS)/bin/grpcurl ## Install the test tools (cargo-nextest if missing; grpcurl into .tools).
+	@$(CARGO) nextest --version >/dev/null 2>&1 || $(CARGO) install cargo-nextest --locked
+
+$(TOOLS)/bin/grpcurl:
+	./scripts/install-grpcurl.sh $(TOOLS)/bin
+
+.PHONY: fmt
+fmt: ## Format the code.
+	$(CARGO) fmt --all
+
+.PHONY: lint
+lint: ## rustfmt check and clippy with warnings as errors.
+	$(CARGO) fmt --all -- --check
+	$(CARGO) clippy --workspace --all-targets --locked -- -D warnings
+
+.PHONY: test
+test: tools ## Every test, on SQLite and then on PostgreSQL ($$PG_URL).
+	./scripts/ensure-postgres.sh
+	$(CARGO) build -p roster --bin roster --locked
+	$(CARGO) nextest run --workspace --locked
+	ROSTER_TEST_DATABASE_URL=$(PG_URL) $(CARGO) nextest run -p roster-e2e --locked
+	$(CARGO) test --doc --workspace --locked
+
+.PHONY: test-sqlite
+test-sqlite: tools ## The black-box suite on SQLite only.
+	$(CARGO) build -p roster --bin roster --locked
+	$(CARGO) nextest run -p roster-e2e --locked
+
+.PHONY: test-postgres
+test-postgres: tools ## The black-box suite on PostgreSQL only.
+	./scripts/ensure-postgres.sh
+	$(CARGO) build -p roster --bin roster --locked
+	ROSTER_TEST_DATABASE_URL=$(PG_URL) $(CARGO) nextest run -p roster-e2e --locked
+
+.PHONY: ci
+ci: lint test ## What CI runs.
+
+.PHONY: clean
+clean: ## Remove build output and installed tools.
+	$(CARGO) clean
+	rm -rf $(TOOLS)

@@ -1,0 +1,117 @@
+//! The storage adapter on its own: unique violations become domain errors on both
+//! databases, and a write that fails leaves nothing behind.
+
+use roster_domain::ports::{
+    NewUserRecord, SecretDigest, TenantRepository as _, UserRepository as _,
+};
+use roster_domain::tenants::NewTenantRecord;
+use roster_domain::users::{CreateUserError, NewUser, UpdateUserError, UserChange, UserKey};
+use roster_domain::values::{Email, ExternalId, Login, TenantLogin};
+use roster_domain::{TenantId, Timestamp, UserId};
+use roster_storage::{Store, StoreOptions};
+
+async fn store() -> (Store, roster_e2e::TestDb, tempfile::TempDir) {
+    let dir = tempfile::tempdir().unwrap();
+    let db = roster_e2e::TestDb::create(dir.path()).await;
+    let store = Store::connect(&db.url, &StoreOptions::default())
+        .await
+        .unwrap();
+    store.migrate().await.unwrap();
+    (store, db, dir)
+}
+
+fn record(user: NewUser) -> NewUserRecord {
+    NewUserRecord {
+        id: UserId::generate(),
+        user,
+        password_hash: None,
+        secret_digest: SecretDigest::from_hex(uuid::Uuid::new_v4().simple().to_string()),
+        now: Timestamp::from_micros(1_700_000_000_000_000),
+    }
+}
+
+async fn tenant(store: &Store, login: &str) -> TenantId {
+    let owner = NewUser::new(Email::parse(&format!("owner@{login}.test")).unwrap());
+    let (t, _) = store
+        .create_tenant(NewTenantRecord {
+            id: TenantId::generate(),
+            login: TenantLogin::parse(login).unwrap(),
+            name: login.to_owned(),
+            company_id: None,
+            organization_secret_digest: SecretDigest::from_hex(format!("org-{login}")),
+            integration_key_digest: SecretDigest::from_hex(format!("key-{login}")),
+            owner: record(owner),
+            owner_keys: vec![],
+            now: Timestamp::from_micros(1_700_000_000_000_000),
+        })
+        .await
+        .unwrap();
+    t.id
+}
+
+#[tokio::test]
+async fn unique_violations_map_to_domain_errors() {
+    let (store, _db, _dir) = store().await;
+    let t = tenant(&store, "acme").await;
+    let mut first = NewUser::fake(1);
+    first.external_id = Some(ExternalId::parse("X").unwrap());
+    store.create(t, record(first)).await.unwrap();
+
+    let mut same_login = NewUser::fake(2);
+    same_login.login = Some(Login::parse("USER1").unwrap());
+    assert!(matches!(
+        store.create(t, record(same_login)).await,
+        Err(CreateUserError::LoginTaken(_))
+    ));
+
+    let mut same_email = NewUser::fake(3);
+    same_email.email = Email::parse("User1@Example.test").unwrap();
+    assert!(matches!(
+        store.create(t, record(same_email)).await,
+        Err(CreateUserError::EmailTaken(_))
+    ));
+
+    let mut same_ext = NewUser::fake(4);
+    same_ext.external_id = Some(ExternalId::parse("X").unwrap());
+    assert!(matches!(
+        store.create(t, record(same_ext)).await,
+        Err(CreateUserError::ExternalIdTaken(_))
+    ));
+
+    // Another tenant may reuse all of them.
+    let other = tenant(&store, "other").await;
+    let mut copy = NewUser::fake(1);
+    copy.external_id = Some(ExternalId::parse("X").unwrap());
+    store.create(other, record(copy)).await.unwrap();
+
+    // A modification that collides reports it and writes nothing.
+    let u5 = store.create(t, record(NewUser::fake(5))).await.unwrap();
+    let changes = [
+        UserChange::Profile(
+            roster_domain::users::ProfileField::City,
+            Some("Oslo".into()),
+        ),
+        UserChange::Email(Email::parse("USER1@example.test").unwrap()),
+    ];
+    let r = store
+        .modify(
+            t,
+            u5.id,
+            &changes,
+            None,
+            Timestamp::from_micros(1_800_000_000_000_000),
+        )
+        .await;
+    assert!(matches!(r, Err(UpdateUserError::EmailTaken(_))), "{r:?}");
+    let after = store.get(t, &UserKey::Id(u5.id)).await.unwrap().unwrap();
+    assert_eq!(after, u5);
+}
+
+#[tokio::test]
+async fn a_user_of_a_missing_tenant_is_refused() {
+    let (store, _db, _dir) = store().await;
+    let r = store
+        .create(TenantId::generate(), record(NewUser::fake(1)))
+        .await;
+    assert!(matches!(r, Err(CreateUserError::TenantNotFound)), "{r:?}");
+}
