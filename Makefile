@@ -54,6 +54,12 @@ test-postgres: tools ## The black-box suite on PostgreSQL only.
 	$(CARGO) build -p roster --bin roster --locked
 	ROSTER_TEST_DATABASE_URL=$(PG_URL) $(CARGO) nextest run -p roster-e2e --locked
 
+.PHONY: bench
+bench: ## Measure a release build and rewrite BENCHMARKS.md (needs PostgreSQL too).
+	./scripts/ensure-postgres.sh
+	$(CARGO) build --release --locked -p roster -p roster-bench
+	ROSTER_BENCH_POSTGRES_URL=$(PG_URL) ./target/release/roster-bench BENCHMARKS.md
+
 .PHONY: ci
 ci: lint test ## What CI runs.
 

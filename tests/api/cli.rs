@@ -278,8 +278,30 @@ async fn grpcurl_lists_the_services_and_walks_through_a_user() {
     )
     .await;
     assert_eq!(got["id"], created["id"]);
-    let listed = call("roster.v1.UserService/ListUsers", r#"{"page_size":10}"#).await;
-    assert_eq!(listed["users"].as_array().unwrap().len(), 2);
+    let listed = call(
+        "roster.v1.UserService/ListUsers",
+        r#"{"page_size":10,"filter":{"compare":{"field":"USER_FIELD_FIRST_NAME","operator":"EQ","values":[{"string_value":"Ann"}]}}}"#,
+    )
+    .await;
+    assert_eq!(listed["users"].as_array().unwrap().len(), 1);
+    // The README's update, with the mask as grpcurl 1.8 wants it.
+    let id = created["id"].as_str().unwrap();
+    let body = format!(
+        r#"{{"user":{{"id":"{id}","job_title":"Analyst"}},"update_mask":{{"paths":["job_title"]}}}}"#
+    );
+    let o = grpcurl(&[
+        "-plaintext",
+        "-H",
+        &auth,
+        "-d",
+        &body,
+        &addr,
+        "roster.v1.UserService/UpdateUser",
+    ])
+    .await;
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let updated: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(updated["jobTitle"], "Analyst");
     let health = grpcurl(&["-plaintext", &addr, "grpc.health.v1.Health/Check"]).await;
     assert!(String::from_utf8_lossy(&health.stdout).contains("SERVING"));
     // Errors come with readable details.

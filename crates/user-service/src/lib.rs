@@ -18,7 +18,7 @@ mod tokens;
 pub use api::{AuthApi, GroupsApi, TenantsApi, UsersApi};
 pub use convert::users::user_to_pb;
 pub use core::{Core, CoreConfig, Store};
-pub use hasher::{Argon2Hasher, hash_once};
+pub use hasher::{Argon2Hasher, Argon2Memory};
 pub use secrets::{ServerSecrets, random_bytes};
 pub use server::{GrpcServer, MAX_MESSAGE_BYTES, ServeError};
 pub use ssh::parse_public_key;

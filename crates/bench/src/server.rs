@@ -1,0 +1,178 @@
+//! A release `roster serve` in a child process, on port 0, with its own data directory.
+
+use anyhow::{Context, Result, bail};
+use std::path::{Path, PathBuf};
+use std::process::Stdio;
+use std::time::Duration;
+use tokio::io::AsyncBufReadExt as _;
+use tokio::process::{Child, Command};
+
+#[derive(Debug)]
+pub(crate) struct Served {
+    child: Child,
+    pub(crate) grpc: String,
+    pub(crate) pid: u32,
+    pub(crate) token: String,
+    _dir: tempfile::TempDir,
+}
+
+/// The `roster` binary next to this one (both built by `make bench` in release).
+pub(crate) fn roster_bin() -> Result<PathBuf> {
+    let me = std::env::current_exe()?;
+    let bin = me.parent().context("binary directory")?.join("roster");
+    if !bin.exists() {
+        bail!(
+            "{} is missing: build with `cargo build --release -p roster`",
+            bin.display()
+        );
+    }
+    Ok(bin)
+}
+
+/// Kibibytes of a /proc/<pid>/status field (VmRSS, VmHWM).
+pub(crate) fn proc_kib(pid: u32, field: &str) -> Option<u64> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    let line = status.lines().find(|l| l.starts_with(field))?;
+    line.split_whitespace().nth(1)?.parse().ok()
+}
+
+async fn tenant_token(bin: &Path, dir: &Path, db: &str) -> Result<String> {
+    let out = Command::new(bin)
+        .args(["--data-dir"])
+        .arg(dir)
+        .args([
+            "--database-url",
+            db,
+            "tenant",
+            "create",
+            "bench",
+            "--admin-email",
+            "admin@bench.test",
+            "--json",
+        ])
+        .output()
+        .await?;
+    if !out.status.success() {
+        bail!(
+            "tenant create failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout)?;
+    Ok(v["token"].as_str().context("token")?.to_owned())
+}
+
+impl Served {
+    pub(crate) async fn start(database_url: Option<&str>) -> Result<Self> {
+        let bin = roster_bin()?;
+        let dir = tempfile::tempdir()?;
+        let db = database_url.map_or_else(
+            || {
+                format!(
+                    "sqlite://{}?mode=rwc",
+                    dir.path().join("roster.db").display()
+                )
+            },
+            str::to_owned,
+        );
+        let mut child = Command::new(&bin)
+            .arg("serve")
+            .env("ROSTER_DATA_DIR", dir.path())
+            .env("ROSTER_DATABASE_URL", &db)
+            .env("ROSTER_GRPC_ADDR", "127.0.0.1:0")
+            .env("ROSTER_HTTP_ADDR", "127.0.0.1:0")
+            .env("ROSTER_LOG_FORMAT", "json")
+            .env("RUST_LOG", "info")
+            .stderr(Stdio::piped())
+            .kill_on_drop(true)
+            .spawn()?;
+        let pid = child.id().context("pid")?;
+        let mut lines = tokio::io::BufReader::new(child.stderr.take().context("stderr")?).lines();
+        let mut grpc = None;
+        while grpc.is_none() {
+            let line = tokio::time::timeout(Duration::from_mins(1), lines.next_line())
+                .await
+                .context("roster serve did not start")??
+                .context("roster serve exited")?;
+            let Ok(v) = serde_json::from_str::<serde_json::Value>(&line) else {
+                continue;
+            };
+            if v["message"] == "User service listening." {
+                grpc = v["addr"].as_str().map(str::to_owned);
+            }
+        }
+        // Keep draining the logs so the child never blocks on a full pipe.
+        tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
+        let token = tenant_token(&bin, dir.path(), &db).await?;
+        Ok(Self {
+            child,
+            grpc: grpc.context("address")?,
+            pid,
+            token,
+            _dir: dir,
+        })
+    }
+
+    pub(crate) async fn stop(mut self) -> Result<()> {
+        let _ = Command::new("kill")
+            .args(["-TERM", &self.pid.to_string()])
+            .status()
+            .await;
+        tokio::time::timeout(Duration::from_secs(30), self.child.wait()).await??;
+        Ok(())
+    }
+}
+
+/// A fresh PostgreSQL database for one run; dropped by `drop_database`.
+pub(crate) async fn create_database(admin_url: &str) -> Result<(String, String)> {
+    let name = format!("roster_bench_{}", uuid::Uuid::new_v4().simple());
+    let st = Command::new("psql")
+        .args([admin_url, "-qc", &format!("CREATE DATABASE {name}")])
+        .status()
+        .await?;
+    if !st.success() {
+        bail!("cannot create database {name} on {admin_url}");
+    }
+    let base = admin_url.rsplit_once('/').map_or(admin_url, |(b, _)| b);
+    Ok((format!("{base}/{name}"), name))
+}
+
+pub(crate) async fn drop_database(admin_url: &str, name: &str) {
+    let _ = Command::new("psql")
+        .args([
+            admin_url,
+            "-qc",
+            &format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"),
+        ])
+        .status()
+        .await;
+}
+
+/// CPU seconds (user + system) a process has used so far.
+pub(crate) fn cpu_seconds(pid: &str) -> f64 {
+    let Ok(stat) = std::fs::read_to_string(format!("/proc/{pid}/stat")) else {
+        return 0.0;
+    };
+    // Fields after the parenthesised command name; utime and stime are the 12th and 13th.
+    let rest = stat.rsplit_once(')').map_or("", |(_, r)| r);
+    let f: Vec<&str> = rest.split_whitespace().collect();
+    let ticks: f64 = f.get(11).and_then(|u| u.parse::<f64>().ok()).unwrap_or(0.0)
+        + f.get(12).and_then(|s| s.parse::<f64>().ok()).unwrap_or(0.0);
+    // Linux reports clock ticks of 1/100 s on every platform Roster runs on.
+    ticks / 100.0
+}
+
+/// CPU seconds used so far by every process named `name` (the PostgreSQL server's backends).
+pub(crate) fn cpu_seconds_of(name: &str) -> f64 {
+    let Ok(dir) = std::fs::read_dir("/proc") else {
+        return 0.0;
+    };
+    dir.filter_map(Result::ok)
+        .filter_map(|e| e.file_name().to_str().map(str::to_owned))
+        .filter(|pid| pid.bytes().all(|b| b.is_ascii_digit()))
+        .filter(|pid| {
+            std::fs::read_to_string(format!("/proc/{pid}/comm")).is_ok_and(|c| c.trim() == name)
+        })
+        .map(|pid| cpu_seconds(&pid))
+        .sum()
+}
