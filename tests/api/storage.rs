@@ -5,7 +5,7 @@ use roster_domain::ports::{
     NewUserRecord, SecretDigest, TenantRepository as _, UserRepository as _,
 };
 use roster_domain::tenants::NewTenantRecord;
-use roster_domain::users::{CreateUserError, NewUser, UpdateUserError, UserChange, UserKey};
+use roster_domain::users::{CreateUserError, NewUser, Taken, UpdateUserError, UserChange, UserKey};
 use roster_domain::values::{Email, ExternalId, Login, TenantLogin};
 use roster_domain::{TenantId, Timestamp, UserId};
 use roster_storage::{Store, StoreOptions};
@@ -61,21 +61,21 @@ async fn unique_violations_map_to_domain_errors() {
     same_login.login = Some(Login::parse("USER1").unwrap());
     assert!(matches!(
         store.create(t, record(same_login)).await,
-        Err(CreateUserError::LoginTaken(_))
+        Err(CreateUserError::Taken(Taken::Login(_)))
     ));
 
     let mut same_email = NewUser::fake(3);
     same_email.email = Email::parse("User1@Example.test").unwrap();
     assert!(matches!(
         store.create(t, record(same_email)).await,
-        Err(CreateUserError::EmailTaken(_))
+        Err(CreateUserError::Taken(Taken::Email(_)))
     ));
 
     let mut same_ext = NewUser::fake(4);
     same_ext.external_id = Some(ExternalId::parse("X").unwrap());
     assert!(matches!(
         store.create(t, record(same_ext)).await,
-        Err(CreateUserError::ExternalIdTaken(_))
+        Err(CreateUserError::Taken(Taken::ExternalId(_)))
     ));
 
     // Another tenant may reuse all of them.
@@ -102,7 +102,10 @@ async fn unique_violations_map_to_domain_errors() {
             Timestamp::from_micros(1_800_000_000_000_000),
         )
         .await;
-    assert!(matches!(r, Err(UpdateUserError::EmailTaken(_))), "{r:?}");
+    assert!(
+        matches!(r, Err(UpdateUserError::Taken(Taken::Email(_)))),
+        "{r:?}"
+    );
     let after = store.get(t, &UserKey::Id(u5.id)).await.unwrap().unwrap();
     assert_eq!(after, u5);
 }

@@ -38,9 +38,9 @@ pub trait UserRepository: Send + Sync + 'static {
     /// Inserts a user with its group memberships, all or nothing.
     ///
     /// # Errors
-    /// MUST return `LoginTaken` / `EmailTaken` / `ExternalIdTaken` on a uniqueness collision
-    /// (also one lost to a concurrent writer) and `GroupNotFound` for a selector that names no
-    /// group of the tenant; never a bare storage error for those.
+    /// MUST return `Taken` on a uniqueness collision (also one lost to a concurrent writer),
+    /// `UnknownGroup` for a selector that names no group of the tenant, and `TenantNotFound`
+    /// when the tenant is gone; never a bare storage error for those.
     fn create(
         &self,
         tenant: TenantId,

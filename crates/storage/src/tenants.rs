@@ -83,10 +83,8 @@ async fn insert_tenant(
             // A new tenant has no users to collide with and the owner names no groups.
             e @ (CreateUserError::TenantNotFound
             | CreateUserError::Invalid(_)
-            | CreateUserError::LoginTaken(_)
-            | CreateUserError::EmailTaken(_)
-            | CreateUserError::ExternalIdTaken(_)
-            | CreateUserError::GroupNotFound { .. }) => {
+            | CreateUserError::Taken(_)
+            | CreateUserError::UnknownGroup(_)) => {
                 CreateTenantError::Storage(StorageError::msg(format!("owner user: {e}")))
             }
         })?;

@@ -5,12 +5,14 @@
 //! with another filter or order, does not verify.
 
 use crate::secrets::ServerSecrets;
+use crate::status::invalid_page_token;
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use roster_domain::Timestamp;
 use roster_domain::page::{SortKey, UserCursor};
 use serde_json::{Value, json};
 use subtle::ConstantTimeEq;
+use tonic::Status;
 
 #[derive(Debug, Clone)]
 pub(crate) struct PageTokens {
@@ -28,7 +30,7 @@ impl PageTokens {
             .to_vec()
     }
 
-    pub(crate) fn seal(&self, kind: &str, binding: &[u8], payload: &Value) -> String {
+    fn seal(&self, kind: &str, binding: &[u8], payload: &Value) -> String {
         let body = payload.to_string();
         let mac = self.mac(kind, binding, body.as_bytes());
         format!(
@@ -38,7 +40,7 @@ impl PageTokens {
         )
     }
 
-    pub(crate) fn open(&self, kind: &str, binding: &[u8], token: &str) -> Option<Value> {
+    fn open(&self, kind: &str, binding: &[u8], token: &str) -> Option<Value> {
         let (body, mac) = token.split_once('.')?;
         let body = URL_SAFE_NO_PAD.decode(body).ok()?;
         let mac = URL_SAFE_NO_PAD.decode(mac).ok()?;
@@ -47,6 +49,45 @@ impl PageTokens {
             return None;
         }
         serde_json::from_slice(&body).ok()
+    }
+
+    /// A token for a page that ends at `key` (groups by path, tenants by login).
+    pub(crate) fn seal_key(&self, kind: &str, binding: &[u8], key: &str) -> String {
+        self.seal(kind, binding, &json!({ "a": key }))
+    }
+
+    /// The key a token names: `None` for no token, an error for a bad one.
+    pub(crate) fn open_key(
+        &self,
+        kind: &str,
+        binding: &[u8],
+        token: &str,
+    ) -> Result<Option<String>, Status> {
+        if token.is_empty() {
+            return Ok(None);
+        }
+        let v = self
+            .open(kind, binding, token)
+            .ok_or_else(invalid_page_token)?;
+        let key = v
+            .get("a")
+            .and_then(Value::as_str)
+            .ok_or_else(invalid_page_token)?;
+        Ok(Some(key.to_owned()))
+    }
+
+    /// The cursor a users page token names: `None` for no token, an error for a bad one.
+    pub(crate) fn open_cursor(
+        &self,
+        binding: &[u8],
+        token: &str,
+    ) -> Result<Option<UserCursor>, Status> {
+        if token.is_empty() {
+            return Ok(None);
+        }
+        self.open_user_cursor(binding, token)
+            .map(Some)
+            .ok_or_else(invalid_page_token)
     }
 
     pub(crate) fn seal_user_cursor(&self, binding: &[u8], c: &UserCursor) -> String {
@@ -58,7 +99,7 @@ impl PageTokens {
         self.seal("users", binding, &json!({ "k": key, "n": c.number }))
     }
 
-    pub(crate) fn open_user_cursor(&self, binding: &[u8], token: &str) -> Option<UserCursor> {
+    fn open_user_cursor(&self, binding: &[u8], token: &str) -> Option<UserCursor> {
         let v = self.open("users", binding, token)?;
         let number = v.get("n")?.as_i64()?;
         let k = v.get("k")?;

@@ -9,7 +9,8 @@ use roster_domain::groups::{CreateGroupError, DeleteGroupError, GetGroupError, L
 use roster_domain::tenants::{CreateTenantError, DeleteTenantError, GetTenantError};
 use roster_domain::users::{
     BatchTooLarge, ChangePasswordError, CreateUserError, DeleteUserError, GetUserError,
-    ListUsersError, RecordActivityError, UpdateUserError, UpsertError, VerifyPasswordError,
+    ListUsersError, RecordActivityError, Taken, UnknownGroup, UpdateUserError, UpsertError,
+    VerifyPasswordError,
 };
 use roster_domain::{FieldViolations, StorageError};
 use roster_proto::v1::ErrorReason;
@@ -48,29 +49,6 @@ pub(crate) fn invalid(v: &FieldViolations) -> Status {
         ErrorReason::InvalidField,
         &[],
         Some(v),
-    )
-}
-
-fn taken(reason: ErrorReason, field: &str, message: String) -> Status {
-    let v = FieldViolations::single(field, &message);
-    status(
-        Code::AlreadyExists,
-        message,
-        reason,
-        &[("field", field.to_owned())],
-        Some(&v),
-    )
-}
-
-fn group_not_found(index: usize, message: String) -> Status {
-    let field = format!("user.groups[{index}]");
-    let v = FieldViolations::single(field.clone(), &message);
-    status(
-        Code::InvalidArgument,
-        message,
-        ErrorReason::GroupNotFound,
-        &[("field", field)],
-        Some(&v),
     )
 }
 
@@ -127,18 +105,47 @@ impl IntoStatus for FieldViolations {
     }
 }
 
+impl IntoStatus for Taken {
+    fn into_status(self) -> Status {
+        let (reason, field) = match &self {
+            Taken::Login(_) => (ErrorReason::LoginTaken, "user.login"),
+            Taken::Email(_) => (ErrorReason::EmailTaken, "user.email"),
+            Taken::ExternalId(_) => (ErrorReason::ExternalIdTaken, "user.external_id"),
+        };
+        let message = self.to_string();
+        let v = FieldViolations::single(field, &message);
+        status(
+            Code::AlreadyExists,
+            message,
+            reason,
+            &[("field", field.to_owned())],
+            Some(&v),
+        )
+    }
+}
+
+impl IntoStatus for UnknownGroup {
+    fn into_status(self) -> Status {
+        let field = format!("user.groups[{}]", self.index);
+        let message = self.to_string();
+        let v = FieldViolations::single(field.clone(), &message);
+        status(
+            Code::InvalidArgument,
+            message,
+            ErrorReason::GroupNotFound,
+            &[("field", field)],
+            Some(&v),
+        )
+    }
+}
+
 impl IntoStatus for CreateUserError {
     fn into_status(self) -> Status {
-        let msg = self.to_string();
         match self {
             Self::TenantNotFound => tenant_gone(),
             Self::Invalid(v) => invalid(&v),
-            Self::LoginTaken(_) => taken(ErrorReason::LoginTaken, "user.login", msg),
-            Self::EmailTaken(_) => taken(ErrorReason::EmailTaken, "user.email", msg),
-            Self::ExternalIdTaken(_) => {
-                taken(ErrorReason::ExternalIdTaken, "user.external_id", msg)
-            }
-            Self::GroupNotFound { index, .. } => group_not_found(index, msg),
+            Self::Taken(t) => t.into_status(),
+            Self::UnknownGroup(g) => g.into_status(),
             Self::Storage(e) => internal("create user", &e),
         }
     }
@@ -164,17 +171,12 @@ impl IntoStatus for ListUsersError {
 
 impl IntoStatus for UpdateUserError {
     fn into_status(self) -> Status {
-        let msg = self.to_string();
         match self {
             Self::Invalid(v) => invalid(&v),
             Self::NotFound => user_not_found(),
             Self::EtagMismatch => etag_mismatch(),
-            Self::LoginTaken(_) => taken(ErrorReason::LoginTaken, "user.login", msg),
-            Self::EmailTaken(_) => taken(ErrorReason::EmailTaken, "user.email", msg),
-            Self::ExternalIdTaken(_) => {
-                taken(ErrorReason::ExternalIdTaken, "user.external_id", msg)
-            }
-            Self::GroupNotFound { index, .. } => group_not_found(index, msg),
+            Self::Taken(t) => t.into_status(),
+            Self::UnknownGroup(g) => g.into_status(),
             Self::Storage(e) => internal("update user", &e),
         }
     }
@@ -192,17 +194,12 @@ impl IntoStatus for DeleteUserError {
 
 impl IntoStatus for UpsertError {
     fn into_status(self) -> Status {
-        let msg = self.to_string();
         match self {
             Self::TenantNotFound => tenant_gone(),
             Self::Invalid(v) => invalid(&v),
             Self::NotFound => user_not_found(),
-            Self::LoginTaken(_) => taken(ErrorReason::LoginTaken, "user.login", msg),
-            Self::EmailTaken(_) => taken(ErrorReason::EmailTaken, "user.email", msg),
-            Self::ExternalIdTaken(_) => {
-                taken(ErrorReason::ExternalIdTaken, "user.external_id", msg)
-            }
-            Self::GroupNotFound { index, .. } => group_not_found(index, msg),
+            Self::Taken(t) => t.into_status(),
+            Self::UnknownGroup(g) => g.into_status(),
             Self::Storage(e) => internal("batch upsert item", &e),
         }
     }
@@ -419,6 +416,18 @@ impl IntoStatus for TokenError {
             }
         }
     }
+}
+
+/// A page token that is malformed, altered, or made for another query.
+pub(crate) fn invalid_page_token() -> Status {
+    let v = FieldViolations::single("page_token", "is invalid or belongs to another query");
+    status(
+        Code::InvalidArgument,
+        "invalid page token",
+        ErrorReason::InvalidPageToken,
+        &[],
+        Some(&v),
+    )
 }
 
 /// The caller's token lacks `scope`, or names no tenant where one is needed.

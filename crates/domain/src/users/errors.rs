@@ -4,6 +4,25 @@ use super::model::GroupSelector;
 use crate::values::{Email, ExternalId, Login};
 use crate::{FieldViolations, StorageError};
 
+/// A unique value that another user of the tenant already holds.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Taken {
+    #[error("login '{0}' is already taken")]
+    Login(Login),
+    #[error("email '{0}' is already registered")]
+    Email(Email),
+    #[error("external id '{0}' is already used")]
+    ExternalId(ExternalId),
+}
+
+/// A group selector (the `index`-th of the request) that names no group of the tenant.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{selector} not found")]
+pub struct UnknownGroup {
+    pub index: usize,
+    pub selector: GroupSelector,
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum CreateUserError {
     /// The caller's tenant no longer exists.
@@ -11,17 +30,10 @@ pub enum CreateUserError {
     TenantNotFound,
     #[error("invalid user: {0}")]
     Invalid(FieldViolations),
-    #[error("login '{0}' is already taken")]
-    LoginTaken(Login),
-    #[error("email '{0}' is already registered")]
-    EmailTaken(Email),
-    #[error("external id '{0}' is already used")]
-    ExternalIdTaken(ExternalId),
-    #[error("{selector} not found")]
-    GroupNotFound {
-        index: usize,
-        selector: GroupSelector,
-    },
+    #[error(transparent)]
+    Taken(#[from] Taken),
+    #[error(transparent)]
+    UnknownGroup(#[from] UnknownGroup),
     #[error(transparent)]
     Storage(#[from] StorageError),
 }
@@ -50,17 +62,10 @@ pub enum UpdateUserError {
     NotFound,
     #[error("the user was changed since the etag was read")]
     EtagMismatch,
-    #[error("login '{0}' is already taken")]
-    LoginTaken(Login),
-    #[error("email '{0}' is already registered")]
-    EmailTaken(Email),
-    #[error("external id '{0}' is already used")]
-    ExternalIdTaken(ExternalId),
-    #[error("{selector} not found")]
-    GroupNotFound {
-        index: usize,
-        selector: GroupSelector,
-    },
+    #[error(transparent)]
+    Taken(#[from] Taken),
+    #[error(transparent)]
+    UnknownGroup(#[from] UnknownGroup),
     #[error(transparent)]
     Storage(#[from] StorageError),
 }
@@ -85,17 +90,10 @@ pub enum UpsertError {
     Invalid(FieldViolations),
     #[error("user not found")]
     NotFound,
-    #[error("login '{0}' is already taken")]
-    LoginTaken(Login),
-    #[error("email '{0}' is already registered")]
-    EmailTaken(Email),
-    #[error("external id '{0}' is already used")]
-    ExternalIdTaken(ExternalId),
-    #[error("{selector} not found")]
-    GroupNotFound {
-        index: usize,
-        selector: GroupSelector,
-    },
+    #[error(transparent)]
+    Taken(#[from] Taken),
+    #[error(transparent)]
+    UnknownGroup(#[from] UnknownGroup),
     #[error(transparent)]
     Storage(#[from] StorageError),
 }
@@ -131,12 +129,8 @@ impl From<CreateUserError> for UpsertError {
         match e {
             CreateUserError::TenantNotFound => Self::TenantNotFound,
             CreateUserError::Invalid(v) => Self::Invalid(v),
-            CreateUserError::LoginTaken(l) => Self::LoginTaken(l),
-            CreateUserError::EmailTaken(m) => Self::EmailTaken(m),
-            CreateUserError::ExternalIdTaken(x) => Self::ExternalIdTaken(x),
-            CreateUserError::GroupNotFound { index, selector } => {
-                Self::GroupNotFound { index, selector }
-            }
+            CreateUserError::Taken(t) => Self::Taken(t),
+            CreateUserError::UnknownGroup(g) => Self::UnknownGroup(g),
             CreateUserError::Storage(s) => Self::Storage(s),
         }
     }
@@ -147,12 +141,8 @@ impl From<UpdateUserError> for UpsertError {
         match e {
             UpdateUserError::Invalid(v) => Self::Invalid(v),
             UpdateUserError::NotFound | UpdateUserError::EtagMismatch => Self::NotFound,
-            UpdateUserError::LoginTaken(l) => Self::LoginTaken(l),
-            UpdateUserError::EmailTaken(m) => Self::EmailTaken(m),
-            UpdateUserError::ExternalIdTaken(x) => Self::ExternalIdTaken(x),
-            UpdateUserError::GroupNotFound { index, selector } => {
-                Self::GroupNotFound { index, selector }
-            }
+            UpdateUserError::Taken(t) => Self::Taken(t),
+            UpdateUserError::UnknownGroup(g) => Self::UnknownGroup(g),
             UpdateUserError::Storage(s) => Self::Storage(s),
         }
     }

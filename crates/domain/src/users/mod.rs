@@ -10,7 +10,7 @@ pub use batch::{UpsertItem, UpsertOutcome, UpsertWarning};
 pub use changes::{NewUser, ProfileField, UserChange, UserField};
 pub use errors::{
     ChangePasswordError, CreateUserError, DeleteUserError, GetUserError, ListUsersError,
-    RecordActivityError, UpdateUserError, UpsertError, VerifyPasswordError,
+    RecordActivityError, Taken, UnknownGroup, UpdateUserError, UpsertError, VerifyPasswordError,
 };
 pub use model::{
     AccessLevel, Device, DeviceError, GroupSelector, PersonType, Profile, User, UserKey,

@@ -103,12 +103,7 @@ async fn run_item(
                 // A create that collides may have lost a race with a concurrent creator of
                 // the same user (on the email, or on the login derived from it): the next
                 // attempt finds that user and modifies it. A real conflict fails again.
-                let lost_race = matches!(
-                    err,
-                    UpsertError::LoginTaken(_)
-                        | UpsertError::EmailTaken(_)
-                        | UpsertError::ExternalIdTaken(_)
-                );
+                let lost_race = matches!(err, UpsertError::Taken(_));
                 attempt += 1;
                 if !(lost_race && attempt < RACE_RETRIES) {
                     return Err(err);

@@ -8,7 +8,8 @@ use crate::rows::{group_ref, metadata_json};
 use roster_domain::groups::GroupRef;
 use roster_domain::ports::NewUserRecord;
 use roster_domain::users::{
-    CreateUserError, GroupSelector, UpdateUserError, UpsertWarning, User, UserChange, UserKey,
+    CreateUserError, GroupSelector, Taken, UnknownGroup, UpdateUserError, UpsertWarning, User,
+    UserChange, UserKey,
 };
 use roster_domain::values::Login;
 use roster_domain::{StorageError, TenantId, Timestamp};
@@ -17,13 +18,28 @@ use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, QueryFilter,
 };
 
-/// A group selector that names no group of the tenant.
+/// Why the groups of a write could not be resolved.
 pub(crate) enum ResolveError {
-    NotFound {
-        index: usize,
-        selector: GroupSelector,
-    },
+    Unknown(UnknownGroup),
     Storage(StorageError),
+}
+
+impl From<ResolveError> for CreateUserError {
+    fn from(e: ResolveError) -> Self {
+        match e {
+            ResolveError::Unknown(g) => Self::UnknownGroup(g),
+            ResolveError::Storage(s) => Self::Storage(s),
+        }
+    }
+}
+
+impl From<ResolveError> for UpdateUserError {
+    fn from(e: ResolveError) -> Self {
+        match e {
+            ResolveError::Unknown(g) => Self::UnknownGroup(g),
+            ResolveError::Storage(s) => Self::Storage(s),
+        }
+    }
 }
 
 /// The groups `selectors` name, deduplicated and sorted by path. Unknown ones are an error,
@@ -84,10 +100,10 @@ pub(crate) async fn resolve_groups<C: ConnectionTrait>(
                 message: format!("{sel} not found"),
             }),
             None => {
-                return Err(ResolveError::NotFound {
+                return Err(ResolveError::Unknown(UnknownGroup {
                     index,
                     selector: sel.clone(),
-                });
+                }));
             }
         }
     }
@@ -133,18 +149,12 @@ fn row_values(tenant: TenantId, u: &User) -> user::ActiveModel {
     }
 }
 
-/// Which taken value a unique violation on a user write is about.
-pub(crate) enum Taken {
-    Login,
-    Email,
-    ExternalId,
-}
-
-pub(crate) fn taken(err: &DbErr) -> Option<Taken> {
+/// The value of `u` that a unique violation on its write is about.
+fn taken(err: &DbErr, u: &User) -> Option<Taken> {
     match unique_violation(err)? {
-        Unique::Login => Some(Taken::Login),
-        Unique::Email => Some(Taken::Email),
-        Unique::ExternalId => Some(Taken::ExternalId),
+        Unique::Login => Some(Taken::Login(u.login.clone())),
+        Unique::Email => Some(Taken::Email(u.email.clone())),
+        Unique::ExternalId => u.external_id.clone().map(Taken::ExternalId),
         Unique::GroupPath | Unique::CompanyId | Unique::Other => None,
     }
 }
@@ -183,14 +193,7 @@ pub(crate) async fn insert_user<C: ConnectionTrait>(
     rec: &NewUserRecord,
     lenient_groups: bool,
 ) -> Result<(User, Vec<UpsertWarning>), CreateUserError> {
-    let (groups, warnings) = resolve_groups(conn, tenant, &rec.user.groups, lenient_groups)
-        .await
-        .map_err(|e| match e {
-            ResolveError::NotFound { index, selector } => {
-                CreateUserError::GroupNotFound { index, selector }
-            }
-            ResolveError::Storage(s) => CreateUserError::Storage(s),
-        })?;
+    let (groups, warnings) = resolve_groups(conn, tenant, &rec.user.groups, lenient_groups).await?;
     let n = &rec.user;
     let login: Login = n.effective_login();
     let draft = User {
@@ -218,14 +221,9 @@ pub(crate) async fn insert_user<C: ConnectionTrait>(
     am.password_hash = Set(rec.password_hash.as_ref().map(|h| h.as_str().to_owned()));
     am.secret_digest = Set(rec.secret_digest.as_str().to_owned());
     am.last_activity_at = Set(None);
-    let row = am.insert(conn).await.map_err(|e| match taken(&e) {
+    let row = am.insert(conn).await.map_err(|e| match taken(&e, &draft) {
+        Some(t) => CreateUserError::Taken(t),
         None if foreign_key_violation(&e) => CreateUserError::TenantNotFound,
-        Some(Taken::Login) => CreateUserError::LoginTaken(login.clone()),
-        Some(Taken::Email) => CreateUserError::EmailTaken(n.email.clone()),
-        Some(Taken::ExternalId) => match &n.external_id {
-            Some(x) => CreateUserError::ExternalIdTaken(x.clone()),
-            None => CreateUserError::Storage(storage(e)),
-        },
         None => CreateUserError::Storage(storage(e)),
     })?;
     set_memberships(conn, row.number, &draft.groups, false).await?;
@@ -261,14 +259,7 @@ pub(crate) async fn modify_user<C: ConnectionTrait>(
     let mut warnings = Vec::new();
     let groups_changed = match after.apply(changes) {
         Some(selectors) => {
-            let (refs, w) = resolve_groups(conn, tenant, &selectors, lenient_groups)
-                .await
-                .map_err(|e| match e {
-                    ResolveError::NotFound { index, selector } => {
-                        UpdateUserError::GroupNotFound { index, selector }
-                    }
-                    ResolveError::Storage(s) => UpdateUserError::Storage(s),
-                })?;
+            let (refs, w) = resolve_groups(conn, tenant, &selectors, lenient_groups).await?;
             warnings = w;
             after.groups = refs;
             after.groups != before.groups
@@ -287,13 +278,8 @@ pub(crate) async fn modify_user<C: ConnectionTrait>(
         .filter(user::Column::Version.eq(before.version))
         .exec(conn)
         .await
-        .map_err(|e| match taken(&e) {
-            Some(Taken::Login) => UpdateUserError::LoginTaken(after.login.clone()),
-            Some(Taken::Email) => UpdateUserError::EmailTaken(after.email.clone()),
-            Some(Taken::ExternalId) => match &after.external_id {
-                Some(x) => UpdateUserError::ExternalIdTaken(x.clone()),
-                None => UpdateUserError::Storage(storage(e)),
-            },
+        .map_err(|e| match taken(&e, &after) {
+            Some(t) => UpdateUserError::Taken(t),
             None => UpdateUserError::Storage(storage(e)),
         })?;
     if res.rows_affected == 0 {

@@ -2,16 +2,14 @@
 
 use crate::convert::groups::group_to_pb;
 use crate::core::{Core, Store};
-use crate::status::{IntoStatus, status};
+use crate::status::{IntoStatus, invalid_page_token};
 use crate::tokens::scopes;
 use roster_domain::groups::{GroupKey, GroupQuery};
 use roster_domain::values::{ExternalId, GroupPath};
 use roster_domain::{FieldViolations, GroupId};
 use roster_proto::v1 as pb;
-use roster_proto::v1::ErrorReason;
-use serde_json::json;
 use std::sync::Arc;
-use tonic::{Code, Request, Response, Status};
+use tonic::{Request, Response, Status};
 
 #[derive(Debug)]
 pub struct GroupsApi<R> {
@@ -116,24 +114,13 @@ impl<R: Store> pb::group_service_server::GroupService for GroupsApi<R> {
             .map(|p| group_id(p, "parent_id"))
             .transpose()?;
         let binding = r.parent_id.clone().unwrap_or_default().into_bytes();
-        let after = if r.page_token.is_empty() {
-            None
-        } else {
-            let v = self.core.pages.open("groups", &binding, &r.page_token);
-            let p = v
-                .as_ref()
-                .and_then(|v| v.get("a"))
-                .and_then(|a| a.as_str())
-                .and_then(|a| GroupPath::parse(a).ok());
-            Some(p.ok_or_else(|| {
-                status(
-                    Code::InvalidArgument,
-                    "invalid page token",
-                    ErrorReason::InvalidPageToken,
-                    &[],
-                    None,
-                )
-            })?)
+        let after = match self
+            .core
+            .pages
+            .open_key("groups", &binding, &r.page_token)?
+        {
+            Some(p) => Some(GroupPath::parse(&p).map_err(|_| invalid_page_token())?),
+            None => None,
         };
         let (groups, more) = self
             .core
@@ -149,11 +136,10 @@ impl<R: Store> pb::group_service_server::GroupService for GroupsApi<R> {
             .await
             .map_err(IntoStatus::into_status)?;
         let next_page_token = match groups.last() {
-            Some(g) if more => {
-                self.core
-                    .pages
-                    .seal("groups", &binding, &json!({ "a": g.path.as_str() }))
-            }
+            Some(g) if more => self
+                .core
+                .pages
+                .seal_key("groups", &binding, g.path.as_str()),
             _ => String::new(),
         };
         Ok(Response::new(pb::ListGroupsResponse {

@@ -4,16 +4,14 @@ use crate::convert::tenants::tenant_to_pb;
 use crate::convert::users::user_to_pb;
 use crate::core::{Core, Store};
 use crate::ssh::parse_public_key;
-use crate::status::{IntoStatus, missing_scope, status};
+use crate::status::{IntoStatus, missing_scope};
 use crate::tokens::scopes;
 use roster_domain::tenants::{NewTenant, TenantKey};
 use roster_domain::values::{CompanyId, Email, ProfileText, TenantLogin};
 use roster_domain::{FieldViolations, TenantId};
 use roster_proto::v1 as pb;
-use roster_proto::v1::ErrorReason;
-use serde_json::json;
 use std::sync::Arc;
-use tonic::{Code, Request, Response, Status};
+use tonic::{Request, Response, Status};
 
 #[derive(Debug)]
 pub struct TenantsApi<R> {
@@ -126,25 +124,7 @@ impl<R: Store> pb::tenant_service_server::TenantService for TenantsApi<R> {
         }
         let r = req.into_inner();
         let limit = super::page_size(r.page_size).map_err(IntoStatus::into_status)?;
-        let after = if r.page_token.is_empty() {
-            None
-        } else {
-            let v = self.core.pages.open("tenants", b"", &r.page_token);
-            let a = v
-                .as_ref()
-                .and_then(|v| v.get("a"))
-                .and_then(|a| a.as_str())
-                .map(str::to_owned);
-            Some(a.ok_or_else(|| {
-                status(
-                    Code::InvalidArgument,
-                    "invalid page token",
-                    ErrorReason::InvalidPageToken,
-                    &[],
-                    None,
-                )
-            })?)
-        };
+        let after = self.core.pages.open_key("tenants", b"", &r.page_token)?;
         let (tenants, more) = self
             .core
             .tenants
@@ -152,10 +132,7 @@ impl<R: Store> pb::tenant_service_server::TenantService for TenantsApi<R> {
             .await
             .map_err(IntoStatus::into_status)?;
         let next_page_token = match tenants.last() {
-            Some(t) if more => self
-                .core
-                .pages
-                .seal("tenants", b"", &json!({ "a": t.login.key() })),
+            Some(t) if more => self.core.pages.seal_key("tenants", b"", &t.login.key()),
             _ => String::new(),
         };
         Ok(Response::new(pb::ListTenantsResponse {

@@ -6,7 +6,7 @@ use crate::convert::users::{
     changes_from, device_from_pb, key_from_pb, mask_fields, new_user_from_pb, user_to_pb,
 };
 use crate::core::{Core, Store};
-use crate::status::{IntoStatus, status, to_rpc_status};
+use crate::status::{IntoStatus, to_rpc_status};
 use crate::tokens::scopes;
 use roster_domain::page::{DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, UserQuery};
 use roster_domain::users::{UpsertItem, version_of_etag};
@@ -16,7 +16,7 @@ use roster_proto::v1 as pb;
 use roster_proto::v1::ErrorReason;
 use sha2::{Digest, Sha256};
 use std::sync::Arc;
-use tonic::{Code, Request, Response, Status};
+use tonic::{Request, Response, Status};
 
 #[derive(Debug)]
 pub struct UsersApi<R> {
@@ -161,28 +161,7 @@ impl<R: Store> pb::user_service_server::UserService for UsersApi<R> {
         });
         v.into_result().map_err(IntoStatus::into_status)?;
         let binding = query_binding(&r);
-        let after = if r.page_token.is_empty() {
-            None
-        } else {
-            let c = self
-                .core
-                .pages
-                .open_user_cursor(&binding, &r.page_token)
-                .ok_or_else(|| {
-                    let v = FieldViolations::single(
-                        "page_token",
-                        "is invalid or belongs to another query",
-                    );
-                    status(
-                        Code::InvalidArgument,
-                        "invalid page token",
-                        ErrorReason::InvalidPageToken,
-                        &[],
-                        Some(&v),
-                    )
-                })?;
-            Some(c)
-        };
+        let after = self.core.pages.open_cursor(&binding, &r.page_token)?;
         let query = UserQuery {
             filter,
             order,
