@@ -20,11 +20,16 @@ build: ## Build every crate.
 	$(CARGO) build --workspace --locked
 
 .PHONY: tools
-tools: $(TOOLS)/bin/grpcurl ## Install the test tools (cargo-nextest if missing; grpcurl into .tools).
+tools: $(TOOLS)/bin/grpcurl $(TOOLS)/triton/node_modules/.bin/triton ## Install the test tools (cargo-nextest if missing; grpcurl and the triton CLI into .tools).
 	@$(CARGO) nextest --version >/dev/null 2>&1 || $(CARGO) install cargo-nextest --locked
 
 $(TOOLS)/bin/grpcurl:
 	./scripts/install-grpcurl.sh $(TOOLS)/bin
+
+# The real CloudAPI client the tests drive, from npm, kept project-local.
+$(TOOLS)/triton/node_modules/.bin/triton:
+	mkdir -p $(TOOLS)/triton
+	cd $(TOOLS)/triton && npm install --no-audit --no-fund --loglevel=error triton@7.17.0
 
 .PHONY: fmt
 fmt: ## Format the code.

@@ -3,12 +3,14 @@
 use prost::Message as _;
 use std::path::{Path, PathBuf};
 
-const FILES: [&str; 5] = [
+const FILES: [&str; 7] = [
     "roster/v1/errors.proto",
     "roster/v1/users.proto",
     "roster/v1/groups.proto",
     "roster/v1/tenants.proto",
     "roster/v1/auth.proto",
+    "roster/v1/keys.proto",
+    "roster/v1/roles.proto",
 ];
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {

@@ -1,10 +1,14 @@
 //! Authentication: a dialect credential in, the tenant and principal it proves out.
 
 use crate::StorageError;
-use crate::ports::{Secrets, TenantRepository, UserRepository};
+use crate::keys::{KeyError, KeyOwner};
+use crate::ports::{
+    KeyRepository, RbacRepository, Secrets, SignatureVerifier, TenantRepository, UserRepository,
+};
+use crate::rbac::RoleGrant;
 use crate::tenants::{Tenant, TenantKey};
-use crate::users::{AccessLevel, User, UserStatus};
-use crate::values::CompanyId;
+use crate::users::{AccessLevel, User, UserKey, UserStatus};
+use crate::values::{CompanyId, Login, SshPublicKey, TenantLogin};
 use std::sync::Arc;
 
 /// A credential as a dialect received it.
@@ -17,6 +21,22 @@ pub enum Credential {
     },
     /// Forms On Fire: the company id and its integration key.
     IntegrationKey { company_id: i64, key: String },
+    /// CloudAPI: a request signed with an SSH key of the account owner or of a user.
+    SshKey(SignedRequest),
+}
+
+/// What an HTTP Signature proves, as the dialect received it.
+#[derive(Debug, Clone)]
+pub struct SignedRequest {
+    /// The tenant login.
+    pub account: String,
+    /// The signing user's login; `None` when the account owner signs with an account key.
+    pub user: Option<String>,
+    /// The key's name or MD5 fingerprint.
+    pub key: String,
+    pub algorithm: String,
+    pub message: Vec<u8>,
+    pub signature: Vec<u8>,
 }
 
 impl std::fmt::Debug for Credential {
@@ -25,6 +45,13 @@ impl std::fmt::Debug for Credential {
             Credential::Organization { .. } => f.write_str("Credential::Organization(..)"),
             Credential::IntegrationKey { company_id, .. } => {
                 write!(f, "Credential::IntegrationKey({company_id}, ..)")
+            }
+            Credential::SshKey(s) => {
+                write!(
+                    f,
+                    "Credential::SshKey({}, {:?}, {})",
+                    s.account, s.user, s.key
+                )
             }
         }
     }
@@ -35,6 +62,10 @@ impl std::fmt::Debug for Credential {
 pub struct Principal {
     pub tenant: Tenant,
     pub kind: PrincipalKind,
+    /// The roles the user holds (empty for integration credentials).
+    pub grants: Vec<RoleGrant>,
+    /// For SSH key credentials: the key that verified.
+    pub key: Option<SshPublicKey>,
 }
 
 #[derive(Debug, Clone)]
@@ -50,7 +81,15 @@ impl Principal {
     pub fn is_admin(&self) -> bool {
         match &self.kind {
             PrincipalKind::Integration => true,
-            PrincipalKind::User(u) => u.access_level.is_admin(),
+            PrincipalKind::User(u) => self.is_owner() || u.access_level.is_admin(),
+        }
+    }
+
+    /// Whether the principal is the tenant's owner.
+    pub fn is_owner(&self) -> bool {
+        match &self.kind {
+            PrincipalKind::Integration => false,
+            PrincipalKind::User(u) => self.tenant.owner == Some(u.id),
         }
     }
 
@@ -77,6 +116,7 @@ pub enum AuthenticateError {
 pub struct AuthService<R> {
     repo: R,
     secrets: Arc<dyn Secrets>,
+    verifier: Arc<dyn SignatureVerifier>,
 }
 
 impl<R: Clone> Clone for AuthService<R> {
@@ -84,13 +124,18 @@ impl<R: Clone> Clone for AuthService<R> {
         Self {
             repo: self.repo.clone(),
             secrets: Arc::clone(&self.secrets),
+            verifier: Arc::clone(&self.verifier),
         }
     }
 }
 
-impl<R: TenantRepository + UserRepository> AuthService<R> {
-    pub fn new(repo: R, secrets: Arc<dyn Secrets>) -> Self {
-        Self { repo, secrets }
+impl<R: TenantRepository + UserRepository + KeyRepository + RbacRepository> AuthService<R> {
+    pub fn new(repo: R, secrets: Arc<dyn Secrets>, verifier: Arc<dyn SignatureVerifier>) -> Self {
+        Self {
+            repo,
+            secrets,
+            verifier,
+        }
     }
 
     pub async fn authenticate(
@@ -113,13 +158,7 @@ impl<R: TenantRepository + UserRepository> AuthService<R> {
                     .find_by_secret(tenant.id, &self.secrets.digest(user_secret))
                     .await?
                     .ok_or(AuthenticateError::InvalidCredentials)?;
-                if user.status == UserStatus::Disabled {
-                    return Err(AuthenticateError::UserDisabled);
-                }
-                Ok(Principal {
-                    tenant,
-                    kind: PrincipalKind::User(Box::new(user)),
-                })
+                self.user_principal(tenant, user, None).await
             }
             Credential::IntegrationKey { company_id, key } => {
                 let company_id = CompanyId::parse(*company_id)
@@ -135,9 +174,77 @@ impl<R: TenantRepository + UserRepository> AuthService<R> {
                 Ok(Principal {
                     tenant,
                     kind: PrincipalKind::Integration,
+                    grants: Vec::new(),
+                    key: None,
                 })
             }
+            Credential::SshKey(s) => self.signed(s).await,
         }
+    }
+
+    /// A user of `tenant` as a principal, refused when disabled.
+    async fn user_principal(
+        &self,
+        tenant: Tenant,
+        user: User,
+        key: Option<SshPublicKey>,
+    ) -> Result<Principal, AuthenticateError> {
+        if user.status == UserStatus::Disabled {
+            return Err(AuthenticateError::UserDisabled);
+        }
+        let grants = self.repo.grants(tenant.id, user.id).await?;
+        Ok(Principal {
+            tenant,
+            kind: PrincipalKind::User(Box::new(user)),
+            grants,
+            key,
+        })
+    }
+
+    /// Checks a request signature against the keys of the account owner or of a user.
+    async fn signed(&self, s: &SignedRequest) -> Result<Principal, AuthenticateError> {
+        let invalid = || AuthenticateError::InvalidCredentials;
+        let login = TenantLogin::parse(&s.account).map_err(|_| invalid())?;
+        let tenant = self
+            .repo
+            .get_tenant(&TenantKey::Login(login))
+            .await?
+            .ok_or_else(invalid)?;
+        let (owner, user) = match &s.user {
+            None => {
+                let owner = tenant.owner.ok_or_else(invalid)?;
+                (
+                    KeyOwner::Account,
+                    self.repo.get(tenant.id, &UserKey::Id(owner)).await?,
+                )
+            }
+            Some(login) => {
+                let key = UserKey::Login(Login::parse(login).map_err(|_| invalid())?);
+                let user = self.repo.get(tenant.id, &key).await?;
+                (KeyOwner::User(key), user)
+            }
+        };
+        let user = user.ok_or_else(invalid)?;
+        let key = match self.repo.get_key(tenant.id, &owner, &s.key).await {
+            Ok(Some(k)) => k.key,
+            Ok(None)
+            | Err(
+                KeyError::UserNotFound
+                | KeyError::KeyNotFound
+                | KeyError::Exists
+                | KeyError::TenantNotFound,
+            ) => {
+                return Err(invalid());
+            }
+            Err(KeyError::Storage(e)) => return Err(AuthenticateError::Storage(e)),
+        };
+        if !self
+            .verifier
+            .verify(&key, &s.algorithm, &s.message, &s.signature)
+        {
+            return Err(invalid());
+        }
+        self.user_principal(tenant, user, Some(key)).await
     }
 
     /// The tenant a token names, if it still exists.

@@ -49,6 +49,14 @@ uuid_id!(
     /// A group's stable identifier.
     GroupId
 );
+uuid_id!(
+    /// A role's stable identifier.
+    RoleId
+);
+uuid_id!(
+    /// A policy's stable identifier.
+    PolicyId
+);
 
 /// The text is not a UUID.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

@@ -9,13 +9,15 @@ pub mod error;
 pub mod filter;
 pub mod groups;
 pub mod ids;
+pub mod keys;
 pub mod page;
 pub mod ports;
+pub mod rbac;
 pub mod tenants;
 pub mod time;
 pub mod users;
 pub mod values;
 
 pub use error::{FieldViolation, FieldViolations, StorageError};
-pub use ids::{GroupId, TenantId, UserId};
+pub use ids::{GroupId, PolicyId, RoleId, TenantId, UserId};
 pub use time::{Clock, SystemClock, Timestamp};

@@ -2,14 +2,18 @@
 //! the repositories; user service: the hasher and the secrets).
 
 use crate::groups::{CreateGroupError, DeleteGroupError, Group, GroupKey, GroupQuery};
+use crate::keys::{Key, KeyError, KeyOwner};
 use crate::page::{UserPage, UserQuery};
+use crate::rbac::{
+    NewPolicy, NewRole, Policy, PolicyChange, PolicyError, Role, RoleChange, RoleError, RoleGrant,
+};
 use crate::tenants::{CreateTenantError, NewTenantRecord, Tenant, TenantKey};
 use crate::users::{
     CreateUserError, DeleteUserError, Device, NewUser, UpdateUserError, UpsertError, UpsertItem,
     UpsertOutcome, User, UserChange, UserKey,
 };
-use crate::values::{CompanyId, ExternalId, GroupPath, Password, PasswordHash};
-use crate::{FieldViolations, StorageError, TenantId, Timestamp, UserId};
+use crate::values::{CompanyId, ExternalId, GroupPath, Password, PasswordHash, SshPublicKey};
+use crate::{FieldViolations, PolicyId, RoleId, StorageError, TenantId, Timestamp, UserId};
 use std::fmt;
 use std::future::Future;
 
@@ -201,6 +205,132 @@ pub trait TenantRepository: Send + Sync + 'static {
         &self,
         company_id: CompanyId,
     ) -> impl Future<Output = Result<Option<(Tenant, SecretDigest)>, StorageError>> + Send;
+}
+
+/// SSH keys of tenant owners and users.
+pub trait KeyRepository: Send + Sync + 'static {
+    /// # Errors
+    /// MUST return `UserNotFound` when the owner is a user that does not exist.
+    fn list_keys(
+        &self,
+        tenant: TenantId,
+        owner: &KeyOwner,
+    ) -> impl Future<Output = Result<Vec<Key>, KeyError>> + Send;
+
+    /// The key with this name or MD5 fingerprint.
+    fn get_key(
+        &self,
+        tenant: TenantId,
+        owner: &KeyOwner,
+        name_or_fingerprint: &str,
+    ) -> impl Future<Output = Result<Option<Key>, KeyError>> + Send;
+
+    /// # Errors
+    /// MUST return `Exists` when the owner has a key with that name or fingerprint.
+    fn create_key(
+        &self,
+        tenant: TenantId,
+        owner: &KeyOwner,
+        key: SshPublicKey,
+        now: Timestamp,
+    ) -> impl Future<Output = Result<Key, KeyError>> + Send;
+
+    /// # Errors
+    /// MUST return `KeyNotFound` when there is no such key.
+    fn delete_key(
+        &self,
+        tenant: TenantId,
+        owner: &KeyOwner,
+        name_or_fingerprint: &str,
+    ) -> impl Future<Output = Result<(), KeyError>> + Send;
+}
+
+/// Roles, policies and memberships.
+pub trait RbacRepository: Send + Sync + 'static {
+    /// Roles in name order.
+    fn list_roles(
+        &self,
+        tenant: TenantId,
+    ) -> impl Future<Output = Result<Vec<Role>, StorageError>> + Send;
+
+    /// The role whose id (UUID text) or name is `id_or_name`.
+    fn find_role(
+        &self,
+        tenant: TenantId,
+        id_or_name: &str,
+    ) -> impl Future<Output = Result<Option<Role>, StorageError>> + Send;
+
+    /// # Errors
+    /// MUST return `Exists` on a name collision, `UnknownMember` / `UnknownPolicy` for
+    /// selectors naming nothing; writes nothing then.
+    fn create_role(
+        &self,
+        tenant: TenantId,
+        new: NewRole,
+        now: Timestamp,
+    ) -> impl Future<Output = Result<Role, RoleError>> + Send;
+
+    fn update_role(
+        &self,
+        tenant: TenantId,
+        id: RoleId,
+        changes: &[RoleChange],
+    ) -> impl Future<Output = Result<Role, RoleError>> + Send;
+
+    /// `false` when there was no such role.
+    fn delete_role(
+        &self,
+        tenant: TenantId,
+        id: RoleId,
+    ) -> impl Future<Output = Result<bool, StorageError>> + Send;
+
+    /// Policies in name order.
+    fn list_policies(
+        &self,
+        tenant: TenantId,
+    ) -> impl Future<Output = Result<Vec<Policy>, StorageError>> + Send;
+
+    fn find_policy(
+        &self,
+        tenant: TenantId,
+        id_or_name: &str,
+    ) -> impl Future<Output = Result<Option<Policy>, StorageError>> + Send;
+
+    fn create_policy(
+        &self,
+        tenant: TenantId,
+        new: NewPolicy,
+        now: Timestamp,
+    ) -> impl Future<Output = Result<Policy, PolicyError>> + Send;
+
+    fn update_policy(
+        &self,
+        tenant: TenantId,
+        id: PolicyId,
+        changes: &[PolicyChange],
+    ) -> impl Future<Output = Result<Policy, PolicyError>> + Send;
+
+    /// Also removes the policy from every role; `false` when there was no such policy.
+    fn delete_policy(
+        &self,
+        tenant: TenantId,
+        id: PolicyId,
+    ) -> impl Future<Output = Result<bool, StorageError>> + Send;
+
+    /// The roles `user` holds, each with the actions of its policies.
+    fn grants(
+        &self,
+        tenant: TenantId,
+        user: UserId,
+    ) -> impl Future<Output = Result<Vec<RoleGrant>, StorageError>> + Send;
+}
+
+/// Checks request signatures made with SSH keys.
+pub trait SignatureVerifier: Send + Sync + fmt::Debug + 'static {
+    /// Whether `signature` over `message` was made with the private half of `key` using
+    /// `algorithm` (`rsa-sha256`, `ecdsa-sha256`, `ed25519-sha512`, ...).
+    fn verify(&self, key: &SshPublicKey, algorithm: &str, message: &[u8], signature: &[u8])
+    -> bool;
 }
 
 /// Password hashing. Implementations keep the work off the async workers.

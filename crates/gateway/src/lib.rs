@@ -16,11 +16,9 @@ pub use upstream::Upstream;
 
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, Request};
-use axum::http::StatusCode;
-use axum::response::IntoResponse;
+use axum::response::Response;
 use axum::routing::get;
 use axum::serve::ListenerExt as _;
-use serde_json::json;
 use std::future::Future;
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -72,12 +70,9 @@ pub enum GatewayError {
     Io(#[from] std::io::Error),
 }
 
-async fn not_found(req: Request) -> impl IntoResponse {
-    let message = format!("{} does not exist", req.uri().path());
-    (
-        StatusCode::NOT_FOUND,
-        axum::Json(json!({ "code": "NotFound", "message": message })),
-    )
+/// Paths nobody serves. CloudAPI is mounted at `/`, so its ResourceNotFound is the answer.
+async fn not_found(req: Request) -> Response {
+    dialects::cloudapi::not_found(req.uri().path())
 }
 
 /// Every route: health, then each dialect, behind request ids, tracing and a body limit.
@@ -197,7 +192,7 @@ mod tests {
     #[tokio::test]
     async fn unknown_routes_are_json_404s_with_a_fresh_request_id() {
         let res = app()
-            .oneshot(http::Request::get("/nope").body(Body::empty()).unwrap())
+            .oneshot(http::Request::get("/no/such/route/at/all").body(Body::empty()).unwrap())
             .await
             .unwrap();
         assert_eq!(res.status(), 404);

@@ -4,6 +4,8 @@
 use crate::request_id::RequestId;
 use roster_proto::v1::auth_service_client::AuthServiceClient;
 use roster_proto::v1::group_service_client::GroupServiceClient;
+use roster_proto::v1::key_service_client::KeyServiceClient;
+use roster_proto::v1::role_service_client::RoleServiceClient;
 use roster_proto::v1::tenant_service_client::TenantServiceClient;
 use roster_proto::v1::user_service_client::UserServiceClient;
 use std::time::Duration;
@@ -41,6 +43,14 @@ impl Upstream {
 
     pub fn groups(&self) -> GroupServiceClient<Channel> {
         GroupServiceClient::new(self.channel.clone())
+    }
+
+    pub fn keys(&self) -> KeyServiceClient<Channel> {
+        KeyServiceClient::new(self.channel.clone())
+    }
+
+    pub fn roles(&self) -> RoleServiceClient<Channel> {
+        RoleServiceClient::new(self.channel.clone())
     }
 
     pub fn tenants(&self) -> TenantServiceClient<Channel> {

@@ -38,6 +38,8 @@ mod tests {
             "GroupService",
             "TenantService",
             "AuthService",
+            "KeyService",
+            "RoleService",
         ] {
             assert!(
                 services.iter().any(|s| s == name),

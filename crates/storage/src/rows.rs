@@ -3,6 +3,7 @@
 
 use crate::entities::{device, group, tenant, user};
 use roster_domain::groups::{Group, GroupRef};
+use roster_domain::rbac::{RbacName, UserRole};
 use roster_domain::tenants::Tenant;
 use roster_domain::users::{AccessLevel, Device, PersonType, Profile, User, UserStatus};
 use roster_domain::values::{
@@ -15,11 +16,20 @@ fn bad(what: &str, detail: impl std::fmt::Display) -> StorageError {
     StorageError::msg(format!("stored {what} is invalid: {detail}"))
 }
 
-pub(crate) fn user_from_row(
-    r: user::Model,
-    groups: Vec<GroupRef>,
-    devices: Vec<Device>,
-) -> Result<User, StorageError> {
+/// What a user row needs from the tables around it.
+#[derive(Debug, Default)]
+pub(crate) struct UserLinks {
+    pub(crate) groups: Vec<GroupRef>,
+    pub(crate) devices: Vec<Device>,
+    pub(crate) roles: Vec<UserRole>,
+}
+
+pub(crate) fn user_from_row(r: user::Model, links: UserLinks) -> Result<User, StorageError> {
+    let UserLinks {
+        groups,
+        devices,
+        roles,
+    } = links;
     let metadata: BTreeMap<String, String> =
         serde_json::from_str(&r.metadata).map_err(|e| bad("metadata", e))?;
     Ok(User {
@@ -57,6 +67,7 @@ pub(crate) fn user_from_row(
         has_password: r.password_hash.is_some(),
         groups,
         devices,
+        roles,
         created: Timestamp::from_micros(r.created_at),
         updated: Timestamp::from_micros(r.updated_at),
         last_activity: r.last_activity_at.map(Timestamp::from_micros),
@@ -118,4 +129,8 @@ pub(crate) fn tenant_from_row(r: tenant::Model) -> Result<Tenant, StorageError> 
         created: Timestamp::from_micros(r.created_at),
         updated: Timestamp::from_micros(r.updated_at),
     })
+}
+
+pub(crate) fn rbac_name(raw: &str) -> Result<RbacName, StorageError> {
+    RbacName::parse(raw).map_err(|e| bad("role or policy name", e))
 }

@@ -8,7 +8,11 @@ use crate::status::{IntoStatus, missing_scope, status};
 use crate::tokens::{Caller, TokenConfig, TokenError, Tokens};
 use roster_domain::auth::AuthService;
 use roster_domain::groups::GroupService;
-use roster_domain::ports::{GroupRepository, TenantRepository, UserRepository};
+use roster_domain::keys::KeyService;
+use roster_domain::ports::{
+    GroupRepository, KeyRepository, RbacRepository, TenantRepository, UserRepository,
+};
+use roster_domain::rbac::RbacService;
 use roster_domain::tenants::TenantService;
 use roster_domain::users::UserService;
 use roster_domain::{Clock, TenantId};
@@ -18,8 +22,14 @@ use std::time::Duration;
 use tonic::{Code, Request, Status};
 
 /// Everything the domain needs from storage, in one bound.
-pub trait Store: UserRepository + GroupRepository + TenantRepository + Clone {}
-impl<T: UserRepository + GroupRepository + TenantRepository + Clone> Store for T {}
+pub trait Store:
+    UserRepository + GroupRepository + TenantRepository + KeyRepository + RbacRepository + Clone
+{
+}
+impl<T> Store for T where
+    T: UserRepository + GroupRepository + TenantRepository + KeyRepository + RbacRepository + Clone
+{
+}
 
 /// How the core is set up.
 #[derive(Debug, Clone)]
@@ -41,6 +51,8 @@ pub struct Core<R> {
     pub(crate) groups: GroupService<R>,
     pub(crate) tenants: TenantService<R>,
     pub(crate) auth: AuthService<R>,
+    pub(crate) keys: KeyService<R>,
+    pub(crate) rbac: RbacService<R>,
     pub(crate) tokens: Tokens,
     pub(crate) pages: PageTokens,
     pub(crate) clock: Arc<dyn Clock>,
@@ -62,7 +74,9 @@ impl<R: Store> Core<R> {
             .with_max_batch(config.max_batch),
             groups: GroupService::new(store.clone(), Arc::clone(&clock)),
             tenants: TenantService::new(store.clone(), Arc::clone(&secrets), Arc::clone(&clock)),
-            auth: AuthService::new(store, secrets),
+            keys: KeyService::new(store.clone(), Arc::clone(&clock)),
+            rbac: RbacService::new(store.clone(), Arc::clone(&clock)),
+            auth: AuthService::new(store, secrets, Arc::new(crate::ssh::HttpSignatures)),
             tokens: Tokens::new(config.tokens),
             pages: PageTokens::new(server),
             clock,

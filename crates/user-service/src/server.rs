@@ -1,10 +1,12 @@
 //! The gRPC server: the four roster.v1 services, health (per service and overall) and
 //! reflection v1 and v1alpha (grpcurl 1.8 speaks only v1alpha).
 
-use crate::api::{AuthApi, GroupsApi, TenantsApi, UsersApi};
+use crate::api::{AuthApi, GroupsApi, KeysApi, RolesApi, TenantsApi, UsersApi};
 use crate::core::{Core, Store};
 use roster_proto::v1::auth_service_server::AuthServiceServer;
 use roster_proto::v1::group_service_server::GroupServiceServer;
+use roster_proto::v1::key_service_server::KeyServiceServer;
+use roster_proto::v1::role_service_server::RoleServiceServer;
 use roster_proto::v1::tenant_service_server::TenantServiceServer;
 use roster_proto::v1::user_service_server::UserServiceServer;
 use std::future::Future;
@@ -38,11 +40,13 @@ pub struct GrpcServer<R> {
     core: Arc<Core<R>>,
 }
 
-const SERVICES: [&str; 4] = [
+const SERVICES: [&str; 6] = [
     <UserServiceServer<UsersApi<()>> as NamedService>::NAME,
     <GroupServiceServer<GroupsApi<()>> as NamedService>::NAME,
     <TenantServiceServer<TenantsApi<()>> as NamedService>::NAME,
     <AuthServiceServer<AuthApi<()>> as NamedService>::NAME,
+    <KeyServiceServer<KeysApi<()>> as NamedService>::NAME,
+    <RoleServiceServer<RolesApi<()>> as NamedService>::NAME,
 ];
 
 async fn set_all(health: &HealthReporter, status: ServingStatus) {
@@ -93,6 +97,8 @@ impl<R: Store> GrpcServer<R> {
             .max_encoding_message_size(MAX_MESSAGE_BYTES);
         let groups = GroupServiceServer::new(GroupsApi::new(Arc::clone(&core)));
         let tenants = TenantServiceServer::new(TenantsApi::new(Arc::clone(&core)));
+        let keys = KeyServiceServer::new(KeysApi::new(Arc::clone(&core)));
+        let roles = RoleServiceServer::new(RolesApi::new(Arc::clone(&core)));
         let auth = AuthServiceServer::new(AuthApi::new(core));
         let shutdown = async move {
             stop.await;
@@ -106,6 +112,8 @@ impl<R: Store> GrpcServer<R> {
             .add_service(groups)
             .add_service(tenants)
             .add_service(auth)
+            .add_service(keys)
+            .add_service(roles)
             // Without TCP_NODELAY small HTTP/2 frames wait on delayed ACKs (~40 ms a call).
             .serve_with_incoming_shutdown(
                 TcpIncoming::from(self.listener).with_nodelay(Some(true)),

@@ -6,6 +6,8 @@
 use crate::tokens::TokenError;
 use roster_domain::auth::AuthenticateError;
 use roster_domain::groups::{CreateGroupError, DeleteGroupError, GetGroupError, ListGroupsError};
+use roster_domain::keys::KeyError;
+use roster_domain::rbac::{PolicyError, RoleError};
 use roster_domain::tenants::{CreateTenantError, DeleteTenantError, GetTenantError};
 use roster_domain::users::{
     BatchTooLarge, ChangePasswordError, CreateUserError, DeleteUserError, GetUserError,
@@ -414,6 +416,89 @@ impl IntoStatus for TokenError {
                     None,
                 )
             }
+        }
+    }
+}
+
+impl IntoStatus for KeyError {
+    fn into_status(self) -> Status {
+        match self {
+            Self::UserNotFound => user_not_found(),
+            Self::KeyNotFound => status(
+                Code::NotFound,
+                "key not found",
+                ErrorReason::KeyNotFound,
+                &[],
+                None,
+            ),
+            Self::Exists => status(
+                Code::AlreadyExists,
+                "a key with that name or fingerprint already exists",
+                ErrorReason::KeyExists,
+                &[],
+                None,
+            ),
+            Self::TenantNotFound => tenant_gone(),
+            Self::Storage(e) => internal("keys", &e),
+        }
+    }
+}
+
+impl IntoStatus for RoleError {
+    fn into_status(self) -> Status {
+        let msg = self.to_string();
+        match self {
+            Self::NotFound => status(Code::NotFound, msg, ErrorReason::RoleNotFound, &[], None),
+            Self::Exists(_) => status(
+                Code::AlreadyExists,
+                msg,
+                ErrorReason::RoleExists,
+                &[("field", "role.name".into())],
+                None,
+            ),
+            Self::UnknownMember { index, .. } => {
+                let v = FieldViolations::single(
+                    format!("role.members[{index}]"),
+                    "names no user of the tenant",
+                );
+                status(
+                    Code::InvalidArgument,
+                    msg,
+                    ErrorReason::UserNotFound,
+                    &[],
+                    Some(&v),
+                )
+            }
+            Self::UnknownPolicy { index, .. } => {
+                let v = FieldViolations::single(format!("role.policies[{index}]"), &msg);
+                status(
+                    Code::InvalidArgument,
+                    msg,
+                    ErrorReason::PolicyNotFound,
+                    &[],
+                    Some(&v),
+                )
+            }
+            Self::TenantNotFound => tenant_gone(),
+            Self::Storage(e) => internal("roles", &e),
+        }
+    }
+}
+
+impl IntoStatus for PolicyError {
+    fn into_status(self) -> Status {
+        let msg = self.to_string();
+        match self {
+            Self::NotFound => status(Code::NotFound, msg, ErrorReason::PolicyNotFound, &[], None),
+            Self::Exists(_) => status(
+                Code::AlreadyExists,
+                msg,
+                ErrorReason::PolicyExists,
+                &[("field", "policy.name".into())],
+                None,
+            ),
+            Self::TenantNotFound => tenant_gone(),
+            Self::Storage(e) => internal("policies", &e),
         }
     }
 }

@@ -17,6 +17,10 @@ pub mod scopes {
     pub const USERS_WRITE: &str = "users.write";
     pub const GROUPS_READ: &str = "groups.read";
     pub const GROUPS_WRITE: &str = "groups.write";
+    pub const KEYS_READ: &str = "keys.read";
+    pub const KEYS_WRITE: &str = "keys.write";
+    pub const ROLES_READ: &str = "roles.read";
+    pub const ROLES_WRITE: &str = "roles.write";
     pub const PASSWORDS_VERIFY: &str = "passwords.verify";
     pub const TENANT_READ: &str = "tenant.read";
     pub const TOKENS_ISSUE: &str = "tokens.issue";
@@ -29,6 +33,10 @@ pub mod scopes {
         USERS_WRITE,
         GROUPS_READ,
         GROUPS_WRITE,
+        KEYS_READ,
+        KEYS_WRITE,
+        ROLES_READ,
+        ROLES_WRITE,
         PASSWORDS_VERIFY,
         TENANT_READ,
         TOKENS_ISSUE,
@@ -39,11 +47,30 @@ pub mod scopes {
         USERS_WRITE,
         GROUPS_READ,
         GROUPS_WRITE,
+        KEYS_READ,
+        KEYS_WRITE,
+        ROLES_READ,
+        ROLES_WRITE,
         PASSWORDS_VERIFY,
         TENANT_READ,
         TOKENS_ISSUE,
         ADMIN,
     ];
+
+    /// The scope an RBAC action (a CloudAPI route name) needs; `None` for unknown actions.
+    pub fn for_action(action: &str) -> Option<&'static str> {
+        Some(match action {
+            "listusers" | "getuser" => USERS_READ,
+            "createuser" | "updateuser" | "deleteuser" | "changeuserpassword" => USERS_WRITE,
+            "listkeys" | "getkey" | "listuserkeys" | "getuserkey" => KEYS_READ,
+            "createkey" | "deletekey" | "createuserkey" | "deleteuserkey" => KEYS_WRITE,
+            "listroles" | "getrole" | "listpolicies" | "getpolicy" => ROLES_READ,
+            "createrole" | "updaterole" | "deleterole" | "createpolicy" | "updatepolicy"
+            | "deletepolicy" => ROLES_WRITE,
+            "getaccount" => TENANT_READ,
+            _ => return None,
+        })
+    }
 }
 
 /// One signing key.

@@ -25,6 +25,8 @@ pub struct User {
     pub groups: Vec<GroupRef>,
     /// Most recently synchronised first.
     pub devices: Vec<Device>,
+    /// The roles the user holds, sorted by name.
+    pub roles: Vec<crate::rbac::UserRole>,
     pub created: Timestamp,
     pub updated: Timestamp,
     pub last_activity: Option<Timestamp>,

@@ -2,6 +2,8 @@
 //! its vendor's base path; every one of them turns requests into roster.v1 calls through
 //! [`crate::Upstream`] and never sees the database or domain types.
 
+pub(crate) mod cloudapi;
+
 use crate::AppState;
 use axum::Router;
 
@@ -12,5 +14,8 @@ pub(crate) struct Dialect {
     pub(crate) router: fn(AppState) -> Router,
 }
 
-/// The dialects this gateway serves. Each dialect issue adds its module here.
-pub(crate) const DIALECTS: &[Dialect] = &[];
+/// The dialects this gateway serves.
+pub(crate) const DIALECTS: &[Dialect] = &[Dialect {
+    name: "cloudapi",
+    router: cloudapi::router,
+}];

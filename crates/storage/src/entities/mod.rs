@@ -4,6 +4,10 @@
 
 pub(crate) mod device;
 pub(crate) mod group;
+pub(crate) mod policy;
+pub(crate) mod role;
+pub(crate) mod role_member;
+pub(crate) mod role_policy;
 pub(crate) mod ssh_key;
 pub(crate) mod tenant;
 pub(crate) mod user;

@@ -4,6 +4,7 @@
 //! ordinary unique indexes, which behave the same on SQLite and PostgreSQL. Index names are
 //! explicit: the storage adapter classifies unique violations by them.
 
+use super::{cascade, index};
 use sea_orm_migration::prelude::*;
 
 #[derive(Debug, DeriveMigrationName)]
@@ -23,36 +24,6 @@ fn opt_text(name: &'static str) -> ColumnDef {
 
 fn micros(name: &'static str) -> ColumnDef {
     ColumnDef::new(name).big_integer().not_null().take()
-}
-
-fn cascade(
-    name: &str,
-    from: (&'static str, &'static str),
-    to: (&'static str, &'static str),
-) -> ForeignKeyCreateStatement {
-    ForeignKey::create()
-        .name(name)
-        .from(from.0, from.1)
-        .to(to.0, to.1)
-        .on_delete(ForeignKeyAction::Cascade)
-        .take()
-}
-
-fn index(
-    name: &str,
-    table: &'static str,
-    cols: &[&'static str],
-    unique: bool,
-) -> IndexCreateStatement {
-    let mut i = Index::create();
-    i.name(name).table(table);
-    for c in cols {
-        i.col(*c);
-    }
-    if unique {
-        i.unique();
-    }
-    i.take()
 }
 
 async fn create_tenants(m: &SchemaManager<'_>) -> Result<(), DbErr> {

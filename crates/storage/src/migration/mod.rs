@@ -3,6 +3,7 @@
 use sea_orm_migration::prelude::*;
 
 mod m20261125_000001_initial;
+mod m20261125_000002_rbac;
 
 /// Every migration of the schema.
 #[derive(Debug)]
@@ -11,6 +12,41 @@ pub struct Migrator;
 #[async_trait::async_trait]
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(m20261125_000001_initial::Migration)]
+        vec![
+            Box::new(m20261125_000001_initial::Migration),
+            Box::new(m20261125_000002_rbac::Migration),
+        ]
     }
+}
+
+/// A foreign key whose rows go when the referenced row goes.
+pub(super) fn cascade(
+    name: &str,
+    from: (&'static str, &'static str),
+    to: (&'static str, &'static str),
+) -> ForeignKeyCreateStatement {
+    ForeignKey::create()
+        .name(name)
+        .from(from.0, from.1)
+        .to(to.0, to.1)
+        .on_delete(ForeignKeyAction::Cascade)
+        .take()
+}
+
+/// A named index; unique names matter, the adapter classifies violations by them.
+pub(super) fn index(
+    name: &str,
+    table: &'static str,
+    cols: &[&'static str],
+    unique: bool,
+) -> IndexCreateStatement {
+    let mut i = Index::create();
+    i.name(name).table(table);
+    for c in cols {
+        i.col(*c);
+    }
+    if unique {
+        i.unique();
+    }
+    i.take()
 }

@@ -2,9 +2,12 @@
 //! number of users (no N+1).
 
 use crate::entities::{device, group, user, user_group};
+use crate::entities::{role, role_member};
 use crate::errors::storage;
-use crate::rows::{device_from_row, group_ref, user_from_row};
+use crate::rows::{UserLinks, device_from_row, group_ref, rbac_name, user_from_row};
+use roster_domain::RoleId;
 use roster_domain::groups::GroupRef;
+use roster_domain::rbac::UserRole;
 use roster_domain::users::{Device, User, UserKey};
 use roster_domain::{StorageError, TenantId};
 use sea_orm::sea_query::{Expr, ExprTrait, Order, Query};
@@ -61,14 +64,16 @@ pub(crate) async fn load<C: ConnectionTrait>(
     let numbers: Vec<i64> = rows.iter().map(|r| r.number).collect();
     let mut groups = memberships(conn, &numbers).await?;
     let mut devices = devices_of(conn, &numbers).await?;
+    let mut roles = roles_of(conn, &numbers).await?;
     rows.into_iter()
         .map(|r| {
             let n = r.number;
-            user_from_row(
-                r,
-                groups.remove(&n).unwrap_or_default(),
-                devices.remove(&n).unwrap_or_default(),
-            )
+            let links = UserLinks {
+                groups: groups.remove(&n).unwrap_or_default(),
+                devices: devices.remove(&n).unwrap_or_default(),
+                roles: roles.remove(&n).unwrap_or_default(),
+            };
+            user_from_row(r, links)
         })
         .collect()
 }
@@ -123,6 +128,42 @@ async fn devices_of<C: ConnectionTrait>(
         out.entry(r.user_number)
             .or_default()
             .push(device_from_row(r));
+    }
+    Ok(out)
+}
+
+async fn roles_of<C: ConnectionTrait>(
+    conn: &C,
+    numbers: &[i64],
+) -> Result<HashMap<i64, Vec<UserRole>>, StorageError> {
+    let stmt = Query::select()
+        .column((role_member::Entity, role_member::Column::UserNumber))
+        .column((role_member::Entity, role_member::Column::IsDefault))
+        .column((role::Entity, role::Column::Id))
+        .column((role::Entity, role::Column::Name))
+        .from(role_member::Entity)
+        .inner_join(
+            role::Entity,
+            Expr::col((role::Entity, role::Column::Id))
+                .equals((role_member::Entity, role_member::Column::RoleId)),
+        )
+        .and_where(
+            Expr::col((role_member::Entity, role_member::Column::UserNumber))
+                .is_in(numbers.iter().copied()),
+        )
+        .order_by((role::Entity, role::Column::Name), Order::Asc)
+        .to_owned();
+    let mut out: HashMap<i64, Vec<UserRole>> = HashMap::new();
+    for row in conn.query_all(&stmt).await.map_err(storage)? {
+        let n: i64 = row.try_get("", "user_number").map_err(storage)?;
+        let default: bool = row.try_get("", "is_default").map_err(storage)?;
+        let id: uuid::Uuid = row.try_get("", "id").map_err(storage)?;
+        let name: String = row.try_get("", "name").map_err(storage)?;
+        out.entry(n).or_default().push(UserRole {
+            id: RoleId::from_uuid(id),
+            name: rbac_name(&name)?,
+            default,
+        });
     }
     Ok(out)
 }

@@ -212,6 +212,7 @@ pub(crate) async fn insert_user<C: ConnectionTrait>(
         has_password: rec.password_hash.is_some(),
         groups,
         devices: Vec::new(),
+        roles: Vec::new(),
         created: rec.now,
         updated: rec.now,
         last_activity: None,

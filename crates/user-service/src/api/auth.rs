@@ -1,13 +1,15 @@
 //! `roster.v1.AuthService`.
 
+use crate::convert::rbac::grant_to_pb;
 use crate::convert::time::to_pb;
 use crate::core::{Core, Store};
 use crate::status::{IntoStatus, status};
 use crate::tokens::scopes;
 use roster_domain::FieldViolations;
-use roster_domain::auth::{Credential, PrincipalKind};
+use roster_domain::auth::{Credential, Principal, PrincipalKind, SignedRequest};
 use roster_proto::v1 as pb;
 use roster_proto::v1::ErrorReason;
+use std::collections::BTreeSet;
 use std::sync::Arc;
 use std::time::Duration;
 use tonic::{Code, Request, Response, Status};
@@ -34,6 +36,14 @@ fn credential(r: pb::AuthenticateRequest) -> Result<Credential, FieldViolations>
             company_id: k.company_id,
             key: k.integration_key,
         }),
+        Some(C::SshKey(k)) => Ok(Credential::SshKey(SignedRequest {
+            account: k.account,
+            user: Some(k.user).filter(|u| !u.is_empty()),
+            key: k.key,
+            algorithm: k.algorithm,
+            message: k.signing_string.into_bytes(),
+            signature: k.signature,
+        })),
         None => Err(FieldViolations::single("credential", "is required")),
     }
 }
@@ -51,17 +61,18 @@ impl<R: Store> pb::auth_service_server::AuthService for AuthApi<R> {
             .authenticate(&cred)
             .await
             .map_err(IntoStatus::into_status)?;
-        let granted: &[&str] = if principal.is_admin() {
-            scopes::TENANT_ADMIN
-        } else {
-            &[]
-        };
-        let (subject, user_id) = match &principal.kind {
+        let granted = scopes_of(&principal);
+        let (subject, user_id, login) = match &principal.kind {
             PrincipalKind::Integration => (
                 format!("integration:{}", principal.tenant.company_id),
                 String::new(),
+                String::new(),
             ),
-            PrincipalKind::User(u) => (u.id.to_string(), u.id.to_string()),
+            PrincipalKind::User(u) => (
+                u.id.to_string(),
+                u.id.to_string(),
+                u.login.as_str().to_owned(),
+            ),
         };
         let issued = self
             .core
@@ -69,7 +80,7 @@ impl<R: Store> pb::auth_service_server::AuthService for AuthApi<R> {
             .issue(
                 Some(principal.tenant.id),
                 &subject,
-                granted,
+                &granted,
                 Some(self.core.authenticate_ttl),
                 self.core.now(),
             )
@@ -80,6 +91,20 @@ impl<R: Store> pb::auth_service_server::AuthService for AuthApi<R> {
             tenant_id: principal.tenant.id.to_string(),
             user_id,
             scopes: granted.iter().map(|s| (*s).to_owned()).collect(),
+            login,
+            owner: principal.is_owner(),
+            public_key: principal
+                .key
+                .as_ref()
+                .map(|k| k.line().to_owned())
+                .unwrap_or_default(),
+            roles: principal.grants.iter().map(grant_to_pb).collect(),
+            tenant_login: principal.tenant.login.as_str().to_owned(),
+            owner_user_id: principal
+                .tenant
+                .owner
+                .map(|o| o.to_string())
+                .unwrap_or_default(),
         }))
     }
 
@@ -126,4 +151,26 @@ impl<R: Store> pb::auth_service_server::AuthService for AuthApi<R> {
             expire_time: Some(to_pb(issued.expires)),
         }))
     }
+}
+
+/// What a principal may do: everything for administrators (the owner, admin users and
+/// integration credentials), otherwise what the actions of all its roles need. Which of its
+/// roles are active is decided per request by the dialect, within these scopes.
+fn scopes_of(p: &Principal) -> Vec<&'static str> {
+    if p.is_admin() {
+        return scopes::TENANT_ADMIN.to_vec();
+    }
+    let mut out = BTreeSet::new();
+    for action in p.grants.iter().flat_map(|g| g.actions.iter()) {
+        if action == "*" {
+            out.extend(
+                roster_domain::rbac::KNOWN_ACTIONS
+                    .iter()
+                    .filter_map(|a| scopes::for_action(a)),
+            );
+        } else if let Some(s) = scopes::for_action(action) {
+            out.insert(s);
+        }
+    }
+    out.into_iter().collect()
 }

@@ -2,11 +2,15 @@
 
 mod auth;
 mod groups;
+mod keys;
+mod roles;
 mod tenants;
 mod users;
 
 pub use auth::AuthApi;
 pub use groups::GroupsApi;
+pub use keys::KeysApi;
+pub use roles::RolesApi;
 pub use tenants::{TenantsApi, new_tenant_from_pb};
 pub use users::UsersApi;
 

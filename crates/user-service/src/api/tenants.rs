@@ -94,7 +94,6 @@ impl<R: Store> pb::tenant_service_server::TenantService for TenantsApi<R> {
                     .ok_or_else(|| missing_scope(scopes::TENANT_READ))?;
                 TenantKey::Id(own)
             }
-            Some(_) if !caller.has(scopes::ADMIN) => return Err(missing_scope(scopes::ADMIN)),
             Some(Key::Id(id)) => {
                 TenantKey::Id(TenantId::parse(&id).map_err(|e| bad("id", e.to_string()))?)
             }
@@ -111,6 +110,12 @@ impl<R: Store> pb::tenant_service_server::TenantService for TenantsApi<R> {
             .get(&key)
             .await
             .map_err(IntoStatus::into_status)?;
+        // Anyone may learn that a tenant exists (CloudAPI answers 403, not 404, for another
+        // existing account); only its own readers and installation administrators see it.
+        let own = caller.tenant == Some(t.id) && caller.has(scopes::TENANT_READ);
+        if !own && !caller.has(scopes::ADMIN) {
+            return Err(missing_scope(scopes::ADMIN));
+        }
         Ok(Response::new(tenant_to_pb(&t)))
     }
 

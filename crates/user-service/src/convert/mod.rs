@@ -3,6 +3,7 @@
 
 pub(crate) mod filter;
 pub(crate) mod groups;
+pub(crate) mod rbac;
 pub(crate) mod tenants;
 pub(crate) mod time;
 pub mod users;

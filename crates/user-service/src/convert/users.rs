@@ -112,6 +112,7 @@ pub fn user_to_pb(u: &User) -> pb::User {
         update_time: Some(to_pb(u.updated)),
         last_activity_time: u.last_activity.map(to_pb),
         etag: u.etag(),
+        roles: u.roles.iter().map(super::rbac::user_role_to_pb).collect(),
     }
 }
 

@@ -1,0 +1,12 @@
+//! Role-based access (CloudAPI's RBAC): roles with members and policies, policies with rules.
+
+mod model;
+mod rule;
+mod service;
+
+pub use model::{
+    MemberSelector, NewPolicy, NewRole, Policy, PolicyChange, PolicyRef, PolicySelector, RbacName,
+    RbacNameError, Role, RoleChange, RoleGrant, RoleMember, UserRole,
+};
+pub use rule::{KNOWN_ACTIONS, Rule, RuleError};
+pub use service::{PolicyError, RbacService, RoleError};

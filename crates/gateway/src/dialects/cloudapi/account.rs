@@ -1,0 +1,53 @@
+//! `GET /:account` and `GET /--ping`.
+
+use super::context::{AnyParams, Ctx};
+use super::error::ApiError;
+use super::model::Account;
+use super::response::ok;
+use axum::extract::Path;
+use axum::response::Response;
+use roster_proto::v1 as pb;
+use serde_json::json;
+
+/// The API versions this server answers for, oldest first, as CloudAPI lists them.
+const VERSIONS: [&str; 6] = ["7.0.0", "7.1.0", "7.2.0", "7.3.0", "8.0.0", "9.0.0"];
+
+/// The data center name `/--ping` reports.
+const DATACENTER: &str = "roster";
+
+pub(crate) async fn ping() -> Response {
+    let mut res = ok(&json!({ "ping": "pong", "cloudapi": { "versions": VERSIONS } }));
+    res.headers_mut().insert(
+        "triton-datacenter-name",
+        http::HeaderValue::from_static(DATACENTER),
+    );
+    res
+}
+
+pub(crate) async fn get(
+    ctx: Ctx,
+    Path(account): Path<String>,
+    AnyParams(p): AnyParams,
+) -> Result<Response, ApiError> {
+    ctx.authorize(&account, "getaccount", &p).await?;
+    let tenant = ctx
+        .api
+        .state
+        .upstream
+        .tenants()
+        .get_tenant(ctx.req(pb::GetTenantRequest { key: None }))
+        .await?
+        .into_inner();
+    let key = pb::UserKey {
+        key: Some(pb::user_key::Key::Id(tenant.owner_user_id.clone())),
+    };
+    let owner = ctx
+        .api
+        .state
+        .upstream
+        .users()
+        .get_user(ctx.req(pb::GetUserRequest { key: Some(key) }))
+        .await?
+        .into_inner();
+    Ok(ok(&Account::from_pb(&tenant, &owner)))
+}

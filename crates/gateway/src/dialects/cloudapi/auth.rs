@@ -1,0 +1,365 @@
+//! HTTP Signature authentication (`Authorization: Signature keyId=...`), checked as CloudAPI's
+//! `lib/auth.js` and http-signature 1.4 check it.
+//!
+//! The first request of a key goes to the core (`AuthService.Authenticate`), which owns the
+//! keys and verifies the signature. Its answer (the verified public key, a token and the
+//! signer's roles) is cached by keyId for a short while: later requests of that key are
+//! verified here, with no round trip beyond the call they make. A key deleted in the core
+//! stops working once its entry expires ([`KEY_CACHE_TTL`]).
+
+use super::CloudApi;
+use super::error::ApiError;
+use crate::RequestId;
+use crate::upstream::anonymous;
+use axum::extract::{Request, State};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use http::request::Parts;
+use roster_httpsig::{Algorithm, PublicKey, parse_authorization, signing_string};
+use roster_proto::v1 as pb;
+use std::collections::{BTreeSet, HashMap};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant, SystemTime};
+use tonic::Code;
+
+/// How long a verified key is trusted without asking the core again.
+pub(crate) const KEY_CACHE_TTL: Duration = Duration::from_mins(1);
+/// Largest allowed difference between the request's `Date` and ours (CloudAPI's 300 s).
+const MAX_SKEW_SECS: u64 = 300;
+const CACHE_CAPACITY: usize = 10_000;
+
+/// A role the signer holds.
+#[derive(Debug, Clone)]
+pub(crate) struct Grant {
+    pub(crate) name: String,
+    pub(crate) default: bool,
+    pub(crate) actions: BTreeSet<String>,
+}
+
+/// Who signed the request.
+#[derive(Debug, Clone)]
+pub(crate) struct Caller {
+    /// The tenant login, as stored.
+    pub(crate) account: String,
+    pub(crate) owner_user_id: String,
+    pub(crate) is_owner: bool,
+    pub(crate) token: Arc<str>,
+    pub(crate) grants: Arc<[Grant]>,
+}
+
+#[derive(Debug)]
+struct Entry {
+    key: PublicKey,
+    caller: Caller,
+    valid_until: Instant,
+}
+
+/// Verified keys by keyId.
+#[derive(Debug, Default)]
+pub(crate) struct KeyCache {
+    entries: Mutex<HashMap<String, Entry>>,
+}
+
+impl KeyCache {
+    fn lookup(&self, key_id: &str) -> Option<(PublicKey, Caller)> {
+        let entries = self
+            .entries
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        entries
+            .get(key_id)
+            .filter(|e| e.valid_until > Instant::now())
+            .map(|e| (e.key.clone(), e.caller.clone()))
+    }
+
+    fn store(&self, key_id: String, entry: Entry) {
+        let mut entries = self
+            .entries
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if entries.len() >= CACHE_CAPACITY {
+            let now = Instant::now();
+            entries.retain(|_, e| e.valid_until > now);
+            if entries.len() >= CACHE_CAPACITY {
+                entries.clear();
+            }
+        }
+        entries.insert(key_id, entry);
+    }
+
+    fn forget(&self, key_id: &str) {
+        self.entries
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .remove(key_id);
+    }
+}
+
+/// `/:account/keys/:key` or `/:account/users/:login/keys/:key`.
+fn parse_key_id(key_id: &str) -> Option<(String, Option<String>, String)> {
+    let parts: Vec<&str> = key_id.split('/').collect();
+    match parts.as_slice() {
+        ["", account, "keys", key] if !account.is_empty() && !key.is_empty() => {
+            Some(((*account).to_owned(), None, (*key).to_owned()))
+        }
+        ["", account, "users", user, "keys", key]
+            if !account.is_empty() && !user.is_empty() && !key.is_empty() =>
+        {
+            Some((
+                (*account).to_owned(),
+                Some((*user).to_owned()),
+                (*key).to_owned(),
+            ))
+        }
+        _ => None,
+    }
+}
+
+fn header_invalid(reason: impl std::fmt::Display) -> ApiError {
+    ApiError::invalid_header(format!("Authorization header invalid: {reason}"))
+}
+
+/// The clock skew check of http-signature: `|now - date| <= 300 s`.
+fn check_skew(date: &str) -> Result<(), ApiError> {
+    let sent = httpdate::parse_http_date(date)
+        .map_err(|_| header_invalid("date header is not a valid HTTP date"))?;
+    let now = SystemTime::now();
+    let skew = now
+        .duration_since(sent)
+        .or_else(|_| sent.duration_since(now))
+        .unwrap_or_default();
+    if skew.as_secs() > MAX_SKEW_SECS {
+        return Err(header_invalid(format!(
+            "clock skew of {}s was greater than {MAX_SKEW_SECS}s",
+            skew.as_secs()
+        )));
+    }
+    Ok(())
+}
+
+fn caller_from(r: &pb::AuthenticateResponse) -> Caller {
+    Caller {
+        account: r.tenant_login.clone(),
+        owner_user_id: r.owner_user_id.clone(),
+        is_owner: r.owner,
+        token: r.token.clone().into(),
+        grants: r
+            .roles
+            .iter()
+            .map(|g| Grant {
+                name: g.name.clone(),
+                default: g.default,
+                actions: g.actions.iter().cloned().collect(),
+            })
+            .collect(),
+    }
+}
+
+/// A signature checked for shape, date and key id: what remains is the cryptography.
+struct Signed {
+    key_id: String,
+    account: String,
+    user: Option<String>,
+    key: String,
+    algorithm: Algorithm,
+    message: String,
+    signature: Vec<u8>,
+}
+
+/// Everything http-signature's `parseRequest` checks before any key is looked at.
+fn parse_request(req: &Parts) -> Result<Signed, ApiError> {
+    let Some(value) = req.headers.get(http::header::AUTHORIZATION) else {
+        return Err(ApiError::credentials(
+            "You must make authenticated requests to use CloudAPI",
+        ));
+    };
+    let value = value.to_str().map_err(|_| header_invalid("not ASCII"))?;
+    let params = parse_authorization(value).map_err(header_invalid)?;
+    if !params.headers.iter().any(|h| h == "date" || h == "x-date") {
+        return Err(header_invalid("date was not a signed header"));
+    }
+    let header = |name: &str| {
+        let values: Vec<&str> = req
+            .headers
+            .get_all(name)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .collect();
+        (!values.is_empty()).then(|| values.join(", "))
+    };
+    let date_header = if params.headers.iter().any(|h| h == "x-date") {
+        "x-date"
+    } else {
+        "date"
+    };
+    let date = header(date_header)
+        .ok_or_else(|| header_invalid(format!("{date_header} was not in the request")))?;
+    check_skew(&date)?;
+    let algorithm = Algorithm::parse(&params.algorithm).map_err(|_| {
+        ApiError::invalid_header(format!(
+            "{} is not a supported signing algorithm",
+            params.algorithm
+        ))
+    })?;
+    let (account, user, key) = parse_key_id(&params.key_id).ok_or_else(|| {
+        ApiError::credentials(format!(
+            "Invalid KeyId {} in authorization header",
+            params.key_id
+        ))
+    })?;
+    let target = req
+        .uri
+        .path_and_query()
+        .map_or("/", http::uri::PathAndQuery::as_str);
+    let message = signing_string(&params.headers, req.method.as_str(), target, header)
+        .map_err(header_invalid)?;
+    Ok(Signed {
+        key_id: params.key_id,
+        account,
+        user,
+        key,
+        algorithm,
+        message,
+        signature: params.signature,
+    })
+}
+
+/// Asks the core to verify `s` and caches the key it verified with.
+async fn authenticate(api: &CloudApi, rid: &RequestId, s: Signed) -> Result<Caller, ApiError> {
+    let credential = pb::SshKeyCredential {
+        account: s.account,
+        user: s.user.unwrap_or_default(),
+        key: s.key,
+        algorithm: s.algorithm.as_str().to_owned(),
+        signing_string: s.message,
+        signature: s.signature,
+    };
+    let request = pb::AuthenticateRequest {
+        credential: Some(pb::authenticate_request::Credential::SshKey(credential)),
+    };
+    let answer = api
+        .state
+        .upstream
+        .auth()
+        .authenticate(anonymous(request, rid))
+        .await
+        .map_err(|st| {
+            if st.code() == Code::Unauthenticated {
+                ApiError::credentials("Invalid authorization credentials supplied")
+            } else if st.code() == Code::PermissionDenied {
+                ApiError::not_authorized("Account or user is disabled")
+            } else {
+                ApiError::from_status(&st)
+            }
+        })?;
+    let answer = answer.into_inner();
+    let caller = caller_from(&answer);
+    if let Ok(public) = PublicKey::parse_openssh(&answer.public_key) {
+        let token_left = answer
+            .expire_time
+            .as_ref()
+            .and_then(|t| u64::try_from(t.seconds).ok())
+            .map(|secs| SystemTime::UNIX_EPOCH + Duration::from_secs(secs))
+            .and_then(|exp| exp.duration_since(SystemTime::now()).ok())
+            .unwrap_or_default();
+        // Stop using the token well before it expires.
+        let ttl = KEY_CACHE_TTL.min(token_left.saturating_sub(Duration::from_secs(30)));
+        api.keys.store(
+            s.key_id,
+            Entry {
+                key: public,
+                caller: caller.clone(),
+                valid_until: Instant::now() + ttl,
+            },
+        );
+    }
+    Ok(caller)
+}
+
+/// Verifies the request's signature: against a cached key when there is one, by the core
+/// otherwise.
+async fn verify(api: &CloudApi, req: &Parts) -> Result<Caller, ApiError> {
+    let signed = parse_request(req)?;
+    if let Some((public, caller)) = api.keys.lookup(&signed.key_id) {
+        if public
+            .verify(
+                signed.algorithm,
+                signed.message.as_bytes(),
+                &signed.signature,
+            )
+            .is_ok()
+        {
+            return Ok(caller);
+        }
+        // The key may have been replaced since it was cached: ask the core.
+        api.keys.forget(&signed.key_id);
+    }
+    let rid = req
+        .extensions
+        .get::<RequestId>()
+        .cloned()
+        .unwrap_or_default();
+    authenticate(api, &rid, signed).await
+}
+
+/// Middleware on every CloudAPI route but `/--ping`.
+pub(crate) async fn require_signature(
+    State(api): State<CloudApi>,
+    req: Request,
+    next: Next,
+) -> Response {
+    // The body is not Sync: check the signature on the head alone.
+    let (mut parts, body) = req.into_parts();
+    match verify(&api, &parts).await {
+        Ok(caller) => {
+            parts.extensions.insert(caller);
+            next.run(Request::from_parts(parts, body)).await
+        }
+        Err(e) => e.into_response(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn key_ids_name_the_account_or_a_user() {
+        assert_eq!(
+            parse_key_id("/acme/keys/aa:bb"),
+            Some(("acme".into(), None, "aa:bb".into()))
+        );
+        assert_eq!(
+            parse_key_id("/acme/users/bob/keys/k1"),
+            Some(("acme".into(), Some("bob".into()), "k1".into()))
+        );
+        for bad in [
+            "acme/keys/x",
+            "/acme/keys",
+            "/acme/users/bob/keys",
+            "/acme/x/y",
+            "//keys/x",
+            "/acme/keys/x/y",
+        ] {
+            assert_eq!(parse_key_id(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn dates_too_far_from_now_are_refused() {
+        let now = httpdate::fmt_http_date(SystemTime::now());
+        assert!(check_skew(&now).is_ok());
+        let old = httpdate::fmt_http_date(SystemTime::now() - Duration::from_secs(400));
+        let e = check_skew(&old).unwrap_err();
+        assert_eq!(e.status, 400);
+        assert!(
+            e.message
+                .starts_with("Authorization header invalid: clock skew of 40"),
+            "{}",
+            e.message
+        );
+        let future = httpdate::fmt_http_date(SystemTime::now() + Duration::from_secs(301 + 5));
+        assert!(check_skew(&future).is_err());
+        assert!(check_skew("yesterday").is_err());
+    }
+}

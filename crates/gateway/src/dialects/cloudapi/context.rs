@@ -1,0 +1,169 @@
+//! What every signed CloudAPI handler starts from: the caller, the request id and path, and
+//! the checks of `lib/auth.js` `authorize`: the path's account, then RBAC for sub-users.
+
+use super::CloudApi;
+use super::auth::{Caller, Grant};
+use super::error::ApiError;
+use super::params::{Bodies, Params};
+use crate::RequestId;
+use crate::upstream::call;
+use axum::extract::{FromRequest, FromRequestParts, Request};
+use http::request::Parts;
+use roster_proto::v1 as pb;
+use tonic::Code;
+
+/// A signed request's context.
+#[derive(Debug, Clone)]
+pub(crate) struct Ctx {
+    pub(crate) api: CloudApi,
+    pub(crate) caller: Caller,
+    pub(crate) rid: RequestId,
+    /// The request path, for CloudAPI's permission messages.
+    pub(crate) path: String,
+}
+
+impl FromRequestParts<CloudApi> for Ctx {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        api: &CloudApi,
+    ) -> Result<Self, Self::Rejection> {
+        let caller = parts
+            .extensions
+            .get::<Caller>()
+            .cloned()
+            .ok_or_else(ApiError::internal)?;
+        Ok(Self {
+            api: api.clone(),
+            caller,
+            rid: parts
+                .extensions
+                .get::<RequestId>()
+                .cloned()
+                .unwrap_or_default(),
+            path: parts.uri.path().to_owned(),
+        })
+    }
+}
+
+/// The parameters of a route that accepts JSON or form bodies.
+#[derive(Debug)]
+pub(crate) struct AnyParams(pub(crate) Params);
+
+/// The parameters of a route that declares `application/json` (CloudAPI's create routes).
+#[derive(Debug)]
+pub(crate) struct JsonParams(pub(crate) Params);
+
+async fn params(req: Request, bodies: Bodies) -> Result<Params, ApiError> {
+    let (parts, body) = req.into_parts();
+    let bytes = axum::body::to_bytes(body, 1024 * 1024)
+        .await
+        .map_err(|_| ApiError::invalid_content("request body too large or unreadable"))?;
+    Params::parse(parts.uri.query(), &parts.headers, &bytes, bodies)
+}
+
+impl<S: Send + Sync> FromRequest<S> for AnyParams {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, _: &S) -> Result<Self, Self::Rejection> {
+        params(req, Bodies::JsonOrForm).await.map(Self)
+    }
+}
+
+impl<S: Send + Sync> FromRequest<S> for JsonParams {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, _: &S) -> Result<Self, Self::Rejection> {
+        params(req, Bodies::Json).await.map(Self)
+    }
+}
+
+impl Ctx {
+    /// A core request carrying the caller's token.
+    pub(crate) fn req<T>(&self, message: T) -> tonic::Request<T> {
+        call(message, &self.caller.token, &self.rid)
+    }
+
+    /// May the caller run `action` on `account`'s resources?
+    pub(crate) async fn authorize(
+        &self,
+        account: &str,
+        action: &str,
+        params: &Params,
+    ) -> Result<(), ApiError> {
+        if account != "my" && !account.eq_ignore_ascii_case(&self.caller.account) {
+            return Err(self.foreign_account(account, action).await);
+        }
+        if self.caller.is_owner {
+            return Ok(());
+        }
+        let active = self.active_roles(params.text("as-role").as_deref(), action)?;
+        if active
+            .iter()
+            .any(|g| g.actions.contains(action) || g.actions.contains("*"))
+        {
+            Ok(())
+        } else {
+            Err(self.denied(action))
+        }
+    }
+
+    fn denied(&self, action: &str) -> ApiError {
+        ApiError::not_authorized(format!(
+            "You do not have permission to access {} ({action})",
+            self.path
+        ))
+    }
+
+    /// The roles in force: those named by `as-role` (each must be one of the caller's), or
+    /// the caller's default roles.
+    fn active_roles(&self, as_role: Option<&str>, action: &str) -> Result<Vec<&Grant>, ApiError> {
+        match as_role.filter(|s| !s.is_empty()) {
+            None => Ok(self.caller.grants.iter().filter(|g| g.default).collect()),
+            Some(list) => list
+                .split(',')
+                .map(str::trim)
+                .filter(|n| !n.is_empty())
+                .map(|name| {
+                    self.caller
+                        .grants
+                        .iter()
+                        .find(|g| g.name == name)
+                        .ok_or_else(|| self.denied(action))
+                })
+                .collect(),
+        }
+    }
+
+    /// Another tenant's path: 403 when it exists, 404 when it does not (CloudAPI's
+    /// `loadAccount` then `authorize`).
+    async fn foreign_account(&self, account: &str, action: &str) -> ApiError {
+        let req = pb::GetTenantRequest {
+            key: Some(pb::get_tenant_request::Key::Login(account.to_owned())),
+        };
+        match self
+            .api
+            .state
+            .upstream
+            .tenants()
+            .get_tenant(self.req(req))
+            .await
+        {
+            Err(s) if s.code() == Code::NotFound || s.code() == Code::InvalidArgument => {
+                ApiError::not_found(format!("{account} does not exist"))
+            }
+            Ok(_) | Err(_) => self.denied(action),
+        }
+    }
+}
+
+/// How CloudAPI names a user in a path: its id (a UUID) or its login.
+pub(crate) fn user_key(user: &str) -> pb::UserKey {
+    let key = if uuid::Uuid::try_parse(user).is_ok() {
+        pb::user_key::Key::Id(user.to_owned())
+    } else {
+        pb::user_key::Key::Login(user.to_owned())
+    };
+    pb::UserKey { key: Some(key) }
+}

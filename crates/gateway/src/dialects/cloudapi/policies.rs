@@ -1,0 +1,180 @@
+//! Policies (`lib/policies.js`): name, rules and description.
+
+use super::context::{AnyParams, Ctx, JsonParams};
+use super::error::{ApiError, or_not_found};
+use super::model::Policy;
+use super::params::Params;
+use super::response::{created, encode_segment, no_content, ok};
+use super::roles::list_param;
+use axum::extract::Path;
+use axum::response::Response;
+use roster_proto::v1 as pb;
+use tonic::Code;
+
+/// `rules` as an array of strings, or a JSON-encoded one (CloudAPI accepts both).
+fn rules(p: &Params) -> Option<Vec<String>> {
+    Some(
+        list_param(p, "rules")?
+            .iter()
+            .filter_map(|v| v.as_str().map(str::to_owned))
+            .collect(),
+    )
+}
+
+/// A core refusal of a policy write, in CloudAPI's words.
+fn write_error(s: &tonic::Status, name: &str) -> ApiError {
+    if s.code() == Code::AlreadyExists {
+        ApiError::invalid(format!("policy {name} already exists"))
+    } else {
+        ApiError::from_status(s)
+    }
+}
+
+pub(crate) async fn list(
+    ctx: Ctx,
+    Path(account): Path<String>,
+    AnyParams(p): AnyParams,
+) -> Result<Response, ApiError> {
+    ctx.authorize(&account, "listpolicies", &p).await?;
+    let policies = ctx
+        .api
+        .state
+        .upstream
+        .roles()
+        .list_policies(ctx.req(pb::ListPoliciesRequest {}))
+        .await?
+        .into_inner()
+        .policies;
+    Ok(ok(&policies.iter().map(Policy::from).collect::<Vec<_>>()))
+}
+
+async fn find(ctx: &Ctx, policy: &str) -> Result<pb::Policy, ApiError> {
+    let req = pb::GetPolicyRequest {
+        id_or_name: policy.to_owned(),
+    };
+    Ok(ctx
+        .api
+        .state
+        .upstream
+        .roles()
+        .get_policy(ctx.req(req))
+        .await
+        .map_err(|s| or_not_found(&s, || format!("{policy} does not exist")))?
+        .into_inner())
+}
+
+pub(crate) async fn get(
+    ctx: Ctx,
+    Path((account, policy)): Path<(String, String)>,
+    AnyParams(p): AnyParams,
+) -> Result<Response, ApiError> {
+    ctx.authorize(&account, "getpolicy", &p).await?;
+    Ok(ok(&Policy::from(&find(&ctx, &policy).await?)))
+}
+
+pub(crate) async fn create(
+    ctx: Ctx,
+    Path(account): Path<String>,
+    JsonParams(p): JsonParams,
+) -> Result<Response, ApiError> {
+    ctx.authorize(&account, "createpolicy", &p).await?;
+    let rules = rules(&p).filter(|r| !r.is_empty());
+    let mut missing = Vec::new();
+    if p.required("name").is_none() {
+        missing.push("name");
+    }
+    if rules.is_none() {
+        missing.push("rules");
+    }
+    if !missing.is_empty() {
+        return Err(ApiError::missing_params(&missing));
+    }
+    let name = p.text("name").unwrap_or_default();
+    let policy = pb::Policy {
+        name: name.clone(),
+        rules: rules.unwrap_or_default(),
+        description: p.text("description").filter(|d| !d.is_empty()),
+        ..Default::default()
+    };
+    let made = ctx
+        .api
+        .state
+        .upstream
+        .roles()
+        .create_policy(ctx.req(pb::CreatePolicyRequest {
+            policy: Some(policy),
+        }))
+        .await
+        .map_err(|s| write_error(&s, &name))?
+        .into_inner();
+    let location = format!(
+        "/{}/policies/{}",
+        ctx.caller.account,
+        encode_segment(&made.name)
+    );
+    Ok(created(&Policy::from(&made), &location))
+}
+
+pub(crate) async fn update(
+    ctx: Ctx,
+    Path((account, policy)): Path<(String, String)>,
+    AnyParams(p): AnyParams,
+) -> Result<Response, ApiError> {
+    ctx.authorize(&account, "updatepolicy", &p).await?;
+    let current = find(&ctx, &policy).await?;
+    let mut change = pb::Policy {
+        id: current.id,
+        ..Default::default()
+    };
+    let mut paths = Vec::new();
+    if let Some(name) = p.required("name") {
+        change.name = name;
+        paths.push("name".to_owned());
+    }
+    if let Some(r) = rules(&p) {
+        change.rules = r;
+        paths.push("rules".to_owned());
+    }
+    if p.has("description") {
+        change.description = p.text("description").filter(|d| !d.is_empty());
+        paths.push("description".to_owned());
+    }
+    if paths.is_empty() {
+        return Ok(ok(&Policy::from(&find(&ctx, &policy).await?)));
+    }
+    let name = change.name.clone();
+    let req = pb::UpdatePolicyRequest {
+        policy: Some(change),
+        update_mask: Some(prost_types::FieldMask { paths }),
+    };
+    let updated = ctx
+        .api
+        .state
+        .upstream
+        .roles()
+        .update_policy(ctx.req(req))
+        .await
+        .map_err(|s| write_error(&s, &name))?
+        .into_inner();
+    Ok(ok(&Policy::from(&updated)))
+}
+
+pub(crate) async fn delete(
+    ctx: Ctx,
+    Path((account, policy)): Path<(String, String)>,
+    AnyParams(p): AnyParams,
+) -> Result<Response, ApiError> {
+    ctx.authorize(&account, "deletepolicy", &p).await?;
+    if uuid::Uuid::try_parse(&policy).is_err() {
+        return Err(ApiError::not_found(format!("{policy} does not exist")));
+    }
+    let req = pb::DeletePolicyRequest { id: policy.clone() };
+    ctx.api
+        .state
+        .upstream
+        .roles()
+        .delete_policy(ctx.req(req))
+        .await
+        .map_err(|s| or_not_found(&s, || format!("{policy} does not exist")))?;
+    Ok(no_content())
+}

@@ -1,0 +1,294 @@
+//! Users (`lib/users.js`): list, get, create, update, change password, delete. The account
+//! owner is a user of the core but not a CloudAPI sub-user, so it never shows here.
+
+use super::context::{AnyParams, Ctx, JsonParams, user_key};
+use super::error::{ApiError, or_not_found};
+use super::model::User;
+use super::params::Params;
+use super::response::{created, encode_segment, no_content, ok};
+use super::validate::{check_email, check_login, check_password};
+use axum::extract::Path;
+use axum::response::Response;
+use roster_proto::v1 as pb;
+use roster_proto::v1::filter_value::Kind as V;
+
+/// The updatable profile fields: (CloudAPI name, UFDS alias, core field path).
+pub(crate) const PROFILE: [(&str, Option<&str>, &str); 9] = [
+    ("companyName", Some("company"), "company_name"),
+    ("firstName", Some("givenName"), "first_name"),
+    ("lastName", Some("sn"), "last_name"),
+    ("address", None, "address"),
+    ("postalCode", None, "postal_code"),
+    ("city", None, "city"),
+    ("state", None, "state"),
+    ("country", None, "country"),
+    ("phone", None, "phone"),
+];
+
+fn set_profile(u: &mut pb::User, path: &str, value: Option<String>) {
+    let slot = match path {
+        "company_name" => &mut u.company_name,
+        "first_name" => &mut u.first_name,
+        "last_name" => &mut u.last_name,
+        "address" => &mut u.address,
+        "postal_code" => &mut u.postal_code,
+        "city" => &mut u.city,
+        "state" => &mut u.state,
+        "country" => &mut u.country,
+        _ => &mut u.phone,
+    };
+    *slot = value;
+}
+
+/// The profile fields present in `params`: `""` (or null) means remove.
+fn profile_changes(params: &Params, u: &mut pb::User) -> Vec<String> {
+    let mut paths = Vec::new();
+    for (name, alias, path) in PROFILE {
+        let key = if params.has(name) {
+            Some(name)
+        } else {
+            alias.filter(|a| params.has(a))
+        };
+        if let Some(key) = key {
+            set_profile(u, path, params.text(key).filter(|v| !v.is_empty()));
+            paths.push(path.to_owned());
+        }
+    }
+    paths
+}
+
+/// Every user of the tenant but its owner, in creation order.
+async fn all_users(ctx: &Ctx) -> Result<Vec<pb::User>, ApiError> {
+    let not_owner = pb::UserFilter {
+        kind: Some(pb::user_filter::Kind::Compare(pb::UserComparison {
+            field: pb::UserField::Id.into(),
+            operator: pb::ComparisonOperator::Ne.into(),
+            values: vec![pb::FilterValue {
+                kind: Some(V::StringValue(ctx.caller.owner_user_id.clone())),
+            }],
+        })),
+    };
+    let mut out = Vec::new();
+    let mut token = String::new();
+    loop {
+        let req = pb::ListUsersRequest {
+            page_size: 1000,
+            page_token: token,
+            filter: Some(not_owner.clone()),
+            ..Default::default()
+        };
+        let page = ctx
+            .api
+            .state
+            .upstream
+            .users()
+            .list_users(ctx.req(req))
+            .await?
+            .into_inner();
+        out.extend(page.users);
+        if page.next_page_token.is_empty() {
+            return Ok(out);
+        }
+        token = page.next_page_token;
+    }
+}
+
+/// The sub-user `user` names (login or id); `missing` says how CloudAPI reports its absence.
+pub(crate) async fn find(
+    ctx: &Ctx,
+    user: &str,
+    missing: impl FnOnce() -> String,
+) -> Result<pb::User, ApiError> {
+    let req = pb::GetUserRequest {
+        key: Some(user_key(user)),
+    };
+    let found = ctx.api.state.upstream.users().get_user(ctx.req(req)).await;
+    match found {
+        Ok(u) if u.get_ref().id != ctx.caller.owner_user_id => Ok(u.into_inner()),
+        Ok(_) => Err(ApiError::not_found(missing())),
+        Err(s) if s.code() == tonic::Code::InvalidArgument => Err(ApiError::not_found(missing())),
+        Err(s) => Err(or_not_found(&s, missing)),
+    }
+}
+
+pub(crate) async fn list(
+    ctx: Ctx,
+    Path(account): Path<String>,
+    AnyParams(p): AnyParams,
+) -> Result<Response, ApiError> {
+    ctx.authorize(&account, "listusers", &p).await?;
+    let users: Vec<User> = all_users(&ctx)
+        .await?
+        .iter()
+        .map(|u| User::from_pb(u, false))
+        .collect();
+    Ok(ok(&users))
+}
+
+pub(crate) async fn get(
+    ctx: Ctx,
+    Path((account, user)): Path<(String, String)>,
+    AnyParams(p): AnyParams,
+) -> Result<Response, ApiError> {
+    ctx.authorize(&account, "getuser", &p).await?;
+    let u = find(&ctx, &user, || format!("{user} does not exist")).await?;
+    Ok(ok(&User::from_pb(&u, p.truthy("membership"))))
+}
+
+pub(crate) async fn create(
+    ctx: Ctx,
+    Path(account): Path<String>,
+    JsonParams(p): JsonParams,
+) -> Result<Response, ApiError> {
+    ctx.authorize(&account, "createuser", &p).await?;
+    let missing: Vec<&str> = ["email", "login", "password"]
+        .into_iter()
+        .filter(|n| p.required(n).is_none())
+        .collect();
+    if !missing.is_empty() {
+        return Err(ApiError::missing_params(&missing));
+    }
+    let (email, login, password) = (
+        p.text("email").unwrap_or_default(),
+        p.text("login").unwrap_or_default(),
+        p.text("password").unwrap_or_default(),
+    );
+    check_email(&email)?;
+    check_login(&login)?;
+    check_password(&password)?;
+    let mut u = pb::User {
+        login: login.clone(),
+        email,
+        ..Default::default()
+    };
+    profile_changes(&p, &mut u);
+    let req = pb::CreateUserRequest {
+        user: Some(u),
+        password: Some(password),
+    };
+    let made = ctx
+        .api
+        .state
+        .upstream
+        .users()
+        .create_user(ctx.req(req))
+        .await?
+        .into_inner();
+    let location = format!(
+        "/{}/users/{}",
+        ctx.caller.account,
+        encode_segment(&made.login)
+    );
+    Ok(created(&User::from_pb(&made, false), &location))
+}
+
+pub(crate) async fn update(
+    ctx: Ctx,
+    Path((account, id)): Path<(String, String)>,
+    AnyParams(p): AnyParams,
+) -> Result<Response, ApiError> {
+    ctx.authorize(&account, "updateuser", &p).await?;
+    let current = find(&ctx, &id, || {
+        format!("user with uuid \"{id}\" does not exist")
+    })
+    .await?;
+    let mut u = pb::User {
+        id: current.id,
+        ..Default::default()
+    };
+    let mut paths = profile_changes(&p, &mut u);
+    if let Some(email) = p.text("email").filter(|e| !e.is_empty()) {
+        check_email(&email)?;
+        u.email = email;
+        paths.push("email".to_owned());
+    }
+    if let Some(login) = p.text("login").filter(|l| !l.is_empty()) {
+        check_login(&login)?;
+        u.login = login;
+        paths.push("login".to_owned());
+    }
+    let req = pb::UpdateUserRequest {
+        user: Some(u),
+        update_mask: Some(prost_types::FieldMask { paths }),
+    };
+    // An empty mask would mean "every field set"; CloudAPI without fields changes nothing.
+    let updated = if req.update_mask.as_ref().is_some_and(|m| m.paths.is_empty()) {
+        find(&ctx, &id, || {
+            format!("user with uuid \"{id}\" does not exist")
+        })
+        .await?
+    } else {
+        ctx.api
+            .state
+            .upstream
+            .users()
+            .update_user(ctx.req(req))
+            .await?
+            .into_inner()
+    };
+    Ok(ok(&User::from_pb(&updated, false)))
+}
+
+pub(crate) async fn change_password(
+    ctx: Ctx,
+    Path((account, id)): Path<(String, String)>,
+    AnyParams(p): AnyParams,
+) -> Result<Response, ApiError> {
+    ctx.authorize(&account, "changeuserpassword", &p).await?;
+    let missing: Vec<&str> = ["password", "password_confirmation"]
+        .into_iter()
+        .filter(|n| p.required(n).is_none())
+        .collect();
+    if !missing.is_empty() {
+        return Err(ApiError::missing_params(&missing));
+    }
+    let (password, confirmation) = (
+        p.text("password").unwrap_or_default(),
+        p.text("password_confirmation").unwrap_or_default(),
+    );
+    if password != confirmation {
+        return Err(ApiError::invalid(
+            "password and password_confirmation must have the same value",
+        ));
+    }
+    check_password(&password)?;
+    let current = find(&ctx, &id, || {
+        format!("user with uuid \"{id}\" does not exist")
+    })
+    .await?;
+    let req = pb::ChangePasswordRequest {
+        id: current.id,
+        password,
+        change_required: false,
+    };
+    let u = ctx
+        .api
+        .state
+        .upstream
+        .users()
+        .change_password(ctx.req(req))
+        .await?
+        .into_inner();
+    Ok(ok(&User::from_pb(&u, false)))
+}
+
+pub(crate) async fn delete(
+    ctx: Ctx,
+    Path((account, user)): Path<(String, String)>,
+    AnyParams(p): AnyParams,
+) -> Result<Response, ApiError> {
+    ctx.authorize(&account, "deleteuser", &p).await?;
+    let current = find(&ctx, &user, || format!("{user} does not exist")).await?;
+    let req = pb::DeleteUserRequest {
+        id: current.id,
+        etag: String::new(),
+    };
+    ctx.api
+        .state
+        .upstream
+        .users()
+        .delete_user(ctx.req(req))
+        .await
+        .map_err(|s| or_not_found(&s, || format!("{user} does not exist")))?;
+    Ok(no_content())
+}
