@@ -5,6 +5,8 @@
 
 #![allow(clippy::missing_panics_doc, clippy::expect_used, clippy::unwrap_used)]
 
+pub mod cloudapi;
+
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 use roster::{Role, Server, Settings};
@@ -130,6 +132,10 @@ pub type Users = UserServiceClient<InterceptedService<Channel, Bearer>>;
 pub type Groups = GroupServiceClient<InterceptedService<Channel, Bearer>>;
 pub type Tenants = TenantServiceClient<InterceptedService<Channel, Bearer>>;
 pub type Auth = AuthServiceClient<InterceptedService<Channel, Bearer>>;
+pub type Roles =
+    roster_proto::v1::role_service_client::RoleServiceClient<InterceptedService<Channel, Bearer>>;
+pub type Keys =
+    roster_proto::v1::key_service_client::KeyServiceClient<InterceptedService<Channel, Bearer>>;
 
 /// A tenant made for a test, with its credentials.
 #[derive(Debug, Clone)]
@@ -216,6 +222,14 @@ impl TestApp {
         }
     }
 
+    /// Settings for another gateway in front of this app's user service.
+    pub fn settings_for_gateway(&self) -> Settings {
+        let mut s = self.settings.clone();
+        s.http_addr = "127.0.0.1:0".parse().unwrap();
+        s.user_service_url = Some(format!("http://{}", self.grpc_addr));
+        s
+    }
+
     /// Stops the servers, letting in-flight calls finish.
     pub async fn stop(mut self) {
         if let Some(s) = self.server.take() {
@@ -241,6 +255,20 @@ impl TestApp {
 
     pub fn tenants(&self, token: &str) -> Tenants {
         TenantServiceClient::with_interceptor(self.channel.clone(), Self::bearer(token))
+    }
+
+    pub fn roster_roles(&self, token: &str) -> Roles {
+        roster_proto::v1::role_service_client::RoleServiceClient::with_interceptor(
+            self.channel.clone(),
+            Self::bearer(token),
+        )
+    }
+
+    pub fn roster_keys(&self, token: &str) -> Keys {
+        roster_proto::v1::key_service_client::KeyServiceClient::with_interceptor(
+            self.channel.clone(),
+            Self::bearer(token),
+        )
     }
 
     pub fn auth(&self, token: Option<&str>) -> Auth {
@@ -270,11 +298,17 @@ impl TestApp {
 
     /// Creates a tenant over gRPC, with a tenant-administrator token for it.
     pub async fn tenant(&self, login: &str) -> TestTenant {
+        self.tenant_with_keys(login, &[]).await
+    }
+
+    /// Creates a tenant whose owner has these SSH public keys.
+    pub async fn tenant_with_keys(&self, login: &str, owner_ssh_keys: &[String]) -> TestTenant {
         let r = self
             .tenants(&self.admin_token())
             .create_tenant(pb::CreateTenantRequest {
                 login: login.to_owned(),
                 admin_email: format!("owner@{login}.test"),
+                owner_ssh_keys: owner_ssh_keys.to_vec(),
                 ..Default::default()
             })
             .await

@@ -141,3 +141,109 @@ async fn tenant_a_never_reads_lists_changes_or_deletes_tenant_b_users() {
         .into_inner();
     assert_eq!(still, victim, "B's user is untouched");
 }
+
+#[tokio::test]
+async fn keys_roles_and_policies_are_per_tenant() {
+    let app = TestApp::spawn().await;
+    let a = app.tenant("alpha").await;
+    let b = app.tenant("beta").await;
+    let mut b_roles = app.roster_roles(&b.token);
+    let policy = b_roles
+        .create_policy(pb::CreatePolicyRequest {
+            policy: Some(pb::Policy {
+                name: "p".into(),
+                rules: vec!["CAN getuser".into()],
+                ..Default::default()
+            }),
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    let role = b_roles
+        .create_role(pb::CreateRoleRequest {
+            role: Some(pb::Role {
+                name: "r".into(),
+                ..Default::default()
+            }),
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    let mut a_roles = app.roster_roles(&a.token);
+    assert!(
+        a_roles
+            .list_roles(pb::ListRolesRequest {})
+            .await
+            .unwrap()
+            .into_inner()
+            .roles
+            .is_empty()
+    );
+    assert!(
+        a_roles
+            .list_policies(pb::ListPoliciesRequest {})
+            .await
+            .unwrap()
+            .into_inner()
+            .policies
+            .is_empty()
+    );
+    expect_code(
+        a_roles
+            .get_role(pb::GetRoleRequest {
+                id_or_name: role.id.clone(),
+            })
+            .await,
+        Code::NotFound,
+    );
+    expect_code(
+        a_roles
+            .delete_policy(pb::DeletePolicyRequest { id: policy.id })
+            .await,
+        Code::NotFound,
+    );
+    // A role of A cannot take B's users as members.
+    let b_user = app
+        .users(&b.token)
+        .create_user(create(user("u@b.test")))
+        .await
+        .unwrap()
+        .into_inner();
+    let member = pb::RoleMember {
+        user_id: b_user.id,
+        ..Default::default()
+    };
+    let st = expect_code(
+        a_roles
+            .create_role(pb::CreateRoleRequest {
+                role: Some(pb::Role {
+                    name: "x".into(),
+                    members: vec![member],
+                    ..Default::default()
+                }),
+            })
+            .await,
+        Code::InvalidArgument,
+    );
+    assert_eq!(roster_e2e::violated_fields(&st), ["role.members[0]"]);
+    // Keys too.
+    let owner = pb::KeyOwner {
+        owner: Some(pb::key_owner::Owner::Account(true)),
+    };
+    let line = roster_e2e::cloudapi::TestKey::ed25519(3).public_line("k");
+    app.roster_keys(&b.token)
+        .create_key(pb::CreateKeyRequest {
+            owner: Some(owner.clone()),
+            public_key: line,
+            name: "k".into(),
+        })
+        .await
+        .unwrap();
+    let listed = app
+        .roster_keys(&a.token)
+        .list_keys(pb::ListKeysRequest { owner: Some(owner) })
+        .await
+        .unwrap()
+        .into_inner();
+    assert!(listed.keys.is_empty());
+}

@@ -13,6 +13,7 @@
 mod auth;
 mod batch;
 mod cli;
+mod cloudapi;
 mod concurrency;
 mod gateway;
 mod groups;
@@ -21,5 +22,6 @@ mod listing;
 mod storage;
 mod tenants;
 mod tokens;
+mod triton;
 mod users;
 mod validation;

@@ -192,7 +192,11 @@ mod tests {
     #[tokio::test]
     async fn unknown_routes_are_json_404s_with_a_fresh_request_id() {
         let res = app()
-            .oneshot(http::Request::get("/no/such/route/at/all").body(Body::empty()).unwrap())
+            .oneshot(
+                http::Request::get("/no/such/route/at/all")
+                    .body(Body::empty())
+                    .unwrap(),
+            )
             .await
             .unwrap();
         assert_eq!(res.status(), 404);

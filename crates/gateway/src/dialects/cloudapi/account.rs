@@ -7,7 +7,7 @@ use super::response::ok;
 use axum::extract::Path;
 use axum::response::Response;
 use roster_proto::v1 as pb;
-use serde_json::json;
+use serde::Serialize;
 
 /// The API versions this server answers for, oldest first, as CloudAPI lists them.
 const VERSIONS: [&str; 6] = ["7.0.0", "7.1.0", "7.2.0", "7.3.0", "8.0.0", "9.0.0"];
@@ -15,8 +15,23 @@ const VERSIONS: [&str; 6] = ["7.0.0", "7.1.0", "7.2.0", "7.3.0", "8.0.0", "9.0.0
 /// The data center name `/--ping` reports.
 const DATACENTER: &str = "roster";
 
+#[derive(Serialize)]
+struct Versions {
+    versions: [&'static str; 6],
+}
+
+/// `{"ping":"pong","cloudapi":{"versions":[...]}}`, in this order.
+#[derive(Serialize)]
+struct Pong {
+    ping: &'static str,
+    cloudapi: Versions,
+}
+
 pub(crate) async fn ping() -> Response {
-    let mut res = ok(&json!({ "ping": "pong", "cloudapi": { "versions": VERSIONS } }));
+    let mut res = ok(&Pong {
+        ping: "pong",
+        cloudapi: Versions { versions: VERSIONS },
+    });
     res.headers_mut().insert(
         "triton-datacenter-name",
         http::HeaderValue::from_static(DATACENTER),

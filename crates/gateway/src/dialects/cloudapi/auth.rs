@@ -4,8 +4,12 @@
 //! The first request of a key goes to the core (`AuthService.Authenticate`), which owns the
 //! keys and verifies the signature. Its answer (the verified public key, a token and the
 //! signer's roles) is cached by keyId for a short while: later requests of that key are
-//! verified here, with no round trip beyond the call they make. A key deleted in the core
-//! stops working once its entry expires ([`KEY_CACHE_TTL`]).
+//! verified here, with no round trip beyond the call they make.
+//!
+//! Any successful write through this gateway clears the cache, so a key, role or policy
+//! changed here takes effect at once; a change made elsewhere (another gateway, gRPC) takes
+//! effect within [`KEY_CACHE_TTL`] (CloudAPI itself documents RBAC reads as eventually
+//! consistent).
 
 use super::CloudApi;
 use super::error::ApiError;
@@ -23,7 +27,7 @@ use std::time::{Duration, Instant, SystemTime};
 use tonic::Code;
 
 /// How long a verified key is trusted without asking the core again.
-pub(crate) const KEY_CACHE_TTL: Duration = Duration::from_mins(1);
+pub(crate) const KEY_CACHE_TTL: Duration = Duration::from_secs(30);
 /// Largest allowed difference between the request's `Date` and ours (CloudAPI's 300 s).
 const MAX_SKEW_SECS: u64 = 300;
 const CACHE_CAPACITY: usize = 10_000;
@@ -85,6 +89,14 @@ impl KeyCache {
             }
         }
         entries.insert(key_id, entry);
+    }
+
+    /// Drops every entry (after a write that may change keys or permissions).
+    pub(crate) fn clear(&self) {
+        self.entries
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .clear();
     }
 
     fn forget(&self, key_id: &str) {
@@ -317,6 +329,20 @@ pub(crate) async fn require_signature(
         }
         Err(e) => e.into_response(),
     }
+}
+
+/// Middleware: a successful write may have changed keys, roles or policies.
+pub(crate) async fn forget_after_writes(
+    State(api): State<CloudApi>,
+    req: Request,
+    next: Next,
+) -> Response {
+    let write = !matches!(*req.method(), http::Method::GET | http::Method::HEAD);
+    let res = next.run(req).await;
+    if write && res.status().is_success() {
+        api.keys.clear();
+    }
+    res
 }
 
 #[cfg(test)]

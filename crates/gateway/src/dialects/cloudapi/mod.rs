@@ -85,6 +85,10 @@ pub(crate) fn router(state: AppState) -> Router {
             api.clone(),
             auth::require_signature,
         ))
+        .route_layer(axum::middleware::from_fn_with_state(
+            api.clone(),
+            auth::forget_after_writes,
+        ))
         .with_state(api);
     Router::new()
         .route("/--ping", get(account::ping))

@@ -1,0 +1,150 @@
+//! A CloudAPI client for the tests: SSH keys made from fixed seeds, and requests signed as the
+//! triton CLI signs them (`(request-target) date`).
+
+#![allow(clippy::missing_panics_doc, clippy::expect_used, clippy::unwrap_used)]
+
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD;
+use ed25519_dalek::Signer as _;
+use std::time::SystemTime;
+
+/// A private key the tests sign with.
+#[derive(Clone)]
+pub enum TestKey {
+    Ed25519(ed25519_dalek::SigningKey),
+    P256(p256::ecdsa::SigningKey),
+}
+
+impl std::fmt::Debug for TestKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.algorithm())
+    }
+}
+
+fn ssh_string(out: &mut Vec<u8>, bytes: &[u8]) {
+    out.extend_from_slice(&u32::try_from(bytes.len()).unwrap().to_be_bytes());
+    out.extend_from_slice(bytes);
+}
+
+impl TestKey {
+    /// An Ed25519 key from a one-byte seed (distinct seeds, distinct keys).
+    pub fn ed25519(seed: u8) -> Self {
+        Self::Ed25519(ed25519_dalek::SigningKey::from_bytes(&[seed; 32]))
+    }
+
+    /// A P-256 key from a one-byte seed.
+    pub fn p256(seed: u8) -> Self {
+        let mut scalar = [seed; 32];
+        scalar[0] = 1; // below the group order whatever the seed
+        Self::P256(p256::ecdsa::SigningKey::from_slice(&scalar).unwrap())
+    }
+
+    pub fn algorithm(&self) -> &'static str {
+        match self {
+            Self::Ed25519(_) => "ed25519-sha512",
+            Self::P256(_) => "ecdsa-sha256",
+        }
+    }
+
+    /// The OpenSSH public key line.
+    pub fn public_line(&self, comment: &str) -> String {
+        let mut blob = Vec::new();
+        let kind = match self {
+            Self::Ed25519(k) => {
+                ssh_string(&mut blob, b"ssh-ed25519");
+                ssh_string(&mut blob, k.verifying_key().as_bytes());
+                "ssh-ed25519"
+            }
+            Self::P256(k) => {
+                ssh_string(&mut blob, b"ecdsa-sha2-nistp256");
+                ssh_string(&mut blob, b"nistp256");
+                ssh_string(&mut blob, k.verifying_key().to_sec1_point(false).as_bytes());
+                "ecdsa-sha2-nistp256"
+            }
+        };
+        format!("{kind} {} {comment}", STANDARD.encode(blob))
+    }
+
+    /// The MD5 fingerprint CloudAPI names the key by.
+    pub fn fingerprint(&self) -> String {
+        use md5::{Digest, Md5};
+        let line = self.public_line("x");
+        let blob = STANDARD
+            .decode(line.split_whitespace().nth(1).unwrap())
+            .unwrap();
+        Md5::digest(&blob)
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect::<Vec<_>>()
+            .join(":")
+    }
+
+    pub fn sign(&self, message: &[u8]) -> Vec<u8> {
+        match self {
+            Self::Ed25519(k) => k.sign(message).to_bytes().to_vec(),
+            Self::P256(k) => {
+                let sig: p256::ecdsa::Signature = p256::ecdsa::signature::Signer::sign(k, message);
+                sig.to_der().as_bytes().to_vec()
+            }
+        }
+    }
+}
+
+/// Who signs: a key id (`/acme/keys/<fp>` or `/acme/users/bob/keys/<fp>`) and its key.
+#[derive(Debug, Clone)]
+pub struct Signer {
+    pub key_id: String,
+    pub key: TestKey,
+}
+
+impl Signer {
+    pub fn account(account: &str, key: &TestKey) -> Self {
+        Self {
+            key_id: format!("/{account}/keys/{}", key.fingerprint()),
+            key: key.clone(),
+        }
+    }
+
+    pub fn user(account: &str, login: &str, key: &TestKey) -> Self {
+        Self {
+            key_id: format!("/{account}/users/{login}/keys/{}", key.fingerprint()),
+            key: key.clone(),
+        }
+    }
+
+    /// `date` and `authorization` headers for `method target`, signed now.
+    pub fn headers(&self, method: &str, target: &str) -> (String, String) {
+        self.headers_at(method, target, SystemTime::now())
+    }
+
+    pub fn headers_at(&self, method: &str, target: &str, when: SystemTime) -> (String, String) {
+        let date = httpdate::fmt_http_date(when);
+        let message = format!(
+            "(request-target): {} {target}\ndate: {date}",
+            method.to_ascii_lowercase()
+        );
+        let signature = STANDARD.encode(self.key.sign(message.as_bytes()));
+        let auth = format!(
+            r#"Signature keyId="{}",algorithm="{}",headers="(request-target) date",signature="{signature}""#,
+            self.key_id,
+            self.key.algorithm()
+        );
+        (date, auth)
+    }
+}
+
+/// A request to `base + target` signed by `signer`, with the CLI's JSON content type.
+pub fn signed(
+    http: &reqwest::Client,
+    base: &str,
+    signer: &Signer,
+    method: reqwest::Method,
+    target: &str,
+) -> reqwest::RequestBuilder {
+    let (date, auth) = signer.headers(method.as_str(), target);
+    http.request(method, format!("{base}{target}"))
+        .header("date", date)
+        .header("authorization", auth)
+        .header("accept", "application/json")
+        .header("accept-version", "~9||~8")
+}
