@@ -41,29 +41,31 @@ lint: ## rustfmt check and clippy with warnings as errors.
 	$(CARGO) clippy --workspace --all-targets --locked -- -D warnings
 
 .PHONY: test
+# One build of every target with the workspace's unified features: the tests then reuse it
+# (a `-p roster` build would resolve other features and compile the dependencies twice).
 test: tools ## Every test, on SQLite and then on PostgreSQL ($$PG_URL).
 	./scripts/ensure-postgres.sh
-	$(CARGO) build -p roster --bin roster --locked
+	$(CARGO) build --workspace --all-targets --locked
 	$(CARGO) nextest run --workspace --locked
 	ROSTER_TEST_DATABASE_URL=$(PG_URL) $(CARGO) nextest run -p roster-e2e --locked
 	$(CARGO) test --doc --workspace --locked
 
 .PHONY: test-sqlite
 test-sqlite: tools ## The black-box suite on SQLite only.
-	$(CARGO) build -p roster --bin roster --locked
+	$(CARGO) build --workspace --all-targets --locked
 	$(CARGO) nextest run -p roster-e2e --locked
 
 .PHONY: test-postgres
 test-postgres: tools ## The black-box suite on PostgreSQL only.
 	./scripts/ensure-postgres.sh
-	$(CARGO) build -p roster --bin roster --locked
+	$(CARGO) build --workspace --all-targets --locked
 	ROSTER_TEST_DATABASE_URL=$(PG_URL) $(CARGO) nextest run -p roster-e2e --locked
 
 .PHONY: bench
-bench: ## Measure a release build and rewrite BENCHMARKS.md (needs PostgreSQL too).
+bench: ## Measure a release build and rewrite BENCHMARKS.md (needs PostgreSQL too; SECTIONS="a b" runs only those).
 	./scripts/ensure-postgres.sh
 	$(CARGO) build --release --locked -p roster -p roster-bench
-	ROSTER_BENCH_POSTGRES_URL=$(PG_URL) ./target/release/roster-bench BENCHMARKS.md
+	ROSTER_BENCH_POSTGRES_URL=$(PG_URL) ./target/release/roster-bench BENCHMARKS.md $(SECTIONS)
 
 .PHONY: ci
 ci: lint test ## What CI runs.

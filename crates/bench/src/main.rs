@@ -1,5 +1,6 @@
-//! `make bench`: measures a release `roster serve` over gRPC and writes the figures into
-//! BENCHMARKS.md (the section between `<!-- BEGIN foundation -->` and `<!-- END foundation -->`).
+//! `make bench`: measures a release `roster serve` over gRPC and the REST dialects, and writes
+//! the figures into BENCHMARKS.md (each section between `<!-- BEGIN name -->` and
+//! `<!-- END name -->`).
 //!
 //! Everything is measured in one run on one machine, and reported mostly as ratios, because
 //! absolute figures drift between runs on shared machines.
@@ -11,6 +12,7 @@
     clippy::cast_sign_loss
 )]
 
+mod cloudapi;
 mod load;
 mod server;
 
@@ -300,24 +302,43 @@ fn write_section(path: &str, name: &str, body: &str) -> Result<()> {
     std::fs::write(path, text).with_context(|| format!("cannot write {path}"))
 }
 
+/// `roster-bench FILE [SECTION...]`: runs the sections named (every one when none is), each on
+/// SQLite and then on a fresh PostgreSQL database, and rewrites their parts of FILE.
 #[tokio::main]
 async fn main() -> Result<()> {
     let cores = std::thread::available_parallelism().map_or(2, std::num::NonZeroUsize::get);
     let pg_admin = std::env::var("ROSTER_BENCH_POSTGRES_URL")
         .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".to_owned());
-    let out = std::env::args()
-        .nth(1)
-        .unwrap_or_else(|| "BENCHMARKS.md".to_owned());
+    let mut args = std::env::args().skip(1);
+    let out = args.next().unwrap_or_else(|| "BENCHMARKS.md".to_owned());
+    let wanted: Vec<String> = args.collect();
+    let runs = |section: &str| wanted.is_empty() || wanted.iter().any(|w| w == section);
 
-    let sqlite = measure("SQLite", None, cores).await?;
-    let (pg_url, pg_name) = server::create_database(&pg_admin).await?;
-    let postgres = measure("PostgreSQL", Some(&pg_url), cores).await;
-    server::drop_database(&pg_admin, &pg_name).await;
-    let postgres = postgres?;
-
-    let body = report(&[sqlite, postgres], cores);
-    print!("{body}");
-    write_section(&out, "foundation", &body)?;
+    if runs("foundation") {
+        let sqlite = measure("SQLite", None, cores).await?;
+        let postgres = server::with_database(&pg_admin, |url| async move {
+            measure("PostgreSQL", Some(&url), cores).await
+        })
+        .await?;
+        let body = report(&[sqlite, postgres], cores);
+        print!("{body}");
+        write_section(&out, "foundation", &body)?;
+    }
+    if runs("cloudapi") {
+        let sqlite = cloudapi::run(None).await?;
+        let postgres =
+            server::with_database(
+                &pg_admin,
+                |url| async move { cloudapi::run(Some(&url)).await },
+            )
+            .await?;
+        let body = cloudapi::report(
+            [("SQLite", &sqlite), ("PostgreSQL", &postgres)].into_iter(),
+            &chrono_free_date(),
+        );
+        print!("{body}");
+        write_section(&out, "cloudapi", &body)?;
+    }
     eprintln!("wrote {out}");
     Ok(())
 }

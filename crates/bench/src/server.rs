@@ -11,7 +11,10 @@ use tokio::process::{Child, Command};
 pub(crate) struct Served {
     child: Child,
     pub(crate) grpc: String,
+    pub(crate) http: String,
     pub(crate) pid: u32,
+    pub(crate) dir: std::path::PathBuf,
+    pub(crate) database_url: String,
     pub(crate) token: String,
     _dir: tempfile::TempDir,
 }
@@ -36,22 +39,29 @@ pub(crate) fn proc_kib(pid: u32, field: &str) -> Option<u64> {
     line.split_whitespace().nth(1)?.parse().ok()
 }
 
-async fn tenant_token(bin: &Path, dir: &Path, db: &str) -> Result<String> {
-    let out = Command::new(bin)
-        .args(["--data-dir"])
-        .arg(dir)
-        .args([
-            "--database-url",
-            db,
-            "tenant",
-            "create",
-            "bench",
-            "--admin-email",
-            "admin@bench.test",
-            "--json",
-        ])
-        .output()
-        .await?;
+/// Creates tenant `login` (with an owner key file, if given) and returns its token.
+pub(crate) async fn tenant_token(
+    bin: &Path,
+    dir: &Path,
+    db: &str,
+    login: &str,
+    ssh_key: Option<&Path>,
+) -> Result<String> {
+    let mut cmd = Command::new(bin);
+    cmd.args(["--data-dir"]).arg(dir).args([
+        "--database-url",
+        db,
+        "tenant",
+        "create",
+        login,
+        "--admin-email",
+        "admin@bench.test",
+        "--json",
+    ]);
+    if let Some(k) = ssh_key {
+        cmd.arg("--ssh-key").arg(k);
+    }
+    let out = cmd.output().await?;
     if !out.status.success() {
         bail!(
             "tenant create failed: {}",
@@ -88,8 +98,8 @@ impl Served {
             .spawn()?;
         let pid = child.id().context("pid")?;
         let mut lines = tokio::io::BufReader::new(child.stderr.take().context("stderr")?).lines();
-        let mut grpc = None;
-        while grpc.is_none() {
+        let (mut grpc, mut http) = (None, None);
+        while grpc.is_none() || http.is_none() {
             let line = tokio::time::timeout(Duration::from_mins(1), lines.next_line())
                 .await
                 .context("roster serve did not start")??
@@ -100,15 +110,21 @@ impl Served {
             if v["message"] == "User service listening." {
                 grpc = v["addr"].as_str().map(str::to_owned);
             }
+            if v["message"] == "Gateway listening." {
+                http = v["addr"].as_str().map(str::to_owned);
+            }
         }
         // Keep draining the logs so the child never blocks on a full pipe.
         tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
-        let token = tenant_token(&bin, dir.path(), &db).await?;
+        let token = tenant_token(&bin, dir.path(), &db, "bench", None).await?;
         Ok(Self {
             child,
             grpc: grpc.context("address")?,
+            http: http.context("address")?,
             pid,
             token,
+            dir: dir.path().to_path_buf(),
+            database_url: db,
             _dir: dir,
         })
     }
@@ -135,6 +151,18 @@ pub(crate) async fn create_database(admin_url: &str) -> Result<(String, String)>
     }
     let base = admin_url.rsplit_once('/').map_or(admin_url, |(b, _)| b);
     Ok((format!("{base}/{name}"), name))
+}
+
+/// Runs `f` on a fresh PostgreSQL database (its URL), dropping the database afterwards.
+pub(crate) async fn with_database<T, F, Fut>(admin_url: &str, f: F) -> Result<T>
+where
+    F: FnOnce(String) -> Fut,
+    Fut: std::future::Future<Output = Result<T>>,
+{
+    let (url, name) = create_database(admin_url).await?;
+    let r = f(url).await;
+    drop_database(admin_url, &name).await;
+    r
 }
 
 pub(crate) async fn drop_database(admin_url: &str, name: &str) {
