@@ -157,6 +157,8 @@ pub struct TestApp {
     pub settings: Settings,
     pub grpc_addr: SocketAddr,
     pub http_url: String,
+    /// `http://host:port` of the user service's own `/metrics`, when `metrics_addr` is set.
+    pub metrics_url: Option<String>,
     pub channel: Channel,
     pub http: reqwest::Client,
     tokens: Tokens,
@@ -195,6 +197,7 @@ impl TestApp {
             .expect("roster starts");
         let grpc_addr = server.grpc_addr.expect("user service address");
         let http_url = format!("http://{}", server.http_addr.expect("gateway address"));
+        let metrics_url = server.metrics_addr.map(|a| format!("http://{a}"));
         let channel = Endpoint::from_shared(format!("http://{grpc_addr}"))
             .unwrap()
             .timeout(Duration::from_mins(1))
@@ -213,6 +216,7 @@ impl TestApp {
             settings,
             grpc_addr,
             http_url,
+            metrics_url,
             channel,
             http: reqwest::Client::new(),
             tokens,

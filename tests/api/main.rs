@@ -20,6 +20,7 @@ mod groups;
 mod isolation;
 mod listing;
 mod storage;
+mod telemetry;
 mod tenants;
 mod tokens;
 mod triton;

@@ -6,11 +6,13 @@ mod dialects;
 mod health;
 pub mod request_id;
 pub mod status_map;
+pub mod telemetry;
 pub mod token_cache;
 pub mod upstream;
 
 pub use request_id::RequestId;
 pub use status_map::http_status;
+pub use telemetry::MetricsRender;
 pub use token_cache::{CachedToken, TokenCache, credential_key};
 pub use upstream::Upstream;
 
@@ -25,7 +27,6 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 use tokio::net::TcpListener;
-use tower_http::trace::TraceLayer;
 
 /// How the gateway is set up.
 #[derive(Debug, Clone)]
@@ -39,6 +40,8 @@ pub struct GatewayConfig {
     pub token_refresh_margin: Duration,
     /// Largest request body accepted.
     pub max_body_bytes: usize,
+    /// Serves `/metrics` when set.
+    pub metrics: Option<MetricsRender>,
 }
 
 impl GatewayConfig {
@@ -49,6 +52,7 @@ impl GatewayConfig {
             token_cache_capacity: 10_000,
             token_refresh_margin: Duration::from_mins(1),
             max_body_bytes: 16 * 1024 * 1024,
+            metrics: None,
         }
     }
 }
@@ -60,6 +64,8 @@ pub struct AppState {
     pub tokens: Arc<TokenCache>,
     /// Set when shutdown begins: `/readyz` then fails so load balancers stop sending.
     pub draining: Arc<AtomicBool>,
+    /// The process's metrics, for `/metrics`.
+    pub metrics: Option<MetricsRender>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -75,22 +81,23 @@ async fn not_found(req: Request) -> Response {
     dialects::cloudapi::not_found(req.uri().path())
 }
 
-/// Every route: health, then each dialect, behind request ids, tracing and a body limit.
+/// Every route: health and metrics, then each dialect, behind request ids, telemetry and a
+/// body limit.
 pub fn router(state: &AppState, max_body_bytes: usize) -> Router {
     let mut app = Router::new()
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
+        .route("/metrics", get(telemetry::metrics))
         .with_state(state.clone());
     for d in dialects::DIALECTS {
         tracing::debug!(dialect = d.name, "Mounting dialect.");
         app = app.merge((d.router)(state.clone()));
     }
+    // Router::layer wraps each route, so `observe` sees the matched route template; the
+    // request id is assigned outside it, before it runs.
     app.fallback(not_found)
         .layer(DefaultBodyLimit::max(max_body_bytes))
-        .layer(TraceLayer::new_for_http().make_span_with(|req: &Request| {
-            let id = req.extensions().get::<RequestId>().map(ToString::to_string).unwrap_or_default();
-            tracing::info_span!("http", method = %req.method(), path = %req.uri().path(), request_id = %id)
-        }))
+        .layer(axum::middleware::from_fn(telemetry::observe))
         .layer(axum::middleware::from_fn(request_id::assign))
 }
 
@@ -112,6 +119,7 @@ impl GatewayApp {
                 config.token_refresh_margin,
             )),
             draining: Arc::new(AtomicBool::new(false)),
+            metrics: config.metrics.clone(),
         };
         let draining = Arc::clone(&state.draining);
         let listener = TcpListener::bind(addr).await?;
@@ -161,6 +169,7 @@ mod tests {
             upstream: Upstream::connect_lazy("http://127.0.0.1:9", Duration::from_secs(1)).unwrap(),
             tokens: Arc::new(TokenCache::new(10, Duration::from_secs(1))),
             draining: Arc::new(AtomicBool::new(false)),
+            metrics: Some(MetricsRender::new(|| "roster_up 1\n".to_owned())),
         };
         router(&state, 1024)
     }
@@ -187,6 +196,16 @@ mod tests {
             .await
             .unwrap();
         assert_eq!(res.status(), 503);
+    }
+
+    #[tokio::test]
+    async fn metrics_are_served_as_prometheus_text() {
+        let res = app()
+            .oneshot(http::Request::get("/metrics").body(Body::empty()).unwrap())
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 200);
+        assert_eq!(res.headers()["content-type"], "text/plain; version=0.0.4");
     }
 
     #[tokio::test]

@@ -2,6 +2,7 @@
 //! channel (no start-up race with the user service), plus the metadata every call carries.
 
 use crate::request_id::RequestId;
+use crate::telemetry::TracedChannel;
 use roster_proto::v1::auth_service_client::AuthServiceClient;
 use roster_proto::v1::group_service_client::GroupServiceClient;
 use roster_proto::v1::key_service_client::KeyServiceClient;
@@ -21,6 +22,7 @@ const MAX_MESSAGE_BYTES: usize = 64 * 1024 * 1024;
 #[derive(Debug, Clone)]
 pub struct Upstream {
     channel: Channel,
+    traced: TracedChannel,
 }
 
 impl Upstream {
@@ -32,36 +34,40 @@ impl Upstream {
             .tcp_nodelay(true)
             .http2_keep_alive_interval(Duration::from_secs(30))
             .connect_lazy();
-        Ok(Self { channel })
+        Ok(Self {
+            traced: TracedChannel::new(channel.clone()),
+            channel,
+        })
     }
 
-    pub fn users(&self) -> UserServiceClient<Channel> {
-        UserServiceClient::new(self.channel.clone())
+    pub fn users(&self) -> UserServiceClient<TracedChannel> {
+        UserServiceClient::new(self.traced.clone())
             .max_decoding_message_size(MAX_MESSAGE_BYTES)
             .max_encoding_message_size(MAX_MESSAGE_BYTES)
     }
 
-    pub fn groups(&self) -> GroupServiceClient<Channel> {
-        GroupServiceClient::new(self.channel.clone())
+    pub fn groups(&self) -> GroupServiceClient<TracedChannel> {
+        GroupServiceClient::new(self.traced.clone())
     }
 
-    pub fn keys(&self) -> KeyServiceClient<Channel> {
-        KeyServiceClient::new(self.channel.clone())
+    pub fn keys(&self) -> KeyServiceClient<TracedChannel> {
+        KeyServiceClient::new(self.traced.clone())
     }
 
-    pub fn roles(&self) -> RoleServiceClient<Channel> {
-        RoleServiceClient::new(self.channel.clone())
+    pub fn roles(&self) -> RoleServiceClient<TracedChannel> {
+        RoleServiceClient::new(self.traced.clone())
     }
 
-    pub fn tenants(&self) -> TenantServiceClient<Channel> {
-        TenantServiceClient::new(self.channel.clone())
+    pub fn tenants(&self) -> TenantServiceClient<TracedChannel> {
+        TenantServiceClient::new(self.traced.clone())
     }
 
-    pub fn auth(&self) -> AuthServiceClient<Channel> {
-        AuthServiceClient::new(self.channel.clone())
+    pub fn auth(&self) -> AuthServiceClient<TracedChannel> {
+        AuthServiceClient::new(self.traced.clone())
     }
 
-    /// Whether the user service answers its health check with SERVING.
+    /// Whether the user service answers its health check with SERVING. Untraced: probes
+    /// would drown the request traces.
     pub async fn ready(&self, timeout: Duration) -> bool {
         let mut health = HealthClient::new(self.channel.clone());
         let check = health.check(HealthCheckRequest {

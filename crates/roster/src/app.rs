@@ -2,9 +2,10 @@
 
 use crate::keys;
 use crate::settings::Settings;
+use crate::telemetry;
 use anyhow::{Context, Result};
 use roster_domain::SystemClock;
-use roster_gateway::{GatewayApp, GatewayConfig};
+use roster_gateway::{GatewayApp, GatewayConfig, MetricsRender};
 use roster_storage::{Store, StoreOptions};
 use roster_user_service::{Core, CoreConfig, GrpcServer, TokenConfig};
 use std::net::SocketAddr;
@@ -67,6 +68,8 @@ pub fn core(s: &Settings, store: Store) -> Result<Arc<Core<Store>>> {
 pub struct Server {
     pub grpc_addr: Option<SocketAddr>,
     pub http_addr: Option<SocketAddr>,
+    /// Where `/metrics` is served on a port of its own (`metrics_addr`).
+    pub metrics_addr: Option<SocketAddr>,
     stop: watch::Sender<bool>,
     tasks: Vec<JoinHandle<Result<()>>>,
 }
@@ -80,9 +83,20 @@ async fn stopped(mut rx: watch::Receiver<bool>) {
 pub async fn start(s: &Settings, role: Role) -> Result<Server> {
     let (stop, rx) = watch::channel(false);
     let mut tasks = Vec::new();
+    let metrics = telemetry::metrics();
+    if let Some(handle) = metrics.clone() {
+        let until = stopped(rx.clone());
+        tasks.push(tokio::spawn(async move {
+            telemetry::upkeep(handle, until).await;
+            Ok(())
+        }));
+    }
     let mut grpc_addr = None;
+    let mut metrics_addr = None;
+    let mut store_for_metrics = None;
     if matches!(role, Role::All | Role::UserService) {
         let store = open_store(s).await?;
+        store_for_metrics = Some(store.clone());
         if s.migrate_on_start {
             store
                 .migrate()
@@ -99,11 +113,29 @@ pub async fn start(s: &Settings, role: Role) -> Result<Server> {
             grpc.run_until(until).await.map_err(anyhow::Error::from)
         }));
     }
+    if let (Some(addr), Some(handle), Some(store)) =
+        (s.metrics_addr, metrics.clone(), store_for_metrics.clone())
+    {
+        let listener = tokio::net::TcpListener::bind(addr)
+            .await
+            .with_context(|| format!("cannot listen on {addr}"))?;
+        metrics_addr = Some(listener.local_addr()?);
+        tracing::info!(addr = %listener.local_addr()?, "Metrics listening.");
+        let until = stopped(rx.clone());
+        tasks.push(tokio::spawn(async move {
+            telemetry::serve_metrics(listener, handle, store, until)
+                .await
+                .map_err(anyhow::Error::from)
+        }));
+    }
     let mut http_addr = None;
     if matches!(role, Role::All | Role::Gateway) {
         let upstream = s.upstream_url(grpc_addr.unwrap_or(s.grpc_addr));
         let mut config = GatewayConfig::new(upstream.clone());
         config.max_body_bytes = s.max_body_bytes;
+        config.metrics = metrics.map(|handle| {
+            MetricsRender::new(move || telemetry::render(&handle, store_for_metrics.as_ref()))
+        });
         let gw = GatewayApp::bind(s.http_addr, &config)
             .await
             .with_context(|| format!("cannot listen on {}", s.http_addr))?;
@@ -117,6 +149,7 @@ pub async fn start(s: &Settings, role: Role) -> Result<Server> {
     Ok(Server {
         grpc_addr,
         http_addr,
+        metrics_addr,
         stop,
         tasks,
     })

@@ -19,11 +19,29 @@ async fn main() -> Result<()> {
         cli.command,
         Command::Serve | Command::UserService | Command::Gateway
     );
-    telemetry::init(&settings.log_format, if serving { "info" } else { "warn" });
+    let telemetry = telemetry::init(&telemetry::TelemetryConfig {
+        log_format: settings.log_format.clone(),
+        default_level: if serving { "info" } else { "warn" }.to_owned(),
+        otlp_endpoint: [
+            "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT",
+            "OTEL_EXPORTER_OTLP_ENDPOINT",
+        ]
+        .iter()
+        .find_map(|v| std::env::var(v).ok().filter(|e| !e.trim().is_empty())),
+        service_name: std::env::var("OTEL_SERVICE_NAME").unwrap_or_else(|_| {
+            if matches!(cli.command, Command::UserService) {
+                "roster-user-service".to_owned()
+            } else if matches!(cli.command, Command::Gateway) {
+                "roster-gateway".to_owned()
+            } else {
+                "roster".to_owned()
+            }
+        }),
+    });
     for name in Settings::unknown_env_vars() {
         tracing::warn!(variable = %name, "Unknown setting in the environment; it is ignored.");
     }
-    match &cli.command {
+    let result = match &cli.command {
         Command::Serve => commands::serve::run(&settings, Role::All).await,
         Command::UserService => commands::serve::run(&settings, Role::UserService).await,
         Command::Gateway => commands::serve::run(&settings, Role::Gateway).await,
@@ -35,5 +53,7 @@ async fn main() -> Result<()> {
             commands::tenant::list(&settings, *json).await
         }
         Command::Token(TokenCommand::Issue(args)) => commands::token::issue(&settings, args).await,
-    }
+    };
+    telemetry.shutdown();
+    result
 }

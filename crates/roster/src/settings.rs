@@ -52,6 +52,9 @@ pub struct Settings {
     pub log_format: String,
     /// Seconds in-flight requests get to finish after SIGTERM.
     pub shutdown_grace_secs: u64,
+    /// Where the user service serves `/metrics` on a port of its own (the gateway serves them
+    /// on its HTTP port); unset: nowhere.
+    pub metrics_addr: Option<SocketAddr>,
 }
 
 impl Default for Settings {
@@ -76,6 +79,7 @@ impl Default for Settings {
             max_body_bytes: 16 * 1024 * 1024,
             log_format: "text".to_owned(),
             shutdown_grace_secs: 30,
+            metrics_addr: None,
         }
     }
 }

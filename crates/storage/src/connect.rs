@@ -1,9 +1,11 @@
 //! Building the pool: SQLite with WAL, a busy timeout and foreign keys; PostgreSQL as is.
 
-use crate::Store;
+use crate::{PoolStats, Store};
 use sea_orm::{SqlxPostgresConnector, SqlxSqliteConnector};
-use sqlx::postgres::PgPoolOptions;
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::postgres::{PgPool, PgPoolOptions};
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
+};
 use std::str::FromStr;
 use std::sync::Arc;
 use std::time::Duration;
@@ -38,6 +40,27 @@ pub enum ConnectError {
     Connect(#[source] sqlx::Error),
 }
 
+/// The sqlx pool under the sea-orm connection (a cheap handle on the same pool).
+#[derive(Debug, Clone)]
+pub(crate) enum Pool {
+    Sqlite(SqlitePool, u32),
+    Postgres(PgPool, u32),
+}
+
+impl Pool {
+    pub(crate) fn stats(&self) -> PoolStats {
+        let (open, idle, max) = match self {
+            Self::Sqlite(p, max) => (p.size(), p.num_idle(), *max),
+            Self::Postgres(p, max) => (p.size(), p.num_idle(), *max),
+        };
+        PoolStats {
+            open,
+            idle: u32::try_from(idle).unwrap_or(u32::MAX),
+            max,
+        }
+    }
+}
+
 pub(crate) async fn connect(url: &str, o: &StoreOptions) -> Result<Store, ConnectError> {
     if url.starts_with("sqlite:") {
         let opts = SqliteConnectOptions::from_str(url)
@@ -54,6 +77,7 @@ pub(crate) async fn connect(url: &str, o: &StoreOptions) -> Result<Store, Connec
             .await
             .map_err(ConnectError::Connect)?;
         Ok(Store {
+            pool: Pool::Sqlite(pool.clone(), o.max_connections),
             db: SqlxSqliteConnector::from_sqlx_sqlite_pool(pool),
             write_gate: Some(Arc::new(Mutex::new(()))),
         })
@@ -65,6 +89,7 @@ pub(crate) async fn connect(url: &str, o: &StoreOptions) -> Result<Store, Connec
             .await
             .map_err(ConnectError::Connect)?;
         Ok(Store {
+            pool: Pool::Postgres(pool.clone(), o.max_connections),
             db: SqlxPostgresConnector::from_sqlx_postgres_pool(pool),
             write_gate: None,
         })

@@ -83,6 +83,7 @@ fn new_row(
 }
 
 impl GroupRepository for Store {
+    #[tracing::instrument(name = "db.groups.create_path", skip_all, fields(db.system = self.system()))]
     async fn create_path(
         &self,
         tenant: TenantId,
@@ -138,6 +139,7 @@ impl GroupRepository for Store {
         Ok(group_from_row(&row, 0)?)
     }
 
+    #[tracing::instrument(name = "db.groups.get", skip_all, fields(db.system = self.system()))]
     async fn get(&self, tenant: TenantId, key: &GroupKey) -> Result<Option<Group>, StorageError> {
         let row = group::Entity::find()
             .filter(key_condition(tenant, key))
@@ -150,6 +152,7 @@ impl GroupRepository for Store {
         }
     }
 
+    #[tracing::instrument(name = "db.groups.list", skip_all, fields(db.system = self.system()))]
     async fn list(&self, tenant: TenantId, q: &GroupQuery) -> Result<Vec<Group>, StorageError> {
         let mut s = group::Entity::find().filter(group::Column::TenantId.eq(tenant.as_uuid()));
         if let Some(p) = q.parent {
@@ -167,6 +170,7 @@ impl GroupRepository for Store {
         with_counts(self.connection(), rows).await
     }
 
+    #[tracing::instrument(name = "db.groups.delete", skip_all, fields(db.system = self.system()))]
     async fn delete(
         &self,
         tenant: TenantId,

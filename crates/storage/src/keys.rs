@@ -52,6 +52,7 @@ fn key_from_row(r: &ssh_key::Model) -> Result<Key, StorageError> {
 }
 
 impl KeyRepository for Store {
+    #[tracing::instrument(name = "db.keys.list_keys", skip_all, fields(db.system = self.system()))]
     async fn list_keys(&self, tenant: TenantId, owner: &KeyOwner) -> Result<Vec<Key>, KeyError> {
         let number = owner_number(self.connection(), tenant, owner).await?;
         let rows = ssh_key::Entity::find()
@@ -64,6 +65,7 @@ impl KeyRepository for Store {
         Ok(rows.iter().map(key_from_row).collect::<Result<_, _>>()?)
     }
 
+    #[tracing::instrument(name = "db.keys.get_key", skip_all, fields(db.system = self.system()))]
     async fn get_key(
         &self,
         tenant: TenantId,
@@ -80,6 +82,7 @@ impl KeyRepository for Store {
         Ok(row.as_ref().map(key_from_row).transpose()?)
     }
 
+    #[tracing::instrument(name = "db.keys.create_key", skip_all, fields(db.system = self.system()))]
     async fn create_key(
         &self,
         tenant: TenantId,
@@ -113,6 +116,7 @@ impl KeyRepository for Store {
         Ok(key_from_row(&row)?)
     }
 
+    #[tracing::instrument(name = "db.keys.delete_key", skip_all, fields(db.system = self.system()))]
     async fn delete_key(
         &self,
         tenant: TenantId,

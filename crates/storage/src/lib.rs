@@ -6,6 +6,9 @@
 //! `roster serve`, waits on the busy timeout instead of failing on a lock upgrade) and are
 //! queued in-process by a gate, which is fairer than SQLite's busy polling. PostgreSQL rows
 //! are locked with `SELECT ... FOR UPDATE` where a write reads first.
+//!
+//! Every repository method runs in a `db.<repository>.<method>` span, so that a request's
+//! trace shows its database work.
 
 mod connect;
 mod entities;
@@ -34,6 +37,18 @@ pub struct Store {
     db: DatabaseConnection,
     /// SQLite only: serialises this process's write transactions.
     write_gate: Option<Arc<Mutex<()>>>,
+    /// The same pool as `db`, for its statistics.
+    pool: connect::Pool,
+}
+
+/// How the pool's connections are used right now.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PoolStats {
+    /// Connections open, idle or in use.
+    pub open: u32,
+    pub idle: u32,
+    /// The most the pool opens.
+    pub max: u32,
 }
 
 /// A write transaction, holding the SQLite write gate until it ends.
@@ -53,12 +68,24 @@ impl Store {
         migration::Migrator::up(&self.db, None).await
     }
 
+    /// The OpenTelemetry `db.system` name of the database.
+    pub(crate) fn system(&self) -> &'static str {
+        match self.pool {
+            connect::Pool::Sqlite(..) => "sqlite",
+            connect::Pool::Postgres(..) => "postgresql",
+        }
+    }
+
     pub fn backend(&self) -> DbBackend {
         self.db.get_database_backend()
     }
 
     pub fn connection(&self) -> &DatabaseConnection {
         &self.db
+    }
+
+    pub fn pool_stats(&self) -> PoolStats {
+        self.pool.stats()
     }
 
     /// A cheap round trip, for readiness checks.

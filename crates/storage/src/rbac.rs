@@ -267,6 +267,7 @@ impl Store {
 }
 
 impl RbacRepository for Store {
+    #[tracing::instrument(name = "db.rbac.list_roles", skip_all, fields(db.system = self.system()))]
     async fn list_roles(&self, tenant: TenantId) -> Result<Vec<Role>, StorageError> {
         let rows = role::Entity::find()
             .filter(role::Column::TenantId.eq(tenant.as_uuid()))
@@ -277,6 +278,7 @@ impl RbacRepository for Store {
         load_roles(self.connection(), rows).await
     }
 
+    #[tracing::instrument(name = "db.rbac.find_role", skip_all, fields(db.system = self.system()))]
     async fn find_role(&self, tenant: TenantId, key: &str) -> Result<Option<Role>, StorageError> {
         let cond = id_or_name(
             role::Column::Id,
@@ -296,6 +298,7 @@ impl RbacRepository for Store {
         })
     }
 
+    #[tracing::instrument(name = "db.rbac.create_role", skip_all, fields(db.system = self.system()))]
     async fn create_role(
         &self,
         tenant: TenantId,
@@ -330,6 +333,7 @@ impl RbacRepository for Store {
         Ok(role)
     }
 
+    #[tracing::instrument(name = "db.rbac.update_role", skip_all, fields(db.system = self.system()))]
     async fn update_role(
         &self,
         tenant: TenantId,
@@ -364,6 +368,7 @@ impl RbacRepository for Store {
         Ok(role)
     }
 
+    #[tracing::instrument(name = "db.rbac.delete_role", skip_all, fields(db.system = self.system()))]
     async fn delete_role(&self, tenant: TenantId, id: RoleId) -> Result<bool, StorageError> {
         let w = self.write().await.map_err(storage)?;
         let res = role::Entity::delete_many()
@@ -376,6 +381,7 @@ impl RbacRepository for Store {
         Ok(res.rows_affected > 0)
     }
 
+    #[tracing::instrument(name = "db.rbac.list_policies", skip_all, fields(db.system = self.system()))]
     async fn list_policies(&self, tenant: TenantId) -> Result<Vec<Policy>, StorageError> {
         policy::Entity::find()
             .filter(policy::Column::TenantId.eq(tenant.as_uuid()))
@@ -388,6 +394,7 @@ impl RbacRepository for Store {
             .collect()
     }
 
+    #[tracing::instrument(name = "db.rbac.find_policy", skip_all, fields(db.system = self.system()))]
     async fn find_policy(
         &self,
         tenant: TenantId,
@@ -409,6 +416,7 @@ impl RbacRepository for Store {
             .transpose()
     }
 
+    #[tracing::instrument(name = "db.rbac.create_policy", skip_all, fields(db.system = self.system()))]
     async fn create_policy(
         &self,
         tenant: TenantId,
@@ -431,6 +439,7 @@ impl RbacRepository for Store {
         Ok(policy_from_row(row)?)
     }
 
+    #[tracing::instrument(name = "db.rbac.update_policy", skip_all, fields(db.system = self.system()))]
     async fn update_policy(
         &self,
         tenant: TenantId,
@@ -477,6 +486,7 @@ impl RbacRepository for Store {
         Ok(policy_from_row(row)?)
     }
 
+    #[tracing::instrument(name = "db.rbac.delete_policy", skip_all, fields(db.system = self.system()))]
     async fn delete_policy(&self, tenant: TenantId, id: PolicyId) -> Result<bool, StorageError> {
         let w = self.write().await.map_err(storage)?;
         // Its role links go with it (ON DELETE CASCADE).
@@ -490,6 +500,7 @@ impl RbacRepository for Store {
         Ok(res.rows_affected > 0)
     }
 
+    #[tracing::instrument(name = "db.rbac.grants", skip_all, fields(db.system = self.system()))]
     async fn grants(
         &self,
         tenant: TenantId,

@@ -106,6 +106,7 @@ async fn insert_tenant(
 }
 
 impl TenantRepository for Store {
+    #[tracing::instrument(name = "db.tenants.create_tenant", skip_all, fields(db.system = self.system()))]
     async fn create_tenant(
         &self,
         record: NewTenantRecord,
@@ -132,6 +133,7 @@ impl TenantRepository for Store {
             .unwrap_or_else(|| CreateTenantError::Storage(StorageError::msg("no attempt made"))))
     }
 
+    #[tracing::instrument(name = "db.tenants.get_tenant", skip_all, fields(db.system = self.system()))]
     async fn get_tenant(&self, key: &TenantKey) -> Result<Option<Tenant>, StorageError> {
         tenant::Entity::find()
             .filter(key_condition(key))
@@ -142,6 +144,7 @@ impl TenantRepository for Store {
             .transpose()
     }
 
+    #[tracing::instrument(name = "db.tenants.list_tenants", skip_all, fields(db.system = self.system()))]
     async fn list_tenants(
         &self,
         after: Option<String>,
@@ -161,6 +164,7 @@ impl TenantRepository for Store {
             .collect()
     }
 
+    #[tracing::instrument(name = "db.tenants.delete_tenant", skip_all, fields(db.system = self.system()))]
     async fn delete_tenant(&self, id: TenantId) -> Result<bool, StorageError> {
         let w = self.write().await.map_err(storage)?;
         let res = tenant::Entity::delete_many()
@@ -172,6 +176,7 @@ impl TenantRepository for Store {
         Ok(res.rows_affected > 0)
     }
 
+    #[tracing::instrument(name = "db.tenants.tenant_by_organization_secret", skip_all, fields(db.system = self.system()))]
     async fn tenant_by_organization_secret(
         &self,
         digest: &SecretDigest,
@@ -185,6 +190,7 @@ impl TenantRepository for Store {
             .transpose()
     }
 
+    #[tracing::instrument(name = "db.tenants.tenant_integration_key", skip_all, fields(db.system = self.system()))]
     async fn tenant_integration_key(
         &self,
         company_id: CompanyId,

@@ -13,8 +13,10 @@ use roster_domain::ports::PasswordHasher;
 use roster_domain::values::{Password, PasswordHash};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
+use std::time::Instant;
 use subtle::ConstantTimeEq as _;
 use tokio::sync::{mpsc, oneshot};
+use tracing::Instrument as _;
 
 /// The PHC string of a random password, checked when a user has none so that the answer
 /// takes the same time.
@@ -135,6 +137,11 @@ fn failed(e: impl std::fmt::Display) -> StorageError {
     StorageError::new(HashFailed(e.to_string()))
 }
 
+fn report_depth(waiting: usize) {
+    metrics::gauge!("roster_argon2_queue_depth")
+        .set(f64::from(u32::try_from(waiting).unwrap_or(u32::MAX)));
+}
+
 /// Jobs that may wait before senders are held back.
 const QUEUE: usize = 1024;
 
@@ -160,17 +167,23 @@ impl Argon2Hasher {
                             .unwrap_or_else(std::sync::PoisonError::into_inner)
                             .blocking_recv();
                         let Some(job) = job else { return };
-                        queued.fetch_sub(1, Ordering::Relaxed);
+                        let waiting = queued.fetch_sub(1, Ordering::Relaxed).saturating_sub(1);
+                        report_depth(waiting);
                         let memory = area.get_or_insert_with(Argon2Memory::new);
-                        match job {
+                        let start = Instant::now();
+                        let op = match job {
                             Job::Hash(pw, reply) => {
                                 let _ =
                                     reply.send(memory.hash(pw.expose()).map_err(|e| e.to_string()));
+                                "hash"
                             }
                             Job::Verify(pw, phc, reply) => {
                                 let _ = reply.send(memory.verify(&pw, &phc));
+                                "verify"
                             }
-                        }
+                        };
+                        metrics::histogram!("roster_argon2_duration_seconds", "op" => op)
+                            .record(start.elapsed().as_secs_f64());
                     }
                 });
             if let Err(e) = spawned {
@@ -186,7 +199,8 @@ impl Argon2Hasher {
     }
 
     async fn submit(&self, job: Job) -> Result<(), StorageError> {
-        self.queued.fetch_add(1, Ordering::Relaxed);
+        let waiting = self.queued.fetch_add(1, Ordering::Relaxed) + 1;
+        report_depth(waiting);
         self.jobs.send(job).await.map_err(|e| {
             self.queued.fetch_sub(1, Ordering::Relaxed);
             failed(e)
@@ -196,10 +210,15 @@ impl Argon2Hasher {
 
 impl PasswordHasher for Argon2Hasher {
     async fn hash(&self, password: Password) -> Result<PasswordHash, StorageError> {
-        let (tx, rx) = oneshot::channel();
-        self.submit(Job::Hash(password, tx)).await?;
-        let phc = rx.await.map_err(failed)?.map_err(failed)?;
-        Ok(PasswordHash::from_phc(phc))
+        // The span covers the wait in the queue and the hash itself.
+        async {
+            let (tx, rx) = oneshot::channel();
+            self.submit(Job::Hash(password, tx)).await?;
+            let phc = rx.await.map_err(failed)?.map_err(failed)?;
+            Ok(PasswordHash::from_phc(phc))
+        }
+        .instrument(tracing::info_span!("argon2.hash"))
+        .await
     }
 
     async fn verify(
@@ -209,9 +228,13 @@ impl PasswordHasher for Argon2Hasher {
     ) -> Result<bool, StorageError> {
         let has_hash = hash.is_some();
         let phc = hash.map_or_else(|| DUMMY_PHC.to_owned(), |h| h.as_str().to_owned());
-        let (tx, rx) = oneshot::channel();
-        self.submit(Job::Verify(candidate, phc, tx)).await?;
-        Ok(rx.await.map_err(failed)? && has_hash)
+        async {
+            let (tx, rx) = oneshot::channel();
+            self.submit(Job::Verify(candidate, phc, tx)).await?;
+            Ok(rx.await.map_err(failed)? && has_hash)
+        }
+        .instrument(tracing::info_span!("argon2.verify"))
+        .await
     }
 }
 

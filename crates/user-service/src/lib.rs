@@ -13,6 +13,7 @@ mod secrets;
 mod server;
 mod ssh;
 mod status;
+pub mod telemetry;
 mod tokens;
 
 pub use api::{AuthApi, GroupsApi, KeysApi, RolesApi, TenantsApi, UsersApi};

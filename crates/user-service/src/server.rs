@@ -105,6 +105,7 @@ impl<R: Store> GrpcServer<R> {
             set_all(&health, ServingStatus::NotServing).await;
         };
         Server::builder()
+            .layer(crate::telemetry::TelemetryLayer)
             .add_service(health_svc)
             .add_service(reflection_v1)
             .add_service(reflection_v1alpha)

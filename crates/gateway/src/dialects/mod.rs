@@ -11,11 +11,50 @@ use axum::Router;
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Dialect {
     pub(crate) name: &'static str,
+    /// The path prefix its routes live under (`/` for CloudAPI, which owns the rest).
+    pub(crate) prefix: &'static str,
     pub(crate) router: fn(AppState) -> Router,
 }
 
 /// The dialects this gateway serves.
 pub(crate) const DIALECTS: &[Dialect] = &[Dialect {
     name: "cloudapi",
+    prefix: "/",
     router: cloudapi::router,
 }];
+
+/// The gateway's own paths, served by no dialect.
+const GATEWAY_PATHS: &[&str] = &["/healthz", "/readyz", "/metrics", "/openapi.json", "/docs"];
+
+/// Which dialect serves `path`, for span attributes and metric labels: the longest prefix
+/// that matches, `gateway` for the gateway's own paths.
+pub(crate) fn dialect_of(path: &str) -> &'static str {
+    if GATEWAY_PATHS
+        .iter()
+        .any(|p| path == *p || path.strip_prefix(p).is_some_and(|r| r.starts_with('/')))
+    {
+        return "gateway";
+    }
+    DIALECTS
+        .iter()
+        .filter(|d| {
+            let p = d.prefix.trim_end_matches('/');
+            path == p || path.strip_prefix(p).is_some_and(|r| r.starts_with('/'))
+        })
+        .max_by_key(|d| d.prefix.len())
+        .map_or("cloudapi", |d| d.name)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_belong_to_the_dialect_of_their_prefix() {
+        assert_eq!(dialect_of("/acme/users"), "cloudapi");
+        assert_eq!(dialect_of("/--ping"), "cloudapi");
+        assert_eq!(dialect_of("/metrics"), "gateway");
+        assert_eq!(dialect_of("/docs/index.html"), "gateway");
+        assert_eq!(dialect_of("/metricsx"), "cloudapi");
+    }
+}

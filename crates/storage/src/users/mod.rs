@@ -23,6 +23,7 @@ use sea_orm::sea_query::{Expr, ExprTrait, OnConflict};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
 impl UserRepository for Store {
+    #[tracing::instrument(name = "db.users.create", skip_all, fields(db.system = self.system()))]
     async fn create(
         &self,
         tenant: TenantId,
@@ -34,6 +35,7 @@ impl UserRepository for Store {
         Ok(user)
     }
 
+    #[tracing::instrument(name = "db.users.get", skip_all, fields(db.system = self.system()))]
     async fn get(&self, tenant: TenantId, key: &UserKey) -> Result<Option<User>, StorageError> {
         match find_row(self.connection(), tenant, key, false).await? {
             Some(row) => Ok(Some(load_one(self.connection(), row).await?)),
@@ -41,10 +43,12 @@ impl UserRepository for Store {
         }
     }
 
+    #[tracing::instrument(name = "db.users.list", skip_all, fields(db.system = self.system()))]
     async fn list(&self, tenant: TenantId, query: &UserQuery) -> Result<UserPage, StorageError> {
         list::list(self.connection(), tenant, query).await
     }
 
+    #[tracing::instrument(name = "db.users.modify", skip_all, fields(db.system = self.system()))]
     async fn modify(
         &self,
         tenant: TenantId,
@@ -69,6 +73,7 @@ impl UserRepository for Store {
         Ok(user)
     }
 
+    #[tracing::instrument(name = "db.users.delete", skip_all, fields(db.system = self.system()))]
     async fn delete(
         &self,
         tenant: TenantId,
@@ -92,6 +97,7 @@ impl UserRepository for Store {
         Ok(())
     }
 
+    #[tracing::instrument(name = "db.users.upsert_batch", skip_all, fields(db.system = self.system()))]
     async fn upsert_batch(
         &self,
         tenant: TenantId,
@@ -101,6 +107,7 @@ impl UserRepository for Store {
         batch::upsert_batch(self, tenant, plans, now).await
     }
 
+    #[tracing::instrument(name = "db.users.set_password", skip_all, fields(db.system = self.system()))]
     async fn set_password(
         &self,
         tenant: TenantId,
@@ -138,6 +145,7 @@ impl UserRepository for Store {
         Ok(user)
     }
 
+    #[tracing::instrument(name = "db.users.password_hash", skip_all, fields(db.system = self.system()))]
     async fn password_hash(
         &self,
         tenant: TenantId,
@@ -150,6 +158,7 @@ impl UserRepository for Store {
         Ok(Some((load_one(self.connection(), row).await?, hash)))
     }
 
+    #[tracing::instrument(name = "db.users.record_activity", skip_all, fields(db.system = self.system()))]
     async fn record_activity(
         &self,
         tenant: TenantId,
@@ -204,6 +213,7 @@ impl UserRepository for Store {
         Ok(user)
     }
 
+    #[tracing::instrument(name = "db.users.find_by_secret", skip_all, fields(db.system = self.system()))]
     async fn find_by_secret(
         &self,
         tenant: TenantId,

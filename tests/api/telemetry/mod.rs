@@ -1,0 +1,5 @@
+//! What operators see: traces exported over OTLP, Prometheus metrics, request log lines.
+
+mod logs;
+mod metrics;
+mod traces;
