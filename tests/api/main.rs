@@ -19,6 +19,7 @@ mod gateway;
 mod groups;
 mod isolation;
 mod listing;
+mod shutdown;
 mod storage;
 mod tenants;
 mod tokens;

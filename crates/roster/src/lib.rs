@@ -6,6 +6,7 @@ pub mod cli;
 pub mod commands;
 pub mod keys;
 pub mod settings;
+pub mod shutdown;
 pub mod telemetry;
 
 pub use app::{Role, Server, start};

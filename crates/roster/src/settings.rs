@@ -50,8 +50,11 @@ pub struct Settings {
     pub max_body_bytes: usize,
     /// `text` or `json`.
     pub log_format: String,
-    /// Seconds in-flight requests get to finish after SIGTERM.
+    /// Seconds in-flight requests get to finish once the listeners have closed.
     pub shutdown_grace_secs: u64,
+    /// Seconds the servers go on serving after SIGTERM while they report not ready, so that
+    /// load balancers stop sending first (Kubernetes: a few seconds; see the chart).
+    pub shutdown_delay_secs: u64,
 }
 
 impl Default for Settings {
@@ -76,6 +79,7 @@ impl Default for Settings {
             max_body_bytes: 16 * 1024 * 1024,
             log_format: "text".to_owned(),
             shutdown_grace_secs: 30,
+            shutdown_delay_secs: 0,
         }
     }
 }
