@@ -15,6 +15,7 @@ mod batch;
 mod cli;
 mod cloudapi;
 mod concurrency;
+mod configuration;
 mod gateway;
 mod groups;
 mod isolation;

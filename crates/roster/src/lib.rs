@@ -4,6 +4,7 @@
 pub mod app;
 pub mod cli;
 pub mod commands;
+pub mod config_reference;
 pub mod keys;
 pub mod settings;
 pub mod shutdown;

@@ -149,33 +149,6 @@ impl Settings {
 mod tests {
     use super::*;
 
-    /// The README's configuration table names every setting, with its variable, and
-    /// nothing else, so that it cannot drift from this struct.
-    #[test]
-    fn the_readme_documents_every_setting() {
-        let readme = include_str!("../../../README.md");
-        let section = readme
-            .split("### Configuration")
-            .nth(1)
-            .expect("a Configuration section");
-        let mut documented = Vec::new();
-        for row in section.lines().filter(|l| l.starts_with("| `")) {
-            let cells: Vec<&str> = row.split('|').map(str::trim).collect();
-            let key = cells[1].trim_matches('`');
-            let var = cells[2].trim_matches('`');
-            assert_eq!(
-                var,
-                format!("ROSTER_{}", key.to_ascii_uppercase()),
-                "row for {key}"
-            );
-            documented.push(key.to_owned());
-        }
-        let mut keys = Settings::keys();
-        keys.sort();
-        documented.sort();
-        assert_eq!(documented, keys);
-    }
-
     #[test]
     fn defaults_match_the_documented_ones() {
         let s = Settings::default();
