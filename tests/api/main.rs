@@ -21,6 +21,7 @@ mod groups;
 mod isolation;
 mod listing;
 mod shutdown;
+mod split;
 mod storage;
 mod tenants;
 mod tokens;
