@@ -6,7 +6,9 @@
 #   - the ServiceMonitor (a CRD, unknown to kubernetes-validate) with validators generated
 #     from the Prometheus Operator CRD schema (types, required fields, enums; unknown fields
 #     are not rejected there, as that schema does not forbid them);
-#   - every ROSTER_* variable the chart sets must be a row of README.md's configuration table.
+#   - every ROSTER_* variable the chart sets must be a row of README.md's configuration table;
+#   - deploy/docker/Dockerfile and .dockerignore pass scripts/dockerfile-check.py (a static
+#     check: no Docker engine here to build the image).
 # The tools come from scripts/install-helm-tools.sh (project-local, under .tools).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -64,4 +66,5 @@ fi
 if "$helm" template roster "$chart" --set secrets.databaseUrl= >/dev/null 2>&1; then
   echo "an empty secrets.databaseUrl was accepted" >&2; exit 1
 fi
+"$py" scripts/dockerfile-check.py .
 echo "helm-check: the chart renders valid manifests for both value files"

