@@ -6,7 +6,9 @@
 #   - the ServiceMonitor (a CRD, unknown to kubernetes-validate) with validators generated
 #     from the Prometheus Operator CRD schema (types, required fields, enums; unknown fields
 #     are not rejected there, as that schema does not forbid them);
-#   - every ROSTER_* variable the chart sets must be a row of README.md's configuration table;
+#   - every ROSTER_* variable the chart sets must be a row of README.md's configuration table,
+#     and each Deployment's terminationGracePeriodSeconds must outlast the drain delay plus the
+#     grace period;
 #   - deploy/docker/Dockerfile and .dockerignore pass scripts/dockerfile-check.py (a static
 #     check: no Docker engine here to build the image).
 # The tools come from scripts/install-helm-tools.sh (project-local, under .tools).
@@ -38,6 +40,14 @@ native = [d for d in docs if d not in custom]
 yaml.safe_dump_all(native, open(builtin, "w"))
 json.dump(custom, open(crds, "w"))
 names = set(re.findall(r"\bROSTER_[A-Z0-9_]+\b", yaml.safe_dump_all(native)))
+# The kubelet's SIGKILL must come after Roster's own drain delay and grace period.
+config = next(d["data"] for d in native if d["kind"] == "ConfigMap")
+drain = int(config["ROSTER_SHUTDOWN_DELAY_SECS"]) + int(config["ROSTER_SHUTDOWN_GRACE_SECS"])
+for d in native:
+    if d["kind"] == "Deployment":
+        period = d["spec"]["template"]["spec"]["terminationGracePeriodSeconds"]
+        if period <= drain:
+            sys.exit(f"{d['metadata']['name']}: terminationGracePeriodSeconds {period} <= delay + grace {drain}")
 open(variables, "w").write("".join(n + "\n" for n in sorted(names)))
 print(f"{len(native)} built-in objects, {len(custom)} CRD objects, {len(names)} ROSTER_* variables")
 PY
@@ -59,7 +69,8 @@ PY
   echo "ROSTER_* variables: all documented settings ($(wc -l <"$out/$values-vars.txt"))"
 done
 
-# The chart refuses settings it owns, and a chart-made Secret without a database URL.
+# The chart refuses settings it owns, a chart-made Secret without a database URL, and a
+# termination grace period that would not outlast the drain.
 if "$helm" template roster "$chart" --set settings.grpc_addr=0.0.0.0:1 >/dev/null 2>&1; then
   echo "settings.grpc_addr was accepted, but the chart sets it" >&2; exit 1
 fi
@@ -67,4 +78,7 @@ if "$helm" template roster "$chart" --set secrets.databaseUrl= >/dev/null 2>&1; 
   echo "an empty secrets.databaseUrl was accepted" >&2; exit 1
 fi
 "$py" scripts/dockerfile-check.py .
+if "$helm" template roster "$chart" --set shutdown.marginSeconds=0 >/dev/null 2>&1; then
+  echo "shutdown.marginSeconds=0 was accepted" >&2; exit 1
+fi
 echo "helm-check: the chart renders valid manifests for both value files"

@@ -74,6 +74,9 @@ app.kubernetes.io/component: {{ .component }}
 {{/* terminationGracePeriodSeconds: the drain delay, the grace period and a margin, so that the
      kubelet's SIGKILL never lands before Roster's own deadline. */}}
 {{- define "roster.terminationGracePeriodSeconds" -}}
+{{- if lt (int .Values.shutdown.marginSeconds) 1 }}
+{{- fail "shutdown.marginSeconds must be at least 1: the kubelet would kill pods before they drain" }}
+{{- end }}
 {{- add .Values.shutdown.delaySeconds .Values.shutdown.graceSeconds .Values.shutdown.marginSeconds }}
 {{- end }}
 
