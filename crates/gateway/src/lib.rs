@@ -96,6 +96,10 @@ pub fn router(state: &AppState, max_body_bytes: usize) -> Router {
     // Router::layer wraps each route, so `observe` sees the matched route template; the
     // request id is assigned outside it, before it runs.
     app.fallback(not_found)
+        .layer(axum::middleware::from_fn_with_state(
+            Arc::clone(&state.draining),
+            health::close_while_draining,
+        ))
         .layer(DefaultBodyLimit::max(max_body_bytes))
         .layer(axum::middleware::from_fn(telemetry::observe))
         .layer(axum::middleware::from_fn(request_id::assign))
@@ -134,6 +138,13 @@ impl GatewayApp {
 
     pub fn local_addr(&self) -> SocketAddr {
         self.addr
+    }
+
+    /// The flag that makes `/readyz` fail while the gateway goes on serving (set it ahead of
+    /// the stop for a drained shutdown). While it is set, HTTP/1 responses also carry
+    /// `connection: close`, so that keep-alive clients reconnect through the load balancer.
+    pub fn draining(&self) -> Arc<AtomicBool> {
+        Arc::clone(&self.draining)
     }
 
     /// Serves until `stop`; then reports not ready and finishes in-flight requests.
@@ -206,6 +217,29 @@ mod tests {
             .unwrap();
         assert_eq!(res.status(), 200);
         assert_eq!(res.headers()["content-type"], "text/plain; version=0.0.4");
+    }
+
+    #[tokio::test]
+    async fn a_draining_gateway_is_not_ready_and_asks_clients_to_close() {
+        let state = AppState {
+            upstream: Upstream::connect_lazy("http://127.0.0.1:9", Duration::from_secs(1)).unwrap(),
+            tokens: Arc::new(TokenCache::new(10, Duration::from_secs(1))),
+            draining: Arc::new(AtomicBool::new(false)),
+            metrics: None,
+        };
+        let app = router(&state, 1024);
+        let get = |path: &str| http::Request::get(path).body(Body::empty()).unwrap();
+        let res = app.clone().oneshot(get("/healthz")).await.unwrap();
+        assert!(res.headers().get("connection").is_none());
+
+        state.draining.store(true, Ordering::Relaxed);
+        let res = app.clone().oneshot(get("/readyz")).await.unwrap();
+        assert_eq!(res.status(), 503);
+        assert_eq!(res.headers()["connection"], "close");
+        // Still serving: liveness and every other route answer as before.
+        let res = app.oneshot(get("/healthz")).await.unwrap();
+        assert_eq!(res.status(), 200);
+        assert_eq!(res.headers()["connection"], "close");
     }
 
     #[tokio::test]

@@ -2,6 +2,7 @@
 
 use crate::keys;
 use crate::settings::Settings;
+use crate::shutdown::{Readiness, Tier};
 use crate::telemetry;
 use anyhow::{Context, Result};
 use roster_domain::SystemClock;
@@ -11,8 +12,6 @@ use roster_user_service::{Core, CoreConfig, GrpcServer, TokenConfig};
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
-use tokio::sync::watch;
-use tokio::task::JoinHandle;
 
 /// Which halves a process runs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -63,33 +62,30 @@ pub fn core(s: &Settings, store: Store) -> Result<Arc<Core<Store>>> {
     Ok(Arc::new(Core::new(store, config, Arc::new(SystemClock))))
 }
 
-/// Running servers and how to stop them.
+/// Running servers and how to stop them (see [`crate::shutdown`]).
 #[derive(Debug)]
 pub struct Server {
     pub grpc_addr: Option<SocketAddr>,
     pub http_addr: Option<SocketAddr>,
     /// Where `/metrics` is served on a port of its own (`metrics_addr`).
     pub metrics_addr: Option<SocketAddr>,
-    stop: watch::Sender<bool>,
-    tasks: Vec<JoinHandle<Result<()>>>,
-}
-
-async fn stopped(mut rx: watch::Receiver<bool>) {
-    // An error means the sender is gone, which also means stop.
-    let _ = rx.wait_for(|stop| *stop).await;
+    /// In start order; a shutdown stops them in reverse, the gateway first.
+    pub(crate) tiers: Vec<Tier>,
 }
 
 /// Binds every listener of `role` and starts serving; returns once all are listening.
 pub async fn start(s: &Settings, role: Role) -> Result<Server> {
-    let (stop, rx) = watch::channel(false);
-    let mut tasks = Vec::new();
+    let mut tiers = Vec::new();
     let metrics = telemetry::metrics();
     if let Some(handle) = metrics.clone() {
-        let until = stopped(rx.clone());
-        tasks.push(tokio::spawn(async move {
-            telemetry::upkeep(handle, until).await;
-            Ok(())
-        }));
+        tiers.push(Tier::spawn(
+            "metrics upkeep",
+            Readiness::Untracked,
+            |until| async move {
+                telemetry::upkeep(handle, until).await;
+                Ok(())
+            },
+        ));
     }
     let mut grpc_addr = None;
     let mut metrics_addr = None;
@@ -108,8 +104,8 @@ pub async fn start(s: &Settings, role: Role) -> Result<Server> {
             .with_context(|| format!("cannot listen on {}", s.grpc_addr))?;
         grpc_addr = Some(grpc.local_addr());
         tracing::info!(addr = %grpc.local_addr(), "User service listening.");
-        let until = stopped(rx.clone());
-        tasks.push(tokio::spawn(async move {
+        let readiness = Readiness::Grpc(grpc.readiness());
+        tiers.push(Tier::spawn("user service", readiness, |until| async move {
             grpc.run_until(until).await.map_err(anyhow::Error::from)
         }));
     }
@@ -121,12 +117,15 @@ pub async fn start(s: &Settings, role: Role) -> Result<Server> {
             .with_context(|| format!("cannot listen on {addr}"))?;
         metrics_addr = Some(listener.local_addr()?);
         tracing::info!(addr = %listener.local_addr()?, "Metrics listening.");
-        let until = stopped(rx.clone());
-        tasks.push(tokio::spawn(async move {
-            telemetry::serve_metrics(listener, handle, store, until)
-                .await
-                .map_err(anyhow::Error::from)
-        }));
+        tiers.push(Tier::spawn(
+            "metrics",
+            Readiness::Untracked,
+            |until| async move {
+                telemetry::serve_metrics(listener, handle, store, until)
+                    .await
+                    .map_err(anyhow::Error::from)
+            },
+        ));
     }
     let mut http_addr = None;
     if matches!(role, Role::All | Role::Gateway) {
@@ -141,8 +140,8 @@ pub async fn start(s: &Settings, role: Role) -> Result<Server> {
             .with_context(|| format!("cannot listen on {}", s.http_addr))?;
         http_addr = Some(gw.local_addr());
         tracing::info!(addr = %gw.local_addr(), upstream, "Gateway listening.");
-        let until = stopped(rx);
-        tasks.push(tokio::spawn(async move {
+        let readiness = Readiness::Gateway(gw.draining());
+        tiers.push(Tier::spawn("gateway", readiness, |until| async move {
             gw.run_until(until).await.map_err(anyhow::Error::from)
         }));
     }
@@ -150,32 +149,6 @@ pub async fn start(s: &Settings, role: Role) -> Result<Server> {
         grpc_addr,
         http_addr,
         metrics_addr,
-        stop,
-        tasks,
+        tiers,
     })
-}
-
-impl Server {
-    /// Stops accepting work and waits up to `grace` for in-flight requests.
-    pub async fn shutdown(self, grace: Duration) -> Result<()> {
-        let _ = self.stop.send(true);
-        let all = futures_join(self.tasks);
-        if let Ok(results) = tokio::time::timeout(grace, all).await {
-            results.into_iter().collect::<Result<Vec<()>>>().map(|_| ())
-        } else {
-            tracing::warn!(
-                grace_secs = grace.as_secs(),
-                "In-flight requests outlived the grace period."
-            );
-            Ok(())
-        }
-    }
-}
-
-async fn futures_join(tasks: Vec<JoinHandle<Result<()>>>) -> Vec<Result<()>> {
-    let mut out = Vec::with_capacity(tasks.len());
-    for t in tasks {
-        out.push(t.await.map_err(anyhow::Error::from).and_then(|r| r));
-    }
-    out
 }

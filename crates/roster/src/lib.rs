@@ -4,8 +4,10 @@
 pub mod app;
 pub mod cli;
 pub mod commands;
+pub mod config_reference;
 pub mod keys;
 pub mod settings;
+pub mod shutdown;
 pub mod telemetry;
 
 pub use app::{Role, Server, start};

@@ -41,6 +41,11 @@ async fn main() -> Result<()> {
     for name in Settings::unknown_env_vars() {
         tracing::warn!(variable = %name, "Unknown setting in the environment; it is ignored.");
     }
+    if let Some(path) = &cli.config {
+        for key in Settings::unknown_file_keys(path) {
+            tracing::warn!(key = %key, file = %path.display(), "Unknown setting in the settings file; it is ignored.");
+        }
+    }
     let result = match &cli.command {
         Command::Serve => commands::serve::run(&settings, Role::All).await,
         Command::UserService => commands::serve::run(&settings, Role::UserService).await,

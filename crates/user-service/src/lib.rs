@@ -21,7 +21,7 @@ pub use convert::users::user_to_pb;
 pub use core::{Core, CoreConfig, Store};
 pub use hasher::{Argon2Hasher, Argon2Memory};
 pub use secrets::{ServerSecrets, random_bytes};
-pub use server::{GrpcServer, MAX_MESSAGE_BYTES, ServeError};
+pub use server::{GrpcServer, MAX_MESSAGE_BYTES, Readiness, ServeError};
 pub use ssh::parse_public_key;
 pub use status::ERROR_DOMAIN;
 pub use tokens::{Caller, Claims, IssuedToken, TokenConfig, TokenError, TokenKey, Tokens, scopes};

@@ -17,7 +17,8 @@ use tonic::server::NamedService;
 use tonic::transport::Server;
 use tonic::transport::server::TcpIncoming;
 use tonic_health::ServingStatus;
-use tonic_health::server::HealthReporter;
+use tonic_health::pb::health_server::HealthServer;
+use tonic_health::server::{HealthReporter, HealthService};
 
 /// Largest request or response: a 10 000-user batch fits with room to spare.
 pub const MAX_MESSAGE_BYTES: usize = 64 * 1024 * 1024;
@@ -38,6 +39,20 @@ pub struct GrpcServer<R> {
     listener: TcpListener,
     addr: SocketAddr,
     core: Arc<Core<R>>,
+    health: HealthReporter,
+}
+
+/// Turns the health service NOT_SERVING while the server goes on serving, so that load
+/// balancers and Kubernetes stop sending before the listener closes (see
+/// [`GrpcServer::readiness`]).
+#[derive(Debug, Clone)]
+pub struct Readiness(HealthReporter);
+
+impl Readiness {
+    /// Every service, and the server as a whole (`""`), reports NOT_SERVING from now on.
+    pub async fn set_not_serving(&self) {
+        set_all(&self.0, ServingStatus::NotServing).await;
+    }
 }
 
 const SERVICES: [&str; 6] = [
@@ -61,15 +76,25 @@ impl<R: Store> GrpcServer<R> {
     pub async fn bind(addr: SocketAddr, core: Arc<Core<R>>) -> std::io::Result<Self> {
         let listener = TcpListener::bind(addr).await?;
         let addr = listener.local_addr()?;
+        // SERVING from the moment the port is bound, so that a shutdown that begins before
+        // `run_until` is first polled cannot be overwritten by a late SERVING.
+        let health = HealthReporter::new();
+        set_all(&health, ServingStatus::Serving).await;
         Ok(Self {
             listener,
             addr,
             core,
+            health,
         })
     }
 
     pub fn local_addr(&self) -> SocketAddr {
         self.addr
+    }
+
+    /// A handle that reports not-ready ahead of the stop, for a drained shutdown.
+    pub fn readiness(&self) -> Readiness {
+        Readiness(self.health.clone())
     }
 
     /// Serves until `stop` completes; health turns NOT_SERVING first, then in-flight calls
@@ -78,8 +103,8 @@ impl<R: Store> GrpcServer<R> {
         self,
         stop: impl Future<Output = ()> + Send + 'static,
     ) -> Result<(), ServeError> {
-        let (health, health_svc) = tonic_health::server::health_reporter();
-        set_all(&health, ServingStatus::Serving).await;
+        let health = self.health;
+        let health_svc = HealthServer::new(HealthService::from_health_reporter(health.clone()));
         let reflection_v1 = tonic_reflection::server::Builder::configure()
             .register_encoded_file_descriptor_set(roster_proto::FILE_DESCRIPTOR_SET)
             .register_encoded_file_descriptor_set(tonic_health::pb::FILE_DESCRIPTOR_SET)

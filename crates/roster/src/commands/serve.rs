@@ -1,4 +1,5 @@
-//! `serve`, `user-service` and `gateway`: run until SIGTERM or Ctrl-C, then drain.
+//! `serve`, `user-service` and `gateway`: run until SIGTERM or Ctrl-C, then drain (see
+//! [`crate::shutdown`]).
 
 use crate::app::{Role, start};
 use crate::settings::Settings;
@@ -31,6 +32,9 @@ pub async fn run(s: &Settings, role: Role) -> Result<()> {
     shutdown_signal().await;
     tracing::info!("Shutting down.");
     server
-        .shutdown(Duration::from_secs(s.shutdown_grace_secs))
+        .drain(
+            Duration::from_secs(s.shutdown_delay_secs),
+            Duration::from_secs(s.shutdown_grace_secs),
+        )
         .await
 }
