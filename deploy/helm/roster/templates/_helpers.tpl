@@ -143,7 +143,7 @@ priorityClassName: {{ . }}
 
 {{/* Settings the chart owns: giving them in .Values.settings is a mistake worth a failure. */}}
 {{- define "roster.checkSettings" -}}
-{{- range $key := list "grpc_addr" "http_addr" "user_service_url" "migrate_on_start" "shutdown_delay_secs" "shutdown_grace_secs" "database_url" "token_keys" "server_key" "data_dir" }}
+{{- range $key := list "grpc_addr" "http_addr" "user_service_url" "migrate_on_start" "shutdown_delay_secs" "shutdown_grace_secs" "metrics_addr" "database_url" "token_keys" "server_key" "data_dir" }}
 {{- if hasKey $.Values.settings $key }}
 {{- fail (printf "settings.%s is set by the chart; see README.md for the value that controls it" $key) }}
 {{- end }}
