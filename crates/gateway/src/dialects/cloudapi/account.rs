@@ -1,6 +1,7 @@
 //! `GET /:account` and `GET /--ping`.
 
 use super::context::{AnyParams, Ctx};
+use super::doc;
 use super::error::ApiError;
 use super::model::Account;
 use super::response::ok;
@@ -15,18 +16,28 @@ const VERSIONS: [&str; 6] = ["7.0.0", "7.1.0", "7.2.0", "7.3.0", "8.0.0", "9.0.0
 /// The data center name `/--ping` reports.
 const DATACENTER: &str = "roster";
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
+#[schema(as = cloudapi::Versions)]
 struct Versions {
     versions: [&'static str; 6],
 }
 
 /// `{"ping":"pong","cloudapi":{"versions":[...]}}`, in this order.
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
+#[schema(as = cloudapi::Pong)]
 struct Pong {
     ping: &'static str,
     cloudapi: Versions,
 }
 
+#[utoipa::path(
+    get,
+    path = "/--ping",
+    tag = "CloudAPI",
+    operation_id = "cloudapi_Ping",
+    summary = "Answers without authentication.",
+    responses((status = 200, description = "The API versions served.", body = Pong)),
+)]
 pub(crate) async fn ping() -> Response {
     let mut res = ok(&Pong {
         ping: "pong",
@@ -39,6 +50,16 @@ pub(crate) async fn ping() -> Response {
     res
 }
 
+#[utoipa::path(
+    get,
+    path = "/{account}",
+    tag = "CloudAPI",
+    operation_id = "cloudapi_GetAccount",
+    summary = "Reads the account.",
+    params(doc::AccountPath, doc::AsRole),
+    security(("cloudapi_signature" = [])),
+    responses((status = 200, description = "The account.", body = Account), doc::Errors),
+)]
 pub(crate) async fn get(
     ctx: Ctx,
     Path(account): Path<String>,

@@ -1,6 +1,7 @@
 //! SSH keys (`lib/keys.js`) of the account and of sub-users; one set of handlers for both.
 
 use super::context::{AnyParams, Ctx, JsonParams, user_key};
+use super::doc;
 use super::error::{ApiError, or_not_found};
 use super::model::Key;
 use super::params::Params;
@@ -179,6 +180,16 @@ async fn delete_key(
     Ok(no_content())
 }
 
+#[utoipa::path(
+    get,
+    path = "/{account}/keys",
+    tag = "CloudAPI",
+    operation_id = "cloudapi_ListKeys",
+    summary = "Lists the account's SSH keys.",
+    params(doc::AccountPath, doc::AsRole),
+    security(("cloudapi_signature" = [])),
+    responses((status = 200, description = "The keys.", body = [Key]), doc::Errors),
+)]
 pub(crate) async fn list(
     ctx: Ctx,
     Path(account): Path<String>,
@@ -187,6 +198,16 @@ pub(crate) async fn list(
     list_keys(&ctx, &Keyring::account(&ctx), &account, &p).await
 }
 
+#[utoipa::path(
+    get,
+    path = "/{account}/keys/{key}",
+    tag = "CloudAPI",
+    operation_id = "cloudapi_GetKey",
+    summary = "Reads an account key by name or fingerprint.",
+    params(doc::AccountPath, doc::KeyPath, doc::AsRole),
+    security(("cloudapi_signature" = [])),
+    responses((status = 200, description = "The key.", body = Key), doc::Errors),
+)]
 pub(crate) async fn get(
     ctx: Ctx,
     Path((account, key)): Path<(String, String)>,
@@ -195,6 +216,17 @@ pub(crate) async fn get(
     get_key(&ctx, &Keyring::account(&ctx), &account, &key, &p).await
 }
 
+#[utoipa::path(
+    post,
+    path = "/{account}/keys",
+    tag = "CloudAPI",
+    operation_id = "cloudapi_CreateKey",
+    summary = "Registers an account SSH key.",
+    params(doc::AccountPath, doc::AsRole),
+    request_body = doc::CreateKey,
+    security(("cloudapi_signature" = [])),
+    responses((status = 201, description = "Registered.", body = Key), doc::Errors),
+)]
 pub(crate) async fn create(
     ctx: Ctx,
     Path(account): Path<String>,
@@ -203,6 +235,16 @@ pub(crate) async fn create(
     create_key(&ctx, &Keyring::account(&ctx), &account, &p).await
 }
 
+#[utoipa::path(
+    delete,
+    path = "/{account}/keys/{key}",
+    tag = "CloudAPI",
+    operation_id = "cloudapi_DeleteKey",
+    summary = "Deletes an account key.",
+    params(doc::AccountPath, doc::KeyPath, doc::AsRole),
+    security(("cloudapi_signature" = [])),
+    responses((status = 204, description = "Deleted."), doc::Errors),
+)]
 pub(crate) async fn delete(
     ctx: Ctx,
     Path((account, key)): Path<(String, String)>,
@@ -211,6 +253,16 @@ pub(crate) async fn delete(
     delete_key(&ctx, &Keyring::account(&ctx), &account, &key, &p).await
 }
 
+#[utoipa::path(
+    get,
+    path = "/{account}/users/{user}/keys",
+    tag = "CloudAPI",
+    operation_id = "cloudapi_ListUserKeys",
+    summary = "Lists a sub-user's SSH keys.",
+    params(doc::AccountPath, doc::UserPath, doc::AsRole),
+    security(("cloudapi_signature" = [])),
+    responses((status = 200, description = "The keys.", body = [Key]), doc::Errors),
+)]
 pub(crate) async fn list_user(
     ctx: Ctx,
     Path((account, user)): Path<(String, String)>,
@@ -219,6 +271,16 @@ pub(crate) async fn list_user(
     list_keys(&ctx, &Keyring::user(&ctx, &user), &account, &p).await
 }
 
+#[utoipa::path(
+    get,
+    path = "/{account}/users/{user}/keys/{key}",
+    tag = "CloudAPI",
+    operation_id = "cloudapi_GetUserKey",
+    summary = "Reads a sub-user's key by name or fingerprint.",
+    params(doc::AccountPath, doc::UserPath, doc::KeyPath, doc::AsRole),
+    security(("cloudapi_signature" = [])),
+    responses((status = 200, description = "The key.", body = Key), doc::Errors),
+)]
 pub(crate) async fn get_user(
     ctx: Ctx,
     Path((account, user, key)): Path<(String, String, String)>,
@@ -227,6 +289,17 @@ pub(crate) async fn get_user(
     get_key(&ctx, &Keyring::user(&ctx, &user), &account, &key, &p).await
 }
 
+#[utoipa::path(
+    post,
+    path = "/{account}/users/{user}/keys",
+    tag = "CloudAPI",
+    operation_id = "cloudapi_CreateUserKey",
+    summary = "Registers a sub-user's SSH key.",
+    params(doc::AccountPath, doc::UserPath, doc::AsRole),
+    request_body = doc::CreateKey,
+    security(("cloudapi_signature" = [])),
+    responses((status = 201, description = "Registered.", body = Key), doc::Errors),
+)]
 pub(crate) async fn create_user(
     ctx: Ctx,
     Path((account, user)): Path<(String, String)>,
@@ -235,6 +308,16 @@ pub(crate) async fn create_user(
     create_key(&ctx, &Keyring::user(&ctx, &user), &account, &p).await
 }
 
+#[utoipa::path(
+    delete,
+    path = "/{account}/users/{user}/keys/{key}",
+    tag = "CloudAPI",
+    operation_id = "cloudapi_DeleteUserKey",
+    summary = "Deletes a sub-user's key.",
+    params(doc::AccountPath, doc::UserPath, doc::KeyPath, doc::AsRole),
+    security(("cloudapi_signature" = [])),
+    responses((status = 204, description = "Deleted."), doc::Errors),
+)]
 pub(crate) async fn delete_user(
     ctx: Ctx,
     Path((account, user, key)): Path<(String, String, String)>,

@@ -5,6 +5,7 @@
 mod account;
 mod auth;
 mod context;
+mod doc;
 mod error;
 mod keys;
 mod model;
@@ -19,8 +20,9 @@ use crate::AppState;
 use axum::Router;
 use axum::extract::Request;
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
 use std::sync::Arc;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 pub(crate) use error::ApiError;
 
@@ -40,47 +42,26 @@ pub(crate) fn not_found(path: &str) -> Response {
     ApiError::not_found(format!("{path} does not exist")).into_response()
 }
 
-pub(crate) fn router(state: AppState) -> Router {
+/// Every CloudAPI route, each registered with its OpenAPI operation (`routes!` takes the
+/// method and path from the handler's annotation).
+pub(crate) fn router(state: AppState) -> OpenApiRouter {
     let api = CloudApi {
         state,
         keys: Arc::new(auth::KeyCache::default()),
     };
-    let signed = Router::new()
-        .route("/{account}", get(account::get))
-        .route("/{account}/users", get(users::list).post(users::create))
-        .route(
-            "/{account}/users/{user}",
-            get(users::get).post(users::update).delete(users::delete),
-        )
-        .route(
-            "/{account}/users/{user}/change_password",
-            axum::routing::post(users::change_password),
-        )
-        .route(
-            "/{account}/users/{user}/keys",
-            get(keys::list_user).post(keys::create_user),
-        )
-        .route(
-            "/{account}/users/{user}/keys/{key}",
-            get(keys::get_user).delete(keys::delete_user),
-        )
-        .route("/{account}/keys", get(keys::list).post(keys::create))
-        .route("/{account}/keys/{key}", get(keys::get).delete(keys::delete))
-        .route("/{account}/roles", get(roles::list).post(roles::create))
-        .route(
-            "/{account}/roles/{role}",
-            get(roles::get).post(roles::update).delete(roles::delete),
-        )
-        .route(
-            "/{account}/policies",
-            get(policies::list).post(policies::create),
-        )
-        .route(
-            "/{account}/policies/{policy}",
-            get(policies::get)
-                .post(policies::update)
-                .delete(policies::delete),
-        )
+    let signed = OpenApiRouter::new()
+        .routes(routes!(account::get))
+        .routes(routes!(users::list, users::create))
+        .routes(routes!(users::get, users::update, users::delete))
+        .routes(routes!(users::change_password))
+        .routes(routes!(keys::list_user, keys::create_user))
+        .routes(routes!(keys::get_user, keys::delete_user))
+        .routes(routes!(keys::list, keys::create))
+        .routes(routes!(keys::get, keys::delete))
+        .routes(routes!(roles::list, roles::create))
+        .routes(routes!(roles::get, roles::update, roles::delete))
+        .routes(routes!(policies::list, policies::create))
+        .routes(routes!(policies::get, policies::update, policies::delete))
         .route_layer(axum::middleware::from_fn_with_state(
             api.clone(),
             auth::require_signature,
@@ -90,9 +71,23 @@ pub(crate) fn router(state: AppState) -> Router {
             auth::forget_after_writes,
         ))
         .with_state(api);
-    Router::new()
-        .route("/--ping", get(account::ping))
-        .merge(signed)
+    let pinged = OpenApiRouter::new()
+        .routes(routes!(account::ping))
+        .merge(signed);
+    // `method_not_allowed_fallback` is axum's; it applies to the routes above.
+    let (routes, mut api) = pinged.split_for_parts();
+    // Error bodies appear only through `doc::Errors`, whose schema the routes do not collect.
+    api.merge(
+        utoipa::openapi::OpenApiBuilder::new()
+            .components(Some(
+                utoipa::openapi::ComponentsBuilder::new()
+                    .schema_from::<doc::ErrorBody>()
+                    .build(),
+            ))
+            .build(),
+    );
+    let routes: Router = routes
         .method_not_allowed_fallback(method_not_allowed)
-        .layer(axum::middleware::from_fn(response::full_response))
+        .layer(axum::middleware::from_fn(response::full_response));
+    OpenApiRouter::with_openapi(api).merge(routes.into())
 }

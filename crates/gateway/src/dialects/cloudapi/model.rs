@@ -5,6 +5,7 @@ use roster_proto::v1 as pb;
 use serde::Serialize;
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
+use utoipa::ToSchema;
 
 /// What CloudAPI shows for a missing date (UFDS's default).
 const NO_DATE: &str = "2012-12-31T23:00:00.000Z";
@@ -32,7 +33,8 @@ pub(crate) fn iso(t: Option<&prost_types::Timestamp>) -> String {
 }
 
 /// A user (`translateUser` in CloudAPI's membership.js).
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = cloudapi::User)]
 #[serde(rename_all = "camelCase")]
 pub(crate) struct User {
     pub(crate) id: String,
@@ -105,7 +107,8 @@ impl User {
 }
 
 /// The account (`GET /:account`): the owner's profile plus CloudAPI's account flags.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = cloudapi::Account)]
 #[serde(rename_all = "camelCase")]
 pub(crate) struct Account {
     pub(crate) id: String,
@@ -157,7 +160,8 @@ impl Account {
     }
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = cloudapi::Key)]
 pub(crate) struct Key {
     pub(crate) name: String,
     pub(crate) fingerprint: String,
@@ -176,7 +180,8 @@ impl From<&pb::Key> for Key {
     }
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = cloudapi::Member)]
 pub(crate) struct Member {
     #[serde(rename = "type")]
     pub(crate) kind: &'static str,
@@ -187,7 +192,8 @@ pub(crate) struct Member {
     pub(crate) default: bool,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = cloudapi::PolicyRef)]
 pub(crate) struct PolicyRef {
     pub(crate) id: String,
     pub(crate) name: String,
@@ -195,7 +201,8 @@ pub(crate) struct PolicyRef {
 
 /// A role in API v9's shape. A role with neither members nor policies keeps CloudAPI's
 /// quirk of also listing an empty `default_members`.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = cloudapi::Role)]
 pub(crate) struct Role {
     pub(crate) name: String,
     pub(crate) id: String,
@@ -234,7 +241,8 @@ impl From<&pb::Role> for Role {
     }
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = cloudapi::Policy)]
 pub(crate) struct Policy {
     pub(crate) name: String,
     pub(crate) id: String,

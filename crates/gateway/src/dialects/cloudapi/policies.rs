@@ -1,6 +1,7 @@
 //! Policies (`lib/policies.js`): name, rules and description.
 
 use super::context::{AnyParams, Ctx, JsonParams};
+use super::doc;
 use super::error::{ApiError, or_not_found};
 use super::model::Policy;
 use super::params::Params;
@@ -30,6 +31,16 @@ fn write_error(s: &tonic::Status, name: &str) -> ApiError {
     }
 }
 
+#[utoipa::path(
+    get,
+    path = "/{account}/policies",
+    tag = "CloudAPI",
+    operation_id = "cloudapi_ListPolicies",
+    summary = "Lists the policies.",
+    params(doc::AccountPath, doc::AsRole),
+    security(("cloudapi_signature" = [])),
+    responses((status = 200, description = "The policies.", body = [Policy]), doc::Errors),
+)]
 pub(crate) async fn list(
     ctx: Ctx,
     Path(account): Path<String>,
@@ -63,6 +74,16 @@ async fn find(ctx: &Ctx, policy: &str) -> Result<pb::Policy, ApiError> {
         .into_inner())
 }
 
+#[utoipa::path(
+    get,
+    path = "/{account}/policies/{policy}",
+    tag = "CloudAPI",
+    operation_id = "cloudapi_GetPolicy",
+    summary = "Reads a policy by name or id.",
+    params(doc::AccountPath, doc::PolicyPath, doc::AsRole),
+    security(("cloudapi_signature" = [])),
+    responses((status = 200, description = "The policy.", body = Policy), doc::Errors),
+)]
 pub(crate) async fn get(
     ctx: Ctx,
     Path((account, policy)): Path<(String, String)>,
@@ -72,6 +93,17 @@ pub(crate) async fn get(
     Ok(ok(&Policy::from(&find(&ctx, &policy).await?)))
 }
 
+#[utoipa::path(
+    post,
+    path = "/{account}/policies",
+    tag = "CloudAPI",
+    operation_id = "cloudapi_CreatePolicy",
+    summary = "Creates a policy; a rule the server cannot enforce is refused.",
+    params(doc::AccountPath, doc::AsRole),
+    request_body = doc::WritePolicy,
+    security(("cloudapi_signature" = [])),
+    responses((status = 201, description = "Created.", body = Policy), doc::Errors),
+)]
 pub(crate) async fn create(
     ctx: Ctx,
     Path(account): Path<String>,
@@ -115,6 +147,17 @@ pub(crate) async fn create(
     Ok(created(&Policy::from(&made), &location))
 }
 
+#[utoipa::path(
+    post,
+    path = "/{account}/policies/{policy}",
+    tag = "CloudAPI",
+    operation_id = "cloudapi_UpdatePolicy",
+    summary = "Updates a policy.",
+    params(doc::AccountPath, doc::PolicyPath, doc::AsRole),
+    request_body = doc::WritePolicy,
+    security(("cloudapi_signature" = [])),
+    responses((status = 200, description = "The policy as updated.", body = Policy), doc::Errors),
+)]
 pub(crate) async fn update(
     ctx: Ctx,
     Path((account, policy)): Path<(String, String)>,
@@ -159,6 +202,16 @@ pub(crate) async fn update(
     Ok(ok(&Policy::from(&updated)))
 }
 
+#[utoipa::path(
+    delete,
+    path = "/{account}/policies/{policy}",
+    tag = "CloudAPI",
+    operation_id = "cloudapi_DeletePolicy",
+    summary = "Deletes a policy.",
+    params(doc::AccountPath, doc::PolicyPath, doc::AsRole),
+    security(("cloudapi_signature" = [])),
+    responses((status = 204, description = "Deleted."), doc::Errors),
+)]
 pub(crate) async fn delete(
     ctx: Ctx,
     Path((account, policy)): Path<(String, String)>,

@@ -1,6 +1,7 @@
 //! Roles (`lib/roles.js`) in API v9's shape; v8's string arrays are read too.
 
 use super::context::{AnyParams, Ctx, JsonParams};
+use super::doc;
 use super::error::{ApiError, or_not_found};
 use super::model::Role;
 use super::params::Params;
@@ -132,6 +133,16 @@ fn write_error(s: &tonic::Status, role: &pb::Role) -> ApiError {
     ApiError::from_status(s)
 }
 
+#[utoipa::path(
+    get,
+    path = "/{account}/roles",
+    tag = "CloudAPI",
+    operation_id = "cloudapi_ListRoles",
+    summary = "Lists the roles.",
+    params(doc::AccountPath, doc::AsRole),
+    security(("cloudapi_signature" = [])),
+    responses((status = 200, description = "The roles.", body = [Role]), doc::Errors),
+)]
 pub(crate) async fn list(
     ctx: Ctx,
     Path(account): Path<String>,
@@ -165,6 +176,16 @@ async fn find(ctx: &Ctx, role: &str) -> Result<pb::Role, ApiError> {
         .into_inner())
 }
 
+#[utoipa::path(
+    get,
+    path = "/{account}/roles/{role}",
+    tag = "CloudAPI",
+    operation_id = "cloudapi_GetRole",
+    summary = "Reads a role by name or id.",
+    params(doc::AccountPath, doc::RolePath, doc::AsRole),
+    security(("cloudapi_signature" = [])),
+    responses((status = 200, description = "The role.", body = Role), doc::Errors),
+)]
 pub(crate) async fn get(
     ctx: Ctx,
     Path((account, role)): Path<(String, String)>,
@@ -174,6 +195,17 @@ pub(crate) async fn get(
     Ok(ok(&Role::from(&find(&ctx, &role).await?)))
 }
 
+#[utoipa::path(
+    post,
+    path = "/{account}/roles",
+    tag = "CloudAPI",
+    operation_id = "cloudapi_CreateRole",
+    summary = "Creates a role with members, default members and policies.",
+    params(doc::AccountPath, doc::AsRole),
+    request_body = doc::WriteRole,
+    security(("cloudapi_signature" = [])),
+    responses((status = 201, description = "Created.", body = Role), doc::Errors),
+)]
 pub(crate) async fn create(
     ctx: Ctx,
     Path(account): Path<String>,
@@ -208,6 +240,17 @@ pub(crate) async fn create(
     Ok(created(&Role::from(&made), &location))
 }
 
+#[utoipa::path(
+    post,
+    path = "/{account}/roles/{role}",
+    tag = "CloudAPI",
+    operation_id = "cloudapi_UpdateRole",
+    summary = "Updates a role.",
+    params(doc::AccountPath, doc::RolePath, doc::AsRole),
+    request_body = doc::WriteRole,
+    security(("cloudapi_signature" = [])),
+    responses((status = 200, description = "The role as updated.", body = Role), doc::Errors),
+)]
 pub(crate) async fn update(
     ctx: Ctx,
     Path((account, role)): Path<(String, String)>,
@@ -251,6 +294,16 @@ pub(crate) async fn update(
     Ok(ok(&Role::from(&updated)))
 }
 
+#[utoipa::path(
+    delete,
+    path = "/{account}/roles/{role}",
+    tag = "CloudAPI",
+    operation_id = "cloudapi_DeleteRole",
+    summary = "Deletes a role.",
+    params(doc::AccountPath, doc::RolePath, doc::AsRole),
+    security(("cloudapi_signature" = [])),
+    responses((status = 204, description = "Deleted."), doc::Errors),
+)]
 pub(crate) async fn delete(
     ctx: Ctx,
     Path((account, role)): Path<(String, String)>,

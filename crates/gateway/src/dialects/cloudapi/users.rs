@@ -2,6 +2,7 @@
 //! owner is a user of the core but not a CloudAPI sub-user, so it never shows here.
 
 use super::context::{AnyParams, Ctx, JsonParams, user_key};
+use super::doc;
 use super::error::{ApiError, or_not_found};
 use super::model::User;
 use super::params::Params;
@@ -111,6 +112,16 @@ pub(crate) async fn find(
     }
 }
 
+#[utoipa::path(
+    get,
+    path = "/{account}/users",
+    tag = "CloudAPI",
+    operation_id = "cloudapi_ListUsers",
+    summary = "Lists the sub-users.",
+    params(doc::AccountPath, doc::AsRole),
+    security(("cloudapi_signature" = [])),
+    responses((status = 200, description = "The sub-users, oldest first.", body = [User]), doc::Errors),
+)]
 pub(crate) async fn list(
     ctx: Ctx,
     Path(account): Path<String>,
@@ -125,6 +136,16 @@ pub(crate) async fn list(
     Ok(ok(&users))
 }
 
+#[utoipa::path(
+    get,
+    path = "/{account}/users/{user}",
+    tag = "CloudAPI",
+    operation_id = "cloudapi_GetUser",
+    summary = "Reads a sub-user by login or id.",
+    params(doc::AccountPath, doc::UserPath, doc::Membership, doc::AsRole),
+    security(("cloudapi_signature" = [])),
+    responses((status = 200, description = "The sub-user.", body = User), doc::Errors),
+)]
 pub(crate) async fn get(
     ctx: Ctx,
     Path((account, user)): Path<(String, String)>,
@@ -135,6 +156,17 @@ pub(crate) async fn get(
     Ok(ok(&User::from_pb(&u, p.truthy("membership"))))
 }
 
+#[utoipa::path(
+    post,
+    path = "/{account}/users",
+    tag = "CloudAPI",
+    operation_id = "cloudapi_CreateUser",
+    summary = "Creates a sub-user.",
+    params(doc::AccountPath, doc::AsRole),
+    request_body = doc::CreateUser,
+    security(("cloudapi_signature" = [])),
+    responses((status = 201, description = "Created; `Location` names it.", body = User), doc::Errors),
+)]
 pub(crate) async fn create(
     ctx: Ctx,
     Path(account): Path<String>,
@@ -182,6 +214,17 @@ pub(crate) async fn create(
     Ok(created(&User::from_pb(&made, false), &location))
 }
 
+#[utoipa::path(
+    post,
+    path = "/{account}/users/{user}",
+    tag = "CloudAPI",
+    operation_id = "cloudapi_UpdateUser",
+    summary = "Updates a sub-user; an empty string removes a field.",
+    params(doc::AccountPath, doc::UserPath, doc::AsRole),
+    request_body = doc::UpdateUser,
+    security(("cloudapi_signature" = [])),
+    responses((status = 200, description = "The sub-user as updated.", body = User), doc::Errors),
+)]
 pub(crate) async fn update(
     ctx: Ctx,
     Path((account, id)): Path<(String, String)>,
@@ -229,6 +272,17 @@ pub(crate) async fn update(
     Ok(ok(&User::from_pb(&updated, false)))
 }
 
+#[utoipa::path(
+    post,
+    path = "/{account}/users/{user}/change_password",
+    tag = "CloudAPI",
+    operation_id = "cloudapi_ChangeUserPassword",
+    summary = "Sets a sub-user's password.",
+    params(doc::AccountPath, doc::UserPath, doc::AsRole),
+    request_body = doc::ChangePassword,
+    security(("cloudapi_signature" = [])),
+    responses((status = 200, description = "The sub-user.", body = User), doc::Errors),
+)]
 pub(crate) async fn change_password(
     ctx: Ctx,
     Path((account, id)): Path<(String, String)>,
@@ -272,6 +326,16 @@ pub(crate) async fn change_password(
     Ok(ok(&User::from_pb(&u, false)))
 }
 
+#[utoipa::path(
+    delete,
+    path = "/{account}/users/{user}",
+    tag = "CloudAPI",
+    operation_id = "cloudapi_DeleteUser",
+    summary = "Deletes a sub-user.",
+    params(doc::AccountPath, doc::UserPath, doc::AsRole),
+    security(("cloudapi_signature" = [])),
+    responses((status = 204, description = "Deleted."), doc::Errors),
+)]
 pub(crate) async fn delete(
     ctx: Ctx,
     Path((account, user)): Path<(String, String)>,
