@@ -153,7 +153,7 @@ mod tests {
         )
         .ok();
         assert_eq!(spec["openapi"], "3.1.0");
-        let schemes = spec["components"]["securitySchemes"].as_object().unwrap();
+        let security = spec["components"]["securitySchemes"].as_object().unwrap();
         for s in [
             super::schemes::CLOUDAPI,
             super::schemes::SURECLOUD,
@@ -161,7 +161,7 @@ mod tests {
             super::schemes::FORMSONFIRE_COMPANY,
             super::schemes::FORMSONFIRE_KEY,
         ] {
-            assert!(schemes.contains_key(s), "{s}");
+            assert!(security.contains_key(s), "{s}");
         }
         let users = &spec["paths"]["/{account}/users"];
         assert_eq!(users["get"]["operationId"], "cloudapi_ListUsers");
