@@ -10,6 +10,7 @@
 mod connect;
 mod entities;
 mod errors;
+mod folders;
 mod groups;
 mod keys;
 pub mod migration;
