@@ -9,6 +9,7 @@ pub mod status_map;
 pub mod token_cache;
 pub mod upstream;
 
+pub use dialects::formsonfire::FormsOnFireLimits;
 pub use request_id::RequestId;
 pub use status_map::http_status;
 pub use token_cache::{CachedToken, TokenCache, credential_key};
@@ -39,6 +40,8 @@ pub struct GatewayConfig {
     pub token_refresh_margin: Duration,
     /// Largest request body accepted.
     pub max_body_bytes: usize,
+    /// Forms On Fire request bodies: size and nesting limits.
+    pub formsonfire: FormsOnFireLimits,
 }
 
 impl GatewayConfig {
@@ -49,6 +52,7 @@ impl GatewayConfig {
             token_cache_capacity: 10_000,
             token_refresh_margin: Duration::from_mins(1),
             max_body_bytes: 16 * 1024 * 1024,
+            formsonfire: FormsOnFireLimits::default(),
         }
     }
 }
@@ -60,6 +64,7 @@ pub struct AppState {
     pub tokens: Arc<TokenCache>,
     /// Set when shutdown begins: `/readyz` then fails so load balancers stop sending.
     pub draining: Arc<AtomicBool>,
+    pub formsonfire: FormsOnFireLimits,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -112,6 +117,7 @@ impl GatewayApp {
                 config.token_refresh_margin,
             )),
             draining: Arc::new(AtomicBool::new(false)),
+            formsonfire: config.formsonfire,
         };
         let draining = Arc::clone(&state.draining);
         let listener = TcpListener::bind(addr).await?;
@@ -161,6 +167,7 @@ mod tests {
             upstream: Upstream::connect_lazy("http://127.0.0.1:9", Duration::from_secs(1)).unwrap(),
             tokens: Arc::new(TokenCache::new(10, Duration::from_secs(1))),
             draining: Arc::new(AtomicBool::new(false)),
+            formsonfire: FormsOnFireLimits::default(),
         };
         router(&state, 1024)
     }

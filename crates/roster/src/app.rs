@@ -104,6 +104,10 @@ pub async fn start(s: &Settings, role: Role) -> Result<Server> {
         let upstream = s.upstream_url(grpc_addr.unwrap_or(s.grpc_addr));
         let mut config = GatewayConfig::new(upstream.clone());
         config.max_body_bytes = s.max_body_bytes;
+        config.formsonfire = roster_gateway::FormsOnFireLimits {
+            max_body_bytes: s.formsonfire_max_body_bytes,
+            max_depth: s.formsonfire_max_depth,
+        };
         let gw = GatewayApp::bind(s.http_addr, &config)
             .await
             .with_context(|| format!("cannot listen on {}", s.http_addr))?;

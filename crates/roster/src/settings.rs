@@ -52,6 +52,10 @@ pub struct Settings {
     pub log_format: String,
     /// Seconds in-flight requests get to finish after SIGTERM.
     pub shutdown_grace_secs: u64,
+    /// Largest Forms On Fire request body, in bytes (refused with 400 before parsing).
+    pub formsonfire_max_body_bytes: usize,
+    /// Deepest nesting of a Forms On Fire request body (XML elements, JSON objects/arrays).
+    pub formsonfire_max_depth: usize,
 }
 
 impl Default for Settings {
@@ -76,6 +80,8 @@ impl Default for Settings {
             max_body_bytes: 16 * 1024 * 1024,
             log_format: "text".to_owned(),
             shutdown_grace_secs: 30,
+            formsonfire_max_body_bytes: 1024 * 1024,
+            formsonfire_max_depth: 32,
         }
     }
 }

@@ -3,6 +3,7 @@
 //! [`crate::Upstream`] and never sees the database or domain types.
 
 pub(crate) mod cloudapi;
+pub(crate) mod formsonfire;
 
 use crate::AppState;
 use axum::Router;
@@ -15,7 +16,13 @@ pub(crate) struct Dialect {
 }
 
 /// The dialects this gateway serves.
-pub(crate) const DIALECTS: &[Dialect] = &[Dialect {
-    name: "cloudapi",
-    router: cloudapi::router,
-}];
+pub(crate) const DIALECTS: &[Dialect] = &[
+    Dialect {
+        name: "cloudapi",
+        router: cloudapi::router,
+    },
+    Dialect {
+        name: "formsonfire",
+        router: formsonfire::router,
+    },
+];
