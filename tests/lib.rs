@@ -6,6 +6,7 @@
 #![allow(clippy::missing_panics_doc, clippy::expect_used, clippy::unwrap_used)]
 
 pub mod cloudapi;
+pub mod formsonfire;
 
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
@@ -136,6 +137,9 @@ pub type Roles =
     roster_proto::v1::role_service_client::RoleServiceClient<InterceptedService<Channel, Bearer>>;
 pub type Keys =
     roster_proto::v1::key_service_client::KeyServiceClient<InterceptedService<Channel, Bearer>>;
+pub type Folders = roster_proto::v1::folder_service_client::FolderServiceClient<
+    InterceptedService<Channel, Bearer>,
+>;
 
 /// A tenant made for a test, with its credentials.
 #[derive(Debug, Clone)]
@@ -329,6 +333,13 @@ impl TestApp {
 
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.http_url)
+    }
+
+    pub fn folders(&self, token: &str) -> Folders {
+        roster_proto::v1::folder_service_client::FolderServiceClient::with_interceptor(
+            self.channel.clone(),
+            Self::bearer(token),
+        )
     }
 }
 

@@ -15,6 +15,8 @@ mod batch;
 mod cli;
 mod cloudapi;
 mod concurrency;
+mod folders;
+mod formsonfire;
 mod gateway;
 mod groups;
 mod isolation;

@@ -28,6 +28,9 @@ mod write;
 mod xml_read;
 mod xml_write;
 
+#[cfg(test)]
+mod fixtures;
+
 pub use limits::FormsOnFireLimits;
 
 use crate::AppState;
