@@ -5,7 +5,8 @@
 use super::error::FofError;
 use super::format::Format;
 use super::response_status::ResponseStatus;
-use super::user_view::{UserJson, UserOut};
+use super::user_json::UserJson;
+use super::user_view::UserOut;
 use super::xml_write::XmlOut;
 use axum::response::{IntoResponse, Response};
 use http::{HeaderValue, StatusCode, header};

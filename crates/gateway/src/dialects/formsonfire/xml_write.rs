@@ -64,30 +64,29 @@ impl XmlOut {
         self.depth += 1;
     }
 
-    /// `<name xmlns:dNp1="ns">`; returns the prefix the children use.
-    pub(crate) fn open_ns(&mut self, name: &str, ns: &str) -> String {
-        self.depth += 1;
-        let prefix = format!("d{}p1", self.depth);
+    /// `<name xmlns:dNp1="ns"` + `end`, for an element at `depth`; returns the prefix.
+    fn start_ns(&mut self, name: &str, ns: &str, depth: usize, end: &str) -> String {
+        let prefix = format!("d{depth}p1");
         self.buf.push('<');
         self.buf.push_str(name);
         self.buf.push_str(" xmlns:");
         self.buf.push_str(&prefix);
         self.buf.push_str("=\"");
         self.buf.push_str(ns);
-        self.buf.push_str("\">");
+        self.buf.push('"');
+        self.buf.push_str(end);
         prefix
+    }
+
+    /// `<name xmlns:dNp1="ns">`; returns the prefix the children use.
+    pub(crate) fn open_ns(&mut self, name: &str, ns: &str) -> String {
+        self.depth += 1;
+        self.start_ns(name, ns, self.depth, ">")
     }
 
     /// `<name xmlns:dNp1="ns" />`: an empty collection in a foreign namespace.
     pub(crate) fn empty_ns(&mut self, name: &str, ns: &str) {
-        let prefix = format!("d{}p1", self.depth + 1);
-        self.buf.push('<');
-        self.buf.push_str(name);
-        self.buf.push_str(" xmlns:");
-        self.buf.push_str(&prefix);
-        self.buf.push_str("=\"");
-        self.buf.push_str(ns);
-        self.buf.push_str("\" />");
+        self.start_ns(name, ns, self.depth + 1, " />");
     }
 
     /// `</name>`.
