@@ -103,6 +103,19 @@ async fn writes_take_the_credential_from_the_body_and_refuse_a_wrong_one() {
         f.c.body(Method::PUT, fmt, &body)
             .await
             .error(401, "Unauthorized");
+        // A stranger learns nothing about the members it sent.
+        let bad_members = user_body(
+            fmt,
+            &[
+                ("CompanyId", t(&f.c.company_id)),
+                ("IntegrationKey", t("wrong")),
+                ("Status", t("Bogus")),
+                ("Id", t("not-a-guid")),
+            ],
+        );
+        f.c.body(Method::PUT, fmt, &bad_members)
+            .await
+            .error(401, "Unauthorized");
         let no_creds = user_body(fmt, &[("FirstName", t("No"))]);
         f.c.body(Method::POST, fmt, &no_creds)
             .await

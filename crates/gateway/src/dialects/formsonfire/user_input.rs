@@ -15,8 +15,6 @@ use uuid::Uuid;
 pub(crate) struct UserInput {
     /// `None` when absent, null, empty or the all-zero GUID of the vendor's templates.
     pub(crate) id: Option<Uuid>,
-    pub(crate) company_id: Option<String>,
-    pub(crate) integration_key: Option<String>,
     pub(crate) first_name: Field<String>,
     pub(crate) last_name: Field<String>,
     pub(crate) email: Field<String>,
@@ -203,8 +201,6 @@ pub(crate) fn read(node: &Node) -> Result<UserInput, Vec<FieldError>> {
     };
     let input = UserInput {
         id,
-        company_id: r.text("CompanyId").value().cloned(),
-        integration_key: r.text("IntegrationKey").value().cloned(),
         first_name: r.text("FirstName"),
         last_name: r.text("LastName"),
         email: r.text("Email"),

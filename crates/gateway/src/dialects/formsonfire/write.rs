@@ -23,13 +23,20 @@ async fn open(c: &Call) -> Result<(UserInput, Session, Naming), FofError> {
     let Some(body) = &c.body else {
         return Err(FofError::unreadable("A User request body is required."));
     };
-    let input = read(body).map_err(FofError::fields)?;
+    // Who is asking comes first: a stranger learns nothing about the members it sent.
+    let member = |name: &str| {
+        body.text(name)
+            .ok()
+            .and_then(super::tree::Field::into_value)
+            .map(str::to_owned)
+    };
     let from_query = c.query_credential();
     let cred = Credential {
-        company_id: input.company_id.clone().or(from_query.company_id),
-        integration_key: input.integration_key.clone().or(from_query.integration_key),
+        company_id: member("CompanyId").or(from_query.company_id),
+        integration_key: member("IntegrationKey").or(from_query.integration_key),
     };
     let session = c.session(&cred).await?;
+    let input = read(body).map_err(FofError::fields)?;
     let naming = match (input.use_names, input.use_external_ids) {
         (None, None) => query_naming(c)?,
         (names, ext) => naming(names, ext),
