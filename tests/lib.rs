@@ -7,6 +7,7 @@
 
 pub mod cloudapi;
 pub mod process;
+pub mod formsonfire;
 
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
@@ -137,6 +138,9 @@ pub type Roles =
     roster_proto::v1::role_service_client::RoleServiceClient<InterceptedService<Channel, Bearer>>;
 pub type Keys =
     roster_proto::v1::key_service_client::KeyServiceClient<InterceptedService<Channel, Bearer>>;
+pub type Folders = roster_proto::v1::folder_service_client::FolderServiceClient<
+    InterceptedService<Channel, Bearer>,
+>;
 
 /// A tenant made for a test, with its credentials.
 #[derive(Debug, Clone)]
@@ -334,6 +338,13 @@ impl TestApp {
 
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.http_url)
+    }
+
+    pub fn folders(&self, token: &str) -> Folders {
+        roster_proto::v1::folder_service_client::FolderServiceClient::with_interceptor(
+            self.channel.clone(),
+            Self::bearer(token),
+        )
     }
 }
 

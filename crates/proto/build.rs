@@ -3,7 +3,7 @@
 use prost::Message as _;
 use std::path::{Path, PathBuf};
 
-const FILES: [&str; 7] = [
+const FILES: [&str; 8] = [
     "roster/v1/errors.proto",
     "roster/v1/users.proto",
     "roster/v1/groups.proto",
@@ -11,6 +11,7 @@ const FILES: [&str; 7] = [
     "roster/v1/auth.proto",
     "roster/v1/keys.proto",
     "roster/v1/roles.proto",
+    "roster/v1/folders.proto",
 ];
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {

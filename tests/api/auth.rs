@@ -144,6 +144,7 @@ async fn a_plain_user_gets_no_administration_and_a_disabled_one_no_token() {
         .update_user(pb::UpdateUserRequest {
             user: Some(patch),
             update_mask: roster_e2e::mask(&["status"]),
+            password: None,
         })
         .await
         .unwrap();

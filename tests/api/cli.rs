@@ -108,6 +108,7 @@ async fn tenant_create_json_gives_a_token_that_manages_users_while_serve_runs() 
         .update_user(pb::UpdateUserRequest {
             user: Some(patch),
             update_mask: mask(&["first_name"]),
+            password: None,
         })
         .await
         .unwrap()

@@ -109,6 +109,7 @@ async fn concurrent_read_modify_writes_with_etags_lose_no_update() {
                     .update_user(pb::UpdateUserRequest {
                         user: Some(patch),
                         update_mask: roster_e2e::mask(&["metadata"]),
+                        password: None,
                     })
                     .await;
                 match r {

@@ -240,6 +240,7 @@ async fn users_join_groups_by_path_id_or_external_id_and_leave_on_delete() {
         .update_user(pb::UpdateUserRequest {
             user: Some(patch),
             update_mask: mask(&["groups"]),
+            password: None,
         })
         .await
         .unwrap()
@@ -258,6 +259,7 @@ async fn users_join_groups_by_path_id_or_external_id_and_leave_on_delete() {
             .update_user(pb::UpdateUserRequest {
                 user: Some(patch),
                 update_mask: mask(&["groups"]),
+                password: None,
             })
             .await,
         Code::InvalidArgument,

@@ -53,6 +53,7 @@ async fn tenant_a_never_reads_lists_changes_or_deletes_tenant_b_users() {
         as_a.update_user(pb::UpdateUserRequest {
             user: Some(patch),
             update_mask: roster_e2e::mask(&["city"]),
+            password: None,
         })
         .await,
         Code::NotFound,

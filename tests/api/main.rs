@@ -16,6 +16,8 @@ mod cli;
 mod cloudapi;
 mod concurrency;
 mod configuration;
+mod folders;
+mod formsonfire;
 mod gateway;
 mod groups;
 mod isolation;

@@ -125,6 +125,7 @@ async fn an_update_writes_only_the_masked_fields_and_clears_unset_ones() {
         .update_user(pb::UpdateUserRequest {
             user: Some(patch),
             update_mask: mask(&["first_name", "city"]),
+            password: None,
         })
         .await
         .unwrap()
@@ -166,6 +167,7 @@ async fn an_empty_mask_updates_the_fields_that_are_set() {
         .update_user(pb::UpdateUserRequest {
             user: Some(patch),
             update_mask: None,
+            password: None,
         })
         .await
         .unwrap()
@@ -192,6 +194,7 @@ async fn an_unchanged_update_keeps_the_etag() {
         .update_user(pb::UpdateUserRequest {
             user: Some(same),
             update_mask: mask(&["city"]),
+            password: None,
         })
         .await
         .unwrap()
@@ -220,6 +223,7 @@ async fn a_stale_etag_is_refused_and_a_current_one_accepted() {
         .update_user(pb::UpdateUserRequest {
             user: Some(first),
             update_mask: mask(&["city"]),
+            password: None,
         })
         .await
         .unwrap();
@@ -235,6 +239,7 @@ async fn a_stale_etag_is_refused_and_a_current_one_accepted() {
             .update_user(pb::UpdateUserRequest {
                 user: Some(stale),
                 update_mask: mask(&["city"]),
+                password: None,
             })
             .await,
         Code::FailedPrecondition,

@@ -129,6 +129,7 @@ async fn a_bad_update_changes_nothing() {
                     ..Default::default()
                 }),
                 update_mask: mask(&["city", "shoe_size"]),
+                password: None,
             },
             Code::InvalidArgument,
             "update_mask",
@@ -141,6 +142,7 @@ async fn a_bad_update_changes_nothing() {
                     ..Default::default()
                 }),
                 update_mask: mask(&["create_time"]),
+                password: None,
             },
             Code::InvalidArgument,
             "update_mask",
@@ -155,6 +157,7 @@ async fn a_bad_update_changes_nothing() {
                     ..Default::default()
                 }),
                 update_mask: mask(&["email", "city"]),
+                password: None,
             },
             Code::InvalidArgument,
             "user.email",
@@ -167,6 +170,7 @@ async fn a_bad_update_changes_nothing() {
                     ..Default::default()
                 }),
                 update_mask: mask(&["login"]),
+                password: None,
             },
             Code::InvalidArgument,
             "user.login",
@@ -180,6 +184,7 @@ async fn a_bad_update_changes_nothing() {
                     ..Default::default()
                 }),
                 update_mask: mask(&["city"]),
+                password: None,
             },
             Code::InvalidArgument,
             "user.id",
@@ -200,6 +205,7 @@ async fn a_bad_update_changes_nothing() {
             .update_user(pb::UpdateUserRequest {
                 user: Some(stale),
                 update_mask: mask(&["city"]),
+                password: None,
             })
             .await,
         Code::FailedPrecondition,
@@ -236,6 +242,7 @@ async fn an_update_that_collides_is_refused_whole() {
             .update_user(pb::UpdateUserRequest {
                 user: Some(patch),
                 update_mask: mask(&["email", "city"]),
+                password: None,
             })
             .await,
         Code::AlreadyExists,

@@ -13,6 +13,7 @@
 )]
 
 mod cloudapi;
+mod formsonfire;
 mod load;
 mod server;
 
@@ -338,6 +339,19 @@ async fn main() -> Result<()> {
         );
         print!("{body}");
         write_section(&out, "cloudapi", &body)?;
+    }
+    if runs("formsonfire") {
+        let sqlite = formsonfire::run(None).await?;
+        let postgres = server::with_database(&pg_admin, |url| async move {
+            formsonfire::run(Some(&url)).await
+        })
+        .await?;
+        let body = formsonfire::report(
+            [("SQLite", &sqlite[..]), ("PostgreSQL", &postgres[..])].into_iter(),
+            &chrono_free_date(),
+        );
+        print!("{body}");
+        write_section(&out, "formsonfire", &body)?;
     }
     eprintln!("wrote {out}");
     Ok(())

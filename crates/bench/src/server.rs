@@ -47,6 +47,19 @@ pub(crate) async fn tenant_token(
     login: &str,
     ssh_key: Option<&Path>,
 ) -> Result<String> {
+    let v = tenant_json(bin, dir, db, login, ssh_key).await?;
+    Ok(v["token"].as_str().context("token")?.to_owned())
+}
+
+/// Creates tenant `login` and returns what `roster tenant create --json` prints (token,
+/// company id, integration key, ...).
+pub(crate) async fn tenant_json(
+    bin: &Path,
+    dir: &Path,
+    db: &str,
+    login: &str,
+    ssh_key: Option<&Path>,
+) -> Result<serde_json::Value> {
     let mut cmd = Command::new(bin);
     cmd.args(["--data-dir"]).arg(dir).args([
         "--database-url",
@@ -68,8 +81,7 @@ pub(crate) async fn tenant_token(
             String::from_utf8_lossy(&out.stderr)
         );
     }
-    let v: serde_json::Value = serde_json::from_slice(&out.stdout)?;
-    Ok(v["token"].as_str().context("token")?.to_owned())
+    Ok(serde_json::from_slice(&out.stdout)?)
 }
 
 impl Served {

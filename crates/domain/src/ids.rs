@@ -57,6 +57,10 @@ uuid_id!(
     /// A policy's stable identifier.
     PolicyId
 );
+uuid_id!(
+    /// A folder's stable identifier.
+    FolderId
+);
 
 /// The text is not a UUID.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

@@ -7,6 +7,7 @@
 pub mod auth;
 pub mod error;
 pub mod filter;
+pub mod folders;
 pub mod groups;
 pub mod ids;
 pub mod keys;
@@ -19,5 +20,5 @@ pub mod users;
 pub mod values;
 
 pub use error::{FieldViolation, FieldViolations, StorageError};
-pub use ids::{GroupId, PolicyId, RoleId, TenantId, UserId};
+pub use ids::{FolderId, GroupId, PolicyId, RoleId, TenantId, UserId};
 pub use time::{Clock, SystemClock, Timestamp};

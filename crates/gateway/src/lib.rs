@@ -11,6 +11,7 @@ pub mod telemetry;
 pub mod token_cache;
 pub mod upstream;
 
+pub use dialects::formsonfire::FormsOnFireLimits;
 pub use request_id::RequestId;
 pub use status_map::http_status;
 pub use telemetry::MetricsRender;
@@ -43,6 +44,8 @@ pub struct GatewayConfig {
     pub max_body_bytes: usize,
     /// Serves `/metrics` when set.
     pub metrics: Option<MetricsRender>,
+    /// Forms On Fire request bodies: size and nesting limits.
+    pub formsonfire: FormsOnFireLimits,
 }
 
 impl GatewayConfig {
@@ -54,6 +57,7 @@ impl GatewayConfig {
             token_refresh_margin: Duration::from_mins(1),
             max_body_bytes: 16 * 1024 * 1024,
             metrics: None,
+            formsonfire: FormsOnFireLimits::default(),
         }
     }
 }
@@ -67,6 +71,7 @@ pub struct AppState {
     pub draining: Arc<AtomicBool>,
     /// The process's metrics, for `/metrics`.
     pub metrics: Option<MetricsRender>,
+    pub formsonfire: FormsOnFireLimits,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -129,6 +134,7 @@ impl GatewayApp {
             )),
             draining: Arc::new(AtomicBool::new(false)),
             metrics: config.metrics.clone(),
+            formsonfire: config.formsonfire,
         };
         let draining = Arc::clone(&state.draining);
         let listener = TcpListener::bind(addr).await?;
@@ -186,6 +192,7 @@ mod tests {
             tokens: Arc::new(TokenCache::new(10, Duration::from_secs(1))),
             draining: Arc::new(AtomicBool::new(false)),
             metrics: Some(MetricsRender::new(|| "roster_up 1\n".to_owned())),
+            formsonfire: FormsOnFireLimits::default(),
         };
         router(&state, 1024)
     }
@@ -231,6 +238,7 @@ mod tests {
             tokens: Arc::new(TokenCache::new(10, Duration::from_secs(1))),
             draining: Arc::new(AtomicBool::new(false)),
             metrics: None,
+            formsonfire: crate::FormsOnFireLimits::default(),
         };
         let app = router(&state, 1024);
         let get = |path: &str| http::Request::get(path).body(Body::empty()).unwrap();

@@ -124,6 +124,7 @@ mod tests {
             tokens: Arc::new(TokenCache::new(10, Duration::from_secs(1))),
             draining: Arc::new(AtomicBool::new(false)),
             metrics: None,
+            formsonfire: crate::FormsOnFireLimits::default(),
         };
         let res = router(&state, 1024)
             .oneshot(http::Request::get(path).body(Body::empty()).unwrap())

@@ -40,6 +40,7 @@ mod tests {
             "AuthService",
             "KeyService",
             "RoleService",
+            "FolderService",
         ] {
             assert!(
                 services.iter().any(|s| s == name),

@@ -135,6 +135,10 @@ pub async fn start(s: &Settings, role: Role) -> Result<Server> {
         config.metrics = metrics.map(|handle| {
             MetricsRender::new(move || telemetry::render(&handle, store_for_metrics.as_ref()))
         });
+        config.formsonfire = roster_gateway::FormsOnFireLimits {
+            max_body_bytes: s.formsonfire_max_body_bytes,
+            max_depth: s.formsonfire_max_depth,
+        };
         let gw = GatewayApp::bind(s.http_addr, &config)
             .await
             .with_context(|| format!("cannot listen on {}", s.http_addr))?;

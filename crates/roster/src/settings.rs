@@ -58,6 +58,10 @@ pub struct Settings {
     /// Seconds the servers go on serving after SIGTERM while they report not ready, so that
     /// load balancers stop sending first (Kubernetes: a few seconds; see the chart).
     pub shutdown_delay_secs: u64,
+    /// Largest Forms On Fire request body, in bytes (refused with 400 before parsing).
+    pub formsonfire_max_body_bytes: usize,
+    /// Deepest nesting of a Forms On Fire request body (XML elements, JSON objects/arrays).
+    pub formsonfire_max_depth: usize,
 }
 
 impl Default for Settings {
@@ -84,6 +88,8 @@ impl Default for Settings {
             shutdown_grace_secs: 30,
             metrics_addr: None,
             shutdown_delay_secs: 0,
+            formsonfire_max_body_bytes: 1024 * 1024,
+            formsonfire_max_depth: 32,
         }
     }
 }

@@ -12,6 +12,7 @@ pub(crate) enum Unique {
     ExternalId,
     GroupPath,
     CompanyId,
+    FolderName,
     Other,
 }
 
@@ -29,6 +30,8 @@ pub(crate) fn unique_violation(err: &DbErr) -> Option<Unique> {
         Unique::GroupPath
     } else if msg.contains("company_id") {
         Unique::CompanyId
+    } else if msg.contains("name_key") {
+        Unique::FolderName
     } else {
         Unique::Other
     })

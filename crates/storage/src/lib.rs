@@ -13,6 +13,7 @@
 mod connect;
 mod entities;
 mod errors;
+mod folders;
 mod groups;
 mod keys;
 pub mod migration;

@@ -1,15 +1,18 @@
 //! Rows to domain values. Conversion re-validates every value: a row that no longer parses
 //! is a storage error, never a panic.
 
-use crate::entities::{device, group, tenant, user};
+use crate::entities::{device, folder, group, tenant, user};
+use roster_domain::folders::{Folder, FolderRef};
 use roster_domain::groups::{Group, GroupRef};
 use roster_domain::rbac::{RbacName, UserRole};
 use roster_domain::tenants::Tenant;
-use roster_domain::users::{AccessLevel, Device, PersonType, Profile, User, UserStatus};
-use roster_domain::values::{
-    CompanyId, Email, ExternalId, GroupPath, Login, Metadata, TenantLogin,
+use roster_domain::users::{
+    AccessLevel, Device, LicenseType, PersonType, Profile, User, UserStatus,
 };
-use roster_domain::{GroupId, StorageError, TenantId, Timestamp, UserId};
+use roster_domain::values::{
+    CompanyId, Email, ExternalId, FolderName, GroupPath, Login, Metadata, TenantLogin,
+};
+use roster_domain::{FolderId, GroupId, StorageError, TenantId, Timestamp, UserId};
 use std::collections::BTreeMap;
 
 fn bad(what: &str, detail: impl std::fmt::Display) -> StorageError {
@@ -22,6 +25,7 @@ pub(crate) struct UserLinks {
     pub(crate) groups: Vec<GroupRef>,
     pub(crate) devices: Vec<Device>,
     pub(crate) roles: Vec<UserRole>,
+    pub(crate) folders: Vec<FolderRef>,
 }
 
 pub(crate) fn user_from_row(r: user::Model, links: UserLinks) -> Result<User, StorageError> {
@@ -29,6 +33,7 @@ pub(crate) fn user_from_row(r: user::Model, links: UserLinks) -> Result<User, St
         groups,
         devices,
         roles,
+        folders,
     } = links;
     let metadata: BTreeMap<String, String> =
         serde_json::from_str(&r.metadata).map_err(|e| bad("metadata", e))?;
@@ -72,6 +77,10 @@ pub(crate) fn user_from_row(r: user::Model, links: UserLinks) -> Result<User, St
         updated: Timestamp::from_micros(r.updated_at),
         last_activity: r.last_activity_at.map(Timestamp::from_micros),
         version: r.version,
+        folders,
+        license: LicenseType::from_name(&r.license_type)
+            .ok_or_else(|| bad("licence type", &r.license_type))?,
+        do_not_email: r.do_not_email,
     })
 }
 
@@ -103,6 +112,36 @@ pub(crate) fn group_from_row(r: &group::Model, member_count: i64) -> Result<Grou
         parent: r.parent_id.map(GroupId::from_uuid),
         path: gr.path,
         external_id: gr.external_id,
+        created: Timestamp::from_micros(r.created_at),
+        member_count,
+    })
+}
+
+pub(crate) fn folder_ref(
+    id: uuid::Uuid,
+    name: &str,
+    external_id: Option<&str>,
+) -> Result<FolderRef, StorageError> {
+    Ok(FolderRef {
+        id: FolderId::from_uuid(id),
+        name: FolderName::parse(name).map_err(|e| bad("folder name", e))?,
+        external_id: external_id
+            .map(ExternalId::parse)
+            .transpose()
+            .map_err(|e| bad("folder external id", e))?,
+    })
+}
+
+pub(crate) fn folder_from_row(
+    r: &folder::Model,
+    member_count: i64,
+) -> Result<Folder, StorageError> {
+    let f = folder_ref(r.id, &r.name, r.external_id.as_deref())?;
+    Ok(Folder {
+        id: f.id,
+        tenant: TenantId::from_uuid(r.tenant_id),
+        name: f.name,
+        external_id: f.external_id,
         created: Timestamp::from_micros(r.created_at),
         member_count,
     })

@@ -84,7 +84,8 @@ async fn insert_tenant(
             e @ (CreateUserError::TenantNotFound
             | CreateUserError::Invalid(_)
             | CreateUserError::Taken(_)
-            | CreateUserError::UnknownGroup(_)) => {
+            | CreateUserError::UnknownGroup(_)
+            | CreateUserError::UnknownFolder(_)) => {
                 CreateTenantError::Storage(StorageError::msg(format!("owner user: {e}")))
             }
         })?;

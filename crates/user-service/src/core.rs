@@ -7,10 +7,12 @@ use crate::secrets::ServerSecrets;
 use crate::status::{IntoStatus, missing_scope, status};
 use crate::tokens::{Caller, TokenConfig, TokenError, Tokens};
 use roster_domain::auth::AuthService;
+use roster_domain::folders::FolderService;
 use roster_domain::groups::GroupService;
 use roster_domain::keys::KeyService;
 use roster_domain::ports::{
-    GroupRepository, KeyRepository, RbacRepository, TenantRepository, UserRepository,
+    FolderRepository, GroupRepository, KeyRepository, RbacRepository, TenantRepository,
+    UserRepository,
 };
 use roster_domain::rbac::RbacService;
 use roster_domain::tenants::TenantService;
@@ -23,11 +25,23 @@ use tonic::{Code, Request, Status};
 
 /// Everything the domain needs from storage, in one bound.
 pub trait Store:
-    UserRepository + GroupRepository + TenantRepository + KeyRepository + RbacRepository + Clone
+    UserRepository
+    + GroupRepository
+    + TenantRepository
+    + KeyRepository
+    + RbacRepository
+    + FolderRepository
+    + Clone
 {
 }
 impl<T> Store for T where
-    T: UserRepository + GroupRepository + TenantRepository + KeyRepository + RbacRepository + Clone
+    T: UserRepository
+        + GroupRepository
+        + TenantRepository
+        + KeyRepository
+        + RbacRepository
+        + FolderRepository
+        + Clone
 {
 }
 
@@ -57,6 +71,7 @@ pub struct Core<R> {
     pub(crate) pages: PageTokens,
     pub(crate) clock: Arc<dyn Clock>,
     pub(crate) authenticate_ttl: Duration,
+    pub(crate) folders: FolderService<R>,
 }
 
 impl<R: Store> Core<R> {
@@ -76,6 +91,7 @@ impl<R: Store> Core<R> {
             tenants: TenantService::new(store.clone(), Arc::clone(&secrets), Arc::clone(&clock)),
             keys: KeyService::new(store.clone(), Arc::clone(&clock)),
             rbac: RbacService::new(store.clone(), Arc::clone(&clock)),
+            folders: FolderService::new(store.clone(), Arc::clone(&clock)),
             auth: AuthService::new(store, secrets, Arc::new(crate::ssh::HttpSignatures)),
             tokens: Tokens::new(config.tokens),
             pages: PageTokens::new(server),

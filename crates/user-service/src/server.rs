@@ -1,9 +1,10 @@
 //! The gRPC server: the four roster.v1 services, health (per service and overall) and
 //! reflection v1 and v1alpha (grpcurl 1.8 speaks only v1alpha).
 
-use crate::api::{AuthApi, GroupsApi, KeysApi, RolesApi, TenantsApi, UsersApi};
+use crate::api::{AuthApi, FoldersApi, GroupsApi, KeysApi, RolesApi, TenantsApi, UsersApi};
 use crate::core::{Core, Store};
 use roster_proto::v1::auth_service_server::AuthServiceServer;
+use roster_proto::v1::folder_service_server::FolderServiceServer;
 use roster_proto::v1::group_service_server::GroupServiceServer;
 use roster_proto::v1::key_service_server::KeyServiceServer;
 use roster_proto::v1::role_service_server::RoleServiceServer;
@@ -55,13 +56,14 @@ impl Readiness {
     }
 }
 
-const SERVICES: [&str; 6] = [
+const SERVICES: [&str; 7] = [
     <UserServiceServer<UsersApi<()>> as NamedService>::NAME,
     <GroupServiceServer<GroupsApi<()>> as NamedService>::NAME,
     <TenantServiceServer<TenantsApi<()>> as NamedService>::NAME,
     <AuthServiceServer<AuthApi<()>> as NamedService>::NAME,
     <KeyServiceServer<KeysApi<()>> as NamedService>::NAME,
     <RoleServiceServer<RolesApi<()>> as NamedService>::NAME,
+    <FolderServiceServer<FoldersApi<()>> as NamedService>::NAME,
 ];
 
 async fn set_all(health: &HealthReporter, status: ServingStatus) {
@@ -124,6 +126,7 @@ impl<R: Store> GrpcServer<R> {
         let tenants = TenantServiceServer::new(TenantsApi::new(Arc::clone(&core)));
         let keys = KeyServiceServer::new(KeysApi::new(Arc::clone(&core)));
         let roles = RoleServiceServer::new(RolesApi::new(Arc::clone(&core)));
+        let folders = FolderServiceServer::new(FoldersApi::new(Arc::clone(&core)));
         let auth = AuthServiceServer::new(AuthApi::new(core));
         let shutdown = async move {
             stop.await;
@@ -140,6 +143,7 @@ impl<R: Store> GrpcServer<R> {
             .add_service(auth)
             .add_service(keys)
             .add_service(roles)
+            .add_service(folders)
             // Without TCP_NODELAY small HTTP/2 frames wait on delayed ACKs (~40 ms a call).
             .serve_with_incoming_shutdown(
                 TcpIncoming::from(self.listener).with_nodelay(Some(true)),

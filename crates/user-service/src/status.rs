@@ -5,14 +5,17 @@
 
 use crate::tokens::TokenError;
 use roster_domain::auth::AuthenticateError;
+use roster_domain::folders::{
+    CreateFolderError, DeleteFolderError, GetFolderError, GrantFolderError,
+};
 use roster_domain::groups::{CreateGroupError, DeleteGroupError, GetGroupError, ListGroupsError};
 use roster_domain::keys::KeyError;
 use roster_domain::rbac::{PolicyError, RoleError};
 use roster_domain::tenants::{CreateTenantError, DeleteTenantError, GetTenantError};
 use roster_domain::users::{
     BatchTooLarge, ChangePasswordError, CreateUserError, DeleteUserError, GetUserError,
-    ListUsersError, RecordActivityError, Taken, UnknownGroup, UpdateUserError, UpsertError,
-    VerifyPasswordError,
+    ListUsersError, RecordActivityError, Taken, UnknownFolder, UnknownGroup, UpdateUserError,
+    UpsertError, VerifyPasswordError,
 };
 use roster_domain::{FieldViolations, StorageError};
 use roster_proto::v1::ErrorReason;
@@ -141,6 +144,21 @@ impl IntoStatus for UnknownGroup {
     }
 }
 
+impl IntoStatus for UnknownFolder {
+    fn into_status(self) -> Status {
+        let field = format!("user.folders[{}]", self.index);
+        let message = self.to_string();
+        let v = FieldViolations::single(field.clone(), &message);
+        status(
+            Code::InvalidArgument,
+            message,
+            ErrorReason::FolderNotFound,
+            &[("field", field)],
+            Some(&v),
+        )
+    }
+}
+
 impl IntoStatus for CreateUserError {
     fn into_status(self) -> Status {
         match self {
@@ -148,6 +166,7 @@ impl IntoStatus for CreateUserError {
             Self::Invalid(v) => invalid(&v),
             Self::Taken(t) => t.into_status(),
             Self::UnknownGroup(g) => g.into_status(),
+            Self::UnknownFolder(f) => f.into_status(),
             Self::Storage(e) => internal("create user", &e),
         }
     }
@@ -179,6 +198,7 @@ impl IntoStatus for UpdateUserError {
             Self::EtagMismatch => etag_mismatch(),
             Self::Taken(t) => t.into_status(),
             Self::UnknownGroup(g) => g.into_status(),
+            Self::UnknownFolder(f) => f.into_status(),
             Self::Storage(e) => internal("update user", &e),
         }
     }
@@ -202,6 +222,7 @@ impl IntoStatus for UpsertError {
             Self::NotFound => user_not_found(),
             Self::Taken(t) => t.into_status(),
             Self::UnknownGroup(g) => g.into_status(),
+            Self::UnknownFolder(f) => f.into_status(),
             Self::Storage(e) => internal("batch upsert item", &e),
         }
     }
@@ -499,6 +520,82 @@ impl IntoStatus for PolicyError {
             ),
             Self::TenantNotFound => tenant_gone(),
             Self::Storage(e) => internal("policies", &e),
+        }
+    }
+}
+
+fn folder_missing() -> Status {
+    status(
+        Code::NotFound,
+        "folder not found",
+        ErrorReason::FolderNotFound,
+        &[],
+        None,
+    )
+}
+
+impl IntoStatus for CreateFolderError {
+    fn into_status(self) -> Status {
+        let msg = self.to_string();
+        match self {
+            Self::TenantNotFound => tenant_gone(),
+            Self::Exists(_) => status(
+                Code::AlreadyExists,
+                msg,
+                ErrorReason::FolderExists,
+                &[("field", "name".into())],
+                None,
+            ),
+            Self::ExternalIdTaken(_) => status(
+                Code::AlreadyExists,
+                msg,
+                ErrorReason::ExternalIdTaken,
+                &[("field", "external_id".into())],
+                None,
+            ),
+            Self::Storage(e) => internal("create folder", &e),
+        }
+    }
+}
+
+impl IntoStatus for GetFolderError {
+    fn into_status(self) -> Status {
+        match self {
+            Self::NotFound => folder_missing(),
+            Self::Storage(e) => internal("get folder", &e),
+        }
+    }
+}
+
+impl IntoStatus for DeleteFolderError {
+    fn into_status(self) -> Status {
+        match self {
+            Self::NotFound => folder_missing(),
+            Self::Storage(e) => internal("delete folder", &e),
+        }
+    }
+}
+
+impl IntoStatus for GrantFolderError {
+    fn into_status(self) -> Status {
+        let msg = self.to_string();
+        match self {
+            Self::Invalid(v) => invalid(&v),
+            Self::FolderNotFound => folder_missing(),
+            Self::UnknownUser { index, .. } => {
+                let v = FieldViolations::single(
+                    format!("user_ids[{index}]"),
+                    "names no user of the tenant",
+                );
+                status(
+                    Code::InvalidArgument,
+                    msg,
+                    ErrorReason::UserNotFound,
+                    &[],
+                    Some(&v),
+                )
+            }
+            Self::Storage(e) => internal("folder grants", &e),
         }
     }
 }

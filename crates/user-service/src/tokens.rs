@@ -24,6 +24,8 @@ pub mod scopes {
     pub const PASSWORDS_VERIFY: &str = "passwords.verify";
     pub const TENANT_READ: &str = "tenant.read";
     pub const TOKENS_ISSUE: &str = "tokens.issue";
+    pub const FOLDERS_READ: &str = "folders.read";
+    pub const FOLDERS_WRITE: &str = "folders.write";
     /// Tenants of the whole installation.
     pub const ADMIN: &str = "admin";
 
@@ -40,6 +42,8 @@ pub mod scopes {
         PASSWORDS_VERIFY,
         TENANT_READ,
         TOKENS_ISSUE,
+        FOLDERS_READ,
+        FOLDERS_WRITE,
     ];
 
     pub const ALL: &[&str] = &[
@@ -55,6 +59,8 @@ pub mod scopes {
         TENANT_READ,
         TOKENS_ISSUE,
         ADMIN,
+        FOLDERS_READ,
+        FOLDERS_WRITE,
     ];
 
     /// The scope an RBAC action (a CloudAPI route name) needs; `None` for unknown actions.

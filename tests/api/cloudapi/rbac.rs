@@ -152,6 +152,7 @@ async fn a_disabled_sub_user_is_refused() {
         .update_user(pb::UpdateUserRequest {
             user: Some(patch),
             update_mask: roster_e2e::mask(&["status"]),
+            password: None,
         })
         .await
         .unwrap();

@@ -1,8 +1,11 @@
 //! What a client may write on a user: one [`UserChange`] per field, applied in order.
 
-use super::model::{AccessLevel, GroupSelector, PersonType, Profile, User, UserStatus};
+use super::model::{
+    AccessLevel, GroupSelector, LicenseType, PersonType, Profile, User, UserStatus,
+};
 use crate::FieldViolations;
-use crate::values::{Email, ExternalId, Login, Metadata};
+use crate::folders::FolderKey;
+use crate::values::{Email, ExternalId, Login, Metadata, PasswordHash};
 
 /// The free-text fields of [`Profile`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -95,6 +98,9 @@ pub enum UserField {
     Metadata,
     PasswordChangeRequired,
     Groups,
+    Folders,
+    License,
+    DoNotEmail,
 }
 
 impl UserField {
@@ -122,6 +128,9 @@ impl UserField {
             "metadata" => Self::Metadata,
             "password_change_required" => Self::PasswordChangeRequired,
             "groups" => Self::Groups,
+            "folders" => Self::Folders,
+            "license_type" => Self::License,
+            "do_not_email" => Self::DoNotEmail,
             _ => return None,
         })
     }
@@ -141,11 +150,43 @@ pub enum UserChange {
     PasswordChangeRequired(bool),
     /// The complete set of groups the user should belong to.
     Groups(Vec<GroupSelector>),
+    /// The complete set of folders the user should be granted.
+    Folders(Vec<FolderKey>),
+    License(LicenseType),
+    DoNotEmail(bool),
+    /// A new password, already hashed. Only a use case makes this change (from a validated
+    /// password), never an update mask; it is written with the other changes or not at all.
+    Password(PasswordHash),
+}
+
+impl UserChange {
+    /// The folder selectors of the last `Folders` change, if any.
+    pub fn folders_in(changes: &[UserChange]) -> Option<&[FolderKey]> {
+        changes.iter().rev().find_map(|c| {
+            if let UserChange::Folders(f) = c {
+                Some(f.as_slice())
+            } else {
+                None
+            }
+        })
+    }
+
+    /// The hash of the last `Password` change, if any.
+    pub fn password_in(changes: &[UserChange]) -> Option<&PasswordHash> {
+        changes.iter().rev().find_map(|c| {
+            if let UserChange::Password(h) = c {
+                Some(h)
+            } else {
+                None
+            }
+        })
+    }
 }
 
 impl User {
-    /// Applies every change except `Groups`, which needs the group store to resolve; returns
-    /// the group selectors of the last `Groups` change, if any.
+    /// Applies every change except `Groups` and `Folders`, which need the store to resolve;
+    /// returns the group selectors of the last `Groups` change, if any (see
+    /// [`UserChange::folders_in`] for folders).
     pub fn apply(&mut self, changes: &[UserChange]) -> Option<Vec<GroupSelector>> {
         let mut groups = None;
         for change in changes {
@@ -160,6 +201,10 @@ impl User {
                 UserChange::Metadata(v) => self.metadata.clone_from(v),
                 UserChange::PasswordChangeRequired(v) => self.password_change_required = *v,
                 UserChange::Groups(v) => groups = Some(v.clone()),
+                UserChange::Folders(_) => {}
+                UserChange::License(v) => self.license = *v,
+                UserChange::DoNotEmail(v) => self.do_not_email = *v,
+                UserChange::Password(_) => self.has_password = true,
             }
         }
         groups
@@ -179,10 +224,14 @@ pub struct NewUser {
     pub metadata: Metadata,
     pub password_change_required: bool,
     pub groups: Vec<GroupSelector>,
+    pub folders: Vec<FolderKey>,
+    pub license: LicenseType,
+    pub do_not_email: bool,
 }
 
 impl NewUser {
-    /// A user with this email and every default: active, internal, access level `User`.
+    /// A user with this email and every default: active, internal, access level `User`,
+    /// standard licence.
     pub fn new(email: Email) -> Self {
         Self {
             login: None,
@@ -195,6 +244,9 @@ impl NewUser {
             metadata: Metadata::default(),
             password_change_required: false,
             groups: Vec::new(),
+            folders: Vec::new(),
+            license: LicenseType::Standard,
+            do_not_email: false,
         }
     }
 
@@ -236,6 +288,11 @@ impl NewUser {
             UserChange::Metadata(v) => self.metadata.clone_from(v),
             UserChange::PasswordChangeRequired(v) => self.password_change_required = *v,
             UserChange::Groups(v) => self.groups.clone_from(v),
+            UserChange::Folders(v) => self.folders.clone_from(v),
+            UserChange::License(v) => self.license = *v,
+            UserChange::DoNotEmail(v) => self.do_not_email = *v,
+            // A new user's password travels beside it (NewUserRecord::password_hash).
+            UserChange::Password(_) => {}
         }
     }
 }

@@ -1,6 +1,7 @@
 //! One error enum per user operation, so that each mapping to a status is exhaustive.
 
 use super::model::GroupSelector;
+use crate::folders::FolderKey;
 use crate::values::{Email, ExternalId, Login};
 use crate::{FieldViolations, StorageError};
 
@@ -23,6 +24,14 @@ pub struct UnknownGroup {
     pub selector: GroupSelector,
 }
 
+/// A folder selector (the `index`-th of the request) that names no folder of the tenant.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{selector} not found")]
+pub struct UnknownFolder {
+    pub index: usize,
+    pub selector: FolderKey,
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum CreateUserError {
     /// The caller's tenant no longer exists.
@@ -34,6 +43,8 @@ pub enum CreateUserError {
     Taken(#[from] Taken),
     #[error(transparent)]
     UnknownGroup(#[from] UnknownGroup),
+    #[error(transparent)]
+    UnknownFolder(#[from] UnknownFolder),
     #[error(transparent)]
     Storage(#[from] StorageError),
 }
@@ -67,6 +78,8 @@ pub enum UpdateUserError {
     #[error(transparent)]
     UnknownGroup(#[from] UnknownGroup),
     #[error(transparent)]
+    UnknownFolder(#[from] UnknownFolder),
+    #[error(transparent)]
     Storage(#[from] StorageError),
 }
 
@@ -94,6 +107,8 @@ pub enum UpsertError {
     Taken(#[from] Taken),
     #[error(transparent)]
     UnknownGroup(#[from] UnknownGroup),
+    #[error(transparent)]
+    UnknownFolder(#[from] UnknownFolder),
     #[error(transparent)]
     Storage(#[from] StorageError),
 }
@@ -131,6 +146,7 @@ impl From<CreateUserError> for UpsertError {
             CreateUserError::Invalid(v) => Self::Invalid(v),
             CreateUserError::Taken(t) => Self::Taken(t),
             CreateUserError::UnknownGroup(g) => Self::UnknownGroup(g),
+            CreateUserError::UnknownFolder(f) => Self::UnknownFolder(f),
             CreateUserError::Storage(s) => Self::Storage(s),
         }
     }
@@ -143,6 +159,7 @@ impl From<UpdateUserError> for UpsertError {
             UpdateUserError::NotFound | UpdateUserError::EtagMismatch => Self::NotFound,
             UpdateUserError::Taken(t) => Self::Taken(t),
             UpdateUserError::UnknownGroup(g) => Self::UnknownGroup(g),
+            UpdateUserError::UnknownFolder(f) => Self::UnknownFolder(f),
             UpdateUserError::Storage(s) => Self::Storage(s),
         }
     }

@@ -10,10 +10,11 @@ pub use batch::{UpsertItem, UpsertOutcome, UpsertWarning};
 pub use changes::{NewUser, ProfileField, UserChange, UserField};
 pub use errors::{
     ChangePasswordError, CreateUserError, DeleteUserError, GetUserError, ListUsersError,
-    RecordActivityError, Taken, UnknownGroup, UpdateUserError, UpsertError, VerifyPasswordError,
+    RecordActivityError, Taken, UnknownFolder, UnknownGroup, UpdateUserError, UpsertError,
+    VerifyPasswordError,
 };
 pub use model::{
-    AccessLevel, Device, DeviceError, GroupSelector, PersonType, Profile, User, UserKey,
-    UserStatus, etag_of, version_of_etag,
+    AccessLevel, Device, DeviceError, GroupSelector, LicenseType, PersonType, Profile, User,
+    UserKey, UserStatus, etag_of, version_of_etag,
 };
 pub use service::{BatchTooLarge, UserService};

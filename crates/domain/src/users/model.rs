@@ -1,5 +1,6 @@
 //! The user entity and the small types around it.
 
+use crate::folders::FolderRef;
 use crate::groups::GroupRef;
 use crate::values::{Email, ExternalId, GroupPath, Login, Metadata};
 use crate::{GroupId, TenantId, Timestamp, UserId};
@@ -32,6 +33,12 @@ pub struct User {
     pub last_activity: Option<Timestamp>,
     /// Incremented on every write; the etag is derived from it.
     pub version: i64,
+    /// The folders the user is granted, sorted by name (without case).
+    pub folders: Vec<FolderRef>,
+    /// Forms On Fire `Type`.
+    pub license: LicenseType,
+    /// The platform must send this user no email (Forms On Fire `DoNotEmail`).
+    pub do_not_email: bool,
 }
 
 impl User {
@@ -122,6 +129,11 @@ string_enum!(
         VendorAdmin = "VENDOR_ADMIN",
         SuperAdmin = "SUPER_ADMIN",
     }
+);
+
+string_enum!(
+    /// The licence a user holds (Forms On Fire `Type`); `Lite` and `Full` are legacy kinds.
+    LicenseType { Standard = "STANDARD", Premium = "PREMIUM", Lite = "LITE", Full = "FULL" }
 );
 
 impl AccessLevel {

@@ -7,11 +7,11 @@ use super::errors::{
     ChangePasswordError, CreateUserError, DeleteUserError, GetUserError, ListUsersError,
     RecordActivityError, UpdateUserError, UpsertError, VerifyPasswordError,
 };
-use super::model::{Device, User, UserKey};
+use super::model::{Device, User, UserKey, UserStatus};
 use crate::page::{MAX_PAGE_SIZE, UserPage, UserQuery};
 use crate::ports::{NewUserRecord, PasswordHasher, Secrets, UpsertPlan, UserRepository};
 use crate::values::Password;
-use crate::{Clock, FieldViolations, TenantId, Timestamp, UserId};
+use crate::{Clock, FieldViolations, StorageError, TenantId, Timestamp, UserId};
 use std::sync::Arc;
 
 /// The user use cases of one installation.
@@ -137,6 +137,25 @@ impl<R: UserRepository, H: PasswordHasher> UserService<R, H> {
             .await
     }
 
+    /// As [`UserService::update`], also setting a new password: the hash is made first, then
+    /// written in the same write as `changes`, so that either everything changes or nothing.
+    pub async fn update_with_password(
+        &self,
+        tenant: TenantId,
+        id: UserId,
+        mut changes: Vec<UserChange>,
+        expected_version: Option<i64>,
+        password: Password,
+    ) -> Result<User, UpdateUserError> {
+        // Refuse unknown users before spending a hash on them.
+        if self.repo.get(tenant, &UserKey::Id(id)).await?.is_none() {
+            return Err(UpdateUserError::NotFound);
+        }
+        let hash = self.hasher.hash(password).await?;
+        changes.push(UserChange::Password(hash));
+        self.update(tenant, id, &changes, expected_version).await
+    }
+
     pub async fn delete(
         &self,
         tenant: TenantId,
@@ -218,10 +237,47 @@ impl<R: UserRepository, H: PasswordHasher> UserService<R, H> {
         device: Option<Device>,
     ) -> Result<User, RecordActivityError> {
         let at = at.unwrap_or_else(|| self.clock.now());
-        self.repo
+        let user = self
+            .repo
             .record_activity(tenant, key, at, device)
             .await?
-            .ok_or(RecordActivityError::NotFound)
+            .ok_or(RecordActivityError::NotFound)?;
+        if user.status != UserStatus::Invited {
+            return Ok(user);
+        }
+        // An invited user who shows up has accepted the invitation (Forms On Fire users are
+        // `Invited` until their first sign-in). Only INVITED moves; a user disabled in the
+        // meantime stays disabled, and a concurrent activation is the same write.
+        let activate = [UserChange::Status(UserStatus::Active)];
+        match self
+            .repo
+            .modify(
+                tenant,
+                user.id,
+                &activate,
+                Some(user.version),
+                self.clock.now(),
+            )
+            .await
+        {
+            Ok(active) => Ok(active),
+            // Someone else wrote in between: read what they left.
+            Err(UpdateUserError::EtagMismatch) => self
+                .repo
+                .get(tenant, &UserKey::Id(user.id))
+                .await?
+                .ok_or(RecordActivityError::NotFound),
+            Err(UpdateUserError::NotFound) => Err(RecordActivityError::NotFound),
+            Err(UpdateUserError::Storage(e)) => Err(RecordActivityError::Storage(e)),
+            Err(
+                UpdateUserError::Invalid(_)
+                | UpdateUserError::Taken(_)
+                | UpdateUserError::UnknownGroup(_)
+                | UpdateUserError::UnknownFolder(_),
+            ) => Err(RecordActivityError::Storage(StorageError::msg(
+                "activating an invited user failed unexpectedly",
+            ))),
+        }
     }
 
     /// The user's API secret (Cloud Elements `secret`), derived again on demand.

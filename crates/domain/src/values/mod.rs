@@ -3,6 +3,7 @@
 mod company_id;
 mod email;
 mod external_id;
+mod folder_name;
 mod group_path;
 mod login;
 mod metadata;
@@ -14,6 +15,7 @@ mod text;
 pub use company_id::{CompanyId, CompanyIdError};
 pub use email::{Email, EmailError};
 pub use external_id::{ExternalId, ExternalIdError};
+pub use folder_name::{FolderName, FolderNameError};
 pub use group_path::{GroupPath, GroupPathError};
 pub use login::{Login, LoginError};
 pub use metadata::{Metadata, MetadataError};

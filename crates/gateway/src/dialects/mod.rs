@@ -3,6 +3,7 @@
 //! [`crate::Upstream`] and never sees the database or domain types.
 
 pub(crate) mod cloudapi;
+pub(crate) mod formsonfire;
 
 use crate::AppState;
 use utoipa_axum::router::OpenApiRouter;
@@ -18,11 +19,18 @@ pub(crate) struct Dialect {
 }
 
 /// The dialects this gateway serves.
-pub(crate) const DIALECTS: &[Dialect] = &[Dialect {
-    name: "cloudapi",
-    prefix: "/",
-    router: cloudapi::router,
-}];
+pub(crate) const DIALECTS: &[Dialect] = &[
+    Dialect {
+        name: "cloudapi",
+        prefix: "/",
+        router: cloudapi::router,
+    },
+    Dialect {
+        name: "formsonfire",
+        prefix: "/api/v2",
+        router: |state| formsonfire::router(state).into(),
+    },
+];
 
 /// The gateway's own paths, served by no dialect.
 const GATEWAY_PATHS: &[&str] = &["/healthz", "/readyz", "/metrics", "/openapi.json", "/docs"];
@@ -57,5 +65,7 @@ mod tests {
         assert_eq!(dialect_of("/metrics"), "gateway");
         assert_eq!(dialect_of("/docs/index.html"), "gateway");
         assert_eq!(dialect_of("/metricsx"), "cloudapi");
+        assert_eq!(dialect_of("/api/v2/user/search"), "formsonfire");
+        assert_eq!(dialect_of("/api/v2x"), "cloudapi");
     }
 }

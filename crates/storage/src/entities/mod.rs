@@ -3,6 +3,7 @@
 //! the Unix epoch (BIGINT), so both databases order and compare them alike.
 
 pub(crate) mod device;
+pub(crate) mod folder;
 pub(crate) mod group;
 pub(crate) mod policy;
 pub(crate) mod role;
@@ -11,4 +12,5 @@ pub(crate) mod role_policy;
 pub(crate) mod ssh_key;
 pub(crate) mod tenant;
 pub(crate) mod user;
+pub(crate) mod user_folder;
 pub(crate) mod user_group;

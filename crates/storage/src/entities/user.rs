@@ -37,6 +37,8 @@ pub struct Model {
     pub updated_at: i64,
     pub last_activity_at: Option<i64>,
     pub version: i64,
+    pub license_type: String,
+    pub do_not_email: bool,
 }
 
 impl ActiveModelBehavior for ActiveModel {}

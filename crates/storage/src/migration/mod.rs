@@ -4,6 +4,7 @@ use sea_orm_migration::prelude::*;
 
 mod m20261125_000001_initial;
 mod m20261125_000002_rbac;
+mod m20261201_000030_folders;
 
 /// Every migration of the schema.
 #[derive(Debug)]
@@ -15,6 +16,7 @@ impl MigratorTrait for Migrator {
         vec![
             Box::new(m20261125_000001_initial::Migration),
             Box::new(m20261125_000002_rbac::Migration),
+            Box::new(m20261201_000030_folders::Migration),
         ]
     }
 }

@@ -65,6 +65,7 @@ pub(crate) async fn load<C: ConnectionTrait>(
     let mut groups = memberships(conn, &numbers).await?;
     let mut devices = devices_of(conn, &numbers).await?;
     let mut roles = roles_of(conn, &numbers).await?;
+    let mut folders = super::folder_links::folders_of(conn, &numbers).await?;
     rows.into_iter()
         .map(|r| {
             let n = r.number;
@@ -72,6 +73,7 @@ pub(crate) async fn load<C: ConnectionTrait>(
                 groups: groups.remove(&n).unwrap_or_default(),
                 devices: devices.remove(&n).unwrap_or_default(),
                 roles: roles.remove(&n).unwrap_or_default(),
+                folders: folders.remove(&n).unwrap_or_default(),
             };
             user_from_row(r, links)
         })

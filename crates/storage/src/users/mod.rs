@@ -2,6 +2,7 @@
 
 mod batch;
 mod filter;
+mod folder_links;
 mod list;
 pub(crate) mod load;
 pub(crate) mod write;

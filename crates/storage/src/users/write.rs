@@ -1,6 +1,7 @@
 //! Writing users: inserts and modifications inside a caller's transaction, with their
 //! group memberships. Callers decide the transaction; these functions never commit.
 
+use super::folder_links::{resolve_folders, set_folder_grants};
 use super::load::{find_row, load_one};
 use crate::entities::{group, user, user_group};
 use crate::errors::{Unique, foreign_key_violation, storage, unique_violation};
@@ -146,6 +147,8 @@ fn row_values(tenant: TenantId, u: &User) -> user::ActiveModel {
         updated_at: Set(u.updated.as_micros()),
         last_activity_at: NotSet,
         version: Set(u.version),
+        license_type: Set(u.license.as_str().to_owned()),
+        do_not_email: Set(u.do_not_email),
     }
 }
 
@@ -155,7 +158,7 @@ fn taken(err: &DbErr, u: &User) -> Option<Taken> {
         Unique::Login => Some(Taken::Login(u.login.clone())),
         Unique::Email => Some(Taken::Email(u.email.clone())),
         Unique::ExternalId => u.external_id.clone().map(Taken::ExternalId),
-        Unique::GroupPath | Unique::CompanyId | Unique::Other => None,
+        Unique::GroupPath | Unique::CompanyId | Unique::FolderName | Unique::Other => None,
     }
 }
 
@@ -194,6 +197,7 @@ pub(crate) async fn insert_user<C: ConnectionTrait>(
     lenient_groups: bool,
 ) -> Result<(User, Vec<UpsertWarning>), CreateUserError> {
     let (groups, warnings) = resolve_groups(conn, tenant, &rec.user.groups, lenient_groups).await?;
+    let folders = resolve_folders(conn, tenant, &rec.user.folders).await?;
     let n = &rec.user;
     let login: Login = n.effective_login();
     let draft = User {
@@ -217,6 +221,9 @@ pub(crate) async fn insert_user<C: ConnectionTrait>(
         updated: rec.now,
         last_activity: None,
         version: 1,
+        folders,
+        license: n.license,
+        do_not_email: n.do_not_email,
     };
     let mut am = row_values(tenant, &draft);
     am.password_hash = Set(rec.password_hash.as_ref().map(|h| h.as_str().to_owned()));
@@ -228,6 +235,7 @@ pub(crate) async fn insert_user<C: ConnectionTrait>(
         None => CreateUserError::Storage(storage(e)),
     })?;
     set_memberships(conn, row.number, &draft.groups, false).await?;
+    set_folder_grants(conn, row.number, &draft.folders, false).await?;
     Ok((
         User {
             number: row.number,
@@ -267,12 +275,24 @@ pub(crate) async fn modify_user<C: ConnectionTrait>(
         }
         None => false,
     };
-    if after == before {
+    let folders_changed = match UserChange::folders_in(changes) {
+        Some(selectors) => {
+            after.folders = resolve_folders(conn, tenant, selectors).await?;
+            after.folders != before.folders
+        }
+        None => false,
+    };
+    // A new password changes the row even when the user looks the same.
+    let password = UserChange::password_in(changes);
+    if after == before && password.is_none() {
         return Ok((before, warnings));
     }
     after.version = before.version + 1;
     after.updated = now;
-    let am = row_values(tenant, &after);
+    let mut am = row_values(tenant, &after);
+    if let Some(hash) = password {
+        am.password_hash = Set(Some(hash.as_str().to_owned()));
+    }
     let res = user::Entity::update_many()
         .set(am)
         .filter(user::Column::Number.eq(before.number))
@@ -289,6 +309,9 @@ pub(crate) async fn modify_user<C: ConnectionTrait>(
     }
     if groups_changed {
         set_memberships(conn, before.number, &after.groups, true).await?;
+    }
+    if folders_changed {
+        set_folder_grants(conn, before.number, &after.folders, true).await?;
     }
     Ok((after, warnings))
 }

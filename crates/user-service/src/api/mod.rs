@@ -1,6 +1,7 @@
 //! The tonic service implementations, one per contract service.
 
 mod auth;
+mod folders;
 mod groups;
 mod keys;
 mod roles;
@@ -8,6 +9,7 @@ mod tenants;
 mod users;
 
 pub use auth::AuthApi;
+pub use folders::FoldersApi;
 pub use groups::GroupsApi;
 pub use keys::KeysApi;
 pub use roles::RolesApi;

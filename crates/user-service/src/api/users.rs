@@ -196,14 +196,30 @@ impl<R: Store> pb::user_service_server::UserService for UsersApi<R> {
             .user
             .ok_or_else(|| FieldViolations::single("user", "is required").into_status())?;
         let id = user_id(&u.id, "user.id")?;
-        let fields = mask_fields(r.update_mask.as_ref(), &u).map_err(IntoStatus::into_status)?;
-        let changes = changes_from(&u, &fields, "user.").map_err(IntoStatus::into_status)?;
-        let user = self
-            .core
-            .users
-            .update(tenant, id, &changes, expected_version(&u.etag))
-            .await
-            .map_err(IntoStatus::into_status)?;
+        let mut v = FieldViolations::new();
+        let changes = v.absorb(
+            mask_fields(r.update_mask.as_ref(), &u)
+                .and_then(|fields| changes_from(&u, &fields, "user.")),
+        );
+        let password = match r.password.as_deref() {
+            Some(p) => v.check("password", Password::parse(p)),
+            None => None,
+        };
+        let changes = match changes {
+            Some(c) if v.is_empty() => c,
+            _ => return Err(v.into_status()),
+        };
+        let users = &self.core.users;
+        let expected = expected_version(&u.etag);
+        let user = match password {
+            Some(p) => {
+                users
+                    .update_with_password(tenant, id, changes, expected, p)
+                    .await
+            }
+            None => users.update(tenant, id, &changes, expected).await,
+        }
+        .map_err(IntoStatus::into_status)?;
         Ok(Response::new(user_to_pb(&user)))
     }
 

@@ -2,6 +2,7 @@
 //! every bad field at once; outbound conversion cannot fail.
 
 pub(crate) mod filter;
+pub(crate) mod folders;
 pub(crate) mod groups;
 pub(crate) mod rbac;
 pub(crate) mod tenants;

@@ -1,5 +1,6 @@
 //! Users between protobuf and the domain.
 
+use super::folders::{folder_ref_to_pb, folder_selector, license_from_pb, license_to_pb};
 use super::groups::group_ref_to_pb;
 use super::time::{from_pb, to_pb};
 use roster_domain::users::{
@@ -113,6 +114,9 @@ pub fn user_to_pb(u: &User) -> pb::User {
         last_activity_time: u.last_activity.map(to_pb),
         etag: u.etag(),
         roles: u.roles.iter().map(super::rbac::user_role_to_pb).collect(),
+        folders: u.folders.iter().map(folder_ref_to_pb).collect(),
+        license_type: license_to_pb(u.license).into(),
+        do_not_email: u.do_not_email,
     }
 }
 
@@ -212,6 +216,15 @@ pub(crate) fn implied_mask(u: &pb::User) -> Vec<UserField> {
     }
     if !u.groups.is_empty() {
         out.push(UserField::Groups);
+    }
+    if !u.folders.is_empty() {
+        out.push(UserField::Folders);
+    }
+    if u.license_type != 0 {
+        out.push(UserField::License);
+    }
+    if u.do_not_email {
+        out.push(UserField::DoNotEmail);
     }
     out
 }
@@ -333,6 +346,26 @@ pub(crate) fn changes_from(
                 }
                 Some(UserChange::Groups(sels))
             }
+            UserField::Folders => {
+                let mut sels = Vec::with_capacity(u.folders.len());
+                for (i, f) in u.folders.iter().enumerate() {
+                    if let Some(s) = v.check(&at(&format!("folders[{i}]")), folder_selector(f)) {
+                        sels.push(s);
+                    }
+                }
+                Some(UserChange::Folders(sels))
+            }
+            UserField::License => {
+                let l = pb::LicenseType::try_from(u.license_type)
+                    .ok()
+                    .and_then(license_from_pb);
+                v.check(
+                    &at("license_type"),
+                    l.ok_or("must be STANDARD, PREMIUM, LITE or FULL"),
+                )
+                .map(UserChange::License)
+            }
+            UserField::DoNotEmail => Some(UserChange::DoNotEmail(u.do_not_email)),
         };
         if let Some(c) = change {
             out.push(c);

@@ -253,6 +253,7 @@ pub(crate) async fn update(
     let req = pb::UpdateUserRequest {
         user: Some(u),
         update_mask: Some(prost_types::FieldMask { paths }),
+        password: None,
     };
     // An empty mask would mean "every field set"; CloudAPI without fields changes nothing.
     let updated = if req.update_mask.as_ref().is_some_and(|m| m.paths.is_empty()) {

@@ -1,0 +1,279 @@
+//! Forms On Fire errors: an HTTP status (200/400/401/405 as the vendor documents, 5xx only
+//! when Roster itself fails) and a filled `ResponseStatus`. Core errors are mapped from their
+//! gRPC code, `ErrorInfo` reason and `BadRequest` field violations, never from message text,
+//! and internal failures say nothing about their cause.
+//!
+//! Error codes (DESIGN: the vendor publishes none): `NotEmpty` (a required member is
+//! missing), `InvalidValue` (a member has a bad value), `DuplicateEmail`,
+//! `DuplicateExternalId`, `NotFound` (no such user, folder or group), `Unauthorized`,
+//! `MethodNotAllowed`, `SerializationException` (a body that cannot be read),
+//! `RequestTooLarge`, `InternalServerError`, `ServiceUnavailable`. The top-level code and
+//! message are the first field error's, as ServiceStack's validation feature does it.
+
+use super::response_status::{FieldError, ResponseStatus};
+use http::StatusCode;
+use tonic::Code;
+use tonic_types::StatusExt as _;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct FofError {
+    pub(crate) status: StatusCode,
+    pub(crate) code: String,
+    pub(crate) message: String,
+    pub(crate) errors: Vec<FieldError>,
+}
+
+pub(crate) fn field(code: &str, name: &str, message: impl Into<String>) -> FieldError {
+    FieldError {
+        error_code: code.to_owned(),
+        field_name: name.to_owned(),
+        message: message.into(),
+    }
+}
+
+/// The Forms On Fire member a core field path names (`user.first_name` -> `FirstName`,
+/// `user.groups[2]` -> `Groups[2]`).
+fn member_of(path: &str) -> String {
+    let path = path.strip_prefix("user.").unwrap_or(path);
+    let (base, index) = match path.split_once('[') {
+        Some((b, rest)) => (b, Some(rest)),
+        None => (path, None),
+    };
+    let name = match base {
+        "email" | "login" => "Email",
+        "first_name" => "FirstName",
+        "last_name" => "LastName",
+        "external_id" => "ExternalId",
+        "time_zone" => "TimeZone",
+        "country" => "Country",
+        "metadata" => "Metadata",
+        "status" => "Status",
+        "access_level" => "WebsiteRole",
+        "license_type" => "Type",
+        "groups" => "Groups",
+        "folders" => "Folders",
+        "password" => "Password",
+        "id" | "key" => "Id",
+        "page_size" => "PageSize",
+        "skip" => "PageNo",
+        other => other,
+    };
+    match index {
+        Some(rest) => format!("{name}[{rest}"),
+        None => name.to_owned(),
+    }
+}
+
+impl FofError {
+    fn new(status: StatusCode, code: &str, message: impl Into<String>) -> Self {
+        Self {
+            status,
+            code: code.to_owned(),
+            message: message.into(),
+            errors: Vec::new(),
+        }
+    }
+
+    /// 400 naming every bad member; the first one heads the status.
+    pub(crate) fn fields(errors: Vec<FieldError>) -> Self {
+        let (code, message) = errors.first().map_or_else(
+            || {
+                (
+                    "InvalidValue".to_owned(),
+                    "The request is invalid.".to_owned(),
+                )
+            },
+            |e| (e.error_code.clone(), e.message.clone()),
+        );
+        Self {
+            status: StatusCode::BAD_REQUEST,
+            code,
+            message,
+            errors,
+        }
+    }
+
+    pub(crate) fn bad_request(code: &str, message: impl Into<String>) -> Self {
+        Self::new(StatusCode::BAD_REQUEST, code, message)
+    }
+
+    /// A body that is not JSON or XML we read (DTDs and entities included).
+    pub(crate) fn unreadable(message: impl Into<String>) -> Self {
+        Self::bad_request("SerializationException", message)
+    }
+
+    pub(crate) fn unauthorized() -> Self {
+        Self::new(
+            StatusCode::UNAUTHORIZED,
+            "Unauthorized",
+            "Invalid CompanyId or IntegrationKey.",
+        )
+    }
+
+    pub(crate) fn user_not_found() -> Self {
+        Self::bad_request("NotFound", "User not found.")
+    }
+
+    /// A path or verb the API does not have.
+    pub(crate) fn no_endpoint(method: &str, path: &str) -> Self {
+        Self::new(
+            StatusCode::METHOD_NOT_ALLOWED,
+            "MethodNotAllowed",
+            format!("The endpoint {method} {path} does not exist."),
+        )
+    }
+
+    pub(crate) fn internal() -> Self {
+        Self::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "InternalServerError",
+            "An internal error occurred.",
+        )
+    }
+
+    pub(crate) fn unavailable() -> Self {
+        Self::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "ServiceUnavailable",
+            "The service is unavailable; try again later.",
+        )
+    }
+
+    /// The ResponseStatus this error is answered with.
+    pub(crate) fn response_status(&self) -> ResponseStatus {
+        ResponseStatus {
+            error_code: Some(self.code.clone()),
+            message: Some(self.message.clone()),
+            errors: Some(self.errors.clone()),
+        }
+    }
+
+    /// A core error as the vendor would report it.
+    pub(crate) fn from_status(s: &tonic::Status) -> Self {
+        let reason = s
+            .get_details_error_info()
+            .map(|i| i.reason)
+            .unwrap_or_default();
+        let violations = s
+            .get_details_bad_request()
+            .map(|b| b.field_violations)
+            .unwrap_or_default();
+        match s.code() {
+            Code::InvalidArgument | Code::FailedPrecondition | Code::OutOfRange => {
+                let code = match reason.as_str() {
+                    "GROUP_NOT_FOUND" | "FOLDER_NOT_FOUND" | "USER_NOT_FOUND" => "NotFound",
+                    _ => "InvalidValue",
+                };
+                let errors: Vec<FieldError> = violations
+                    .iter()
+                    .map(|v| field(code, &member_of(&v.field), v.description.clone()))
+                    .collect();
+                if errors.is_empty() {
+                    Self::bad_request(code, s.message())
+                } else {
+                    Self::fields(errors)
+                }
+            }
+            Code::AlreadyExists => match reason.as_str() {
+                "EMAIL_TAKEN" | "LOGIN_TAKEN" => Self::fields(vec![field(
+                    "DuplicateEmail",
+                    "Email",
+                    "A user with this email already exists.",
+                )]),
+                "EXTERNAL_ID_TAKEN" => Self::fields(vec![field(
+                    "DuplicateExternalId",
+                    "ExternalId",
+                    "A user with this external id already exists.",
+                )]),
+                _ => Self::bad_request("Conflict", s.message()),
+            },
+            Code::NotFound if reason == "USER_NOT_FOUND" => Self::user_not_found(),
+            Code::NotFound => Self::bad_request("NotFound", s.message()),
+            Code::Unauthenticated | Code::PermissionDenied => Self::unauthorized(),
+            Code::Unavailable | Code::DeadlineExceeded | Code::Cancelled => Self::unavailable(),
+            Code::ResourceExhausted => Self::new(
+                StatusCode::TOO_MANY_REQUESTS,
+                "TooManyRequests",
+                "Too many requests; try again later.",
+            ),
+            Code::Ok
+            | Code::Unknown
+            | Code::Aborted
+            | Code::Unimplemented
+            | Code::Internal
+            | Code::DataLoss => {
+                tracing::error!(status = ?s, "Forms On Fire: the core failed.");
+                Self::internal()
+            }
+        }
+    }
+}
+
+impl From<tonic::Status> for FofError {
+    fn from(s: tonic::Status) -> Self {
+        Self::from_status(&s)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tonic_types::ErrorDetails;
+
+    fn core(code: Code, reason: &str, fields: &[&str]) -> tonic::Status {
+        let mut d = ErrorDetails::with_error_info(
+            reason,
+            "roster.v1",
+            std::collections::HashMap::<String, String>::new(),
+        );
+        for f in fields {
+            d.add_bad_request_violation(*f, "is wrong");
+        }
+        tonic::Status::with_error_details(code, "core text", d)
+    }
+
+    #[test]
+    fn field_violations_name_the_vendor_members() {
+        let e = FofError::from_status(&core(
+            Code::InvalidArgument,
+            "INVALID_FIELD",
+            &["user.external_id", "user.groups[1]", "password"],
+        ));
+        assert_eq!(e.status, 400);
+        let names: Vec<&str> = e.errors.iter().map(|f| f.field_name.as_str()).collect();
+        assert_eq!(names, ["ExternalId", "Groups[1]", "Password"]);
+        assert_eq!(
+            (e.code.as_str(), e.message.as_str()),
+            ("InvalidValue", "is wrong")
+        );
+        let folder = FofError::from_status(&core(
+            Code::InvalidArgument,
+            "FOLDER_NOT_FOUND",
+            &["user.folders[0]"],
+        ));
+        assert_eq!(folder.errors[0].error_code, "NotFound");
+        assert_eq!(folder.errors[0].field_name, "Folders[0]");
+    }
+
+    #[test]
+    fn collisions_and_failures_are_reported_without_core_text() {
+        let dup = FofError::from_status(&core(Code::AlreadyExists, "EMAIL_TAKEN", &[]));
+        assert_eq!(
+            (dup.status.as_u16(), dup.code.as_str()),
+            (400, "DuplicateEmail")
+        );
+        assert_eq!(dup.errors[0].field_name, "Email");
+        let gone = FofError::from_status(&core(Code::NotFound, "USER_NOT_FOUND", &[]));
+        assert_eq!(
+            (gone.status.as_u16(), gone.code.as_str()),
+            (400, "NotFound")
+        );
+        let boom = FofError::from_status(&tonic::Status::internal("db on fire"));
+        assert_eq!(boom.status, 500);
+        assert!(!boom.message.contains("fire"));
+        assert_eq!(
+            FofError::from_status(&tonic::Status::unauthenticated("x")).status,
+            401
+        );
+    }
+}

@@ -1,0 +1,112 @@
+//! A `User` as ServiceStack's JSON writes it: declaration order (the vendor's sample first,
+//! the members it leaves out after), nulls omitted, GUIDs as 32 hex digits.
+
+use super::user_view::{Refs, UserOut};
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub(crate) struct UserJson<'a> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    company_id: Option<i64>,
+    #[serde(rename = "Type", skip_serializing_if = "Option::is_none")]
+    license: Option<&'static str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    first_name: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    last_name: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    email: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    status: Option<&'static str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    external_id: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    time_zone: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    country: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    website_role: Option<&'static str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    folders: Option<Vec<String>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    groups: Option<Vec<String>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    metadata: Option<&'a BTreeMap<String, String>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    do_not_email: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    reset_password: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    created_date: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    last_updated: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    last_activity: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    user_devices: Option<Vec<DeviceJson<'a>>>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub(crate) struct DeviceJson<'a> {
+    id: &'a str,
+    #[serde(rename = "OS", skip_serializing_if = "Option::is_none")]
+    os: Option<&'a str>,
+    #[serde(rename = "OSVersion", skip_serializing_if = "Option::is_none")]
+    os_version: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    app_version: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    device_name: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    last_sync: Option<&'a str>,
+}
+
+fn json_refs(r: Option<&Refs>) -> Option<Vec<String>> {
+    Some(match r? {
+        Refs::Guids(ids) => ids.iter().map(|i| i.simple().to_string()).collect(),
+        Refs::Strings(s) => s.clone(),
+    })
+}
+
+impl UserOut {
+    pub(crate) fn json(&self) -> UserJson<'_> {
+        UserJson {
+            id: self.id.map(|i| i.simple().to_string()),
+            company_id: self.company_id,
+            license: self.license,
+            first_name: self.first_name.as_deref(),
+            last_name: self.last_name.as_deref(),
+            email: self.email.as_deref(),
+            status: self.status,
+            external_id: self.external_id.as_deref(),
+            time_zone: self.time_zone.as_deref(),
+            country: self.country.as_deref(),
+            website_role: self.website_role,
+            folders: json_refs(self.folders.as_ref()),
+            groups: json_refs(self.groups.as_ref()),
+            metadata: self.metadata.as_ref(),
+            do_not_email: self.do_not_email,
+            reset_password: self.reset_password,
+            created_date: self.created.as_deref(),
+            last_updated: self.updated.as_deref(),
+            last_activity: self.last_activity.as_deref(),
+            user_devices: self.devices.as_ref().map(|ds| {
+                ds.iter()
+                    .map(|d| DeviceJson {
+                        id: &d.id,
+                        os: d.os.as_deref(),
+                        os_version: d.os_version.as_deref(),
+                        app_version: d.app_version.as_deref(),
+                        device_name: d.name.as_deref(),
+                        last_sync: d.last_sync.as_deref(),
+                    })
+                    .collect()
+            }),
+        }
+    }
+}

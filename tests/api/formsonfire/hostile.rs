@@ -1,0 +1,166 @@
+//! Hostile bodies: no DTD, entity or external entity is ever processed, nesting and size are
+//! bounded, and none of them writes anything.
+
+use super::Fof;
+use reqwest::Method;
+use roster_e2e::TestApp;
+use roster_e2e::formsonfire::{Fmt, t, user_body};
+use std::fmt::Write as _;
+
+/// The credential and required members, as XML, with `extra` inside `<FirstName>`.
+fn xml_user(f: &Fof, prolog: &str, first_name: &str) -> String {
+    format!(
+        concat!(
+            "{}<User><CompanyId>{}</CompanyId><IntegrationKey>{}</IntegrationKey>",
+            "<FirstName>{}</FirstName><LastName>L</LastName><Email>evil@acme.test</Email></User>"
+        ),
+        prolog, f.c.company_id, f.c.key, first_name
+    )
+}
+
+async fn nobody_was_created(f: &Fof) {
+    f.c.get(Fmt::Json, "/user", &[("Email", "evil@acme.test")])
+        .await
+        .error(400, "NotFound");
+}
+
+#[tokio::test]
+async fn entity_expansion_is_refused_without_expanding_anything() {
+    let f = Fof::new().await;
+    let mut entities = String::from(r#"<!ENTITY lol0 "lol">"#);
+    for i in 1..10 {
+        let refs = format!("&lol{};", i - 1).repeat(10);
+        write!(entities, r#"<!ENTITY lol{i} "{refs}">"#).unwrap();
+    }
+    let laughs = xml_user(
+        &f,
+        &format!("<?xml version=\"1.0\"?><!DOCTYPE User [{entities}]>"),
+        "&lol9;",
+    );
+    for method in [Method::POST, Method::PUT, Method::DELETE] {
+        let a = f.c.body(method, Fmt::Xml, &laughs).await;
+        let fields = a.error(400, "SerializationException");
+        assert!(fields.is_empty());
+        assert!(
+            a.get("ResponseStatus.Message")
+                .unwrap()
+                .contains("document type"),
+            "{a:?}"
+        );
+        assert!(a.raw.len() < 2000, "nothing expanded into the answer");
+    }
+    nobody_was_created(&f).await;
+}
+
+#[tokio::test]
+async fn external_entities_and_undeclared_entities_are_refused() {
+    let f = Fof::new().await;
+    let external = [
+        r#"<!DOCTYPE User [<!ENTITY x SYSTEM "file:///etc/passwd">]>"#,
+        r#"<!DOCTYPE User [<!ENTITY x SYSTEM "http://127.0.0.1:9/evil">]>"#,
+        r#"<!DOCTYPE User [<!ENTITY % p SYSTEM "http://127.0.0.1:9/evil.dtd"> %p;]>"#,
+        r#"<!DOCTYPE User SYSTEM "http://127.0.0.1:9/user.dtd">"#,
+    ];
+    for prolog in external {
+        let a =
+            f.c.body(Method::POST, Fmt::Xml, &xml_user(&f, prolog, "&x;"))
+                .await;
+        a.error(400, "SerializationException");
+        assert!(!a.raw.contains("root:"), "{a:?}");
+    }
+    let undeclared =
+        f.c.body(Method::POST, Fmt::Xml, &xml_user(&f, "", "&x;"))
+            .await;
+    undeclared.error(400, "SerializationException");
+    // The five XML entities and character references are fine.
+    let fine = xml_user(&f, "", "A&amp;B&#x43;&lt;");
+    f.c.body(Method::POST, Fmt::Xml, &fine).await.ok();
+    let read =
+        f.c.get(Fmt::Json, "/user", &[("Email", "evil@acme.test")])
+            .await;
+    assert_eq!(read.get("User.FirstName").as_deref(), Some("A&BC<"));
+}
+
+#[tokio::test]
+async fn deep_nesting_is_refused_in_xml_and_json() {
+    let f = Fof::new().await;
+    let deep_xml = xml_user(
+        &f,
+        "",
+        &format!("{}{}", "<a>".repeat(100), "</a>".repeat(100)),
+    );
+    f.c.body(Method::POST, Fmt::Xml, &deep_xml)
+        .await
+        .error(400, "SerializationException");
+    // Far beyond any stack: refused before it is walked.
+    let very_deep = xml_user(&f, "", &"<a>".repeat(200_000));
+    f.c.body(Method::POST, Fmt::Xml, &very_deep)
+        .await
+        .error(400, "SerializationException");
+    let deep_json = format!(
+        r#"{{"CompanyId":"{}","IntegrationKey":"{}","FirstName":"F","LastName":"L","Email":"evil@acme.test","Metadata":{}1{}}}"#,
+        f.c.company_id,
+        f.c.key,
+        "[".repeat(100),
+        "]".repeat(100)
+    );
+    f.c.body(Method::POST, Fmt::Json, &deep_json)
+        .await
+        .error(400, "SerializationException");
+    nobody_was_created(&f).await;
+}
+
+#[tokio::test]
+async fn bodies_over_the_size_limit_are_refused_before_parsing() {
+    let f = Fof::new().await;
+    for fmt in Fmt::ALL {
+        let huge = user_body(
+            fmt,
+            &[
+                ("CompanyId", t(&f.c.company_id)),
+                ("IntegrationKey", t(&f.c.key)),
+                ("FirstName", t("x".repeat(2 * 1024 * 1024))),
+                ("LastName", t("L")),
+                ("Email", t("evil@acme.test")),
+            ],
+        );
+        f.c.body(Method::POST, fmt, &huge)
+            .await
+            .error(400, "RequestTooLarge");
+    }
+    nobody_was_created(&f).await;
+}
+
+#[tokio::test]
+async fn the_size_and_depth_limits_are_settings() {
+    let app = TestApp::spawn_with(|s| {
+        s.formsonfire_max_body_bytes = 2048;
+        s.formsonfire_max_depth = 2;
+    })
+    .await;
+    let f = Fof::with(app).await;
+    let small = |first: &str| {
+        user_body(
+            Fmt::Xml,
+            &[
+                ("CompanyId", t(&f.c.company_id)),
+                ("IntegrationKey", t(&f.c.key)),
+                ("FirstName", t(first)),
+                ("LastName", t("L")),
+                ("Email", t("small@acme.test")),
+            ],
+        )
+    };
+    f.c.body(Method::POST, Fmt::Xml, &small(&"x".repeat(3000)))
+        .await
+        .error(400, "RequestTooLarge");
+    // Lists are three levels deep: more than this server allows.
+    let three = format!(
+        "{}</User>",
+        small("F").trim_end_matches("</User>").to_owned() + "<Folders><Id>x</Id></Folders>"
+    );
+    f.c.body(Method::POST, Fmt::Xml, &three)
+        .await
+        .error(400, "SerializationException");
+    f.c.body(Method::POST, Fmt::Xml, &small("F")).await.ok();
+}
