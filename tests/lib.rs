@@ -6,8 +6,8 @@
 #![allow(clippy::missing_panics_doc, clippy::expect_used, clippy::unwrap_used)]
 
 pub mod cloudapi;
-pub mod process;
 pub mod formsonfire;
+pub mod process;
 
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;

@@ -12,14 +12,18 @@
 
 mod auth;
 mod batch;
+mod builtin_roles;
+mod builtin_roles_migration;
 mod cli;
 mod cloudapi;
 mod concurrency;
 mod configuration;
+mod elements;
 mod folders;
 mod formsonfire;
 mod gateway;
 mod groups;
+mod guesses;
 mod isolation;
 mod listing;
 mod shutdown;

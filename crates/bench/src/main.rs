@@ -13,6 +13,7 @@
 )]
 
 mod cloudapi;
+mod elements;
 mod formsonfire;
 mod load;
 mod server;
@@ -352,6 +353,21 @@ async fn main() -> Result<()> {
         );
         print!("{body}");
         write_section(&out, "formsonfire", &body)?;
+    }
+    if runs("elements") {
+        let sqlite = elements::run(None).await?;
+        let postgres =
+            server::with_database(
+                &pg_admin,
+                |url| async move { elements::run(Some(&url)).await },
+            )
+            .await?;
+        let body = elements::report(
+            [("SQLite", &sqlite), ("PostgreSQL", &postgres)].into_iter(),
+            &chrono_free_date(),
+        );
+        print!("{body}");
+        write_section(&out, "elements", &body)?;
     }
     eprintln!("wrote {out}");
     Ok(())

@@ -5,7 +5,7 @@ use crate::keys::{KeyError, KeyOwner};
 use crate::ports::{
     KeyRepository, RbacRepository, Secrets, SignatureVerifier, TenantRepository, UserRepository,
 };
-use crate::rbac::RoleGrant;
+use crate::rbac::{BuiltInRole, RoleGrant};
 use crate::tenants::{Tenant, TenantKey};
 use crate::users::{AccessLevel, User, UserKey, UserStatus};
 use crate::values::{CompanyId, Login, SshPublicKey, TenantLogin};
@@ -77,11 +77,15 @@ pub enum PrincipalKind {
 }
 
 impl Principal {
-    /// Whether the principal may administer the tenant's users and groups.
+    /// Whether the principal may administer the tenant's users and groups: integration
+    /// credentials, the owner, users with an administrator access level, and holders of the
+    /// built-in `org-admin` role (Cloud Elements' organization administrators).
     pub fn is_admin(&self) -> bool {
         match &self.kind {
             PrincipalKind::Integration => true,
-            PrincipalKind::User(u) => self.is_owner() || u.access_level.is_admin(),
+            PrincipalKind::User(u) => {
+                self.is_owner() || u.access_level.is_admin() || u.holds(BuiltInRole::OrgAdmin)
+            }
         }
     }
 

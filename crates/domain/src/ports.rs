@@ -167,8 +167,9 @@ pub trait GroupRepository: Send + Sync + 'static {
 
 /// Tenants and their credentials.
 pub trait TenantRepository: Send + Sync + 'static {
-    /// Inserts the tenant, its owner user and the owner's keys, all or nothing. Assigns the
-    /// next free company id when none is given.
+    /// Inserts the tenant, its owner user, the owner's keys and the tenant's built-in roles
+    /// (every [`crate::rbac::BuiltInRole`]; the owner holds `org-admin` and `org`), all or
+    /// nothing. Assigns the next free company id when none is given.
     ///
     /// # Errors
     /// MUST return `LoginTaken` / `CompanyIdTaken` on collisions.
@@ -442,4 +443,28 @@ pub trait FolderRepository: Send + Sync + 'static {
         users: &[UserId],
         now: Timestamp,
     ) -> impl Future<Output = Result<crate::folders::Folder, crate::folders::GrantFolderError>> + Send;
+}
+
+/// Password guesses per user in fixed windows, kept where every replica sees them (the
+/// database), so that the limit holds however many user services and gateways run.
+pub trait PasswordGuesses: Send + Sync + 'static {
+    /// Records one guess at the password of the user `number` at `now` and returns the
+    /// guesses of the current window, this one included. A window begins with the first guess
+    /// after the previous one ended and lasts `window`. Concurrent guesses are all counted.
+    fn count_guess(
+        &self,
+        number: i64,
+        now: Timestamp,
+        window: std::time::Duration,
+    ) -> impl Future<Output = Result<GuessCount, StorageError>> + Send;
+
+    /// Forgets the user's guesses (a right password ends the window).
+    fn clear_guesses(&self, number: i64) -> impl Future<Output = Result<(), StorageError>> + Send;
+}
+
+/// The guesses of one window.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct GuessCount {
+    pub guesses: u32,
+    pub window_start: Timestamp,
 }

@@ -58,6 +58,10 @@ pub fn core(s: &Settings, store: Store) -> Result<Arc<Core<Store>>> {
         hash_concurrency: s.hash_concurrency.unwrap_or(cores),
         max_batch: s.max_batch_users,
         authenticate_ttl: Duration::from_secs(s.authenticate_token_ttl_secs),
+        password_guesses: roster_domain::users::GuessLimit {
+            max: s.password_guesses_max,
+            window: Duration::from_secs(s.password_guesses_window_secs),
+        },
     };
     Ok(Arc::new(Core::new(store, config, Arc::new(SystemClock))))
 }

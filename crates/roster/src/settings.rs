@@ -62,6 +62,11 @@ pub struct Settings {
     pub formsonfire_max_body_bytes: usize,
     /// Deepest nesting of a Forms On Fire request body (XML elements, JSON objects/arrays).
     pub formsonfire_max_depth: usize,
+    /// Password guesses one user's password takes per window before further guesses are
+    /// refused unchecked (VerifyPassword, Cloud Elements `Elements-User-Password`); 0: no limit.
+    pub password_guesses_max: u32,
+    /// The length of that window, in seconds.
+    pub password_guesses_window_secs: u64,
 }
 
 impl Default for Settings {
@@ -90,6 +95,8 @@ impl Default for Settings {
             shutdown_delay_secs: 0,
             formsonfire_max_body_bytes: 1024 * 1024,
             formsonfire_max_depth: 32,
+            password_guesses_max: 10,
+            password_guesses_window_secs: 300,
         }
     }
 }

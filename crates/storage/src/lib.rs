@@ -10,11 +10,13 @@
 //! Every repository method runs in a `db.<repository>.<method>` span, so that a request's
 //! trace shows its database work.
 
+mod builtin_roles;
 mod connect;
 mod entities;
 mod errors;
 mod folders;
 mod groups;
+mod guesses;
 mod keys;
 pub mod migration;
 mod rbac;

@@ -38,6 +38,11 @@ fn id_or_name<C: ColumnTrait>(
         .add(by)
 }
 
+/// RBAC roles only: built-in roles are managed through their holders' `role_keys`.
+fn rbac_only() -> Condition {
+    Condition::all().add(role::Column::BuiltIn.eq(false))
+}
+
 async fn load_roles<C: ConnectionTrait>(
     conn: &C,
     rows: Vec<role::Model>,
@@ -256,6 +261,7 @@ impl Store {
         let row = role::Entity::find()
             .filter(role::Column::TenantId.eq(tenant.as_uuid()))
             .filter(role::Column::Id.eq(id.as_uuid()))
+            .filter(rbac_only())
             .one(conn)
             .await
             .map_err(storage)?;
@@ -271,6 +277,7 @@ impl RbacRepository for Store {
     async fn list_roles(&self, tenant: TenantId) -> Result<Vec<Role>, StorageError> {
         let rows = role::Entity::find()
             .filter(role::Column::TenantId.eq(tenant.as_uuid()))
+            .filter(rbac_only())
             .order_by_asc(role::Column::Name)
             .all(self.connection())
             .await
@@ -289,6 +296,7 @@ impl RbacRepository for Store {
         );
         let row = role::Entity::find()
             .filter(cond)
+            .filter(rbac_only())
             .one(self.connection())
             .await
             .map_err(storage)?;
@@ -312,6 +320,7 @@ impl RbacRepository for Store {
             tenant_id: Set(tenant.as_uuid()),
             name: Set(new.name.as_str().to_owned()),
             created_at: Set(now.as_micros()),
+            built_in: Set(false),
         }
         .insert(&w.txn)
         .await
@@ -374,6 +383,7 @@ impl RbacRepository for Store {
         let res = role::Entity::delete_many()
             .filter(role::Column::TenantId.eq(tenant.as_uuid()))
             .filter(role::Column::Id.eq(id.as_uuid()))
+            .filter(rbac_only())
             .exec(&w.txn)
             .await
             .map_err(storage)?;
@@ -528,6 +538,7 @@ impl RbacRepository for Store {
         let ids: Vec<uuid::Uuid> = memberships.iter().map(|m| m.role_id).collect();
         let roles = role::Entity::find()
             .filter(role::Column::Id.is_in(ids.clone()))
+            .filter(rbac_only())
             .order_by_asc(role::Column::Name)
             .all(conn)
             .await

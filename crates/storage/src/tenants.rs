@@ -1,13 +1,14 @@
 //! [`TenantRepository`] on sea-orm.
 
 use crate::Store;
+use crate::builtin_roles;
 use crate::entities::{ssh_key, tenant};
 use crate::errors::{Unique, storage, unique_violation};
 use crate::rows::tenant_from_row;
 use crate::users::write::insert_user;
 use roster_domain::ports::{SecretDigest, TenantRepository};
 use roster_domain::tenants::{CreateTenantError, NewTenantRecord, Tenant, TenantKey};
-use roster_domain::users::{CreateUserError, User};
+use roster_domain::users::{CreateUserError, User, UserKey};
 use roster_domain::values::CompanyId;
 use roster_domain::{StorageError, TenantId};
 use sea_orm::ActiveValue::Set;
@@ -89,6 +90,20 @@ async fn insert_tenant(
                 CreateTenantError::Storage(StorageError::msg(format!("owner user: {e}")))
             }
         })?;
+    builtin_roles::insert_for_tenant(
+        txn,
+        tenant.id.as_uuid(),
+        Some(admin.number),
+        r.now.as_micros(),
+    )
+    .await
+    .map_err(storage)?;
+    // The owner's record shows the roles it now holds.
+    let admin =
+        match crate::users::load::find_row(txn, tenant.id, &UserKey::Id(admin.id), false).await? {
+            Some(row) => crate::users::load::load_one(txn, row).await?,
+            None => admin,
+        };
     for key in &r.owner_keys {
         ssh_key::ActiveModel {
             id: Set(uuid::Uuid::now_v7()),

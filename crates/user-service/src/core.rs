@@ -11,12 +11,12 @@ use roster_domain::folders::FolderService;
 use roster_domain::groups::GroupService;
 use roster_domain::keys::KeyService;
 use roster_domain::ports::{
-    FolderRepository, GroupRepository, KeyRepository, RbacRepository, TenantRepository,
-    UserRepository,
+    FolderRepository, GroupRepository, KeyRepository, PasswordGuesses, RbacRepository,
+    TenantRepository, UserRepository,
 };
 use roster_domain::rbac::RbacService;
 use roster_domain::tenants::TenantService;
-use roster_domain::users::UserService;
+use roster_domain::users::{GuessLimit, UserService};
 use roster_domain::{Clock, TenantId};
 use roster_proto::v1::ErrorReason;
 use std::sync::Arc;
@@ -31,6 +31,7 @@ pub trait Store:
     + KeyRepository
     + RbacRepository
     + FolderRepository
+    + PasswordGuesses
     + Clone
 {
 }
@@ -41,6 +42,7 @@ impl<T> Store for T where
         + KeyRepository
         + RbacRepository
         + FolderRepository
+        + PasswordGuesses
         + Clone
 {
 }
@@ -57,6 +59,8 @@ pub struct CoreConfig {
     pub max_batch: usize,
     /// Lifetime of tokens minted by Authenticate.
     pub authenticate_ttl: Duration,
+    /// Password guesses allowed per user and window (VerifyPassword).
+    pub password_guesses: GuessLimit,
 }
 
 #[derive(Debug)]
@@ -86,7 +90,8 @@ impl<R: Store> Core<R> {
                 Arc::clone(&secrets),
                 Arc::clone(&clock),
             )
-            .with_max_batch(config.max_batch),
+            .with_max_batch(config.max_batch)
+            .with_guess_limit(config.password_guesses),
             groups: GroupService::new(store.clone(), Arc::clone(&clock)),
             tenants: TenantService::new(store.clone(), Arc::clone(&secrets), Arc::clone(&clock)),
             keys: KeyService::new(store.clone(), Arc::clone(&clock)),

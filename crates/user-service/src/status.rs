@@ -255,6 +255,18 @@ impl IntoStatus for VerifyPasswordError {
     fn into_status(self) -> Status {
         match self {
             Self::NotFound => user_not_found(),
+            Self::TooManyGuesses { retry_after_secs } => {
+                let meta = [("retry_after_secs", retry_after_secs.to_string())];
+                let mut d = ErrorDetails::with_error_info(
+                    ErrorReason::PasswordGuessesExceeded.as_str_name(),
+                    ERROR_DOMAIN,
+                    meta.iter()
+                        .map(|(k, v)| ((*k).to_owned(), v.clone()))
+                        .collect::<HashMap<_, _>>(),
+                );
+                d.set_retry_info(Some(std::time::Duration::from_secs(retry_after_secs)));
+                Status::with_error_details(Code::ResourceExhausted, self.to_string(), d)
+            }
             Self::Storage(e) => internal("verify password", &e),
         }
     }

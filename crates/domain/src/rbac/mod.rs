@@ -1,9 +1,11 @@
 //! Role-based access (CloudAPI's RBAC): roles with members and policies, policies with rules.
 
+mod builtin;
 mod model;
 mod rule;
 mod service;
 
+pub use builtin::BuiltInRole;
 pub use model::{
     MemberSelector, NewPolicy, NewRole, Policy, PolicyChange, PolicyRef, PolicySelector, RbacName,
     RbacNameError, Role, RoleChange, RoleGrant, RoleMember, UserRole,

@@ -87,6 +87,8 @@ pub struct UserRole {
     pub id: RoleId,
     pub name: RbacName,
     pub default: bool,
+    /// Set for a built-in role (whose name is its key).
+    pub built_in: Option<super::BuiltInRole>,
 }
 
 /// A role a user holds, with every action its policies allow (`*` for all).

@@ -5,6 +5,7 @@ use super::model::{
 };
 use crate::FieldViolations;
 use crate::folders::FolderKey;
+use crate::rbac::BuiltInRole;
 use crate::values::{Email, ExternalId, Login, Metadata, PasswordHash};
 
 /// The free-text fields of [`Profile`].
@@ -101,6 +102,8 @@ pub enum UserField {
     Folders,
     License,
     DoNotEmail,
+    /// The built-in roles held (`role_keys`).
+    RoleKeys,
 }
 
 impl UserField {
@@ -131,6 +134,7 @@ impl UserField {
             "folders" => Self::Folders,
             "license_type" => Self::License,
             "do_not_email" => Self::DoNotEmail,
+            "role_keys" => Self::RoleKeys,
             _ => return None,
         })
     }
@@ -157,9 +161,23 @@ pub enum UserChange {
     /// A new password, already hashed. Only a use case makes this change (from a validated
     /// password), never an update mask; it is written with the other changes or not at all.
     Password(PasswordHash),
+    /// The complete set of built-in roles the user should hold.
+    RoleKeys(Vec<BuiltInRole>),
 }
 
 impl UserChange {
+    /// The built-in roles asked for by the last `RoleKeys` change, if any. Like groups, they
+    /// are resolved by the store, not by [`User::apply`].
+    pub fn role_keys_in(changes: &[UserChange]) -> Option<&[BuiltInRole]> {
+        changes.iter().rev().find_map(|c| {
+            if let UserChange::RoleKeys(k) = c {
+                Some(k.as_slice())
+            } else {
+                None
+            }
+        })
+    }
+
     /// The folder selectors of the last `Folders` change, if any.
     pub fn folders_in(changes: &[UserChange]) -> Option<&[FolderKey]> {
         changes.iter().rev().find_map(|c| {
@@ -184,9 +202,9 @@ impl UserChange {
 }
 
 impl User {
-    /// Applies every change except `Groups` and `Folders`, which need the store to resolve;
-    /// returns the group selectors of the last `Groups` change, if any (see
-    /// [`UserChange::folders_in`] for folders).
+    /// Applies every change except `Groups`, `Folders` and `RoleKeys`, which need the store
+    /// to resolve; returns the group selectors of the last `Groups` change, if any (see
+    /// [`UserChange::folders_in`] and [`UserChange::role_keys_in`] for the others).
     pub fn apply(&mut self, changes: &[UserChange]) -> Option<Vec<GroupSelector>> {
         let mut groups = None;
         for change in changes {
@@ -201,10 +219,11 @@ impl User {
                 UserChange::Metadata(v) => self.metadata.clone_from(v),
                 UserChange::PasswordChangeRequired(v) => self.password_change_required = *v,
                 UserChange::Groups(v) => groups = Some(v.clone()),
-                UserChange::Folders(_) => {}
                 UserChange::License(v) => self.license = *v,
                 UserChange::DoNotEmail(v) => self.do_not_email = *v,
                 UserChange::Password(_) => self.has_password = true,
+                // Resolved by the store.
+                UserChange::Folders(_) | UserChange::RoleKeys(_) => {}
             }
         }
         groups
@@ -227,6 +246,8 @@ pub struct NewUser {
     pub folders: Vec<FolderKey>,
     pub license: LicenseType,
     pub do_not_email: bool,
+    /// The built-in roles the user starts with.
+    pub role_keys: Vec<BuiltInRole>,
 }
 
 impl NewUser {
@@ -247,6 +268,7 @@ impl NewUser {
             folders: Vec::new(),
             license: LicenseType::Standard,
             do_not_email: false,
+            role_keys: Vec::new(),
         }
     }
 
@@ -293,6 +315,7 @@ impl NewUser {
             UserChange::DoNotEmail(v) => self.do_not_email = *v,
             // A new user's password travels beside it (NewUserRecord::password_hash).
             UserChange::Password(_) => {}
+            UserChange::RoleKeys(v) => self.role_keys.clone_from(v),
         }
     }
 }

@@ -127,6 +127,10 @@ pub enum ChangePasswordError {
 pub enum VerifyPasswordError {
     #[error("user not found")]
     NotFound,
+    /// Too many wrong guesses at this user's password in the current window; nothing was
+    /// checked. Retry after `retry_after_secs`.
+    #[error("too many password guesses for this user; retry in {retry_after_secs} s")]
+    TooManyGuesses { retry_after_secs: u64 },
     #[error(transparent)]
     Storage(#[from] StorageError),
 }

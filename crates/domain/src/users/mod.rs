@@ -17,4 +17,4 @@ pub use model::{
     AccessLevel, Device, DeviceError, GroupSelector, LicenseType, PersonType, Profile, User,
     UserKey, UserStatus, etag_of, version_of_etag,
 };
-pub use service::{BatchTooLarge, UserService};
+pub use service::{BatchTooLarge, GuessLimit, UserService};

@@ -26,7 +26,7 @@ pub struct User {
     pub groups: Vec<GroupRef>,
     /// Most recently synchronised first.
     pub devices: Vec<Device>,
-    /// The roles the user holds, sorted by name.
+    /// The roles the user holds, sorted by name: RBAC roles and built-in roles (marked).
     pub roles: Vec<crate::rbac::UserRole>,
     pub created: Timestamp,
     pub updated: Timestamp,
@@ -45,6 +45,19 @@ impl User {
     /// The opaque concurrency token clients send back (AIP-154).
     pub fn etag(&self) -> String {
         etag_of(self.version)
+    }
+
+    /// The built-in roles the user holds, in key order.
+    pub fn role_keys(&self) -> Vec<crate::rbac::BuiltInRole> {
+        let mut keys: Vec<_> = self.roles.iter().filter_map(|r| r.built_in).collect();
+        keys.sort_unstable();
+        keys.dedup();
+        keys
+    }
+
+    /// Whether the user holds the built-in role `role`.
+    pub fn holds(&self, role: crate::rbac::BuiltInRole) -> bool {
+        self.roles.iter().any(|r| r.built_in == Some(role))
     }
 }
 

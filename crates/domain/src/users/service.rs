@@ -9,10 +9,13 @@ use super::errors::{
 };
 use super::model::{Device, User, UserKey, UserStatus};
 use crate::page::{MAX_PAGE_SIZE, UserPage, UserQuery};
-use crate::ports::{NewUserRecord, PasswordHasher, Secrets, UpsertPlan, UserRepository};
+use crate::ports::{
+    NewUserRecord, PasswordGuesses, PasswordHasher, Secrets, UpsertPlan, UserRepository,
+};
 use crate::values::Password;
 use crate::{Clock, FieldViolations, StorageError, TenantId, Timestamp, UserId};
 use std::sync::Arc;
+use std::time::Duration;
 
 /// The user use cases of one installation.
 #[derive(Debug)]
@@ -22,6 +25,24 @@ pub struct UserService<R, H> {
     secrets: Arc<dyn Secrets>,
     clock: Arc<dyn Clock>,
     max_batch: usize,
+    guesses: GuessLimit,
+}
+
+/// How many password guesses one user's password takes per window before further guesses are
+/// refused unchecked. `max == 0` switches the limit off.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct GuessLimit {
+    pub max: u32,
+    pub window: Duration,
+}
+
+impl Default for GuessLimit {
+    fn default() -> Self {
+        Self {
+            max: 10,
+            window: Duration::from_mins(5),
+        }
+    }
 }
 
 impl<R: Clone, H: Clone> Clone for UserService<R, H> {
@@ -32,6 +53,7 @@ impl<R: Clone, H: Clone> Clone for UserService<R, H> {
             secrets: Arc::clone(&self.secrets),
             clock: Arc::clone(&self.clock),
             max_batch: self.max_batch,
+            guesses: self.guesses,
         }
     }
 }
@@ -54,7 +76,14 @@ impl<R: UserRepository, H: PasswordHasher> UserService<R, H> {
             secrets,
             clock,
             max_batch: Self::DEFAULT_MAX_BATCH,
+            guesses: GuessLimit::default(),
         }
+    }
+
+    #[must_use]
+    pub fn with_guess_limit(mut self, limit: GuessLimit) -> Self {
+        self.guesses = limit;
+        self
     }
 
     #[must_use]
@@ -213,22 +242,6 @@ impl<R: UserRepository, H: PasswordHasher> UserService<R, H> {
             .ok_or(ChangePasswordError::NotFound)
     }
 
-    /// The user, and whether `candidate` is its password.
-    pub async fn verify_password(
-        &self,
-        tenant: TenantId,
-        key: &UserKey,
-        candidate: String,
-    ) -> Result<(User, bool), VerifyPasswordError> {
-        let (user, hash) = self
-            .repo
-            .password_hash(tenant, key)
-            .await?
-            .ok_or(VerifyPasswordError::NotFound)?;
-        let valid = self.hasher.verify(candidate, hash).await?;
-        Ok((user, valid))
-    }
-
     pub async fn record_activity(
         &self,
         tenant: TenantId,
@@ -283,5 +296,42 @@ impl<R: UserRepository, H: PasswordHasher> UserService<R, H> {
     /// The user's API secret (Cloud Elements `secret`), derived again on demand.
     pub fn api_secret(&self, user: UserId) -> String {
         self.secrets.user_secret(user)
+    }
+}
+
+impl<R: UserRepository + PasswordGuesses, H: PasswordHasher> UserService<R, H> {
+    /// The user, and whether `candidate` is its password. Every guess counts against the
+    /// user's [`GuessLimit`]; past it the password is not checked at all. A right password
+    /// clears the count.
+    pub async fn verify_password(
+        &self,
+        tenant: TenantId,
+        key: &UserKey,
+        candidate: String,
+    ) -> Result<(User, bool), VerifyPasswordError> {
+        let (user, hash) = self
+            .repo
+            .password_hash(tenant, key)
+            .await?
+            .ok_or(VerifyPasswordError::NotFound)?;
+        if self.guesses.max > 0 {
+            let now = self.clock.now();
+            let count = self
+                .repo
+                .count_guess(user.number, now, self.guesses.window)
+                .await?;
+            if count.guesses > self.guesses.max {
+                let ends = count.window_start.plus(self.guesses.window);
+                let left = ends.as_micros().saturating_sub(now.as_micros()).max(0);
+                return Err(VerifyPasswordError::TooManyGuesses {
+                    retry_after_secs: u64::try_from(left).unwrap_or(0).div_ceil(1_000_000),
+                });
+            }
+        }
+        let valid = self.hasher.verify(candidate, hash).await?;
+        if valid && self.guesses.max > 0 {
+            self.repo.clear_guesses(user.number).await?;
+        }
+        Ok((user, valid))
     }
 }

@@ -3,6 +3,7 @@
 //! [`crate::Upstream`] and never sees the database or domain types.
 
 pub(crate) mod cloudapi;
+pub(crate) mod elements;
 pub(crate) mod formsonfire;
 
 use crate::AppState;
@@ -29,6 +30,11 @@ pub(crate) const DIALECTS: &[Dialect] = &[
         name: "formsonfire",
         prefix: "/api/v2",
         router: |state| formsonfire::router(state).into(),
+    },
+    Dialect {
+        name: "elements",
+        prefix: "/elements/api-v2",
+        router: |state| elements::router(state).into(),
     },
 ];
 
@@ -67,5 +73,6 @@ mod tests {
         assert_eq!(dialect_of("/metricsx"), "cloudapi");
         assert_eq!(dialect_of("/api/v2/user/search"), "formsonfire");
         assert_eq!(dialect_of("/api/v2x"), "cloudapi");
+        assert_eq!(dialect_of("/elements/api-v2/users"), "elements");
     }
 }

@@ -9,6 +9,8 @@ pub struct Model {
     pub tenant_id: Uuid,
     pub name: String,
     pub created_at: i64,
+    /// A built-in role (named by its key), hidden from the RBAC role list.
+    pub built_in: bool,
 }
 
 impl ActiveModelBehavior for ActiveModel {}

@@ -4,6 +4,10 @@ use sea_orm_migration::prelude::*;
 
 mod m20261125_000001_initial;
 mod m20261125_000002_rbac;
+mod m20261201_000020_builtin_roles;
+mod m20261201_000021_password_guesses;
+
+pub(crate) use m20261201_000020_builtin_roles::OWNER_ROLES;
 mod m20261201_000030_folders;
 
 /// Every migration of the schema.
@@ -16,6 +20,8 @@ impl MigratorTrait for Migrator {
         vec![
             Box::new(m20261125_000001_initial::Migration),
             Box::new(m20261125_000002_rbac::Migration),
+            Box::new(m20261201_000020_builtin_roles::Migration),
+            Box::new(m20261201_000021_password_guesses::Migration),
             Box::new(m20261201_000030_folders::Migration),
         ]
     }

@@ -7,7 +7,7 @@ use crate::errors::storage;
 use crate::rows::{UserLinks, device_from_row, group_ref, rbac_name, user_from_row};
 use roster_domain::RoleId;
 use roster_domain::groups::GroupRef;
-use roster_domain::rbac::UserRole;
+use roster_domain::rbac::{BuiltInRole, UserRole};
 use roster_domain::users::{Device, User, UserKey};
 use roster_domain::{StorageError, TenantId};
 use sea_orm::sea_query::{Expr, ExprTrait, Order, Query};
@@ -143,6 +143,7 @@ async fn roles_of<C: ConnectionTrait>(
         .column((role_member::Entity, role_member::Column::IsDefault))
         .column((role::Entity, role::Column::Id))
         .column((role::Entity, role::Column::Name))
+        .column((role::Entity, role::Column::BuiltIn))
         .from(role_member::Entity)
         .inner_join(
             role::Entity,
@@ -161,10 +162,18 @@ async fn roles_of<C: ConnectionTrait>(
         let default: bool = row.try_get("", "is_default").map_err(storage)?;
         let id: uuid::Uuid = row.try_get("", "id").map_err(storage)?;
         let name: String = row.try_get("", "name").map_err(storage)?;
+        let built_in = if row.try_get("", "built_in").map_err(storage)? {
+            Some(BuiltInRole::from_key(&name).ok_or_else(|| {
+                StorageError::msg(format!("stored built-in role '{name}' is unknown"))
+            })?)
+        } else {
+            None
+        };
         out.entry(n).or_default().push(UserRole {
             id: RoleId::from_uuid(id),
             name: rbac_name(&name)?,
             default,
+            built_in,
         });
     }
     Ok(out)

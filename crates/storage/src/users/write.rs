@@ -3,11 +3,13 @@
 
 use super::folder_links::{resolve_folders, set_folder_grants};
 use super::load::{find_row, load_one};
+use crate::builtin_roles;
 use crate::entities::{group, user, user_group};
 use crate::errors::{Unique, foreign_key_violation, storage, unique_violation};
 use crate::rows::{group_ref, metadata_json};
 use roster_domain::groups::GroupRef;
 use roster_domain::ports::NewUserRecord;
+use roster_domain::rbac::BuiltInRole;
 use roster_domain::users::{
     CreateUserError, GroupSelector, Taken, UnknownGroup, UpdateUserError, UpsertWarning, User,
     UserChange, UserKey,
@@ -236,6 +238,12 @@ pub(crate) async fn insert_user<C: ConnectionTrait>(
     })?;
     set_memberships(conn, row.number, &draft.groups, false).await?;
     set_folder_grants(conn, row.number, &draft.folders, false).await?;
+    if !n.role_keys.is_empty() {
+        builtin_roles::set_for_user(conn, tenant.as_uuid(), row.number, &n.role_keys)
+            .await
+            .map_err(storage)?;
+        return Ok((load_one(conn, row).await?, warnings));
+    }
     Ok((
         User {
             number: row.number,
@@ -243,6 +251,14 @@ pub(crate) async fn insert_user<C: ConnectionTrait>(
         },
         warnings,
     ))
+}
+
+/// The distinct built-in roles of `keys`, in key order.
+fn key_set(keys: &[BuiltInRole]) -> Vec<BuiltInRole> {
+    let mut k = keys.to_vec();
+    k.sort_unstable();
+    k.dedup();
+    k
 }
 
 /// Applies `changes` to the user `key` names. Writes nothing when nothing changes.
@@ -284,7 +300,10 @@ pub(crate) async fn modify_user<C: ConnectionTrait>(
     };
     // A new password changes the row even when the user looks the same.
     let password = UserChange::password_in(changes);
-    if after == before && password.is_none() {
+    let role_keys = UserChange::role_keys_in(changes)
+        .map(key_set)
+        .filter(|k| *k != before.role_keys());
+    if after == before && password.is_none() && role_keys.is_none() {
         return Ok((before, warnings));
     }
     after.version = before.version + 1;
@@ -312,6 +331,15 @@ pub(crate) async fn modify_user<C: ConnectionTrait>(
     }
     if folders_changed {
         set_folder_grants(conn, before.number, &after.folders, true).await?;
+    }
+    if let Some(keys) = role_keys {
+        builtin_roles::set_for_user(conn, tenant.as_uuid(), before.number, &keys)
+            .await
+            .map_err(storage)?;
+        let row = find_row(conn, tenant, &UserKey::Id(after.id), false)
+            .await?
+            .ok_or(UpdateUserError::NotFound)?;
+        return Ok((load_one(conn, row).await?, warnings));
     }
     Ok((after, warnings))
 }

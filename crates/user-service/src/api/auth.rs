@@ -62,16 +62,18 @@ impl<R: Store> pb::auth_service_server::AuthService for AuthApi<R> {
             .await
             .map_err(IntoStatus::into_status)?;
         let granted = scopes_of(&principal);
-        let (subject, user_id, login) = match &principal.kind {
+        let (subject, user_id, login, role_keys) = match &principal.kind {
             PrincipalKind::Integration => (
                 format!("integration:{}", principal.tenant.company_id),
                 String::new(),
                 String::new(),
+                Vec::new(),
             ),
             PrincipalKind::User(u) => (
                 u.id.to_string(),
                 u.id.to_string(),
                 u.login.as_str().to_owned(),
+                u.role_keys().iter().map(|k| k.key().to_owned()).collect(),
             ),
         };
         let issued = self
@@ -105,6 +107,7 @@ impl<R: Store> pb::auth_service_server::AuthService for AuthApi<R> {
                 .owner
                 .map(|o| o.to_string())
                 .unwrap_or_default(),
+            role_keys,
         }))
     }
 

@@ -8,7 +8,7 @@ use crate::convert::users::{
 use crate::core::{Core, Store};
 use crate::status::{IntoStatus, to_rpc_status};
 use crate::tokens::scopes;
-use roster_domain::page::{DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, UserQuery};
+use roster_domain::page::{DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, UserCursor, UserQuery};
 use roster_domain::users::{UpsertItem, version_of_etag};
 use roster_domain::values::Password;
 use roster_domain::{FieldViolations, UserId};
@@ -17,6 +17,9 @@ use roster_proto::v1::ErrorReason;
 use sha2::{Digest, Sha256};
 use std::sync::Arc;
 use tonic::{Request, Response, Status};
+
+/// The CreateUser response metadata that carries the new user's API secret.
+const API_SECRET_METADATA: &str = "roster-api-secret";
 
 #[derive(Debug)]
 pub struct UsersApi<R> {
@@ -85,6 +88,23 @@ fn item_from_pb(i: usize, item: &pb::UpsertUserItem) -> Result<UpsertItem, Field
     }
 }
 
+impl<R: Store> UsersApi<R> {
+    /// VerifyPassword and RevealApiSecret: the user, and whether the password is right.
+    async fn check_password(
+        &self,
+        req: Request<pb::VerifyPasswordRequest>,
+    ) -> Result<(roster_domain::users::User, bool), Status> {
+        let (tenant, _) = self.core.tenant_caller(&req, scopes::PASSWORDS_VERIFY)?;
+        let r = req.into_inner();
+        let key = key_from_pb(r.key.as_ref(), "key").map_err(IntoStatus::into_status)?;
+        self.core
+            .users
+            .verify_password(tenant, &key, r.password)
+            .await
+            .map_err(IntoStatus::into_status)
+    }
+}
+
 #[tonic::async_trait]
 impl<R: Store> pb::user_service_server::UserService for UsersApi<R> {
     async fn create_user(
@@ -109,7 +129,11 @@ impl<R: Store> pb::user_service_server::UserService for UsersApi<R> {
             .create(tenant, new, password)
             .await
             .map_err(IntoStatus::into_status)?;
-        Ok(Response::new(user_to_pb(&user)))
+        let mut res = Response::new(user_to_pb(&user));
+        if let Ok(v) = self.core.users.api_secret(user.id).parse() {
+            res.metadata_mut().insert(API_SECRET_METADATA, v);
+        }
+        Ok(res)
     }
 
     async fn get_user(
@@ -166,7 +190,7 @@ impl<R: Store> pb::user_service_server::UserService for UsersApi<R> {
             filter,
             order,
             page_size,
-            after,
+            after: after.clone(),
             skip,
             count_total: r.include_total_size,
         };
@@ -176,10 +200,20 @@ impl<R: Store> pb::user_service_server::UserService for UsersApi<R> {
             .list(tenant, &query)
             .await
             .map_err(IntoStatus::into_status)?;
+        // At the end, a client that asked for it still gets a place to come back to.
+        let next = page.next.or_else(|| {
+            r.always_next_page_token
+                .then(|| {
+                    page.users
+                        .last()
+                        .map(|u| UserCursor::after(u, order))
+                        .or(after)
+                })
+                .flatten()
+        });
         Ok(Response::new(pb::ListUsersResponse {
             users: page.users.iter().map(user_to_pb).collect(),
-            next_page_token: page
-                .next
+            next_page_token: next
                 .map(|c| self.core.pages.seal_user_cursor(&binding, &c))
                 .unwrap_or_default(),
             total_size: page.total.map(|t| i64::try_from(t).unwrap_or(i64::MAX)),
@@ -310,15 +344,7 @@ impl<R: Store> pb::user_service_server::UserService for UsersApi<R> {
         &self,
         req: Request<pb::VerifyPasswordRequest>,
     ) -> Result<Response<pb::VerifyPasswordResponse>, Status> {
-        let (tenant, _) = self.core.tenant_caller(&req, scopes::PASSWORDS_VERIFY)?;
-        let r = req.into_inner();
-        let key = key_from_pb(r.key.as_ref(), "key").map_err(IntoStatus::into_status)?;
-        let (user, valid) = self
-            .core
-            .users
-            .verify_password(tenant, &key, r.password)
-            .await
-            .map_err(IntoStatus::into_status)?;
+        let (user, valid) = self.check_password(req).await?;
         Ok(Response::new(pb::VerifyPasswordResponse {
             valid,
             user: valid.then(|| user_to_pb(&user)),
@@ -351,5 +377,21 @@ impl<R: Store> pb::user_service_server::UserService for UsersApi<R> {
             .await
             .map_err(IntoStatus::into_status)?;
         Ok(Response::new(user_to_pb(&user)))
+    }
+
+    async fn reveal_api_secret(
+        &self,
+        req: Request<pb::VerifyPasswordRequest>,
+    ) -> Result<Response<pb::RevealApiSecretResponse>, Status> {
+        let (user, valid) = self.check_password(req).await?;
+        Ok(Response::new(pb::RevealApiSecretResponse {
+            valid,
+            api_secret: if valid {
+                self.core.users.api_secret(user.id)
+            } else {
+                String::new()
+            },
+            user: valid.then(|| user_to_pb(&user)),
+        }))
     }
 }

@@ -3,6 +3,7 @@
 use super::folders::{folder_ref_to_pb, folder_selector, license_from_pb, license_to_pb};
 use super::groups::group_ref_to_pb;
 use super::time::{from_pb, to_pb};
+use roster_domain::rbac::BuiltInRole;
 use roster_domain::users::{
     AccessLevel, Device, GroupSelector, NewUser, PersonType, ProfileField, User, UserChange,
     UserField, UserKey, UserStatus,
@@ -113,10 +114,16 @@ pub fn user_to_pb(u: &User) -> pb::User {
         update_time: Some(to_pb(u.updated)),
         last_activity_time: u.last_activity.map(to_pb),
         etag: u.etag(),
-        roles: u.roles.iter().map(super::rbac::user_role_to_pb).collect(),
+        roles: u
+            .roles
+            .iter()
+            .filter(|r| r.built_in.is_none())
+            .map(super::rbac::user_role_to_pb)
+            .collect(),
         folders: u.folders.iter().map(folder_ref_to_pb).collect(),
         license_type: license_to_pb(u.license).into(),
         do_not_email: u.do_not_email,
+        role_keys: u.role_keys().iter().map(|k| k.key().to_owned()).collect(),
     }
 }
 
@@ -226,6 +233,9 @@ pub(crate) fn implied_mask(u: &pb::User) -> Vec<UserField> {
     if u.do_not_email {
         out.push(UserField::DoNotEmail);
     }
+    if !u.role_keys.is_empty() {
+        out.push(UserField::RoleKeys);
+    }
     out
 }
 
@@ -270,6 +280,20 @@ fn selector(g: &pb::GroupRef) -> Result<GroupSelector, String> {
             .map_err(|e| e.to_string()),
         None => Err("name the group by id, path or external_id".to_owned()),
     }
+}
+
+/// The items of a list field that parse; each one that does not is a violation at `name[i]`.
+fn each<X, T, E: std::fmt::Display>(
+    v: &mut FieldViolations,
+    name: &str,
+    items: &[X],
+    parse: impl Fn(&X) -> Result<T, E>,
+) -> Vec<T> {
+    items
+        .iter()
+        .enumerate()
+        .filter_map(|(i, x)| v.check(&format!("{name}[{i}]"), parse(x)))
+        .collect()
 }
 
 /// One validated change per field in `fields`, read from `u`. Violations name `prefix.field`.
@@ -337,24 +361,18 @@ pub(crate) fn changes_from(
             UserField::PasswordChangeRequired => Some(UserChange::PasswordChangeRequired(
                 u.password_change_required,
             )),
-            UserField::Groups => {
-                let mut sels = Vec::with_capacity(u.groups.len());
-                for (i, g) in u.groups.iter().enumerate() {
-                    if let Some(s) = v.check(&at(&format!("groups[{i}]")), selector(g)) {
-                        sels.push(s);
-                    }
-                }
-                Some(UserChange::Groups(sels))
-            }
-            UserField::Folders => {
-                let mut sels = Vec::with_capacity(u.folders.len());
-                for (i, f) in u.folders.iter().enumerate() {
-                    if let Some(s) = v.check(&at(&format!("folders[{i}]")), folder_selector(f)) {
-                        sels.push(s);
-                    }
-                }
-                Some(UserChange::Folders(sels))
-            }
+            UserField::Groups => Some(UserChange::Groups(each(
+                &mut v,
+                &at("groups"),
+                &u.groups,
+                selector,
+            ))),
+            UserField::Folders => Some(UserChange::Folders(each(
+                &mut v,
+                &at("folders"),
+                &u.folders,
+                folder_selector,
+            ))),
             UserField::License => {
                 let l = pb::LicenseType::try_from(u.license_type)
                     .ok()
@@ -366,6 +384,15 @@ pub(crate) fn changes_from(
                 .map(UserChange::License)
             }
             UserField::DoNotEmail => Some(UserChange::DoNotEmail(u.do_not_email)),
+            UserField::RoleKeys => Some(UserChange::RoleKeys(each(
+                &mut v,
+                &at("role_keys"),
+                &u.role_keys,
+                |k| {
+                    BuiltInRole::from_key(k)
+                        .ok_or_else(|| format!("unknown role key `{k}`: org-admin, admin or org"))
+                },
+            ))),
         };
         if let Some(c) = change {
             out.push(c);

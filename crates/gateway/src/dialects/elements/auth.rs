@@ -1,0 +1,159 @@
+//! `Authorization: User <user secret>, Organization <organization secret>` (name and words
+//! without case, either order). The core's `AuthService.Authenticate` proves both secrets
+//! (the user belongs to the organization and is not disabled); this dialect then admits only
+//! organization administrators: holders of the built-in `org-admin` role, and the tenant's
+//! owner (who holds it from the start and so can never be locked out). Anyone else gets
+//! 401, as the vendor answers. Tokens are cached per credential ([`crate::TokenCache`]), so a
+//! call costs one round trip to the core; only administrators' tokens are ever cached.
+
+use super::Elements;
+use super::error::ElementsError;
+use crate::upstream::{anonymous, call};
+use crate::{CachedToken, RequestId, credential_key};
+use axum::extract::FromRequestParts;
+use http::request::Parts;
+use roster_proto::v1 as pb;
+use std::time::{Duration, SystemTime};
+
+/// A request from an organization administrator.
+#[derive(Debug, Clone)]
+pub(crate) struct Ctx {
+    pub(crate) api: Elements,
+    pub(crate) token: CachedToken,
+    pub(crate) rid: RequestId,
+}
+
+impl Ctx {
+    /// A core request carrying the caller's token.
+    pub(crate) fn req<T>(&self, message: T) -> tonic::Request<T> {
+        call(message, &self.token.token, &self.rid)
+    }
+}
+
+/// The two secrets of the header, or `None` when it is not that header.
+pub(crate) fn parse_header(value: &str) -> Option<(String, String)> {
+    let (mut user, mut org) = (None, None);
+    for part in value.split(',') {
+        let (word, secret) = part.trim().split_once(char::is_whitespace)?;
+        let secret = secret.trim();
+        if secret.is_empty() {
+            return None;
+        }
+        let slot = if word.eq_ignore_ascii_case("user") {
+            &mut user
+        } else if word.eq_ignore_ascii_case("organization") {
+            &mut org
+        } else {
+            return None;
+        };
+        if slot.replace(secret.to_owned()).is_some() {
+            return None;
+        }
+    }
+    Some((user?, org?))
+}
+
+async fn authenticate(
+    api: &Elements,
+    rid: &RequestId,
+    user: String,
+    org: String,
+) -> Result<CachedToken, ElementsError> {
+    let request = pb::AuthenticateRequest {
+        credential: Some(pb::authenticate_request::Credential::Organization(
+            pb::OrganizationCredential {
+                user_secret: user,
+                organization_secret: org,
+            },
+        )),
+    };
+    let r = api
+        .state
+        .upstream
+        .auth()
+        .authenticate(anonymous(request, rid))
+        .await
+        .map_err(|s| {
+            if matches!(
+                s.code(),
+                tonic::Code::Unauthenticated | tonic::Code::PermissionDenied
+            ) {
+                ElementsError::unauthorized()
+            } else {
+                ElementsError::from_status(&s, "Not found")
+            }
+        })?
+        .into_inner();
+    if !(r.owner || r.role_keys.iter().any(|k| k == "org-admin")) {
+        return Err(ElementsError::unauthorized());
+    }
+    let expires = r
+        .expire_time
+        .as_ref()
+        .and_then(|t| u64::try_from(t.seconds).ok())
+        .map_or(SystemTime::now(), |s| {
+            SystemTime::UNIX_EPOCH + Duration::from_secs(s)
+        });
+    Ok(CachedToken::new(
+        r.token,
+        r.tenant_id,
+        r.user_id,
+        r.scopes,
+        expires,
+    ))
+}
+
+impl FromRequestParts<Elements> for Ctx {
+    type Rejection = ElementsError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        api: &Elements,
+    ) -> Result<Self, Self::Rejection> {
+        let rid = parts
+            .extensions
+            .get::<RequestId>()
+            .cloned()
+            .unwrap_or_default();
+        let (user, org) = parts
+            .headers
+            .get(http::header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(parse_header)
+            .ok_or_else(ElementsError::unauthorized)?;
+        let key = credential_key("elements", &[&user, &org]);
+        let token = api
+            .state
+            .tokens
+            .get_or_fetch(key, || authenticate(api, &rid, user, org))
+            .await?;
+        Ok(Self {
+            api: api.clone(),
+            token,
+            rid,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_header_takes_both_secrets_in_any_order_and_case() {
+        let both = Some(("u=1".to_owned(), "o/2".to_owned()));
+        assert_eq!(parse_header("User u=1, Organization o/2"), both);
+        assert_eq!(parse_header("organization o/2,user   u=1"), both);
+        for bad in [
+            "",
+            "User u",
+            "Organization o",
+            "User , Organization o",
+            "User u, Organization o, User v",
+            "Bearer x",
+            "User u, Account o",
+        ] {
+            assert_eq!(parse_header(bad), None, "{bad}");
+        }
+    }
+}

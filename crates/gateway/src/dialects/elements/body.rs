@@ -1,0 +1,98 @@
+//! Request bodies: JSON only (415 otherwise), refused with Cloud Elements' error body, and the
+//! fields create and PATCH accept.
+
+use super::error::ElementsError;
+use axum::extract::{FromRequest, Request};
+use http::StatusCode;
+use serde::Deserialize;
+use serde::de::DeserializeOwned;
+
+/// A JSON body of type `T`.
+#[derive(Debug)]
+pub(crate) struct Body<T>(pub(crate) T);
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for Body<T> {
+    type Rejection = ElementsError;
+
+    async fn from_request(req: Request, _: &S) -> Result<Self, Self::Rejection> {
+        let json = req
+            .headers()
+            .get(http::header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_none_or(|v| {
+                let v = v.to_ascii_lowercase();
+                v.starts_with("application/json") || v.contains("+json")
+            });
+        if !json {
+            return Err(ElementsError::new(
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "The request body must be application/json",
+            ));
+        }
+        let bytes = axum::body::to_bytes(req.into_body(), 1024 * 1024)
+            .await
+            .map_err(|_| ElementsError::bad_request("The request body is too large"))?;
+        serde_json::from_slice(&bytes)
+            .map(Self)
+            .map_err(|e| ElementsError::bad_request(format!("Invalid JSON body: {e}")))
+    }
+}
+
+/// `{"key": "admin"}`.
+#[derive(Debug, Clone, Deserialize)]
+pub(crate) struct RoleRef {
+    pub(crate) key: String,
+}
+
+/// The writable fields of a user (create and PATCH).
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct UserBody {
+    pub(crate) first_name: Option<String>,
+    pub(crate) last_name: Option<String>,
+    pub(crate) email: Option<String>,
+    pub(crate) password: Option<String>,
+    pub(crate) roles: Option<Vec<RoleRef>>,
+    pub(crate) active: Option<bool>,
+    pub(crate) city: Option<String>,
+    pub(crate) country: Option<String>,
+    pub(crate) phone: Option<String>,
+    pub(crate) postal_code: Option<String>,
+    pub(crate) state_province: Option<String>,
+    pub(crate) street1: Option<String>,
+    pub(crate) street2: Option<String>,
+    pub(crate) external_id: Option<String>,
+}
+
+/// The core's password rule, checked before anything is written (a PATCH writes the profile
+/// and the password in two calls, so the second must not be refused after the first).
+pub(crate) fn check_password(p: &str) -> Result<(), ElementsError> {
+    let n = p.chars().count();
+    if (7..=1024).contains(&n) {
+        Ok(())
+    } else {
+        Err(ElementsError::bad_request(
+            "password must be 7 to 1024 characters long",
+        ))
+    }
+}
+
+/// The role keys of a request, checked: `sys-admin` is 403 (only Cloud Elements itself grants
+/// it), any other unknown key 400.
+pub(crate) fn role_keys(roles: &[RoleRef]) -> Result<Vec<String>, ElementsError> {
+    roles.iter().map(|r| role_key(&r.key)).collect()
+}
+
+pub(crate) fn role_key(key: &str) -> Result<String, ElementsError> {
+    if key == "sys-admin" {
+        return Err(ElementsError::forbidden(
+            "The role sys-admin cannot be granted by an organization administrator",
+        ));
+    }
+    if super::model::Role::of(key).is_none() {
+        return Err(ElementsError::bad_request(format!(
+            "No role with key '{key}': use org-admin, admin or org"
+        )));
+    }
+    Ok(key.to_owned())
+}

@@ -1,0 +1,93 @@
+//! Cloud Elements platform users (`/users`, `/organizations/users`) mounted at
+//! `/elements/api-v2`: CEQL queries, opaque page tokens, secrets and role keys, with the
+//! vendor's `{"requestId","message"}` errors. Reference: ../shared/reference/dialects.md §B.
+
+mod auth;
+mod body;
+mod ceql;
+mod error;
+mod list;
+mod model;
+mod page_token;
+mod roles;
+mod users;
+
+use crate::{AppState, RequestId};
+use axum::Router;
+use axum::body::Body;
+use axum::extract::Request;
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{any, get, put};
+use error::{ElementsError, ErrorMessage};
+use http::{HeaderValue, StatusCode};
+
+/// Where the dialect is mounted.
+pub(crate) const BASE: &str = "/elements/api-v2";
+
+/// The dialect's state.
+#[derive(Debug, Clone)]
+pub(crate) struct Elements {
+    pub(crate) state: AppState,
+}
+
+async fn not_found(req: Request) -> Response {
+    ElementsError::not_found(format!("No resource at {}", req.uri().path())).into_response()
+}
+
+async fn method_not_allowed(req: Request) -> Response {
+    ElementsError::new(
+        StatusCode::METHOD_NOT_ALLOWED,
+        format!("{} is not allowed here", req.method()),
+    )
+    .into_response()
+}
+
+/// Middleware: every answer carries `elements-request-id`, and error bodies their
+/// `requestId`.
+async fn finish(req: Request, next: Next) -> Response {
+    let id = req
+        .extensions()
+        .get::<RequestId>()
+        .cloned()
+        .unwrap_or_default();
+    let mut res = next.run(req).await;
+    if let Some(ErrorMessage(message)) = res.extensions_mut().remove::<ErrorMessage>() {
+        let bytes = error::body_with_id(&message, &id);
+        let (mut parts, _) = res.into_parts();
+        parts.headers.remove(http::header::CONTENT_LENGTH);
+        res = Response::from_parts(parts, Body::from(bytes));
+    }
+    if let Ok(v) = HeaderValue::from_str(id.as_str()) {
+        res.headers_mut().insert("elements-request-id", v);
+    }
+    res
+}
+
+pub(crate) fn router(state: AppState) -> Router {
+    let api = Elements { state };
+    let routes = Router::new()
+        .route("/users", get(list::list).post(users::create))
+        .route(
+            "/users/{user}",
+            get(users::get).patch(users::update).delete(users::delete),
+        )
+        .route("/users/{user}/roles", get(roles::list))
+        .route(
+            "/users/{user}/roles/{key}",
+            put(roles::grant).delete(roles::revoke),
+        )
+        .route("/organizations/users", get(list::list).post(users::create))
+        .route(
+            "/organizations/users/{user}",
+            get(users::get).patch(users::update).delete(users::delete),
+        )
+        .route("/", any(not_found))
+        .route("/{*rest}", any(not_found))
+        .method_not_allowed_fallback(method_not_allowed)
+        .fallback(not_found)
+        .with_state(api);
+    Router::new()
+        .nest(BASE, routes)
+        .layer(axum::middleware::from_fn(finish))
+}

@@ -1,0 +1,254 @@
+//! One user: read (with its secret when `Elements-User-Password` is right), create, PATCH
+//! and delete. Users are named by their integer id, or by email where the vendor allows it.
+
+use super::auth::Ctx;
+use super::body::{Body, UserBody, check_password, role_keys};
+use super::error::ElementsError;
+use super::list::flag;
+use super::model::{Extras, User};
+use axum::Json;
+use axum::extract::{Path, Query};
+use axum::response::{IntoResponse, Response};
+use http::HeaderMap;
+use roster_proto::v1 as pb;
+use std::collections::HashMap;
+
+/// How a path names a user: an id (a positive integer), or an email when `email_ok`.
+pub(crate) fn user_key(raw: &str, email_ok: bool) -> Result<pb::UserKey, ElementsError> {
+    let key = match raw.parse::<i64>() {
+        Ok(n) if n > 0 => pb::user_key::Key::Number(n),
+        _ if email_ok && raw.contains('@') => pb::user_key::Key::Email(raw.to_owned()),
+        _ => return Err(not_found(raw)),
+    };
+    Ok(pb::UserKey { key: Some(key) })
+}
+
+pub(crate) fn not_found(raw: &str) -> ElementsError {
+    ElementsError::not_found(format!("No user found with ID or email {raw}"))
+}
+
+/// The user a path names.
+pub(crate) async fn find(ctx: &Ctx, raw: &str, email_ok: bool) -> Result<pb::User, ElementsError> {
+    let req = pb::GetUserRequest {
+        key: Some(user_key(raw, email_ok)?),
+    };
+    match ctx.api.state.upstream.users().get_user(ctx.req(req)).await {
+        Ok(u) => Ok(u.into_inner()),
+        // A key the core cannot parse (e.g. a malformed email) names nobody.
+        Err(s) if s.code() == tonic::Code::InvalidArgument => Err(not_found(raw)),
+        Err(s) => Err(ElementsError::from_status(&s, &not_found(raw).message)),
+    }
+}
+
+fn is_active(u: &pb::User) -> bool {
+    u.status == pb::UserStatus::Active as i32
+}
+
+pub(crate) async fn get(
+    ctx: Ctx,
+    Path(user): Path<String>,
+    Query(q): Query<HashMap<String, String>>,
+    headers: HeaderMap,
+) -> Result<Response, ElementsError> {
+    let u = find(&ctx, &user, true).await?;
+    if !is_active(&u)
+        && !flag(
+            "includeInactive",
+            q.get("includeInactive").map(String::as_str),
+        )?
+    {
+        return Err(not_found(&user));
+    }
+    let password = headers
+        .get("elements-user-password")
+        .and_then(|v| v.to_str().ok())
+        .filter(|p| !p.is_empty());
+    let mut secret = None;
+    if let Some(password) = password {
+        let req = pb::VerifyPasswordRequest {
+            key: Some(pb::UserKey {
+                key: Some(pb::user_key::Key::Id(u.id.clone())),
+            }),
+            password: password.to_owned(),
+        };
+        let r = ctx
+            .api
+            .state
+            .upstream
+            .users()
+            .reveal_api_secret(ctx.req(req))
+            .await
+            .map_err(|s| ElementsError::from_status(&s, &not_found(&user).message))?
+            .into_inner();
+        if r.valid {
+            secret = Some(r.api_secret);
+        }
+    }
+    let extras = Extras {
+        secret: secret.as_deref(),
+        ..Extras::default()
+    };
+    Ok(Json(User::from_pb(&u, extras)).into_response())
+}
+
+/// The profile fields of `b` into `u`, with their mask paths.
+fn profile(b: &UserBody, u: &mut pb::User, paths: &mut Vec<String>) -> Result<(), ElementsError> {
+    if b.street2.as_deref().is_some_and(|s| !s.trim().is_empty()) {
+        return Err(ElementsError::bad_request(
+            "street2 is not supported: put the whole street address in street1",
+        ));
+    }
+    let fields: [(&Option<String>, &mut Option<String>, &str); 9] = [
+        (&b.first_name, &mut u.first_name, "first_name"),
+        (&b.last_name, &mut u.last_name, "last_name"),
+        (&b.city, &mut u.city, "city"),
+        (&b.country, &mut u.country, "country"),
+        (&b.phone, &mut u.phone, "phone"),
+        (&b.postal_code, &mut u.postal_code, "postal_code"),
+        (&b.state_province, &mut u.state, "state"),
+        (&b.street1, &mut u.address, "address"),
+        (&b.external_id, &mut u.external_id, "external_id"),
+    ];
+    for (from, to, path) in fields {
+        if let Some(v) = from {
+            *to = Some(v.clone()).filter(|s| !s.is_empty());
+            paths.push(path.to_owned());
+        }
+    }
+    if let Some(email) = &b.email {
+        u.email.clone_from(email);
+        paths.push("email".to_owned());
+    }
+    if let Some(active) = b.active {
+        u.status = if active {
+            pb::UserStatus::Active
+        } else {
+            pb::UserStatus::Disabled
+        }
+        .into();
+        paths.push("status".to_owned());
+    }
+    Ok(())
+}
+
+/// `POST /users` (DESIGN: the vendor documents create under `/accounts/{id}/users` and
+/// `/organizations/users`; `/users` creates in the organization too). Needs `email`,
+/// `firstName` and `lastName`; `org` is added to the roles asked for.
+pub(crate) async fn create(ctx: Ctx, Body(b): Body<UserBody>) -> Result<Response, ElementsError> {
+    for (name, v) in [
+        ("email", &b.email),
+        ("firstName", &b.first_name),
+        ("lastName", &b.last_name),
+    ] {
+        if v.as_deref().is_none_or(|s| s.trim().is_empty()) {
+            return Err(ElementsError::bad_request(format!("{name} is required")));
+        }
+    }
+    if let Some(p) = &b.password {
+        check_password(p)?;
+    }
+    let mut keys = role_keys(b.roles.as_deref().unwrap_or_default())?;
+    keys.push("org".to_owned());
+    let mut u = pb::User {
+        role_keys: keys,
+        ..Default::default()
+    };
+    profile(&b, &mut u, &mut Vec::new())?;
+    let req = pb::CreateUserRequest {
+        user: Some(u),
+        password: b.password.clone(),
+    };
+    let res = ctx
+        .api
+        .state
+        .upstream
+        .users()
+        .create_user(ctx.req(req))
+        .await
+        .map_err(|s| ElementsError::from_status(&s, "Not found"))?;
+    // The core hands the new user's secret to its creator in the response metadata.
+    let secret = res
+        .metadata()
+        .get("roster-api-secret")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned);
+    let made = res.into_inner();
+    let extras = Extras {
+        secret: secret.as_deref(),
+        roles: true,
+        ..Extras::default()
+    };
+    Ok(Json(User::from_pb(&made, extras)).into_response())
+}
+
+/// `PATCH /users/{id}`: the fields sent, `password` included, in one write; the password is
+/// never echoed.
+pub(crate) async fn update(
+    ctx: Ctx,
+    Path(user): Path<String>,
+    Body(b): Body<UserBody>,
+) -> Result<Response, ElementsError> {
+    if let Some(p) = &b.password {
+        check_password(p)?;
+    }
+    let keys = b.roles.as_deref().map(role_keys).transpose()?;
+    let current = find(&ctx, &user, false).await?;
+    let mut u = pb::User {
+        id: current.id.clone(),
+        etag: current.etag.clone(),
+        ..Default::default()
+    };
+    let mut paths = Vec::new();
+    profile(&b, &mut u, &mut paths)?;
+    if let Some(keys) = &keys {
+        u.role_keys.clone_from(keys);
+        paths.push("role_keys".to_owned());
+    }
+    let missing = not_found(&user).message;
+    // The password goes in the same write as the other fields, so a refused password leaves
+    // the user as it was.
+    let updated = if paths.is_empty() && b.password.is_none() {
+        current
+    } else {
+        let req = pb::UpdateUserRequest {
+            user: Some(u),
+            update_mask: Some(prost_types::FieldMask { paths }),
+            password: b.password.clone(),
+        };
+        ctx.api
+            .state
+            .upstream
+            .users()
+            .update_user(ctx.req(req))
+            .await
+            .map_err(|s| ElementsError::from_status(&s, &missing))?
+            .into_inner()
+    };
+    let extras = Extras {
+        password_placeholder: b.password.is_some(),
+        roles: keys.is_some(),
+        ..Extras::default()
+    };
+    Ok(Json(User::from_pb(&updated, extras)).into_response())
+}
+
+/// `DELETE /users/{id}`: 200 with an empty body. DESIGN: an administrator cannot delete
+/// itself (403), so an organization keeps someone who can manage it.
+pub(crate) async fn delete(ctx: Ctx, Path(user): Path<String>) -> Result<Response, ElementsError> {
+    let current = find(&ctx, &user, false).await?;
+    if current.id == *ctx.token.user_id {
+        return Err(ElementsError::forbidden("You cannot delete yourself"));
+    }
+    let req = pb::DeleteUserRequest {
+        id: current.id,
+        etag: String::new(),
+    };
+    ctx.api
+        .state
+        .upstream
+        .users()
+        .delete_user(ctx.req(req))
+        .await
+        .map_err(|s| ElementsError::from_status(&s, &not_found(&user).message))?;
+    Ok(http::StatusCode::OK.into_response())
+}

@@ -1,0 +1,112 @@
+//! The built-in roles migration gives tenants made before it their roles, and their owners
+//! `org-admin` and `org`.
+
+use roster_domain::TenantId;
+use roster_domain::ports::{RbacRepository as _, TenantRepository as _, UserRepository as _};
+use roster_domain::tenants::TenantKey;
+use roster_domain::users::UserKey;
+use roster_storage::migration::Migrator;
+use roster_storage::{Store, StoreOptions};
+use sea_orm::ConnectionTrait as _;
+use sea_orm::sea_query::Query;
+use sea_orm_migration::MigratorTrait as _;
+
+#[tokio::test]
+async fn tenants_from_before_the_migration_get_their_built_in_roles() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = roster_e2e::TestDb::create(dir.path()).await;
+    let store = Store::connect(&db.url, &StoreOptions::default())
+        .await
+        .unwrap();
+    // The schema as it was before built-in roles: the first two migrations.
+    Migrator::up(store.connection(), Some(2)).await.unwrap();
+    let (tenant, owner) = (uuid::Uuid::new_v4(), uuid::Uuid::new_v4());
+    let conn = store.connection();
+    conn.execute(
+        &Query::insert()
+            .into_table("tenants")
+            .columns([
+                "id",
+                "login",
+                "login_key",
+                "name",
+                "company_id",
+                "organization_secret_digest",
+                "integration_key_digest",
+                "owner_user_id",
+                "created_at",
+                "updated_at",
+            ])
+            .values_panic([
+                tenant.into(),
+                "old".into(),
+                "old".into(),
+                "old".into(),
+                1001_i64.into(),
+                "o".into(),
+                "i".into(),
+                owner.into(),
+                0_i64.into(),
+                0_i64.into(),
+            ])
+            .to_owned(),
+    )
+    .await
+    .unwrap();
+    conn.execute(
+        &Query::insert()
+            .into_table("users")
+            .columns([
+                "id",
+                "tenant_id",
+                "login",
+                "login_key",
+                "email",
+                "email_key",
+                "status",
+                "person_type",
+                "access_level",
+                "metadata",
+                "password_change_required",
+                "secret_digest",
+                "created_at",
+                "updated_at",
+                "version",
+            ])
+            .values_panic([
+                owner.into(),
+                tenant.into(),
+                "old".into(),
+                "old".into(),
+                "owner@old.test".into(),
+                "owner@old.test".into(),
+                "ACTIVE".into(),
+                "INTERNAL".into(),
+                "ADMIN".into(),
+                "{}".into(),
+                false.into(),
+                "s".into(),
+                0_i64.into(),
+                0_i64.into(),
+                1_i64.into(),
+            ])
+            .to_owned(),
+    )
+    .await
+    .unwrap();
+
+    store.migrate().await.unwrap();
+    let t = TenantId::from_uuid(tenant);
+    assert!(store.get_tenant(&TenantKey::Id(t)).await.unwrap().is_some());
+    let u = store
+        .get(t, &UserKey::Id(roster_domain::UserId::from_uuid(owner)))
+        .await
+        .unwrap()
+        .unwrap();
+    let keys: Vec<&str> = u.role_keys().iter().map(|k| k.key()).collect();
+    assert_eq!(keys, ["org-admin", "org"]);
+    assert!(
+        store.list_roles(t).await.unwrap().is_empty(),
+        "not RBAC roles"
+    );
+}

@@ -1,0 +1,237 @@
+//! Users: create (both forms), read with and without the password, PATCH, deactivate,
+//! delete, and the guess limit on `Elements-User-Password`.
+
+use super::Ce;
+use roster_e2e::TestApp;
+use serde_json::json;
+
+#[tokio::test]
+async fn a_created_user_has_its_secret_and_org_role_and_reads_back_as_the_vendor_shows() {
+    let app = TestApp::spawn().await;
+    let t = app.tenant("acme").await;
+    let ce = Ce::owner(&app, &t);
+    let made = ce
+        .post(
+            "/users",
+            json!({"email":"sharda@acme.test","firstName":"Sharda","lastName":"Sisson","password":"Passw0rd-1","roles":[{"key":"admin"}],"city":"Oslo"}),
+        )
+        .await;
+    assert_eq!(made.status, 200, "{made:?}");
+    let u = &made.body;
+    let id = u["id"].as_i64().unwrap();
+    let secret = u["secret"].as_str().unwrap().to_owned();
+    assert!(!secret.is_empty());
+    let keys: Vec<&str> = u["roles"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["key"].as_str().unwrap())
+        .collect();
+    assert_eq!(keys, ["admin", "org"]);
+    assert_eq!(u["fullName"], "Sharda Sisson");
+    assert_eq!(u["lastLoginDate"], "1970-01-01");
+    assert_eq!(u["active"], true);
+    assert_eq!(u["city"], "Oslo");
+    assert!(u.get("password").is_none(), "never the password");
+    let today = &u["createdDate"].as_str().unwrap();
+    assert_eq!(today.len(), 10);
+
+    let org = ce
+        .post(
+            "/organizations/users",
+            json!({"email":"org@acme.test","firstName":"Or","lastName":"G"}),
+        )
+        .await;
+    assert_eq!(org.status, 200, "{org:?}");
+
+    // By id and by email; the secret only with the right password.
+    let plain = ce.get(&format!("/users/{id}")).await;
+    assert_eq!(plain.status, 200);
+    assert!(plain.body.get("secret").is_none() && plain.body.get("roles").is_none());
+    let by_email = ce.get("/users/sharda@acme.test").await;
+    assert_eq!(by_email.body["id"], id);
+    let right = ce
+        .send(
+            app.http
+                .get(app.url(&format!("/elements/api-v2/users/{id}")))
+                .header("Elements-User-Password", "Passw0rd-1"),
+        )
+        .await;
+    assert_eq!(right.body["secret"].as_str(), Some(secret.as_str()));
+    let wrong = ce
+        .send(
+            app.http
+                .get(app.url(&format!("/elements/api-v2/organizations/users/{id}")))
+                .header("elements-user-password", "wrong-one"),
+        )
+        .await;
+    assert_eq!(wrong.status, 200);
+    assert!(wrong.body.get("secret").is_none());
+
+    // Lists show the placeholder and never a secret.
+    let list = ce.get("/users").await;
+    for u in list.body.as_array().unwrap() {
+        assert_eq!(u["password"], "secured");
+        assert!(u.get("secret").is_none());
+    }
+
+    for (body, status, says) in [
+        (
+            json!({"email":"sharda@ACME.test","firstName":"X","lastName":"Y"}),
+            409,
+            "already exists",
+        ),
+        (
+            json!({"email":"x@acme.test","lastName":"Y"}),
+            400,
+            "firstName is required",
+        ),
+        (
+            json!({"email":"x@acme.test","firstName":"X","lastName":"Y","roles":[{"key":"sys-admin"}]}),
+            403,
+            "sys-admin",
+        ),
+        (
+            json!({"email":"x@acme.test","firstName":"X","lastName":"Y","roles":[{"key":"foo"}]}),
+            400,
+            "No role with key 'foo'",
+        ),
+        (
+            json!({"email":"x@acme.test","firstName":"X","lastName":"Y","password":"short"}),
+            400,
+            "password",
+        ),
+        (
+            json!({"email":"not-an-email","firstName":"X","lastName":"Y"}),
+            400,
+            "email",
+        ),
+        (
+            json!({"email":"x@acme.test","firstName":5,"lastName":"Y"}),
+            400,
+            "Invalid JSON",
+        ),
+    ] {
+        let a = ce.post("/users", body.clone()).await;
+        assert!(a.error(status).contains(says), "{body}: {a:?}");
+    }
+    assert_eq!(
+        ce.get("/users/-1").await.error(404),
+        "No user found with ID or email -1"
+    );
+    assert!(!ce.get("/users/999999").await.error(404).is_empty());
+}
+
+#[tokio::test]
+async fn patch_writes_what_is_sent_never_echoes_the_password_and_deactivates() {
+    let app = TestApp::spawn().await;
+    let t = app.tenant("acme").await;
+    let ce = Ce::owner(&app, &t);
+    let u = ce.create("ann@acme.test", "Ann", "Lee").await;
+    let id = u["id"].as_i64().unwrap();
+    let p = ce
+        .patch(
+            &format!("/users/{id}"),
+            json!({"firstName":"Anna","email":"anna@acme.test","password":"New-Passw0rd","roles":[{"key":"admin"}]}),
+        )
+        .await;
+    assert_eq!(p.status, 200, "{p:?}");
+    assert_eq!(p.body["fullName"], "Anna Lee");
+    assert_eq!(p.body["email"], "anna@acme.test");
+    assert_eq!(p.body["password"], "secured", "changed, but never echoed");
+    assert!(!p.body.to_string().contains("New-Passw0rd"));
+    assert_eq!(p.body["roles"][0]["key"], "admin");
+    let secret = ce
+        .send(
+            app.http
+                .get(app.url(&format!("/elements/api-v2/users/{id}")))
+                .header("Elements-User-Password", "New-Passw0rd"),
+        )
+        .await;
+    assert!(secret.body["secret"].is_string(), "the new password works");
+
+    // A refused PATCH writes nothing.
+    let bad = ce
+        .patch(
+            &format!("/users/{id}"),
+            json!({"lastName":"Changed","password":"x"}),
+        )
+        .await;
+    bad.error(400);
+    assert_eq!(
+        ce.get(&format!("/users/{id}")).await.body["lastName"],
+        "Lee"
+    );
+    let taken = ce.create("bob@acme.test", "Bob", "B").await;
+    let clash = ce
+        .patch(&format!("/users/{id}"), json!({"email":"BOB@acme.test"}))
+        .await;
+    clash.error(409);
+
+    let off = ce
+        .patch(&format!("/users/{id}"), json!({"active": false}))
+        .await;
+    assert_eq!(off.body["active"], false);
+    assert_eq!(off.body["enabled"], false);
+    assert!(
+        !ce.get("/users")
+            .await
+            .emails()
+            .contains(&"anna@acme.test".to_owned())
+    );
+    let all = ce.get_query("/users", &[("includeInactive", "true")]).await;
+    assert!(all.emails().contains(&"anna@acme.test".to_owned()));
+    ce.get(&format!("/users/{id}")).await.error(404);
+    let inactive = ce
+        .get_query(&format!("/users/{id}"), &[("includeInactive", "true")])
+        .await;
+    assert_eq!(inactive.body["active"], false);
+    let on = ce
+        .patch(&format!("/users/{id}"), json!({"active": true}))
+        .await;
+    assert_eq!(on.body["active"], true);
+
+    let bob = taken["id"].as_i64().unwrap();
+    let gone = ce.delete(&format!("/users/{bob}")).await;
+    assert_eq!(
+        (gone.status, gone.body.clone()),
+        (200, serde_json::Value::Null)
+    );
+    ce.get(&format!("/users/{bob}")).await.error(404);
+    ce.delete(&format!("/users/{bob}")).await.error(404);
+    let me = t.admin.number;
+    assert!(
+        ce.delete(&format!("/users/{me}"))
+            .await
+            .error(403)
+            .contains("yourself")
+    );
+}
+
+#[tokio::test]
+async fn wrong_passwords_count_and_the_limit_answers_429() {
+    let app = TestApp::spawn_with(|s| s.password_guesses_max = 2).await;
+    let t = app.tenant("acme").await;
+    let ce = Ce::owner(&app, &t);
+    let id = ce.create("ann@acme.test", "Ann", "Lee").await["id"]
+        .as_i64()
+        .unwrap();
+    let guess = |pw: &'static str| {
+        ce.send(
+            app.http
+                .get(app.url(&format!("/elements/api-v2/users/{id}")))
+                .header("Elements-User-Password", pw),
+        )
+    };
+    for _ in 0..2 {
+        let a = guess("wrong-1").await;
+        assert_eq!(a.status, 200);
+        assert!(a.body.get("secret").is_none());
+    }
+    let a = guess("Passw0rd-1").await;
+    assert!(a.error(429).contains("Too many wrong passwords"));
+    let retry: u64 = a.header("retry-after").parse().unwrap();
+    assert!((1..=300).contains(&retry));
+    // Reading without a password still works.
+    assert_eq!(ce.get(&format!("/users/{id}")).await.status, 200);
+}
