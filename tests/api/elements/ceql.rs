@@ -139,25 +139,23 @@ async fn each_condition_returns_exactly_its_users() {
         (
             "lastLoginDate >= '2020-05-17T13:00:00Z'".into(),
             false,
-            vec![dave],
+            vec![owner, dave],
         ),
         (
             "lastLoginDate > '2020-05-17T14:00:00+00:00'".into(),
             false,
-            vec![],
+            vec![owner],
         ),
+        // The owner signed in (it makes these calls): its lastLoginDate is today.
+        (format!("lastLoginDate = '{today}'"), false, vec![owner]),
+        ("lastLoginDate = '1970-01-01'".into(), false, vec![ann, bob]),
+        ("lastLoginDate < '2020-01-01'".into(), false, vec![ann, bob]),
         (
-            "lastLoginDate = '1970-01-01'".into(),
+            "NOT lastLoginDate < '2020-01-01'".into(),
             false,
-            vec![owner, ann, bob],
+            vec![owner, dave],
         ),
-        (
-            "lastLoginDate < '2020-01-01'".into(),
-            false,
-            vec![owner, ann, bob],
-        ),
-        ("NOT lastLoginDate < '2020-01-01'".into(), false, vec![dave]),
-        ("lastLoginDate IS NULL".into(), false, vec![owner, ann, bob]),
+        ("lastLoginDate IS NULL".into(), false, vec![ann, bob]),
         (
             "EMAIL = 'dave@acme.test' and ACTIVE = TRUE".into(),
             false,

@@ -2,7 +2,10 @@
 //! delete, and the guess limit on `Elements-User-Password`.
 
 use super::Ce;
-use roster_e2e::TestApp;
+use roster_e2e::{TestApp, get_by};
+use roster_proto::v1 as pb;
+use roster_proto::v1::authenticate_request::Credential;
+use roster_proto::v1::user_key::Key;
 use serde_json::json;
 
 #[tokio::test]
@@ -234,4 +237,55 @@ async fn wrong_passwords_count_and_the_limit_answers_429() {
     assert!((1..=300).contains(&retry));
     // Reading without a password still works.
     assert_eq!(ce.get(&format!("/users/{id}")).await.status, 200);
+}
+
+#[tokio::test]
+async fn signing_in_with_a_user_secret_sets_its_last_login_date() {
+    let app = TestApp::spawn().await;
+    let t = app.tenant("acme").await;
+    let ce = Ce::owner(&app, &t);
+    let made = ce
+        .post(
+            "/users",
+            json!({"email":"lin@acme.test","firstName":"Lin","lastName":"Ma","password":"Passw0rd-1","roles":[{"key":"org-admin"}]}),
+        )
+        .await;
+    assert_eq!(made.status, 200, "{made:?}");
+    let id = made.body["id"].as_i64().unwrap();
+    let today = made.body["createdDate"].as_str().unwrap().to_owned();
+    let before = ce.get(&format!("/users/{id}")).await;
+    assert_eq!(before.body["lastLoginDate"], "1970-01-01", "{before:?}");
+    // The owner's own calls were sign-ins.
+    let owner = ce.get(&format!("/users/{}", t.admin.email)).await;
+    assert_eq!(owner.body["lastLoginDate"], today.as_str(), "{owner:?}");
+
+    let lin = Ce::with(
+        &app,
+        made.body["secret"].as_str().unwrap(),
+        &t.organization_secret,
+    );
+    let me = lin.get(&format!("/users/{id}")).await;
+    assert_eq!(me.status, 200, "{me:?}");
+    assert_eq!(me.body["lastLoginDate"], today.as_str(), "{me:?}");
+    // Once a day at most: another sign-in the same day writes nothing.
+    let signed_in = |u: &pb::User| u.last_activity_time;
+    let read = || async {
+        app.users(&t.token)
+            .get_user(get_by(Key::Email("lin@acme.test".into())))
+            .await
+            .unwrap()
+            .into_inner()
+    };
+    let before = signed_in(&read().await);
+    assert!(before.is_some());
+    app.auth(None)
+        .authenticate(pb::AuthenticateRequest {
+            credential: Some(Credential::Organization(pb::OrganizationCredential {
+                user_secret: made.body["secret"].as_str().unwrap().to_owned(),
+                organization_secret: t.organization_secret.clone(),
+            })),
+        })
+        .await
+        .unwrap();
+    assert_eq!(before, signed_in(&read().await));
 }

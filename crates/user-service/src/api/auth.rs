@@ -25,6 +25,35 @@ impl<R> AuthApi<R> {
     }
 }
 
+impl<R: Store> AuthApi<R> {
+    /// A user's credential exchanged for a token is a sign-in: its `last_activity` (Cloud
+    /// Elements `lastLoginDate`, Forms On Fire `LastActivity`) moves to now. At most once a
+    /// day per user, so that signing in is not a write on every token, and never failing the
+    /// sign-in: the credential was right, the record is secondary.
+    async fn record_sign_in(
+        &self,
+        tenant: roster_domain::TenantId,
+        u: &roster_domain::users::User,
+    ) {
+        const DAY: i64 = 86_400;
+        let now = self.core.now();
+        if u.last_activity
+            .is_some_and(|t| t.seconds().div_euclid(DAY) == now.seconds().div_euclid(DAY))
+        {
+            return;
+        }
+        let key = roster_domain::users::UserKey::Id(u.id);
+        if let Err(e) = self
+            .core
+            .users
+            .record_activity(tenant, &key, Some(now), None)
+            .await
+        {
+            tracing::warn!(error = %e, "Could not record a sign-in.");
+        }
+    }
+}
+
 fn credential(r: pb::AuthenticateRequest) -> Result<Credential, FieldViolations> {
     use pb::authenticate_request::Credential as C;
     match r.credential {
@@ -61,6 +90,9 @@ impl<R: Store> pb::auth_service_server::AuthService for AuthApi<R> {
             .authenticate(&cred)
             .await
             .map_err(IntoStatus::into_status)?;
+        if let PrincipalKind::User(u) = &principal.kind {
+            self.record_sign_in(principal.tenant.id, u).await;
+        }
         let granted = scopes_of(&principal);
         let (subject, user_id, login, role_keys) = match &principal.kind {
             PrincipalKind::Integration => (
