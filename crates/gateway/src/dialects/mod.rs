@@ -34,7 +34,7 @@ pub(crate) const DIALECTS: &[Dialect] = &[
     Dialect {
         name: "elements",
         prefix: "/elements/api-v2",
-        router: |state| elements::router(state).into(),
+        router: elements::router,
     },
 ];
 

@@ -6,6 +6,7 @@ use axum::extract::{FromRequest, Request};
 use http::StatusCode;
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
+use utoipa::ToSchema;
 
 /// A JSON body of type `T`.
 #[derive(Debug)]
@@ -39,18 +40,24 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for Body<T> {
 }
 
 /// `{"key": "admin"}`.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[schema(as = elements::RoleRef)]
 pub(crate) struct RoleRef {
+    /// `org-admin`, `admin` or `org`.
     pub(crate) key: String,
 }
 
-/// The writable fields of a user (create and PATCH).
-#[derive(Debug, Default, Deserialize)]
+/// The writable fields of a user. Create needs `email`, `firstName` and `lastName` (and
+/// adds the `org` role to those asked for); PATCH changes the fields it names, `""` removing
+/// one. `street2` must be empty: the whole street goes in `street1`.
+#[derive(Debug, Default, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
+#[schema(as = elements::UserBody)]
 pub(crate) struct UserBody {
     pub(crate) first_name: Option<String>,
     pub(crate) last_name: Option<String>,
     pub(crate) email: Option<String>,
+    /// 7 to 1024 characters; never echoed.
     pub(crate) password: Option<String>,
     pub(crate) roles: Option<Vec<RoleRef>>,
     pub(crate) active: Option<bool>,
