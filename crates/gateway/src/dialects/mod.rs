@@ -29,7 +29,7 @@ pub(crate) const DIALECTS: &[Dialect] = &[
     Dialect {
         name: "formsonfire",
         prefix: "/api/v2",
-        router: |state| formsonfire::router(state).into(),
+        router: formsonfire::router,
     },
     Dialect {
         name: "elements",
