@@ -333,13 +333,13 @@ mod tests {
                 "{method} {path}"
             );
         }
-        for method in ["post", "put"] {
+        for (method, schema) in [("post", "NewUser"), ("put", "UserChange")] {
             let body = &spec["paths"]["/api/v2/user"][method]["requestBody"];
             assert_eq!(body["required"], true);
             for ct in ["application/json", "application/xml"] {
                 assert_eq!(
                     body["content"][ct]["schema"]["$ref"],
-                    "#/components/schemas/formsonfire.UserRequest"
+                    format!("#/components/schemas/formsonfire.{schema}")
                 );
             }
         }

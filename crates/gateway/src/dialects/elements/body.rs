@@ -47,17 +47,18 @@ pub(crate) struct RoleRef {
     pub(crate) key: String,
 }
 
-/// The writable fields of a user. Create needs `email`, `firstName` and `lastName` (and
-/// adds the `org` role to those asked for); PATCH changes the fields it names, `""` removing
-/// one. `street2` must be empty: the whole street goes in `street1`.
+/// The writable fields of a user (create and PATCH). PATCH changes the fields it names, `""`
+/// removing one; create needs `email`, `firstName` and `lastName` (`elements.NewUser`).
 #[derive(Debug, Default, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 #[schema(as = elements::UserBody)]
 pub(crate) struct UserBody {
     pub(crate) first_name: Option<String>,
     pub(crate) last_name: Option<String>,
+    #[schema(format = Email)]
     pub(crate) email: Option<String>,
     /// 7 to 1024 characters; never echoed.
+    #[schema(min_length = 7, max_length = 1024)]
     pub(crate) password: Option<String>,
     pub(crate) roles: Option<Vec<RoleRef>>,
     pub(crate) active: Option<bool>,
@@ -67,6 +68,8 @@ pub(crate) struct UserBody {
     pub(crate) postal_code: Option<String>,
     pub(crate) state_province: Option<String>,
     pub(crate) street1: Option<String>,
+    /// Must be empty: the whole street goes in `street1`.
+    #[schema(pattern = r"^\s*$")]
     pub(crate) street2: Option<String>,
     pub(crate) external_id: Option<String>,
 }

@@ -6,6 +6,7 @@
 // These types exist for their schemas and parameters; nothing reads their fields.
 #![allow(dead_code)]
 
+use super::body::RoleRef;
 use super::list::MAX_PAGE_SIZE;
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -72,6 +73,34 @@ pub(crate) struct PasswordHeader {
     /// only leaves it out (and counts towards the password guess limit, 429).
     #[param(rename = "Elements-User-Password")]
     pub(crate) password: Option<String>,
+}
+
+/// `POST /users`: a new user of the organization. The `org` role is added to the roles
+/// asked for; the answer carries the user's `secret`.
+#[derive(Debug, ToSchema)]
+#[schema(as = elements::NewUser, rename_all = "camelCase")]
+pub(crate) struct NewUser {
+    #[schema(pattern = r"\S")]
+    first_name: String,
+    #[schema(pattern = r"\S")]
+    last_name: String,
+    #[schema(format = Email)]
+    email: String,
+    /// 7 to 1024 characters; never echoed. Without one the user signs in by its secret.
+    #[schema(min_length = 7, max_length = 1024)]
+    password: Option<String>,
+    roles: Option<Vec<RoleRef>>,
+    active: Option<bool>,
+    city: Option<String>,
+    country: Option<String>,
+    phone: Option<String>,
+    postal_code: Option<String>,
+    state_province: Option<String>,
+    street1: Option<String>,
+    /// Must be empty: the whole street goes in `street1`.
+    #[schema(pattern = r"^\s*$")]
+    street2: Option<String>,
+    external_id: Option<String>,
 }
 
 /// Every Cloud Elements error.

@@ -151,7 +151,7 @@ fn profile(b: &UserBody, u: &mut pb::User, paths: &mut Vec<String>) -> Result<()
     tag = "Cloud Elements",
     operation_id = "elements_CreateUser",
     summary = "Creates a user in the organization.",
-    request_body(content = UserBody, content_type = "application/json"),
+    request_body(content = doc::NewUser, content_type = "application/json"),
     security(("elements_user_organization" = [])),
     responses((status = 200, description = "The new user, with its `secret` and `roles`.", body = User, headers(("elements-request-id" = String, description = "The request's id."))), doc::Errors),
 )]
@@ -322,7 +322,7 @@ pub(crate) async fn get_organization(
     tag = "Cloud Elements",
     operation_id = "elements_CreateOrganizationUser",
     summary = "Creates a user in the organization (as `POST /users`).",
-    request_body(content = UserBody, content_type = "application/json"),
+    request_body(content = doc::NewUser, content_type = "application/json"),
     security(("elements_user_organization" = [])),
     responses((status = 200, description = "The new user, with its `secret` and `roles`.", body = User, headers(("elements-request-id" = String, description = "The request's id."))), doc::Errors),
 )]

@@ -135,45 +135,80 @@ pub(crate) struct SearchQuery {
     format: Option<String>,
 }
 
-/// A `User` to create (`POST`: `FirstName`, `LastName` and `Email` required; with an `Id`
-/// it updates that user) or to change (`PUT`: `Id` required; only the members given
-/// change). `CompanyId` and `IntegrationKey` authenticate (else the query's). Member names
-/// match without case. In XML the root element is `User`, nulls are `i:nil="true"`, list
-/// items are any elements (`<d2p1:guid>`, `<string>`), and `Metadata` items are
-/// `KeyValueOfstringstring` with `Key` and `Value`.
-#[derive(Debug, ToSchema)]
-#[schema(rename_all = "PascalCase")]
-#[schema(as = formsonfire::UserRequest, xml(name = "User"))]
-pub(crate) struct UserRequest {
-    /// The user's GUID, with or without dashes (the all-zero GUID is none).
-    #[schema(format = "uuid")]
-    id: Option<String>,
-    company_id: Option<i64>,
-    integration_key: Option<String>,
-    first_name: Option<String>,
-    last_name: Option<String>,
-    email: Option<String>,
-    external_id: Option<String>,
-    time_zone: Option<String>,
-    country: Option<String>,
-    /// Set on create or change; never answered.
-    password: Option<String>,
-    status: Option<Status>,
-    website_role: Option<WebsiteRole>,
-    #[schema(rename = "Type")]
-    license_type: Option<LicenseType>,
-    /// Folder ids (or names, external ids: see `UseNames`, `UseExternalIds`).
-    folders: Option<Vec<String>>,
-    /// Group ids (or names, external ids: see `UseNames`, `UseExternalIds`).
-    groups: Option<Vec<String>>,
-    /// Key/value pairs (also `[{"Key":..,"Value":..}]`).
-    metadata: Option<BTreeMap<String, String>>,
-    do_not_email: Option<bool>,
-    reset_password: Option<bool>,
-    /// `Folders` and `Groups` are names.
-    use_names: Option<bool>,
-    /// `Folders` and `Groups` are external ids.
-    use_external_ids: Option<bool>,
+/// A `User` body: the members `$head` lists, then those any body may carry. `CompanyId`
+/// and `IntegrationKey` authenticate (else the query's).
+macro_rules! user_body {
+    ($(#[$meta:meta])* $name:ident { $($head:tt)* }) => {
+        $(#[$meta])*
+        pub(crate) struct $name {
+            $($head)*
+            company_id: Option<i64>,
+            integration_key: Option<String>,
+            external_id: Option<String>,
+            time_zone: Option<String>,
+            country: Option<String>,
+            /// Set on create or change; never answered.
+            password: Option<String>,
+            status: Option<Status>,
+            website_role: Option<WebsiteRole>,
+            #[schema(rename = "Type")]
+            license_type: Option<LicenseType>,
+            /// Folder ids (or names, external ids: see `UseNames`, `UseExternalIds`).
+            folders: Option<Vec<String>>,
+            /// Group ids (or names, external ids: see `UseNames`, `UseExternalIds`).
+            groups: Option<Vec<String>>,
+            /// Key/value pairs (also `[{"Key":..,"Value":..}]`).
+            metadata: Option<BTreeMap<String, String>>,
+            do_not_email: Option<bool>,
+            reset_password: Option<bool>,
+            /// `Folders` and `Groups` are names.
+            use_names: Option<bool>,
+            /// `Folders` and `Groups` are external ids.
+            use_external_ids: Option<bool>,
+        }
+    };
+}
+
+user_body! {
+    /// `POST /user`: a new user, named and with an email. DESIGN (reference §C.7): a body
+    /// with the `Id` of a user updates that user as `PUT` would (then the names are not
+    /// required). Member names match without case; a null clears a member. In XML the root
+    /// element is `User`, nulls are `i:nil="true"`, list items are any elements
+    /// (`<d2p1:guid>`, `<string>`), and `Metadata` items are `KeyValueOfstringstring` with
+    /// `Key` and `Value`.
+    #[derive(Debug, ToSchema)]
+    #[schema(as = formsonfire::NewUser, rename_all = "PascalCase", xml(name = "User"))]
+    NewUser {
+        #[schema(pattern = r"\S")]
+        first_name: String,
+        #[schema(pattern = r"\S")]
+        last_name: String,
+        #[schema(format = Email)]
+        email: String,
+        /// The GUID of a user to update instead, with or without dashes (the all-zero GUID
+        /// is none).
+        #[schema(format = "uuid")]
+        id: Option<String>,
+    }
+}
+
+user_body! {
+    /// `PUT /user`: the members given change on the user `Id` names; the names cannot be
+    /// cleared. Member names match without case; a null clears a member. In XML as for
+    /// `formsonfire.NewUser`.
+    #[derive(Debug, ToSchema)]
+    #[schema(as = formsonfire::UserChange, rename_all = "PascalCase", xml(name = "User"))]
+    UserChange {
+        /// The user's GUID, with or without dashes.
+        #[schema(format = "uuid")]
+        id: String,
+        #[schema(required = false, pattern = r"\S")]
+        first_name: String,
+        #[schema(required = false, pattern = r"\S")]
+        last_name: String,
+        #[schema(required = false, format = Email)]
+        email: String,
+    }
 }
 
 /// The optional body of `DELETE /user`: its members stand in for absent query members;

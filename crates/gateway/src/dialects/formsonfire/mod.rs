@@ -74,7 +74,7 @@ async fn get_user(State(api): State<FormsOnFire>, req: Request) -> Response {
     operation_id = "formsonfire_CreateUser",
     summary = "Creates a user (or, with an `Id`, updates it).",
     params(doc::WriteQuery),
-    request_body(description = "The user, in JSON or XML (XML when no `Content-Type` is given).", content((doc::UserRequest = "application/json"), (doc::UserRequest = "application/xml"))),
+    request_body(description = "The user, in JSON or XML (XML when no `Content-Type` is given).", content((doc::NewUser = "application/json"), (doc::NewUser = "application/xml"))),
     security(("formsonfire_company_id" = [], "formsonfire_integration_key" = [])),
     responses((status = 200, description = "The user's `Id` and `Status`.", content((reply::UserResponseJson<'static> = "application/json"), (reply::UserResponseJson<'static> = "application/xml"))), doc::UserErrors),
 )]
@@ -89,7 +89,7 @@ async fn post_user(State(api): State<FormsOnFire>, req: Request) -> Response {
     operation_id = "formsonfire_UpdateUser",
     summary = "Changes the members the body names on the user its `Id` names.",
     params(doc::WriteQuery),
-    request_body(description = "The user, in JSON or XML (XML when no `Content-Type` is given).", content((doc::UserRequest = "application/json"), (doc::UserRequest = "application/xml"))),
+    request_body(description = "The user, in JSON or XML (XML when no `Content-Type` is given).", content((doc::UserChange = "application/json"), (doc::UserChange = "application/xml"))),
     security(("formsonfire_company_id" = [], "formsonfire_integration_key" = [])),
     responses((status = 200, description = "The user as it is now.", content((reply::UserResponseJson<'static> = "application/json"), (reply::UserResponseJson<'static> = "application/xml"))), doc::UserErrors),
 )]
