@@ -52,7 +52,7 @@ impl Reply {
 /// `Status` after a POST) and the call's status.
 #[derive(Serialize, ToSchema)]
 #[serde(rename_all = "PascalCase")]
-#[schema(as = formsonfire::UserResponse, xml(name = "UserResponse"))]
+#[schema(as = formsonfire::UserResponse, xml(name = "UserResponse", namespace = "http://schemas.datacontract.org/2004/07/Appenate.Api"))]
 pub(crate) struct UserResponseJson<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     user: Option<UserJson<'a>>,
@@ -63,9 +63,10 @@ pub(crate) struct UserResponseJson<'a> {
 /// the call failed).
 #[derive(Serialize, ToSchema)]
 #[serde(rename_all = "PascalCase")]
-#[schema(as = formsonfire::UserSearchResponse, xml(name = "UserSearchResponse"))]
+#[schema(as = formsonfire::UserSearchResponse, xml(name = "UserSearchResponse", namespace = "http://schemas.datacontract.org/2004/07/Appenate.Api"))]
 pub(crate) struct SearchJson<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(xml(wrapped))]
     users: Option<Vec<UserJson<'a>>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     total_rows: Option<i64>,
@@ -75,7 +76,7 @@ pub(crate) struct SearchJson<'a> {
 /// `ErrorResponse`: the answer of a path or verb the API does not have.
 #[derive(Serialize, ToSchema)]
 #[serde(rename_all = "PascalCase")]
-#[schema(as = formsonfire::ErrorResponse, xml(name = "ErrorResponse"))]
+#[schema(as = formsonfire::ErrorResponse, xml(name = "ErrorResponse", namespace = "http://schemas.datacontract.org/2004/07/Appenate.Api"))]
 pub(crate) struct ErrorJson<'a> {
     response_status: &'a ResponseStatus,
 }

@@ -20,7 +20,8 @@ pub(crate) struct FieldError {
 /// `NotEmpty`, `InvalidValue`, `DuplicateEmail`, `DuplicateExternalId`, `NotFound`,
 /// `Unauthorized`, `MethodNotAllowed`, `SerializationException`, `NotSupportedException`,
 /// `RequestTooLarge`, `TooManyRequests`, `InternalServerError`, `ServiceUnavailable`, with
-/// the first field error's message). In XML, in the ServiceStack namespace, every member is
+/// the first field error's message). In XML its members are in the ServiceStack namespace
+/// (`http://schemas.servicestack.net/types`), every member is
 /// present (`i:nil="true"` when empty), with a nil `StackTrace` and `Meta`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, ToSchema)]
 #[serde(rename_all = "PascalCase")]
@@ -32,6 +33,7 @@ pub(crate) struct ResponseStatus {
     pub(crate) message: Option<String>,
     /// `None` on success (omitted); a list, maybe empty, on failure.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(xml(wrapped))]
     pub(crate) errors: Option<Vec<FieldError>>,
 }
 

@@ -43,8 +43,10 @@ pub(crate) struct UserJson<'a> {
     #[schema(value_type = Option<super::doc::WebsiteRole>)]
     website_role: Option<&'static str>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(xml(wrapped))]
     folders: Option<Vec<String>>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(xml(wrapped))]
     groups: Option<Vec<String>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     #[schema(value_type = Option<BTreeMap<String, String>>)]
@@ -60,6 +62,7 @@ pub(crate) struct UserJson<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     last_activity: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(xml(wrapped))]
     user_devices: Option<Vec<DeviceJson<'a>>>,
 }
 
