@@ -5,11 +5,18 @@ scripts/schemathesis.sh sets up (a fresh tenant made with `roster tenant create 
   request-target that goes on the wire (a requests auth hook sees the prepared request).
 - The `account` path parameter is the tenant's login, so that requests reach the
   handlers instead of stopping at "another account".
+- Cloud Elements: `Authorization: User <admin secret>, Organization <organization secret>`
+  of the tenant's owner, an organization administrator.
+- Forms On Fire: `CompanyId` and `IntegrationKey` in the query for GET and DELETE, in the
+  body (JSON or XML alike: the serializer writes the members) for POST and PUT.
+- Path, query and body members that name a resource are drawn half from resources `seed`
+  created, so that generated requests also reach existing ones.
 """
 
 import base64
 import email.utils
 import hashlib
+import json
 import os
 
 import requests
@@ -54,7 +61,7 @@ schemathesis.auth.set_from_requests(CloudApiSignature()).apply_to(tag="CloudAPI"
 KNOWN = {"user": "alice", "key": "laptop", "role": "ops", "policy": "readers"}
 
 
-@schemathesis.hook
+@schemathesis.hook.apply_to(tag="CloudAPI")
 def flatmap_path_parameters(context, path_parameters):
     params = dict(path_parameters or {})
     if "account" in params:
@@ -66,7 +73,8 @@ def flatmap_path_parameters(context, path_parameters):
 
 
 def seed(base: str) -> None:
-    """Creates the resources KNOWN names, through CloudAPI itself."""
+    """Creates the resources KNOWN names, through CloudAPI itself, then a user through each
+    of Cloud Elements and Forms On Fire."""
     auth = CloudApiSignature()
     with open(os.environ["ROSTER_ST_SSH_KEY"] + ".pub", encoding="ascii") as f:
         laptop = f.read().strip()
@@ -81,3 +89,152 @@ def seed(base: str) -> None:
         r = requests.post(f"{base}/{ACCOUNT}{path}", json=body, auth=auth, timeout=30)
         if r.status_code not in (201, 409):
             raise SystemExit(f"seeding {path} failed: {r.status_code} {r.text}")
+    seed_elements(base)
+    seed_formsonfire(base)
+
+
+def _tenant() -> dict:
+    with open(os.environ["ROSTER_ST_TENANT_JSON"], encoding="utf-8") as f:
+        return json.load(f)
+
+
+def _known_path() -> str:
+    return os.path.join(os.path.dirname(os.environ["ROSTER_ST_TENANT_JSON"]), "known.json")
+
+
+def _known() -> dict:
+    """What `seed` created that only the server could name (ids), read when first needed."""
+    if not hasattr(_known, "cache"):
+        with open(_known_path(), encoding="utf-8") as f:
+            _known.cache = json.load(f)
+    return _known.cache
+
+
+def _remember(**items) -> None:
+    path = _known_path()
+    known = {}
+    if os.path.exists(path):
+        with open(path, encoding="utf-8") as f:
+            known = json.load(f)
+    known.update(items)
+    with open(path, "w", encoding="utf-8") as f:
+        json.dump(known, f)
+
+
+def _half_known(generated: dict, known: dict) -> st.SearchStrategy:
+    """`generated`, with each member that `known` also has drawn from the generated value,
+    or one of the known ones."""
+    choices = {k: st.sampled_from([v, *known[k]]) for k, v in generated.items() if k in known}
+    if not choices:
+        return st.just(generated)
+    return st.fixed_dictionaries(choices).map(lambda drawn: {**generated, **drawn})
+
+
+# Cloud Elements ------------------------------------------------------------------------
+
+
+class ElementsSecrets(requests.auth.AuthBase):
+    """`Authorization: User <secret>, Organization <secret>` of the tenant's owner."""
+
+    def __init__(self) -> None:
+        t = _tenant()
+        self.value = f"User {t['admin']['secret']}, Organization {t['organization_secret']}"
+
+    def __call__(self, r: requests.PreparedRequest) -> requests.PreparedRequest:
+        r.headers["authorization"] = self.value
+        return r
+
+
+schemathesis.auth.set_from_requests(ElementsSecrets()).apply_to(tag="Cloud Elements")
+
+
+@schemathesis.hook("flatmap_path_parameters").apply_to(tag="Cloud Elements")
+def elements_path_parameters(context, path_parameters):
+    users = _known()["elements"]
+    return _half_known(
+        dict(path_parameters or {}),
+        {
+            "user": [str(u["id"]) for u in users] + [u["email"] for u in users],
+            "key": ["org-admin", "admin", "org"],
+        },
+    )
+
+
+def seed_elements(base: str) -> None:
+    """Users that Cloud Elements names by their integer ids (several: tests delete some)."""
+    url = f"{base}/elements/api-v2/users"
+    known = []
+    for name in ["bob", "dave", "erin"]:
+        body = {"email": f"{name}@acme.test", "firstName": name.title(), "lastName": "Known"}
+        r = requests.post(url, json=body, auth=ElementsSecrets(), timeout=30)
+        if r.status_code == 409:
+            r = requests.get(f"{url}/{body['email']}", auth=ElementsSecrets(), timeout=30)
+        if r.status_code != 200:
+            raise SystemExit(f"seeding Cloud Elements failed: {r.status_code} {r.text}")
+        known.append({"id": r.json()["id"], "email": body["email"]})
+    _remember(elements=known)
+
+
+# Forms On Fire -------------------------------------------------------------------------
+
+
+def _formsonfire_credentials() -> dict:
+    t = _tenant()
+    return {"CompanyId": int(t["company_id"]), "IntegrationKey": t["integration_key"]}
+
+
+@schemathesis.auth(refresh_interval=None).apply_to(tag="Forms On Fire")
+class FormsOnFireCredentials:
+    """The tenant's CompanyId and IntegrationKey where the vendor's clients send them."""
+
+    def get(self, case, context):
+        return _formsonfire_credentials()
+
+    def set(self, case, data, context):
+        query = dict(case.query or {})
+        for name in data:
+            query.pop(name, None)
+        if case.method.upper() in ("POST", "PUT") and isinstance(case.body, dict):
+            body = case.body
+            if "xml" in (case.media_type or ""):
+                # The XML serializer writes None as the text "null"; DataContract's null is
+                # `i:nil="true"`, which it cannot write, so a null member is left out.
+                body = {k: v for k, v in body.items() if v is not None}
+            case.body = {**body, **data}
+        else:
+            query.update({k: str(v) for k, v in data.items()})
+        case.query = query
+
+
+@schemathesis.hook("flatmap_query").apply_to(tag="Forms On Fire")
+def formsonfire_query(context, query):
+    users = _known()["formsonfire"]
+    return _half_known(
+        dict(query or {}),
+        {"Id": [u["id"] for u in users], "Email": [u["email"] for u in users]},
+    )
+
+
+@schemathesis.hook("flatmap_body").apply_to(tag="Forms On Fire")
+def formsonfire_body(context, body):
+    # Only the Id: a known email in a write would only collide with its owner.
+    if not isinstance(body, dict):
+        return st.just(body)
+    return _half_known(body, {"Id": [u["id"] for u in _known()["formsonfire"]]})
+
+
+def seed_formsonfire(base: str) -> None:
+    """Users that Forms On Fire names by their GUIDs (several: tests delete some)."""
+    url = f"{base}/api/v2/user"
+    creds = _formsonfire_credentials()
+    known = []
+    for name in ["carol", "frank", "grace"]:
+        email_ = f"{name}@acme.test"
+        body = {**creds, "FirstName": name.title(), "LastName": "Known", "Email": email_}
+        r = requests.post(url, json=body, timeout=30)
+        if r.status_code != 200:
+            r = requests.get(url, params={**creds, "Email": email_}, timeout=30)
+        if r.status_code != 200:
+            raise SystemExit(f"seeding Forms On Fire failed: {r.status_code} {r.text}")
+        known.append({"id": r.json()["User"]["Id"], "email": email_})
+    _remember(formsonfire=known)

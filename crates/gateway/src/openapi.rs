@@ -176,6 +176,181 @@ mod tests {
         }
     }
 
+    /// `path` `method` is described under `tag`, with one security requirement naming
+    /// exactly `schemes`, and with every status in `statuses`.
+    #[track_caller]
+    fn described(
+        spec: &serde_json::Value,
+        (method, path, tag): (&str, &str, &str),
+        schemes: &[&str],
+        statuses: &[&str],
+    ) {
+        let op = &spec["paths"][path][method];
+        assert!(op.is_object(), "{method} {path} is not described");
+        assert_eq!(op["tags"], serde_json::json!([tag]), "{method} {path}");
+        let security = op["security"].as_array().expect("a security requirement");
+        assert_eq!(security.len(), 1, "{method} {path}: {security:?}");
+        let mut named: Vec<&str> = security[0]
+            .as_object()
+            .unwrap()
+            .keys()
+            .map(String::as_str)
+            .collect();
+        named.sort_unstable();
+        let mut want = schemes.to_vec();
+        want.sort_unstable();
+        assert_eq!(named, want, "{method} {path}");
+        for s in statuses {
+            assert!(
+                op["responses"][s].is_object(),
+                "{method} {path} does not describe {s}"
+            );
+        }
+    }
+
+    /// How many operations the spec describes under `prefix`.
+    fn operations_under(spec: &serde_json::Value, prefix: &str) -> usize {
+        spec["paths"]
+            .as_object()
+            .unwrap()
+            .iter()
+            .filter(|(p, _)| p.starts_with(prefix))
+            .map(|(_, item)| item.as_object().unwrap().len())
+            .sum()
+    }
+
+    async fn spec() -> serde_json::Value {
+        let (_, _, body) = get("/openapi.json").await;
+        serde_json::from_slice(&body).unwrap()
+    }
+
+    #[tokio::test]
+    async fn every_cloud_elements_route_is_described_with_its_security_and_errors() {
+        let spec = spec().await;
+        let ce = "/elements/api-v2";
+        let elements = [
+            ("get", format!("{ce}/users")),
+            ("post", format!("{ce}/users")),
+            ("get", format!("{ce}/users/{{user}}")),
+            ("patch", format!("{ce}/users/{{user}}")),
+            ("delete", format!("{ce}/users/{{user}}")),
+            ("get", format!("{ce}/users/{{user}}/roles")),
+            ("put", format!("{ce}/users/{{user}}/roles/{{key}}")),
+            ("delete", format!("{ce}/users/{{user}}/roles/{{key}}")),
+            ("get", format!("{ce}/organizations/users")),
+            ("post", format!("{ce}/organizations/users")),
+            ("get", format!("{ce}/organizations/users/{{user}}")),
+            ("patch", format!("{ce}/organizations/users/{{user}}")),
+            ("delete", format!("{ce}/organizations/users/{{user}}")),
+        ];
+        for (method, path) in &elements {
+            described(
+                &spec,
+                (method, path, "Cloud Elements"),
+                &[super::schemes::ELEMENTS],
+                &[
+                    "200", "400", "401", "403", "404", "405", "409", "415", "429", "500", "503",
+                ],
+            );
+            let error = &spec["paths"][path][method]["responses"]["404"];
+            assert_eq!(
+                error["content"]["application/json"]["schema"]["$ref"],
+                "#/components/schemas/elements.Error"
+            );
+            for status in ["200", "404"] {
+                let headers = &spec["paths"][path][method]["responses"][status]["headers"];
+                assert!(
+                    headers["elements-request-id"].is_object(),
+                    "{method} {path}"
+                );
+            }
+        }
+        for path in [format!("{ce}/users"), format!("{ce}/organizations/users")] {
+            let ok = &spec["paths"][&path]["get"]["responses"]["200"];
+            for h in ["elements-next-page-token", "elements-returned-count"] {
+                assert!(ok["headers"][h].is_object(), "{path} {h}");
+            }
+            let params: Vec<&str> = spec["paths"][&path]["get"]["parameters"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|p| p["name"].as_str().unwrap())
+                .collect();
+            assert_eq!(params, ["where", "nextPage", "pageSize", "includeInactive"]);
+        }
+        let get_user = &spec["paths"][format!("{ce}/users/{{user}}")]["get"]["parameters"];
+        assert!(
+            get_user
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|p| p["name"] == "Elements-User-Password" && p["in"] == "header"),
+            "{get_user}"
+        );
+        // Every described operation of the dialect is one listed above.
+        assert_eq!(operations_under(&spec, ce), elements.len());
+    }
+
+    #[tokio::test]
+    async fn every_forms_on_fire_route_is_described_with_its_security_and_both_formats() {
+        let spec = spec().await;
+        let fof = [
+            ("get", "/api/v2/user"),
+            ("post", "/api/v2/user"),
+            ("put", "/api/v2/user"),
+            ("delete", "/api/v2/user"),
+            ("get", "/api/v2/user/search"),
+        ];
+        for (method, path) in fof {
+            described(
+                &spec,
+                (method, path, "Forms On Fire"),
+                &[
+                    super::schemes::FORMSONFIRE_COMPANY,
+                    super::schemes::FORMSONFIRE_KEY,
+                ],
+                &["200", "400", "401", "405", "429", "500", "503"],
+            );
+            let op = &spec["paths"][path][method];
+            for status in ["200", "400", "405"] {
+                for ct in ["application/json", "application/xml"] {
+                    assert!(
+                        op["responses"][status]["content"][ct].is_object(),
+                        "{method} {path} {status} {ct}"
+                    );
+                }
+            }
+            assert_eq!(
+                op["responses"]["405"]["content"]["application/json"]["schema"]["$ref"],
+                "#/components/schemas/formsonfire.ErrorResponse"
+            );
+            assert!(
+                op["parameters"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .any(|p| p["name"] == "format" && p["in"] == "query"),
+                "{method} {path}"
+            );
+        }
+        for (method, schema) in [("post", "NewUser"), ("put", "UserChange")] {
+            let body = &spec["paths"]["/api/v2/user"][method]["requestBody"];
+            assert_eq!(body["required"], true);
+            for ct in ["application/json", "application/xml"] {
+                assert_eq!(
+                    body["content"][ct]["schema"]["$ref"],
+                    format!("#/components/schemas/formsonfire.{schema}")
+                );
+            }
+        }
+        assert_eq!(
+            spec["paths"]["/api/v2/user"]["delete"]["requestBody"]["required"],
+            false
+        );
+        // Every described operation of the dialect is one listed above.
+        assert_eq!(operations_under(&spec, "/api/v2/"), fof.len());
+    }
+
     #[tokio::test]
     async fn swagger_ui_is_served_from_the_binary() {
         let (status, ct, body) = get("/docs/").await;

@@ -26,7 +26,39 @@ use tonic_types::{ErrorDetails, StatusExt};
 /// The ErrorInfo domain of every Roster error.
 pub const ERROR_DOMAIN: &str = "roster.v1";
 
-/// A status with an ErrorInfo reason, optional metadata and optional field violations.
+/// The most field violations a status carries, and the longest description. A status
+/// travels in HTTP/2 trailers (`grpc-message`, `grpc-status-details-bin`), whose size every
+/// peer limits: a request with thousands of bad items must still be refused with a status
+/// that arrives, not break the connection (the client saw an h2 COMPRESSION_ERROR, or
+/// RESOURCE_EXHAUSTED, instead of INVALID_ARGUMENT). The first violations are the ones a
+/// caller fixes first.
+const MAX_VIOLATIONS: usize = 20;
+const MAX_DESCRIPTION_CHARS: usize = 256;
+
+fn bounded(text: &str) -> String {
+    match text.char_indices().nth(MAX_DESCRIPTION_CHARS) {
+        Some((end, _)) => format!("{}...", &text[..end]),
+        None => text.to_owned(),
+    }
+}
+
+/// `field: description; ...` of the first violations, and how many more there are.
+fn summary(v: &FieldViolations) -> String {
+    let shown: Vec<String> = v
+        .iter()
+        .take(MAX_VIOLATIONS)
+        .map(|fv| format!("{}: {}", fv.field, bounded(&fv.description)))
+        .collect();
+    let more = v.iter().count().saturating_sub(MAX_VIOLATIONS);
+    if more == 0 {
+        shown.join("; ")
+    } else {
+        format!("{}; and {more} more", shown.join("; "))
+    }
+}
+
+/// A status with an ErrorInfo reason, optional metadata and optional field violations (the
+/// first [`MAX_VIOLATIONS`] of them).
 pub(crate) fn status(
     code: Code,
     message: impl Into<String>,
@@ -40,8 +72,8 @@ pub(crate) fn status(
         .collect();
     let mut d = ErrorDetails::with_error_info(reason.as_str_name(), ERROR_DOMAIN, meta);
     if let Some(v) = violations {
-        for fv in v.iter() {
-            d.add_bad_request_violation(fv.field.clone(), fv.description.clone());
+        for fv in v.iter().take(MAX_VIOLATIONS) {
+            d.add_bad_request_violation(fv.field.clone(), bounded(&fv.description));
         }
     }
     Status::with_error_details(code, message, d)
@@ -50,7 +82,7 @@ pub(crate) fn status(
 pub(crate) fn invalid(v: &FieldViolations) -> Status {
     status(
         Code::InvalidArgument,
-        format!("invalid request: {v}"),
+        format!("invalid request: {}", summary(v)),
         ErrorReason::InvalidField,
         &[],
         Some(v),
@@ -643,4 +675,26 @@ pub(crate) fn to_rpc_status(s: &Status) -> tonic_types::Status {
         message: s.message().to_owned(),
         details: Vec::new(),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_status_carries_a_bounded_number_of_bounded_violations() {
+        let mut v = FieldViolations::new();
+        for i in 0..1000 {
+            v.add(format!("user.folders[{i}]"), "x".repeat(10_000));
+        }
+        let s = invalid(&v);
+        let details = s.get_details_bad_request().unwrap().field_violations;
+        assert_eq!(details.len(), MAX_VIOLATIONS);
+        assert_eq!(details[0].field, "user.folders[0]");
+        assert!(details[0].description.chars().count() <= MAX_DESCRIPTION_CHARS + 3);
+        assert!(s.message().ends_with("; and 980 more"), "{}", s.message());
+        assert!(s.message().len() < 8 * 1024);
+        let one = invalid(&FieldViolations::single("user.email", "is invalid"));
+        assert_eq!(one.message(), "invalid request: user.email: is invalid");
+    }
 }

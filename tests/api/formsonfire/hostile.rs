@@ -4,7 +4,7 @@
 use super::Fof;
 use reqwest::Method;
 use roster_e2e::TestApp;
-use roster_e2e::formsonfire::{Fmt, t, user_body};
+use roster_e2e::formsonfire::{Fmt, list, t, user_body};
 use std::fmt::Write as _;
 
 /// The credential and required members, as XML, with `extra` inside `<FirstName>`.
@@ -163,4 +163,36 @@ async fn the_size_and_depth_limits_are_settings() {
         .await
         .error(400, "SerializationException");
     f.c.body(Method::POST, Fmt::Xml, &small("F")).await.ok();
+}
+
+/// Thousands of bad list items are one 400 naming the first ones, in both formats: the
+/// core's error stays small enough to cross HTTP/2 (it once broke the connection: a 500,
+/// or past 2000 items a 429), and the gateway goes on reaching the core.
+#[tokio::test]
+async fn thousands_of_bad_items_are_one_bounded_400() {
+    let f = Fof::new().await;
+    let bad: Vec<String> = (0..3000).map(|i| format!("not-a-guid-{i}")).collect();
+    let bad: Vec<&str> = bad.iter().map(String::as_str).collect();
+    for fmt in Fmt::ALL {
+        let a =
+            f.c.post(
+                fmt,
+                &[
+                    ("FirstName", t("Eve")),
+                    ("LastName", t("L")),
+                    ("Email", t("evil@acme.test")),
+                    ("Folders", list(&bad)),
+                ],
+            )
+            .await;
+        let fields = a.error(400, "InvalidValue");
+        assert!(
+            !fields.is_empty() && fields.len() <= 100,
+            "a bounded list of the first bad items: {}",
+            fields.len()
+        );
+        assert_eq!(fields[0].1, "Folders[0]", "{fields:?}");
+        assert!(a.raw.len() < 64 * 1024, "{}", a.raw.len());
+    }
+    nobody_was_created(&f).await;
 }

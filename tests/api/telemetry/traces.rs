@@ -3,8 +3,10 @@
 //! and the database spans under it; collected by an in-process OTLP collector.
 
 use crate::cloudapi::Cloud;
+use crate::elements::Ce;
 use fake_opentelemetry_collector::{ExportedSpan, FakeCollectorServer};
 use roster::telemetry::{Telemetry, TelemetryConfig};
+use roster_e2e::formsonfire::{Fmt, FofClient};
 use roster_e2e::{TestApp, get_by};
 use roster_proto::v1 as pb;
 use std::collections::HashMap;
@@ -61,24 +63,21 @@ fn one<'a>(all: &'a [ExportedSpan], name: &str, kind: &str, trace: &str) -> &'a 
     found[0]
 }
 
-#[tokio::test]
-async fn a_cloudapi_request_is_one_trace_from_the_gateway_through_grpc_to_the_database() {
-    let (mut collector, telemetry) = collector().await;
-    let cloud = Cloud::new().await;
-    let bob = cloud.user("bob").await;
-    assert_eq!(cloud.get("/acme/users").await.status, 200);
-
-    let all = spans(&mut collector, &telemetry, 8).await;
+/// The gateway's span `route` of `dialect` starts a trace that holds a `grpc.client` span of
+/// `rpc` inside it, the user service's `grpc.server` span of `rpc` continuing that client span,
+/// and the database span `db` inside the server span.
+#[track_caller]
+fn one_trace(all: &[ExportedSpan], route: &str, dialect: &str, rpc: &str, db: &str) {
     let http = all
         .iter()
-        .find(|s| s.name == "GET /{account}/users" && s.kind == "SPAN_KIND_SERVER")
-        .expect("the gateway's span of the request");
+        .find(|s| s.name == route && s.kind == "SPAN_KIND_SERVER")
+        .unwrap_or_else(|| panic!("the gateway's span of {route}"));
     assert!(
         http.parent_span_id.is_empty(),
         "the request starts the trace"
     );
     assert!(
-        http.attributes["roster.dialect"].contains("cloudapi"),
+        http.attributes["roster.dialect"].contains(dialect),
         "{http:?}"
     );
     assert!(
@@ -86,24 +85,14 @@ async fn a_cloudapi_request_is_one_trace_from_the_gateway_through_grpc_to_the_da
         "{http:?}"
     );
     let trace = http.trace_id.as_str();
-    let client = one(
-        &all,
-        "roster.v1.UserService/ListUsers",
-        "SPAN_KIND_CLIENT",
-        trace,
-    );
+    let client = one(all, rpc, "SPAN_KIND_CLIENT", trace);
     assert!(
-        ancestors(client, &all)
+        ancestors(client, all)
             .iter()
             .any(|a| a.span_id == http.span_id),
         "the gRPC client span is inside the gateway span"
     );
-    let server = one(
-        &all,
-        "roster.v1.UserService/ListUsers",
-        "SPAN_KIND_SERVER",
-        trace,
-    );
+    let server = one(all, rpc, "SPAN_KIND_SERVER", trace);
     assert_eq!(
         server.parent_span_id, client.span_id,
         "the server span continues the client span through traceparent"
@@ -112,9 +101,9 @@ async fn a_cloudapi_request_is_one_trace_from_the_gateway_through_grpc_to_the_da
         server.attributes["rpc.grpc.status_code"].contains("IntValue(0)"),
         "{server:?}"
     );
-    let db = one(&all, "db.users.list", "SPAN_KIND_INTERNAL", trace);
+    let db = one(all, db, "SPAN_KIND_INTERNAL", trace);
     assert!(
-        ancestors(db, &all)
+        ancestors(db, all)
             .iter()
             .any(|a| a.span_id == server.span_id),
         "the database span is inside the server span"
@@ -123,6 +112,39 @@ async fn a_cloudapi_request_is_one_trace_from_the_gateway_through_grpc_to_the_da
     assert!(
         system.contains("\"sqlite\"") || system.contains("\"postgresql\""),
         "{db:?}"
+    );
+}
+
+/// No span attribute carries any of `secrets`.
+#[track_caller]
+fn no_secrets(all: &[ExportedSpan], secrets: &[&str]) {
+    for s in all {
+        for (k, v) in &s.attributes {
+            for secret in secrets {
+                assert!(
+                    !v.contains(secret),
+                    "span {} attribute {k} leaks {secret}: {v}",
+                    s.name
+                );
+            }
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_cloudapi_request_is_one_trace_from_the_gateway_through_grpc_to_the_database() {
+    let (mut collector, telemetry) = collector().await;
+    let cloud = Cloud::new().await;
+    let bob = cloud.user("bob").await;
+    assert_eq!(cloud.get("/acme/users").await.status, 200);
+
+    let all = spans(&mut collector, &telemetry, 8).await;
+    one_trace(
+        &all,
+        "GET /{account}/users",
+        "cloudapi",
+        "roster.v1.UserService/ListUsers",
+        "db.users.list",
     );
 
     // The sub-user's creation hashed a password, in a span of its own under its request.
@@ -142,17 +164,57 @@ async fn a_cloudapi_request_is_one_trace_from_the_gateway_through_grpc_to_the_da
     assert!(!bob.is_empty());
 
     // Nothing secret in any attribute: the password, signatures, tokens.
-    for s in &all {
-        for (k, v) in &s.attributes {
-            for secret in ["s3cret-Passw0rd", "Signature keyId", "Bearer ", "eyJ"] {
-                assert!(
-                    !v.contains(secret),
-                    "span {} attribute {k} leaks {secret}: {v}",
-                    s.name
-                );
-            }
-        }
-    }
+    no_secrets(
+        &all,
+        &["s3cret-Passw0rd", "Signature keyId", "Bearer ", "eyJ"],
+    );
+}
+
+#[tokio::test]
+async fn a_cloud_elements_request_is_one_trace_from_the_gateway_through_grpc_to_the_database() {
+    let (mut collector, telemetry) = collector().await;
+    let app = TestApp::spawn().await;
+    let t = app.tenant("acme").await;
+    let ce = Ce::owner(&app, &t);
+    assert_eq!(ce.get("/users").await.status, 200);
+
+    let all = spans(&mut collector, &telemetry, 8).await;
+    one_trace(
+        &all,
+        "GET /elements/api-v2/users",
+        "elements",
+        "roster.v1.UserService/ListUsers",
+        "db.users.list",
+    );
+    no_secrets(
+        &all,
+        &[&t.admin_secret, &t.organization_secret, "Bearer ", "eyJ"],
+    );
+}
+
+#[tokio::test]
+async fn a_forms_on_fire_request_is_one_trace_from_the_gateway_through_grpc_to_the_database() {
+    let (mut collector, telemetry) = collector().await;
+    let app = TestApp::spawn().await;
+    let t = app.tenant("acme").await;
+    let fof = FofClient::new(&app, &t);
+    let email = t.admin.email.clone();
+    assert_eq!(
+        fof.get(Fmt::Xml, "/user", &[("Email", &email)])
+            .await
+            .status,
+        200
+    );
+
+    let all = spans(&mut collector, &telemetry, 8).await;
+    one_trace(
+        &all,
+        "GET /api/v2/user",
+        "formsonfire",
+        "roster.v1.UserService/GetUser",
+        "db.users.get",
+    );
+    no_secrets(&all, &[&t.integration_key, "Bearer ", "eyJ"]);
 }
 
 #[tokio::test]

@@ -29,12 +29,12 @@ pub(crate) const DIALECTS: &[Dialect] = &[
     Dialect {
         name: "formsonfire",
         prefix: "/api/v2",
-        router: |state| formsonfire::router(state).into(),
+        router: formsonfire::router,
     },
     Dialect {
         name: "elements",
         prefix: "/elements/api-v2",
-        router: |state| elements::router(state).into(),
+        router: elements::router,
     },
 ];
 

@@ -6,6 +6,7 @@ use axum::extract::{FromRequest, Request};
 use http::StatusCode;
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
+use utoipa::ToSchema;
 
 /// A JSON body of type `T`.
 #[derive(Debug)]
@@ -39,18 +40,25 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for Body<T> {
 }
 
 /// `{"key": "admin"}`.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[schema(as = elements::RoleRef)]
 pub(crate) struct RoleRef {
+    /// `org-admin`, `admin` or `org`.
     pub(crate) key: String,
 }
 
-/// The writable fields of a user (create and PATCH).
-#[derive(Debug, Default, Deserialize)]
+/// The writable fields of a user (create and PATCH). PATCH changes the fields it names, `""`
+/// removing one; create needs `email`, `firstName` and `lastName` (`elements.NewUser`).
+#[derive(Debug, Default, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
+#[schema(as = elements::UserBody)]
 pub(crate) struct UserBody {
     pub(crate) first_name: Option<String>,
     pub(crate) last_name: Option<String>,
+    #[schema(format = Email)]
     pub(crate) email: Option<String>,
+    /// 7 to 1024 characters; never echoed.
+    #[schema(min_length = 7, max_length = 1024)]
     pub(crate) password: Option<String>,
     pub(crate) roles: Option<Vec<RoleRef>>,
     pub(crate) active: Option<bool>,
@@ -60,6 +68,8 @@ pub(crate) struct UserBody {
     pub(crate) postal_code: Option<String>,
     pub(crate) state_province: Option<String>,
     pub(crate) street1: Option<String>,
+    /// Must be empty: the whole street goes in `street1`.
+    #[schema(pattern = r"^\s*$")]
     pub(crate) street2: Option<String>,
     pub(crate) external_id: Option<String>,
 }

@@ -6,6 +6,7 @@
 
 use super::auth::Ctx;
 use super::ceql;
+use super::doc;
 use super::error::ElementsError;
 use super::model::{Extras, User};
 use super::page_token;
@@ -76,6 +77,16 @@ fn filter(
     })
 }
 
+#[utoipa::path(
+    get,
+    path = "/users",
+    tag = "Cloud Elements",
+    operation_id = "elements_ListUsers",
+    summary = "Lists a page of the organization's users, by id.",
+    params(doc::ListQuery),
+    security(("elements_user_organization" = [])),
+    responses((status = 200, description = "A page of users, by id ascending.", body = [User], headers(("elements-request-id" = String, description = "The request's id."), ("elements-next-page-token" = String, description = "The `nextPage` of the next page; always present (at the end it points after the last user)."), ("elements-returned-count" = i64, description = "The number of users in this page; 0 at the end."))), doc::Errors),
+)]
 pub(crate) async fn list(ctx: Ctx, RawQuery(raw): RawQuery) -> Result<Response, ElementsError> {
     let q: Query = serde_urlencoded::from_str(raw.as_deref().unwrap_or_default())
         .map_err(|e| ElementsError::bad_request(format!("Invalid query: {e}")))?;
@@ -128,4 +139,18 @@ pub(crate) async fn list(ctx: Ctx, RawQuery(raw): RawQuery) -> Result<Response, 
     }
     h.insert("elements-returned-count", HeaderValue::from(count));
     Ok(res)
+}
+
+#[utoipa::path(
+    get,
+    path = "/organizations/users",
+    tag = "Cloud Elements",
+    operation_id = "elements_ListOrganizationUsers",
+    summary = "Lists a page of the organization's users, by id (as `GET /users`).",
+    params(doc::ListQuery),
+    security(("elements_user_organization" = [])),
+    responses((status = 200, description = "A page of users, by id ascending.", body = [User], headers(("elements-request-id" = String, description = "The request's id."), ("elements-next-page-token" = String, description = "The `nextPage` of the next page; always present (at the end it points after the last user)."), ("elements-returned-count" = i64, description = "The number of users in this page; 0 at the end."))), doc::Errors),
+)]
+pub(crate) async fn list_organization(ctx: Ctx, raw: RawQuery) -> Result<Response, ElementsError> {
+    list(ctx, raw).await
 }

@@ -5,6 +5,7 @@
 mod auth;
 mod body;
 mod ceql;
+mod doc;
 mod error;
 mod list;
 mod model;
@@ -18,9 +19,11 @@ use axum::body::Body;
 use axum::extract::Request;
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use axum::routing::{any, get, put};
+use axum::routing::any;
 use error::{ElementsError, ErrorMessage};
 use http::{HeaderValue, StatusCode};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 /// Where the dialect is mounted.
 pub(crate) const BASE: &str = "/elements/api-v2";
@@ -64,30 +67,42 @@ async fn finish(req: Request, next: Next) -> Response {
     res
 }
 
-pub(crate) fn router(state: AppState) -> Router {
+/// Every Cloud Elements route, each registered with its OpenAPI operation (`routes!` takes
+/// the method and path from the handler's annotation); paths and verbs it does not have get
+/// the vendor's 404 and 405.
+pub(crate) fn router(state: AppState) -> OpenApiRouter {
     let api = Elements { state };
-    let routes = Router::new()
-        .route("/users", get(list::list).post(users::create))
-        .route(
-            "/users/{user}",
-            get(users::get).patch(users::update).delete(users::delete),
-        )
-        .route("/users/{user}/roles", get(roles::list))
-        .route(
-            "/users/{user}/roles/{key}",
-            put(roles::grant).delete(roles::revoke),
-        )
-        .route("/organizations/users", get(list::list).post(users::create))
-        .route(
-            "/organizations/users/{user}",
-            get(users::get).patch(users::update).delete(users::delete),
-        )
+    let (routes, doc) = OpenApiRouter::new()
+        .routes(routes!(list::list, users::create))
+        .routes(routes!(users::get, users::update, users::delete))
+        .routes(routes!(roles::list))
+        .routes(routes!(roles::grant, roles::revoke))
+        .routes(routes!(list::list_organization, users::create_organization))
+        .routes(routes!(
+            users::get_organization,
+            users::update_organization,
+            users::delete_organization
+        ))
+        .split_for_parts();
+    let routes = routes
         .route("/", any(not_found))
         .route("/{*rest}", any(not_found))
         .method_not_allowed_fallback(method_not_allowed)
         .fallback(not_found)
         .with_state(api);
-    Router::new()
+    let routes = Router::new()
         .nest(BASE, routes)
-        .layer(axum::middleware::from_fn(finish))
+        .layer(axum::middleware::from_fn(finish));
+    // Error bodies appear only through `doc::Errors`, whose schema the routes do not collect.
+    let mut doc = utoipa::openapi::OpenApi::default().nest(BASE, doc);
+    doc.merge(
+        utoipa::openapi::OpenApiBuilder::new()
+            .components(Some(
+                utoipa::openapi::ComponentsBuilder::new()
+                    .schema_from::<doc::ErrorBody>()
+                    .build(),
+            ))
+            .build(),
+    );
+    OpenApiRouter::with_openapi(doc).merge(routes.into())
 }

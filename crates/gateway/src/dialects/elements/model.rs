@@ -7,6 +7,7 @@ use roster_proto::v1 as pb;
 use serde::Serialize;
 use time::OffsetDateTime;
 use time::macros::format_description;
+use utoipa::ToSchema;
 
 /// What a user of the core shows as `lastLoginDate` when it never logged in.
 pub(crate) const NEVER: &str = "1970-01-01";
@@ -41,13 +42,18 @@ pub(crate) const ROLES: [(&str, i64, &str, &str); 3] = [
     ),
 ];
 
-#[derive(Debug, Serialize)]
+/// A built-in role.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = elements::Role)]
 pub(crate) struct Role {
     id: i64,
     name: &'static str,
+    /// `org-admin`, `admin` or `org`.
     key: &'static str,
     active: bool,
     description: &'static str,
+    /// Always empty: the built-in roles carry no features.
+    #[schema(value_type = Vec<Object>, max_items = 0)]
     features: [(); 0],
 }
 
@@ -73,10 +79,17 @@ impl Role {
 
 // The vendor's deprecated booleans are part of the shape.
 #[allow(clippy::struct_excessive_bools)]
-#[derive(Debug, Serialize)]
+/// A user. `password` is `"secured"` in lists and after a PATCH that set it (never the
+/// password); `secret` appears on create and on a read with the right
+/// `Elements-User-Password`; `roles` on create and on a PATCH that set them.
+#[derive(Debug, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
+#[schema(as = elements::User)]
 pub(crate) struct User {
+    /// The user's integer id.
     id: i64,
+    /// `YYYY-MM-DD`.
+    #[schema(format = Date)]
     created_date: String,
     first_name: Option<String>,
     last_name: Option<String>,
@@ -86,6 +99,8 @@ pub(crate) struct User {
     active: bool,
     #[serde(skip_serializing_if = "Option::is_none")]
     secret: Option<String>,
+    /// `YYYY-MM-DD`; `1970-01-01` when the user never logged in.
+    #[schema(format = Date)]
     last_login_date: String,
     full_name: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]

@@ -4,6 +4,7 @@
 
 use super::auth::Ctx;
 use super::body::role_key;
+use super::doc;
 use super::error::ElementsError;
 use super::model::Role;
 use super::users::{find, not_found};
@@ -13,6 +14,16 @@ use axum::response::{IntoResponse, Response};
 use roster_proto::v1 as pb;
 use tonic_types::StatusExt as _;
 
+#[utoipa::path(
+    get,
+    path = "/users/{user}/roles",
+    tag = "Cloud Elements",
+    operation_id = "elements_ListUserRoles",
+    summary = "Lists the roles a user holds.",
+    params(doc::UserPath),
+    security(("elements_user_organization" = [])),
+    responses((status = 200, description = "The user's roles.", body = [Role], headers(("elements-request-id" = String, description = "The request's id."))), doc::Errors),
+)]
 pub(crate) async fn list(ctx: Ctx, Path(user): Path<String>) -> Result<Response, ElementsError> {
     let u = find(&ctx, &user, false).await?;
     Ok(Json(Role::all_of(&u)).into_response())
@@ -60,6 +71,16 @@ async fn change(
     ))
 }
 
+#[utoipa::path(
+    put,
+    path = "/users/{user}/roles/{key}",
+    tag = "Cloud Elements",
+    operation_id = "elements_GrantUserRole",
+    summary = "Grants a user a role (409 when held already).",
+    params(doc::UserRolePath),
+    security(("elements_user_organization" = [])),
+    responses((status = 200, description = "The role granted.", body = Role, headers(("elements-request-id" = String, description = "The request's id."))), doc::Errors),
+)]
 pub(crate) async fn grant(
     ctx: Ctx,
     Path((user, key)): Path<(String, String)>,
@@ -78,6 +99,16 @@ pub(crate) async fn grant(
     Ok(Json(role).into_response())
 }
 
+#[utoipa::path(
+    delete,
+    path = "/users/{user}/roles/{key}",
+    tag = "Cloud Elements",
+    operation_id = "elements_RevokeUserRole",
+    summary = "Revokes a role from a user (404 when not held).",
+    params(doc::UserRolePath),
+    security(("elements_user_organization" = [])),
+    responses((status = 200, description = "Revoked; the body is empty.", headers(("elements-request-id" = String, description = "The request's id."))), doc::Errors),
+)]
 pub(crate) async fn revoke(
     ctx: Ctx,
     Path((user, key)): Path<(String, String)>,

@@ -3,6 +3,7 @@
 
 use super::auth::Ctx;
 use super::body::{Body, UserBody, check_password, role_keys};
+use super::doc;
 use super::error::ElementsError;
 use super::list::flag;
 use super::model::{Extras, User};
@@ -44,6 +45,16 @@ fn is_active(u: &pb::User) -> bool {
     u.status == pb::UserStatus::Active as i32
 }
 
+#[utoipa::path(
+    get,
+    path = "/users/{user}",
+    tag = "Cloud Elements",
+    operation_id = "elements_GetUser",
+    summary = "Reads a user by id or email.",
+    params(doc::UserPath, doc::GetQuery, doc::PasswordHeader),
+    security(("elements_user_organization" = [])),
+    responses((status = 200, description = "The user; with its `secret` when `Elements-User-Password` is its password.", body = User, headers(("elements-request-id" = String, description = "The request's id."))), doc::Errors),
+)]
 pub(crate) async fn get(
     ctx: Ctx,
     Path(user): Path<String>,
@@ -134,6 +145,16 @@ fn profile(b: &UserBody, u: &mut pb::User, paths: &mut Vec<String>) -> Result<()
 /// `POST /users` (DESIGN: the vendor documents create under `/accounts/{id}/users` and
 /// `/organizations/users`; `/users` creates in the organization too). Needs `email`,
 /// `firstName` and `lastName`; `org` is added to the roles asked for.
+#[utoipa::path(
+    post,
+    path = "/users",
+    tag = "Cloud Elements",
+    operation_id = "elements_CreateUser",
+    summary = "Creates a user in the organization.",
+    request_body(content = doc::NewUser, content_type = "application/json"),
+    security(("elements_user_organization" = [])),
+    responses((status = 200, description = "The new user, with its `secret` and `roles`.", body = User, headers(("elements-request-id" = String, description = "The request's id."))), doc::Errors),
+)]
 pub(crate) async fn create(ctx: Ctx, Body(b): Body<UserBody>) -> Result<Response, ElementsError> {
     for (name, v) in [
         ("email", &b.email),
@@ -183,6 +204,17 @@ pub(crate) async fn create(ctx: Ctx, Body(b): Body<UserBody>) -> Result<Response
 
 /// `PATCH /users/{id}`: the fields sent, `password` included, in one write; the password is
 /// never echoed.
+#[utoipa::path(
+    patch,
+    path = "/users/{user}",
+    tag = "Cloud Elements",
+    operation_id = "elements_UpdateUser",
+    summary = "Changes the fields the body names.",
+    params(doc::UserPath),
+    request_body(content = UserBody, content_type = "application/json"),
+    security(("elements_user_organization" = [])),
+    responses((status = 200, description = "The user as it is now.", body = User, headers(("elements-request-id" = String, description = "The request's id."))), doc::Errors),
+)]
 pub(crate) async fn update(
     ctx: Ctx,
     Path(user): Path<String>,
@@ -234,6 +266,16 @@ pub(crate) async fn update(
 
 /// `DELETE /users/{id}`: 200 with an empty body. DESIGN: an administrator cannot delete
 /// itself (403), so an organization keeps someone who can manage it.
+#[utoipa::path(
+    delete,
+    path = "/users/{user}",
+    tag = "Cloud Elements",
+    operation_id = "elements_DeleteUser",
+    summary = "Deletes a user (not oneself).",
+    params(doc::UserPath),
+    security(("elements_user_organization" = [])),
+    responses((status = 200, description = "Deleted; the body is empty.", headers(("elements-request-id" = String, description = "The request's id."))), doc::Errors),
+)]
 pub(crate) async fn delete(ctx: Ctx, Path(user): Path<String>) -> Result<Response, ElementsError> {
     let current = find(&ctx, &user, false).await?;
     if current.id == *ctx.token.user_id {
@@ -251,4 +293,78 @@ pub(crate) async fn delete(ctx: Ctx, Path(user): Path<String>) -> Result<Respons
         .await
         .map_err(|s| ElementsError::from_status(&s, &not_found(&user).message))?;
     Ok(http::StatusCode::OK.into_response())
+}
+
+// The same operations under `/organizations/users` (the vendor documents both paths).
+
+#[utoipa::path(
+    get,
+    path = "/organizations/users/{user}",
+    tag = "Cloud Elements",
+    operation_id = "elements_GetOrganizationUser",
+    summary = "Reads a user by id or email (as `GET /users/{user}`).",
+    params(doc::UserPath, doc::GetQuery, doc::PasswordHeader),
+    security(("elements_user_organization" = [])),
+    responses((status = 200, description = "The user; with its `secret` when `Elements-User-Password` is its password.", body = User, headers(("elements-request-id" = String, description = "The request's id."))), doc::Errors),
+)]
+pub(crate) async fn get_organization(
+    ctx: Ctx,
+    user: Path<String>,
+    q: Query<HashMap<String, String>>,
+    headers: HeaderMap,
+) -> Result<Response, ElementsError> {
+    get(ctx, user, q, headers).await
+}
+
+#[utoipa::path(
+    post,
+    path = "/organizations/users",
+    tag = "Cloud Elements",
+    operation_id = "elements_CreateOrganizationUser",
+    summary = "Creates a user in the organization (as `POST /users`).",
+    request_body(content = doc::NewUser, content_type = "application/json"),
+    security(("elements_user_organization" = [])),
+    responses((status = 200, description = "The new user, with its `secret` and `roles`.", body = User, headers(("elements-request-id" = String, description = "The request's id."))), doc::Errors),
+)]
+pub(crate) async fn create_organization(
+    ctx: Ctx,
+    body: Body<UserBody>,
+) -> Result<Response, ElementsError> {
+    create(ctx, body).await
+}
+
+#[utoipa::path(
+    patch,
+    path = "/organizations/users/{user}",
+    tag = "Cloud Elements",
+    operation_id = "elements_UpdateOrganizationUser",
+    summary = "Changes the fields the body names (as `PATCH /users/{user}`).",
+    params(doc::UserPath),
+    request_body(content = UserBody, content_type = "application/json"),
+    security(("elements_user_organization" = [])),
+    responses((status = 200, description = "The user as it is now.", body = User, headers(("elements-request-id" = String, description = "The request's id."))), doc::Errors),
+)]
+pub(crate) async fn update_organization(
+    ctx: Ctx,
+    user: Path<String>,
+    body: Body<UserBody>,
+) -> Result<Response, ElementsError> {
+    update(ctx, user, body).await
+}
+
+#[utoipa::path(
+    delete,
+    path = "/organizations/users/{user}",
+    tag = "Cloud Elements",
+    operation_id = "elements_DeleteOrganizationUser",
+    summary = "Deletes a user, not oneself (as `DELETE /users/{user}`).",
+    params(doc::UserPath),
+    security(("elements_user_organization" = [])),
+    responses((status = 200, description = "Deleted; the body is empty.", headers(("elements-request-id" = String, description = "The request's id."))), doc::Errors),
+)]
+pub(crate) async fn delete_organization(
+    ctx: Ctx,
+    user: Path<String>,
+) -> Result<Response, ElementsError> {
+    delete(ctx, user).await
 }

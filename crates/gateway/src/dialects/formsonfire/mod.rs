@@ -11,6 +11,7 @@ mod auth;
 mod body;
 mod call;
 mod delete;
+mod doc;
 mod error;
 mod format;
 mod get;
@@ -39,10 +40,11 @@ use crate::AppState;
 use axum::Router;
 use axum::extract::{OriginalUri, Request, State};
 use axum::response::Response;
-use axum::routing::get as route_get;
 use call::run;
 use error::FofError;
 use reply::Root;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 /// The dialect's state: the gateway's, plus the body limits.
 #[derive(Debug, Clone)]
@@ -51,22 +53,74 @@ pub(crate) struct FormsOnFire {
     pub(crate) limits: FormsOnFireLimits,
 }
 
+#[utoipa::path(
+    get,
+    path = "/user",
+    tag = "Forms On Fire",
+    operation_id = "formsonfire_GetUser",
+    summary = "Reads a user by Id, Email or ExternalId.",
+    params(doc::GetQuery),
+    security(("formsonfire_company_id" = [], "formsonfire_integration_key" = [])),
+    responses((status = 200, description = "The user.", content((reply::UserResponseJson<'static> = "application/json"), (reply::UserResponseJson<'static> = "application/xml"))), doc::UserErrors),
+)]
 async fn get_user(State(api): State<FormsOnFire>, req: Request) -> Response {
     run(api, req, Root::User, get::get).await
 }
 
+#[utoipa::path(
+    post,
+    path = "/user",
+    tag = "Forms On Fire",
+    operation_id = "formsonfire_CreateUser",
+    summary = "Creates a user (or, with an `Id`, updates it).",
+    params(doc::WriteQuery),
+    request_body(description = "The user, in JSON or XML (XML when no `Content-Type` is given).", content((doc::NewUser = "application/json"), (doc::NewUser = "application/xml"))),
+    security(("formsonfire_company_id" = [], "formsonfire_integration_key" = [])),
+    responses((status = 200, description = "The user's `Id` and `Status`.", content((reply::UserResponseJson<'static> = "application/json"), (reply::UserResponseJson<'static> = "application/xml"))), doc::UserErrors),
+)]
 async fn post_user(State(api): State<FormsOnFire>, req: Request) -> Response {
     run(api, req, Root::User, write::create).await
 }
 
+#[utoipa::path(
+    put,
+    path = "/user",
+    tag = "Forms On Fire",
+    operation_id = "formsonfire_UpdateUser",
+    summary = "Changes the members the body names on the user its `Id` names.",
+    params(doc::WriteQuery),
+    request_body(description = "The user, in JSON or XML (XML when no `Content-Type` is given).", content((doc::UserChange = "application/json"), (doc::UserChange = "application/xml"))),
+    security(("formsonfire_company_id" = [], "formsonfire_integration_key" = [])),
+    responses((status = 200, description = "The user as it is now.", content((reply::UserResponseJson<'static> = "application/json"), (reply::UserResponseJson<'static> = "application/xml"))), doc::UserErrors),
+)]
 async fn put_user(State(api): State<FormsOnFire>, req: Request) -> Response {
     run(api, req, Root::User, write::replace).await
 }
 
+#[utoipa::path(
+    delete,
+    path = "/user",
+    tag = "Forms On Fire",
+    operation_id = "formsonfire_DeleteUser",
+    summary = "Deletes a user, with its memberships and devices.",
+    params(doc::DeleteQuery),
+    security(("formsonfire_company_id" = [], "formsonfire_integration_key" = [])),
+    responses((status = 200, description = "Deleted: only the `ResponseStatus`.", content((reply::UserResponseJson<'static> = "application/json"), (reply::UserResponseJson<'static> = "application/xml"))), doc::UserErrors),
+)]
 async fn delete_user(State(api): State<FormsOnFire>, req: Request) -> Response {
     run(api, req, Root::User, delete::delete).await
 }
 
+#[utoipa::path(
+    get,
+    path = "/user/search",
+    tag = "Forms On Fire",
+    operation_id = "formsonfire_SearchUsers",
+    summary = "Searches users by name, email or external id, a page at a time.",
+    params(doc::SearchQuery),
+    security(("formsonfire_company_id" = [], "formsonfire_integration_key" = [])),
+    responses((status = 200, description = "One page of matches, in creation order, and `TotalRows`.", content((reply::SearchJson<'static> = "application/json"), (reply::SearchJson<'static> = "application/xml"))), doc::SearchErrors),
+)]
 async fn search_users(State(api): State<FormsOnFire>, req: Request) -> Response {
     run(api, req, Root::Search, search::search).await
 }
@@ -82,22 +136,44 @@ async fn no_endpoint(State(api): State<FormsOnFire>, req: Request) -> Response {
     run(api, req, Root::Error, |_| async move { Err(e) }).await
 }
 
-pub(crate) fn router(state: AppState) -> Router {
+/// Every Forms On Fire route, each registered with its OpenAPI operation (`routes!` takes
+/// the method and path from the handler's annotation); any other path or verb under
+/// `/api/v2` is the vendor's 405.
+pub(crate) fn router(state: AppState) -> OpenApiRouter {
     let api = FormsOnFire {
         limits: state.formsonfire,
         state,
     };
-    let v2 = Router::new()
-        .route(
-            "/user",
-            route_get(get_user)
-                .post(post_user)
-                .put(put_user)
-                .delete(delete_user),
-        )
-        .route("/user/search", route_get(search_users))
+    let (v2, doc) = OpenApiRouter::new()
+        .routes(routes!(get_user, post_user, put_user, delete_user))
+        .routes(routes!(search_users))
+        .split_for_parts();
+    let v2 = v2
         .method_not_allowed_fallback(no_endpoint)
         .fallback(no_endpoint)
         .with_state(api);
-    Router::new().nest("/api/v2", v2)
+    // The 405's `ErrorResponse` appears only through `doc::UserErrors`, and DELETE's body
+    // only through `doc::delete_body`, whose schemas the routes do not collect.
+    let mut doc = utoipa::openapi::OpenApi::default().nest("/api/v2", doc);
+    doc.merge(
+        utoipa::openapi::OpenApiBuilder::new()
+            .components(Some(
+                utoipa::openapi::ComponentsBuilder::new()
+                    .schema_from::<reply::ErrorJson<'static>>()
+                    .schema_from::<doc::DeleteUserRequest>()
+                    .build(),
+            ))
+            .build(),
+    );
+    // utoipa marks a body required unless its type is an `Option`, which would also allow
+    // `null`; DELETE's body is optional and never null.
+    if let Some(delete) = doc
+        .paths
+        .paths
+        .get_mut("/api/v2/user")
+        .and_then(|p| p.delete.as_mut())
+    {
+        delete.request_body = Some(utoipa::openapi::RefOr::T(doc::delete_body()));
+    }
+    OpenApiRouter::with_openapi(doc).merge(Router::new().nest("/api/v2", v2).into())
 }

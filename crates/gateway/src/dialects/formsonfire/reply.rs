@@ -11,6 +11,7 @@ use super::xml_write::XmlOut;
 use axum::response::{IntoResponse, Response};
 use http::{HeaderValue, StatusCode, header};
 use serde::Serialize;
+use utoipa::ToSchema;
 
 /// Which response DTO an endpoint answers with, also when it fails.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -47,27 +48,36 @@ impl Reply {
     }
 }
 
-#[derive(Serialize)]
+/// `UserResponse`: the user (absent when the call failed, after a DELETE, and only `Id` and
+/// `Status` after a POST) and the call's status.
+#[derive(Serialize, ToSchema)]
 #[serde(rename_all = "PascalCase")]
-struct UserResponseJson<'a> {
+#[schema(as = formsonfire::UserResponse, xml(name = "UserResponse", namespace = "http://schemas.datacontract.org/2004/07/Appenate.Api"))]
+pub(crate) struct UserResponseJson<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     user: Option<UserJson<'a>>,
     response_status: &'a ResponseStatus,
 }
 
-#[derive(Serialize)]
+/// `UserSearchResponse`: one page of users and the number of every match (both absent when
+/// the call failed).
+#[derive(Serialize, ToSchema)]
 #[serde(rename_all = "PascalCase")]
-struct SearchJson<'a> {
+#[schema(as = formsonfire::UserSearchResponse, xml(name = "UserSearchResponse", namespace = "http://schemas.datacontract.org/2004/07/Appenate.Api"))]
+pub(crate) struct SearchJson<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(xml(wrapped))]
     users: Option<Vec<UserJson<'a>>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     total_rows: Option<i64>,
     response_status: &'a ResponseStatus,
 }
 
-#[derive(Serialize)]
+/// `ErrorResponse`: the answer of a path or verb the API does not have.
+#[derive(Serialize, ToSchema)]
 #[serde(rename_all = "PascalCase")]
-struct ErrorJson<'a> {
+#[schema(as = formsonfire::ErrorResponse, xml(name = "ErrorResponse", namespace = "http://schemas.datacontract.org/2004/07/Appenate.Api"))]
+pub(crate) struct ErrorJson<'a> {
     response_status: &'a ResponseStatus,
 }
 

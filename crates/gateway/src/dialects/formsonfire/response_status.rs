@@ -4,19 +4,28 @@
 
 use super::xml_write::{NS_SERVICESTACK, XmlOut};
 use serde::Serialize;
+use utoipa::ToSchema;
 
 /// One field's problem (`ResponseError`).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
 #[serde(rename_all = "PascalCase")]
+#[schema(as = formsonfire::ResponseError, xml(name = "ResponseError"))]
 pub(crate) struct FieldError {
     pub(crate) error_code: String,
     pub(crate) field_name: String,
     pub(crate) message: String,
 }
 
-/// The status every response carries.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+/// The status every response carries: empty on success, filled on failure (`ErrorCode`
+/// `NotEmpty`, `InvalidValue`, `DuplicateEmail`, `DuplicateExternalId`, `NotFound`,
+/// `Unauthorized`, `MethodNotAllowed`, `SerializationException`, `NotSupportedException`,
+/// `RequestTooLarge`, `TooManyRequests`, `InternalServerError`, `ServiceUnavailable`, with
+/// the first field error's message). In XML its members are in the ServiceStack namespace
+/// (`http://schemas.servicestack.net/types`), every member is
+/// present (`i:nil="true"` when empty), with a nil `StackTrace` and `Meta`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, ToSchema)]
 #[serde(rename_all = "PascalCase")]
+#[schema(as = formsonfire::ResponseStatus, xml(name = "ResponseStatus"))]
 pub(crate) struct ResponseStatus {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub(crate) error_code: Option<String>,
@@ -24,6 +33,7 @@ pub(crate) struct ResponseStatus {
     pub(crate) message: Option<String>,
     /// `None` on success (omitted); a list, maybe empty, on failure.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(xml(wrapped))]
     pub(crate) errors: Option<Vec<FieldError>>,
 }
 

@@ -4,15 +4,25 @@
 use super::user_view::{Refs, UserOut};
 use serde::Serialize;
 use std::collections::BTreeMap;
+use utoipa::ToSchema;
 
-#[derive(Serialize)]
+/// A `User`: every member for GET, PUT and search, only `Id` and `Status` for POST. In JSON
+/// nulls are left out and GUIDs are 32 hex digits; in XML every member is present in
+/// alphabetical order (`i:nil="true"` for nulls, with a nil `IntegrationKey` and
+/// `Password`), GUIDs have dashes, list items are `guid` or `string` elements and
+/// `Metadata` items are `KeyValueOfstringstring`. Dates are ISO-8601 UTC with 7 fraction
+/// digits.
+#[derive(Serialize, ToSchema)]
 #[serde(rename_all = "PascalCase")]
+#[schema(as = formsonfire::User, xml(name = "User"))]
 pub(crate) struct UserJson<'a> {
+    /// The user's GUID.
     #[serde(skip_serializing_if = "Option::is_none")]
     id: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     company_id: Option<i64>,
     #[serde(rename = "Type", skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<super::doc::LicenseType>)]
     license: Option<&'static str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     first_name: Option<&'a str>,
@@ -21,6 +31,7 @@ pub(crate) struct UserJson<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     email: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<super::doc::Status>)]
     status: Option<&'static str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     external_id: Option<&'a str>,
@@ -29,12 +40,16 @@ pub(crate) struct UserJson<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     country: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<super::doc::WebsiteRole>)]
     website_role: Option<&'static str>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(xml(wrapped))]
     folders: Option<Vec<String>>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(xml(wrapped))]
     groups: Option<Vec<String>>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<BTreeMap<String, String>>)]
     metadata: Option<&'a BTreeMap<String, String>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     do_not_email: Option<bool>,
@@ -47,11 +62,14 @@ pub(crate) struct UserJson<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     last_activity: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(xml(wrapped))]
     user_devices: Option<Vec<DeviceJson<'a>>>,
 }
 
-#[derive(Serialize)]
+/// A device the user used.
+#[derive(Serialize, ToSchema)]
 #[serde(rename_all = "PascalCase")]
+#[schema(as = formsonfire::UserDevice, xml(name = "UserDevice"))]
 pub(crate) struct DeviceJson<'a> {
     id: &'a str,
     #[serde(rename = "OS", skip_serializing_if = "Option::is_none")]
