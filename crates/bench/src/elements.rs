@@ -79,7 +79,11 @@ async fn seed(served: &Served, token: &str) -> Result<String> {
         users
             .batch_upsert_users(authed(pb::BatchUpsertUsersRequest { items }, token))
             .await?;
+        if b == 0 {
+            crate::server::analyze(&served.database_url).await?;
+        }
     }
+    crate::server::analyze(&served.database_url).await?;
     // The creation time of the middle batch, to the microsecond.
     let mid = users
         .get_user(authed(

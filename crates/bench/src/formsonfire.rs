@@ -39,7 +39,11 @@ fn authed<T>(msg: T, token: &str) -> tonic::Request<T> {
     r
 }
 
-async fn seed(users: &mut UserServiceClient<tonic::transport::Channel>, token: &str) -> Result<()> {
+async fn seed(
+    users: &mut UserServiceClient<tonic::transport::Channel>,
+    token: &str,
+    database_url: &str,
+) -> Result<()> {
     for start in (0..USERS).step_by(SEED_BATCH) {
         let items = (start..(start + SEED_BATCH).min(USERS))
             .map(|i| pb::UpsertUserItem {
@@ -72,7 +76,11 @@ async fn seed(users: &mut UserServiceClient<tonic::transport::Channel>, token: &
             .filter(|r| r.status.as_ref().is_some_and(|s| s.code != 0))
             .count();
         ensure!(failed == 0, "{failed} seed items failed");
+        if start == 0 {
+            crate::server::analyze(database_url).await?;
+        }
     }
+    crate::server::analyze(database_url).await?;
     Ok(())
 }
 
@@ -120,7 +128,12 @@ async fn measure(served: &Served) -> Result<Vec<Row>> {
         .connect()
         .await?;
     eprintln!("[formsonfire] seeding {USERS} users");
-    seed(&mut UserServiceClient::new(channel.clone()), &token).await?;
+    seed(
+        &mut UserServiceClient::new(channel.clone()),
+        &token,
+        &served.database_url,
+    )
+    .await?;
     let http = reqwest::Client::builder().tcp_nodelay(true).build()?;
     let mut rows = Vec::new();
     for page in [0, LAST_PAGE] {

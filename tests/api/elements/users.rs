@@ -209,6 +209,16 @@ async fn patch_writes_what_is_sent_never_echoes_the_password_and_deactivates() {
             .error(403)
             .contains("yourself")
     );
+    let off = ce
+        .patch(
+            &format!("/users/{me}"),
+            json!({"active": false, "lastName": "Gone"}),
+        )
+        .await;
+    assert!(off.error(403).contains("yourself"), "{off:?}");
+    let still = ce.get(&format!("/users/{me}")).await;
+    assert_eq!(still.body["active"], true, "{still:?}");
+    assert_ne!(still.body["lastName"], "Gone", "nothing of it is written");
 }
 
 #[tokio::test]

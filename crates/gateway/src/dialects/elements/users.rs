@@ -225,6 +225,11 @@ pub(crate) async fn update(
     }
     let keys = b.roles.as_deref().map(role_keys).transpose()?;
     let current = find(&ctx, &user, false).await?;
+    // DESIGN: as with DELETE, an administrator cannot deactivate itself: a disabled user gets
+    // no token, so it would lock itself out (the owner included).
+    if b.active == Some(false) && current.id == *ctx.token.user_id {
+        return Err(ElementsError::forbidden("You cannot deactivate yourself"));
+    }
     let mut u = pb::User {
         id: current.id.clone(),
         etag: current.etag.clone(),
