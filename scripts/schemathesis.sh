@@ -22,6 +22,9 @@ trap cleanup EXIT
 export ROSTER_DATA_DIR=$work/data ROSTER_DATABASE_URL="sqlite://$work/roster.db?mode=rwc"
 ssh-keygen -q -t ed25519 -N '' -C schemathesis -f "$work/owner"
 "$bin" tenant create acme --admin-email owner@acme.test --ssh-key "$work/owner.pub" --json >"$work/tenant.json"
+# SureCloud: the owner's secret key, exchanged by hooks.py for a bearer token.
+ROSTER_ST_SURECLOUD_KEY=$("$bin" user secret-key issue --tenant acme --email owner@acme.test)
+export ROSTER_ST_SURECLOUD_KEY ROSTER_ST_SURECLOUD_EMAIL=owner@acme.test
 
 ROSTER_GRPC_ADDR=127.0.0.1:0 ROSTER_HTTP_ADDR=127.0.0.1:0 ROSTER_LOG_FORMAT=json RUST_LOG=warn,roster=info \
   "$bin" serve 2>"$work/serve.log" &
@@ -39,7 +42,7 @@ done
 [ -n "$http" ] || { cat "$work/serve.log" >&2; echo "roster serve did not start" >&2; exit 1; }
 
 export ROSTER_ST_ACCOUNT=acme ROSTER_ST_SSH_KEY=$work/owner
-export ROSTER_ST_TENANT_JSON=$work/tenant.json
+export ROSTER_ST_TENANT_JSON=$work/tenant.json ROSTER_ST_BASE_URL="http://$http"
 cd "$(dirname "$0")/../tests/schemathesis"
 "$st/bin/python" -c 'import sys, hooks; hooks.seed(sys.argv[1])' "http://$http"
 # filter_too_much: path parameters are drawn half from known resources (see hooks.py).

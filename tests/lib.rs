@@ -138,6 +138,9 @@ pub type Roles =
     roster_proto::v1::role_service_client::RoleServiceClient<InterceptedService<Channel, Bearer>>;
 pub type Keys =
     roster_proto::v1::key_service_client::KeyServiceClient<InterceptedService<Channel, Bearer>>;
+pub type SecretKeys = roster_proto::v1::secret_key_service_client::SecretKeyServiceClient<
+    InterceptedService<Channel, Bearer>,
+>;
 pub type Folders = roster_proto::v1::folder_service_client::FolderServiceClient<
     InterceptedService<Channel, Bearer>,
 >;
@@ -275,6 +278,13 @@ impl TestApp {
 
     pub fn roster_keys(&self, token: &str) -> Keys {
         roster_proto::v1::key_service_client::KeyServiceClient::with_interceptor(
+            self.channel.clone(),
+            Self::bearer(token),
+        )
+    }
+
+    pub fn secret_keys(&self, token: &str) -> SecretKeys {
+        roster_proto::v1::secret_key_service_client::SecretKeyServiceClient::with_interceptor(
             self.channel.clone(),
             Self::bearer(token),
         )

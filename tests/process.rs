@@ -118,6 +118,11 @@ impl RosterProcess {
         assert!(ok, "kill -TERM {pid} failed");
     }
 
+    /// Sends SIGKILL: the process dies at once, mid-request, as in a crash.
+    pub async fn kill(&mut self) {
+        self.child.kill().await.expect("roster is killed");
+    }
+
     /// The exit status, within two minutes.
     pub async fn wait(&mut self) -> ExitStatus {
         tokio::time::timeout(Duration::from_mins(2), self.child.wait())

@@ -3,7 +3,7 @@
 use prost::Message as _;
 use std::path::{Path, PathBuf};
 
-const FILES: [&str; 8] = [
+const FILES: [&str; 9] = [
     "roster/v1/errors.proto",
     "roster/v1/users.proto",
     "roster/v1/groups.proto",
@@ -12,6 +12,7 @@ const FILES: [&str; 8] = [
     "roster/v1/keys.proto",
     "roster/v1/roles.proto",
     "roster/v1/folders.proto",
+    "roster/v1/secret_keys.proto",
 ];
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {

@@ -29,6 +29,7 @@ mod listing;
 mod shutdown;
 mod split;
 mod storage;
+mod surecloud;
 mod telemetry;
 mod tenants;
 mod tokens;

@@ -11,6 +11,8 @@ scripts/schemathesis.sh sets up (a fresh tenant made with `roster tenant create 
   body (JSON or XML alike: the serializer writes the members) for POST and PUT.
 - Path, query and body members that name a resource are drawn half from resources `seed`
   created, so that generated requests also reach existing ones.
+- SureCloud: a bearer token fetched from `POST /restful/v1/token` with the owner's email
+  and a secret key issued by `roster user secret-key issue`.
 """
 
 import base64
@@ -55,6 +57,27 @@ class CloudApiSignature(requests.auth.AuthBase):
 
 
 schemathesis.auth.set_from_requests(CloudApiSignature()).apply_to(tag="CloudAPI")
+
+
+@schemathesis.auth().apply_to(tag="SureCloud")
+class SureCloudBearer:
+    """A JWT from the dialect's own token endpoint, renewed before it expires."""
+
+    def get(self, case, ctx):
+        r = requests.post(
+            f"{os.environ['ROSTER_ST_BASE_URL']}/restful/v1/token",
+            json={
+                "email": os.environ["ROSTER_ST_SURECLOUD_EMAIL"],
+                "secretKey": os.environ["ROSTER_ST_SURECLOUD_KEY"],
+            },
+            timeout=30,
+        )
+        r.raise_for_status()
+        return r.json()["token"]
+
+    def set(self, case, data, ctx):
+        case.headers = case.headers or {}
+        case.headers["Authorization"] = f"Bearer {data}"
 
 
 # Resources `seed` creates, so that generated requests also reach existing ones.

@@ -3,12 +3,15 @@
 use crate::StorageError;
 use crate::keys::{KeyError, KeyOwner};
 use crate::ports::{
-    KeyRepository, RbacRepository, Secrets, SignatureVerifier, TenantRepository, UserRepository,
+    KeyRepository, RbacRepository, SecretKeyRepository, Secrets, SignatureVerifier,
+    TenantRepository, UserRepository,
 };
 use crate::rbac::{BuiltInRole, RoleGrant};
+use crate::secret_keys::SecretKeyId;
 use crate::tenants::{Tenant, TenantKey};
 use crate::users::{AccessLevel, User, UserKey, UserStatus};
-use crate::values::{CompanyId, Login, SshPublicKey, TenantLogin};
+use crate::values::{CompanyId, Email, Login, SshPublicKey, TenantLogin};
+use crate::{TenantId, UserId};
 use std::sync::Arc;
 
 /// A credential as a dialect received it.
@@ -23,6 +26,8 @@ pub enum Credential {
     IntegrationKey { company_id: i64, key: String },
     /// CloudAPI: a request signed with an SSH key of the account owner or of a user.
     SshKey(SignedRequest),
+    /// SureCloud: a user's email and its secret key.
+    SecretKey { email: String, secret: String },
 }
 
 /// What an HTTP Signature proves, as the dialect received it.
@@ -46,6 +51,9 @@ impl std::fmt::Debug for Credential {
             Credential::IntegrationKey { company_id, .. } => {
                 write!(f, "Credential::IntegrationKey({company_id}, ..)")
             }
+            Credential::SecretKey { email, .. } => {
+                write!(f, "Credential::SecretKey({email}, ..)")
+            }
             Credential::SshKey(s) => {
                 write!(
                     f,
@@ -66,6 +74,8 @@ pub struct Principal {
     pub grants: Vec<RoleGrant>,
     /// For SSH key credentials: the key that verified.
     pub key: Option<SshPublicKey>,
+    /// For secret-key credentials: the key that verified.
+    pub secret_key: Option<SecretKeyId>,
 }
 
 #[derive(Debug, Clone)]
@@ -133,7 +143,10 @@ impl<R: Clone> Clone for AuthService<R> {
     }
 }
 
-impl<R: TenantRepository + UserRepository + KeyRepository + RbacRepository> AuthService<R> {
+impl<R> AuthService<R>
+where
+    R: TenantRepository + UserRepository + KeyRepository + RbacRepository + SecretKeyRepository,
+{
     pub fn new(repo: R, secrets: Arc<dyn Secrets>, verifier: Arc<dyn SignatureVerifier>) -> Self {
         Self {
             repo,
@@ -180,10 +193,48 @@ impl<R: TenantRepository + UserRepository + KeyRepository + RbacRepository> Auth
                     kind: PrincipalKind::Integration,
                     grants: Vec::new(),
                     key: None,
+                    secret_key: None,
                 })
             }
             Credential::SshKey(s) => self.signed(s).await,
+            Credential::SecretKey { email, secret } => self.secret_key(email, secret).await,
         }
+    }
+
+    /// The key is found by its digest (it names its tenant); the email must be its user's.
+    async fn secret_key(&self, email: &str, secret: &str) -> Result<Principal, AuthenticateError> {
+        let invalid = || AuthenticateError::InvalidCredentials;
+        let email = Email::parse(email).map_err(|_| invalid())?;
+        let key = self
+            .repo
+            .secret_key_by_digest(&self.secrets.digest(secret))
+            .await?
+            .ok_or_else(invalid)?;
+        let user = self
+            .repo
+            .get(key.tenant, &UserKey::Id(key.user))
+            .await?
+            .filter(|u| u.email.as_str().eq_ignore_ascii_case(email.as_str()))
+            .ok_or_else(invalid)?;
+        let tenant = self
+            .repo
+            .get_tenant(&TenantKey::Id(key.tenant))
+            .await?
+            .ok_or_else(invalid)?;
+        let mut principal = self.user_principal(tenant, user, None).await?;
+        principal.secret_key = Some(key.id);
+        Ok(principal)
+    }
+
+    /// Whether a token issued for the secret key `key` of `user` may still be used: the key
+    /// was neither revoked nor rotated, and the user is not disabled.
+    pub async fn secret_key_is_current(
+        &self,
+        tenant: TenantId,
+        user: UserId,
+        key: SecretKeyId,
+    ) -> Result<bool, StorageError> {
+        self.repo.secret_key_is_current(tenant, user, key).await
     }
 
     /// A user of `tenant` as a principal, refused when disabled.
@@ -202,6 +253,7 @@ impl<R: TenantRepository + UserRepository + KeyRepository + RbacRepository> Auth
             kind: PrincipalKind::User(Box::new(user)),
             grants,
             key,
+            secret_key: None,
         })
     }
 

@@ -14,6 +14,7 @@ pub mod keys;
 pub mod page;
 pub mod ports;
 pub mod rbac;
+pub mod secret_keys;
 pub mod tenants;
 pub mod time;
 pub mod users;

@@ -12,6 +12,7 @@ pub mod token_cache;
 pub mod upstream;
 
 pub use dialects::formsonfire::FormsOnFireLimits;
+pub use dialects::surecloud::SureCloudLimits;
 pub use request_id::RequestId;
 pub use status_map::http_status;
 pub use telemetry::MetricsRender;
@@ -46,6 +47,8 @@ pub struct GatewayConfig {
     pub metrics: Option<MetricsRender>,
     /// Forms On Fire request bodies: size and nesting limits.
     pub formsonfire: FormsOnFireLimits,
+    /// SureCloud requests: users and bytes.
+    pub surecloud: SureCloudLimits,
 }
 
 impl GatewayConfig {
@@ -58,6 +61,7 @@ impl GatewayConfig {
             max_body_bytes: 16 * 1024 * 1024,
             metrics: None,
             formsonfire: FormsOnFireLimits::default(),
+            surecloud: SureCloudLimits::default(),
         }
     }
 }
@@ -72,6 +76,7 @@ pub struct AppState {
     /// The process's metrics, for `/metrics`.
     pub metrics: Option<MetricsRender>,
     pub formsonfire: FormsOnFireLimits,
+    pub surecloud: SureCloudLimits,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -135,6 +140,7 @@ impl GatewayApp {
             draining: Arc::new(AtomicBool::new(false)),
             metrics: config.metrics.clone(),
             formsonfire: config.formsonfire,
+            surecloud: config.surecloud,
         };
         let draining = Arc::clone(&state.draining);
         let listener = TcpListener::bind(addr).await?;
@@ -193,6 +199,7 @@ mod tests {
             draining: Arc::new(AtomicBool::new(false)),
             metrics: Some(MetricsRender::new(|| "roster_up 1\n".to_owned())),
             formsonfire: FormsOnFireLimits::default(),
+            surecloud: SureCloudLimits::default(),
         };
         router(&state, 1024)
     }
@@ -239,6 +246,7 @@ mod tests {
             draining: Arc::new(AtomicBool::new(false)),
             metrics: None,
             formsonfire: crate::FormsOnFireLimits::default(),
+            surecloud: crate::SureCloudLimits::default(),
         };
         let app = router(&state, 1024);
         let get = |path: &str| http::Request::get(path).body(Body::empty()).unwrap();

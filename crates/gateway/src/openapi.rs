@@ -125,6 +125,7 @@ mod tests {
             draining: Arc::new(AtomicBool::new(false)),
             metrics: None,
             formsonfire: crate::FormsOnFireLimits::default(),
+            surecloud: crate::SureCloudLimits::default(),
         };
         let res = router(&state, 1024)
             .oneshot(http::Request::get(path).body(Body::empty()).unwrap())
@@ -167,6 +168,21 @@ mod tests {
         let users = &spec["paths"]["/{account}/users"];
         assert_eq!(users["get"]["operationId"], "cloudapi_ListUsers");
         assert_eq!(users["post"]["operationId"], "cloudapi_CreateUser");
+        let patch = &spec["paths"]["/restful/v1/user"]["patch"];
+        assert_eq!(patch["operationId"], "surecloud_PatchUsers");
+        assert_eq!(
+            patch["security"][0]["surecloud_bearer"],
+            serde_json::json!([])
+        );
+        for status in [
+            "200", "400", "401", "403", "406", "413", "415", "500", "503",
+        ] {
+            assert!(patch["responses"][status].is_object(), "PATCH {status}");
+        }
+        assert_eq!(
+            spec["paths"]["/restful/v1/token"]["post"]["operationId"],
+            "surecloud_CreateToken"
+        );
         // Every `$ref` names a schema that is there.
         let text = serde_json::to_string(&spec).unwrap();
         let schemas = spec["components"]["schemas"].as_object().unwrap();

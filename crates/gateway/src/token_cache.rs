@@ -126,6 +126,14 @@ impl TokenCache {
         Ok(t)
     }
 
+    /// Drops the entry for `key`, e.g. when the core refused its token after all.
+    pub fn forget(&self, key: &[u8; 32]) {
+        self.entries
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .remove(key);
+    }
+
     pub fn len(&self) -> usize {
         self.entries.lock().map_or(0, |e| e.len())
     }

@@ -62,6 +62,7 @@ pub fn core(s: &Settings, store: Store) -> Result<Arc<Core<Store>>> {
             max: s.password_guesses_max,
             window: Duration::from_secs(s.password_guesses_window_secs),
         },
+        secret_key_ttl: Duration::from_secs(s.surecloud_token_ttl_secs),
     };
     Ok(Arc::new(Core::new(store, config, Arc::new(SystemClock))))
 }
@@ -142,6 +143,10 @@ pub async fn start(s: &Settings, role: Role) -> Result<Server> {
         config.formsonfire = roster_gateway::FormsOnFireLimits {
             max_body_bytes: s.formsonfire_max_body_bytes,
             max_depth: s.formsonfire_max_depth,
+        };
+        config.surecloud = roster_gateway::SureCloudLimits {
+            max_users: s.surecloud_max_users,
+            max_body_bytes: s.surecloud_max_body_bytes,
         };
         let gw = GatewayApp::bind(s.http_addr, &config)
             .await

@@ -40,6 +40,62 @@ pub enum Command {
     /// Issue tokens.
     #[command(subcommand)]
     Token(TokenCommand),
+    /// Manage users' credentials.
+    #[command(subcommand)]
+    User(UserCommand),
+    /// Manage a tenant's groups.
+    #[command(subcommand)]
+    Group(GroupCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// A user's secret key, which it exchanges for a token (SureCloud `POST /restful/v1/token`).
+    #[command(subcommand)]
+    SecretKey(SecretKeyCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SecretKeyCommand {
+    /// Issue the user a new secret key (rotating the old one); prints it once.
+    Issue(SecretKeyArgs),
+    /// Revoke the user's secret key: tokens issued from it stop working at once.
+    Revoke(SecretKeyArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct SecretKeyArgs {
+    /// The tenant login.
+    #[arg(long)]
+    pub tenant: String,
+    /// The user's email.
+    #[arg(long)]
+    pub email: String,
+    /// Print one JSON object (`{"secretKey": "..."}` for issue).
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum GroupCommand {
+    /// Create a group by its path `//Parent/Child`, and every missing parent.
+    Create {
+        /// The tenant login.
+        #[arg(long)]
+        tenant: String,
+        /// `//Parent Group/Child Group` (case-sensitive).
+        path: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// List the tenant's groups by path.
+    List {
+        /// The tenant login.
+        #[arg(long)]
+        tenant: String,
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 #[derive(Debug, Subcommand)]

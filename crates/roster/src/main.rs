@@ -2,7 +2,9 @@
 
 use anyhow::{Context, Result};
 use clap::Parser as _;
-use roster::cli::{Cli, Command, TenantCommand, TokenCommand};
+use roster::cli::{
+    Cli, Command, GroupCommand, SecretKeyCommand, TenantCommand, TokenCommand, UserCommand,
+};
 use roster::{Role, Settings, commands, telemetry};
 
 #[tokio::main]
@@ -58,6 +60,18 @@ async fn main() -> Result<()> {
             commands::tenant::list(&settings, *json).await
         }
         Command::Token(TokenCommand::Issue(args)) => commands::token::issue(&settings, args).await,
+        Command::User(UserCommand::SecretKey(SecretKeyCommand::Issue(args))) => {
+            commands::secret_key::issue(&settings, args).await
+        }
+        Command::User(UserCommand::SecretKey(SecretKeyCommand::Revoke(args))) => {
+            commands::secret_key::revoke(&settings, args).await
+        }
+        Command::Group(GroupCommand::Create { tenant, path, json }) => {
+            commands::group::create(&settings, tenant, path, *json).await
+        }
+        Command::Group(GroupCommand::List { tenant, json }) => {
+            commands::group::list(&settings, tenant, *json).await
+        }
     };
     telemetry.shutdown();
     result

@@ -67,6 +67,12 @@ pub struct Settings {
     pub password_guesses_max: u32,
     /// The length of that window, in seconds.
     pub password_guesses_window_secs: u64,
+    /// Most users in one SureCloud `PATCH /restful/v1/user` (more is refused whole, 413).
+    pub surecloud_max_users: usize,
+    /// Largest SureCloud request body, in bytes (more is refused whole, 413).
+    pub surecloud_max_body_bytes: usize,
+    /// Lifetime of the tokens `POST /restful/v1/token` returns for a secret key, in seconds.
+    pub surecloud_token_ttl_secs: u64,
 }
 
 impl Default for Settings {
@@ -97,6 +103,9 @@ impl Default for Settings {
             formsonfire_max_depth: 32,
             password_guesses_max: 10,
             password_guesses_window_secs: 300,
+            surecloud_max_users: 10_000,
+            surecloud_max_body_bytes: 16 * 1024 * 1024,
+            surecloud_token_ttl_secs: 3600,
         }
     }
 }

@@ -21,6 +21,7 @@ mod keys;
 pub mod migration;
 mod rbac;
 mod rows;
+mod secret_keys;
 mod tenants;
 mod users;
 

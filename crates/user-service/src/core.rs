@@ -12,9 +12,10 @@ use roster_domain::groups::GroupService;
 use roster_domain::keys::KeyService;
 use roster_domain::ports::{
     FolderRepository, GroupRepository, KeyRepository, PasswordGuesses, RbacRepository,
-    TenantRepository, UserRepository,
+    SecretKeyRepository, TenantRepository, UserRepository,
 };
 use roster_domain::rbac::RbacService;
+use roster_domain::secret_keys::{SecretKeyId, SecretKeyService};
 use roster_domain::tenants::TenantService;
 use roster_domain::users::{GuessLimit, UserService};
 use roster_domain::{Clock, TenantId};
@@ -32,6 +33,7 @@ pub trait Store:
     + RbacRepository
     + FolderRepository
     + PasswordGuesses
+    + SecretKeyRepository
     + Clone
 {
 }
@@ -43,6 +45,7 @@ impl<T> Store for T where
         + RbacRepository
         + FolderRepository
         + PasswordGuesses
+        + SecretKeyRepository
         + Clone
 {
 }
@@ -61,6 +64,8 @@ pub struct CoreConfig {
     pub authenticate_ttl: Duration,
     /// Password guesses allowed per user and window (VerifyPassword).
     pub password_guesses: GuessLimit,
+    /// Lifetime of tokens minted for secret keys (SureCloud).
+    pub secret_key_ttl: Duration,
 }
 
 #[derive(Debug)]
@@ -76,6 +81,8 @@ pub struct Core<R> {
     pub(crate) clock: Arc<dyn Clock>,
     pub(crate) authenticate_ttl: Duration,
     pub(crate) folders: FolderService<R>,
+    pub(crate) secret_keys: SecretKeyService<R>,
+    pub(crate) secret_key_ttl: Duration,
 }
 
 impl<R: Store> Core<R> {
@@ -97,17 +104,33 @@ impl<R: Store> Core<R> {
             keys: KeyService::new(store.clone(), Arc::clone(&clock)),
             rbac: RbacService::new(store.clone(), Arc::clone(&clock)),
             folders: FolderService::new(store.clone(), Arc::clone(&clock)),
+            secret_keys: SecretKeyService::new(
+                store.clone(),
+                Arc::clone(&secrets),
+                Arc::clone(&clock),
+            ),
             auth: AuthService::new(store, secrets, Arc::new(crate::ssh::HttpSignatures)),
             tokens: Tokens::new(config.tokens),
             pages: PageTokens::new(server),
             clock,
             authenticate_ttl: config.authenticate_ttl,
+            secret_key_ttl: config.secret_key_ttl,
         }
     }
 
     /// Tenant administration, for the operator CLI.
     pub fn tenants(&self) -> &TenantService<R> {
         &self.tenants
+    }
+
+    /// Group administration, for the operator CLI.
+    pub fn groups(&self) -> &GroupService<R> {
+        &self.groups
+    }
+
+    /// Secret keys, for the operator CLI.
+    pub fn secret_keys(&self) -> &SecretKeyService<R> {
+        &self.secret_keys
     }
 
     pub fn tokens(&self) -> &Tokens {
@@ -118,8 +141,33 @@ impl<R: Store> Core<R> {
         self.clock.now()
     }
 
-    /// The verified caller of `req` (bearer token in `authorization`).
-    pub(crate) fn caller<T>(&self, req: &Request<T>) -> Result<Caller, Status> {
+    /// The verified caller of `req` (bearer token in `authorization`). A token issued for a
+    /// secret key is refused as soon as the key is revoked or rotated or its user disabled:
+    /// that costs one indexed read, on those tokens only.
+    pub(crate) async fn caller<T: Sync>(&self, req: &Request<T>) -> Result<Caller, Status> {
+        let caller = self.verified(req)?;
+        if let Some(key) = &caller.secret_key {
+            let current = match (
+                caller.tenant,
+                roster_domain::UserId::parse(&caller.subject),
+                SecretKeyId::parse(key),
+            ) {
+                (Some(tenant), Ok(user), Some(key)) => self
+                    .auth
+                    .secret_key_is_current(tenant, user, key)
+                    .await
+                    .map_err(|e| crate::status::internal("auth", &e))?,
+                _ => false,
+            };
+            if !current {
+                return Err(TokenError::Invalid.into_status());
+            }
+        }
+        Ok(caller)
+    }
+
+    /// The caller of `req` as its token says, signature and expiry checked.
+    fn verified<T>(&self, req: &Request<T>) -> Result<Caller, Status> {
         let header = req
             .metadata()
             .get("authorization")
@@ -143,12 +191,12 @@ impl<R: Store> Core<R> {
     }
 
     /// The caller's tenant, provided the token carries `scope`.
-    pub(crate) fn tenant_caller<T>(
+    pub(crate) async fn tenant_caller<T: Sync>(
         &self,
         req: &Request<T>,
         scope: &str,
     ) -> Result<(TenantId, Caller), Status> {
-        let caller = self.caller(req)?;
+        let caller = self.caller(req).await?;
         if !caller.has(scope) {
             return Err(missing_scope(scope));
         }

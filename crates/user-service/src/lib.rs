@@ -16,7 +16,9 @@ mod status;
 pub mod telemetry;
 mod tokens;
 
-pub use api::{AuthApi, FoldersApi, GroupsApi, KeysApi, RolesApi, TenantsApi, UsersApi};
+pub use api::{
+    AuthApi, FoldersApi, GroupsApi, KeysApi, RolesApi, SecretKeysApi, TenantsApi, UsersApi,
+};
 pub use convert::users::user_to_pb;
 pub use core::{Core, CoreConfig, Store};
 pub use hasher::{Argon2Hasher, Argon2Memory};

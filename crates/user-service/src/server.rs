@@ -1,13 +1,16 @@
 //! The gRPC server: the four roster.v1 services, health (per service and overall) and
 //! reflection v1 and v1alpha (grpcurl 1.8 speaks only v1alpha).
 
-use crate::api::{AuthApi, FoldersApi, GroupsApi, KeysApi, RolesApi, TenantsApi, UsersApi};
+use crate::api::{
+    AuthApi, FoldersApi, GroupsApi, KeysApi, RolesApi, SecretKeysApi, TenantsApi, UsersApi,
+};
 use crate::core::{Core, Store};
 use roster_proto::v1::auth_service_server::AuthServiceServer;
 use roster_proto::v1::folder_service_server::FolderServiceServer;
 use roster_proto::v1::group_service_server::GroupServiceServer;
 use roster_proto::v1::key_service_server::KeyServiceServer;
 use roster_proto::v1::role_service_server::RoleServiceServer;
+use roster_proto::v1::secret_key_service_server::SecretKeyServiceServer;
 use roster_proto::v1::tenant_service_server::TenantServiceServer;
 use roster_proto::v1::user_service_server::UserServiceServer;
 use std::future::Future;
@@ -56,7 +59,7 @@ impl Readiness {
     }
 }
 
-const SERVICES: [&str; 7] = [
+const SERVICES: [&str; 8] = [
     <UserServiceServer<UsersApi<()>> as NamedService>::NAME,
     <GroupServiceServer<GroupsApi<()>> as NamedService>::NAME,
     <TenantServiceServer<TenantsApi<()>> as NamedService>::NAME,
@@ -64,6 +67,7 @@ const SERVICES: [&str; 7] = [
     <KeyServiceServer<KeysApi<()>> as NamedService>::NAME,
     <RoleServiceServer<RolesApi<()>> as NamedService>::NAME,
     <FolderServiceServer<FoldersApi<()>> as NamedService>::NAME,
+    <SecretKeyServiceServer<SecretKeysApi<()>> as NamedService>::NAME,
 ];
 
 async fn set_all(health: &HealthReporter, status: ServingStatus) {
@@ -127,6 +131,7 @@ impl<R: Store> GrpcServer<R> {
         let keys = KeyServiceServer::new(KeysApi::new(Arc::clone(&core)));
         let roles = RoleServiceServer::new(RolesApi::new(Arc::clone(&core)));
         let folders = FolderServiceServer::new(FoldersApi::new(Arc::clone(&core)));
+        let secret_keys = SecretKeyServiceServer::new(SecretKeysApi::new(Arc::clone(&core)));
         let auth = AuthServiceServer::new(AuthApi::new(core));
         let shutdown = async move {
             stop.await;
@@ -144,6 +149,7 @@ impl<R: Store> GrpcServer<R> {
             .add_service(keys)
             .add_service(roles)
             .add_service(folders)
+            .add_service(secret_keys)
             // Without TCP_NODELAY small HTTP/2 frames wait on delayed ACKs (~40 ms a call).
             .serve_with_incoming_shutdown(
                 TcpIncoming::from(self.listener).with_nodelay(Some(true)),

@@ -11,6 +11,7 @@ use roster_domain::folders::{
 use roster_domain::groups::{CreateGroupError, DeleteGroupError, GetGroupError, ListGroupsError};
 use roster_domain::keys::KeyError;
 use roster_domain::rbac::{PolicyError, RoleError};
+use roster_domain::secret_keys::SecretKeyError;
 use roster_domain::tenants::{CreateTenantError, DeleteTenantError, GetTenantError};
 use roster_domain::users::{
     BatchTooLarge, ChangePasswordError, CreateUserError, DeleteUserError, GetUserError,
@@ -505,6 +506,22 @@ impl IntoStatus for KeyError {
             ),
             Self::TenantNotFound => tenant_gone(),
             Self::Storage(e) => internal("keys", &e),
+        }
+    }
+}
+
+impl IntoStatus for SecretKeyError {
+    fn into_status(self) -> Status {
+        match self {
+            Self::UserNotFound => user_not_found(),
+            Self::NotFound => status(
+                Code::NotFound,
+                "the user holds no secret key",
+                ErrorReason::SecretKeyNotFound,
+                &[],
+                None,
+            ),
+            Self::Storage(e) => internal("secret keys", &e),
         }
     }
 }

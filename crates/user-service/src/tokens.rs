@@ -26,6 +26,8 @@ pub mod scopes {
     pub const TOKENS_ISSUE: &str = "tokens.issue";
     pub const FOLDERS_READ: &str = "folders.read";
     pub const FOLDERS_WRITE: &str = "folders.write";
+    /// Issue and revoke users' secret keys. Never in a token obtained with a secret key.
+    pub const SECRET_KEYS_WRITE: &str = "secret_keys.write";
     /// Tenants of the whole installation.
     pub const ADMIN: &str = "admin";
 
@@ -44,7 +46,12 @@ pub mod scopes {
         TOKENS_ISSUE,
         FOLDERS_READ,
         FOLDERS_WRITE,
+        SECRET_KEYS_WRITE,
     ];
+
+    /// Scopes that mint or manage credentials: a token obtained with a secret key never
+    /// carries them, so that it cannot outlive its key.
+    pub const CREDENTIAL_ADMIN: &[&str] = &[TOKENS_ISSUE, SECRET_KEYS_WRITE];
 
     pub const ALL: &[&str] = &[
         USERS_READ,
@@ -61,6 +68,7 @@ pub mod scopes {
         ADMIN,
         FOLDERS_READ,
         FOLDERS_WRITE,
+        SECRET_KEYS_WRITE,
     ];
 
     /// The scope an RBAC action (a CloudAPI route name) needs; `None` for unknown actions.
@@ -116,6 +124,9 @@ pub struct Claims {
     pub iat: i64,
     pub exp: i64,
     pub jti: String,
+    /// The secret key the token was issued for: every call checks it is still current.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub skid: Option<String>,
 }
 
 /// The verified caller of one request.
@@ -124,6 +135,10 @@ pub struct Caller {
     pub tenant: Option<TenantId>,
     pub subject: String,
     pub scopes: BTreeSet<String>,
+    /// The token's expiry, seconds since the Unix epoch.
+    pub expires: i64,
+    /// The secret key the token was issued for (see [`Claims::skid`]); not yet checked.
+    pub secret_key: Option<String>,
 }
 
 impl Caller {
@@ -173,6 +188,19 @@ impl Tokens {
         ttl: Option<Duration>,
         now: Timestamp,
     ) -> Result<IssuedToken, TokenError> {
+        self.issue_for_key(tenant, subject, scopes, ttl, now, None)
+    }
+
+    /// Mints a token that names the secret key `secret_key` it was obtained with.
+    pub fn issue_for_key(
+        &self,
+        tenant: Option<TenantId>,
+        subject: &str,
+        scopes: &[&str],
+        ttl: Option<Duration>,
+        now: Timestamp,
+        secret_key: Option<String>,
+    ) -> Result<IssuedToken, TokenError> {
         let key = self
             .config
             .keys
@@ -191,6 +219,7 @@ impl Tokens {
             iat: now.seconds(),
             exp: expires.seconds(),
             jti: uuid::Uuid::new_v4().simple().to_string(),
+            skid: secret_key,
         };
         let mut header = Header::new(Algorithm::HS256);
         header.kid = Some(key.kid.clone());
@@ -235,6 +264,8 @@ impl Tokens {
             tenant,
             subject: c.sub,
             scopes: c.scope.split_whitespace().map(str::to_owned).collect(),
+            expires: c.exp,
+            secret_key: c.skid,
         })
     }
 }

@@ -5,6 +5,7 @@
 pub(crate) mod cloudapi;
 pub(crate) mod elements;
 pub(crate) mod formsonfire;
+pub(crate) mod surecloud;
 
 use crate::AppState;
 use utoipa_axum::router::OpenApiRouter;
@@ -30,6 +31,11 @@ pub(crate) const DIALECTS: &[Dialect] = &[
         name: "formsonfire",
         prefix: "/api/v2",
         router: formsonfire::router,
+    },
+    Dialect {
+        name: "surecloud",
+        prefix: surecloud::BASE,
+        router: surecloud::router,
     },
     Dialect {
         name: "elements",
@@ -74,5 +80,8 @@ mod tests {
         assert_eq!(dialect_of("/api/v2/user/search"), "formsonfire");
         assert_eq!(dialect_of("/api/v2x"), "cloudapi");
         assert_eq!(dialect_of("/elements/api-v2/users"), "elements");
+        assert_eq!(dialect_of("/restful/v1/user"), "surecloud");
+        assert_eq!(dialect_of("/restful/v1"), "surecloud");
+        assert_eq!(dialect_of("/restful/v2/user"), "cloudapi");
     }
 }

@@ -1,5 +1,7 @@
 //! The operator commands.
 
+pub mod group;
+pub mod secret_key;
 pub mod serve;
 pub mod tenant;
 pub mod token;
@@ -17,6 +19,21 @@ pub async fn migrated_store(s: &Settings) -> Result<Store> {
         .await
         .context("cannot migrate the database")?;
     Ok(store)
+}
+
+/// The tenant whose login is `login`.
+pub async fn tenant_id<R: roster_user_service::Store>(
+    core: &roster_user_service::Core<R>,
+    login: &str,
+) -> Result<roster_domain::TenantId> {
+    let login = roster_domain::values::TenantLogin::parse(login)
+        .map_err(|e| anyhow::anyhow!("invalid tenant login `{login}`: {e}"))?;
+    let tenant = core
+        .tenants()
+        .get(&roster_domain::tenants::TenantKey::Login(login.clone()))
+        .await
+        .map_err(|e| anyhow::anyhow!("tenant `{login}`: {e}"))?;
+    Ok(tenant.id)
 }
 
 pub async fn migrate(s: &Settings) -> Result<()> {

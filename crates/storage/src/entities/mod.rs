@@ -9,6 +9,7 @@ pub(crate) mod policy;
 pub(crate) mod role;
 pub(crate) mod role_member;
 pub(crate) mod role_policy;
+pub(crate) mod secret_key;
 pub(crate) mod ssh_key;
 pub(crate) mod tenant;
 pub(crate) mod user;

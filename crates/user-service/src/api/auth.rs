@@ -73,6 +73,10 @@ fn credential(r: pb::AuthenticateRequest) -> Result<Credential, FieldViolations>
             message: k.signing_string.into_bytes(),
             signature: k.signature,
         })),
+        Some(C::SecretKey(k)) => Ok(Credential::SecretKey {
+            email: k.email,
+            secret: k.secret_key,
+        }),
         None => Err(FieldViolations::single("credential", "is required")),
     }
 }
@@ -93,7 +97,10 @@ impl<R: Store> pb::auth_service_server::AuthService for AuthApi<R> {
         if let PrincipalKind::User(u) = &principal.kind {
             self.record_sign_in(principal.tenant.id, u).await;
         }
-        let granted = scopes_of(&principal);
+        let mut granted = scopes_of(&principal);
+        if principal.secret_key.is_some() {
+            granted.retain(|s| !scopes::CREDENTIAL_ADMIN.contains(s));
+        }
         let (subject, user_id, login, role_keys) = match &principal.kind {
             PrincipalKind::Integration => (
                 format!("integration:{}", principal.tenant.company_id),
@@ -108,15 +115,21 @@ impl<R: Store> pb::auth_service_server::AuthService for AuthApi<R> {
                 u.role_keys().iter().map(|k| k.key().to_owned()).collect(),
             ),
         };
+        let ttl = if principal.secret_key.is_some() {
+            self.core.secret_key_ttl
+        } else {
+            self.core.authenticate_ttl
+        };
         let issued = self
             .core
             .tokens
-            .issue(
+            .issue_for_key(
                 Some(principal.tenant.id),
                 &subject,
                 &granted,
-                Some(self.core.authenticate_ttl),
+                Some(ttl),
                 self.core.now(),
+                principal.secret_key.map(|k| k.to_string()),
             )
             .map_err(IntoStatus::into_status)?;
         Ok(Response::new(pb::AuthenticateResponse {
@@ -147,7 +160,7 @@ impl<R: Store> pb::auth_service_server::AuthService for AuthApi<R> {
         &self,
         req: Request<pb::IssueTokenRequest>,
     ) -> Result<Response<pb::IssueTokenResponse>, Status> {
-        let (tenant, caller) = self.core.tenant_caller(&req, scopes::TOKENS_ISSUE)?;
+        let (tenant, caller) = self.core.tenant_caller(&req, scopes::TOKENS_ISSUE).await?;
         let r = req.into_inner();
         let wanted: Vec<String> = if r.scopes.is_empty() {
             caller.scopes.iter().cloned().collect()
@@ -184,6 +197,23 @@ impl<R: Store> pb::auth_service_server::AuthService for AuthApi<R> {
         Ok(Response::new(pb::IssueTokenResponse {
             token: issued.token,
             expire_time: Some(to_pb(issued.expires)),
+        }))
+    }
+
+    async fn introspect_token(
+        &self,
+        req: Request<pb::IntrospectTokenRequest>,
+    ) -> Result<Response<pb::IntrospectTokenResponse>, Status> {
+        let caller = self.core.caller(&req).await?;
+        Ok(Response::new(pb::IntrospectTokenResponse {
+            tenant_id: caller.tenant.map(|t| t.to_string()).unwrap_or_default(),
+            subject: caller.subject,
+            scopes: caller.scopes.into_iter().collect(),
+            expire_time: Some(prost_types::Timestamp {
+                seconds: caller.expires,
+                nanos: 0,
+            }),
+            secret_key_id: caller.secret_key.unwrap_or_default(),
         }))
     }
 }

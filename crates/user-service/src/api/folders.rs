@@ -47,7 +47,7 @@ impl<R: Store> pb::folder_service_server::FolderService for FoldersApi<R> {
         &self,
         req: Request<pb::CreateFolderRequest>,
     ) -> Result<Response<pb::Folder>, Status> {
-        let (tenant, _) = self.core.tenant_caller(&req, scopes::FOLDERS_WRITE)?;
+        let (tenant, _) = self.core.tenant_caller(&req, scopes::FOLDERS_WRITE).await?;
         let r = req.into_inner();
         let mut v = FieldViolations::new();
         let name = v.check("name", FolderName::parse(&r.name));
@@ -71,7 +71,7 @@ impl<R: Store> pb::folder_service_server::FolderService for FoldersApi<R> {
         &self,
         req: Request<pb::GetFolderRequest>,
     ) -> Result<Response<pb::Folder>, Status> {
-        let (tenant, _) = self.core.tenant_caller(&req, scopes::FOLDERS_READ)?;
+        let (tenant, _) = self.core.tenant_caller(&req, scopes::FOLDERS_READ).await?;
         let key =
             folder_key_from_pb(req.get_ref().key.as_ref()).map_err(IntoStatus::into_status)?;
         let f = self
@@ -87,7 +87,7 @@ impl<R: Store> pb::folder_service_server::FolderService for FoldersApi<R> {
         &self,
         req: Request<pb::ListFoldersRequest>,
     ) -> Result<Response<pb::ListFoldersResponse>, Status> {
-        let (tenant, _) = self.core.tenant_caller(&req, scopes::FOLDERS_READ)?;
+        let (tenant, _) = self.core.tenant_caller(&req, scopes::FOLDERS_READ).await?;
         let r = req.into_inner();
         let limit = super::page_size(r.page_size).map_err(IntoStatus::into_status)?;
         let after = self.core.pages.open_key("folders", &[], &r.page_token)?;
@@ -111,7 +111,7 @@ impl<R: Store> pb::folder_service_server::FolderService for FoldersApi<R> {
         &self,
         req: Request<pb::DeleteFolderRequest>,
     ) -> Result<Response<()>, Status> {
-        let (tenant, _) = self.core.tenant_caller(&req, scopes::FOLDERS_WRITE)?;
+        let (tenant, _) = self.core.tenant_caller(&req, scopes::FOLDERS_WRITE).await?;
         let id = folder_id(&req.get_ref().id, "id")?;
         self.core
             .folders
@@ -125,7 +125,7 @@ impl<R: Store> pb::folder_service_server::FolderService for FoldersApi<R> {
         &self,
         req: Request<pb::GrantFolderRequest>,
     ) -> Result<Response<pb::Folder>, Status> {
-        let (tenant, _) = self.core.tenant_caller(&req, scopes::FOLDERS_WRITE)?;
+        let (tenant, _) = self.core.tenant_caller(&req, scopes::FOLDERS_WRITE).await?;
         let r = req.into_inner();
         let (id, users) = grant_args(&r.folder_id, &r.user_ids)?;
         let f = self
@@ -141,7 +141,7 @@ impl<R: Store> pb::folder_service_server::FolderService for FoldersApi<R> {
         &self,
         req: Request<pb::RevokeFolderRequest>,
     ) -> Result<Response<pb::Folder>, Status> {
-        let (tenant, _) = self.core.tenant_caller(&req, scopes::FOLDERS_WRITE)?;
+        let (tenant, _) = self.core.tenant_caller(&req, scopes::FOLDERS_WRITE).await?;
         let r = req.into_inner();
         let (id, users) = grant_args(&r.folder_id, &r.user_ids)?;
         let f = self

@@ -36,7 +36,7 @@ impl<R: Store> pb::group_service_server::GroupService for GroupsApi<R> {
         &self,
         req: Request<pb::CreateGroupRequest>,
     ) -> Result<Response<pb::Group>, Status> {
-        let (tenant, _) = self.core.tenant_caller(&req, scopes::GROUPS_WRITE)?;
+        let (tenant, _) = self.core.tenant_caller(&req, scopes::GROUPS_WRITE).await?;
         let r = req.into_inner();
         let mut v = FieldViolations::new();
         let p = v.check("path", GroupPath::parse(&r.path));
@@ -61,7 +61,7 @@ impl<R: Store> pb::group_service_server::GroupService for GroupsApi<R> {
         req: Request<pb::GetGroupRequest>,
     ) -> Result<Response<pb::Group>, Status> {
         use pb::get_group_request::Key;
-        let (tenant, _) = self.core.tenant_caller(&req, scopes::GROUPS_READ)?;
+        let (tenant, _) = self.core.tenant_caller(&req, scopes::GROUPS_READ).await?;
         let key = match req.into_inner().key {
             Some(Key::Id(id)) => GroupKey::Id(group_id(&id, "id")?),
             Some(Key::Path(p)) => GroupKey::Path(path(&p, "path")?),
@@ -90,7 +90,7 @@ impl<R: Store> pb::group_service_server::GroupService for GroupsApi<R> {
         &self,
         req: Request<pb::ResolveGroupPathRequest>,
     ) -> Result<Response<pb::Group>, Status> {
-        let (tenant, _) = self.core.tenant_caller(&req, scopes::GROUPS_READ)?;
+        let (tenant, _) = self.core.tenant_caller(&req, scopes::GROUPS_READ).await?;
         let p = path(&req.get_ref().path, "path")?;
         let g = self
             .core
@@ -105,7 +105,7 @@ impl<R: Store> pb::group_service_server::GroupService for GroupsApi<R> {
         &self,
         req: Request<pb::ListGroupsRequest>,
     ) -> Result<Response<pb::ListGroupsResponse>, Status> {
-        let (tenant, _) = self.core.tenant_caller(&req, scopes::GROUPS_READ)?;
+        let (tenant, _) = self.core.tenant_caller(&req, scopes::GROUPS_READ).await?;
         let r = req.into_inner();
         let limit = super::page_size(r.page_size).map_err(IntoStatus::into_status)?;
         let parent = r
@@ -152,7 +152,7 @@ impl<R: Store> pb::group_service_server::GroupService for GroupsApi<R> {
         &self,
         req: Request<pb::DeleteGroupRequest>,
     ) -> Result<Response<()>, Status> {
-        let (tenant, _) = self.core.tenant_caller(&req, scopes::GROUPS_WRITE)?;
+        let (tenant, _) = self.core.tenant_caller(&req, scopes::GROUPS_WRITE).await?;
         let r = req.into_inner();
         let id = group_id(&r.id, "id")?;
         self.core

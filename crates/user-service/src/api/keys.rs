@@ -50,7 +50,7 @@ impl<R: Store> pb::key_service_server::KeyService for KeysApi<R> {
         &self,
         req: Request<pb::ListKeysRequest>,
     ) -> Result<Response<pb::ListKeysResponse>, Status> {
-        let (tenant, _) = self.core.tenant_caller(&req, scopes::KEYS_READ)?;
+        let (tenant, _) = self.core.tenant_caller(&req, scopes::KEYS_READ).await?;
         let owner = owner(req.get_ref().owner.as_ref())?;
         let keys = self
             .core
@@ -64,7 +64,7 @@ impl<R: Store> pb::key_service_server::KeyService for KeysApi<R> {
     }
 
     async fn get_key(&self, req: Request<pb::GetKeyRequest>) -> Result<Response<pb::Key>, Status> {
-        let (tenant, _) = self.core.tenant_caller(&req, scopes::KEYS_READ)?;
+        let (tenant, _) = self.core.tenant_caller(&req, scopes::KEYS_READ).await?;
         let r = req.get_ref();
         let owner = owner(r.owner.as_ref())?;
         let key = self
@@ -80,7 +80,7 @@ impl<R: Store> pb::key_service_server::KeyService for KeysApi<R> {
         &self,
         req: Request<pb::CreateKeyRequest>,
     ) -> Result<Response<pb::Key>, Status> {
-        let (tenant, _) = self.core.tenant_caller(&req, scopes::KEYS_WRITE)?;
+        let (tenant, _) = self.core.tenant_caller(&req, scopes::KEYS_WRITE).await?;
         let r = req.get_ref();
         let owner = owner(r.owner.as_ref())?;
         let name = Some(r.name.as_str()).filter(|n| !n.trim().is_empty());
@@ -96,7 +96,7 @@ impl<R: Store> pb::key_service_server::KeyService for KeysApi<R> {
     }
 
     async fn delete_key(&self, req: Request<pb::DeleteKeyRequest>) -> Result<Response<()>, Status> {
-        let (tenant, _) = self.core.tenant_caller(&req, scopes::KEYS_WRITE)?;
+        let (tenant, _) = self.core.tenant_caller(&req, scopes::KEYS_WRITE).await?;
         let r = req.get_ref();
         let owner = owner(r.owner.as_ref())?;
         self.core

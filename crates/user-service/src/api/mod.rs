@@ -5,6 +5,7 @@ mod folders;
 mod groups;
 mod keys;
 mod roles;
+mod secret_keys;
 mod tenants;
 mod users;
 
@@ -13,6 +14,7 @@ pub use folders::FoldersApi;
 pub use groups::GroupsApi;
 pub use keys::KeysApi;
 pub use roles::RolesApi;
+pub use secret_keys::SecretKeysApi;
 pub use tenants::{TenantsApi, new_tenant_from_pb};
 pub use users::UsersApi;
 

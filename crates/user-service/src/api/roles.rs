@@ -37,7 +37,7 @@ impl<R: Store> pb::role_service_server::RoleService for RolesApi<R> {
         &self,
         req: Request<pb::ListRolesRequest>,
     ) -> Result<Response<pb::ListRolesResponse>, Status> {
-        let (tenant, _) = self.core.tenant_caller(&req, scopes::ROLES_READ)?;
+        let (tenant, _) = self.core.tenant_caller(&req, scopes::ROLES_READ).await?;
         let roles = self
             .core
             .rbac
@@ -53,7 +53,7 @@ impl<R: Store> pb::role_service_server::RoleService for RolesApi<R> {
         &self,
         req: Request<pb::GetRoleRequest>,
     ) -> Result<Response<pb::Role>, Status> {
-        let (tenant, _) = self.core.tenant_caller(&req, scopes::ROLES_READ)?;
+        let (tenant, _) = self.core.tenant_caller(&req, scopes::ROLES_READ).await?;
         let role = self
             .core
             .rbac
@@ -67,7 +67,7 @@ impl<R: Store> pb::role_service_server::RoleService for RolesApi<R> {
         &self,
         req: Request<pb::CreateRoleRequest>,
     ) -> Result<Response<pb::Role>, Status> {
-        let (tenant, _) = self.core.tenant_caller(&req, scopes::ROLES_WRITE)?;
+        let (tenant, _) = self.core.tenant_caller(&req, scopes::ROLES_WRITE).await?;
         let new = new_role_from_pb(req.get_ref().role.as_ref()).map_err(IntoStatus::into_status)?;
         let role = self
             .core
@@ -82,7 +82,7 @@ impl<R: Store> pb::role_service_server::RoleService for RolesApi<R> {
         &self,
         req: Request<pb::UpdateRoleRequest>,
     ) -> Result<Response<pb::Role>, Status> {
-        let (tenant, _) = self.core.tenant_caller(&req, scopes::ROLES_WRITE)?;
+        let (tenant, _) = self.core.tenant_caller(&req, scopes::ROLES_WRITE).await?;
         let r = req.get_ref();
         let role = r
             .role
@@ -104,7 +104,7 @@ impl<R: Store> pb::role_service_server::RoleService for RolesApi<R> {
         &self,
         req: Request<pb::DeleteRoleRequest>,
     ) -> Result<Response<()>, Status> {
-        let (tenant, _) = self.core.tenant_caller(&req, scopes::ROLES_WRITE)?;
+        let (tenant, _) = self.core.tenant_caller(&req, scopes::ROLES_WRITE).await?;
         let id = role_id(&req.get_ref().id, "id")?;
         self.core
             .rbac
@@ -118,7 +118,7 @@ impl<R: Store> pb::role_service_server::RoleService for RolesApi<R> {
         &self,
         req: Request<pb::ListPoliciesRequest>,
     ) -> Result<Response<pb::ListPoliciesResponse>, Status> {
-        let (tenant, _) = self.core.tenant_caller(&req, scopes::ROLES_READ)?;
+        let (tenant, _) = self.core.tenant_caller(&req, scopes::ROLES_READ).await?;
         let policies = self
             .core
             .rbac
@@ -134,7 +134,7 @@ impl<R: Store> pb::role_service_server::RoleService for RolesApi<R> {
         &self,
         req: Request<pb::GetPolicyRequest>,
     ) -> Result<Response<pb::Policy>, Status> {
-        let (tenant, _) = self.core.tenant_caller(&req, scopes::ROLES_READ)?;
+        let (tenant, _) = self.core.tenant_caller(&req, scopes::ROLES_READ).await?;
         let p = self
             .core
             .rbac
@@ -148,7 +148,7 @@ impl<R: Store> pb::role_service_server::RoleService for RolesApi<R> {
         &self,
         req: Request<pb::CreatePolicyRequest>,
     ) -> Result<Response<pb::Policy>, Status> {
-        let (tenant, _) = self.core.tenant_caller(&req, scopes::ROLES_WRITE)?;
+        let (tenant, _) = self.core.tenant_caller(&req, scopes::ROLES_WRITE).await?;
         let new =
             new_policy_from_pb(req.get_ref().policy.as_ref()).map_err(IntoStatus::into_status)?;
         let p = self
@@ -164,7 +164,7 @@ impl<R: Store> pb::role_service_server::RoleService for RolesApi<R> {
         &self,
         req: Request<pb::UpdatePolicyRequest>,
     ) -> Result<Response<pb::Policy>, Status> {
-        let (tenant, _) = self.core.tenant_caller(&req, scopes::ROLES_WRITE)?;
+        let (tenant, _) = self.core.tenant_caller(&req, scopes::ROLES_WRITE).await?;
         let r = req.get_ref();
         let p = r
             .policy
@@ -186,7 +186,7 @@ impl<R: Store> pb::role_service_server::RoleService for RolesApi<R> {
         &self,
         req: Request<pb::DeletePolicyRequest>,
     ) -> Result<Response<()>, Status> {
-        let (tenant, _) = self.core.tenant_caller(&req, scopes::ROLES_WRITE)?;
+        let (tenant, _) = self.core.tenant_caller(&req, scopes::ROLES_WRITE).await?;
         let id = policy_id(&req.get_ref().id, "id")?;
         self.core
             .rbac

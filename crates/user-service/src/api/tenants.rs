@@ -57,7 +57,7 @@ impl<R: Store> pb::tenant_service_server::TenantService for TenantsApi<R> {
         &self,
         req: Request<pb::CreateTenantRequest>,
     ) -> Result<Response<pb::CreateTenantResponse>, Status> {
-        let caller = self.core.caller(&req)?;
+        let caller = self.core.caller(&req).await?;
         if !caller.has(scopes::ADMIN) {
             return Err(missing_scope(scopes::ADMIN));
         }
@@ -82,7 +82,7 @@ impl<R: Store> pb::tenant_service_server::TenantService for TenantsApi<R> {
         req: Request<pb::GetTenantRequest>,
     ) -> Result<Response<pb::Tenant>, Status> {
         use pb::get_tenant_request::Key;
-        let caller = self.core.caller(&req)?;
+        let caller = self.core.caller(&req).await?;
         let bad = |f: &str, e: String| FieldViolations::single(f, e).into_status();
         let key = match req.into_inner().key {
             None => {
@@ -123,7 +123,7 @@ impl<R: Store> pb::tenant_service_server::TenantService for TenantsApi<R> {
         &self,
         req: Request<pb::ListTenantsRequest>,
     ) -> Result<Response<pb::ListTenantsResponse>, Status> {
-        let caller = self.core.caller(&req)?;
+        let caller = self.core.caller(&req).await?;
         if !caller.has(scopes::ADMIN) {
             return Err(missing_scope(scopes::ADMIN));
         }
@@ -150,7 +150,7 @@ impl<R: Store> pb::tenant_service_server::TenantService for TenantsApi<R> {
         &self,
         req: Request<pb::DeleteTenantRequest>,
     ) -> Result<Response<()>, Status> {
-        let caller = self.core.caller(&req)?;
+        let caller = self.core.caller(&req).await?;
         if !caller.has(scopes::ADMIN) {
             return Err(missing_scope(scopes::ADMIN));
         }

@@ -94,7 +94,10 @@ impl<R: Store> UsersApi<R> {
         &self,
         req: Request<pb::VerifyPasswordRequest>,
     ) -> Result<(roster_domain::users::User, bool), Status> {
-        let (tenant, _) = self.core.tenant_caller(&req, scopes::PASSWORDS_VERIFY)?;
+        let (tenant, _) = self
+            .core
+            .tenant_caller(&req, scopes::PASSWORDS_VERIFY)
+            .await?;
         let r = req.into_inner();
         let key = key_from_pb(r.key.as_ref(), "key").map_err(IntoStatus::into_status)?;
         self.core
@@ -111,7 +114,7 @@ impl<R: Store> pb::user_service_server::UserService for UsersApi<R> {
         &self,
         req: Request<pb::CreateUserRequest>,
     ) -> Result<Response<pb::User>, Status> {
-        let (tenant, _) = self.core.tenant_caller(&req, scopes::USERS_WRITE)?;
+        let (tenant, _) = self.core.tenant_caller(&req, scopes::USERS_WRITE).await?;
         let r = req.into_inner();
         let mut v = FieldViolations::new();
         let new = v.absorb(new_user_from_pb(r.user.as_ref()));
@@ -140,7 +143,7 @@ impl<R: Store> pb::user_service_server::UserService for UsersApi<R> {
         &self,
         req: Request<pb::GetUserRequest>,
     ) -> Result<Response<pb::User>, Status> {
-        let (tenant, _) = self.core.tenant_caller(&req, scopes::USERS_READ)?;
+        let (tenant, _) = self.core.tenant_caller(&req, scopes::USERS_READ).await?;
         let key =
             key_from_pb(req.get_ref().key.as_ref(), "key").map_err(IntoStatus::into_status)?;
         let user = self
@@ -156,7 +159,7 @@ impl<R: Store> pb::user_service_server::UserService for UsersApi<R> {
         &self,
         req: Request<pb::ListUsersRequest>,
     ) -> Result<Response<pb::ListUsersResponse>, Status> {
-        let (tenant, _) = self.core.tenant_caller(&req, scopes::USERS_READ)?;
+        let (tenant, _) = self.core.tenant_caller(&req, scopes::USERS_READ).await?;
         let r = req.into_inner();
         let mut v = FieldViolations::new();
         let filter = match &r.filter {
@@ -224,7 +227,7 @@ impl<R: Store> pb::user_service_server::UserService for UsersApi<R> {
         &self,
         req: Request<pb::UpdateUserRequest>,
     ) -> Result<Response<pb::User>, Status> {
-        let (tenant, _) = self.core.tenant_caller(&req, scopes::USERS_WRITE)?;
+        let (tenant, _) = self.core.tenant_caller(&req, scopes::USERS_WRITE).await?;
         let r = req.into_inner();
         let u = r
             .user
@@ -261,7 +264,7 @@ impl<R: Store> pb::user_service_server::UserService for UsersApi<R> {
         &self,
         req: Request<pb::DeleteUserRequest>,
     ) -> Result<Response<()>, Status> {
-        let (tenant, _) = self.core.tenant_caller(&req, scopes::USERS_WRITE)?;
+        let (tenant, _) = self.core.tenant_caller(&req, scopes::USERS_WRITE).await?;
         let r = req.into_inner();
         let id = user_id(&r.id, "id")?;
         self.core
@@ -276,7 +279,7 @@ impl<R: Store> pb::user_service_server::UserService for UsersApi<R> {
         &self,
         req: Request<pb::BatchUpsertUsersRequest>,
     ) -> Result<Response<pb::BatchUpsertUsersResponse>, Status> {
-        let (tenant, _) = self.core.tenant_caller(&req, scopes::USERS_WRITE)?;
+        let (tenant, _) = self.core.tenant_caller(&req, scopes::USERS_WRITE).await?;
         let r = req.into_inner();
         let items = r
             .items
@@ -326,7 +329,7 @@ impl<R: Store> pb::user_service_server::UserService for UsersApi<R> {
         &self,
         req: Request<pb::ChangePasswordRequest>,
     ) -> Result<Response<pb::User>, Status> {
-        let (tenant, _) = self.core.tenant_caller(&req, scopes::USERS_WRITE)?;
+        let (tenant, _) = self.core.tenant_caller(&req, scopes::USERS_WRITE).await?;
         let r = req.into_inner();
         let id = user_id(&r.id, "id")?;
         let password = Password::parse(&r.password)
@@ -355,7 +358,7 @@ impl<R: Store> pb::user_service_server::UserService for UsersApi<R> {
         &self,
         req: Request<pb::RecordActivityRequest>,
     ) -> Result<Response<pb::User>, Status> {
-        let (tenant, _) = self.core.tenant_caller(&req, scopes::USERS_WRITE)?;
+        let (tenant, _) = self.core.tenant_caller(&req, scopes::USERS_WRITE).await?;
         let r = req.into_inner();
         let mut v = FieldViolations::new();
         let key = v.absorb(key_from_pb(r.key.as_ref(), "key"));

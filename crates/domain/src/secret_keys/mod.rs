@@ -1,0 +1,139 @@
+//! Users' secret keys (SureCloud's "Secret Key"): a random credential per user, exchanged for
+//! a token. Only a digest is stored; the key is shown once, when issued. Issuing again
+//! rotates it, and tokens name the key they came from, so revoking or rotating a key ends
+//! those tokens at once (see [`crate::auth::AuthService::secret_key_is_current`]).
+
+use crate::ports::{SecretKeyRepository, Secrets, UserRepository};
+use crate::users::UserKey;
+use crate::{Clock, StorageError, TenantId, Timestamp, UserId};
+use std::sync::Arc;
+use uuid::Uuid;
+
+/// Names one issue of a secret key; a new one on every issue.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct SecretKeyId(Uuid);
+
+impl SecretKeyId {
+    pub fn generate() -> Self {
+        Self(Uuid::now_v7())
+    }
+
+    pub fn from_uuid(id: Uuid) -> Self {
+        Self(id)
+    }
+
+    pub fn parse(raw: &str) -> Option<Self> {
+        Uuid::try_parse(raw.trim()).ok().map(Self)
+    }
+
+    pub fn as_uuid(&self) -> Uuid {
+        self.0
+    }
+}
+
+impl std::fmt::Display for SecretKeyId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.0.hyphenated().fmt(f)
+    }
+}
+
+/// A stored key, without its secret.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredSecretKey {
+    pub tenant: TenantId,
+    pub user: UserId,
+    pub id: SecretKeyId,
+    pub created: Timestamp,
+}
+
+/// A key just issued: the only time the secret exists outside its holder.
+#[derive(Clone)]
+pub struct IssuedSecretKey {
+    pub secret: String,
+    pub key: StoredSecretKey,
+}
+
+impl std::fmt::Debug for IssuedSecretKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("IssuedSecretKey")
+            .field("key", &self.key)
+            .finish_non_exhaustive()
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum SecretKeyError {
+    #[error("user not found")]
+    UserNotFound,
+    #[error("the user holds no secret key")]
+    NotFound,
+    #[error(transparent)]
+    Storage(#[from] StorageError),
+}
+
+/// Issuing and revoking secret keys.
+#[derive(Debug)]
+pub struct SecretKeyService<R> {
+    repo: R,
+    secrets: Arc<dyn Secrets>,
+    clock: Arc<dyn Clock>,
+}
+
+impl<R: UserRepository + SecretKeyRepository> SecretKeyService<R> {
+    pub fn new(repo: R, secrets: Arc<dyn Secrets>, clock: Arc<dyn Clock>) -> Self {
+        Self {
+            repo,
+            secrets,
+            clock,
+        }
+    }
+
+    /// A new key for the user, replacing the one it held.
+    ///
+    /// # Errors
+    /// `UserNotFound` when no user of the tenant matches `user`.
+    pub async fn issue(
+        &self,
+        tenant: TenantId,
+        user: &UserKey,
+    ) -> Result<IssuedSecretKey, SecretKeyError> {
+        let user = self
+            .repo
+            .get(tenant, user)
+            .await?
+            .ok_or(SecretKeyError::UserNotFound)?;
+        let secret = self.secrets.generate();
+        let key = StoredSecretKey {
+            tenant,
+            user: user.id,
+            id: SecretKeyId::generate(),
+            created: self.clock.now(),
+        };
+        if !self
+            .repo
+            .put_secret_key(&key, user.number, &self.secrets.digest(&secret))
+            .await?
+        {
+            // Deleted between the read and the write.
+            return Err(SecretKeyError::UserNotFound);
+        }
+        Ok(IssuedSecretKey { secret, key })
+    }
+
+    /// Removes the user's key.
+    ///
+    /// # Errors
+    /// `UserNotFound`, or `NotFound` when the user holds no key.
+    pub async fn revoke(&self, tenant: TenantId, user: &UserKey) -> Result<(), SecretKeyError> {
+        let user = self
+            .repo
+            .get(tenant, user)
+            .await?
+            .ok_or(SecretKeyError::UserNotFound)?;
+        if self.repo.delete_secret_key(user.number).await? {
+            Ok(())
+        } else {
+            Err(SecretKeyError::NotFound)
+        }
+    }
+}

@@ -1,0 +1,102 @@
+//! SureCloud errors: `{"status": <HTTP status>, "message": "..."}` (the vendor documents none;
+//! ../shared/reference/dialects.md §A.5 DESIGN). Internal failures never show the core's text.
+
+use axum::Json;
+use axum::response::{IntoResponse, Response};
+use http::StatusCode;
+use serde::Serialize;
+use tonic::Code;
+use tonic_types::StatusExt as _;
+use utoipa::ToSchema;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct ScError {
+    pub(crate) status: StatusCode,
+    pub(crate) message: String,
+}
+
+/// Every SureCloud error response.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = surecloud::Error)]
+pub(crate) struct ErrorBody {
+    /// The HTTP status again.
+    #[schema(example = 401)]
+    pub(crate) status: u16,
+    #[schema(example = "The bearer token is invalid, expired or revoked")]
+    pub(crate) message: String,
+}
+
+impl ScError {
+    pub(crate) fn new(status: StatusCode, message: impl Into<String>) -> Self {
+        Self {
+            status,
+            message: message.into(),
+        }
+    }
+
+    pub(crate) fn bad_request(message: impl Into<String>) -> Self {
+        Self::new(StatusCode::BAD_REQUEST, message)
+    }
+
+    pub(crate) fn unauthorized() -> Self {
+        Self::new(
+            StatusCode::UNAUTHORIZED,
+            "The bearer token is missing, invalid, expired or revoked",
+        )
+    }
+
+    pub(crate) fn forbidden(message: impl Into<String>) -> Self {
+        Self::new(StatusCode::FORBIDDEN, message)
+    }
+
+    pub(crate) fn too_large(message: impl Into<String>) -> Self {
+        Self::new(StatusCode::PAYLOAD_TOO_LARGE, message)
+    }
+
+    /// A core failure of a whole request (item failures are `patchErrorMessage`s instead).
+    pub(crate) fn from_status(s: &tonic::Status) -> Self {
+        match s.code() {
+            Code::Unauthenticated => Self::unauthorized(),
+            Code::PermissionDenied => {
+                Self::forbidden("The caller may not administer users (needs ADMINISTRATOR)")
+            }
+            Code::InvalidArgument | Code::FailedPrecondition | Code::OutOfRange => {
+                let reason = s.get_details_error_info().map(|i| i.reason);
+                if reason.as_deref() == Some("TOO_LARGE") {
+                    Self::too_large(format!("Too many users in one request: {}", s.message()))
+                } else {
+                    Self::bad_request(s.message())
+                }
+            }
+            Code::ResourceExhausted => Self::new(StatusCode::TOO_MANY_REQUESTS, s.message()),
+            Code::Unavailable | Code::DeadlineExceeded | Code::Cancelled => Self::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "The service is unavailable; try again",
+            ),
+            Code::Ok
+            | Code::Unknown
+            | Code::NotFound
+            | Code::AlreadyExists
+            | Code::Aborted
+            | Code::Unimplemented
+            | Code::Internal
+            | Code::DataLoss => {
+                tracing::error!(status = ?s, "SureCloud: the core failed.");
+                Self::new(StatusCode::INTERNAL_SERVER_ERROR, "Internal server error")
+            }
+        }
+    }
+}
+
+impl IntoResponse for ScError {
+    fn into_response(self) -> Response {
+        (
+            self.status,
+            Json(ErrorBody {
+                status: self.status.as_u16(),
+                message: self.message,
+            }),
+        )
+            .into_response()
+    }
+}

@@ -1,0 +1,348 @@
+//! One PATCH item: from its JSON to one `UpsertUserItem`, and from the core's result back to
+//! the user model with its `patchErrorMessage`.
+
+use super::groups::malformed;
+use super::model::{PersonType, Text, UserModel, UserPatch};
+use bytes::Bytes;
+use prost::Message as _;
+use roster_proto::v1 as pb;
+use serde::Deserialize as _;
+use tonic_types::StatusExt as _;
+
+/// The attributes an item may carry.
+const ATTRIBUTES: [&str; 8] = [
+    "userID",
+    "email",
+    "name",
+    "enabled",
+    "jobTitle",
+    "role",
+    "personType",
+    "groups",
+];
+
+/// How an item names its user.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Key {
+    Id,
+    /// By email; `true` when the item may create (it has a role).
+    Email(bool),
+}
+
+/// An item, ready to send or already refused.
+#[derive(Debug)]
+pub(crate) struct Planned {
+    /// The request's item, or why it is refused before reaching the core.
+    pub(crate) item: Result<pb::UpsertUserItem, String>,
+    /// What the item was sent with, for an answer that names it when it fails.
+    echo: UserModel,
+    key: Option<Key>,
+    /// The groups sent, in order (the core's warnings point into this list).
+    groups: Vec<String>,
+    /// Parts skipped without failing the item: malformed groups, unknown attributes.
+    notes: Vec<String>,
+}
+
+fn refused(echo: UserModel, message: impl Into<String>) -> Planned {
+    Planned {
+        item: Err(message.into()),
+        echo,
+        key: None,
+        groups: Vec::new(),
+        notes: Vec::new(),
+    }
+}
+
+/// Which attribute of `raw` made it fail to parse, in words.
+fn invalid(raw: &serde_json::Value, e: &serde_json::Error) -> String {
+    use super::model::Role;
+    let Some(obj) = raw.as_object() else {
+        return "Invalid user: each user must be a JSON object".to_owned();
+    };
+    for (name, v) in obj {
+        let bad = match name.as_str() {
+            "userID" | "email" | "name" | "jobTitle" => Option::<String>::deserialize(v).err(),
+            "enabled" => Option::<bool>::deserialize(v).err(),
+            "role" => Option::<Role>::deserialize(v).err(),
+            "personType" => Option::<PersonType>::deserialize(v).err(),
+            "groups" => Option::<Vec<String>>::deserialize(v).err(),
+            _ => None,
+        };
+        if let Some(err) = bad {
+            return format!("Invalid {name}: {err}");
+        }
+    }
+    format!("Invalid user: {e}")
+}
+
+/// A text attribute: `null` and `""` clear it.
+fn text(v: &Text, path: &str, slot: &mut Option<String>, paths: &mut Vec<String>) {
+    if *v != Text::Absent {
+        *slot = v.value();
+        paths.push(path.to_owned());
+    }
+}
+
+/// Plans one raw item.
+pub(crate) fn plan(raw: &serde_json::Value) -> Planned {
+    let unknown: Vec<String> = raw
+        .as_object()
+        .map(|o| {
+            o.keys()
+                .filter(|k| !ATTRIBUTES.contains(&k.as_str()))
+                .map(|k| format!("Attribute '{k}' is not supported and was ignored"))
+                .collect()
+        })
+        .unwrap_or_default();
+    let echo_of = |raw: &serde_json::Value| UserModel {
+        user_id: raw
+            .get("userID")
+            .and_then(|v| v.as_str())
+            .map(str::to_owned),
+        email: raw.get("email").and_then(|v| v.as_str()).map(str::to_owned),
+        ..UserModel::default()
+    };
+    let echo = echo_of(raw);
+    let p = match UserPatch::deserialize(raw) {
+        Ok(p) => p,
+        Err(e) => return refused(echo, invalid(raw, &e)),
+    };
+    let echo = UserModel {
+        name: p.name.value(),
+        enabled: p.enabled,
+        job_title: p.job_title.value(),
+        role: p.role,
+        person_type: Some(p.person_type.unwrap_or_default()),
+        groups: p.groups.clone(),
+        ..echo
+    };
+    let mut u = pb::User::default();
+    let mut paths = Vec::new();
+    let user_id = p.user_id.filter(|s| !s.trim().is_empty());
+    let email = p.email.filter(|s| !s.trim().is_empty());
+    let (key, kind) = match (user_id, email) {
+        (Some(id), email) => {
+            if let Some(e) = email {
+                u.email = e;
+                paths.push("email".to_owned());
+            }
+            (pb::user_key::Key::Id(id), Key::Id)
+        }
+        (None, Some(e)) => (pb::user_key::Key::Email(e), Key::Email(p.role.is_some())),
+        (None, None) => return refused(echo, "Either email or userID is required"),
+    };
+    text(&p.name, "display_name", &mut u.display_name, &mut paths);
+    text(&p.job_title, "job_title", &mut u.job_title, &mut paths);
+    if let Some(enabled) = p.enabled {
+        u.set_status(if enabled {
+            pb::UserStatus::Active
+        } else {
+            pb::UserStatus::Disabled
+        });
+        paths.push("status".to_owned());
+    }
+    if let Some(role) = p.role {
+        u.set_access_level(role.to_pb());
+        paths.push("access_level".to_owned());
+    }
+    // The one attribute that does not stay as it was when left out.
+    u.set_person_type(p.person_type.unwrap_or(PersonType::Internal).to_pb());
+    paths.push("person_type".to_owned());
+    let mut notes = Vec::new();
+    let mut groups = Vec::new();
+    if let Some(given) = p.groups {
+        for path in given {
+            match malformed(&path) {
+                Some(why) => notes.push(format!("Group '{path}' is malformed: {why}")),
+                None if groups.contains(&path) => {}
+                None => groups.push(path),
+            }
+        }
+        u.groups = groups
+            .iter()
+            .map(|path| pb::GroupRef {
+                path: path.clone(),
+                ..Default::default()
+            })
+            .collect();
+        paths.push("groups".to_owned());
+    }
+    notes.extend(unknown);
+    Planned {
+        item: Ok(pb::UpsertUserItem {
+            key: Some(pb::UserKey { key: Some(key) }),
+            user: Some(u),
+            update_mask: Some(prost_types::FieldMask { paths }),
+            create_if_missing: kind == Key::Email(true),
+            lenient_groups: true,
+        }),
+        echo,
+        key: Some(kind),
+        groups,
+        notes,
+    }
+}
+
+/// The SureCloud attribute behind a field the core names (`items[3].user.job_title`).
+fn attribute(field: &str) -> &str {
+    let tail = field.rsplit('.').next().unwrap_or(field);
+    let tail = tail.split('[').next().unwrap_or(tail);
+    match tail {
+        "id" => "userID",
+        "display_name" => "name",
+        "job_title" => "jobTitle",
+        "status" => "enabled",
+        "access_level" => "role",
+        "person_type" => "personType",
+        other => other,
+    }
+}
+
+/// Why the core refused an item, in SureCloud's words.
+fn failure(status: &tonic_types::Status, key: Option<Key>) -> String {
+    let code = tonic::Code::from(status.code);
+    let s = tonic::Status::with_details(
+        code,
+        status.message.clone(),
+        Bytes::from(status.encode_to_vec()),
+    );
+    let reason = s
+        .get_details_error_info()
+        .map(|i| i.reason)
+        .unwrap_or_default();
+    match (reason.as_str(), key) {
+        ("USER_NOT_FOUND", Some(Key::Id)) => "No user has this userID".to_owned(),
+        ("USER_NOT_FOUND", _) => {
+            "No user has this email; creating a user requires email and role".to_owned()
+        }
+        ("EMAIL_TAKEN" | "LOGIN_TAKEN", _) => "Another user already has this email".to_owned(),
+        _ if code == tonic::Code::InvalidArgument => {
+            let violations: Vec<String> = s
+                .get_details_bad_request()
+                .map(|b| {
+                    b.field_violations
+                        .iter()
+                        .map(|v| {
+                            let name = match (attribute(&v.field), key) {
+                                ("key", Some(Key::Id)) => "userID",
+                                ("key", _) => "email",
+                                (other, _) => other,
+                            };
+                            format!("{name}: {}", v.description)
+                        })
+                        .collect()
+                })
+                .unwrap_or_default();
+            if violations.is_empty() {
+                format!("Invalid user: {}", status.message)
+            } else {
+                format!("Invalid user: {}", violations.join("; "))
+            }
+        }
+        _ => {
+            tracing::error!(code = ?code, message = %status.message, "SureCloud: an item failed in the core.");
+            "The user could not be written; nothing of it was changed".to_owned()
+        }
+    }
+}
+
+/// The answer for one item, from its plan and (when it was sent) the core's result.
+pub(crate) fn report(p: Planned, result: Option<pb::UpsertUserResult>) -> UserModel {
+    let failed = |message: String| UserModel {
+        patch_error_message: Some(message),
+        ..p.echo
+    };
+    let item_failure = match &p.item {
+        Err(m) => Some(m.clone()),
+        Ok(_) => None,
+    };
+    if let Some(m) = item_failure {
+        return failed(m);
+    }
+    let Some(r) = result else {
+        return failed("The user could not be written; nothing of it was changed".to_owned());
+    };
+    match (&r.status, &r.user) {
+        (Some(s), _) if s.code != 0 => failed(failure(s, p.key)),
+        (_, Some(u)) => {
+            let mut messages = p.notes;
+            for w in &r.warnings {
+                let path = w
+                    .field
+                    .split_once('[')
+                    .and_then(|(_, i)| i.trim_end_matches(']').parse::<usize>().ok())
+                    .and_then(|i| p.groups.get(i));
+                messages.push(match path {
+                    Some(path) => format!("Group '{path}' not found"),
+                    None => w.message.clone(),
+                });
+            }
+            let mut out = UserModel::from_pb(u);
+            out.patch_error_message = Some(messages.join("; ")).filter(|m| !m.is_empty());
+            out
+        }
+        (_, None) => failed("The user could not be written; nothing of it was changed".to_owned()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn an_item_with_email_and_role_may_create_and_person_type_is_always_written() {
+        let p = plan(&json!({"email": "a@example.com", "role": "CONTRIBUTOR"}));
+        let item = p.item.unwrap();
+        assert!(item.create_if_missing && item.lenient_groups);
+        let u = item.user.unwrap();
+        assert_eq!(u.person_type(), pb::PersonType::Internal);
+        assert_eq!(
+            item.update_mask.unwrap().paths,
+            ["access_level", "person_type"]
+        );
+        let modify = plan(&json!({"email": "a@example.com", "name": "A"}))
+            .item
+            .unwrap();
+        assert!(!modify.create_if_missing);
+    }
+
+    #[test]
+    fn a_user_id_names_the_user_and_the_email_becomes_a_change() {
+        let item = plan(&json!({"userID": "x", "email": "new@example.com"}))
+            .item
+            .unwrap();
+        assert_eq!(
+            item.key.unwrap().key,
+            Some(pb::user_key::Key::Id("x".into()))
+        );
+        assert!(
+            item.update_mask
+                .unwrap()
+                .paths
+                .contains(&"email".to_owned())
+        );
+    }
+
+    #[test]
+    fn malformed_groups_and_unknown_attributes_are_notes_not_failures() {
+        let p = plan(&json!({"email": "a@example.com", "groups": ["//A", "B", "//A"], "phone": 1}));
+        assert_eq!(p.groups, ["//A"]);
+        assert_eq!(p.notes.len(), 2, "{:?}", p.notes);
+        assert!(p.item.is_ok());
+    }
+
+    #[test]
+    fn items_without_a_key_or_with_wrong_types_are_refused() {
+        for bad in [
+            json!({"name": "x"}),
+            json!({"email": "a@example.com", "enabled": "yes"}),
+            json!({"email": "a@example.com", "role": "OWNER"}),
+            json!("text"),
+        ] {
+            assert!(plan(&bad).item.is_err(), "{bad}");
+        }
+        let p = plan(&json!({"email": "a@example.com", "role": "OWNER"}));
+        assert!(p.item.unwrap_err().starts_with("Invalid role"));
+    }
+}

@@ -1,0 +1,98 @@
+//! SureCloud's User API mounted at `/restful/v1`: `POST /token` exchanges a user's email and
+//! secret key for a JWT, and `PATCH /user` creates and modifies many users at once, with
+//! case-sensitive group paths and a `patchErrorMessage` per user. Errors are
+//! `{"status","message"}`. Reference: ../shared/reference/dialects.md §A and the vendor's
+//! page (../shared/seeds/000, 001).
+
+mod auth;
+mod doc;
+mod error;
+mod groups;
+mod item;
+mod media;
+mod model;
+mod patch;
+mod token;
+
+use crate::AppState;
+use axum::Router;
+use axum::extract::Request;
+use axum::response::{IntoResponse, Response};
+use error::{ErrorBody, ScError};
+use http::StatusCode;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+/// Where the dialect is mounted.
+pub(crate) const BASE: &str = "/restful/v1";
+
+/// How much one SureCloud request may carry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SureCloudLimits {
+    /// Most users in one PATCH; more is refused whole (413).
+    pub max_users: usize,
+    /// Largest body; larger is refused whole (413).
+    pub max_body_bytes: usize,
+}
+
+impl Default for SureCloudLimits {
+    fn default() -> Self {
+        Self {
+            max_users: 10_000,
+            max_body_bytes: 16 * 1024 * 1024,
+        }
+    }
+}
+
+/// The dialect's state.
+#[derive(Debug, Clone)]
+pub(crate) struct SureCloud {
+    pub(crate) state: AppState,
+    pub(crate) limits: SureCloudLimits,
+}
+
+async fn not_found(req: Request) -> Response {
+    ScError::new(
+        StatusCode::NOT_FOUND,
+        format!("No resource at {}", req.uri().path()),
+    )
+    .into_response()
+}
+
+async fn method_not_allowed(req: Request) -> Response {
+    ScError::new(
+        StatusCode::METHOD_NOT_ALLOWED,
+        format!("{} is not allowed here", req.method()),
+    )
+    .into_response()
+}
+
+pub(crate) fn router(state: AppState) -> OpenApiRouter {
+    let api = SureCloud {
+        limits: state.surecloud,
+        state,
+    };
+    let (routes, mut doc) = OpenApiRouter::new()
+        .routes(routes!(token::create))
+        .routes(routes!(patch::patch))
+        .with_state(api)
+        .split_for_parts();
+    // Error bodies appear only through the `IntoResponses` enums, whose schema the routes do
+    // not collect.
+    doc.merge(
+        utoipa::openapi::OpenApiBuilder::new()
+            .components(Some(
+                utoipa::openapi::ComponentsBuilder::new()
+                    .schema_from::<ErrorBody>()
+                    .build(),
+            ))
+            .build(),
+    );
+    let unknown = Router::new()
+        .route(BASE, axum::routing::any(not_found))
+        .route(&format!("{BASE}/{{*rest}}"), axum::routing::any(not_found));
+    let routes: Router = routes
+        .method_not_allowed_fallback(method_not_allowed)
+        .merge(unknown);
+    OpenApiRouter::with_openapi(doc).merge(routes.into())
+}

@@ -1,0 +1,57 @@
+//! `group create` and `group list`.
+
+use super::{migrated_store, tenant_id};
+use crate::app::core;
+use crate::settings::Settings;
+use anyhow::{Result, anyhow};
+use roster_domain::groups::{Group, GroupQuery};
+use roster_domain::values::GroupPath;
+use serde_json::json;
+
+fn print(g: &Group, json_out: bool) {
+    if json_out {
+        println!(
+            "{}",
+            json!({ "id": g.id.to_string(), "path": g.path.as_str(), "members": g.member_count })
+        );
+    } else {
+        println!("{}\t{}\t{}", g.path, g.id, g.member_count);
+    }
+}
+
+pub async fn create(s: &Settings, tenant: &str, path: &str, json_out: bool) -> Result<()> {
+    let core = core(s, migrated_store(s).await?)?;
+    let tenant = tenant_id(&core, tenant).await?;
+    let path = GroupPath::parse(path).map_err(|e| anyhow!("invalid group path `{path}`: {e}"))?;
+    let group = core
+        .groups()
+        .create(tenant, &path, None)
+        .await
+        .map_err(|e| anyhow!("cannot create {path}: {e}"))?;
+    print(&group, json_out);
+    Ok(())
+}
+
+pub async fn list(s: &Settings, tenant: &str, json_out: bool) -> Result<()> {
+    let core = core(s, migrated_store(s).await?)?;
+    let tenant = tenant_id(&core, tenant).await?;
+    let mut query = GroupQuery {
+        parent: None,
+        after: None,
+        limit: 1000,
+    };
+    loop {
+        let (page, more) = core
+            .groups()
+            .list(tenant, &query)
+            .await
+            .map_err(|e| anyhow!("{e}"))?;
+        for g in &page {
+            print(g, json_out);
+        }
+        match page.last() {
+            Some(g) if more => query.after = Some(g.path.clone()),
+            _ => return Ok(()),
+        }
+    }
+}

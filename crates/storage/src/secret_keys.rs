@@ -1,0 +1,120 @@
+//! [`SecretKeyRepository`] on sea-orm: one row per user, replaced on every issue.
+
+use crate::Store;
+use crate::entities::{secret_key, user};
+use crate::errors::storage;
+use roster_domain::ports::{SecretDigest, SecretKeyRepository};
+use roster_domain::secret_keys::{SecretKeyId, StoredSecretKey};
+use roster_domain::users::UserStatus;
+use roster_domain::{StorageError, TenantId, Timestamp, UserId};
+use sea_orm::ActiveValue::Set;
+use sea_orm::sea_query::{Expr, ExprTrait, OnConflict, Query};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter};
+
+impl SecretKeyRepository for Store {
+    #[tracing::instrument(name = "db.secret_keys.put", skip_all, fields(db.system = self.system()))]
+    async fn put_secret_key(
+        &self,
+        key: &StoredSecretKey,
+        user_number: i64,
+        digest: &SecretDigest,
+    ) -> Result<bool, StorageError> {
+        let w = self.write().await.map_err(storage)?;
+        let exists = user::Entity::find_by_id(user_number)
+            .count(&w.txn)
+            .await
+            .map_err(storage)?
+            > 0;
+        if !exists {
+            return Ok(false);
+        }
+        let row = secret_key::ActiveModel {
+            user_number: Set(user_number),
+            tenant_id: Set(key.tenant.as_uuid()),
+            user_id: Set(key.user.as_uuid()),
+            key_id: Set(key.id.as_uuid()),
+            digest: Set(digest.as_str().to_owned()),
+            created_at: Set(key.created.as_micros()),
+        };
+        secret_key::Entity::insert(row)
+            .on_conflict(
+                OnConflict::column(secret_key::Column::UserNumber)
+                    .update_columns([
+                        secret_key::Column::KeyId,
+                        secret_key::Column::Digest,
+                        secret_key::Column::CreatedAt,
+                    ])
+                    .to_owned(),
+            )
+            .exec(&w.txn)
+            .await
+            .map_err(storage)?;
+        w.txn.commit().await.map_err(storage)?;
+        Ok(true)
+    }
+
+    #[tracing::instrument(name = "db.secret_keys.delete", skip_all, fields(db.system = self.system()))]
+    async fn delete_secret_key(&self, user_number: i64) -> Result<bool, StorageError> {
+        let w = self.write().await.map_err(storage)?;
+        let r = secret_key::Entity::delete_by_id(user_number)
+            .exec(&w.txn)
+            .await
+            .map_err(storage)?;
+        w.txn.commit().await.map_err(storage)?;
+        Ok(r.rows_affected > 0)
+    }
+
+    #[tracing::instrument(name = "db.secret_keys.by_digest", skip_all, fields(db.system = self.system()))]
+    async fn secret_key_by_digest(
+        &self,
+        digest: &SecretDigest,
+    ) -> Result<Option<StoredSecretKey>, StorageError> {
+        Ok(secret_key::Entity::find()
+            .filter(secret_key::Column::Digest.eq(digest.as_str()))
+            .one(self.connection())
+            .await
+            .map_err(storage)?
+            .map(|r| StoredSecretKey {
+                tenant: TenantId::from_uuid(r.tenant_id),
+                user: UserId::from_uuid(r.user_id),
+                id: SecretKeyId::from_uuid(r.key_id),
+                created: Timestamp::from_micros(r.created_at),
+            }))
+    }
+
+    #[tracing::instrument(name = "db.secret_keys.is_current", skip_all, fields(db.system = self.system()))]
+    async fn secret_key_is_current(
+        &self,
+        tenant: TenantId,
+        user: UserId,
+        key: SecretKeyId,
+    ) -> Result<bool, StorageError> {
+        let stmt = Query::select()
+            .expr(Expr::val(1))
+            .from(secret_key::Entity)
+            .inner_join(
+                user::Entity,
+                Expr::col((user::Entity, user::Column::Number))
+                    .equals((secret_key::Entity, secret_key::Column::UserNumber)),
+            )
+            .and_where(
+                Expr::col((secret_key::Entity, secret_key::Column::TenantId)).eq(tenant.as_uuid()),
+            )
+            .and_where(
+                Expr::col((secret_key::Entity, secret_key::Column::UserId)).eq(user.as_uuid()),
+            )
+            .and_where(Expr::col((secret_key::Entity, secret_key::Column::KeyId)).eq(key.as_uuid()))
+            .and_where(
+                Expr::col((user::Entity, user::Column::Status)).ne(UserStatus::Disabled.as_str()),
+            )
+            .limit(1)
+            .to_owned();
+        let found = self
+            .connection()
+            .query_one(&stmt)
+            .await
+            .map_err(storage)?
+            .is_some();
+        Ok(found)
+    }
+}
