@@ -4,6 +4,7 @@
 
 use crate::cloudapi::Cloud;
 use crate::elements::Ce;
+use crate::surecloud::Sc;
 use fake_opentelemetry_collector::{ExportedSpan, FakeCollectorServer};
 use roster::telemetry::{Telemetry, TelemetryConfig};
 use roster_e2e::formsonfire::{Fmt, FofClient};
@@ -215,6 +216,29 @@ async fn a_forms_on_fire_request_is_one_trace_from_the_gateway_through_grpc_to_t
         "db.users.get",
     );
     no_secrets(&all, &[&t.integration_key, "Bearer ", "eyJ"]);
+}
+
+#[tokio::test]
+async fn a_surecloud_patch_is_one_trace_from_the_gateway_through_grpc_to_the_database() {
+    let (mut collector, telemetry) = collector().await;
+    let app = TestApp::spawn().await;
+    let t = app.tenant("acme").await;
+    let sc = Sc::owner(&app, &t).await;
+    let users = sc
+        .patch_ok(serde_json::json!([{"email": "trace@acme.test", "role": "CONTRIBUTOR"}]))
+        .await;
+    assert_eq!(users.len(), 1);
+
+    // The token's own request makes spans too: wait for all of them (or the timeout).
+    let all = spans(&mut collector, &telemetry, 64).await;
+    one_trace(
+        &all,
+        "PATCH /restful/v1/user",
+        "surecloud",
+        "roster.v1.UserService/BatchUpsertUsers",
+        "db.users.upsert_batch",
+    );
+    no_secrets(&all, &[&sc.token, "Bearer ", "eyJ"]);
 }
 
 #[tokio::test]
