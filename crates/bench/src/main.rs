@@ -17,6 +17,7 @@ mod elements;
 mod formsonfire;
 mod load;
 mod server;
+mod surecloud;
 
 use anyhow::{Context, Result};
 use load::LoadResult;
@@ -368,6 +369,21 @@ async fn main() -> Result<()> {
         );
         print!("{body}");
         write_section(&out, "elements", &body)?;
+    }
+    if runs("surecloud") {
+        let sqlite = surecloud::run(None).await?;
+        let postgres =
+            server::with_database(
+                &pg_admin,
+                |url| async move { surecloud::run(Some(&url)).await },
+            )
+            .await?;
+        let body = surecloud::report(
+            [("SQLite", &sqlite), ("PostgreSQL", &postgres)].into_iter(),
+            &chrono_free_date(),
+        );
+        print!("{body}");
+        write_section(&out, "surecloud", &body)?;
     }
     eprintln!("wrote {out}");
     Ok(())

@@ -1,5 +1,5 @@
 //! The error responses of the SureCloud operations, for the OpenAPI description. Every one
-//! has the dialect's `{"status","message"}` body.
+//! has the dialect's `{"status","message"}` body; both operations answer the same set.
 
 // These types exist for their schemas; nothing reads their fields.
 #![allow(dead_code)]
@@ -7,16 +7,18 @@
 use super::error::ErrorBody;
 use utoipa::IntoResponses;
 
-/// What `PATCH /restful/v1/user` may answer besides 200.
+/// What `PATCH /restful/v1/user` and `POST /restful/v1/token` may answer besides 200.
 #[derive(Debug, IntoResponses)]
-pub(crate) enum PatchErrors {
-    /// The body is not JSON, or has no `users` array.
+pub(crate) enum Errors {
+    /// The body is not JSON of the operation's shape (`{"users": [...]}`,
+    /// `{"email","secretKey"}`).
     #[response(status = 400)]
     BadRequest(ErrorBody),
-    /// No bearer token, or it is invalid, expired, or its secret key was revoked or rotated.
+    /// PATCH: no bearer token, or it is invalid, expired, or its secret key was revoked or
+    /// rotated. Token: the email or the secret key is wrong.
     #[response(status = 401)]
     Unauthorized(ErrorBody),
-    /// The caller may not administer users.
+    /// PATCH: the caller may not administer users. Token: the user is disabled.
     #[response(status = 403)]
     Forbidden(ErrorBody),
     /// The client does not accept `application/json`.
@@ -31,32 +33,6 @@ pub(crate) enum PatchErrors {
     #[response(status = 500)]
     Internal(ErrorBody),
     /// The user service cannot be reached; retry.
-    #[response(status = 503)]
-    Unavailable(ErrorBody),
-}
-
-/// What `POST /restful/v1/token` may answer besides 200.
-#[derive(Debug, IntoResponses)]
-pub(crate) enum TokenErrors {
-    /// The body is not `{"email","secretKey"}`.
-    #[response(status = 400)]
-    BadRequest(ErrorBody),
-    /// The email or the secret key is wrong, or the key was revoked.
-    #[response(status = 401)]
-    Unauthorized(ErrorBody),
-    /// The user is disabled.
-    #[response(status = 403)]
-    Forbidden(ErrorBody),
-    /// The client does not accept `application/json`.
-    #[response(status = 406)]
-    NotAcceptable(ErrorBody),
-    #[response(status = 413)]
-    TooLarge(ErrorBody),
-    /// The body is not declared as `application/json`.
-    #[response(status = 415)]
-    UnsupportedMediaType(ErrorBody),
-    #[response(status = 500)]
-    Internal(ErrorBody),
     #[response(status = 503)]
     Unavailable(ErrorBody),
 }

@@ -21,6 +21,9 @@ const ATTRIBUTES: [&str; 8] = [
     "groups",
 ];
 
+/// For an item the core could not run, without saying why (the log has it).
+const NOT_WRITTEN: &str = "The user could not be written; nothing of it was changed";
+
 /// How an item names its user.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Key {
@@ -241,7 +244,7 @@ fn failure(status: &tonic_types::Status, key: Option<Key>) -> String {
         }
         _ => {
             tracing::error!(code = ?code, message = %status.message, "SureCloud: an item failed in the core.");
-            "The user could not be written; nothing of it was changed".to_owned()
+            NOT_WRITTEN.to_owned()
         }
     }
 }
@@ -260,7 +263,7 @@ pub(crate) fn report(p: Planned, result: Option<pb::UpsertUserResult>) -> UserMo
         return failed(m);
     }
     let Some(r) = result else {
-        return failed("The user could not be written; nothing of it was changed".to_owned());
+        return failed(NOT_WRITTEN.to_owned());
     };
     match (&r.status, &r.user) {
         (Some(s), _) if s.code != 0 => failed(failure(s, p.key)),
@@ -281,7 +284,7 @@ pub(crate) fn report(p: Planned, result: Option<pb::UpsertUserResult>) -> UserMo
             out.patch_error_message = Some(messages.join("; ")).filter(|m| !m.is_empty());
             out
         }
-        (_, None) => failed("The user could not be written; nothing of it was changed".to_owned()),
+        (_, None) => failed(NOT_WRITTEN.to_owned()),
     }
 }
 

@@ -42,7 +42,7 @@ struct Envelope {
     security(("surecloud_bearer" = [])),
     responses(
         (status = 200, description = "One user per item, in request order.", body = [UserModel]),
-        doc::PatchErrors,
+        doc::Errors,
     ),
 )]
 pub(crate) async fn patch(State(api): State<SureCloud>, req: Request) -> Response {

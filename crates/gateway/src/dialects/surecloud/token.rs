@@ -28,7 +28,7 @@ const MAX_TOKEN_BODY: usize = 64 * 1024;
     request_body = TokenRequest,
     responses(
         (status = 200, description = "A JWT and its lifetime in seconds.", body = TokenResponse),
-        doc::TokenErrors,
+        doc::Errors,
     ),
 )]
 pub(crate) async fn create(State(api): State<SureCloud>, req: Request) -> Response {
