@@ -1,6 +1,7 @@
 //! CloudAPI through the gateway, signed as the triton CLI signs, against the same calls made
 //! directly over gRPC: the cost of the REST path (signature, translation, one gRPC call).
 
+use crate::grpc::authed;
 use crate::load::{self, LoadResult};
 use crate::server::{Served, roster_bin, tenant_token};
 use anyhow::{Context, Result};
@@ -46,14 +47,6 @@ impl Signer {
         );
         (date, auth)
     }
-}
-
-fn authed<T>(msg: T, token: &str) -> tonic::Request<T> {
-    let mut r = tonic::Request::new(msg);
-    if let Ok(v) = format!("Bearer {token}").parse() {
-        r.metadata_mut().insert("authorization", v);
-    }
-    r
 }
 
 /// The tenant `cloud` with an Ed25519 owner key, and its users.

@@ -3,6 +3,7 @@
 //! queries on `email` and on `createdDate` against the same query once the index serving it
 //! is dropped (a full scan of the tenant's rows).
 
+use crate::grpc::authed;
 use crate::server::{Served, roster_bin, tenant_json};
 use anyhow::{Context, Result};
 use roster_proto::v1 as pb;
@@ -43,14 +44,6 @@ pub(crate) struct Figures {
     pub(crate) created: [Samples; 2],
 }
 
-fn authed<T>(msg: T, token: &str) -> tonic::Request<T> {
-    let mut r = tonic::Request::new(msg);
-    if let Ok(v) = format!("Bearer {token}").parse() {
-        r.metadata_mut().insert("authorization", v);
-    }
-    r
-}
-
 async fn seed(served: &Served, token: &str) -> Result<String> {
     let channel = Endpoint::from_shared(format!("http://{}", served.grpc))?
         .connect()
@@ -76,9 +69,7 @@ async fn seed(served: &Served, token: &str) -> Result<String> {
                 lenient_groups: false,
             })
             .collect();
-        users
-            .batch_upsert_users(authed(pb::BatchUpsertUsersRequest { items }, token))
-            .await?;
+        crate::grpc::upsert_all(&mut users, token, items).await?;
         if b == 0 {
             crate::server::analyze(&served.database_url).await?;
         }

@@ -3,6 +3,7 @@
 //! directly over gRPC (ListUsers with `skip` and `include_total_size`, as the dialect calls
 //! it). Reports calls per second, latency and response sizes.
 
+use crate::grpc::authed;
 use crate::load::{self, LoadResult};
 use crate::server::{Served, roster_bin, tenant_json};
 use anyhow::{Context, Result, ensure};
@@ -29,14 +30,6 @@ pub(crate) struct Row {
     pub(crate) load: LoadResult,
     /// Bytes of one answer (REST body; encoded protobuf for gRPC).
     pub(crate) bytes: usize,
-}
-
-fn authed<T>(msg: T, token: &str) -> tonic::Request<T> {
-    let mut r = tonic::Request::new(msg);
-    if let Ok(v) = format!("Bearer {token}").parse() {
-        r.metadata_mut().insert("authorization", v);
-    }
-    r
 }
 
 async fn seed(
@@ -66,16 +59,7 @@ async fn seed(
                 lenient_groups: true,
             })
             .collect();
-        let r = users
-            .batch_upsert_users(authed(pb::BatchUpsertUsersRequest { items }, token))
-            .await?
-            .into_inner();
-        let failed = r
-            .results
-            .iter()
-            .filter(|r| r.status.as_ref().is_some_and(|s| s.code != 0))
-            .count();
-        ensure!(failed == 0, "{failed} seed items failed");
+        crate::grpc::upsert_all(users, token, items).await?;
         if start == 0 {
             crate::server::analyze(database_url).await?;
         }

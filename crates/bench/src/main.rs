@@ -15,18 +15,19 @@
 mod cloudapi;
 mod elements;
 mod formsonfire;
+mod grpc;
 mod load;
 mod server;
 mod surecloud;
 
 use anyhow::{Context, Result};
+use grpc::{authed, upsert_all};
 use load::LoadResult;
 use roster_proto::v1 as pb;
 use roster_proto::v1::user_service_client::UserServiceClient;
 use server::Served;
 use std::fmt::Write as _;
 use std::time::{Duration, Instant};
-use tonic::metadata::MetadataValue;
 use tonic::transport::{Channel, Endpoint};
 
 const SEED_USERS: usize = 1000;
@@ -50,14 +51,6 @@ struct BackendFigures {
     db_cpu_ms: f64,
 }
 
-fn authed<T>(msg: T, token: &str) -> tonic::Request<T> {
-    let mut r = tonic::Request::new(msg);
-    if let Ok(v) = MetadataValue::try_from(format!("Bearer {token}")) {
-        r.metadata_mut().insert("authorization", v);
-    }
-    r
-}
-
 async fn seed(users: &mut UserServiceClient<Channel>, token: &str) -> Result<()> {
     let items = (0..SEED_USERS)
         .map(|i| pb::UpsertUserItem {
@@ -73,16 +66,7 @@ async fn seed(users: &mut UserServiceClient<Channel>, token: &str) -> Result<()>
             lenient_groups: true,
         })
         .collect();
-    let r = users
-        .batch_upsert_users(authed(pb::BatchUpsertUsersRequest { items }, token))
-        .await?
-        .into_inner();
-    let failed = r
-        .results
-        .iter()
-        .filter(|r| r.status.as_ref().is_some_and(|s| s.code != 0))
-        .count();
-    anyhow::ensure!(failed == 0, "{failed} seed items failed");
+    upsert_all(users, token, items).await?;
     Ok(())
 }
 
