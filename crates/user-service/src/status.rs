@@ -5,8 +5,9 @@
 
 use crate::tokens::TokenError;
 use roster_domain::auth::AuthenticateError;
+use roster_domain::authz::Denied;
 use roster_domain::folders::{
-    CreateFolderError, DeleteFolderError, GetFolderError, GrantFolderError,
+    CreateFolderError, DeleteFolderError, GetFolderError, GrantFolderError, ListFoldersError,
 };
 use roster_domain::groups::{CreateGroupError, DeleteGroupError, GetGroupError, ListGroupsError};
 use roster_domain::keys::KeyError;
@@ -200,6 +201,7 @@ impl IntoStatus for CreateUserError {
             Self::Taken(t) => t.into_status(),
             Self::UnknownGroup(g) => g.into_status(),
             Self::UnknownFolder(f) => f.into_status(),
+            Self::Denied(d) => d.into_status(),
             Self::Storage(e) => internal("create user", &e),
         }
     }
@@ -209,6 +211,7 @@ impl IntoStatus for GetUserError {
     fn into_status(self) -> Status {
         match self {
             Self::NotFound => user_not_found(),
+            Self::Denied(d) => d.into_status(),
             Self::Storage(e) => internal("get user", &e),
         }
     }
@@ -218,6 +221,7 @@ impl IntoStatus for ListUsersError {
     fn into_status(self) -> Status {
         match self {
             Self::Invalid(v) => invalid(&v),
+            Self::Denied(d) => d.into_status(),
             Self::Storage(e) => internal("list users", &e),
         }
     }
@@ -232,6 +236,7 @@ impl IntoStatus for UpdateUserError {
             Self::Taken(t) => t.into_status(),
             Self::UnknownGroup(g) => g.into_status(),
             Self::UnknownFolder(f) => f.into_status(),
+            Self::Denied(d) => d.into_status(),
             Self::Storage(e) => internal("update user", &e),
         }
     }
@@ -242,6 +247,7 @@ impl IntoStatus for DeleteUserError {
         match self {
             Self::NotFound => user_not_found(),
             Self::EtagMismatch => etag_mismatch(),
+            Self::Denied(d) => d.into_status(),
             Self::Storage(e) => internal("delete user", &e),
         }
     }
@@ -250,12 +256,14 @@ impl IntoStatus for DeleteUserError {
 impl IntoStatus for UpsertError {
     fn into_status(self) -> Status {
         match self {
+            Self::TooLarge(t) => t.into_status(),
             Self::TenantNotFound => tenant_gone(),
             Self::Invalid(v) => invalid(&v),
             Self::NotFound => user_not_found(),
             Self::Taken(t) => t.into_status(),
             Self::UnknownGroup(g) => g.into_status(),
             Self::UnknownFolder(f) => f.into_status(),
+            Self::Denied(d) => d.into_status(),
             Self::Storage(e) => internal("batch upsert item", &e),
         }
     }
@@ -279,6 +287,7 @@ impl IntoStatus for ChangePasswordError {
         match self {
             Self::Invalid(v) => invalid(&v),
             Self::NotFound => user_not_found(),
+            Self::Denied(d) => d.into_status(),
             Self::Storage(e) => internal("change password", &e),
         }
     }
@@ -300,6 +309,7 @@ impl IntoStatus for VerifyPasswordError {
                 d.set_retry_info(Some(std::time::Duration::from_secs(retry_after_secs)));
                 Status::with_error_details(Code::ResourceExhausted, self.to_string(), d)
             }
+            Self::Denied(d) => d.into_status(),
             Self::Storage(e) => internal("verify password", &e),
         }
     }
@@ -309,6 +319,7 @@ impl IntoStatus for RecordActivityError {
     fn into_status(self) -> Status {
         match self {
             Self::NotFound => user_not_found(),
+            Self::Denied(d) => d.into_status(),
             Self::Storage(e) => internal("record activity", &e),
         }
     }
@@ -343,6 +354,7 @@ impl IntoStatus for CreateGroupError {
                 &[("field", "external_id".into())],
                 None,
             ),
+            Self::Denied(d) => d.into_status(),
             Self::Storage(e) => internal("create group", &e),
         }
     }
@@ -352,6 +364,7 @@ impl IntoStatus for GetGroupError {
     fn into_status(self) -> Status {
         match self {
             Self::NotFound => group_missing(),
+            Self::Denied(d) => d.into_status(),
             Self::Storage(e) => internal("get group", &e),
         }
     }
@@ -361,6 +374,7 @@ impl IntoStatus for ListGroupsError {
     fn into_status(self) -> Status {
         match self {
             Self::ParentNotFound => group_missing(),
+            Self::Denied(d) => d.into_status(),
             Self::Storage(e) => internal("list groups", &e),
         }
     }
@@ -378,6 +392,7 @@ impl IntoStatus for DeleteGroupError {
                 &[],
                 None,
             ),
+            Self::Denied(d) => d.into_status(),
             Self::Storage(e) => internal("delete group", &e),
         }
     }
@@ -411,6 +426,7 @@ impl IntoStatus for CreateTenantError {
                 &[("field", "company_id".into())],
                 None,
             ),
+            Self::Denied(d) => d.into_status(),
             Self::Storage(e) => internal("create tenant", &e),
         }
     }
@@ -420,6 +436,7 @@ impl IntoStatus for GetTenantError {
     fn into_status(self) -> Status {
         match self {
             Self::NotFound => tenant_missing(),
+            Self::Denied(d) => d.into_status(),
             Self::Storage(e) => internal("get tenant", &e),
         }
     }
@@ -429,6 +446,7 @@ impl IntoStatus for DeleteTenantError {
     fn into_status(self) -> Status {
         match self {
             Self::NotFound => tenant_missing(),
+            Self::Denied(d) => d.into_status(),
             Self::Storage(e) => internal("delete tenant", &e),
         }
     }
@@ -472,6 +490,13 @@ impl IntoStatus for TokenError {
                 &[],
                 None,
             ),
+            Self::Revoked => status(
+                Code::Unauthenticated,
+                self.to_string(),
+                ErrorReason::TokenRevoked,
+                &[],
+                None,
+            ),
             Self::Sign(reason) => {
                 tracing::error!(reason, "Cannot sign a token.");
                 status(
@@ -505,6 +530,7 @@ impl IntoStatus for KeyError {
                 None,
             ),
             Self::TenantNotFound => tenant_gone(),
+            Self::Denied(d) => d.into_status(),
             Self::Storage(e) => internal("keys", &e),
         }
     }
@@ -521,6 +547,7 @@ impl IntoStatus for SecretKeyError {
                 &[],
                 None,
             ),
+            Self::Denied(d) => d.into_status(),
             Self::Storage(e) => internal("secret keys", &e),
         }
     }
@@ -562,6 +589,7 @@ impl IntoStatus for RoleError {
                 )
             }
             Self::TenantNotFound => tenant_gone(),
+            Self::Denied(d) => d.into_status(),
             Self::Storage(e) => internal("roles", &e),
         }
     }
@@ -580,6 +608,7 @@ impl IntoStatus for PolicyError {
                 None,
             ),
             Self::TenantNotFound => tenant_gone(),
+            Self::Denied(d) => d.into_status(),
             Self::Storage(e) => internal("policies", &e),
         }
     }
@@ -614,6 +643,7 @@ impl IntoStatus for CreateFolderError {
                 &[("field", "external_id".into())],
                 None,
             ),
+            Self::Denied(d) => d.into_status(),
             Self::Storage(e) => internal("create folder", &e),
         }
     }
@@ -623,6 +653,7 @@ impl IntoStatus for GetFolderError {
     fn into_status(self) -> Status {
         match self {
             Self::NotFound => folder_missing(),
+            Self::Denied(d) => d.into_status(),
             Self::Storage(e) => internal("get folder", &e),
         }
     }
@@ -632,6 +663,7 @@ impl IntoStatus for DeleteFolderError {
     fn into_status(self) -> Status {
         match self {
             Self::NotFound => folder_missing(),
+            Self::Denied(d) => d.into_status(),
             Self::Storage(e) => internal("delete folder", &e),
         }
     }
@@ -656,6 +688,7 @@ impl IntoStatus for GrantFolderError {
                     Some(&v),
                 )
             }
+            Self::Denied(d) => d.into_status(),
             Self::Storage(e) => internal("folder grants", &e),
         }
     }
@@ -682,6 +715,36 @@ pub(crate) fn missing_scope(scope: &str) -> Status {
         &[("scope", scope.to_owned())],
         None,
     )
+}
+
+impl IntoStatus for ListFoldersError {
+    fn into_status(self) -> Status {
+        match self {
+            Self::Denied(d) => d.into_status(),
+            Self::Storage(e) => internal("list folders", &e),
+        }
+    }
+}
+
+impl IntoStatus for Denied {
+    fn into_status(self) -> Status {
+        let rule = match self {
+            Denied::MissingScope(scope) => return missing_scope(scope),
+            Denied::Credential => "credential",
+            Denied::NotAllowed => "not_allowed",
+            Denied::OwnerProtected => "owner_protected",
+            Denied::SelfChange => "self_change",
+            Denied::Escalation => "escalation",
+            Denied::Outranked => "outranked",
+        };
+        status(
+            Code::PermissionDenied,
+            self.to_string(),
+            ErrorReason::PermissionDenied,
+            &[("rule", rule.to_owned())],
+            None,
+        )
+    }
 }
 
 /// The google.rpc.Status message of a status, for per-item results.
