@@ -227,6 +227,9 @@ impl<R: Store> pb::auth_service_server::AuthService for AuthApi<R> {
         req: Request<pb::IntrospectTokenRequest>,
     ) -> Result<Response<pb::IntrospectTokenResponse>, Status> {
         let caller = self.core.caller(&req).await?;
+        // The same checks as any call: a token whose user is gone, disabled or whose epoch
+        // moved is refused here too, not only on the call it was asked about.
+        self.core.principal_of(&req, caller.clone()).await?;
         Ok(Response::new(pb::IntrospectTokenResponse {
             tenant_id: caller.tenant.map(|t| t.to_string()).unwrap_or_default(),
             subject: caller.subject,
