@@ -480,3 +480,173 @@ async fn issued_tokens_never_outlive_their_caller_and_only_the_owner_issues_one(
             .is_ok()
     );
 }
+
+/// Found by this suite (fixed in the policy): an administrator could issue a secret key for,
+/// or set the password or a key of, a user with a higher access level, and then act as it
+/// (and so give SUPER_ADMIN, which it does not hold). An administrator now writes only users
+/// whose access level it could give.
+#[tokio::test]
+async fn an_administrator_cannot_take_over_a_more_powerful_account() {
+    let app = TestApp::spawn().await;
+    let t = app.tenant("acme").await;
+    let sup = make_user(&app, &t, "super@acme.test", pb::AccessLevel::SuperAdmin).await;
+    let peer = make_user(&app, &t, "peer@acme.test", pb::AccessLevel::Admin).await;
+    let admin = make_user(&app, &t, "admin@acme.test", pb::AccessLevel::Admin).await;
+    let sup_key = TestKey::ed25519(3);
+    app.roster_keys(&t.owner_token)
+        .create_key(pb::CreateKeyRequest {
+            owner: Some(of_user(pb::user_key::Key::Id(sup.id.clone()))),
+            public_key: sup_key.public_line("super"),
+            name: "super".into(),
+        })
+        .await
+        .unwrap();
+    let sup_secret = issue_key(&app, &t, "super@acme.test").await;
+    let before = super::snapshot(&app, &t, &sup.id).await.unwrap();
+    let sup_keys = keys(&app, &t, of_user(pb::user_key::Key::Id(sup.id.clone()))).await;
+
+    // An ADMIN member over gRPC, and an org-admin (who counts as ADMIN) through Cloud
+    // Elements.
+    let tok = app.user_token(&t.id, &admin.id, scopes::TENANT_ADMIN, 0);
+    let outranked = |r: Result<(), tonic::Status>, what: &str| {
+        let s = expect_code(r, Code::PermissionDenied);
+        assert_eq!(
+            (reason(&s), info(&s, "rule")),
+            ("PERMISSION_DENIED".into(), "outranked".into()),
+            "{what}: {s:?}"
+        );
+    };
+    outranked(
+        app.secret_keys(&tok)
+            .issue_secret_key(pb::IssueSecretKeyRequest {
+                user: key_id(&sup.id),
+            })
+            .await
+            .map(|_| ()),
+        "IssueSecretKey",
+    );
+    outranked(
+        app.secret_keys(&tok)
+            .revoke_secret_key(pb::RevokeSecretKeyRequest {
+                user: key_id(&sup.id),
+            })
+            .await
+            .map(|_| ()),
+        "RevokeSecretKey",
+    );
+    outranked(
+        app.users(&tok)
+            .change_password(pb::ChangePasswordRequest {
+                id: sup.id.clone(),
+                password: "Mine-Passw0rd".into(),
+                change_required: false,
+            })
+            .await
+            .map(|_| ()),
+        "ChangePassword",
+    );
+    outranked(
+        app.users(&tok)
+            .update_user(pb::UpdateUserRequest {
+                user: Some(pb::User {
+                    id: sup.id.clone(),
+                    email: "mine@acme.test".into(),
+                    ..Default::default()
+                }),
+                update_mask: roster_e2e::mask(&["email"]),
+                password: Some("Mine-Passw0rd".into()),
+            })
+            .await
+            .map(|_| ()),
+        "UpdateUser email and password",
+    );
+    outranked(
+        app.roster_keys(&tok)
+            .create_key(pb::CreateKeyRequest {
+                owner: Some(of_user(pb::user_key::Key::Id(sup.id.clone()))),
+                public_key: TestKey::p256(4).public_line("mine"),
+                name: "mine".into(),
+            })
+            .await
+            .map(|_| ()),
+        "CreateKey",
+    );
+    outranked(
+        app.roster_keys(&tok)
+            .delete_key(pb::DeleteKeyRequest {
+                owner: Some(of_user(pb::user_key::Key::Id(sup.id.clone()))),
+                name_or_fingerprint: "super".into(),
+            })
+            .await
+            .map(|_| ()),
+        "DeleteKey",
+    );
+    outranked(
+        app.users(&tok)
+            .delete_user(pb::DeleteUserRequest {
+                id: sup.id.clone(),
+                etag: String::new(),
+            })
+            .await
+            .map(|_| ()),
+        "DeleteUser",
+    );
+
+    let owner_ce = crate::elements::Ce::owner(&app, &t);
+    let boss = owner_ce
+        .post(
+            "/users",
+            json!({"email": "boss@acme.test", "firstName": "Bo", "lastName": "Ss",
+                   "password": "Passw0rd-1", "roles": [{"key": "org-admin"}]}),
+        )
+        .await;
+    assert_eq!(boss.status, 200, "{boss:?}");
+    let boss = crate::elements::Ce::with(
+        &app,
+        boss.body["secret"].as_str().unwrap(),
+        &t.organization_secret,
+    );
+    let p = boss
+        .patch(
+            &format!("/users/{}", sup.number),
+            json!({"password": "Mine-Passw0rd", "email": "mine2@acme.test"}),
+        )
+        .await;
+    assert!(!p.error(403).is_empty());
+    let d = boss.delete(&format!("/users/{}", sup.number)).await;
+    assert!(!d.error(403).is_empty());
+
+    // The super-administrator is as it was, its credentials its own.
+    assert_eq!(super::snapshot(&app, &t, &sup.id).await.unwrap(), before);
+    assert_eq!(
+        keys(&app, &t, of_user(pb::user_key::Key::Id(sup.id.clone()))).await,
+        sup_keys
+    );
+    assert_eq!(
+        token(&app, "super@acme.test", &sup_secret).await.status,
+        200
+    );
+    let valid = app
+        .users(&t.token)
+        .verify_password(pb::VerifyPasswordRequest {
+            key: key_id(&sup.id),
+            password: "Passw0rd-1".into(),
+        })
+        .await
+        .unwrap()
+        .into_inner()
+        .valid;
+    assert!(valid, "the password is unchanged");
+
+    // A peer of its own level is still the administrator's to manage.
+    app.secret_keys(&tok)
+        .issue_secret_key(pb::IssueSecretKeyRequest {
+            user: key_id(&peer.id),
+        })
+        .await
+        .expect("an administrator manages a peer's secret key");
+    let p = boss
+        .patch(&format!("/users/{}", peer.number), json!({"city": "Oslo"}))
+        .await;
+    assert_eq!(p.status, 200, "{p:?}");
+}
