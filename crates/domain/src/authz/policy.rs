@@ -10,7 +10,9 @@
 //!    actions its active roles allow. Actions with no RBAC name are for administrators only.
 //! 5. The owner's record and credentials are written by the owner alone.
 //! 6. A user who is not an administrator writes only users who are not administrators and
-//!    whose roles it holds itself, so that it cannot take over a more powerful account.
+//!    whose roles it holds itself, and an administrator only users whose access level it
+//!    could give, so that nobody takes over (a password, a key, a secret key) a more
+//!    powerful account.
 //! 7. Nobody (but the owner) changes its own access level, status or roles, and nobody gives
 //!    an access level, role or permission it does not hold.
 
@@ -266,8 +268,9 @@ pub fn authorize(p: &Principal, action: Action, target: Option<&Subject>) -> Res
     Ok(())
 }
 
-/// The owner is written by the owner alone; a user who is not an administrator writes only
-/// itself and users it outranks.
+/// The owner is written by the owner alone; an administrator writes itself and users whose
+/// access level it could give; a user who is not an administrator writes only itself and
+/// users it outranks.
 fn may_write(p: &Principal, t: &Subject) -> Result<(), Denied> {
     if p.owner == Some(t.id) {
         return if p.is_owner() {
@@ -278,7 +281,16 @@ fn may_write(p: &Principal, t: &Subject) -> Result<(), Denied> {
     }
     match &p.actor {
         Actor::Operator | Actor::Integration | Actor::Service => Ok(()),
-        Actor::Member(m) if m.is_admin() || m.user == t.id => Ok(()),
+        Actor::Member(m) if m.user == t.id => Ok(()),
+        // An administrator who could write a higher access level's password, keys or secret
+        // key would act as that user, and so give what it does not hold.
+        Actor::Member(m) if m.is_admin() => {
+            if t.access_level > p.max_grantable_level() {
+                Err(Denied::Outranked)
+            } else {
+                Ok(())
+            }
+        }
         Actor::Member(m) => {
             let held = m.role_names();
             if t.is_admin() || !t.roles.iter().all(|r| held.contains(r.as_str())) {

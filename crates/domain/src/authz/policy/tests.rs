@@ -202,6 +202,43 @@ fn a_sub_user_cannot_write_users_with_more_rights() {
 }
 
 #[test]
+fn an_administrator_cannot_write_a_higher_access_level() {
+    let w = World::new();
+    let admin = w.member(UserId::generate(), AccessLevel::Admin, false, &[]);
+    let org_admin = w.member(UserId::generate(), AccessLevel::User, true, &[]);
+    let higher = subject(UserId::generate(), AccessLevel::SuperAdmin, &[], &[]);
+    let peer = subject(UserId::generate(), AccessLevel::Admin, &[], &[]);
+    for p in [&admin, &org_admin] {
+        for action in [
+            Action::UpdateUser,
+            Action::DeleteUser,
+            Action::ChangePassword,
+            Action::CreateUserKey,
+            Action::DeleteUserKey,
+            Action::WriteSecretKeys,
+        ] {
+            assert_eq!(
+                authorize(p, action, Some(&higher)),
+                Err(Denied::Outranked),
+                "{action:?}"
+            );
+            assert_eq!(authorize(p, action, Some(&peer)), Ok(()), "{action:?}");
+        }
+        assert_eq!(
+            check_user_changes(p, Some(&higher), &[]),
+            Err(Denied::Outranked)
+        );
+        // Reads are not writes.
+        assert_eq!(authorize(p, Action::GetUser, Some(&higher)), Ok(()));
+    }
+    // The owner and service accounts give any level, so write any user but the owner.
+    let service = w.principal(Actor::Service, CredentialKind::ServiceToken);
+    for p in [&w.owner(), &service] {
+        assert_eq!(authorize(p, Action::WriteSecretKeys, Some(&higher)), Ok(()));
+    }
+}
+
+#[test]
 fn nobody_changes_its_own_access_level_status_or_roles() {
     let w = World::new();
     let me = UserId::generate();
