@@ -56,6 +56,8 @@ pub fn core(s: &Settings, store: Store) -> Result<Arc<Core<Store>>> {
         },
         server_key: keys.server_key,
         hash_concurrency: s.hash_concurrency.unwrap_or(cores),
+        hash_max_wait: Duration::from_millis(s.argon2_max_wait_ms),
+        hash_max_queued_per_tenant: s.argon2_max_queued_per_tenant,
         max_batch: s.max_batch_users,
         authenticate_ttl: Duration::from_secs(s.authenticate_token_ttl_secs),
         password_guesses: roster_domain::users::GuessLimit {

@@ -44,6 +44,11 @@ pub struct Settings {
     pub server_key: Option<String>,
     /// Concurrent argon2 hashes; default: the number of cores.
     pub hash_concurrency: Option<usize>,
+    /// Longest a request waits for an argon2 hashing thread, in milliseconds; past it the
+    /// request is refused with TRY_LATER (503 / 429 with `Retry-After` in the dialects).
+    pub argon2_max_wait_ms: u64,
+    /// Most argon2 hashes one tenant may have waiting; more are refused at once (TRY_LATER).
+    pub argon2_max_queued_per_tenant: usize,
     /// Most users in one batch upsert.
     pub max_batch_users: usize,
     /// Largest HTTP request body, in bytes.
@@ -95,6 +100,8 @@ impl Default for Settings {
             authenticate_token_ttl_secs: 900,
             server_key: None,
             hash_concurrency: None,
+            argon2_max_wait_ms: 3000,
+            argon2_max_queued_per_tenant: 256,
             max_batch_users: 10_000,
             max_body_bytes: 16 * 1024 * 1024,
             log_format: "text".to_owned(),

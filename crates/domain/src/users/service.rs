@@ -108,7 +108,7 @@ impl<R: UserRepository, H: PasswordHasher> UserService<R, H> {
         password: Option<Password>,
     ) -> Result<User, CreateUserError> {
         let password_hash = match password {
-            Some(p) => Some(self.hasher.hash(p).await?),
+            Some(p) => Some(self.hasher.hash(tenant, p).await?),
             None => None,
         };
         let id = UserId::generate();
@@ -180,7 +180,7 @@ impl<R: UserRepository, H: PasswordHasher> UserService<R, H> {
         if self.repo.get(tenant, &UserKey::Id(id)).await?.is_none() {
             return Err(UpdateUserError::NotFound);
         }
-        let hash = self.hasher.hash(password).await?;
+        let hash = self.hasher.hash(tenant, password).await?;
         changes.push(UserChange::Password(hash));
         self.update(tenant, id, &changes, expected_version).await
     }
@@ -235,7 +235,7 @@ impl<R: UserRepository, H: PasswordHasher> UserService<R, H> {
         if self.repo.get(tenant, &UserKey::Id(id)).await?.is_none() {
             return Err(ChangePasswordError::NotFound);
         }
-        let hash = self.hasher.hash(password).await?;
+        let hash = self.hasher.hash(tenant, password).await?;
         self.repo
             .set_password(tenant, id, hash, change_required, self.clock.now())
             .await?
@@ -284,6 +284,7 @@ impl<R: UserRepository, H: PasswordHasher> UserService<R, H> {
             Err(UpdateUserError::Storage(e)) => Err(RecordActivityError::Storage(e)),
             Err(
                 UpdateUserError::Invalid(_)
+                | UpdateUserError::TryLater(_)
                 | UpdateUserError::Taken(_)
                 | UpdateUserError::UnknownGroup(_)
                 | UpdateUserError::UnknownFolder(_),
@@ -328,7 +329,7 @@ impl<R: UserRepository + PasswordGuesses, H: PasswordHasher> UserService<R, H> {
                 });
             }
         }
-        let valid = self.hasher.verify(candidate, hash).await?;
+        let valid = self.hasher.verify(tenant, candidate, hash).await?;
         if valid && self.guesses.max > 0 {
             self.repo.clear_guesses(user.number).await?;
         }
