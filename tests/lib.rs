@@ -168,7 +168,7 @@ pub struct TestApp {
     pub settings: Settings,
     pub grpc_addr: SocketAddr,
     pub http_url: String,
-    /// `http://host:port` of the user service's own `/metrics`, when `metrics_addr` is set.
+    /// `http://host:port` of the metrics listener (`metrics_addr`; on by default, port 0 here).
     pub metrics_url: Option<String>,
     pub channel: Channel,
     pub http: reqwest::Client,
@@ -178,7 +178,7 @@ pub struct TestApp {
     pub dir: tempfile::TempDir,
 }
 
-/// Settings of a test server: port 0 everywhere, the test keys, data in `dir`.
+/// Settings of a test server: port 0 everywhere (metrics included), the test keys, data in `dir`.
 pub fn test_settings(dir: &Path, database_url: &str) -> Settings {
     Settings {
         data_dir: dir.to_path_buf(),
@@ -186,6 +186,7 @@ pub fn test_settings(dir: &Path, database_url: &str) -> Settings {
         database_max_connections: 8,
         grpc_addr: "127.0.0.1:0".parse().unwrap(),
         http_addr: "127.0.0.1:0".parse().unwrap(),
+        metrics_addr: Some("127.0.0.1:0".parse().unwrap()),
         token_keys: Some(format!("{TEST_KID}:{}", STANDARD.encode(TEST_KEY))),
         server_key: Some(STANDARD.encode([7u8; 32])),
         ..Settings::default()

@@ -41,6 +41,8 @@ pub struct RosterProcess {
     child: tokio::process::Child,
     pub grpc: Option<SocketAddr>,
     pub http: Option<SocketAddr>,
+    /// The metrics listener (unless `ROSTER_METRICS_ADDR` is `off`).
+    pub metrics: Option<SocketAddr>,
     log: Arc<Mutex<Vec<serde_json::Value>>>,
 }
 
@@ -52,6 +54,7 @@ impl RosterProcess {
             .arg(command)
             .env("ROSTER_GRPC_ADDR", "127.0.0.1:0")
             .env("ROSTER_HTTP_ADDR", "127.0.0.1:0")
+            .env("ROSTER_METRICS_ADDR", "127.0.0.1:0")
             .envs(env.iter().map(|(k, v)| (*k, v.as_str())))
             .env("ROSTER_LOG_FORMAT", "json")
             .env_remove("RUST_LOG")
@@ -73,8 +76,14 @@ impl RosterProcess {
         });
         let wants_grpc = matches!(command, "serve" | "user-service");
         let wants_http = matches!(command, "serve" | "gateway");
-        let (mut grpc, mut http) = (None, None);
-        while (wants_grpc && grpc.is_none()) || (wants_http && http.is_none()) {
+        let wants_metrics = !env
+            .iter()
+            .any(|(k, v)| *k == "ROSTER_METRICS_ADDR" && v.eq_ignore_ascii_case("off"));
+        let (mut grpc, mut http, mut metrics) = (None, None, None);
+        while (wants_grpc && grpc.is_none())
+            || (wants_http && http.is_none())
+            || (wants_metrics && metrics.is_none())
+        {
             let next = tokio::time::timeout(Duration::from_mins(1), lines.recv()).await;
             let Ok(Some(v)) = next else {
                 panic!(
@@ -86,6 +95,7 @@ impl RosterProcess {
             match v["message"].as_str() {
                 Some("User service listening.") => grpc = addr,
                 Some("Gateway listening.") => http = addr,
+                Some("Metrics listening.") => metrics = addr,
                 _ => {}
             }
         }
@@ -93,6 +103,7 @@ impl RosterProcess {
             child,
             grpc,
             http,
+            metrics,
             log,
         }
     }

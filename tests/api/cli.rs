@@ -335,6 +335,7 @@ async fn roster_serve_listens_where_told_and_exits_cleanly_on_sigterm() {
         .env("ROSTER_DATABASE_URL", &db.url)
         .env("ROSTER_GRPC_ADDR", "127.0.0.1:0")
         .env("ROSTER_HTTP_ADDR", "127.0.0.1:0")
+        .env("ROSTER_METRICS_ADDR", "127.0.0.1:0")
         .env("ROSTER_LOG_FORMAT", "json")
         .env_remove("RUST_LOG")
         .stderr(Stdio::piped())

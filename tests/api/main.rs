@@ -14,6 +14,7 @@ mod auth;
 mod batch;
 mod builtin_roles;
 mod builtin_roles_migration;
+mod busy;
 mod cli;
 mod cloudapi;
 mod concurrency;

@@ -3,7 +3,8 @@
 //! then stops accepting, answers every request it accepted, and exits 0.
 //!
 //! Slow requests come from argon2: with `ROSTER_HASH_CONCURRENCY=1`, every create with a
-//! password queues behind the others, so a burst keeps requests in flight for seconds.
+//! password queues behind the others, so a burst keeps requests in flight for seconds (with
+//! the argon2 wait and queue limits raised, so that none is refused with TRY_LATER).
 
 use reqwest::Method;
 use roster_e2e::cloudapi::{Signer, TestKey, signed};
@@ -186,6 +187,9 @@ async fn sigterm_during_a_stream_of_requests_answers_every_accepted_one_and_exit
     env.push(("ROSTER_SHUTDOWN_DELAY_SECS", "2".to_owned()));
     env.push(("ROSTER_SHUTDOWN_GRACE_SECS", "120".to_owned()));
     env.push(("ROSTER_HASH_CONCURRENCY", "1".to_owned()));
+    // The queue is the point here: no request is refused for waiting long.
+    env.push(("ROSTER_ARGON2_MAX_WAIT_MS", "600000".to_owned()));
+    env.push(("ROSTER_ARGON2_MAX_QUEUED_PER_TENANT", "100000".to_owned()));
     let mut roster = RosterProcess::start("serve", &env).await;
     let grpc_url = roster.grpc_url();
     let base = roster.http_url();
@@ -337,6 +341,9 @@ async fn requests_outliving_the_grace_period_are_cut_and_the_process_still_exits
     let mut env = install.env();
     env.push(("ROSTER_SHUTDOWN_GRACE_SECS", "1".to_owned()));
     env.push(("ROSTER_HASH_CONCURRENCY", "1".to_owned()));
+    // The queue is the point here: no request is refused for waiting long.
+    env.push(("ROSTER_ARGON2_MAX_WAIT_MS", "600000".to_owned()));
+    env.push(("ROSTER_ARGON2_MAX_QUEUED_PER_TENANT", "100000".to_owned()));
     let mut roster = RosterProcess::start("user-service", &env).await;
     let record = Record::default();
     let cx = Clients {

@@ -73,6 +73,34 @@ async fn user_service_and_gateway_as_two_processes_serve_a_signed_cloudapi_reque
         .into_inner();
     assert_eq!(user.email, "ann@example.com");
     assert!(!gw_data.exists(), "the gateway wrote no data");
+
+    // Each process serves its own metrics on its metrics listener, and none on the REST port.
+    let scrape = |addr: Option<std::net::SocketAddr>| {
+        let http = http.clone();
+        async move {
+            let url = format!("http://{}/metrics", addr.expect("a metrics listener"));
+            let res = http.get(url).send().await.unwrap();
+            assert_eq!(res.status(), 200);
+            res.text().await.unwrap()
+        }
+    };
+    let gw_metrics = scrape(gateway.metrics).await;
+    assert!(
+        gw_metrics.contains("roster_http_requests_total{"),
+        "{gw_metrics}"
+    );
+    let us_metrics = scrape(user_service.metrics).await;
+    assert!(
+        us_metrics.contains("roster_grpc_requests_total{"),
+        "{us_metrics}"
+    );
+    let public = http.get(format!("{base}/metrics")).send().await.unwrap();
+    assert_ne!(
+        public.status(),
+        200,
+        "CloudAPI's answer, as for any account path"
+    );
+    assert!(!public.text().await.unwrap().contains("roster_"));
     if install.db.is_postgres() {
         assert!(
             !us_data.exists(),

@@ -103,6 +103,7 @@ impl Served {
             .env("ROSTER_DATABASE_URL", &db)
             .env("ROSTER_GRPC_ADDR", "127.0.0.1:0")
             .env("ROSTER_HTTP_ADDR", "127.0.0.1:0")
+            .env("ROSTER_METRICS_ADDR", "127.0.0.1:0")
             .env("ROSTER_LOG_FORMAT", "json")
             .env("RUST_LOG", "info")
             .stderr(Stdio::piped())

@@ -1,6 +1,7 @@
 //! Errors shared by every operation: opaque storage failures and field violations.
 
 use std::fmt;
+use std::time::Duration;
 
 /// A failure inside a driven adapter (the database, the hasher). The domain never looks
 /// inside it; the inbound adapter logs it and answers with an opaque internal error.
@@ -17,6 +18,15 @@ impl StorageError {
     pub fn msg(message: impl Into<String>) -> Self {
         Self(message.into().into())
     }
+}
+
+/// More work of this kind is waiting than the service takes on (the password hashing slots
+/// of the caller's tenant, say): the request was refused before it changed anything, and a
+/// retry after `retry_after` may succeed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("the service is busy; try again later")]
+pub struct TryLater {
+    pub retry_after: Duration,
 }
 
 /// One invalid request field: its path (`user.email`, `user.groups[2]`) and what is wrong.

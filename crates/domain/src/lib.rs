@@ -21,6 +21,6 @@ pub mod time;
 pub mod users;
 pub mod values;
 
-pub use error::{FieldViolation, FieldViolations, StorageError};
+pub use error::{FieldViolation, FieldViolations, StorageError, TryLater};
 pub use ids::{FolderId, GroupId, PolicyId, RoleId, TenantId, UserId};
 pub use time::{Clock, SystemClock, Timestamp};

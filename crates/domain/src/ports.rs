@@ -14,7 +14,9 @@ use crate::users::{
     UpsertOutcome, User, UserChange, UserKey,
 };
 use crate::values::{CompanyId, ExternalId, GroupPath, Password, PasswordHash, SshPublicKey};
-use crate::{FieldViolations, PolicyId, RoleId, StorageError, TenantId, Timestamp, UserId};
+use crate::{
+    FieldViolations, PolicyId, RoleId, StorageError, TenantId, Timestamp, TryLater, UserId,
+};
 use std::fmt;
 use std::future::Future;
 
@@ -353,20 +355,33 @@ pub trait SignatureVerifier: Send + Sync + fmt::Debug + 'static {
     -> bool;
 }
 
-/// Password hashing. Implementations keep the work off the async workers.
+/// Why a password was not hashed or checked.
+#[derive(Debug, thiserror::Error)]
+pub enum HashError {
+    /// No hashing slot came free in time (or the tenant has too many hashes waiting).
+    #[error(transparent)]
+    TryLater(#[from] TryLater),
+    #[error(transparent)]
+    Failed(#[from] StorageError),
+}
+
+/// Password hashing. Implementations keep the work off the async workers, bound how long a
+/// request waits for it, and share it fairly between tenants (`tenant` is whose work it is).
 pub trait PasswordHasher: Send + Sync + 'static {
     fn hash(
         &self,
+        tenant: TenantId,
         password: Password,
-    ) -> impl Future<Output = Result<PasswordHash, StorageError>> + Send;
+    ) -> impl Future<Output = Result<PasswordHash, HashError>> + Send;
 
     /// Whether `candidate` matches `hash`. With no hash it still spends the time of one check
     /// and answers false, so that timing does not tell which users have a password.
     fn verify(
         &self,
+        tenant: TenantId,
         candidate: String,
         hash: Option<PasswordHash>,
-    ) -> impl Future<Output = Result<bool, StorageError>> + Send;
+    ) -> impl Future<Output = Result<bool, HashError>> + Send;
 }
 
 /// High-entropy secrets: generated, stored only as a digest, and compared in constant time.

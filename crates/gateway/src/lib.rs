@@ -16,7 +16,6 @@ pub use dialects::formsonfire::FormsOnFireLimits;
 pub use dialects::surecloud::SureCloudLimits;
 pub use request_id::RequestId;
 pub use status_map::http_status;
-pub use telemetry::MetricsRender;
 pub use token_cache::{CachedToken, TokenCache, credential_key};
 pub use upstream::Upstream;
 
@@ -44,8 +43,6 @@ pub struct GatewayConfig {
     pub token_refresh_margin: Duration,
     /// Largest request body accepted.
     pub max_body_bytes: usize,
-    /// Serves `/metrics` when set.
-    pub metrics: Option<MetricsRender>,
     /// Forms On Fire request bodies: size and nesting limits.
     pub formsonfire: FormsOnFireLimits,
     /// SureCloud requests: users and bytes.
@@ -60,7 +57,6 @@ impl GatewayConfig {
             token_cache_capacity: 10_000,
             token_refresh_margin: Duration::from_mins(1),
             max_body_bytes: 16 * 1024 * 1024,
-            metrics: None,
             formsonfire: FormsOnFireLimits::default(),
             surecloud: SureCloudLimits::default(),
         }
@@ -74,8 +70,6 @@ pub struct AppState {
     pub tokens: Arc<TokenCache>,
     /// Set when shutdown begins: `/readyz` then fails so load balancers stop sending.
     pub draining: Arc<AtomicBool>,
-    /// The process's metrics, for `/metrics`.
-    pub metrics: Option<MetricsRender>,
     pub formsonfire: FormsOnFireLimits,
     pub surecloud: SureCloudLimits,
 }
@@ -93,13 +87,13 @@ async fn not_found(req: Request) -> Response {
     dialects::cloudapi::not_found(req.uri().path())
 }
 
-/// Every route: health and metrics, then each dialect, behind request ids, telemetry and a
-/// body limit.
+/// Every route: health, then each dialect, behind request ids, telemetry and a body limit.
+/// Metrics are not served here: the public port never shows them (the binary serves them on
+/// `metrics_addr`, a listener of their own).
 pub fn router(state: &AppState, max_body_bytes: usize) -> Router {
     let mut app = Router::new()
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
-        .route("/metrics", get(telemetry::metrics))
         .with_state(state.clone());
     let mut api = openapi::base();
     for d in dialects::DIALECTS {
@@ -140,7 +134,6 @@ impl GatewayApp {
                 config.token_refresh_margin,
             )),
             draining: Arc::new(AtomicBool::new(false)),
-            metrics: config.metrics.clone(),
             formsonfire: config.formsonfire,
             surecloud: config.surecloud,
         };
@@ -199,7 +192,6 @@ mod tests {
             upstream: Upstream::connect_lazy("http://127.0.0.1:9", Duration::from_secs(1)).unwrap(),
             tokens: Arc::new(TokenCache::new(10, Duration::from_secs(1))),
             draining: Arc::new(AtomicBool::new(false)),
-            metrics: Some(MetricsRender::new(|| "roster_up 1\n".to_owned())),
             formsonfire: FormsOnFireLimits::default(),
             surecloud: SureCloudLimits::default(),
         };
@@ -231,13 +223,16 @@ mod tests {
     }
 
     #[tokio::test]
-    async fn metrics_are_served_as_prometheus_text() {
+    async fn metrics_are_not_served_on_the_rest_port() {
         let res = app()
             .oneshot(http::Request::get("/metrics").body(Body::empty()).unwrap())
             .await
             .unwrap();
-        assert_eq!(res.status(), 200);
-        assert_eq!(res.headers()["content-type"], "text/plain; version=0.0.4");
+        assert_ne!(res.status(), 200);
+        let body = axum::body::to_bytes(res.into_body(), 1 << 20)
+            .await
+            .unwrap();
+        assert!(!String::from_utf8_lossy(&body).contains("roster_"));
     }
 
     #[tokio::test]
@@ -246,7 +241,6 @@ mod tests {
             upstream: Upstream::connect_lazy("http://127.0.0.1:9", Duration::from_secs(1)).unwrap(),
             tokens: Arc::new(TokenCache::new(10, Duration::from_secs(1))),
             draining: Arc::new(AtomicBool::new(false)),
-            metrics: None,
             formsonfire: crate::FormsOnFireLimits::default(),
             surecloud: crate::SureCloudLimits::default(),
         };

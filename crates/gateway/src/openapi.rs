@@ -123,7 +123,6 @@ mod tests {
             upstream: Upstream::connect_lazy("http://127.0.0.1:9", Duration::from_secs(1)).unwrap(),
             tokens: Arc::new(TokenCache::new(10, Duration::from_secs(1))),
             draining: Arc::new(AtomicBool::new(false)),
-            metrics: None,
             formsonfire: crate::FormsOnFireLimits::default(),
             surecloud: crate::SureCloudLimits::default(),
         };

@@ -2,7 +2,9 @@
 //! "HTTP Mapping" notes. Dialects start from it and override where their vendor differs.
 
 use http::StatusCode;
+use roster_proto::v1::ErrorReason;
 use tonic::Code;
+use tonic_types::StatusExt as _;
 
 pub fn http_status(code: Code) -> StatusCode {
     match code {
@@ -24,9 +26,51 @@ pub fn http_status(code: Code) -> StatusCode {
     }
 }
 
+/// When the core refused a request as busy (reason `TRY_LATER`: no password hashing slot in
+/// time), the seconds a client should wait (its `RetryInfo`, at least 1); otherwise `None`.
+/// Every dialect answers it with its own "try later" (503 and `Retry-After`).
+pub fn try_later_secs(s: &tonic::Status) -> Option<u64> {
+    let reason = s.get_details_error_info()?.reason;
+    if ErrorReason::from_str_name(&reason) != Some(ErrorReason::TryLater) {
+        return None;
+    }
+    let delay = s.get_details_retry_info().and_then(|r| r.retry_delay);
+    Some(delay.map_or(1, |d| d.as_secs().max(1)))
+}
+
+/// A TRY_LATER status as the user service sends it, for the dialects' tests.
+#[cfg(test)]
+pub(crate) fn busy_status(retry_secs: u64) -> tonic::Status {
+    let mut d = tonic_types::ErrorDetails::with_error_info(
+        ErrorReason::TryLater.as_str_name(),
+        "roster.v1",
+        std::collections::HashMap::<String, String>::new(),
+    );
+    d.set_retry_info(Some(std::time::Duration::from_secs(retry_secs)));
+    tonic::Status::with_error_details(Code::ResourceExhausted, "the service is busy", d)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_try_later_reasons_give_a_retry_delay() {
+        assert_eq!(try_later_secs(&busy_status(1)), Some(1));
+        assert_eq!(try_later_secs(&busy_status(0)), Some(1));
+        assert_eq!(try_later_secs(&busy_status(7)), Some(7));
+        let guesses = tonic_types::ErrorDetails::with_error_info(
+            ErrorReason::PasswordGuessesExceeded.as_str_name(),
+            "roster.v1",
+            std::collections::HashMap::<String, String>::new(),
+        );
+        let s = tonic::Status::with_error_details(Code::ResourceExhausted, "x", guesses);
+        assert_eq!(try_later_secs(&s), None);
+        assert_eq!(
+            try_later_secs(&tonic::Status::resource_exhausted("x")),
+            None
+        );
+    }
 
     /// Pinned, because implementations disagree (grpc-gateway maps FAILED_PRECONDITION to
     /// 412 where code.proto says 400).

@@ -6,7 +6,7 @@ use crate::shutdown::{Readiness, Tier};
 use crate::telemetry;
 use anyhow::{Context, Result};
 use roster_domain::SystemClock;
-use roster_gateway::{GatewayApp, GatewayConfig, MetricsRender};
+use roster_gateway::{GatewayApp, GatewayConfig};
 use roster_storage::{Store, StoreOptions};
 use roster_user_service::{Core, CoreConfig, GrpcServer, TokenConfig};
 use std::net::SocketAddr;
@@ -56,6 +56,8 @@ pub fn core(s: &Settings, store: Store) -> Result<Arc<Core<Store>>> {
         },
         server_key: keys.server_key,
         hash_concurrency: s.hash_concurrency.unwrap_or(cores),
+        hash_max_wait: Duration::from_millis(s.argon2_max_wait_ms),
+        hash_max_queued_per_tenant: s.argon2_max_queued_per_tenant,
         max_batch: s.max_batch_users,
         authenticate_ttl: Duration::from_secs(s.authenticate_token_ttl_secs),
         password_guesses: roster_domain::users::GuessLimit {
@@ -72,7 +74,7 @@ pub fn core(s: &Settings, store: Store) -> Result<Arc<Core<Store>>> {
 pub struct Server {
     pub grpc_addr: Option<SocketAddr>,
     pub http_addr: Option<SocketAddr>,
-    /// Where `/metrics` is served on a port of its own (`metrics_addr`).
+    /// Where `/metrics` is served, on a listener of its own (`metrics_addr`).
     pub metrics_addr: Option<SocketAddr>,
     /// In start order; a shutdown stops them in reverse, the gateway first.
     pub(crate) tiers: Vec<Tier>,
@@ -114,9 +116,9 @@ pub async fn start(s: &Settings, role: Role) -> Result<Server> {
             grpc.run_until(until).await.map_err(anyhow::Error::from)
         }));
     }
-    if let (Some(addr), Some(handle), Some(store)) =
-        (s.metrics_addr, metrics.clone(), store_for_metrics.clone())
-    {
+    // One listener per process, whatever halves it runs: the registry is the process's.
+    if let (Some(addr), Some(handle)) = (s.metrics_addr, metrics) {
+        let store = store_for_metrics;
         let listener = tokio::net::TcpListener::bind(addr)
             .await
             .with_context(|| format!("cannot listen on {addr}"))?;
@@ -137,9 +139,6 @@ pub async fn start(s: &Settings, role: Role) -> Result<Server> {
         let upstream = s.upstream_url(grpc_addr.unwrap_or(s.grpc_addr));
         let mut config = GatewayConfig::new(upstream.clone());
         config.max_body_bytes = s.max_body_bytes;
-        config.metrics = metrics.map(|handle| {
-            MetricsRender::new(move || telemetry::render(&handle, store_for_metrics.as_ref()))
-        });
         config.formsonfire = roster_gateway::FormsOnFireLimits {
             max_body_bytes: s.formsonfire_max_body_bytes,
             max_depth: s.formsonfire_max_depth,

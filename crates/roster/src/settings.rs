@@ -44,6 +44,11 @@ pub struct Settings {
     pub server_key: Option<String>,
     /// Concurrent argon2 hashes; default: the number of cores.
     pub hash_concurrency: Option<usize>,
+    /// Longest a request waits for an argon2 hashing thread, in milliseconds; past it the
+    /// request is refused with TRY_LATER (503 / 429 with `Retry-After` in the dialects).
+    pub argon2_max_wait_ms: u64,
+    /// Most argon2 hashes one tenant may have waiting; more are refused at once (TRY_LATER).
+    pub argon2_max_queued_per_tenant: usize,
     /// Most users in one batch upsert.
     pub max_batch_users: usize,
     /// Largest HTTP request body, in bytes.
@@ -52,8 +57,10 @@ pub struct Settings {
     pub log_format: String,
     /// Seconds in-flight requests get to finish once the listeners have closed.
     pub shutdown_grace_secs: u64,
-    /// Where the user service serves `/metrics` on a port of its own (the gateway serves them
-    /// on its HTTP port); unset: nowhere.
+    /// Where the process serves its Prometheus `/metrics`, on a listener of its own (never on
+    /// the public REST port): one registry per process, so `roster serve` has one listener
+    /// for both halves. `off` (or an empty value): nowhere.
+    #[serde(with = "addr_or_off")]
     pub metrics_addr: Option<SocketAddr>,
     /// Seconds the servers go on serving after SIGTERM while they report not ready, so that
     /// load balancers stop sending first (Kubernetes: a few seconds; see the chart).
@@ -93,11 +100,13 @@ impl Default for Settings {
             authenticate_token_ttl_secs: 900,
             server_key: None,
             hash_concurrency: None,
+            argon2_max_wait_ms: 3000,
+            argon2_max_queued_per_tenant: 256,
             max_batch_users: 10_000,
             max_body_bytes: 16 * 1024 * 1024,
             log_format: "text".to_owned(),
             shutdown_grace_secs: 30,
-            metrics_addr: None,
+            metrics_addr: Some(SocketAddr::from(([127, 0, 0, 1], 9090))),
             shutdown_delay_secs: 0,
             formsonfire_max_body_bytes: 1024 * 1024,
             formsonfire_max_depth: 32,
@@ -107,6 +116,36 @@ impl Default for Settings {
             surecloud_max_body_bytes: 16 * 1024 * 1024,
             surecloud_token_ttl_secs: 3600,
         }
+    }
+}
+
+/// A listen address that may be switched off: `off` or an empty value is `None`.
+mod addr_or_off {
+    use serde::{Deserialize as _, Deserializer, Serializer};
+    use std::net::SocketAddr;
+
+    #[allow(clippy::ref_option)] // serde's `with` passes a reference to the field
+    pub(super) fn serialize<S: Serializer>(
+        addr: &Option<SocketAddr>,
+        s: S,
+    ) -> Result<S::Ok, S::Error> {
+        match addr {
+            Some(a) => s.collect_str(a),
+            None => s.serialize_str("off"),
+        }
+    }
+
+    pub(super) fn deserialize<'de, D: Deserializer<'de>>(
+        d: D,
+    ) -> Result<Option<SocketAddr>, D::Error> {
+        let text = String::deserialize(d)?;
+        let text = text.trim();
+        if text.is_empty() || text.eq_ignore_ascii_case("off") {
+            return Ok(None);
+        }
+        text.parse().map(Some).map_err(|e| {
+            serde::de::Error::custom(format!("`{text}` is not an address nor `off`: {e}"))
+        })
     }
 }
 
@@ -180,6 +219,7 @@ mod tests {
         let s = Settings::default();
         assert_eq!(s.grpc_addr.to_string(), "127.0.0.1:50051");
         assert_eq!(s.http_addr.to_string(), "127.0.0.1:8080");
+        assert_eq!(s.metrics_addr, Some("127.0.0.1:9090".parse().unwrap()));
         assert!(
             s.database_url()
                 .starts_with("sqlite://./roster-data/roster.db")
@@ -206,6 +246,27 @@ mod tests {
             assert_eq!(s.grpc_addr.port(), 0);
             assert_eq!(s.log_format, "json");
             assert_eq!(s.max_batch_users, 7);
+            assert_eq!(s.metrics_addr, Some("127.0.0.1:9090".parse().unwrap()));
+            jail.set_env("ROSTER_METRICS_ADDR", "0.0.0.0:9191");
+            let s = Settings::load(None).map_err(|e| e.to_string())?;
+            assert_eq!(s.metrics_addr, Some("0.0.0.0:9191".parse().unwrap()));
+            jail.set_env("ROSTER_METRICS_ADDR", "off");
+            assert_eq!(
+                Settings::load(None)
+                    .map_err(|e| e.to_string())?
+                    .metrics_addr,
+                None
+            );
+            jail.set_env("ROSTER_METRICS_ADDR", "");
+            assert_eq!(
+                Settings::load(None)
+                    .map_err(|e| e.to_string())?
+                    .metrics_addr,
+                None
+            );
+            jail.set_env("ROSTER_METRICS_ADDR", "nowhere");
+            assert!(Settings::load(None).is_err());
+            jail.set_env("ROSTER_METRICS_ADDR", "off");
             jail.set_env("ROSTER_MAX_BATHC_USERS", "1");
             assert_eq!(Settings::unknown_env_vars(), ["ROSTER_MAX_BATHC_USERS"]);
             Ok(())

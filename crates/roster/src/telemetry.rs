@@ -7,7 +7,8 @@
 //!   reads the other standard `OTEL_EXPORTER_OTLP_*` variables itself). Without one, spans
 //!   still get trace ids, so that log lines carry them, but nothing is exported. W3C trace
 //!   context is the propagation format.
-//! - Metrics: one Prometheus registry per process, rendered on `/metrics`.
+//! - Metrics: one Prometheus registry per process, rendered on `/metrics` of the metrics
+//!   listener (`metrics_addr`).
 
 use metrics_exporter_prometheus::{PrometheusBuilder, PrometheusHandle};
 use opentelemetry::trace::TracerProvider as _;
@@ -147,17 +148,18 @@ pub async fn upkeep(handle: PrometheusHandle, stop: impl std::future::Future<Out
     }
 }
 
-/// `/metrics` on a port of its own, for `roster user-service`, which has no gateway.
+/// `/metrics` on a listener of its own (`metrics_addr`), for every serving command: the REST
+/// port never shows them. `store` is the database pool of the process, if it has one.
 pub async fn serve_metrics(
     listener: tokio::net::TcpListener,
     handle: PrometheusHandle,
-    store: roster_storage::Store,
+    store: Option<roster_storage::Store>,
     stop: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     let app = axum::Router::new().route(
         "/metrics",
         axum::routing::get(move || {
-            let body = render(&handle, Some(&store));
+            let body = render(&handle, store.as_ref());
             async move {
                 (
                     [(

@@ -87,7 +87,8 @@ async fn insert_tenant(
             | CreateUserError::Taken(_)
             | CreateUserError::UnknownGroup(_)
             | CreateUserError::UnknownFolder(_)
-            | CreateUserError::Denied(_)) => {
+            | CreateUserError::Denied(_)
+            | CreateUserError::TryLater(_)) => {
                 CreateTenantError::Storage(StorageError::msg(format!("owner user: {e}")))
             }
         })?;

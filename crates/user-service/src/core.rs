@@ -1,7 +1,7 @@
 //! The user service's state: the domain use cases wired to one store, the token keys and
 //! the page-token key, plus the check every method starts with.
 
-use crate::hasher::Argon2Hasher;
+use crate::hasher::{Argon2Hasher, HashLimits};
 use crate::page_token::PageTokens;
 use crate::secrets::ServerSecrets;
 use crate::status::{IntoStatus, missing_scope, status};
@@ -65,6 +65,10 @@ pub struct CoreConfig {
     pub server_key: Vec<u8>,
     /// Concurrent argon2 hashes (the number of cores is a good value).
     pub hash_concurrency: usize,
+    /// Longest a request waits for a hashing thread before it is refused (TRY_LATER).
+    pub hash_max_wait: Duration,
+    /// Most password hashes one tenant may have waiting; more are refused (TRY_LATER).
+    pub hash_max_queued_per_tenant: usize,
     /// Most items in one BatchUpsertUsers.
     pub max_batch: usize,
     /// Lifetime of tokens minted by Authenticate.
@@ -101,7 +105,11 @@ impl<R: Store> Core<R> {
     pub fn new(store: R, config: CoreConfig, clock: Arc<dyn Clock>) -> Self {
         let server = ServerSecrets::new(config.server_key);
         let secrets: Arc<dyn roster_domain::ports::Secrets> = Arc::new(server.clone());
-        let hasher = Argon2Hasher::new(config.hash_concurrency);
+        let hasher = Argon2Hasher::new(HashLimits {
+            threads: config.hash_concurrency,
+            max_wait: config.hash_max_wait,
+            max_queued_per_tenant: config.hash_max_queued_per_tenant,
+        });
         Self {
             users: UserService::new(
                 store.clone(),

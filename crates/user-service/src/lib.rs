@@ -21,7 +21,7 @@ pub use api::{
 };
 pub use convert::users::user_to_pb;
 pub use core::{Core, CoreConfig, Store};
-pub use hasher::{Argon2Hasher, Argon2Memory};
+pub use hasher::{Argon2Hasher, Argon2Memory, HashLimits};
 pub use secrets::{ServerSecrets, random_bytes};
 pub use server::{GrpcServer, MAX_MESSAGE_BYTES, Readiness, ServeError};
 pub use ssh::parse_public_key;

@@ -19,7 +19,7 @@ use roster_domain::users::{
     ListUsersError, RecordActivityError, Taken, UnknownFolder, UnknownGroup, UpdateUserError,
     UpsertError, VerifyPasswordError,
 };
-use roster_domain::{FieldViolations, StorageError};
+use roster_domain::{FieldViolations, StorageError, TryLater};
 use roster_proto::v1::ErrorReason;
 use std::collections::HashMap;
 use tonic::{Code, Status};
@@ -122,6 +122,20 @@ fn etag_mismatch() -> Status {
     )
 }
 
+/// Too much work waiting (password hashing): RESOURCE_EXHAUSTED, reason TRY_LATER, and a
+/// RetryInfo delay; nothing was changed.
+fn try_later(t: TryLater) -> Status {
+    let retry_after = t.retry_after.max(std::time::Duration::from_secs(1));
+    let meta = HashMap::from([(
+        "retry_after_secs".to_owned(),
+        retry_after.as_secs().to_string(),
+    )]);
+    let mut d =
+        ErrorDetails::with_error_info(ErrorReason::TryLater.as_str_name(), ERROR_DOMAIN, meta);
+    d.set_retry_info(Some(retry_after));
+    Status::with_error_details(Code::ResourceExhausted, t.to_string(), d)
+}
+
 pub(crate) fn internal(context: &str, err: &StorageError) -> Status {
     tracing::error!(error = ?err, context, "Storage failure.");
     status(
@@ -202,6 +216,7 @@ impl IntoStatus for CreateUserError {
             Self::UnknownGroup(g) => g.into_status(),
             Self::UnknownFolder(f) => f.into_status(),
             Self::Denied(d) => d.into_status(),
+            Self::TryLater(t) => try_later(t),
             Self::Storage(e) => internal("create user", &e),
         }
     }
@@ -237,6 +252,7 @@ impl IntoStatus for UpdateUserError {
             Self::UnknownGroup(g) => g.into_status(),
             Self::UnknownFolder(f) => f.into_status(),
             Self::Denied(d) => d.into_status(),
+            Self::TryLater(t) => try_later(t),
             Self::Storage(e) => internal("update user", &e),
         }
     }
@@ -264,6 +280,7 @@ impl IntoStatus for UpsertError {
             Self::UnknownGroup(g) => g.into_status(),
             Self::UnknownFolder(f) => f.into_status(),
             Self::Denied(d) => d.into_status(),
+            Self::TryLater(t) => try_later(t),
             Self::Storage(e) => internal("batch upsert item", &e),
         }
     }
@@ -288,6 +305,7 @@ impl IntoStatus for ChangePasswordError {
             Self::Invalid(v) => invalid(&v),
             Self::NotFound => user_not_found(),
             Self::Denied(d) => d.into_status(),
+            Self::TryLater(t) => try_later(t),
             Self::Storage(e) => internal("change password", &e),
         }
     }
@@ -310,6 +328,7 @@ impl IntoStatus for VerifyPasswordError {
                 Status::with_error_details(Code::ResourceExhausted, self.to_string(), d)
             }
             Self::Denied(d) => d.into_status(),
+            Self::TryLater(t) => try_later(t),
             Self::Storage(e) => internal("verify password", &e),
         }
     }
@@ -776,5 +795,23 @@ mod tests {
         assert!(s.message().len() < 8 * 1024);
         let one = invalid(&FieldViolations::single("user.email", "is invalid"));
         assert_eq!(one.message(), "invalid request: user.email: is invalid");
+    }
+
+    #[test]
+    fn a_busy_hasher_is_resource_exhausted_try_later_with_a_retry_delay() {
+        let busy = TryLater {
+            retry_after: std::time::Duration::from_secs(1),
+        };
+        for s in [
+            CreateUserError::TryLater(busy).into_status(),
+            ChangePasswordError::TryLater(busy).into_status(),
+            VerifyPasswordError::TryLater(busy).into_status(),
+            UpdateUserError::TryLater(busy).into_status(),
+        ] {
+            assert_eq!(s.code(), Code::ResourceExhausted);
+            assert_eq!(s.get_details_error_info().unwrap().reason, "TRY_LATER");
+            let delay = s.get_details_retry_info().unwrap().retry_delay;
+            assert_eq!(delay, Some(std::time::Duration::from_secs(1)));
+        }
     }
 }

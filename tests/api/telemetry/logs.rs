@@ -15,6 +15,7 @@ async fn every_request_logs_one_json_line_with_its_trace_id() {
         .env("ROSTER_DATABASE_URL", &db.url)
         .env("ROSTER_GRPC_ADDR", "127.0.0.1:0")
         .env("ROSTER_HTTP_ADDR", "127.0.0.1:0")
+        .env("ROSTER_METRICS_ADDR", "127.0.0.1:0")
         .env("ROSTER_LOG_FORMAT", "json")
         .env("RUST_LOG", "info")
         .env_remove("OTEL_EXPORTER_OTLP_ENDPOINT")

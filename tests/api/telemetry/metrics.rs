@@ -1,6 +1,6 @@
 //! `/metrics` after traffic: requests by dialect, route, method and status; gRPC calls by
-//! method and code; the database pool; argon2; build info. The user service serves its own
-//! when it has `metrics_addr`.
+//! method and code; the database pool; argon2; build info. They are served on the metrics
+//! listener (`metrics_addr`) only, never on the public REST port.
 
 use crate::cloudapi::Cloud;
 use roster_e2e::{TestApp, get_by};
@@ -34,12 +34,15 @@ async fn scrape(url: &str) -> String {
 }
 
 #[tokio::test]
-async fn the_gateway_reports_requests_grpc_calls_the_pool_argon2_and_its_build() {
+async fn the_metrics_listener_reports_requests_grpc_calls_the_pool_argon2_and_its_build() {
     let cloud = Cloud::new().await;
     cloud.user("bob").await;
     assert_eq!(cloud.get("/acme/users").await.status, 200);
     assert_eq!(cloud.get("/acme/users/nobody").await.status, 404);
-    let url = cloud.app.url("/metrics");
+    let url = format!(
+        "{}/metrics",
+        cloud.app.metrics_url.as_deref().expect("metrics address")
+    );
     let before = scrape(&url).await;
     let list = [
         ("dialect", "cloudapi"),
@@ -110,22 +113,41 @@ async fn the_gateway_reports_requests_grpc_calls_the_pool_argon2_and_its_build()
 }
 
 #[tokio::test]
-async fn the_user_service_serves_its_own_metrics_on_metrics_addr() {
-    let app = TestApp::spawn_with(|s| s.metrics_addr = Some("127.0.0.1:0".parse().unwrap())).await;
+async fn the_rest_port_does_not_serve_metrics() {
+    // Arrange: traffic, so that the registry has samples to leak.
+    let app = TestApp::spawn().await;
     let t = app.tenant("acme").await;
     app.users(&t.token)
         .get_user(get_by(pb::user_key::Key::Login("acme".into())))
         .await
         .unwrap();
-    let url = format!(
+    let listener = format!(
         "{}/metrics",
         app.metrics_url.as_deref().expect("metrics address")
     );
-    let text = scrape(&url).await;
-    let get = [("method", "/roster.v1.UserService/GetUser"), ("code", "OK")];
     assert!(
-        sample(&text, "roster_grpc_requests_total", &get).is_some_and(|v| v >= 1.0),
-        "{text}"
+        scrape(&listener)
+            .await
+            .contains("roster_grpc_requests_total")
     );
-    assert!(sample(&text, "roster_db_pool_connections", &[("state", "in_use")]).is_some());
+
+    // Act: /metrics on the public port, with and without a Prometheus Accept header, next to
+    // a path nobody serves.
+    let get =
+        |path: &str, accept: &str| app.http.get(app.url(path)).header("accept", accept).send();
+    let unrouted = get("/no-such-account", "*/*").await.unwrap();
+    let (unrouted_status, unrouted_body) = (unrouted.status(), unrouted.text().await.unwrap());
+    for accept in ["*/*", "text/plain; version=0.0.4"] {
+        let res = get("/metrics", accept).await.unwrap();
+
+        // Assert: what CloudAPI (which owns `/`) answers for any path it has no account for
+        // (an unsigned request: 401 InvalidCredentials), and not one sample.
+        assert_eq!(res.status(), unrouted_status);
+        assert_ne!(res.status(), 200);
+        let body = res.text().await.unwrap();
+        assert_eq!(body, unrouted_body);
+        let v: serde_json::Value = serde_json::from_str(&body).expect(&body);
+        assert!(v["code"].is_string(), "a CloudAPI error: {body}");
+        assert!(!body.contains("roster_"), "{body}");
+    }
 }

@@ -2,8 +2,9 @@
 
 use super::model::GroupSelector;
 use crate::folders::FolderKey;
+use crate::ports::HashError;
 use crate::values::{Email, ExternalId, Login};
-use crate::{FieldViolations, StorageError};
+use crate::{FieldViolations, StorageError, TryLater};
 
 /// A unique value that another user of the tenant already holds.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -45,6 +46,9 @@ pub enum CreateUserError {
     UnknownGroup(#[from] UnknownGroup),
     #[error(transparent)]
     UnknownFolder(#[from] UnknownFolder),
+    /// The password could not be hashed or checked in time; nothing was written.
+    #[error(transparent)]
+    TryLater(#[from] TryLater),
     #[error(transparent)]
     Denied(#[from] crate::authz::Denied),
     #[error(transparent)]
@@ -85,6 +89,9 @@ pub enum UpdateUserError {
     UnknownGroup(#[from] UnknownGroup),
     #[error(transparent)]
     UnknownFolder(#[from] UnknownFolder),
+    /// The password could not be hashed or checked in time; nothing was written.
+    #[error(transparent)]
+    TryLater(#[from] TryLater),
     #[error(transparent)]
     Denied(#[from] crate::authz::Denied),
     #[error(transparent)]
@@ -122,6 +129,9 @@ pub enum UpsertError {
     UnknownGroup(#[from] UnknownGroup),
     #[error(transparent)]
     UnknownFolder(#[from] UnknownFolder),
+    /// The password could not be hashed or checked in time; nothing was written.
+    #[error(transparent)]
+    TryLater(#[from] TryLater),
     #[error(transparent)]
     Denied(#[from] crate::authz::Denied),
     #[error(transparent)]
@@ -134,6 +144,9 @@ pub enum ChangePasswordError {
     Invalid(FieldViolations),
     #[error("user not found")]
     NotFound,
+    /// The password could not be hashed or checked in time; nothing was written.
+    #[error(transparent)]
+    TryLater(#[from] TryLater),
     #[error(transparent)]
     Denied(#[from] crate::authz::Denied),
     #[error(transparent)]
@@ -148,6 +161,9 @@ pub enum VerifyPasswordError {
     /// checked. Retry after `retry_after_secs`.
     #[error("too many password guesses for this user; retry in {retry_after_secs} s")]
     TooManyGuesses { retry_after_secs: u64 },
+    /// The password could not be hashed or checked in time; nothing was written.
+    #[error(transparent)]
+    TryLater(#[from] TryLater),
     #[error(transparent)]
     Denied(#[from] crate::authz::Denied),
     #[error(transparent)]
@@ -172,6 +188,7 @@ impl From<CreateUserError> for UpsertError {
             CreateUserError::Taken(t) => Self::Taken(t),
             CreateUserError::UnknownGroup(g) => Self::UnknownGroup(g),
             CreateUserError::UnknownFolder(f) => Self::UnknownFolder(f),
+            CreateUserError::TryLater(t) => Self::TryLater(t),
             CreateUserError::Storage(s) => Self::Storage(s),
             CreateUserError::Denied(d) => Self::Denied(d),
         }
@@ -186,8 +203,30 @@ impl From<UpdateUserError> for UpsertError {
             UpdateUserError::Taken(t) => Self::Taken(t),
             UpdateUserError::UnknownGroup(g) => Self::UnknownGroup(g),
             UpdateUserError::UnknownFolder(f) => Self::UnknownFolder(f),
+            UpdateUserError::TryLater(t) => Self::TryLater(t),
             UpdateUserError::Storage(s) => Self::Storage(s),
             UpdateUserError::Denied(d) => Self::Denied(d),
         }
     }
 }
+
+/// A hasher's refusal or failure, as the error of each operation that hashes.
+macro_rules! from_hash_error {
+    ($($error:ty),*) => {$(
+        impl From<HashError> for $error {
+            fn from(e: HashError) -> Self {
+                match e {
+                    HashError::TryLater(t) => Self::TryLater(t),
+                    HashError::Failed(s) => Self::Storage(s),
+                }
+            }
+        }
+    )*};
+}
+
+from_hash_error!(
+    CreateUserError,
+    UpdateUserError,
+    ChangePasswordError,
+    VerifyPasswordError
+);

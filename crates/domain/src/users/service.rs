@@ -111,7 +111,7 @@ impl<R: UserRepository, H: PasswordHasher> UserService<R, H> {
         let tenant = who.authorized(Action::CreateUser)?;
         check_user_changes(who, None, &user.grants())?;
         let password_hash = match password {
-            Some(p) => Some(self.hasher.hash(p).await?),
+            Some(p) => Some(self.hasher.hash(tenant, p).await?),
             None => None,
         };
         let id = UserId::generate();
@@ -206,7 +206,7 @@ impl<R: UserRepository, H: PasswordHasher> UserService<R, H> {
             .await?
             .ok_or(UpdateUserError::NotFound)?;
         who.authorized_on(Action::ChangePassword, &target)?;
-        let hash = self.hasher.hash(password).await?;
+        let hash = self.hasher.hash(tenant, password).await?;
         changes.push(UserChange::Password(hash));
         self.update(who, id, &changes, expected_version).await
     }
@@ -282,7 +282,7 @@ impl<R: UserRepository, H: PasswordHasher> UserService<R, H> {
             .await?
             .ok_or(ChangePasswordError::NotFound)?;
         who.authorized_on(Action::ChangePassword, &target)?;
-        let hash = self.hasher.hash(password).await?;
+        let hash = self.hasher.hash(tenant, password).await?;
         self.repo
             .set_password(tenant, id, hash, change_required, self.clock.now())
             .await?
@@ -333,6 +333,7 @@ impl<R: UserRepository, H: PasswordHasher> UserService<R, H> {
             Err(UpdateUserError::Storage(e)) => Err(RecordActivityError::Storage(e)),
             Err(
                 UpdateUserError::Invalid(_)
+                | UpdateUserError::TryLater(_)
                 | UpdateUserError::Taken(_)
                 | UpdateUserError::UnknownGroup(_)
                 | UpdateUserError::UnknownFolder(_)
@@ -379,7 +380,7 @@ impl<R: UserRepository + PasswordGuesses, H: PasswordHasher> UserService<R, H> {
                 });
             }
         }
-        let valid = self.hasher.verify(candidate, hash).await?;
+        let valid = self.hasher.verify(tenant, candidate, hash).await?;
         if valid && self.guesses.max > 0 {
             self.repo.clear_guesses(user.number).await?;
         }

@@ -45,7 +45,7 @@ pub(crate) const DIALECTS: &[Dialect] = &[
 ];
 
 /// The gateway's own paths, served by no dialect.
-const GATEWAY_PATHS: &[&str] = &["/healthz", "/readyz", "/metrics", "/openapi.json", "/docs"];
+const GATEWAY_PATHS: &[&str] = &["/healthz", "/readyz", "/openapi.json", "/docs"];
 
 /// Which dialect serves `path`, for span attributes and metric labels: the longest prefix
 /// that matches, `gateway` for the gateway's own paths.
@@ -74,7 +74,9 @@ mod tests {
     fn paths_belong_to_the_dialect_of_their_prefix() {
         assert_eq!(dialect_of("/acme/users"), "cloudapi");
         assert_eq!(dialect_of("/--ping"), "cloudapi");
-        assert_eq!(dialect_of("/metrics"), "gateway");
+        // Metrics are not served on the REST port: the path is CloudAPI's, like any other.
+        assert_eq!(dialect_of("/metrics"), "cloudapi");
+        assert_eq!(dialect_of("/healthz"), "gateway");
         assert_eq!(dialect_of("/docs/index.html"), "gateway");
         assert_eq!(dialect_of("/metricsx"), "cloudapi");
         assert_eq!(dialect_of("/api/v2/user/search"), "formsonfire");

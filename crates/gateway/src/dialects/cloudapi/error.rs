@@ -13,6 +13,8 @@ pub(crate) struct ApiError {
     pub(crate) status: StatusCode,
     pub(crate) code: &'static str,
     pub(crate) message: String,
+    /// Seconds for `Retry-After` (a busy core).
+    pub(crate) retry_after: Option<u64>,
 }
 
 #[derive(Serialize)]
@@ -27,6 +29,7 @@ impl ApiError {
             status,
             code,
             message: message.into(),
+            retry_after: None,
         }
     }
 
@@ -104,9 +107,24 @@ impl ApiError {
         )
     }
 
+    /// The core is busy (TRY_LATER): restify's 503 with `Retry-After`.
+    pub(crate) fn try_later(retry_after: u64) -> Self {
+        Self {
+            retry_after: Some(retry_after),
+            ..Self::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "ServiceUnavailable",
+                "The service is busy; try again later",
+            )
+        }
+    }
+
     /// The standard mapping of a core error; callers override the not-found text they know
     /// better with [`ApiError::or_not_found`].
     pub(crate) fn from_status(s: &tonic::Status) -> Self {
+        if let Some(secs) = crate::status_map::try_later_secs(s) {
+            return Self::try_later(secs);
+        }
         let reason = s
             .get_details_error_info()
             .map(|i| i.reason)
@@ -171,7 +189,10 @@ impl IntoResponse for ApiError {
                 code: self.code,
                 message: &self.message,
             },
-            Vec::new(),
+            self.retry_after
+                .map(|secs| (http::header::RETRY_AFTER, http::HeaderValue::from(secs)))
+                .into_iter()
+                .collect(),
         )
     }
 }
@@ -204,6 +225,13 @@ mod tests {
             ApiError::from(tonic::Status::permission_denied("x")).status,
             403
         );
+        let busy = ApiError::from(crate::status_map::busy_status(1));
+        assert_eq!(
+            (busy.status.as_u16(), busy.code, busy.retry_after),
+            (503, "ServiceUnavailable", Some(1))
+        );
+        let res = busy.into_response();
+        assert_eq!(res.headers()[http::header::RETRY_AFTER], "1");
         let internal = ApiError::from(tonic::Status::internal("db on fire"));
         assert_eq!(
             (internal.status.as_u16(), internal.message.as_str()),

@@ -1,6 +1,6 @@
 //! Cloud Elements errors: `{"requestId","message"}` with the vendor's normalized statuses
 //! (400 bad parameter, 401 bad secrets, 403 forbidden, 404, 405, 409 conflict, 415, 429 when
-//! the password guess limit trips, 500). Internal failures never show the core's message.
+//! the password guess limit trips, 500, and 503 with `Retry-After` when the core is busy). Internal failures never show the core's message.
 
 use crate::RequestId;
 use axum::Json;
@@ -63,6 +63,17 @@ impl ElementsError {
 
     /// A core error in Cloud Elements' terms; `not_found` is this route's text for 404.
     pub(crate) fn from_status(s: &tonic::Status, not_found: &str) -> Self {
+        // The core is busy (TRY_LATER): 503 with `Retry-After`, unlike the per-user
+        // password-guess limit below, which is the client's doing (429).
+        if let Some(secs) = crate::status_map::try_later_secs(s) {
+            return Self {
+                retry_after: Some(secs),
+                ..Self::new(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    format!("The service is busy; try again in {secs} seconds"),
+                )
+            };
+        }
         let reason = s
             .get_details_error_info()
             .map(|i| i.reason)
@@ -153,4 +164,17 @@ pub(crate) fn body_with_id(message: &str, id: &RequestId) -> Vec<u8> {
         message,
     })
     .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_busy_core_is_a_503_with_retry_after() {
+        let e = ElementsError::from_status(&crate::status_map::busy_status(1), "no such user");
+        assert_eq!((e.status.as_u16(), e.retry_after), (503, Some(1)));
+        let res = e.into_response();
+        assert_eq!(res.headers()[http::header::RETRY_AFTER], "1");
+    }
 }

@@ -1,5 +1,5 @@
 //! Forms On Fire errors: an HTTP status (200/400/401/405 as the vendor documents, 5xx only
-//! when Roster itself fails) and a filled `ResponseStatus`. Core errors are mapped from their
+//! when Roster itself fails or is busy: 503 with `Retry-After`) and a filled `ResponseStatus`. Core errors are mapped from their
 //! gRPC code, `ErrorInfo` reason and `BadRequest` field violations, never from message text,
 //! and internal failures say nothing about their cause.
 //!
@@ -21,6 +21,8 @@ pub(crate) struct FofError {
     pub(crate) code: String,
     pub(crate) message: String,
     pub(crate) errors: Vec<FieldError>,
+    /// Seconds for `Retry-After` (a busy core).
+    pub(crate) retry_after: Option<u64>,
 }
 
 pub(crate) fn field(code: &str, name: &str, message: impl Into<String>) -> FieldError {
@@ -71,6 +73,7 @@ impl FofError {
             code: code.to_owned(),
             message: message.into(),
             errors: Vec::new(),
+            retry_after: None,
         }
     }
 
@@ -90,6 +93,7 @@ impl FofError {
             code,
             message,
             errors,
+            retry_after: None,
         }
     }
 
@@ -139,6 +143,18 @@ impl FofError {
         )
     }
 
+    /// The core is busy (TRY_LATER): 503 `ServiceUnavailable` with `Retry-After`.
+    pub(crate) fn try_later(retry_after: u64) -> Self {
+        Self {
+            retry_after: Some(retry_after),
+            ..Self::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "ServiceUnavailable",
+                "The service is busy; try again later.",
+            )
+        }
+    }
+
     /// The ResponseStatus this error is answered with.
     pub(crate) fn response_status(&self) -> ResponseStatus {
         ResponseStatus {
@@ -150,6 +166,9 @@ impl FofError {
 
     /// A core error as the vendor would report it.
     pub(crate) fn from_status(s: &tonic::Status) -> Self {
+        if let Some(secs) = crate::status_map::try_later_secs(s) {
+            return Self::try_later(secs);
+        }
         let reason = s
             .get_details_error_info()
             .map(|i| i.reason)
@@ -281,6 +300,11 @@ mod tests {
         assert_eq!(
             FofError::from_status(&tonic::Status::unauthenticated("x")).status,
             401
+        );
+        let busy = FofError::from_status(&crate::status_map::busy_status(1));
+        assert_eq!(
+            (busy.status.as_u16(), busy.code.as_str(), busy.retry_after),
+            (503, "ServiceUnavailable", Some(1))
         );
     }
 }

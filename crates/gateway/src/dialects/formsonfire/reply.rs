@@ -199,7 +199,7 @@ pub(crate) fn ok(format: Format, root: Root, reply: &Reply) -> Response {
 /// A failure, in the endpoint's own response DTO.
 pub(crate) fn failed(format: Format, root: Root, e: &FofError) -> Response {
     let status = e.response_status();
-    render(
+    let mut res = render(
         format,
         e.status,
         &Parts {
@@ -209,5 +209,10 @@ pub(crate) fn failed(format: Format, root: Root, e: &FofError) -> Response {
             total: None,
             status: &status,
         },
-    )
+    );
+    if let Some(secs) = e.retry_after {
+        res.headers_mut()
+            .insert(http::header::RETRY_AFTER, http::HeaderValue::from(secs));
+    }
+    res
 }

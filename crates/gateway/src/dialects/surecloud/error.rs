@@ -13,6 +13,8 @@ use utoipa::ToSchema;
 pub(crate) struct ScError {
     pub(crate) status: StatusCode,
     pub(crate) message: String,
+    /// Seconds for `Retry-After` (a busy core).
+    pub(crate) retry_after: Option<u64>,
 }
 
 /// Every SureCloud error response.
@@ -31,6 +33,7 @@ impl ScError {
         Self {
             status,
             message: message.into(),
+            retry_after: None,
         }
     }
 
@@ -55,6 +58,15 @@ impl ScError {
 
     /// A core failure of a whole request (item failures are `patchErrorMessage`s instead).
     pub(crate) fn from_status(s: &tonic::Status) -> Self {
+        if let Some(secs) = crate::status_map::try_later_secs(s) {
+            return Self {
+                retry_after: Some(secs),
+                ..Self::new(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "The service is busy; try again later",
+                )
+            };
+        }
         match s.code() {
             Code::Unauthenticated => Self::unauthorized(),
             Code::PermissionDenied => {
@@ -90,13 +102,34 @@ impl ScError {
 
 impl IntoResponse for ScError {
     fn into_response(self) -> Response {
-        (
+        let mut res = (
             self.status,
             Json(ErrorBody {
                 status: self.status.as_u16(),
                 message: self.message,
             }),
         )
-            .into_response()
+            .into_response();
+        if let Some(secs) = self.retry_after {
+            res.headers_mut()
+                .insert(http::header::RETRY_AFTER, http::HeaderValue::from(secs));
+        }
+        res
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn a_busy_core_is_a_503_with_retry_after() {
+        let res = ScError::from_status(&crate::status_map::busy_status(1)).into_response();
+        assert_eq!(res.status(), 503);
+        assert_eq!(res.headers()[http::header::RETRY_AFTER], "1");
+        let body = axum::body::to_bytes(res.into_body(), 4096).await.unwrap();
+        let v: serde_json::Value = serde_json::from_slice(&body).unwrap();
+        assert_eq!(v["status"], 503);
+        assert!(v["message"].is_string());
     }
 }
