@@ -257,6 +257,12 @@ fn errors(root: &str) -> BTreeMap<String, RefOr<utoipa::openapi::Response>> {
             "Wrong or missing `CompanyId` or `IntegrationKey`.",
         ),
         (
+            403,
+            root,
+            "The change is not the integration key's to make (the account owner's record): \
+             `ErrorCode` `UnauthorizedAccessException`.",
+        ),
+        (
             405,
             "formsonfire.ErrorResponse",
             "The endpoint has no such verb.",
