@@ -26,6 +26,7 @@ mod groups;
 mod guesses;
 mod isolation;
 mod listing;
+mod security;
 mod shutdown;
 mod split;
 mod storage;
