@@ -155,8 +155,11 @@ pub struct TestTenant {
     pub admin_secret: String,
     pub integration_key: String,
     pub organization_secret: String,
-    /// Tenant-administrator token.
+    /// A service account's tenant-administrator token: it administers the tenant's users,
+    /// never the owner's record or credentials.
     pub token: String,
+    /// The owner's token, as if the owner had signed in with one of its SSH keys.
+    pub owner_token: String,
 }
 
 /// Roster running on loopback with a database of its own.
@@ -310,6 +313,28 @@ impl TestApp {
             .token
     }
 
+    /// A token of the user `user` of `tenant`, as Authenticate mints it for an SSH key
+    /// signature (`epoch`: the user's authorization epoch now).
+    pub fn user_token(&self, tenant: &str, user: &str, scopes: &[&str], epoch: i64) -> String {
+        let tenant = roster_domain::TenantId::parse(tenant).expect("tenant id");
+        self.tokens
+            .issue_bound(
+                Some(tenant),
+                user,
+                scopes,
+                None,
+                roster_domain::Clock::now(&roster_domain::SystemClock),
+                roster_user_service::Binding {
+                    kind: Some("user"),
+                    credential: Some("ssh_key"),
+                    epoch: Some(epoch),
+                    secret_key: None,
+                },
+            )
+            .expect("token")
+            .token
+    }
+
     /// The installation administrator's token.
     pub fn admin_token(&self) -> String {
         self.token(None, &[scopes::ADMIN])
@@ -334,8 +359,10 @@ impl TestApp {
             .expect("create tenant")
             .into_inner();
         let t = r.tenant.expect("tenant");
+        let admin = r.admin.clone().expect("admin");
         TestTenant {
             token: self.token(Some(&t.id), scopes::TENANT_ADMIN),
+            owner_token: self.user_token(&t.id, &admin.id, scopes::TENANT_ADMIN, 0),
             id: t.id,
             login: t.login,
             company_id: t.company_id,

@@ -232,7 +232,7 @@ async fn keys_roles_and_policies_are_per_tenant() {
         owner: Some(pb::key_owner::Owner::Account(true)),
     };
     let line = roster_e2e::cloudapi::TestKey::ed25519(3).public_line("k");
-    app.roster_keys(&b.token)
+    app.roster_keys(&b.owner_token)
         .create_key(pb::CreateKeyRequest {
             owner: Some(owner.clone()),
             public_key: line,

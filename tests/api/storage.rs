@@ -100,6 +100,7 @@ async fn unique_violations_map_to_domain_errors() {
             &changes,
             None,
             Timestamp::from_micros(1_800_000_000_000_000),
+            &|_, _| Ok(()),
         )
         .await;
     assert!(

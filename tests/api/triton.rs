@@ -17,16 +17,16 @@ fn triton_bin() -> PathBuf {
 }
 
 /// A HOME with SSH keys, and the CLI pointed at the app's gateway.
-struct Cli {
-    home: tempfile::TempDir,
+pub(crate) struct Cli {
+    pub(crate) home: tempfile::TempDir,
     url: String,
 }
 
 /// Output of one CLI run.
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
+pub(crate) struct Run {
+    pub(crate) code: i32,
+    pub(crate) stdout: String,
+    pub(crate) stderr: String,
 }
 
 impl std::fmt::Debug for Run {
@@ -54,7 +54,7 @@ fn keygen(dir: &Path, name: &str, args: &[&str]) -> String {
         .to_owned()
 }
 
-fn md5(line: &str) -> String {
+pub(crate) fn md5(line: &str) -> String {
     PublicKey::parse_openssh(line).unwrap().fingerprint_md5()
 }
 
@@ -69,11 +69,11 @@ impl Cli {
     }
 
     /// Makes an SSH key pair in `~/.ssh`; returns its public line.
-    fn key(&self, name: &str, args: &[&str]) -> String {
+    pub(crate) fn key(&self, name: &str, args: &[&str]) -> String {
         keygen(&self.home.path().join(".ssh"), name, args)
     }
 
-    async fn run_as(
+    pub(crate) async fn run_as(
         &self,
         key_fp: &str,
         user: Option<&str>,
@@ -104,7 +104,7 @@ impl Cli {
         }
     }
 
-    fn file(&self, name: &str, text: &str) -> String {
+    pub(crate) fn file(&self, name: &str, text: &str) -> String {
         let p = self.home.path().join(name);
         std::fs::write(&p, text).unwrap();
         p.to_string_lossy().into_owned()
@@ -112,13 +112,13 @@ impl Cli {
 }
 
 #[track_caller]
-fn ok(r: &Run) -> &str {
+pub(crate) fn ok(r: &Run) -> &str {
     assert_eq!(r.code, 0, "{r:?}");
     &r.stdout
 }
 
 /// The owner's keys of three kinds; the tenant is created with all of them.
-async fn setup() -> (TestApp, Cli, [String; 3]) {
+pub(crate) async fn setup() -> (TestApp, Cli, [String; 3]) {
     let app = TestApp::spawn().await;
     let cli = Cli::new(&app);
     let rsa = cli.key("id_rsa", &["-t", "rsa", "-b", "2048"]);

@@ -12,6 +12,7 @@
     clippy::cast_sign_loss
 )]
 
+mod authz;
 mod cloudapi;
 mod elements;
 mod formsonfire;
@@ -368,6 +369,18 @@ async fn main() -> Result<()> {
         );
         print!("{body}");
         write_section(&out, "surecloud", &body)?;
+    }
+    if runs("authz") {
+        let sqlite = authz::run(None).await?;
+        let postgres =
+            server::with_database(&pg_admin, |url| async move { authz::run(Some(&url)).await })
+                .await?;
+        let body = authz::report(
+            [("SQLite", &sqlite), ("PostgreSQL", &postgres)].into_iter(),
+            &chrono_free_date(),
+        );
+        print!("{body}");
+        write_section(&out, "authz", &body)?;
     }
     eprintln!("wrote {out}");
     Ok(())

@@ -1,6 +1,7 @@
 //! Authentication: a dialect credential in, the tenant and principal it proves out.
 
 use crate::StorageError;
+use crate::authz::CredentialKind;
 use crate::keys::{KeyError, KeyOwner};
 use crate::ports::{
     KeyRepository, RbacRepository, SecretKeyRepository, Secrets, SignatureVerifier,
@@ -71,11 +72,15 @@ impl std::fmt::Debug for Credential {
 
 /// Who a credential proved to be.
 #[derive(Debug, Clone)]
-pub struct Principal {
+pub struct Authenticated {
     pub tenant: Tenant,
     pub kind: PrincipalKind,
+    /// The credential that proved it.
+    pub credential: CredentialKind,
     /// The roles the user holds (empty for integration credentials).
     pub grants: Vec<RoleGrant>,
+    /// The user's authorization epoch when it signed in (0 for integration credentials).
+    pub epoch: i64,
     /// For SSH key credentials: the key that verified.
     pub key: Option<SshPublicKey>,
     /// For secret-key credentials: the key that verified.
@@ -90,7 +95,7 @@ pub enum PrincipalKind {
     User(Box<User>),
 }
 
-impl Principal {
+impl Authenticated {
     /// Whether the principal may administer the tenant's users and groups: integration
     /// credentials, the owner, users with an administrator access level, and holders of the
     /// built-in `org-admin` role (Cloud Elements' organization administrators).
@@ -181,7 +186,7 @@ where
     pub async fn authenticate(
         &self,
         credential: &Credential,
-    ) -> Result<Principal, AuthenticateError> {
+    ) -> Result<Authenticated, AuthenticateError> {
         match credential {
             Credential::Organization {
                 user_secret,
@@ -198,7 +203,8 @@ where
                     .find_by_secret(tenant.id, &self.secrets.digest(user_secret))
                     .await?
                     .ok_or(AuthenticateError::InvalidCredentials)?;
-                self.user_principal(tenant, user, None).await
+                self.user_principal(tenant, user, None, CredentialKind::OrganizationSecret)
+                    .await
             }
             Credential::IntegrationKey { company_id, key } => {
                 let company_id = CompanyId::parse(*company_id)
@@ -211,10 +217,12 @@ where
                 if !self.secrets.matches(key, &digest) {
                     return Err(AuthenticateError::InvalidCredentials);
                 }
-                Ok(Principal {
+                Ok(Authenticated {
                     tenant,
                     kind: PrincipalKind::Integration,
+                    credential: CredentialKind::IntegrationKey,
                     grants: Vec::new(),
+                    epoch: 0,
                     key: None,
                     secret_key: None,
                 })
@@ -225,7 +233,11 @@ where
     }
 
     /// The key is found by its digest (it names its tenant); the email must be its user's.
-    async fn secret_key(&self, email: &str, secret: &str) -> Result<Principal, AuthenticateError> {
+    async fn secret_key(
+        &self,
+        email: &str,
+        secret: &str,
+    ) -> Result<Authenticated, AuthenticateError> {
         let invalid = || AuthenticateError::InvalidCredentials;
         let email = Email::parse(email).map_err(|_| invalid())?;
         let key = self
@@ -244,7 +256,9 @@ where
             .get_tenant(&TenantKey::Id(key.tenant))
             .await?
             .ok_or_else(invalid)?;
-        let mut principal = self.user_principal(tenant, user, None).await?;
+        let mut principal = self
+            .user_principal(tenant, user, None, CredentialKind::SecretKey)
+            .await?;
         principal.secret_key = Some(key.id);
         Ok(principal)
     }
@@ -266,15 +280,22 @@ where
         tenant: Tenant,
         user: User,
         key: Option<SshPublicKey>,
-    ) -> Result<Principal, AuthenticateError> {
-        if user.status == UserStatus::Disabled {
+        credential: CredentialKind,
+    ) -> Result<Authenticated, AuthenticateError> {
+        let stored = self
+            .repo
+            .authority(tenant.id, user.id)
+            .await?
+            .ok_or(AuthenticateError::InvalidCredentials)?;
+        if stored.status == UserStatus::Disabled {
             return Err(AuthenticateError::UserDisabled);
         }
-        let grants = self.repo.grants(tenant.id, user.id).await?;
-        Ok(Principal {
+        Ok(Authenticated {
             tenant,
             kind: PrincipalKind::User(Box::new(user)),
-            grants,
+            credential,
+            grants: stored.grants,
+            epoch: stored.epoch,
             key,
             secret_key: None,
         })
@@ -283,7 +304,7 @@ where
     /// Checks a request signature against the keys of the account owner or of a user: its
     /// date and method first, the cryptography next, and last that a write's signature is
     /// used for the first time (see [`crate::signatures`]).
-    async fn signed(&self, s: &SignedRequest) -> Result<Principal, AuthenticateError> {
+    async fn signed(&self, s: &SignedRequest) -> Result<Authenticated, AuthenticateError> {
         let invalid = || AuthenticateError::InvalidCredentials;
         let checked = self
             .signatures
@@ -315,7 +336,10 @@ where
                 (KeyOwner::User(key), user)
             }
         };
-        let user = user.ok_or_else(invalid)?;
+        // A user's keys never speak for the owner: the owner signs with account keys.
+        let user = user
+            .filter(|u| s.user.is_none() || tenant.owner != Some(u.id))
+            .ok_or_else(invalid)?;
         let key = match self.repo.get_key(tenant.id, &owner, &s.key).await {
             Ok(Some(k)) => k.key,
             Ok(None)
@@ -323,7 +347,8 @@ where
                 KeyError::UserNotFound
                 | KeyError::KeyNotFound
                 | KeyError::Exists
-                | KeyError::TenantNotFound,
+                | KeyError::TenantNotFound
+                | KeyError::Denied(_),
             ) => {
                 return Err(invalid());
             }
@@ -345,7 +370,17 @@ where
                 checked,
             )
             .await??;
-        self.user_principal(tenant, user, Some(key)).await
+        self.user_principal(tenant, user, Some(key), CredentialKind::SshKey)
+            .await
+    }
+
+    /// What the policy needs to know of a token's user on every call it makes.
+    pub async fn authority(
+        &self,
+        tenant: TenantId,
+        user: UserId,
+    ) -> Result<Option<crate::authz::StoredAuthority>, StorageError> {
+        self.repo.authority(tenant, user).await
     }
 
     /// The tenant a token names, if it still exists.

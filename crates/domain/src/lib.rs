@@ -5,6 +5,7 @@
 //! [`tenants::TenantService`], [`auth::AuthService`]).
 
 pub mod auth;
+pub mod authz;
 pub mod error;
 pub mod filter;
 pub mod folders;

@@ -40,6 +40,12 @@ pub struct UpsertPlan {
     pub new_secret_digest: SecretDigest,
 }
 
+/// A check the store runs inside a user write, on the user as the write found it (`None`:
+/// a user about to be created), before it writes anything. Use cases pass the policy's
+/// decision here, so that it judges the very row the write changes.
+pub type UserGuard<'a> =
+    &'a (dyn Fn(Option<&User>, &[UserChange]) -> Result<(), crate::authz::Denied> + Send + Sync);
+
 /// Users of every tenant. Every method is scoped to one tenant: rows of another tenant are
 /// invisible, whatever the key.
 pub trait UserRepository: Send + Sync + 'static {
@@ -77,6 +83,7 @@ pub trait UserRepository: Send + Sync + 'static {
         changes: &[UserChange],
         expected_version: Option<i64>,
         now: Timestamp,
+        guard: UserGuard<'_>,
     ) -> impl Future<Output = Result<User, UpdateUserError>> + Send;
 
     fn delete(
@@ -84,6 +91,7 @@ pub trait UserRepository: Send + Sync + 'static {
         tenant: TenantId,
         id: UserId,
         expected_version: Option<i64>,
+        guard: UserGuard<'_>,
     ) -> impl Future<Output = Result<(), DeleteUserError>> + Send;
 
     /// Runs every plan, each all or nothing, and answers one result per plan in order.
@@ -93,6 +101,7 @@ pub trait UserRepository: Send + Sync + 'static {
         tenant: TenantId,
         plans: Vec<UpsertPlan>,
         now: Timestamp,
+        guard: UserGuard<'_>,
     ) -> impl Future<Output = Vec<Result<UpsertOutcome, UpsertError>>> + Send;
 
     /// `None` when there is no such user.
@@ -328,6 +337,15 @@ pub trait RbacRepository: Send + Sync + 'static {
         tenant: TenantId,
         user: UserId,
     ) -> impl Future<Output = Result<Vec<RoleGrant>, StorageError>> + Send;
+
+    /// What the policy needs to know of `user` on every call it makes: status, access level,
+    /// authorization epoch, `org-admin`, and its RBAC roles with their actions. `None` when
+    /// there is no such user.
+    fn authority(
+        &self,
+        tenant: TenantId,
+        user: UserId,
+    ) -> impl Future<Output = Result<Option<crate::authz::StoredAuthority>, StorageError>> + Send;
 }
 
 /// Checks request signatures made with SSH keys.

@@ -6,6 +6,7 @@ mod dialects;
 mod health;
 mod openapi;
 pub mod request_id;
+mod session;
 pub mod status_map;
 pub mod telemetry;
 pub mod token_cache;
@@ -111,6 +112,7 @@ pub fn router(state: &AppState, max_body_bytes: usize) -> Router {
     // Router::layer wraps each route, so `observe` sees the matched route template; the
     // request id is assigned outside it, before it runs.
     app.fallback(not_found)
+        .layer(axum::middleware::from_fn(session::replay_refused))
         .layer(axum::middleware::from_fn_with_state(
             Arc::clone(&state.draining),
             health::close_while_draining,

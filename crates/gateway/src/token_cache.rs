@@ -126,6 +126,18 @@ impl TokenCache {
         Ok(t)
     }
 
+    /// A new token from `authenticate`, replacing the cached one (which the core refused).
+    pub async fn refresh<E, F, Fut>(&self, key: [u8; 32], authenticate: F) -> Result<CachedToken, E>
+    where
+        F: FnOnce() -> Fut,
+        Fut: Future<Output = Result<CachedToken, E>>,
+    {
+        self.forget(&key);
+        let t = authenticate().await?;
+        self.store(key, t.clone());
+        Ok(t)
+    }
+
     /// Drops the entry for `key`, e.g. when the core refused its token after all.
     pub fn forget(&self, key: &[u8; 32]) {
         self.entries

@@ -19,6 +19,11 @@ pub mod v1 {
 /// gRPC server reflection.
 pub const FILE_DESCRIPTOR_SET: &[u8] = tonic::include_file_descriptor_set!("roster_descriptor");
 
+/// gRPC request metadata naming the roles a call acts with (CloudAPI `as-role`): a
+/// comma-separated list of the caller's role names. Without it the caller's default roles
+/// are in force.
+pub const AS_ROLE_METADATA: &str = "roster-as-role";
+
 #[cfg(test)]
 mod tests {
     use prost::Message as _;

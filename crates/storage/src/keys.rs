@@ -1,7 +1,7 @@
 //! [`KeyRepository`] on sea-orm. Account keys are the rows without a user.
 
 use crate::Store;
-use crate::entities::ssh_key;
+use crate::entities::{ssh_key, user};
 use crate::errors::{foreign_key_violation, storage, unique_violation};
 use crate::users::load::find_row;
 use roster_domain::keys::{Key, KeyError, KeyOwner};
@@ -9,6 +9,7 @@ use roster_domain::ports::KeyRepository;
 use roster_domain::values::SshPublicKey;
 use roster_domain::{StorageError, TenantId, Timestamp};
 use sea_orm::ActiveValue::Set;
+use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
 };
@@ -134,6 +135,16 @@ impl KeyRepository for Store {
         if res.rows_affected == 0 {
             return Err(KeyError::KeyNotFound);
         }
+        // Tokens the key's holder obtained end with the key.
+        user::Entity::update_many()
+            .col_expr(
+                user::Column::AuthEpoch,
+                Expr::col(user::Column::AuthEpoch).add(1),
+            )
+            .filter(user::Column::Number.eq(number))
+            .exec(&w.txn)
+            .await
+            .map_err(storage)?;
         w.txn.commit().await.map_err(storage)?;
         Ok(())
     }

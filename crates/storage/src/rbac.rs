@@ -6,11 +6,13 @@ use crate::entities::{policy, role, role_member, role_policy, user};
 use crate::errors::{foreign_key_violation, storage, unique_violation};
 use crate::rows::rbac_name;
 use crate::users::load::find_row;
+use roster_domain::authz::StoredAuthority;
 use roster_domain::ports::RbacRepository;
 use roster_domain::rbac::{
-    MemberSelector, NewPolicy, NewRole, Policy, PolicyChange, PolicyError, PolicyRef,
+    BuiltInRole, MemberSelector, NewPolicy, NewRole, Policy, PolicyChange, PolicyError, PolicyRef,
     PolicySelector, Role, RoleChange, RoleError, RoleGrant, RoleMember, Rule,
 };
+use roster_domain::users::{AccessLevel, UserStatus};
 use roster_domain::values::Login;
 use roster_domain::{PolicyId, RoleId, StorageError, TenantId, Timestamp, UserId};
 use sea_orm::ActiveValue::Set;
@@ -527,58 +529,100 @@ impl RbacRepository for Store {
         else {
             return Ok(Vec::new());
         };
-        let memberships = role_member::Entity::find()
-            .filter(role_member::Column::UserNumber.eq(u.number))
-            .all(conn)
-            .await
-            .map_err(storage)?;
-        if memberships.is_empty() {
-            return Ok(Vec::new());
-        }
-        let ids: Vec<uuid::Uuid> = memberships.iter().map(|m| m.role_id).collect();
-        let roles = role::Entity::find()
-            .filter(role::Column::Id.is_in(ids.clone()))
-            .filter(rbac_only())
-            .order_by_asc(role::Column::Name)
-            .all(conn)
-            .await
-            .map_err(storage)?;
-        let rules_q = Query::select()
-            .column((role_policy::Entity, role_policy::Column::RoleId))
-            .column((policy::Entity, policy::Column::Rules))
-            .from(role_policy::Entity)
-            .inner_join(
-                policy::Entity,
-                Expr::col((policy::Entity, policy::Column::Id))
-                    .equals((role_policy::Entity, role_policy::Column::PolicyId)),
-            )
-            .and_where(Expr::col((role_policy::Entity, role_policy::Column::RoleId)).is_in(ids))
-            .to_owned();
-        let mut actions: HashMap<uuid::Uuid, BTreeSet<String>> = HashMap::new();
-        for row in conn.query_all(&rules_q).await.map_err(storage)? {
-            let role_id: uuid::Uuid = row.try_get("", "role_id").map_err(storage)?;
-            let stored: String = row.try_get("", "rules").map_err(storage)?;
-            let texts: Vec<String> = serde_json::from_str(&stored)
-                .map_err(|e| StorageError::msg(format!("stored rules are invalid: {e}")))?;
-            let set = actions.entry(role_id).or_default();
-            for t in texts {
-                let rule = Rule::parse(&t)
-                    .map_err(|e| StorageError::msg(format!("stored rule is invalid: {e}")))?;
-                set.extend(rule.actions().iter().cloned());
-            }
-        }
-        roles
-            .into_iter()
-            .map(|r| {
-                let default = memberships
-                    .iter()
-                    .any(|m| m.role_id == r.id && m.is_default);
-                Ok(RoleGrant {
-                    name: rbac_name(&r.name)?,
-                    default,
-                    actions: actions.remove(&r.id).unwrap_or_default(),
-                })
-            })
-            .collect()
+        Ok(roles_of_user(conn, u.number).await?.0)
     }
+
+    async fn authority(
+        &self,
+        tenant: TenantId,
+        user_id: UserId,
+    ) -> Result<Option<StoredAuthority>, StorageError> {
+        let conn = self.connection();
+        let Some(u) = find_row(
+            conn,
+            tenant,
+            &roster_domain::users::UserKey::Id(user_id),
+            false,
+        )
+        .await?
+        else {
+            return Ok(None);
+        };
+        let (grants, org_admin) = roles_of_user(conn, u.number).await?;
+        let bad = |what: &str| StorageError::msg(format!("stored {what} is invalid"));
+        Ok(Some(StoredAuthority {
+            status: UserStatus::from_name(&u.status).ok_or_else(|| bad("status"))?,
+            access_level: AccessLevel::from_name(&u.access_level)
+                .ok_or_else(|| bad("access level"))?,
+            epoch: u.auth_epoch,
+            org_admin,
+            grants,
+        }))
+    }
+}
+
+/// The RBAC roles of the user numbered `number`, each with every action its policies allow,
+/// and whether it holds the built-in `org-admin` role.
+async fn roles_of_user<C: ConnectionTrait>(
+    conn: &C,
+    number: i64,
+) -> Result<(Vec<RoleGrant>, bool), StorageError> {
+    let memberships = role_member::Entity::find()
+        .filter(role_member::Column::UserNumber.eq(number))
+        .all(conn)
+        .await
+        .map_err(storage)?;
+    if memberships.is_empty() {
+        return Ok((Vec::new(), false));
+    }
+    let ids: Vec<uuid::Uuid> = memberships.iter().map(|m| m.role_id).collect();
+    let (built_in, roles): (Vec<role::Model>, Vec<role::Model>) = role::Entity::find()
+        .filter(role::Column::Id.is_in(ids.clone()))
+        .order_by_asc(role::Column::Name)
+        .all(conn)
+        .await
+        .map_err(storage)?
+        .into_iter()
+        .partition(|r| r.built_in);
+    let org_admin = built_in
+        .iter()
+        .any(|r| r.name == BuiltInRole::OrgAdmin.key());
+    let rules_q = Query::select()
+        .column((role_policy::Entity, role_policy::Column::RoleId))
+        .column((policy::Entity, policy::Column::Rules))
+        .from(role_policy::Entity)
+        .inner_join(
+            policy::Entity,
+            Expr::col((policy::Entity, policy::Column::Id))
+                .equals((role_policy::Entity, role_policy::Column::PolicyId)),
+        )
+        .and_where(Expr::col((role_policy::Entity, role_policy::Column::RoleId)).is_in(ids))
+        .to_owned();
+    let mut actions: HashMap<uuid::Uuid, BTreeSet<String>> = HashMap::new();
+    for row in conn.query_all(&rules_q).await.map_err(storage)? {
+        let role_id: uuid::Uuid = row.try_get("", "role_id").map_err(storage)?;
+        let stored: String = row.try_get("", "rules").map_err(storage)?;
+        let texts: Vec<String> = serde_json::from_str(&stored)
+            .map_err(|e| StorageError::msg(format!("stored rules are invalid: {e}")))?;
+        let set = actions.entry(role_id).or_default();
+        for t in texts {
+            let rule = Rule::parse(&t)
+                .map_err(|e| StorageError::msg(format!("stored rule is invalid: {e}")))?;
+            set.extend(rule.actions().iter().cloned());
+        }
+    }
+    let grants = roles
+        .into_iter()
+        .map(|r| {
+            let default = memberships
+                .iter()
+                .any(|m| m.role_id == r.id && m.is_default);
+            Ok(RoleGrant {
+                name: rbac_name(&r.name)?,
+                default,
+                actions: actions.remove(&r.id).unwrap_or_default(),
+            })
+        })
+        .collect::<Result<_, StorageError>>()?;
+    Ok((grants, org_admin))
 }

@@ -86,7 +86,8 @@ async fn insert_tenant(
             | CreateUserError::Invalid(_)
             | CreateUserError::Taken(_)
             | CreateUserError::UnknownGroup(_)
-            | CreateUserError::UnknownFolder(_)) => {
+            | CreateUserError::UnknownFolder(_)
+            | CreateUserError::Denied(_)) => {
                 CreateTenantError::Storage(StorageError::msg(format!("owner user: {e}")))
             }
         })?;

@@ -5,8 +5,10 @@ use crate::hasher::Argon2Hasher;
 use crate::page_token::PageTokens;
 use crate::secrets::ServerSecrets;
 use crate::status::{IntoStatus, missing_scope, status};
-use crate::tokens::{Caller, TokenConfig, TokenError, Tokens};
+use crate::tokens::{Caller, TokenConfig, TokenError, Tokens, scopes};
+use roster_domain::UserId;
 use roster_domain::auth::AuthService;
+use roster_domain::authz::{Actor, CredentialKind, MemberAuthority, Principal};
 use roster_domain::folders::FolderService;
 use roster_domain::groups::GroupService;
 use roster_domain::keys::KeyService;
@@ -15,13 +17,18 @@ use roster_domain::ports::{
     SecretKeyRepository, TenantRepository, UsedSignatures, UserRepository,
 };
 use roster_domain::rbac::RbacService;
+use roster_domain::rbac::RoleGrant;
 use roster_domain::secret_keys::{SecretKeyId, SecretKeyService};
 use roster_domain::signatures::{SignatureChecks, SignaturePolicy};
+use roster_domain::tenants::TenantKey;
 use roster_domain::tenants::TenantService;
+use roster_domain::users::UserStatus;
 use roster_domain::users::{GuessLimit, UserService};
 use roster_domain::{Clock, TenantId};
 use roster_proto::v1::ErrorReason;
+use std::collections::HashMap;
 use std::sync::Arc;
+use std::sync::Mutex;
 use std::time::Duration;
 use tonic::{Code, Request, Status};
 
@@ -89,7 +96,12 @@ pub struct Core<R> {
     pub(crate) folders: FolderService<R>,
     pub(crate) secret_keys: SecretKeyService<R>,
     pub(crate) secret_key_ttl: Duration,
+    /// Each tenant's owner. An owner never changes, so entries never go stale; a deleted
+    /// tenant's entry is harmless (its tokens name a tenant that no longer answers).
+    owners: Mutex<HashMap<TenantId, Option<UserId>>>,
 }
+
+use roster_proto::AS_ROLE_METADATA;
 
 impl<R: Store> Core<R> {
     pub fn new(store: R, config: CoreConfig, clock: Arc<dyn Clock>) -> Self {
@@ -122,6 +134,7 @@ impl<R: Store> Core<R> {
             clock,
             authenticate_ttl: config.authenticate_ttl,
             secret_key_ttl: config.secret_key_ttl,
+            owners: Mutex::default(),
         }
     }
 
@@ -197,25 +210,145 @@ impl<R: Store> Core<R> {
             .map_err(IntoStatus::into_status)
     }
 
-    /// The caller's tenant, provided the token carries `scope`.
-    pub(crate) async fn tenant_caller<T: Sync>(
+    /// The caller of `req` as the domain's policy sees it, provided its token carries
+    /// `scope` (a coarse first gate; the use case asks the policy for the decision).
+    pub(crate) async fn principal_for<T: Sync>(
         &self,
         req: &Request<T>,
         scope: &str,
-    ) -> Result<(TenantId, Caller), Status> {
+    ) -> Result<Principal, Status> {
         let caller = self.caller(req).await?;
         if !caller.has(scope) {
             return Err(missing_scope(scope));
         }
-        let tenant = caller.tenant.ok_or_else(|| {
-            status(
+        if caller.tenant.is_none() {
+            return Err(status(
                 Code::PermissionDenied,
                 "the token names no tenant",
                 ErrorReason::MissingScope,
                 &[],
                 None,
-            )
-        })?;
-        Ok((tenant, caller))
+            ));
+        }
+        self.principal_of(req, caller).await
     }
+
+    /// The principal a verified token speaks for. A user's token is judged on the user as
+    /// the store has it now: gone, disabled or with another authorization epoch, it is
+    /// refused (revocation takes effect on the next call); its rights are the user's current
+    /// access level and roles, never what the token was minted with.
+    pub(crate) async fn principal_of<T>(
+        &self,
+        req: &Request<T>,
+        caller: Caller,
+    ) -> Result<Principal, Status> {
+        let Some(tenant) = caller.tenant else {
+            return if caller.has(scopes::ADMIN) {
+                Ok(Principal::operator())
+            } else {
+                Err(TokenError::Invalid.into_status())
+            };
+        };
+        let owner = self.owner_of(tenant).await?;
+        let user_token = caller.kind.as_deref() == Some("user")
+            || (caller.kind.is_none() && caller.secret_key.is_some());
+        let (actor, credential) = if user_token {
+            let user =
+                UserId::parse(&caller.subject).map_err(|_| TokenError::Invalid.into_status())?;
+            let stored = self
+                .auth
+                .authority(tenant, user)
+                .await
+                .map_err(|e| crate::status::internal("auth", &e))?
+                .ok_or_else(|| TokenError::Revoked.into_status())?;
+            if stored.status == UserStatus::Disabled
+                || caller.epoch.is_some_and(|e| e != stored.epoch)
+            {
+                return Err(TokenError::Revoked.into_status());
+            }
+            let active = active_roles(req, stored.grants)?;
+            let member = MemberAuthority {
+                user,
+                owner: owner == Some(user),
+                access_level: stored.access_level,
+                org_admin: stored.org_admin,
+                active,
+            };
+            let credential = caller
+                .credential
+                .as_deref()
+                .and_then(CredentialKind::parse)
+                .unwrap_or(if caller.secret_key.is_some() {
+                    CredentialKind::SecretKey
+                } else {
+                    CredentialKind::OrganizationSecret
+                });
+            (Actor::Member(member), credential)
+        } else if caller.kind.as_deref() == Some("integration") {
+            (Actor::Integration, CredentialKind::IntegrationKey)
+        } else {
+            (Actor::Service, CredentialKind::ServiceToken)
+        };
+        Ok(Principal {
+            tenant: Some(tenant),
+            owner,
+            actor,
+            credential,
+            scopes: caller.scopes,
+        })
+    }
+
+    /// The owner of `tenant`; a tenant that is gone makes its tokens invalid.
+    async fn owner_of(&self, tenant: TenantId) -> Result<Option<UserId>, Status> {
+        if let Some(owner) = self
+            .owners
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .get(&tenant)
+        {
+            return Ok(*owner);
+        }
+        let t = self
+            .auth
+            .tenant(&TenantKey::Id(tenant))
+            .await
+            .map_err(|e| crate::status::internal("auth", &e))?
+            .ok_or_else(|| TokenError::Revoked.into_status())?;
+        self.owners
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .insert(tenant, t.owner);
+        Ok(t.owner)
+    }
+}
+
+/// The roles in force for a call: those `roster-as-role` names (each must be one the caller
+/// holds), or the caller's default roles.
+fn active_roles<T>(req: &Request<T>, held: Vec<RoleGrant>) -> Result<Vec<RoleGrant>, Status> {
+    let named = req
+        .metadata()
+        .get(AS_ROLE_METADATA)
+        .and_then(|v| v.to_str().ok())
+        .map(|list| {
+            list.split(',')
+                .map(str::trim)
+                .filter(|n| !n.is_empty())
+                .map(str::to_owned)
+                .collect::<Vec<_>>()
+        })
+        .filter(|names| !names.is_empty());
+    let Some(wanted) = named else {
+        return Ok(held.into_iter().filter(|g| g.default).collect());
+    };
+    if let Some(missing) = wanted
+        .iter()
+        .find(|n| !held.iter().any(|g| g.name.as_str() == n.as_str()))
+    {
+        tracing::debug!(role = %missing, "as-role names a role the caller does not hold");
+        return Err(roster_domain::authz::Denied::NotAllowed.into_status());
+    }
+    Ok(held
+        .into_iter()
+        .filter(|g| wanted.iter().any(|n| n == g.name.as_str()))
+        .collect())
 }

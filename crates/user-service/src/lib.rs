@@ -26,7 +26,9 @@ pub use secrets::{ServerSecrets, random_bytes};
 pub use server::{GrpcServer, MAX_MESSAGE_BYTES, Readiness, ServeError};
 pub use ssh::parse_public_key;
 pub use status::ERROR_DOMAIN;
-pub use tokens::{Caller, Claims, IssuedToken, TokenConfig, TokenError, TokenKey, Tokens, scopes};
+pub use tokens::{
+    Binding, Caller, Claims, IssuedToken, TokenConfig, TokenError, TokenKey, Tokens, scopes,
+};
 
 /// The tenant-creation request check, shared with the operator CLI.
 pub use api::new_tenant_from_pb;

@@ -5,8 +5,9 @@
 
 use crate::tokens::TokenError;
 use roster_domain::auth::AuthenticateError;
+use roster_domain::authz::Denied;
 use roster_domain::folders::{
-    CreateFolderError, DeleteFolderError, GetFolderError, GrantFolderError,
+    CreateFolderError, DeleteFolderError, GetFolderError, GrantFolderError, ListFoldersError,
 };
 use roster_domain::groups::{CreateGroupError, DeleteGroupError, GetGroupError, ListGroupsError};
 use roster_domain::keys::KeyError;
@@ -201,6 +202,7 @@ impl IntoStatus for CreateUserError {
             Self::Taken(t) => t.into_status(),
             Self::UnknownGroup(g) => g.into_status(),
             Self::UnknownFolder(f) => f.into_status(),
+            Self::Denied(d) => d.into_status(),
             Self::Storage(e) => internal("create user", &e),
         }
     }
@@ -210,6 +212,7 @@ impl IntoStatus for GetUserError {
     fn into_status(self) -> Status {
         match self {
             Self::NotFound => user_not_found(),
+            Self::Denied(d) => d.into_status(),
             Self::Storage(e) => internal("get user", &e),
         }
     }
@@ -219,6 +222,7 @@ impl IntoStatus for ListUsersError {
     fn into_status(self) -> Status {
         match self {
             Self::Invalid(v) => invalid(&v),
+            Self::Denied(d) => d.into_status(),
             Self::Storage(e) => internal("list users", &e),
         }
     }
@@ -233,6 +237,7 @@ impl IntoStatus for UpdateUserError {
             Self::Taken(t) => t.into_status(),
             Self::UnknownGroup(g) => g.into_status(),
             Self::UnknownFolder(f) => f.into_status(),
+            Self::Denied(d) => d.into_status(),
             Self::Storage(e) => internal("update user", &e),
         }
     }
@@ -243,6 +248,7 @@ impl IntoStatus for DeleteUserError {
         match self {
             Self::NotFound => user_not_found(),
             Self::EtagMismatch => etag_mismatch(),
+            Self::Denied(d) => d.into_status(),
             Self::Storage(e) => internal("delete user", &e),
         }
     }
@@ -251,12 +257,14 @@ impl IntoStatus for DeleteUserError {
 impl IntoStatus for UpsertError {
     fn into_status(self) -> Status {
         match self {
+            Self::TooLarge(t) => t.into_status(),
             Self::TenantNotFound => tenant_gone(),
             Self::Invalid(v) => invalid(&v),
             Self::NotFound => user_not_found(),
             Self::Taken(t) => t.into_status(),
             Self::UnknownGroup(g) => g.into_status(),
             Self::UnknownFolder(f) => f.into_status(),
+            Self::Denied(d) => d.into_status(),
             Self::Storage(e) => internal("batch upsert item", &e),
         }
     }
@@ -280,6 +288,7 @@ impl IntoStatus for ChangePasswordError {
         match self {
             Self::Invalid(v) => invalid(&v),
             Self::NotFound => user_not_found(),
+            Self::Denied(d) => d.into_status(),
             Self::Storage(e) => internal("change password", &e),
         }
     }
@@ -301,6 +310,7 @@ impl IntoStatus for VerifyPasswordError {
                 d.set_retry_info(Some(std::time::Duration::from_secs(retry_after_secs)));
                 Status::with_error_details(Code::ResourceExhausted, self.to_string(), d)
             }
+            Self::Denied(d) => d.into_status(),
             Self::Storage(e) => internal("verify password", &e),
         }
     }
@@ -310,6 +320,7 @@ impl IntoStatus for RecordActivityError {
     fn into_status(self) -> Status {
         match self {
             Self::NotFound => user_not_found(),
+            Self::Denied(d) => d.into_status(),
             Self::Storage(e) => internal("record activity", &e),
         }
     }
@@ -344,6 +355,7 @@ impl IntoStatus for CreateGroupError {
                 &[("field", "external_id".into())],
                 None,
             ),
+            Self::Denied(d) => d.into_status(),
             Self::Storage(e) => internal("create group", &e),
         }
     }
@@ -353,6 +365,7 @@ impl IntoStatus for GetGroupError {
     fn into_status(self) -> Status {
         match self {
             Self::NotFound => group_missing(),
+            Self::Denied(d) => d.into_status(),
             Self::Storage(e) => internal("get group", &e),
         }
     }
@@ -362,6 +375,7 @@ impl IntoStatus for ListGroupsError {
     fn into_status(self) -> Status {
         match self {
             Self::ParentNotFound => group_missing(),
+            Self::Denied(d) => d.into_status(),
             Self::Storage(e) => internal("list groups", &e),
         }
     }
@@ -379,6 +393,7 @@ impl IntoStatus for DeleteGroupError {
                 &[],
                 None,
             ),
+            Self::Denied(d) => d.into_status(),
             Self::Storage(e) => internal("delete group", &e),
         }
     }
@@ -412,6 +427,7 @@ impl IntoStatus for CreateTenantError {
                 &[("field", "company_id".into())],
                 None,
             ),
+            Self::Denied(d) => d.into_status(),
             Self::Storage(e) => internal("create tenant", &e),
         }
     }
@@ -421,6 +437,7 @@ impl IntoStatus for GetTenantError {
     fn into_status(self) -> Status {
         match self {
             Self::NotFound => tenant_missing(),
+            Self::Denied(d) => d.into_status(),
             Self::Storage(e) => internal("get tenant", &e),
         }
     }
@@ -430,6 +447,7 @@ impl IntoStatus for DeleteTenantError {
     fn into_status(self) -> Status {
         match self {
             Self::NotFound => tenant_missing(),
+            Self::Denied(d) => d.into_status(),
             Self::Storage(e) => internal("delete tenant", &e),
         }
     }
@@ -517,6 +535,13 @@ impl IntoStatus for TokenError {
                 &[],
                 None,
             ),
+            Self::Revoked => status(
+                Code::Unauthenticated,
+                self.to_string(),
+                ErrorReason::TokenRevoked,
+                &[],
+                None,
+            ),
             Self::Sign(reason) => {
                 tracing::error!(reason, "Cannot sign a token.");
                 status(
@@ -550,6 +575,7 @@ impl IntoStatus for KeyError {
                 None,
             ),
             Self::TenantNotFound => tenant_gone(),
+            Self::Denied(d) => d.into_status(),
             Self::Storage(e) => internal("keys", &e),
         }
     }
@@ -566,6 +592,7 @@ impl IntoStatus for SecretKeyError {
                 &[],
                 None,
             ),
+            Self::Denied(d) => d.into_status(),
             Self::Storage(e) => internal("secret keys", &e),
         }
     }
@@ -607,6 +634,7 @@ impl IntoStatus for RoleError {
                 )
             }
             Self::TenantNotFound => tenant_gone(),
+            Self::Denied(d) => d.into_status(),
             Self::Storage(e) => internal("roles", &e),
         }
     }
@@ -625,6 +653,7 @@ impl IntoStatus for PolicyError {
                 None,
             ),
             Self::TenantNotFound => tenant_gone(),
+            Self::Denied(d) => d.into_status(),
             Self::Storage(e) => internal("policies", &e),
         }
     }
@@ -659,6 +688,7 @@ impl IntoStatus for CreateFolderError {
                 &[("field", "external_id".into())],
                 None,
             ),
+            Self::Denied(d) => d.into_status(),
             Self::Storage(e) => internal("create folder", &e),
         }
     }
@@ -668,6 +698,7 @@ impl IntoStatus for GetFolderError {
     fn into_status(self) -> Status {
         match self {
             Self::NotFound => folder_missing(),
+            Self::Denied(d) => d.into_status(),
             Self::Storage(e) => internal("get folder", &e),
         }
     }
@@ -677,6 +708,7 @@ impl IntoStatus for DeleteFolderError {
     fn into_status(self) -> Status {
         match self {
             Self::NotFound => folder_missing(),
+            Self::Denied(d) => d.into_status(),
             Self::Storage(e) => internal("delete folder", &e),
         }
     }
@@ -701,6 +733,7 @@ impl IntoStatus for GrantFolderError {
                     Some(&v),
                 )
             }
+            Self::Denied(d) => d.into_status(),
             Self::Storage(e) => internal("folder grants", &e),
         }
     }
@@ -727,6 +760,36 @@ pub(crate) fn missing_scope(scope: &str) -> Status {
         &[("scope", scope.to_owned())],
         None,
     )
+}
+
+impl IntoStatus for ListFoldersError {
+    fn into_status(self) -> Status {
+        match self {
+            Self::Denied(d) => d.into_status(),
+            Self::Storage(e) => internal("list folders", &e),
+        }
+    }
+}
+
+impl IntoStatus for Denied {
+    fn into_status(self) -> Status {
+        let rule = match self {
+            Denied::MissingScope(scope) => return missing_scope(scope),
+            Denied::Credential => "credential",
+            Denied::NotAllowed => "not_allowed",
+            Denied::OwnerProtected => "owner_protected",
+            Denied::SelfChange => "self_change",
+            Denied::Escalation => "escalation",
+            Denied::Outranked => "outranked",
+        };
+        status(
+            Code::PermissionDenied,
+            self.to_string(),
+            ErrorReason::PermissionDenied,
+            &[("rule", rule.to_owned())],
+            None,
+        )
+    }
 }
 
 /// The google.rpc.Status message of a status, for per-item results.

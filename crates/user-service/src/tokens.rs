@@ -11,81 +11,8 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
 use std::time::Duration;
 
-/// Scopes a token can carry.
-pub mod scopes {
-    pub const USERS_READ: &str = "users.read";
-    pub const USERS_WRITE: &str = "users.write";
-    pub const GROUPS_READ: &str = "groups.read";
-    pub const GROUPS_WRITE: &str = "groups.write";
-    pub const KEYS_READ: &str = "keys.read";
-    pub const KEYS_WRITE: &str = "keys.write";
-    pub const ROLES_READ: &str = "roles.read";
-    pub const ROLES_WRITE: &str = "roles.write";
-    pub const PASSWORDS_VERIFY: &str = "passwords.verify";
-    pub const TENANT_READ: &str = "tenant.read";
-    pub const TOKENS_ISSUE: &str = "tokens.issue";
-    pub const FOLDERS_READ: &str = "folders.read";
-    pub const FOLDERS_WRITE: &str = "folders.write";
-    /// Issue and revoke users' secret keys. Never in a token obtained with a secret key.
-    pub const SECRET_KEYS_WRITE: &str = "secret_keys.write";
-    /// Tenants of the whole installation.
-    pub const ADMIN: &str = "admin";
-
-    /// Everything a tenant's administrator may do.
-    pub const TENANT_ADMIN: &[&str] = &[
-        USERS_READ,
-        USERS_WRITE,
-        GROUPS_READ,
-        GROUPS_WRITE,
-        KEYS_READ,
-        KEYS_WRITE,
-        ROLES_READ,
-        ROLES_WRITE,
-        PASSWORDS_VERIFY,
-        TENANT_READ,
-        TOKENS_ISSUE,
-        FOLDERS_READ,
-        FOLDERS_WRITE,
-        SECRET_KEYS_WRITE,
-    ];
-
-    /// Scopes that mint or manage credentials: a token obtained with a secret key never
-    /// carries them, so that it cannot outlive its key.
-    pub const CREDENTIAL_ADMIN: &[&str] = &[TOKENS_ISSUE, SECRET_KEYS_WRITE];
-
-    pub const ALL: &[&str] = &[
-        USERS_READ,
-        USERS_WRITE,
-        GROUPS_READ,
-        GROUPS_WRITE,
-        KEYS_READ,
-        KEYS_WRITE,
-        ROLES_READ,
-        ROLES_WRITE,
-        PASSWORDS_VERIFY,
-        TENANT_READ,
-        TOKENS_ISSUE,
-        ADMIN,
-        FOLDERS_READ,
-        FOLDERS_WRITE,
-        SECRET_KEYS_WRITE,
-    ];
-
-    /// The scope an RBAC action (a CloudAPI route name) needs; `None` for unknown actions.
-    pub fn for_action(action: &str) -> Option<&'static str> {
-        Some(match action {
-            "listusers" | "getuser" => USERS_READ,
-            "createuser" | "updateuser" | "deleteuser" | "changeuserpassword" => USERS_WRITE,
-            "listkeys" | "getkey" | "listuserkeys" | "getuserkey" => KEYS_READ,
-            "createkey" | "deletekey" | "createuserkey" | "deleteuserkey" => KEYS_WRITE,
-            "listroles" | "getrole" | "listpolicies" | "getpolicy" => ROLES_READ,
-            "createrole" | "updaterole" | "deleterole" | "createpolicy" | "updatepolicy"
-            | "deletepolicy" => ROLES_WRITE,
-            "getaccount" => TENANT_READ,
-            _ => return None,
-        })
-    }
-}
+/// Scopes a token can carry (the domain's list: the policy checks them).
+pub use roster_domain::authz::scopes;
 
 /// One signing key.
 #[derive(Clone)]
@@ -127,6 +54,26 @@ pub struct Claims {
     /// The secret key the token was issued for: every call checks it is still current.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub skid: Option<String>,
+    /// Whom the token speaks for: `user` (the subject is a user id) or `integration`;
+    /// absent on service-account and operator tokens.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub knd: Option<String>,
+    /// The kind of credential the token was obtained with.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub crd: Option<String>,
+    /// The user's authorization epoch when the token was minted.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub aep: Option<i64>,
+}
+
+/// What a token is bound to beyond its subject and scopes.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Binding {
+    /// `user` or `integration`; `None` for service accounts and the operator.
+    pub kind: Option<&'static str>,
+    pub credential: Option<&'static str>,
+    pub epoch: Option<i64>,
+    pub secret_key: Option<String>,
 }
 
 /// The verified caller of one request.
@@ -139,6 +86,10 @@ pub struct Caller {
     pub expires: i64,
     /// The secret key the token was issued for (see [`Claims::skid`]); not yet checked.
     pub secret_key: Option<String>,
+    /// See [`Claims::knd`], [`Claims::crd`] and [`Claims::aep`]; not yet checked.
+    pub kind: Option<String>,
+    pub credential: Option<String>,
+    pub epoch: Option<i64>,
 }
 
 impl Caller {
@@ -154,6 +105,9 @@ pub enum TokenError {
     Invalid,
     #[error("token has expired")]
     Expired,
+    /// Valid, but what it was minted on changed (see [`Claims::aep`]).
+    #[error("token was revoked")]
+    Revoked,
     #[error("cannot sign token: {0}")]
     Sign(String),
 }
@@ -188,18 +142,18 @@ impl Tokens {
         ttl: Option<Duration>,
         now: Timestamp,
     ) -> Result<IssuedToken, TokenError> {
-        self.issue_for_key(tenant, subject, scopes, ttl, now, None)
+        self.issue_bound(tenant, subject, scopes, ttl, now, Binding::default())
     }
 
-    /// Mints a token that names the secret key `secret_key` it was obtained with.
-    pub fn issue_for_key(
+    /// Mints a token bound to a user or credential (see [`Binding`]).
+    pub fn issue_bound(
         &self,
         tenant: Option<TenantId>,
         subject: &str,
         scopes: &[&str],
         ttl: Option<Duration>,
         now: Timestamp,
-        secret_key: Option<String>,
+        binding: Binding,
     ) -> Result<IssuedToken, TokenError> {
         let key = self
             .config
@@ -219,7 +173,10 @@ impl Tokens {
             iat: now.seconds(),
             exp: expires.seconds(),
             jti: uuid::Uuid::new_v4().simple().to_string(),
-            skid: secret_key,
+            skid: binding.secret_key,
+            knd: binding.kind.map(str::to_owned),
+            crd: binding.credential.map(str::to_owned),
+            aep: binding.epoch,
         };
         let mut header = Header::new(Algorithm::HS256);
         header.kid = Some(key.kid.clone());
@@ -266,6 +223,9 @@ impl Tokens {
             scopes: c.scope.split_whitespace().map(str::to_owned).collect(),
             expires: c.exp,
             secret_key: c.skid,
+            kind: c.knd,
+            credential: c.crd,
+            epoch: c.aep,
         })
     }
 }

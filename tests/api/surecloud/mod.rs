@@ -47,9 +47,10 @@ pub(crate) async fn answer(r: reqwest::RequestBuilder) -> Answer {
     Answer { status, body }
 }
 
-/// Issues `email` of tenant `t` a secret key over gRPC.
+/// Issues `email` of tenant `t` a secret key over gRPC, as the owner (only the owner may
+/// manage its own secret key).
 pub(crate) async fn issue_key(app: &TestApp, t: &TestTenant, email: &str) -> String {
-    app.secret_keys(&t.token)
+    app.secret_keys(&t.owner_token)
         .issue_secret_key(pb::IssueSecretKeyRequest {
             user: key_email(email),
         })

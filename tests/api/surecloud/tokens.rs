@@ -95,8 +95,8 @@ async fn revoking_or_rotating_a_key_ends_its_tokens_at_once() {
     sc.patch_ok(json!([{"email": "a@acme.test", "name": "A"}]))
         .await;
 
-    // Revoke: the token stops, and so does the key.
-    app.secret_keys(&t.token)
+    // Revoke (the owner's key: only the owner may): the token stops, and so does the key.
+    app.secret_keys(&t.owner_token)
         .revoke_secret_key(pb::RevokeSecretKeyRequest {
             user: key_email(&t.admin.email),
         })
@@ -108,7 +108,7 @@ async fn revoking_or_rotating_a_key_ends_its_tokens_at_once() {
     token(&app, &t.admin.email, &new_key).await.error(401);
     // Revoking again: there is nothing to revoke.
     let again = app
-        .secret_keys(&t.token)
+        .secret_keys(&t.owner_token)
         .revoke_secret_key(pb::RevokeSecretKeyRequest {
             user: key_email(&t.admin.email),
         })

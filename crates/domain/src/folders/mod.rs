@@ -5,7 +5,7 @@ mod service;
 
 pub use service::{
     CreateFolderError, DeleteFolderError, FolderService, GetFolderError, GrantFolderError,
-    MAX_GRANT_USERS,
+    ListFoldersError, MAX_GRANT_USERS,
 };
 
 use crate::values::{ExternalId, FolderName};

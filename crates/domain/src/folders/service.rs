@@ -1,9 +1,10 @@
 //! Folder use cases and their errors.
 
 use super::{Folder, FolderKey, FolderQuery};
+use crate::authz::{Action, Principal};
 use crate::ports::FolderRepository;
 use crate::values::{ExternalId, FolderName};
-use crate::{Clock, FieldViolations, FolderId, StorageError, TenantId, UserId};
+use crate::{Clock, FieldViolations, FolderId, StorageError, UserId};
 use std::sync::Arc;
 
 /// Most users one grant or revoke may name.
@@ -19,6 +20,8 @@ pub enum CreateFolderError {
     #[error("external id '{0}' is already used by another folder")]
     ExternalIdTaken(ExternalId),
     #[error(transparent)]
+    Denied(#[from] crate::authz::Denied),
+    #[error(transparent)]
     Storage(#[from] StorageError),
 }
 
@@ -27,6 +30,8 @@ pub enum GetFolderError {
     #[error("folder not found")]
     NotFound,
     #[error(transparent)]
+    Denied(#[from] crate::authz::Denied),
+    #[error(transparent)]
     Storage(#[from] StorageError),
 }
 
@@ -34,6 +39,16 @@ pub enum GetFolderError {
 pub enum DeleteFolderError {
     #[error("folder not found")]
     NotFound,
+    #[error(transparent)]
+    Denied(#[from] crate::authz::Denied),
+    #[error(transparent)]
+    Storage(#[from] StorageError),
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ListFoldersError {
+    #[error(transparent)]
+    Denied(#[from] crate::authz::Denied),
     #[error(transparent)]
     Storage(#[from] StorageError),
 }
@@ -48,6 +63,8 @@ pub enum GrantFolderError {
     /// The `index`-th user id names no user of the tenant.
     #[error("user {id} not found")]
     UnknownUser { index: usize, id: UserId },
+    #[error(transparent)]
+    Denied(#[from] crate::authz::Denied),
     #[error(transparent)]
     Storage(#[from] StorageError),
 }
@@ -85,16 +102,18 @@ impl<R: FolderRepository> FolderService<R> {
 
     pub async fn create(
         &self,
-        tenant: TenantId,
+        who: &Principal,
         name: &FolderName,
         external_id: Option<ExternalId>,
     ) -> Result<Folder, CreateFolderError> {
+        let tenant = who.authorized(Action::WriteFolders)?;
         self.repo
             .create_folder(tenant, name, external_id, self.clock.now())
             .await
     }
 
-    pub async fn get(&self, tenant: TenantId, key: &FolderKey) -> Result<Folder, GetFolderError> {
+    pub async fn get(&self, who: &Principal, key: &FolderKey) -> Result<Folder, GetFolderError> {
+        let tenant = who.authorized(Action::ReadFolders)?;
         self.repo
             .get_folder(tenant, key)
             .await?
@@ -104,9 +123,10 @@ impl<R: FolderRepository> FolderService<R> {
     /// One page of folders and whether more follow.
     pub async fn list(
         &self,
-        tenant: TenantId,
+        who: &Principal,
         query: &FolderQuery,
-    ) -> Result<(Vec<Folder>, bool), StorageError> {
+    ) -> Result<(Vec<Folder>, bool), ListFoldersError> {
+        let tenant = who.authorized(Action::ReadFolders)?;
         let mut q = query.clone();
         q.limit = query.limit.saturating_add(1);
         let mut folders = self.repo.list_folders(tenant, &q).await?;
@@ -115,7 +135,8 @@ impl<R: FolderRepository> FolderService<R> {
         Ok((folders, more))
     }
 
-    pub async fn delete(&self, tenant: TenantId, id: FolderId) -> Result<(), DeleteFolderError> {
+    pub async fn delete(&self, who: &Principal, id: FolderId) -> Result<(), DeleteFolderError> {
+        let tenant = who.authorized(Action::WriteFolders)?;
         if self
             .repo
             .delete_folder(tenant, id, self.clock.now())
@@ -130,10 +151,11 @@ impl<R: FolderRepository> FolderService<R> {
     /// Grants the folder to every user in `users`, all or nothing.
     pub async fn grant(
         &self,
-        tenant: TenantId,
+        who: &Principal,
         id: FolderId,
         users: &[UserId],
     ) -> Result<Folder, GrantFolderError> {
+        let tenant = who.authorized(Action::WriteFolders)?;
         check_users(users)?;
         self.repo
             .grant_folder(tenant, id, users, self.clock.now())
@@ -143,10 +165,11 @@ impl<R: FolderRepository> FolderService<R> {
     /// Takes the folder away from every user in `users` who holds it.
     pub async fn revoke(
         &self,
-        tenant: TenantId,
+        who: &Principal,
         id: FolderId,
         users: &[UserId],
     ) -> Result<Folder, GrantFolderError> {
+        let tenant = who.authorized(Action::WriteFolders)?;
         check_users(users)?;
         self.repo
             .revoke_folder(tenant, id, users, self.clock.now())

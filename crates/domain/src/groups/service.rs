@@ -1,9 +1,10 @@
 //! Group use cases.
 
 use super::{Group, GroupKey, GroupQuery};
+use crate::authz::{Action, Principal};
 use crate::ports::GroupRepository;
 use crate::values::{ExternalId, GroupPath};
-use crate::{Clock, GroupId, StorageError, TenantId};
+use crate::{Clock, GroupId, StorageError};
 use std::sync::Arc;
 
 #[derive(Debug, thiserror::Error)]
@@ -16,6 +17,8 @@ pub enum CreateGroupError {
     #[error("external id '{0}' is already used by another group")]
     ExternalIdTaken(ExternalId),
     #[error(transparent)]
+    Denied(#[from] crate::authz::Denied),
+    #[error(transparent)]
     Storage(#[from] StorageError),
 }
 
@@ -24,6 +27,8 @@ pub enum GetGroupError {
     #[error("group not found")]
     NotFound,
     #[error(transparent)]
+    Denied(#[from] crate::authz::Denied),
+    #[error(transparent)]
     Storage(#[from] StorageError),
 }
 
@@ -31,6 +36,8 @@ pub enum GetGroupError {
 pub enum ListGroupsError {
     #[error("parent group not found")]
     ParentNotFound,
+    #[error(transparent)]
+    Denied(#[from] crate::authz::Denied),
     #[error(transparent)]
     Storage(#[from] StorageError),
 }
@@ -41,6 +48,8 @@ pub enum DeleteGroupError {
     NotFound,
     #[error("group has child groups; delete them first or ask for a recursive delete")]
     HasChildren,
+    #[error(transparent)]
+    Denied(#[from] crate::authz::Denied),
     #[error(transparent)]
     Storage(#[from] StorageError),
 }
@@ -69,16 +78,18 @@ impl<R: GroupRepository> GroupService<R> {
     /// Creates the group at `path` and every missing parent.
     pub async fn create(
         &self,
-        tenant: TenantId,
+        who: &Principal,
         path: &GroupPath,
         external_id: Option<ExternalId>,
     ) -> Result<Group, CreateGroupError> {
+        let tenant = who.authorized(Action::WriteGroups)?;
         self.repo
             .create_path(tenant, path, external_id, self.clock.now())
             .await
     }
 
-    pub async fn get(&self, tenant: TenantId, key: &GroupKey) -> Result<Group, GetGroupError> {
+    pub async fn get(&self, who: &Principal, key: &GroupKey) -> Result<Group, GetGroupError> {
+        let tenant = who.authorized(Action::ReadGroups)?;
         self.repo
             .get(tenant, key)
             .await?
@@ -88,9 +99,10 @@ impl<R: GroupRepository> GroupService<R> {
     /// One page of groups and whether more follow.
     pub async fn list(
         &self,
-        tenant: TenantId,
+        who: &Principal,
         query: &GroupQuery,
     ) -> Result<(Vec<Group>, bool), ListGroupsError> {
+        let tenant = who.authorized(Action::ReadGroups)?;
         if let Some(parent) = query.parent
             && self
                 .repo
@@ -110,10 +122,11 @@ impl<R: GroupRepository> GroupService<R> {
 
     pub async fn delete(
         &self,
-        tenant: TenantId,
+        who: &Principal,
         id: GroupId,
         recursive: bool,
     ) -> Result<(), DeleteGroupError> {
+        let tenant = who.authorized(Action::WriteGroups)?;
         self.repo.delete(tenant, id, recursive).await
     }
 }

@@ -1,6 +1,7 @@
 //! SSH public keys of the tenant owner (account keys) and of users.
 
-use crate::ports::KeyRepository;
+use crate::authz::{Action, Denied, Principal};
+use crate::ports::{KeyRepository, UserRepository};
 use crate::users::UserKey;
 use crate::values::SshPublicKey;
 use crate::{Clock, StorageError, TenantId, Timestamp};
@@ -32,6 +33,8 @@ pub enum KeyError {
     #[error("tenant not found")]
     TenantNotFound,
     #[error(transparent)]
+    Denied(#[from] crate::authz::Denied),
+    #[error(transparent)]
     Storage(#[from] StorageError),
 }
 
@@ -50,23 +53,54 @@ impl<R: Clone> Clone for KeyService<R> {
     }
 }
 
-impl<R: KeyRepository> KeyService<R> {
+impl<R: KeyRepository + UserRepository> KeyService<R> {
     pub fn new(repo: R, clock: Arc<dyn Clock>) -> Self {
         Self { repo, clock }
     }
 
+    /// Checks `action` (the account's variant; the user's is derived) and returns the tenant.
+    /// A user's keys are never the owner's: user routes do not resolve to the owner, whose
+    /// keys are the account's.
+    async fn authorize(
+        &self,
+        who: &Principal,
+        owner: &KeyOwner,
+        account: Action,
+        user: Action,
+    ) -> Result<TenantId, KeyError> {
+        match owner {
+            KeyOwner::Account => Ok(who.authorized(account)?),
+            KeyOwner::User(key) => {
+                let tenant = who.tenant.ok_or(Denied::NotAllowed)?;
+                let target = self
+                    .repo
+                    .get(tenant, key)
+                    .await?
+                    .filter(|u| who.owner != Some(u.id))
+                    .ok_or(KeyError::UserNotFound)?;
+                Ok(who.authorized_on(user, &target)?)
+            }
+        }
+    }
+
     /// The owner's keys, oldest first.
-    pub async fn list(&self, tenant: TenantId, owner: &KeyOwner) -> Result<Vec<Key>, KeyError> {
+    pub async fn list(&self, who: &Principal, owner: &KeyOwner) -> Result<Vec<Key>, KeyError> {
+        let tenant = self
+            .authorize(who, owner, Action::ListAccountKeys, Action::ListUserKeys)
+            .await?;
         self.repo.list_keys(tenant, owner).await
     }
 
     /// A key by name or MD5 fingerprint.
     pub async fn get(
         &self,
-        tenant: TenantId,
+        who: &Principal,
         owner: &KeyOwner,
         name_or_fp: &str,
     ) -> Result<Key, KeyError> {
+        let tenant = self
+            .authorize(who, owner, Action::GetAccountKey, Action::GetUserKey)
+            .await?;
         self.repo
             .get_key(tenant, owner, name_or_fp)
             .await?
@@ -75,21 +109,29 @@ impl<R: KeyRepository> KeyService<R> {
 
     pub async fn create(
         &self,
-        tenant: TenantId,
+        who: &Principal,
         owner: &KeyOwner,
         key: SshPublicKey,
     ) -> Result<Key, KeyError> {
+        let tenant = self
+            .authorize(who, owner, Action::CreateAccountKey, Action::CreateUserKey)
+            .await?;
         self.repo
             .create_key(tenant, owner, key, self.clock.now())
             .await
     }
 
+    /// Removes a key. Tokens the key's holder obtained with any credential stop working (the
+    /// store moves the holder's authorization epoch).
     pub async fn delete(
         &self,
-        tenant: TenantId,
+        who: &Principal,
         owner: &KeyOwner,
         name_or_fp: &str,
     ) -> Result<(), KeyError> {
+        let tenant = self
+            .authorize(who, owner, Action::DeleteAccountKey, Action::DeleteUserKey)
+            .await?;
         self.repo.delete_key(tenant, owner, name_or_fp).await
     }
 }

@@ -1,11 +1,14 @@
 //! Role and policy use cases.
 
 use super::model::{
-    NewPolicy, NewRole, Policy, PolicyChange, PolicySelector, RbacName, Role, RoleChange,
+    MemberSelector, NewPolicy, NewRole, Policy, PolicyChange, PolicySelector, RbacName, Role,
+    RoleChange,
 };
-use crate::ports::RbacRepository;
+use crate::authz::{Action, Principal, check_rbac_actions};
+use crate::ports::{RbacRepository, UserRepository};
 use crate::users::UserKey;
-use crate::{Clock, PolicyId, RoleId, StorageError, TenantId};
+use crate::{Clock, PolicyId, RoleId, StorageError, TenantId, UserId};
+use std::collections::BTreeSet;
 use std::sync::Arc;
 
 #[derive(Debug, thiserror::Error)]
@@ -26,6 +29,8 @@ pub enum RoleError {
     #[error("tenant not found")]
     TenantNotFound,
     #[error(transparent)]
+    Denied(#[from] crate::authz::Denied),
+    #[error(transparent)]
     Storage(#[from] StorageError),
 }
 
@@ -37,6 +42,8 @@ pub enum PolicyError {
     Exists(RbacName),
     #[error("tenant not found")]
     TenantNotFound,
+    #[error(transparent)]
+    Denied(#[from] crate::authz::Denied),
     #[error(transparent)]
     Storage(#[from] StorageError),
 }
@@ -56,37 +63,131 @@ impl<R: Clone> Clone for RbacService<R> {
     }
 }
 
-impl<R: RbacRepository> RbacService<R> {
+impl<R: RbacRepository + UserRepository> RbacService<R> {
     pub fn new(repo: R, clock: Arc<dyn Clock>) -> Self {
         Self { repo, clock }
     }
 
-    pub async fn list_roles(&self, tenant: TenantId) -> Result<Vec<Role>, StorageError> {
-        self.repo.list_roles(tenant).await
+    pub async fn list_roles(&self, who: &Principal) -> Result<Vec<Role>, RoleError> {
+        let tenant = who.authorized(Action::ListRoles)?;
+        Ok(self.repo.list_roles(tenant).await?)
     }
 
     /// A role by id (UUID text) or name.
-    pub async fn get_role(&self, tenant: TenantId, id_or_name: &str) -> Result<Role, RoleError> {
+    pub async fn get_role(&self, who: &Principal, id_or_name: &str) -> Result<Role, RoleError> {
+        let tenant = who.authorized(Action::GetRole)?;
         self.repo
             .find_role(tenant, id_or_name)
             .await?
             .ok_or(RoleError::NotFound)
     }
 
-    pub async fn create_role(&self, tenant: TenantId, new: NewRole) -> Result<Role, RoleError> {
+    /// Every action the policies named by `selectors` allow (those naming nothing are left
+    /// for the store to report).
+    async fn actions_of(
+        &self,
+        tenant: TenantId,
+        selectors: impl IntoIterator<Item = String>,
+    ) -> Result<BTreeSet<String>, StorageError> {
+        let mut actions = BTreeSet::new();
+        for s in selectors {
+            if let Some(p) = self.repo.find_policy(tenant, &s).await? {
+                actions.extend(policy_actions(&p));
+            }
+        }
+        Ok(actions)
+    }
+
+    /// The users `members` name (those naming nobody are left for the store to report).
+    async fn member_ids(
+        &self,
+        tenant: TenantId,
+        members: &[MemberSelector],
+    ) -> Result<BTreeSet<(UserId, bool)>, StorageError> {
+        let mut ids = BTreeSet::new();
+        for m in members {
+            if let Some(u) = self.repo.get(tenant, &m.user).await? {
+                ids.insert((u.id, m.default));
+            }
+        }
+        Ok(ids)
+    }
+
+    fn role_policies(role: &Role) -> impl Iterator<Item = String> + '_ {
+        role.policies.iter().map(|p| p.id.to_string())
+    }
+
+    pub async fn create_role(&self, who: &Principal, new: NewRole) -> Result<Role, RoleError> {
+        let tenant = who.authorized(Action::CreateRole)?;
+        let actions = self
+            .actions_of(tenant, new.policies.iter().map(selector_text))
+            .await?;
+        let members = self.member_ids(tenant, &new.members).await?;
+        check_rbac_actions(
+            who,
+            actions.iter().map(String::as_str),
+            members.iter().map(|(id, _)| *id),
+        )?;
         self.repo.create_role(tenant, new, self.clock.now()).await
     }
 
+    /// Changes a role. The caller must hold every action the role allows before and after,
+    /// and may not change the memberships of the owner or of itself.
     pub async fn update_role(
         &self,
-        tenant: TenantId,
+        who: &Principal,
         id: RoleId,
         changes: &[RoleChange],
     ) -> Result<Role, RoleError> {
+        let tenant = who.authorized(Action::UpdateRole)?;
+        let current = self
+            .repo
+            .find_role(tenant, &id.to_string())
+            .await?
+            .ok_or(RoleError::NotFound)?;
+        let mut actions = self
+            .actions_of(tenant, Self::role_policies(&current))
+            .await?;
+        let mut moved = BTreeSet::new();
+        for change in changes {
+            match change {
+                RoleChange::Members(members) => {
+                    let before: BTreeSet<(UserId, bool)> = current
+                        .members
+                        .iter()
+                        .map(|m| (m.user, m.default))
+                        .collect();
+                    let after = self.member_ids(tenant, members).await?;
+                    moved.extend(before.symmetric_difference(&after).map(|(id, _)| *id));
+                }
+                RoleChange::Policies(policies) => {
+                    actions.extend(
+                        self.actions_of(tenant, policies.iter().map(selector_text))
+                            .await?,
+                    );
+                }
+                RoleChange::Name(_) => {}
+            }
+        }
+        check_rbac_actions(who, actions.iter().map(String::as_str), moved)?;
         self.repo.update_role(tenant, id, changes).await
     }
 
-    pub async fn delete_role(&self, tenant: TenantId, id: RoleId) -> Result<(), RoleError> {
+    pub async fn delete_role(&self, who: &Principal, id: RoleId) -> Result<(), RoleError> {
+        let tenant = who.authorized(Action::DeleteRole)?;
+        let current = self
+            .repo
+            .find_role(tenant, &id.to_string())
+            .await?
+            .ok_or(RoleError::NotFound)?;
+        let actions = self
+            .actions_of(tenant, Self::role_policies(&current))
+            .await?;
+        check_rbac_actions(
+            who,
+            actions.iter().map(String::as_str),
+            current.members.iter().map(|m| m.user),
+        )?;
         if self.repo.delete_role(tenant, id).await? {
             Ok(())
         } else {
@@ -94,44 +195,89 @@ impl<R: RbacRepository> RbacService<R> {
         }
     }
 
-    pub async fn list_policies(&self, tenant: TenantId) -> Result<Vec<Policy>, StorageError> {
-        self.repo.list_policies(tenant).await
+    pub async fn list_policies(&self, who: &Principal) -> Result<Vec<Policy>, PolicyError> {
+        let tenant = who.authorized(Action::ListPolicies)?;
+        Ok(self.repo.list_policies(tenant).await?)
     }
 
     /// A policy by id (UUID text) or name.
     pub async fn get_policy(
         &self,
-        tenant: TenantId,
+        who: &Principal,
         id_or_name: &str,
     ) -> Result<Policy, PolicyError> {
+        let tenant = who.authorized(Action::GetPolicy)?;
         self.repo
             .find_policy(tenant, id_or_name)
             .await?
             .ok_or(PolicyError::NotFound)
     }
 
+    /// Creates a policy whose rules allow only actions the caller holds.
     pub async fn create_policy(
         &self,
-        tenant: TenantId,
+        who: &Principal,
         new: NewPolicy,
     ) -> Result<Policy, PolicyError> {
+        let tenant = who.authorized(Action::CreatePolicy)?;
+        let actions: BTreeSet<&str> = new
+            .rules
+            .iter()
+            .flat_map(|r| r.actions().iter().map(String::as_str))
+            .collect();
+        check_rbac_actions(who, actions, [])?;
         self.repo.create_policy(tenant, new, self.clock.now()).await
     }
 
+    /// Changes a policy; the caller must hold every action it allows before and after.
     pub async fn update_policy(
         &self,
-        tenant: TenantId,
+        who: &Principal,
         id: PolicyId,
         changes: &[PolicyChange],
     ) -> Result<Policy, PolicyError> {
+        let tenant = who.authorized(Action::UpdatePolicy)?;
+        let current = self
+            .repo
+            .find_policy(tenant, &id.to_string())
+            .await?
+            .ok_or(PolicyError::NotFound)?;
+        let mut actions = policy_actions(&current);
+        for change in changes {
+            if let PolicyChange::Rules(rules) = change {
+                actions.extend(rules.iter().flat_map(|r| r.actions().iter().cloned()));
+            }
+        }
+        check_rbac_actions(who, actions.iter().map(String::as_str), [])?;
         self.repo.update_policy(tenant, id, changes).await
     }
 
-    pub async fn delete_policy(&self, tenant: TenantId, id: PolicyId) -> Result<(), PolicyError> {
+    pub async fn delete_policy(&self, who: &Principal, id: PolicyId) -> Result<(), PolicyError> {
+        let tenant = who.authorized(Action::DeletePolicy)?;
+        let current = self
+            .repo
+            .find_policy(tenant, &id.to_string())
+            .await?
+            .ok_or(PolicyError::NotFound)?;
+        check_rbac_actions(who, policy_actions(&current).iter().map(String::as_str), [])?;
         if self.repo.delete_policy(tenant, id).await? {
             Ok(())
         } else {
             Err(PolicyError::NotFound)
         }
+    }
+}
+
+fn policy_actions(p: &Policy) -> BTreeSet<String> {
+    p.rules
+        .iter()
+        .flat_map(|r| r.actions().iter().cloned())
+        .collect()
+}
+
+fn selector_text(s: &PolicySelector) -> String {
+    match s {
+        PolicySelector::Id(id) => id.to_string(),
+        PolicySelector::Name(n) => n.as_str().to_owned(),
     }
 }

@@ -3,6 +3,7 @@
 //! rotates it, and tokens name the key they came from, so revoking or rotating a key ends
 //! those tokens at once (see [`crate::auth::AuthService::secret_key_is_current`]).
 
+use crate::authz::{Action, Denied, Principal};
 use crate::ports::{SecretKeyRepository, Secrets, UserRepository};
 use crate::users::UserKey;
 use crate::{Clock, StorageError, TenantId, Timestamp, UserId};
@@ -68,6 +69,8 @@ pub enum SecretKeyError {
     #[error("the user holds no secret key")]
     NotFound,
     #[error(transparent)]
+    Denied(#[from] crate::authz::Denied),
+    #[error(transparent)]
     Storage(#[from] StorageError),
 }
 
@@ -88,20 +91,32 @@ impl<R: UserRepository + SecretKeyRepository> SecretKeyService<R> {
         }
     }
 
+    /// The user `key` names, once the policy allowed `who` to manage its secret key.
+    async fn target(
+        &self,
+        who: &Principal,
+        key: &UserKey,
+    ) -> Result<(TenantId, crate::users::User), SecretKeyError> {
+        let tenant = who.tenant.ok_or(Denied::NotAllowed)?;
+        let user = self
+            .repo
+            .get(tenant, key)
+            .await?
+            .ok_or(SecretKeyError::UserNotFound)?;
+        who.authorized_on(Action::WriteSecretKeys, &user)?;
+        Ok((tenant, user))
+    }
+
     /// A new key for the user, replacing the one it held.
     ///
     /// # Errors
     /// `UserNotFound` when no user of the tenant matches `user`.
     pub async fn issue(
         &self,
-        tenant: TenantId,
+        who: &Principal,
         user: &UserKey,
     ) -> Result<IssuedSecretKey, SecretKeyError> {
-        let user = self
-            .repo
-            .get(tenant, user)
-            .await?
-            .ok_or(SecretKeyError::UserNotFound)?;
+        let (tenant, user) = self.target(who, user).await?;
         let secret = self.secrets.generate();
         let key = StoredSecretKey {
             tenant,
@@ -124,12 +139,8 @@ impl<R: UserRepository + SecretKeyRepository> SecretKeyService<R> {
     ///
     /// # Errors
     /// `UserNotFound`, or `NotFound` when the user holds no key.
-    pub async fn revoke(&self, tenant: TenantId, user: &UserKey) -> Result<(), SecretKeyError> {
-        let user = self
-            .repo
-            .get(tenant, user)
-            .await?
-            .ok_or(SecretKeyError::UserNotFound)?;
+    pub async fn revoke(&self, who: &Principal, user: &UserKey) -> Result<(), SecretKeyError> {
+        let (_, user) = self.target(who, user).await?;
         if self.repo.delete_secret_key(user.number).await? {
             Ok(())
         } else {

@@ -1,6 +1,7 @@
 //! Tenant use cases.
 
 use super::{NewTenant, NewTenantRecord, Tenant, TenantKey};
+use crate::authz::{Action, Denied, Principal};
 use crate::ports::{NewUserRecord, Secrets, TenantRepository};
 use crate::users::{AccessLevel, NewUser, User};
 use crate::values::{CompanyId, Login, TenantLogin};
@@ -14,6 +15,8 @@ pub enum CreateTenantError {
     #[error("company id {0} is already taken")]
     CompanyIdTaken(CompanyId),
     #[error(transparent)]
+    Denied(#[from] crate::authz::Denied),
+    #[error(transparent)]
     Storage(#[from] StorageError),
 }
 
@@ -22,6 +25,8 @@ pub enum GetTenantError {
     #[error("tenant not found")]
     NotFound,
     #[error(transparent)]
+    Denied(#[from] crate::authz::Denied),
+    #[error(transparent)]
     Storage(#[from] StorageError),
 }
 
@@ -29,6 +34,8 @@ pub enum GetTenantError {
 pub enum DeleteTenantError {
     #[error("tenant not found")]
     NotFound,
+    #[error(transparent)]
+    Denied(#[from] crate::authz::Denied),
     #[error(transparent)]
     Storage(#[from] StorageError),
 }
@@ -70,7 +77,12 @@ impl<R: TenantRepository> TenantService<R> {
     }
 
     /// Creates the tenant and its owner, an administrator whose login is the tenant login.
-    pub async fn create(&self, new: NewTenant) -> Result<CreatedTenant, CreateTenantError> {
+    pub async fn create(
+        &self,
+        who: &Principal,
+        new: NewTenant,
+    ) -> Result<CreatedTenant, CreateTenantError> {
+        crate::authz::authorize(who, Action::AdministerTenants, None)?;
         let now = self.clock.now();
         let owner_id = UserId::generate();
         let admin_secret = self.secrets.user_secret(owner_id);
@@ -108,19 +120,31 @@ impl<R: TenantRepository> TenantService<R> {
         })
     }
 
-    pub async fn get(&self, key: &TenantKey) -> Result<Tenant, GetTenantError> {
-        self.repo
+    /// A tenant: the operator reads any, a tenant's callers their own. Another existing
+    /// tenant is refused rather than hidden (CloudAPI answers 403 for it, 404 for none).
+    pub async fn get(&self, who: &Principal, key: &TenantKey) -> Result<Tenant, GetTenantError> {
+        let tenant = self
+            .repo
             .get_tenant(key)
             .await?
-            .ok_or(GetTenantError::NotFound)
+            .ok_or(GetTenantError::NotFound)?;
+        if !who.is_operator() {
+            crate::authz::authorize(who, Action::ReadTenant, None)?;
+            if who.tenant != Some(tenant.id) {
+                return Err(Denied::NotAllowed.into());
+            }
+        }
+        Ok(tenant)
     }
 
     /// A page of tenants in login order and whether more follow.
     pub async fn list(
         &self,
+        who: &Principal,
         after: Option<String>,
         limit: u32,
-    ) -> Result<(Vec<Tenant>, bool), StorageError> {
+    ) -> Result<(Vec<Tenant>, bool), GetTenantError> {
+        crate::authz::authorize(who, Action::AdministerTenants, None)?;
         let mut tenants = self
             .repo
             .list_tenants(after, limit.saturating_add(1))
@@ -130,7 +154,8 @@ impl<R: TenantRepository> TenantService<R> {
         Ok((tenants, more))
     }
 
-    pub async fn delete(&self, id: TenantId) -> Result<(), DeleteTenantError> {
+    pub async fn delete(&self, who: &Principal, id: TenantId) -> Result<(), DeleteTenantError> {
+        crate::authz::authorize(who, Action::AdministerTenants, None)?;
         if self.repo.delete_tenant(id).await? {
             Ok(())
         } else {

@@ -251,6 +251,14 @@ pub struct NewUser {
 }
 
 impl NewUser {
+    /// What creating this user gives it, as changes the policy judges.
+    pub fn grants(&self) -> [UserChange; 2] {
+        [
+            UserChange::AccessLevel(self.access_level),
+            UserChange::RoleKeys(self.role_keys.clone()),
+        ]
+    }
+
     /// A user with this email and every default: active, internal, access level `User`,
     /// standard licence.
     pub fn new(email: Email) -> Self {

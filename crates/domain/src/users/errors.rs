@@ -46,6 +46,8 @@ pub enum CreateUserError {
     #[error(transparent)]
     UnknownFolder(#[from] UnknownFolder),
     #[error(transparent)]
+    Denied(#[from] crate::authz::Denied),
+    #[error(transparent)]
     Storage(#[from] StorageError),
 }
 
@@ -54,6 +56,8 @@ pub enum GetUserError {
     #[error("user not found")]
     NotFound,
     #[error(transparent)]
+    Denied(#[from] crate::authz::Denied),
+    #[error(transparent)]
     Storage(#[from] StorageError),
 }
 
@@ -61,6 +65,8 @@ pub enum GetUserError {
 pub enum ListUsersError {
     #[error("invalid query: {0}")]
     Invalid(FieldViolations),
+    #[error(transparent)]
+    Denied(#[from] crate::authz::Denied),
     #[error(transparent)]
     Storage(#[from] StorageError),
 }
@@ -80,6 +86,8 @@ pub enum UpdateUserError {
     #[error(transparent)]
     UnknownFolder(#[from] UnknownFolder),
     #[error(transparent)]
+    Denied(#[from] crate::authz::Denied),
+    #[error(transparent)]
     Storage(#[from] StorageError),
 }
 
@@ -90,12 +98,17 @@ pub enum DeleteUserError {
     #[error("the user was changed since the etag was read")]
     EtagMismatch,
     #[error(transparent)]
+    Denied(#[from] crate::authz::Denied),
+    #[error(transparent)]
     Storage(#[from] StorageError),
 }
 
 /// Why one batch item wrote nothing.
 #[derive(Debug, thiserror::Error)]
 pub enum UpsertError {
+    /// The whole batch was refused: it holds more items than allowed.
+    #[error(transparent)]
+    TooLarge(#[from] super::service::BatchTooLarge),
     /// The caller's tenant no longer exists.
     #[error("tenant not found")]
     TenantNotFound,
@@ -110,6 +123,8 @@ pub enum UpsertError {
     #[error(transparent)]
     UnknownFolder(#[from] UnknownFolder),
     #[error(transparent)]
+    Denied(#[from] crate::authz::Denied),
+    #[error(transparent)]
     Storage(#[from] StorageError),
 }
 
@@ -119,6 +134,8 @@ pub enum ChangePasswordError {
     Invalid(FieldViolations),
     #[error("user not found")]
     NotFound,
+    #[error(transparent)]
+    Denied(#[from] crate::authz::Denied),
     #[error(transparent)]
     Storage(#[from] StorageError),
 }
@@ -132,6 +149,8 @@ pub enum VerifyPasswordError {
     #[error("too many password guesses for this user; retry in {retry_after_secs} s")]
     TooManyGuesses { retry_after_secs: u64 },
     #[error(transparent)]
+    Denied(#[from] crate::authz::Denied),
+    #[error(transparent)]
     Storage(#[from] StorageError),
 }
 
@@ -139,6 +158,8 @@ pub enum VerifyPasswordError {
 pub enum RecordActivityError {
     #[error("user not found")]
     NotFound,
+    #[error(transparent)]
+    Denied(#[from] crate::authz::Denied),
     #[error(transparent)]
     Storage(#[from] StorageError),
 }
@@ -152,6 +173,7 @@ impl From<CreateUserError> for UpsertError {
             CreateUserError::UnknownGroup(g) => Self::UnknownGroup(g),
             CreateUserError::UnknownFolder(f) => Self::UnknownFolder(f),
             CreateUserError::Storage(s) => Self::Storage(s),
+            CreateUserError::Denied(d) => Self::Denied(d),
         }
     }
 }
@@ -165,6 +187,7 @@ impl From<UpdateUserError> for UpsertError {
             UpdateUserError::UnknownGroup(g) => Self::UnknownGroup(g),
             UpdateUserError::UnknownFolder(f) => Self::UnknownFolder(f),
             UpdateUserError::Storage(s) => Self::Storage(s),
+            UpdateUserError::Denied(d) => Self::Denied(d),
         }
     }
 }

@@ -8,12 +8,13 @@ use super::errors::{
     RecordActivityError, UpdateUserError, UpsertError, VerifyPasswordError,
 };
 use super::model::{Device, User, UserKey, UserStatus};
+use crate::authz::{Action, Principal, Subject, authorize, check_user_changes};
 use crate::page::{MAX_PAGE_SIZE, UserPage, UserQuery};
 use crate::ports::{
     NewUserRecord, PasswordGuesses, PasswordHasher, Secrets, UpsertPlan, UserRepository,
 };
 use crate::values::Password;
-use crate::{Clock, FieldViolations, StorageError, TenantId, Timestamp, UserId};
+use crate::{Clock, FieldViolations, StorageError, Timestamp, UserId};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -103,10 +104,12 @@ impl<R: UserRepository, H: PasswordHasher> UserService<R, H> {
     /// Creates a user; the password, if any, is hashed before anything is written.
     pub async fn create(
         &self,
-        tenant: TenantId,
+        who: &Principal,
         user: NewUser,
         password: Option<Password>,
     ) -> Result<User, CreateUserError> {
+        let tenant = who.authorized(Action::CreateUser)?;
+        check_user_changes(who, None, &user.grants())?;
         let password_hash = match password {
             Some(p) => Some(self.hasher.hash(p).await?),
             None => None,
@@ -122,7 +125,8 @@ impl<R: UserRepository, H: PasswordHasher> UserService<R, H> {
         self.repo.create(tenant, record).await
     }
 
-    pub async fn get(&self, tenant: TenantId, key: &UserKey) -> Result<User, GetUserError> {
+    pub async fn get(&self, who: &Principal, key: &UserKey) -> Result<User, GetUserError> {
+        let tenant = who.authorized(Action::GetUser)?;
         self.repo
             .get(tenant, key)
             .await?
@@ -131,9 +135,10 @@ impl<R: UserRepository, H: PasswordHasher> UserService<R, H> {
 
     pub async fn list(
         &self,
-        tenant: TenantId,
+        who: &Principal,
         query: &UserQuery,
     ) -> Result<UserPage, ListUsersError> {
+        let tenant = who.authorized(Action::ListUsers)?;
         let mut v = FieldViolations::new();
         if !(1..=MAX_PAGE_SIZE).contains(&query.page_size) {
             v.add(
@@ -156,13 +161,30 @@ impl<R: UserRepository, H: PasswordHasher> UserService<R, H> {
     /// Applies `changes` to the user; with `expected_version`, only if it is current.
     pub async fn update(
         &self,
-        tenant: TenantId,
+        who: &Principal,
         id: UserId,
         changes: &[UserChange],
         expected_version: Option<i64>,
     ) -> Result<User, UpdateUserError> {
+        let tenant = who.authorized(Action::UpdateUser)?;
+        let password = UserChange::password_in(changes).is_some();
+        let guard = |user: Option<&User>, changes: &[UserChange]| {
+            let target = user.map(Subject::of);
+            authorize(who, Action::UpdateUser, target.as_ref())?;
+            if password {
+                authorize(who, Action::ChangePassword, target.as_ref())?;
+            }
+            check_user_changes(who, target.as_ref(), changes)
+        };
         self.repo
-            .modify(tenant, id, changes, expected_version, self.clock.now())
+            .modify(
+                tenant,
+                id,
+                changes,
+                expected_version,
+                self.clock.now(),
+                &guard,
+            )
             .await
     }
 
@@ -170,42 +192,51 @@ impl<R: UserRepository, H: PasswordHasher> UserService<R, H> {
     /// written in the same write as `changes`, so that either everything changes or nothing.
     pub async fn update_with_password(
         &self,
-        tenant: TenantId,
+        who: &Principal,
         id: UserId,
         mut changes: Vec<UserChange>,
         expected_version: Option<i64>,
         password: Password,
     ) -> Result<User, UpdateUserError> {
-        // Refuse unknown users before spending a hash on them.
-        if self.repo.get(tenant, &UserKey::Id(id)).await?.is_none() {
-            return Err(UpdateUserError::NotFound);
-        }
+        // Refuse unknown users and refused callers before spending a hash on them.
+        let tenant = who.authorized(Action::UpdateUser)?;
+        let target = self
+            .repo
+            .get(tenant, &UserKey::Id(id))
+            .await?
+            .ok_or(UpdateUserError::NotFound)?;
+        who.authorized_on(Action::ChangePassword, &target)?;
         let hash = self.hasher.hash(password).await?;
         changes.push(UserChange::Password(hash));
-        self.update(tenant, id, &changes, expected_version).await
+        self.update(who, id, &changes, expected_version).await
     }
 
     pub async fn delete(
         &self,
-        tenant: TenantId,
+        who: &Principal,
         id: UserId,
         expected_version: Option<i64>,
     ) -> Result<(), DeleteUserError> {
-        self.repo.delete(tenant, id, expected_version).await
+        let tenant = who.authorized(Action::DeleteUser)?;
+        let guard = |user: Option<&User>, _: &[UserChange]| {
+            authorize(who, Action::DeleteUser, user.map(Subject::of).as_ref())
+        };
+        self.repo.delete(tenant, id, expected_version, &guard).await
     }
 
     /// Runs every item on its own; one result per item, in order. Items refused before
     /// reaching storage arrive as `Err` and come back as `UpsertError::Invalid`.
     pub async fn batch_upsert(
         &self,
-        tenant: TenantId,
+        who: &Principal,
         items: Vec<Result<UpsertItem, FieldViolations>>,
-    ) -> Result<Vec<Result<UpsertOutcome, UpsertError>>, BatchTooLarge> {
+    ) -> Result<Vec<Result<UpsertOutcome, UpsertError>>, UpsertError> {
+        let tenant = who.authorized(Action::UpdateUser)?;
         if items.len() > self.max_batch {
-            return Err(BatchTooLarge {
+            return Err(UpsertError::TooLarge(BatchTooLarge {
                 max: self.max_batch,
                 got: items.len(),
-            });
+            }));
         }
         let plans = items
             .into_iter()
@@ -218,23 +249,39 @@ impl<R: UserRepository, H: PasswordHasher> UserService<R, H> {
                 }
             })
             .collect();
+        // Each item is judged on the user as its write finds it: creating needs
+        // `createuser`, changing an existing user `updateuser` and the rights over it.
+        let guard = |user: Option<&User>, changes: &[UserChange]| {
+            let target = user.map(Subject::of);
+            let action = if user.is_some() {
+                Action::UpdateUser
+            } else {
+                Action::CreateUser
+            };
+            authorize(who, action, target.as_ref())?;
+            check_user_changes(who, target.as_ref(), changes)
+        };
         Ok(self
             .repo
-            .upsert_batch(tenant, plans, self.clock.now())
+            .upsert_batch(tenant, plans, self.clock.now(), &guard)
             .await)
     }
 
     pub async fn change_password(
         &self,
-        tenant: TenantId,
+        who: &Principal,
         id: UserId,
         password: Password,
         change_required: bool,
     ) -> Result<User, ChangePasswordError> {
-        // Refuse unknown users before spending a hash on them.
-        if self.repo.get(tenant, &UserKey::Id(id)).await?.is_none() {
-            return Err(ChangePasswordError::NotFound);
-        }
+        // Refuse unknown users and refused callers before spending a hash on them.
+        let tenant = who.authorized(Action::ChangePassword)?;
+        let target = self
+            .repo
+            .get(tenant, &UserKey::Id(id))
+            .await?
+            .ok_or(ChangePasswordError::NotFound)?;
+        who.authorized_on(Action::ChangePassword, &target)?;
         let hash = self.hasher.hash(password).await?;
         self.repo
             .set_password(tenant, id, hash, change_required, self.clock.now())
@@ -244,11 +291,12 @@ impl<R: UserRepository, H: PasswordHasher> UserService<R, H> {
 
     pub async fn record_activity(
         &self,
-        tenant: TenantId,
+        who: &Principal,
         key: &UserKey,
         at: Option<Timestamp>,
         device: Option<Device>,
     ) -> Result<User, RecordActivityError> {
+        let tenant = who.authorized(Action::RecordActivity)?;
         let at = at.unwrap_or_else(|| self.clock.now());
         let user = self
             .repo
@@ -270,6 +318,7 @@ impl<R: UserRepository, H: PasswordHasher> UserService<R, H> {
                 &activate,
                 Some(user.version),
                 self.clock.now(),
+                &|_, _| Ok(()),
             )
             .await
         {
@@ -286,7 +335,8 @@ impl<R: UserRepository, H: PasswordHasher> UserService<R, H> {
                 UpdateUserError::Invalid(_)
                 | UpdateUserError::Taken(_)
                 | UpdateUserError::UnknownGroup(_)
-                | UpdateUserError::UnknownFolder(_),
+                | UpdateUserError::UnknownFolder(_)
+                | UpdateUserError::Denied(_),
             ) => Err(RecordActivityError::Storage(StorageError::msg(
                 "activating an invited user failed unexpectedly",
             ))),
@@ -305,10 +355,11 @@ impl<R: UserRepository + PasswordGuesses, H: PasswordHasher> UserService<R, H> {
     /// clears the count.
     pub async fn verify_password(
         &self,
-        tenant: TenantId,
+        who: &Principal,
         key: &UserKey,
         candidate: String,
     ) -> Result<(User, bool), VerifyPasswordError> {
+        let tenant = who.authorized(Action::VerifyPassword)?;
         let (user, hash) = self
             .repo
             .password_hash(tenant, key)

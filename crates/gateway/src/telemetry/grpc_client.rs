@@ -51,6 +51,7 @@ impl Service<http::Request<Body>> for TracedChannel {
         opentelemetry::global::get_text_map_propagator(|p| {
             p.inject_context(&cx, &mut HeaderInjector(req.headers_mut()));
         });
+        let with_token = req.headers().contains_key(http::header::AUTHORIZATION);
         // Channel is a buffer: the instance that was polled ready must take the call.
         let clone = self.inner.clone();
         let mut inner = std::mem::replace(&mut self.inner, clone);
@@ -66,6 +67,9 @@ impl Service<http::Request<Body>> for TracedChannel {
                     .and_then(|v| v.parse::<i32>().ok())
                     .unwrap_or(0);
                 span.record("rpc.grpc.status_code", code);
+                if with_token && code == tonic::Code::Unauthenticated as i32 {
+                    crate::session::mark_refused();
+                }
             }
             res
         })

@@ -1,6 +1,6 @@
 //! `group create` and `group list`.
 
-use super::{migrated_store, tenant_id};
+use super::{migrated_store, operator_in};
 use crate::app::core;
 use crate::settings::Settings;
 use anyhow::{Result, anyhow};
@@ -21,11 +21,11 @@ fn print(g: &Group, json_out: bool) {
 
 pub async fn create(s: &Settings, tenant: &str, path: &str, json_out: bool) -> Result<()> {
     let core = core(s, migrated_store(s).await?)?;
-    let tenant = tenant_id(&core, tenant).await?;
+    let who = operator_in(&core, tenant).await?;
     let path = GroupPath::parse(path).map_err(|e| anyhow!("invalid group path `{path}`: {e}"))?;
     let group = core
         .groups()
-        .create(tenant, &path, None)
+        .create(&who, &path, None)
         .await
         .map_err(|e| anyhow!("cannot create {path}: {e}"))?;
     print(&group, json_out);
@@ -34,7 +34,7 @@ pub async fn create(s: &Settings, tenant: &str, path: &str, json_out: bool) -> R
 
 pub async fn list(s: &Settings, tenant: &str, json_out: bool) -> Result<()> {
     let core = core(s, migrated_store(s).await?)?;
-    let tenant = tenant_id(&core, tenant).await?;
+    let who = operator_in(&core, tenant).await?;
     let mut query = GroupQuery {
         parent: None,
         after: None,
@@ -43,7 +43,7 @@ pub async fn list(s: &Settings, tenant: &str, json_out: bool) -> Result<()> {
     loop {
         let (page, more) = core
             .groups()
-            .list(tenant, &query)
+            .list(&who, &query)
             .await
             .map_err(|e| anyhow!("{e}"))?;
         for g in &page {

@@ -21,19 +21,25 @@ pub async fn migrated_store(s: &Settings) -> Result<Store> {
     Ok(store)
 }
 
-/// The tenant whose login is `login`.
-pub async fn tenant_id<R: roster_user_service::Store>(
+/// The operator acting in the tenant whose login is `login`.
+pub async fn operator_in<R: roster_user_service::Store>(
     core: &roster_user_service::Core<R>,
     login: &str,
-) -> Result<roster_domain::TenantId> {
+) -> Result<roster_domain::authz::Principal> {
     let login = roster_domain::values::TenantLogin::parse(login)
         .map_err(|e| anyhow::anyhow!("invalid tenant login `{login}`: {e}"))?;
     let tenant = core
         .tenants()
-        .get(&roster_domain::tenants::TenantKey::Login(login.clone()))
+        .get(
+            &roster_domain::authz::Principal::operator(),
+            &roster_domain::tenants::TenantKey::Login(login.clone()),
+        )
         .await
         .map_err(|e| anyhow::anyhow!("tenant `{login}`: {e}"))?;
-    Ok(tenant.id)
+    Ok(roster_domain::authz::Principal::operator_in(
+        tenant.id,
+        tenant.owner,
+    ))
 }
 
 pub async fn migrate(s: &Settings) -> Result<()> {

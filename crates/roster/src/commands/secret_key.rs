@@ -1,6 +1,6 @@
 //! `user secret-key issue` and `user secret-key revoke`.
 
-use super::{migrated_store, tenant_id};
+use super::{migrated_store, operator_in};
 use crate::app::core;
 use crate::cli::SecretKeyArgs;
 use crate::settings::Settings;
@@ -17,10 +17,10 @@ fn user(args: &SecretKeyArgs) -> Result<UserKey> {
 
 pub async fn issue(s: &Settings, args: &SecretKeyArgs) -> Result<()> {
     let core = core(s, migrated_store(s).await?)?;
-    let tenant = tenant_id(&core, &args.tenant).await?;
+    let who = operator_in(&core, &args.tenant).await?;
     let issued = core
         .secret_keys()
-        .issue(tenant, &user(args)?)
+        .issue(&who, &user(args)?)
         .await
         .map_err(|e| anyhow!("cannot issue a secret key to {}: {e}", args.email))?;
     if args.json {
@@ -33,9 +33,9 @@ pub async fn issue(s: &Settings, args: &SecretKeyArgs) -> Result<()> {
 
 pub async fn revoke(s: &Settings, args: &SecretKeyArgs) -> Result<()> {
     let core = core(s, migrated_store(s).await?)?;
-    let tenant = tenant_id(&core, &args.tenant).await?;
+    let who = operator_in(&core, &args.tenant).await?;
     core.secret_keys()
-        .revoke(tenant, &user(args)?)
+        .revoke(&who, &user(args)?)
         .await
         .map_err(|e| anyhow!("cannot revoke the secret key of {}: {e}", args.email))?;
     if args.json {

@@ -27,7 +27,7 @@ pub async fn create(s: &Settings, args: &TenantCreate) -> Result<()> {
     let new = new_tenant_from_pb(&request).map_err(|v| anyhow!("invalid tenant: {v}"))?;
     let created = core
         .tenants()
-        .create(new)
+        .create(&roster_domain::authz::Principal::operator(), new)
         .await
         .map_err(|e| anyhow!("cannot create the tenant: {e}"))?;
     let token = core
@@ -83,7 +83,11 @@ pub async fn list(s: &Settings, json_out: bool) -> Result<()> {
     loop {
         let (page, more) = core
             .tenants()
-            .list(after.clone(), 1000)
+            .list(
+                &roster_domain::authz::Principal::operator(),
+                after.clone(),
+                1000,
+            )
             .await
             .map_err(|e| anyhow!("{e}"))?;
         for t in &page {

@@ -23,7 +23,10 @@ pub async fn issue(s: &Settings, args: &TokenIssue) -> Result<()> {
             let login = TenantLogin::parse(login).map_err(|e| anyhow!("{e}"))?;
             let t = core
                 .tenants()
-                .get(&TenantKey::Login(login.clone()))
+                .get(
+                    &roster_domain::authz::Principal::operator(),
+                    &TenantKey::Login(login.clone()),
+                )
                 .await
                 .map_err(|e| anyhow!("tenant {login}: {e}"))?;
             Some(t.id)

@@ -39,6 +39,8 @@ pub struct Model {
     pub version: i64,
     pub license_type: String,
     pub do_not_email: bool,
+    /// Moves on every change that must end the user's tokens.
+    pub auth_epoch: i64,
 }
 
 impl ActiveModelBehavior for ActiveModel {}

@@ -6,7 +6,7 @@ use super::load::find_row;
 use super::write::{insert_user, modify_user};
 use crate::Store;
 use crate::errors::storage;
-use roster_domain::ports::{NewUserRecord, UpsertPlan};
+use roster_domain::ports::{NewUserRecord, UpsertPlan, UserGuard};
 use roster_domain::users::{CreateUserError, UpsertError, UpsertItem, UpsertOutcome};
 use roster_domain::{StorageError, TenantId, Timestamp};
 use sea_orm::{DatabaseTransaction, TransactionTrait};
@@ -24,12 +24,13 @@ pub(crate) async fn upsert_batch(
     tenant: TenantId,
     plans: Vec<UpsertPlan>,
     now: Timestamp,
+    guard: UserGuard<'_>,
 ) -> Vec<Result<UpsertOutcome, UpsertError>> {
     let mut out = Vec::with_capacity(plans.len());
     let mut plans = plans.into_iter().peekable();
     while plans.peek().is_some() {
         let chunk: Vec<UpsertPlan> = plans.by_ref().take(CHUNK).collect();
-        out.extend(run_chunk(store, tenant, chunk, now).await);
+        out.extend(run_chunk(store, tenant, chunk, now, guard).await);
     }
     out
 }
@@ -39,6 +40,7 @@ async fn run_chunk(
     tenant: TenantId,
     chunk: Vec<UpsertPlan>,
     now: Timestamp,
+    guard: UserGuard<'_>,
 ) -> Vec<Result<UpsertOutcome, UpsertError>> {
     let n = chunk.len();
     let failed = |e: &sea_orm::DbErr| -> Vec<Result<UpsertOutcome, UpsertError>> {
@@ -57,7 +59,7 @@ async fn run_chunk(
     };
     let mut results = Vec::with_capacity(n);
     for plan in chunk {
-        results.push(run_item(store.locks_rows(), &w.txn, tenant, plan, now).await);
+        results.push(run_item(store.locks_rows(), &w.txn, tenant, plan, now, guard).await);
     }
     match w.txn.commit().await {
         Ok(()) => results,
@@ -78,6 +80,7 @@ async fn run_item(
     tenant: TenantId,
     plan: UpsertPlan,
     now: Timestamp,
+    guard: UserGuard<'_>,
 ) -> Result<UpsertOutcome, UpsertError> {
     let UpsertPlan {
         item,
@@ -92,7 +95,7 @@ async fn run_item(
     let mut attempt = 0;
     loop {
         let sp = txn.begin().await.map_err(storage)?;
-        let result = attempt_item(lock, &sp, tenant, &item, &fresh, now).await;
+        let result = attempt_item(lock, &sp, tenant, &item, &fresh, now, guard).await;
         match result {
             Ok(outcome) => {
                 sp.commit().await.map_err(storage)?;
@@ -120,6 +123,7 @@ async fn attempt_item(
     item: &UpsertItem,
     fresh: &Fresh,
     now: Timestamp,
+    guard: UserGuard<'_>,
 ) -> Result<UpsertOutcome, UpsertError> {
     if find_row(conn, tenant, &item.key, lock).await?.is_some() {
         let (user, warnings) = modify_user(
@@ -131,6 +135,7 @@ async fn attempt_item(
             None,
             item.lenient_groups,
             now,
+            guard,
         )
         .await?;
         return Ok(UpsertOutcome {
@@ -143,6 +148,7 @@ async fn attempt_item(
         return Err(UpsertError::NotFound);
     }
     let new = item.new_user().map_err(UpsertError::Invalid)?;
+    guard(None, &new.grants())?;
     let rec = NewUserRecord {
         id: fresh.id,
         user: new,

@@ -12,7 +12,7 @@ use crate::entities::{device, user};
 use crate::errors::storage;
 use load::{find_row, load_one};
 use roster_domain::page::{UserPage, UserQuery};
-use roster_domain::ports::{NewUserRecord, SecretDigest, UpsertPlan, UserRepository};
+use roster_domain::ports::{NewUserRecord, SecretDigest, UpsertPlan, UserGuard, UserRepository};
 use roster_domain::users::{
     CreateUserError, DeleteUserError, Device, UpdateUserError, UpsertError, UpsertOutcome, User,
     UserChange, UserKey,
@@ -57,6 +57,7 @@ impl UserRepository for Store {
         changes: &[UserChange],
         expected_version: Option<i64>,
         now: Timestamp,
+        guard: UserGuard<'_>,
     ) -> Result<User, UpdateUserError> {
         let w = self.write().await.map_err(storage)?;
         let (user, _) = write::modify_user(
@@ -68,6 +69,7 @@ impl UserRepository for Store {
             expected_version,
             false,
             now,
+            guard,
         )
         .await?;
         w.txn.commit().await.map_err(storage)?;
@@ -80,6 +82,7 @@ impl UserRepository for Store {
         tenant: TenantId,
         id: UserId,
         expected_version: Option<i64>,
+        guard: UserGuard<'_>,
     ) -> Result<(), DeleteUserError> {
         let w = self.write().await.map_err(storage)?;
         let row = find_row(&w.txn, tenant, &UserKey::Id(id), self.locks_rows())
@@ -88,9 +91,11 @@ impl UserRepository for Store {
         if expected_version.is_some_and(|v| v != row.version) {
             return Err(DeleteUserError::EtagMismatch);
         }
+        let number = row.number;
+        guard(Some(&load_one(&w.txn, row).await?), &[])?;
         // Memberships, devices and keys go with the row (ON DELETE CASCADE).
         user::Entity::delete_many()
-            .filter(user::Column::Number.eq(row.number))
+            .filter(user::Column::Number.eq(number))
             .exec(&w.txn)
             .await
             .map_err(storage)?;
@@ -104,8 +109,9 @@ impl UserRepository for Store {
         tenant: TenantId,
         plans: Vec<UpsertPlan>,
         now: Timestamp,
+        guard: UserGuard<'_>,
     ) -> Vec<Result<UpsertOutcome, UpsertError>> {
-        batch::upsert_batch(self, tenant, plans, now).await
+        batch::upsert_batch(self, tenant, plans, now, guard).await
     }
 
     #[tracing::instrument(name = "db.users.set_password", skip_all, fields(db.system = self.system()))]
@@ -128,6 +134,11 @@ impl UserRepository for Store {
             .col_expr(
                 user::Column::Version,
                 Expr::col(user::Column::Version).add(1),
+            )
+            // A new password ends the tokens the user holds.
+            .col_expr(
+                user::Column::AuthEpoch,
+                Expr::col(user::Column::AuthEpoch).add(1),
             )
             .filter(user::Column::TenantId.eq(tenant.as_uuid()))
             .filter(user::Column::Id.eq(id.as_uuid()))

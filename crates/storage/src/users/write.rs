@@ -8,7 +8,7 @@ use crate::entities::{group, user, user_group};
 use crate::errors::{Unique, foreign_key_violation, storage, unique_violation};
 use crate::rows::{group_ref, metadata_json};
 use roster_domain::groups::GroupRef;
-use roster_domain::ports::NewUserRecord;
+use roster_domain::ports::{NewUserRecord, UserGuard};
 use roster_domain::rbac::BuiltInRole;
 use roster_domain::users::{
     CreateUserError, GroupSelector, Taken, UnknownGroup, UpdateUserError, UpsertWarning, User,
@@ -151,6 +151,7 @@ fn row_values(tenant: TenantId, u: &User) -> user::ActiveModel {
         version: Set(u.version),
         license_type: Set(u.license.as_str().to_owned()),
         do_not_email: Set(u.do_not_email),
+        auth_epoch: NotSet,
     }
 }
 
@@ -231,6 +232,7 @@ pub(crate) async fn insert_user<C: ConnectionTrait>(
     am.password_hash = Set(rec.password_hash.as_ref().map(|h| h.as_str().to_owned()));
     am.secret_digest = Set(rec.secret_digest.as_str().to_owned());
     am.last_activity_at = Set(None);
+    am.auth_epoch = Set(0);
     let row = am.insert(conn).await.map_err(|e| match taken(&e, &draft) {
         Some(t) => CreateUserError::Taken(t),
         None if foreign_key_violation(&e) => CreateUserError::TenantNotFound,
@@ -272,6 +274,7 @@ pub(crate) async fn modify_user<C: ConnectionTrait>(
     expected_version: Option<i64>,
     lenient_groups: bool,
     now: Timestamp,
+    guard: UserGuard<'_>,
 ) -> Result<(User, Vec<UpsertWarning>), UpdateUserError> {
     let row = find_row(conn, tenant, key, lock)
         .await?
@@ -279,7 +282,9 @@ pub(crate) async fn modify_user<C: ConnectionTrait>(
     if expected_version.is_some_and(|v| v != row.version) {
         return Err(UpdateUserError::EtagMismatch);
     }
+    let epoch = row.auth_epoch;
     let before = load_one(conn, row).await?;
+    guard(Some(&before), changes)?;
     let mut after = before.clone();
     let mut warnings = Vec::new();
     let groups_changed = match after.apply(changes) {
@@ -311,6 +316,14 @@ pub(crate) async fn modify_user<C: ConnectionTrait>(
     let mut am = row_values(tenant, &after);
     if let Some(hash) = password {
         am.password_hash = Set(Some(hash.as_str().to_owned()));
+    }
+    // Tokens the user holds end when what they were judged on changes.
+    if password.is_some()
+        || role_keys.is_some()
+        || after.status != before.status
+        || after.access_level != before.access_level
+    {
+        am.auth_epoch = Set(epoch + 1);
     }
     let res = user::Entity::update_many()
         .set(am)

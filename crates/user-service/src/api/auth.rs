@@ -4,9 +4,10 @@ use crate::convert::rbac::grant_to_pb;
 use crate::convert::time::to_pb;
 use crate::core::{Core, Store};
 use crate::status::{IntoStatus, status};
-use crate::tokens::scopes;
+use crate::tokens::{Binding, TokenError, scopes};
 use roster_domain::FieldViolations;
-use roster_domain::auth::{Credential, Principal, PrincipalKind, SignedRequest};
+use roster_domain::auth::{Authenticated, Credential, PrincipalKind, SignedRequest};
+use roster_domain::authz::{Action, Principal, authorize};
 use roster_proto::v1 as pb;
 use roster_proto::v1::ErrorReason;
 use std::collections::BTreeSet;
@@ -46,7 +47,7 @@ impl<R: Store> AuthApi<R> {
         if let Err(e) = self
             .core
             .users
-            .record_activity(tenant, &key, Some(now), None)
+            .record_activity(&Principal::operator_in(tenant, None), &key, Some(now), None)
             .await
         {
             tracing::warn!(error = %e, "Could not record a sign-in.");
@@ -99,7 +100,7 @@ impl<R: Store> pb::auth_service_server::AuthService for AuthApi<R> {
             self.record_sign_in(principal.tenant.id, u).await;
         }
         let mut granted = scopes_of(&principal);
-        if principal.secret_key.is_some() {
+        if !principal.credential.may_mint() {
             granted.retain(|s| !scopes::CREDENTIAL_ADMIN.contains(s));
         }
         let (subject, user_id, login, role_keys) = match &principal.kind {
@@ -124,13 +125,21 @@ impl<R: Store> pb::auth_service_server::AuthService for AuthApi<R> {
         let issued = self
             .core
             .tokens
-            .issue_for_key(
+            .issue_bound(
                 Some(principal.tenant.id),
                 &subject,
                 &granted,
                 Some(ttl),
                 self.core.now(),
-                principal.secret_key.map(|k| k.to_string()),
+                Binding {
+                    kind: Some(match principal.kind {
+                        PrincipalKind::Integration => "integration",
+                        PrincipalKind::User(_) => "user",
+                    }),
+                    credential: Some(principal.credential.as_str()),
+                    epoch: Some(principal.epoch),
+                    secret_key: principal.secret_key.map(|k| k.to_string()),
+                },
             )
             .map_err(IntoStatus::into_status)?;
         Ok(Response::new(pb::AuthenticateResponse {
@@ -161,7 +170,12 @@ impl<R: Store> pb::auth_service_server::AuthService for AuthApi<R> {
         &self,
         req: Request<pb::IssueTokenRequest>,
     ) -> Result<Response<pb::IssueTokenResponse>, Status> {
-        let (tenant, caller) = self.core.tenant_caller(&req, scopes::TOKENS_ISSUE).await?;
+        let who = self.core.principal_for(&req, scopes::TOKENS_ISSUE).await?;
+        authorize(&who, Action::IssueToken, None).map_err(IntoStatus::into_status)?;
+        let caller = self.core.caller(&req).await?;
+        let tenant = who
+            .tenant
+            .ok_or_else(|| TokenError::Invalid.into_status())?;
         let r = req.into_inner();
         let wanted: Vec<String> = if r.scopes.is_empty() {
             caller.scopes.iter().cloned().collect()
@@ -189,6 +203,14 @@ impl<R: Store> pb::auth_service_server::AuthService for AuthApi<R> {
         } else {
             r.subject.trim().to_owned()
         };
+        // A token never outlives the one that asked for it.
+        let left = Duration::from_secs(
+            u64::try_from(caller.expires - self.core.now().seconds()).unwrap_or(0),
+        );
+        let ttl = Some(
+            ttl.unwrap_or(self.core.tokens.config().default_ttl)
+                .min(left),
+        );
         let wanted_refs: Vec<&str> = wanted.iter().map(String::as_str).collect();
         let issued = self
             .core
@@ -206,6 +228,9 @@ impl<R: Store> pb::auth_service_server::AuthService for AuthApi<R> {
         req: Request<pb::IntrospectTokenRequest>,
     ) -> Result<Response<pb::IntrospectTokenResponse>, Status> {
         let caller = self.core.caller(&req).await?;
+        // The same checks as any call: a token whose user is gone, disabled or whose epoch
+        // moved is refused here too, not only on the call it was asked about.
+        self.core.principal_of(&req, caller.clone()).await?;
         Ok(Response::new(pb::IntrospectTokenResponse {
             tenant_id: caller.tenant.map(|t| t.to_string()).unwrap_or_default(),
             subject: caller.subject,
@@ -222,7 +247,7 @@ impl<R: Store> pb::auth_service_server::AuthService for AuthApi<R> {
 /// What a principal may do: everything for administrators (the owner, admin users and
 /// integration credentials), otherwise what the actions of all its roles need. Which of its
 /// roles are active is decided per request by the dialect, within these scopes.
-fn scopes_of(p: &Principal) -> Vec<&'static str> {
+fn scopes_of(p: &Authenticated) -> Vec<&'static str> {
     if p.is_admin() {
         return scopes::TENANT_ADMIN.to_vec();
     }

@@ -47,7 +47,7 @@ impl<R: Store> pb::folder_service_server::FolderService for FoldersApi<R> {
         &self,
         req: Request<pb::CreateFolderRequest>,
     ) -> Result<Response<pb::Folder>, Status> {
-        let (tenant, _) = self.core.tenant_caller(&req, scopes::FOLDERS_WRITE).await?;
+        let who = self.core.principal_for(&req, scopes::FOLDERS_WRITE).await?;
         let r = req.into_inner();
         let mut v = FieldViolations::new();
         let name = v.check("name", FolderName::parse(&r.name));
@@ -61,7 +61,7 @@ impl<R: Store> pb::folder_service_server::FolderService for FoldersApi<R> {
         let f = self
             .core
             .folders
-            .create(tenant, &name, ext)
+            .create(&who, &name, ext)
             .await
             .map_err(IntoStatus::into_status)?;
         Ok(Response::new(folder_to_pb(&f)))
@@ -71,13 +71,13 @@ impl<R: Store> pb::folder_service_server::FolderService for FoldersApi<R> {
         &self,
         req: Request<pb::GetFolderRequest>,
     ) -> Result<Response<pb::Folder>, Status> {
-        let (tenant, _) = self.core.tenant_caller(&req, scopes::FOLDERS_READ).await?;
+        let who = self.core.principal_for(&req, scopes::FOLDERS_READ).await?;
         let key =
             folder_key_from_pb(req.get_ref().key.as_ref()).map_err(IntoStatus::into_status)?;
         let f = self
             .core
             .folders
-            .get(tenant, &key)
+            .get(&who, &key)
             .await
             .map_err(IntoStatus::into_status)?;
         Ok(Response::new(folder_to_pb(&f)))
@@ -87,14 +87,14 @@ impl<R: Store> pb::folder_service_server::FolderService for FoldersApi<R> {
         &self,
         req: Request<pb::ListFoldersRequest>,
     ) -> Result<Response<pb::ListFoldersResponse>, Status> {
-        let (tenant, _) = self.core.tenant_caller(&req, scopes::FOLDERS_READ).await?;
+        let who = self.core.principal_for(&req, scopes::FOLDERS_READ).await?;
         let r = req.into_inner();
         let limit = super::page_size(r.page_size).map_err(IntoStatus::into_status)?;
         let after = self.core.pages.open_key("folders", &[], &r.page_token)?;
         let (folders, more) = self
             .core
             .folders
-            .list(tenant, &FolderQuery { after, limit })
+            .list(&who, &FolderQuery { after, limit })
             .await
             .map_err(IntoStatus::into_status)?;
         let next_page_token = match folders.last() {
@@ -111,11 +111,11 @@ impl<R: Store> pb::folder_service_server::FolderService for FoldersApi<R> {
         &self,
         req: Request<pb::DeleteFolderRequest>,
     ) -> Result<Response<()>, Status> {
-        let (tenant, _) = self.core.tenant_caller(&req, scopes::FOLDERS_WRITE).await?;
+        let who = self.core.principal_for(&req, scopes::FOLDERS_WRITE).await?;
         let id = folder_id(&req.get_ref().id, "id")?;
         self.core
             .folders
-            .delete(tenant, id)
+            .delete(&who, id)
             .await
             .map_err(IntoStatus::into_status)?;
         Ok(Response::new(()))
@@ -125,13 +125,13 @@ impl<R: Store> pb::folder_service_server::FolderService for FoldersApi<R> {
         &self,
         req: Request<pb::GrantFolderRequest>,
     ) -> Result<Response<pb::Folder>, Status> {
-        let (tenant, _) = self.core.tenant_caller(&req, scopes::FOLDERS_WRITE).await?;
+        let who = self.core.principal_for(&req, scopes::FOLDERS_WRITE).await?;
         let r = req.into_inner();
         let (id, users) = grant_args(&r.folder_id, &r.user_ids)?;
         let f = self
             .core
             .folders
-            .grant(tenant, id, &users)
+            .grant(&who, id, &users)
             .await
             .map_err(IntoStatus::into_status)?;
         Ok(Response::new(folder_to_pb(&f)))
@@ -141,13 +141,13 @@ impl<R: Store> pb::folder_service_server::FolderService for FoldersApi<R> {
         &self,
         req: Request<pb::RevokeFolderRequest>,
     ) -> Result<Response<pb::Folder>, Status> {
-        let (tenant, _) = self.core.tenant_caller(&req, scopes::FOLDERS_WRITE).await?;
+        let who = self.core.principal_for(&req, scopes::FOLDERS_WRITE).await?;
         let r = req.into_inner();
         let (id, users) = grant_args(&r.folder_id, &r.user_ids)?;
         let f = self
             .core
             .folders
-            .revoke(tenant, id, &users)
+            .revoke(&who, id, &users)
             .await
             .map_err(IntoStatus::into_status)?;
         Ok(Response::new(folder_to_pb(&f)))

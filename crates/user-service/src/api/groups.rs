@@ -36,7 +36,7 @@ impl<R: Store> pb::group_service_server::GroupService for GroupsApi<R> {
         &self,
         req: Request<pb::CreateGroupRequest>,
     ) -> Result<Response<pb::Group>, Status> {
-        let (tenant, _) = self.core.tenant_caller(&req, scopes::GROUPS_WRITE).await?;
+        let who = self.core.principal_for(&req, scopes::GROUPS_WRITE).await?;
         let r = req.into_inner();
         let mut v = FieldViolations::new();
         let p = v.check("path", GroupPath::parse(&r.path));
@@ -50,7 +50,7 @@ impl<R: Store> pb::group_service_server::GroupService for GroupsApi<R> {
         let g = self
             .core
             .groups
-            .create(tenant, &p, ext)
+            .create(&who, &p, ext)
             .await
             .map_err(IntoStatus::into_status)?;
         Ok(Response::new(group_to_pb(&g)))
@@ -61,7 +61,7 @@ impl<R: Store> pb::group_service_server::GroupService for GroupsApi<R> {
         req: Request<pb::GetGroupRequest>,
     ) -> Result<Response<pb::Group>, Status> {
         use pb::get_group_request::Key;
-        let (tenant, _) = self.core.tenant_caller(&req, scopes::GROUPS_READ).await?;
+        let who = self.core.principal_for(&req, scopes::GROUPS_READ).await?;
         let key = match req.into_inner().key {
             Some(Key::Id(id)) => GroupKey::Id(group_id(&id, "id")?),
             Some(Key::Path(p)) => GroupKey::Path(path(&p, "path")?),
@@ -80,7 +80,7 @@ impl<R: Store> pb::group_service_server::GroupService for GroupsApi<R> {
         let g = self
             .core
             .groups
-            .get(tenant, &key)
+            .get(&who, &key)
             .await
             .map_err(IntoStatus::into_status)?;
         Ok(Response::new(group_to_pb(&g)))
@@ -90,12 +90,12 @@ impl<R: Store> pb::group_service_server::GroupService for GroupsApi<R> {
         &self,
         req: Request<pb::ResolveGroupPathRequest>,
     ) -> Result<Response<pb::Group>, Status> {
-        let (tenant, _) = self.core.tenant_caller(&req, scopes::GROUPS_READ).await?;
+        let who = self.core.principal_for(&req, scopes::GROUPS_READ).await?;
         let p = path(&req.get_ref().path, "path")?;
         let g = self
             .core
             .groups
-            .get(tenant, &GroupKey::Path(p))
+            .get(&who, &GroupKey::Path(p))
             .await
             .map_err(IntoStatus::into_status)?;
         Ok(Response::new(group_to_pb(&g)))
@@ -105,7 +105,7 @@ impl<R: Store> pb::group_service_server::GroupService for GroupsApi<R> {
         &self,
         req: Request<pb::ListGroupsRequest>,
     ) -> Result<Response<pb::ListGroupsResponse>, Status> {
-        let (tenant, _) = self.core.tenant_caller(&req, scopes::GROUPS_READ).await?;
+        let who = self.core.principal_for(&req, scopes::GROUPS_READ).await?;
         let r = req.into_inner();
         let limit = super::page_size(r.page_size).map_err(IntoStatus::into_status)?;
         let parent = r
@@ -126,7 +126,7 @@ impl<R: Store> pb::group_service_server::GroupService for GroupsApi<R> {
             .core
             .groups
             .list(
-                tenant,
+                &who,
                 &GroupQuery {
                     parent,
                     after,
@@ -152,12 +152,12 @@ impl<R: Store> pb::group_service_server::GroupService for GroupsApi<R> {
         &self,
         req: Request<pb::DeleteGroupRequest>,
     ) -> Result<Response<()>, Status> {
-        let (tenant, _) = self.core.tenant_caller(&req, scopes::GROUPS_WRITE).await?;
+        let who = self.core.principal_for(&req, scopes::GROUPS_WRITE).await?;
         let r = req.into_inner();
         let id = group_id(&r.id, "id")?;
         self.core
             .groups
-            .delete(tenant, id, r.recursive)
+            .delete(&who, id, r.recursive)
             .await
             .map_err(IntoStatus::into_status)?;
         Ok(Response::new(()))

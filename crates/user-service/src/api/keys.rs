@@ -50,12 +50,12 @@ impl<R: Store> pb::key_service_server::KeyService for KeysApi<R> {
         &self,
         req: Request<pb::ListKeysRequest>,
     ) -> Result<Response<pb::ListKeysResponse>, Status> {
-        let (tenant, _) = self.core.tenant_caller(&req, scopes::KEYS_READ).await?;
+        let who = self.core.principal_for(&req, scopes::KEYS_READ).await?;
         let owner = owner(req.get_ref().owner.as_ref())?;
         let keys = self
             .core
             .keys
-            .list(tenant, &owner)
+            .list(&who, &owner)
             .await
             .map_err(IntoStatus::into_status)?;
         Ok(Response::new(pb::ListKeysResponse {
@@ -64,13 +64,13 @@ impl<R: Store> pb::key_service_server::KeyService for KeysApi<R> {
     }
 
     async fn get_key(&self, req: Request<pb::GetKeyRequest>) -> Result<Response<pb::Key>, Status> {
-        let (tenant, _) = self.core.tenant_caller(&req, scopes::KEYS_READ).await?;
+        let who = self.core.principal_for(&req, scopes::KEYS_READ).await?;
         let r = req.get_ref();
         let owner = owner(r.owner.as_ref())?;
         let key = self
             .core
             .keys
-            .get(tenant, &owner, name_or_fp(&r.name_or_fingerprint)?)
+            .get(&who, &owner, name_or_fp(&r.name_or_fingerprint)?)
             .await
             .map_err(IntoStatus::into_status)?;
         Ok(Response::new(key_to_pb(&key)))
@@ -80,7 +80,7 @@ impl<R: Store> pb::key_service_server::KeyService for KeysApi<R> {
         &self,
         req: Request<pb::CreateKeyRequest>,
     ) -> Result<Response<pb::Key>, Status> {
-        let (tenant, _) = self.core.tenant_caller(&req, scopes::KEYS_WRITE).await?;
+        let who = self.core.principal_for(&req, scopes::KEYS_WRITE).await?;
         let r = req.get_ref();
         let owner = owner(r.owner.as_ref())?;
         let name = Some(r.name.as_str()).filter(|n| !n.trim().is_empty());
@@ -89,19 +89,19 @@ impl<R: Store> pb::key_service_server::KeyService for KeysApi<R> {
         let key = self
             .core
             .keys
-            .create(tenant, &owner, key)
+            .create(&who, &owner, key)
             .await
             .map_err(IntoStatus::into_status)?;
         Ok(Response::new(key_to_pb(&key)))
     }
 
     async fn delete_key(&self, req: Request<pb::DeleteKeyRequest>) -> Result<Response<()>, Status> {
-        let (tenant, _) = self.core.tenant_caller(&req, scopes::KEYS_WRITE).await?;
+        let who = self.core.principal_for(&req, scopes::KEYS_WRITE).await?;
         let r = req.get_ref();
         let owner = owner(r.owner.as_ref())?;
         self.core
             .keys
-            .delete(tenant, &owner, name_or_fp(&r.name_or_fingerprint)?)
+            .delete(&who, &owner, name_or_fp(&r.name_or_fingerprint)?)
             .await
             .map_err(IntoStatus::into_status)?;
         Ok(Response::new(()))

@@ -37,11 +37,11 @@ impl<R: Store> pb::role_service_server::RoleService for RolesApi<R> {
         &self,
         req: Request<pb::ListRolesRequest>,
     ) -> Result<Response<pb::ListRolesResponse>, Status> {
-        let (tenant, _) = self.core.tenant_caller(&req, scopes::ROLES_READ).await?;
+        let who = self.core.principal_for(&req, scopes::ROLES_READ).await?;
         let roles = self
             .core
             .rbac
-            .list_roles(tenant)
+            .list_roles(&who)
             .await
             .map_err(IntoStatus::into_status)?;
         Ok(Response::new(pb::ListRolesResponse {
@@ -53,11 +53,11 @@ impl<R: Store> pb::role_service_server::RoleService for RolesApi<R> {
         &self,
         req: Request<pb::GetRoleRequest>,
     ) -> Result<Response<pb::Role>, Status> {
-        let (tenant, _) = self.core.tenant_caller(&req, scopes::ROLES_READ).await?;
+        let who = self.core.principal_for(&req, scopes::ROLES_READ).await?;
         let role = self
             .core
             .rbac
-            .get_role(tenant, req.get_ref().id_or_name.trim())
+            .get_role(&who, req.get_ref().id_or_name.trim())
             .await
             .map_err(IntoStatus::into_status)?;
         Ok(Response::new(role_to_pb(&role)))
@@ -67,12 +67,12 @@ impl<R: Store> pb::role_service_server::RoleService for RolesApi<R> {
         &self,
         req: Request<pb::CreateRoleRequest>,
     ) -> Result<Response<pb::Role>, Status> {
-        let (tenant, _) = self.core.tenant_caller(&req, scopes::ROLES_WRITE).await?;
+        let who = self.core.principal_for(&req, scopes::ROLES_WRITE).await?;
         let new = new_role_from_pb(req.get_ref().role.as_ref()).map_err(IntoStatus::into_status)?;
         let role = self
             .core
             .rbac
-            .create_role(tenant, new)
+            .create_role(&who, new)
             .await
             .map_err(IntoStatus::into_status)?;
         Ok(Response::new(role_to_pb(&role)))
@@ -82,7 +82,7 @@ impl<R: Store> pb::role_service_server::RoleService for RolesApi<R> {
         &self,
         req: Request<pb::UpdateRoleRequest>,
     ) -> Result<Response<pb::Role>, Status> {
-        let (tenant, _) = self.core.tenant_caller(&req, scopes::ROLES_WRITE).await?;
+        let who = self.core.principal_for(&req, scopes::ROLES_WRITE).await?;
         let r = req.get_ref();
         let role = r
             .role
@@ -94,7 +94,7 @@ impl<R: Store> pb::role_service_server::RoleService for RolesApi<R> {
         let role = self
             .core
             .rbac
-            .update_role(tenant, id, &changes)
+            .update_role(&who, id, &changes)
             .await
             .map_err(IntoStatus::into_status)?;
         Ok(Response::new(role_to_pb(&role)))
@@ -104,11 +104,11 @@ impl<R: Store> pb::role_service_server::RoleService for RolesApi<R> {
         &self,
         req: Request<pb::DeleteRoleRequest>,
     ) -> Result<Response<()>, Status> {
-        let (tenant, _) = self.core.tenant_caller(&req, scopes::ROLES_WRITE).await?;
+        let who = self.core.principal_for(&req, scopes::ROLES_WRITE).await?;
         let id = role_id(&req.get_ref().id, "id")?;
         self.core
             .rbac
-            .delete_role(tenant, id)
+            .delete_role(&who, id)
             .await
             .map_err(IntoStatus::into_status)?;
         Ok(Response::new(()))
@@ -118,11 +118,11 @@ impl<R: Store> pb::role_service_server::RoleService for RolesApi<R> {
         &self,
         req: Request<pb::ListPoliciesRequest>,
     ) -> Result<Response<pb::ListPoliciesResponse>, Status> {
-        let (tenant, _) = self.core.tenant_caller(&req, scopes::ROLES_READ).await?;
+        let who = self.core.principal_for(&req, scopes::ROLES_READ).await?;
         let policies = self
             .core
             .rbac
-            .list_policies(tenant)
+            .list_policies(&who)
             .await
             .map_err(IntoStatus::into_status)?;
         Ok(Response::new(pb::ListPoliciesResponse {
@@ -134,11 +134,11 @@ impl<R: Store> pb::role_service_server::RoleService for RolesApi<R> {
         &self,
         req: Request<pb::GetPolicyRequest>,
     ) -> Result<Response<pb::Policy>, Status> {
-        let (tenant, _) = self.core.tenant_caller(&req, scopes::ROLES_READ).await?;
+        let who = self.core.principal_for(&req, scopes::ROLES_READ).await?;
         let p = self
             .core
             .rbac
-            .get_policy(tenant, req.get_ref().id_or_name.trim())
+            .get_policy(&who, req.get_ref().id_or_name.trim())
             .await
             .map_err(IntoStatus::into_status)?;
         Ok(Response::new(policy_to_pb(&p)))
@@ -148,13 +148,13 @@ impl<R: Store> pb::role_service_server::RoleService for RolesApi<R> {
         &self,
         req: Request<pb::CreatePolicyRequest>,
     ) -> Result<Response<pb::Policy>, Status> {
-        let (tenant, _) = self.core.tenant_caller(&req, scopes::ROLES_WRITE).await?;
+        let who = self.core.principal_for(&req, scopes::ROLES_WRITE).await?;
         let new =
             new_policy_from_pb(req.get_ref().policy.as_ref()).map_err(IntoStatus::into_status)?;
         let p = self
             .core
             .rbac
-            .create_policy(tenant, new)
+            .create_policy(&who, new)
             .await
             .map_err(IntoStatus::into_status)?;
         Ok(Response::new(policy_to_pb(&p)))
@@ -164,7 +164,7 @@ impl<R: Store> pb::role_service_server::RoleService for RolesApi<R> {
         &self,
         req: Request<pb::UpdatePolicyRequest>,
     ) -> Result<Response<pb::Policy>, Status> {
-        let (tenant, _) = self.core.tenant_caller(&req, scopes::ROLES_WRITE).await?;
+        let who = self.core.principal_for(&req, scopes::ROLES_WRITE).await?;
         let r = req.get_ref();
         let p = r
             .policy
@@ -176,7 +176,7 @@ impl<R: Store> pb::role_service_server::RoleService for RolesApi<R> {
         let p = self
             .core
             .rbac
-            .update_policy(tenant, id, &changes)
+            .update_policy(&who, id, &changes)
             .await
             .map_err(IntoStatus::into_status)?;
         Ok(Response::new(policy_to_pb(&p)))
@@ -186,11 +186,11 @@ impl<R: Store> pb::role_service_server::RoleService for RolesApi<R> {
         &self,
         req: Request<pb::DeletePolicyRequest>,
     ) -> Result<Response<()>, Status> {
-        let (tenant, _) = self.core.tenant_caller(&req, scopes::ROLES_WRITE).await?;
+        let who = self.core.principal_for(&req, scopes::ROLES_WRITE).await?;
         let id = policy_id(&req.get_ref().id, "id")?;
         self.core
             .rbac
-            .delete_policy(tenant, id)
+            .delete_policy(&who, id)
             .await
             .map_err(IntoStatus::into_status)?;
         Ok(Response::new(()))

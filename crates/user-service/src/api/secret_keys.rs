@@ -26,16 +26,16 @@ impl<R: Store> pb::secret_key_service_server::SecretKeyService for SecretKeysApi
         &self,
         req: Request<pb::IssueSecretKeyRequest>,
     ) -> Result<Response<pb::IssueSecretKeyResponse>, Status> {
-        let (tenant, _) = self
+        let who = self
             .core
-            .tenant_caller(&req, scopes::SECRET_KEYS_WRITE)
+            .principal_for(&req, scopes::SECRET_KEYS_WRITE)
             .await?;
         let user =
             key_from_pb(req.get_ref().user.as_ref(), "user").map_err(IntoStatus::into_status)?;
         let issued = self
             .core
             .secret_keys
-            .issue(tenant, &user)
+            .issue(&who, &user)
             .await
             .map_err(IntoStatus::into_status)?;
         Ok(Response::new(pb::IssueSecretKeyResponse {
@@ -50,15 +50,15 @@ impl<R: Store> pb::secret_key_service_server::SecretKeyService for SecretKeysApi
         &self,
         req: Request<pb::RevokeSecretKeyRequest>,
     ) -> Result<Response<()>, Status> {
-        let (tenant, _) = self
+        let who = self
             .core
-            .tenant_caller(&req, scopes::SECRET_KEYS_WRITE)
+            .principal_for(&req, scopes::SECRET_KEYS_WRITE)
             .await?;
         let user =
             key_from_pb(req.get_ref().user.as_ref(), "user").map_err(IntoStatus::into_status)?;
         self.core
             .secret_keys
-            .revoke(tenant, &user)
+            .revoke(&who, &user)
             .await
             .map_err(IntoStatus::into_status)?;
         Ok(Response::new(()))

@@ -61,11 +61,12 @@ impl<R: Store> pb::tenant_service_server::TenantService for TenantsApi<R> {
         if !caller.has(scopes::ADMIN) {
             return Err(missing_scope(scopes::ADMIN));
         }
+        let who = self.core.principal_of(&req, caller).await?;
         let new = new_tenant_from_pb(req.get_ref()).map_err(IntoStatus::into_status)?;
         let c = self
             .core
             .tenants
-            .create(new)
+            .create(&who, new)
             .await
             .map_err(IntoStatus::into_status)?;
         Ok(Response::new(pb::CreateTenantResponse {
@@ -84,7 +85,7 @@ impl<R: Store> pb::tenant_service_server::TenantService for TenantsApi<R> {
         use pb::get_tenant_request::Key;
         let caller = self.core.caller(&req).await?;
         let bad = |f: &str, e: String| FieldViolations::single(f, e).into_status();
-        let key = match req.into_inner().key {
+        let key = match req.get_ref().key.clone() {
             None => {
                 if !caller.has(scopes::TENANT_READ) {
                     return Err(missing_scope(scopes::TENANT_READ));
@@ -104,18 +105,15 @@ impl<R: Store> pb::tenant_service_server::TenantService for TenantsApi<R> {
                 CompanyId::parse(c).map_err(|e| bad("company_id", e.to_string()))?,
             ),
         };
+        // Anyone may learn that a tenant exists (CloudAPI answers 403, not 404, for another
+        // existing account); only its own readers and installation administrators see it.
+        let who = self.core.principal_of(&req, caller).await?;
         let t = self
             .core
             .tenants
-            .get(&key)
+            .get(&who, &key)
             .await
             .map_err(IntoStatus::into_status)?;
-        // Anyone may learn that a tenant exists (CloudAPI answers 403, not 404, for another
-        // existing account); only its own readers and installation administrators see it.
-        let own = caller.tenant == Some(t.id) && caller.has(scopes::TENANT_READ);
-        if !own && !caller.has(scopes::ADMIN) {
-            return Err(missing_scope(scopes::ADMIN));
-        }
         Ok(Response::new(tenant_to_pb(&t)))
     }
 
@@ -127,13 +125,14 @@ impl<R: Store> pb::tenant_service_server::TenantService for TenantsApi<R> {
         if !caller.has(scopes::ADMIN) {
             return Err(missing_scope(scopes::ADMIN));
         }
+        let who = self.core.principal_of(&req, caller).await?;
         let r = req.into_inner();
         let limit = super::page_size(r.page_size).map_err(IntoStatus::into_status)?;
         let after = self.core.pages.open_key("tenants", b"", &r.page_token)?;
         let (tenants, more) = self
             .core
             .tenants
-            .list(after, limit)
+            .list(&who, after, limit)
             .await
             .map_err(IntoStatus::into_status)?;
         let next_page_token = match tenants.last() {
@@ -154,11 +153,12 @@ impl<R: Store> pb::tenant_service_server::TenantService for TenantsApi<R> {
         if !caller.has(scopes::ADMIN) {
             return Err(missing_scope(scopes::ADMIN));
         }
+        let who = self.core.principal_of(&req, caller).await?;
         let id = TenantId::parse(&req.get_ref().id)
             .map_err(|e| FieldViolations::single("id", e).into_status())?;
         self.core
             .tenants
-            .delete(id)
+            .delete(&who, id)
             .await
             .map_err(IntoStatus::into_status)?;
         Ok(Response::new(()))

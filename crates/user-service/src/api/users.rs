@@ -94,15 +94,15 @@ impl<R: Store> UsersApi<R> {
         &self,
         req: Request<pb::VerifyPasswordRequest>,
     ) -> Result<(roster_domain::users::User, bool), Status> {
-        let (tenant, _) = self
+        let who = self
             .core
-            .tenant_caller(&req, scopes::PASSWORDS_VERIFY)
+            .principal_for(&req, scopes::PASSWORDS_VERIFY)
             .await?;
         let r = req.into_inner();
         let key = key_from_pb(r.key.as_ref(), "key").map_err(IntoStatus::into_status)?;
         self.core
             .users
-            .verify_password(tenant, &key, r.password)
+            .verify_password(&who, &key, r.password)
             .await
             .map_err(IntoStatus::into_status)
     }
@@ -114,7 +114,7 @@ impl<R: Store> pb::user_service_server::UserService for UsersApi<R> {
         &self,
         req: Request<pb::CreateUserRequest>,
     ) -> Result<Response<pb::User>, Status> {
-        let (tenant, _) = self.core.tenant_caller(&req, scopes::USERS_WRITE).await?;
+        let who = self.core.principal_for(&req, scopes::USERS_WRITE).await?;
         let r = req.into_inner();
         let mut v = FieldViolations::new();
         let new = v.absorb(new_user_from_pb(r.user.as_ref()));
@@ -129,7 +129,7 @@ impl<R: Store> pb::user_service_server::UserService for UsersApi<R> {
         let user = self
             .core
             .users
-            .create(tenant, new, password)
+            .create(&who, new, password)
             .await
             .map_err(IntoStatus::into_status)?;
         let mut res = Response::new(user_to_pb(&user));
@@ -143,13 +143,13 @@ impl<R: Store> pb::user_service_server::UserService for UsersApi<R> {
         &self,
         req: Request<pb::GetUserRequest>,
     ) -> Result<Response<pb::User>, Status> {
-        let (tenant, _) = self.core.tenant_caller(&req, scopes::USERS_READ).await?;
+        let who = self.core.principal_for(&req, scopes::USERS_READ).await?;
         let key =
             key_from_pb(req.get_ref().key.as_ref(), "key").map_err(IntoStatus::into_status)?;
         let user = self
             .core
             .users
-            .get(tenant, &key)
+            .get(&who, &key)
             .await
             .map_err(IntoStatus::into_status)?;
         Ok(Response::new(user_to_pb(&user)))
@@ -159,7 +159,7 @@ impl<R: Store> pb::user_service_server::UserService for UsersApi<R> {
         &self,
         req: Request<pb::ListUsersRequest>,
     ) -> Result<Response<pb::ListUsersResponse>, Status> {
-        let (tenant, _) = self.core.tenant_caller(&req, scopes::USERS_READ).await?;
+        let who = self.core.principal_for(&req, scopes::USERS_READ).await?;
         let r = req.into_inner();
         let mut v = FieldViolations::new();
         let filter = match &r.filter {
@@ -200,7 +200,7 @@ impl<R: Store> pb::user_service_server::UserService for UsersApi<R> {
         let page = self
             .core
             .users
-            .list(tenant, &query)
+            .list(&who, &query)
             .await
             .map_err(IntoStatus::into_status)?;
         // At the end, a client that asked for it still gets a place to come back to.
@@ -227,7 +227,7 @@ impl<R: Store> pb::user_service_server::UserService for UsersApi<R> {
         &self,
         req: Request<pb::UpdateUserRequest>,
     ) -> Result<Response<pb::User>, Status> {
-        let (tenant, _) = self.core.tenant_caller(&req, scopes::USERS_WRITE).await?;
+        let who = self.core.principal_for(&req, scopes::USERS_WRITE).await?;
         let r = req.into_inner();
         let u = r
             .user
@@ -251,10 +251,10 @@ impl<R: Store> pb::user_service_server::UserService for UsersApi<R> {
         let user = match password {
             Some(p) => {
                 users
-                    .update_with_password(tenant, id, changes, expected, p)
+                    .update_with_password(&who, id, changes, expected, p)
                     .await
             }
-            None => users.update(tenant, id, &changes, expected).await,
+            None => users.update(&who, id, &changes, expected).await,
         }
         .map_err(IntoStatus::into_status)?;
         Ok(Response::new(user_to_pb(&user)))
@@ -264,12 +264,12 @@ impl<R: Store> pb::user_service_server::UserService for UsersApi<R> {
         &self,
         req: Request<pb::DeleteUserRequest>,
     ) -> Result<Response<()>, Status> {
-        let (tenant, _) = self.core.tenant_caller(&req, scopes::USERS_WRITE).await?;
+        let who = self.core.principal_for(&req, scopes::USERS_WRITE).await?;
         let r = req.into_inner();
         let id = user_id(&r.id, "id")?;
         self.core
             .users
-            .delete(tenant, id, expected_version(&r.etag))
+            .delete(&who, id, expected_version(&r.etag))
             .await
             .map_err(IntoStatus::into_status)?;
         Ok(Response::new(()))
@@ -279,7 +279,7 @@ impl<R: Store> pb::user_service_server::UserService for UsersApi<R> {
         &self,
         req: Request<pb::BatchUpsertUsersRequest>,
     ) -> Result<Response<pb::BatchUpsertUsersResponse>, Status> {
-        let (tenant, _) = self.core.tenant_caller(&req, scopes::USERS_WRITE).await?;
+        let who = self.core.principal_for(&req, scopes::USERS_WRITE).await?;
         let r = req.into_inner();
         let items = r
             .items
@@ -290,7 +290,7 @@ impl<R: Store> pb::user_service_server::UserService for UsersApi<R> {
         let outcomes = self
             .core
             .users
-            .batch_upsert(tenant, items)
+            .batch_upsert(&who, items)
             .await
             .map_err(IntoStatus::into_status)?;
         let results = outcomes
@@ -329,7 +329,7 @@ impl<R: Store> pb::user_service_server::UserService for UsersApi<R> {
         &self,
         req: Request<pb::ChangePasswordRequest>,
     ) -> Result<Response<pb::User>, Status> {
-        let (tenant, _) = self.core.tenant_caller(&req, scopes::USERS_WRITE).await?;
+        let who = self.core.principal_for(&req, scopes::USERS_WRITE).await?;
         let r = req.into_inner();
         let id = user_id(&r.id, "id")?;
         let password = Password::parse(&r.password)
@@ -337,7 +337,7 @@ impl<R: Store> pb::user_service_server::UserService for UsersApi<R> {
         let user = self
             .core
             .users
-            .change_password(tenant, id, password, r.change_required)
+            .change_password(&who, id, password, r.change_required)
             .await
             .map_err(IntoStatus::into_status)?;
         Ok(Response::new(user_to_pb(&user)))
@@ -358,7 +358,7 @@ impl<R: Store> pb::user_service_server::UserService for UsersApi<R> {
         &self,
         req: Request<pb::RecordActivityRequest>,
     ) -> Result<Response<pb::User>, Status> {
-        let (tenant, _) = self.core.tenant_caller(&req, scopes::USERS_WRITE).await?;
+        let who = self.core.principal_for(&req, scopes::USERS_WRITE).await?;
         let r = req.into_inner();
         let mut v = FieldViolations::new();
         let key = v.absorb(key_from_pb(r.key.as_ref(), "key"));
@@ -376,7 +376,7 @@ impl<R: Store> pb::user_service_server::UserService for UsersApi<R> {
         let user = self
             .core
             .users
-            .record_activity(tenant, &key, at, device)
+            .record_activity(&who, &key, at, device)
             .await
             .map_err(IntoStatus::into_status)?;
         Ok(Response::new(user_to_pb(&user)))

@@ -334,11 +334,13 @@ async fn authenticate(api: &CloudApi, rid: &RequestId, s: Signed) -> Result<Call
 /// otherwise.
 async fn verify(api: &CloudApi, req: &Parts) -> Result<Caller, ApiError> {
     let signed = parse_request(req)?;
-    let cached = if signed.may_use_cache() {
-        api.keys.lookup(&signed.key_id)
-    } else {
-        None
-    };
+    // A retry with a fresh token (the core refused the cached one) asks the core again.
+    let cached =
+        if signed.may_use_cache() && req.extensions.get::<crate::session::FreshToken>().is_none() {
+            api.keys.lookup(&signed.key_id)
+        } else {
+            None
+        };
     if let Some((public, caller)) = cached {
         if public
             .verify(

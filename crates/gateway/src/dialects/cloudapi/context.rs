@@ -20,6 +20,9 @@ pub(crate) struct Ctx {
     pub(crate) rid: RequestId,
     /// The request path, for CloudAPI's permission messages.
     pub(crate) path: String,
+    /// The roles the request asks to act with (`?as-role=`), passed on to the core, whose
+    /// policy decides with them.
+    pub(crate) as_role: Option<String>,
 }
 
 impl FromRequestParts<CloudApi> for Ctx {
@@ -43,6 +46,13 @@ impl FromRequestParts<CloudApi> for Ctx {
                 .cloned()
                 .unwrap_or_default(),
             path: parts.uri.path().to_owned(),
+            as_role: parts
+                .uri
+                .query()
+                .and_then(|q| serde_urlencoded::from_str::<Vec<(String, String)>>(q).ok())
+                .and_then(|pairs| pairs.into_iter().find(|(k, _)| k == "as-role"))
+                .map(|(_, v)| v)
+                .filter(|v| !v.is_empty()),
         })
     }
 }
@@ -82,7 +92,15 @@ impl<S: Send + Sync> FromRequest<S> for JsonParams {
 impl Ctx {
     /// A core request carrying the caller's token.
     pub(crate) fn req<T>(&self, message: T) -> tonic::Request<T> {
-        call(message, &self.caller.token, &self.rid)
+        let mut req = call(message, &self.caller.token, &self.rid);
+        if let Some(v) = self
+            .as_role
+            .as_deref()
+            .and_then(|r| tonic::metadata::MetadataValue::try_from(r).ok())
+        {
+            req.metadata_mut().insert(roster_proto::AS_ROLE_METADATA, v);
+        }
+        req
     }
 
     /// May the caller run `action` on `account`'s resources?

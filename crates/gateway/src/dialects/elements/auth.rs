@@ -122,11 +122,16 @@ impl FromRequestParts<Elements> for Ctx {
             .and_then(parse_header)
             .ok_or_else(ElementsError::unauthorized)?;
         let key = credential_key("elements", &[&user, &org]);
-        let token = api
-            .state
-            .tokens
-            .get_or_fetch(key, || authenticate(api, &rid, user, org))
-            .await?;
+        let fetch = || authenticate(api, &rid, user, org);
+        let token = if parts
+            .extensions
+            .get::<crate::session::FreshToken>()
+            .is_some()
+        {
+            api.state.tokens.refresh(key, fetch).await?
+        } else {
+            api.state.tokens.get_or_fetch(key, fetch).await?
+        };
         Ok(Self {
             api: api.clone(),
             token,

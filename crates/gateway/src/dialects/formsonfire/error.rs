@@ -189,6 +189,13 @@ impl FofError {
             },
             Code::NotFound if reason == "USER_NOT_FOUND" => Self::user_not_found(),
             Code::NotFound => Self::bad_request("NotFound", s.message()),
+            // Valid credentials, but the core's policy refuses the change (the owner's
+            // account): ServiceStack answers an UnauthorizedAccessException with 403.
+            Code::PermissionDenied if reason == "PERMISSION_DENIED" => Self::new(
+                StatusCode::FORBIDDEN,
+                "UnauthorizedAccessException",
+                s.message(),
+            ),
             Code::Unauthenticated | Code::PermissionDenied => Self::unauthorized(),
             Code::Unavailable | Code::DeadlineExceeded | Code::Cancelled => Self::unavailable(),
             Code::ResourceExhausted => Self::new(

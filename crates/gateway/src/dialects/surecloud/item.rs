@@ -219,6 +219,9 @@ fn failure(status: &tonic_types::Status, key: Option<Key>) -> String {
             "No user has this email; creating a user requires email and role".to_owned()
         }
         ("EMAIL_TAKEN" | "LOGIN_TAKEN", _) => "Another user already has this email".to_owned(),
+        // The core's policy refused this user change (the owner, one's own role, a role
+        // above the caller's).
+        ("PERMISSION_DENIED", _) => format!("Not allowed: {}", status.message),
         _ if code == tonic::Code::InvalidArgument => {
             let violations: Vec<String> = s
                 .get_details_bad_request()
