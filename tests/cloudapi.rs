@@ -118,19 +118,50 @@ impl Signer {
     }
 
     pub fn headers_at(&self, method: &str, target: &str, when: SystemTime) -> (String, String) {
+        self.headers_with(method, target, when, None)
+    }
+
+    /// As [`Self::headers_at`], also signing the header `extra` (`name`, `value`) after the
+    /// date, as a client does to tell apart two writes to one path within one second.
+    pub fn headers_with(
+        &self,
+        method: &str,
+        target: &str,
+        when: SystemTime,
+        extra: Option<(&str, &str)>,
+    ) -> (String, String) {
         let date = httpdate::fmt_http_date(when);
-        let message = format!(
+        let mut message = format!(
             "(request-target): {} {target}\ndate: {date}",
             method.to_ascii_lowercase()
         );
+        let mut names = "(request-target) date".to_owned();
+        if let Some((name, value)) = extra {
+            message = format!("{message}\n{name}: {value}");
+            names = format!("{names} {name}");
+        }
         let signature = STANDARD.encode(self.key.sign(message.as_bytes()));
         let auth = format!(
-            r#"Signature keyId="{}",algorithm="{}",headers="(request-target) date",signature="{signature}""#,
+            r#"Signature keyId="{}",algorithm="{}",headers="{names}",signature="{signature}""#,
             self.key_id,
             self.key.algorithm()
         );
         (date, auth)
     }
+}
+
+/// Whether this process already signed a write with this key, method, target and date.
+/// Signatures are deterministic and the date has whole seconds, so two such writes would
+/// carry the same signature, and Roster refuses the second as a replay.
+fn signed_before(signer: &Signer, method: &str, target: &str, date: &str) -> bool {
+    static SIGNED: std::sync::Mutex<Option<std::collections::HashSet<String>>> =
+        std::sync::Mutex::new(None);
+    let mut seen = SIGNED
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    !seen
+        .get_or_insert_with(Default::default)
+        .insert(format!("{} {method} {target} {date}", signer.key_id))
 }
 
 /// A request to `base + target` signed by `signer`, with the CLI's JSON content type.
@@ -141,10 +172,27 @@ pub fn signed(
     method: reqwest::Method,
     target: &str,
 ) -> reqwest::RequestBuilder {
-    let (date, auth) = signer.headers(method.as_str(), target);
-    http.request(method, format!("{base}{target}"))
+    let now = SystemTime::now();
+    let write = !matches!(method, reqwest::Method::GET | reqwest::Method::HEAD);
+    let date = httpdate::fmt_http_date(now);
+    // The triton CLI's signature, unless it would repeat one of this process: then, as a
+    // careful client does, also sign a request id.
+    let request_id = (write && signed_before(signer, method.as_str(), target, &date))
+        .then(|| uuid::Uuid::new_v4().to_string());
+    let (date, auth) = signer.headers_with(
+        method.as_str(),
+        target,
+        now,
+        request_id.as_deref().map(|id| ("x-request-id", id)),
+    );
+    let mut r = http
+        .request(method, format!("{base}{target}"))
         .header("date", date)
         .header("authorization", auth)
         .header("accept", "application/json")
-        .header("accept-version", "~9||~8")
+        .header("accept-version", "~9||~8");
+    if let Some(id) = request_id {
+        r = r.header("x-request-id", id);
+    }
+    r
 }

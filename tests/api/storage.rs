@@ -119,3 +119,84 @@ async fn a_user_of_a_missing_tenant_is_refused() {
         .await;
     assert!(matches!(r, Err(CreateUserError::TenantNotFound)), "{r:?}");
 }
+
+/// The record of used request signatures: of many writers racing on one signature, on two
+/// pools of the same database (two replicas), exactly one is first; an expired record is
+/// taken over and purged; tenants are apart.
+#[tokio::test]
+async fn a_used_signature_is_first_wins_under_concurrency() {
+    use roster_domain::ports::UsedSignatures as _;
+    let (store, db, _dir) = store().await;
+    let replica = Store::connect(&db.url, &StoreOptions::default())
+        .await
+        .unwrap();
+    let t = tenant(&store, "acme").await;
+    let other = tenant(&store, "other").await;
+    let now = Timestamp::from_micros(1_800_000_000_000_000);
+    let expires = now.plus(std::time::Duration::from_secs(301));
+    let digest = SecretDigest::from_hex("a".repeat(64));
+
+    for round in 0..3 {
+        let digest = SecretDigest::from_hex(format!("{round}{}", "b".repeat(63)));
+        let mut tasks = tokio::task::JoinSet::new();
+        for i in 0..16 {
+            let s = if i % 2 == 0 {
+                store.clone()
+            } else {
+                replica.clone()
+            };
+            let d = digest.clone();
+            tasks.spawn(async move { s.use_signature(t, &d, expires, now).await.unwrap() });
+        }
+        let firsts = tasks
+            .join_all()
+            .await
+            .into_iter()
+            .filter(|first| *first)
+            .count();
+        assert_eq!(firsts, 1, "round {round}");
+    }
+
+    assert!(store.use_signature(t, &digest, expires, now).await.unwrap());
+    assert!(
+        !replica
+            .use_signature(t, &digest, expires, now)
+            .await
+            .unwrap()
+    );
+    assert!(
+        store
+            .use_signature(other, &digest, expires, now)
+            .await
+            .unwrap(),
+        "another tenant's record is its own"
+    );
+    // Once expired, the record neither blocks a use nor stays.
+    let later = expires.plus(std::time::Duration::from_secs(1));
+    let count = || async {
+        use sea_orm::ConnectionTrait as _;
+        let row = store
+            .connection()
+            .query_one_raw(sea_orm::Statement::from_string(
+                store.backend(),
+                "SELECT COUNT(*) AS n FROM used_signatures",
+            ))
+            .await
+            .unwrap()
+            .unwrap();
+        row.try_get::<i64>("", "n").unwrap()
+    };
+    assert_eq!(count().await, 5);
+    assert!(
+        store
+            .use_signature(
+                t,
+                &digest,
+                later.plus(std::time::Duration::from_secs(301)),
+                later
+            )
+            .await
+            .unwrap()
+    );
+    assert_eq!(count().await, 1, "the expired records were purged");
+}

@@ -9,10 +9,11 @@ use crate::ports::{
 };
 use crate::rbac::{BuiltInRole, RoleGrant};
 use crate::secret_keys::SecretKeyId;
+use crate::signatures::{SignatureChecks, SignatureError, SignaturePolicy, UsedSignatures};
 use crate::tenants::{Tenant, TenantKey};
 use crate::users::{AccessLevel, User, UserKey, UserStatus};
 use crate::values::{CompanyId, Email, Login, SshPublicKey, TenantLogin};
-use crate::{TenantId, UserId};
+use crate::{SystemClock, TenantId, UserId};
 use std::sync::Arc;
 
 /// A credential as a dialect received it.
@@ -43,6 +44,9 @@ pub struct SignedRequest {
     pub algorithm: String,
     pub message: Vec<u8>,
     pub signature: Vec<u8>,
+    /// The HTTP method of the signed request; empty when the caller does not say (the
+    /// signed `(request-target)` then decides). See [`crate::signatures`].
+    pub method: String,
 }
 
 impl std::fmt::Debug for Credential {
@@ -127,6 +131,10 @@ pub enum AuthenticateError {
     InvalidCredentials,
     #[error("the user is disabled")]
     UserDisabled,
+    /// A request signature that is expired, incomplete or replayed (see
+    /// [`crate::signatures`]).
+    #[error(transparent)]
+    Signature(#[from] SignatureError),
     #[error(transparent)]
     Storage(#[from] StorageError),
 }
@@ -136,6 +144,7 @@ pub struct AuthService<R> {
     repo: R,
     secrets: Arc<dyn Secrets>,
     verifier: Arc<dyn SignatureVerifier>,
+    signatures: SignatureChecks,
 }
 
 impl<R: Clone> Clone for AuthService<R> {
@@ -144,20 +153,34 @@ impl<R: Clone> Clone for AuthService<R> {
             repo: self.repo.clone(),
             secrets: Arc::clone(&self.secrets),
             verifier: Arc::clone(&self.verifier),
+            signatures: self.signatures.clone(),
         }
     }
 }
 
 impl<R> AuthService<R>
 where
-    R: TenantRepository + UserRepository + KeyRepository + RbacRepository + SecretKeyRepository,
+    R: TenantRepository
+        + UserRepository
+        + KeyRepository
+        + RbacRepository
+        + SecretKeyRepository
+        + UsedSignatures,
 {
     pub fn new(repo: R, secrets: Arc<dyn Secrets>, verifier: Arc<dyn SignatureVerifier>) -> Self {
         Self {
             repo,
             secrets,
             verifier,
+            signatures: SignatureChecks::new(SignaturePolicy::default(), Arc::new(SystemClock)),
         }
+    }
+
+    /// The date, method and replay checks of request signatures, on the core's clock.
+    #[must_use]
+    pub fn with_signature_checks(mut self, checks: SignatureChecks) -> Self {
+        self.signatures = checks;
+        self
     }
 
     pub async fn authenticate(
@@ -278,9 +301,21 @@ where
         })
     }
 
-    /// Checks a request signature against the keys of the account owner or of a user.
+    /// Checks a request signature against the keys of the account owner or of a user: its
+    /// date and method first, the cryptography next, and last that a write's signature is
+    /// used for the first time (see [`crate::signatures`]).
     async fn signed(&self, s: &SignedRequest) -> Result<Authenticated, AuthenticateError> {
         let invalid = || AuthenticateError::InvalidCredentials;
+        let checked = self
+            .signatures
+            .check(&s.message, &s.method)
+            .map_err(|e| match e {
+                // A signature made for another request: as wrong as a bad signature.
+                SignatureError::MethodMismatch => invalid(),
+                other @ (SignatureError::Expired { .. }
+                | SignatureError::Incomplete(_)
+                | SignatureError::Replayed) => other.into(),
+            })?;
         let login = TenantLogin::parse(&s.account).map_err(|_| invalid())?;
         let tenant = self
             .repo
@@ -325,6 +360,16 @@ where
         {
             return Err(invalid());
         }
+        // Only verified signatures are recorded: anyone could fill the record otherwise.
+        self.signatures
+            .record(
+                &self.repo,
+                self.secrets.as_ref(),
+                tenant.id,
+                &s.signature,
+                checked,
+            )
+            .await??;
         self.user_principal(tenant, user, Some(key), CredentialKind::SshKey)
             .await
     }

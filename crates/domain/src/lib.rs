@@ -16,6 +16,7 @@ pub mod page;
 pub mod ports;
 pub mod rbac;
 pub mod secret_keys;
+pub mod signatures;
 pub mod tenants;
 pub mod time;
 pub mod users;

@@ -20,6 +20,9 @@ use crate::{
 use std::fmt;
 use std::future::Future;
 
+/// The record of used request signatures (defined with the checks that use it).
+pub use crate::signatures::UsedSignatures;
+
 /// A user ready to insert: identity and credentials decided by the use case.
 #[derive(Debug, Clone)]
 pub struct NewUserRecord {

@@ -65,6 +65,10 @@ pub fn core(s: &Settings, store: Store) -> Result<Arc<Core<Store>>> {
             window: Duration::from_secs(s.password_guesses_window_secs),
         },
         secret_key_ttl: Duration::from_secs(s.surecloud_token_ttl_secs),
+        signatures: roster_domain::signatures::SignaturePolicy {
+            max_skew: roster_domain::signatures::MAX_SKEW,
+            allow_date_only: s.signature_allow_date_only,
+        },
     };
     Ok(Arc::new(Core::new(store, config, Arc::new(SystemClock))))
 }

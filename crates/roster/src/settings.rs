@@ -80,6 +80,10 @@ pub struct Settings {
     pub surecloud_max_body_bytes: usize,
     /// Lifetime of the tokens `POST /restful/v1/token` returns for a secret key, in seconds.
     pub surecloud_token_ttl_secs: u64,
+    /// Accept request signatures (CloudAPI) of writes that cover only `date`, not
+    /// `(request-target)`, for old clients. Such signatures bind no method, so each is then
+    /// accepted once, reads included.
+    pub signature_allow_date_only: bool,
 }
 
 impl Default for Settings {
@@ -115,6 +119,7 @@ impl Default for Settings {
             surecloud_max_users: 10_000,
             surecloud_max_body_bytes: 16 * 1024 * 1024,
             surecloud_token_ttl_secs: 3600,
+            signature_allow_date_only: false,
         }
     }
 }

@@ -23,6 +23,7 @@ mod rbac;
 mod rows;
 mod secret_keys;
 mod tenants;
+mod used_signatures;
 mod users;
 
 pub use connect::{ConnectError, StoreOptions};

@@ -14,11 +14,12 @@ use roster_domain::groups::GroupService;
 use roster_domain::keys::KeyService;
 use roster_domain::ports::{
     FolderRepository, GroupRepository, KeyRepository, PasswordGuesses, RbacRepository,
-    SecretKeyRepository, TenantRepository, UserRepository,
+    SecretKeyRepository, TenantRepository, UsedSignatures, UserRepository,
 };
 use roster_domain::rbac::RbacService;
 use roster_domain::rbac::RoleGrant;
 use roster_domain::secret_keys::{SecretKeyId, SecretKeyService};
+use roster_domain::signatures::{SignatureChecks, SignaturePolicy};
 use roster_domain::tenants::TenantKey;
 use roster_domain::tenants::TenantService;
 use roster_domain::users::UserStatus;
@@ -41,6 +42,7 @@ pub trait Store:
     + FolderRepository
     + PasswordGuesses
     + SecretKeyRepository
+    + UsedSignatures
     + Clone
 {
 }
@@ -53,6 +55,7 @@ impl<T> Store for T where
         + FolderRepository
         + PasswordGuesses
         + SecretKeyRepository
+        + UsedSignatures
         + Clone
 {
 }
@@ -77,6 +80,9 @@ pub struct CoreConfig {
     pub password_guesses: GuessLimit,
     /// Lifetime of tokens minted for secret keys (SureCloud).
     pub secret_key_ttl: Duration,
+    /// How request signatures (CloudAPI's HTTP Signatures) are checked beyond their
+    /// cryptography: date window, method binding, replay.
+    pub signatures: SignaturePolicy,
 }
 
 #[derive(Debug)]
@@ -129,7 +135,8 @@ impl<R: Store> Core<R> {
                 Arc::clone(&secrets),
                 Arc::clone(&clock),
             ),
-            auth: AuthService::new(store, secrets, Arc::new(crate::ssh::HttpSignatures)),
+            auth: AuthService::new(store, secrets, Arc::new(crate::ssh::HttpSignatures))
+                .with_signature_checks(SignatureChecks::new(config.signatures, Arc::clone(&clock))),
             tokens: Tokens::new(config.tokens),
             pages: PageTokens::new(server),
             clock,

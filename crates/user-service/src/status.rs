@@ -13,6 +13,7 @@ use roster_domain::groups::{CreateGroupError, DeleteGroupError, GetGroupError, L
 use roster_domain::keys::KeyError;
 use roster_domain::rbac::{PolicyError, RoleError};
 use roster_domain::secret_keys::SecretKeyError;
+use roster_domain::signatures::SignatureError;
 use roster_domain::tenants::{CreateTenantError, DeleteTenantError, GetTenantError};
 use roster_domain::users::{
     BatchTooLarge, ChangePasswordError, CreateUserError, DeleteUserError, GetUserError,
@@ -494,7 +495,51 @@ impl IntoStatus for AuthenticateError {
                 &[],
                 None,
             ),
+            Self::Signature(e) => e.into_status(),
             Self::Storage(e) => internal("authenticate", &e),
+        }
+    }
+}
+
+impl IntoStatus for SignatureError {
+    fn into_status(self) -> Status {
+        let message = self.to_string();
+        match self {
+            Self::Expired {
+                skew_secs,
+                max_secs,
+            } => status(
+                Code::Unauthenticated,
+                message,
+                ErrorReason::SignatureExpired,
+                &[
+                    ("skew_seconds", skew_secs.to_string()),
+                    ("max_skew_seconds", max_secs.to_string()),
+                ],
+                None,
+            ),
+            Self::Replayed => status(
+                Code::Unauthenticated,
+                message,
+                ErrorReason::SignatureReplayed,
+                &[],
+                None,
+            ),
+            Self::Incomplete(header) => status(
+                Code::Unauthenticated,
+                message,
+                ErrorReason::SignatureIncomplete,
+                &[("header", header.to_owned())],
+                None,
+            ),
+            // The use case answers this as invalid credentials; mapped the same here.
+            Self::MethodMismatch => status(
+                Code::Unauthenticated,
+                "invalid credentials",
+                ErrorReason::InvalidCredentials,
+                &[],
+                None,
+            ),
         }
     }
 }

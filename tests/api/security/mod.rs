@@ -8,6 +8,7 @@ mod cloudapi;
 mod credentials;
 mod escalation;
 mod owner;
+mod replay;
 mod revocation;
 mod tenants;
 

@@ -10,6 +10,7 @@ mod m20261201_000021_password_guesses;
 pub(crate) use m20261201_000020_builtin_roles::OWNER_ROLES;
 mod m20261201_000030_folders;
 mod m20261201_000040_secret_keys;
+mod m20261204_000050_used_signatures;
 mod m20261204_000060_auth_epoch;
 
 /// Every migration of the schema.
@@ -26,6 +27,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000021_password_guesses::Migration),
             Box::new(m20261201_000030_folders::Migration),
             Box::new(m20261201_000040_secret_keys::Migration),
+            Box::new(m20261204_000050_used_signatures::Migration),
             Box::new(m20261204_000060_auth_epoch::Migration),
         ]
     }

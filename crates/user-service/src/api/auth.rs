@@ -73,6 +73,7 @@ fn credential(r: pb::AuthenticateRequest) -> Result<Credential, FieldViolations>
             algorithm: k.algorithm,
             message: k.signing_string.into_bytes(),
             signature: k.signature,
+            method: k.method,
         })),
         Some(C::SecretKey(k)) => Ok(Credential::SecretKey {
             email: k.email,

@@ -3,8 +3,13 @@
 //!
 //! The first request of a key goes to the core (`AuthService.Authenticate`), which owns the
 //! keys and verifies the signature. Its answer (the verified public key, a token and the
-//! signer's roles) is cached by keyId for a short while: later requests of that key are
-//! verified here, with no round trip beyond the call they make.
+//! signer's roles) is cached by keyId for a short while: later reads (GET, HEAD) of that key
+//! that sign `(request-target)` are verified here, with no round trip beyond the call they
+//! make. Every other request goes to the core, whose answer is final: it checks the date
+//! against its own clock, that the signature binds the method, and that a write's signature
+//! is used once (the replay record lives in the database, so every gateway and replica
+//! shares it). The date check here only gives CloudAPI's order of errors (a stale date is a
+//! 400 before any key is looked at).
 //!
 //! Any successful write through this gateway clears the cache, so a key, role or policy
 //! changed here takes effect at once; a change made elsewhere (another gateway, gRPC) takes
@@ -176,6 +181,19 @@ struct Signed {
     algorithm: Algorithm,
     message: String,
     signature: Vec<u8>,
+    /// The request's method, as the core is told it.
+    method: String,
+    /// Whether the signature covers `(request-target)`, and so the method and path.
+    binds_target: bool,
+}
+
+impl Signed {
+    /// Whether the cached key may verify this request: a read whose signature binds its
+    /// method. A write's signature must reach the core's replay record, and so must one that
+    /// binds no method (the core may allow it once only, see `signature_allow_date_only`).
+    fn may_use_cache(&self) -> bool {
+        self.binds_target && matches!(self.method.as_str(), "GET" | "HEAD")
+    }
 }
 
 /// Everything http-signature's `parseRequest` checks before any key is looked at.
@@ -226,6 +244,7 @@ fn parse_request(req: &Parts) -> Result<Signed, ApiError> {
     let message = signing_string(&params.headers, req.method.as_str(), target, header)
         .map_err(header_invalid)?;
     Ok(Signed {
+        binds_target: params.headers.iter().any(|h| h == "(request-target)"),
         key_id: params.key_id,
         account,
         user,
@@ -233,7 +252,37 @@ fn parse_request(req: &Parts) -> Result<Signed, ApiError> {
         algorithm,
         message,
         signature: params.signature,
+        method: req.method.as_str().to_owned(),
     })
+}
+
+/// The core's refusal of a signature in CloudAPI's words: a date outside the window and a
+/// missing signed header are the `InvalidHeader` errors http-signature's parser gives; a
+/// replayed signature (CloudAPI has no replay check, so no word of its own) is a failed
+/// authentication like any other.
+fn refused(st: &tonic::Status) -> ApiError {
+    use tonic_types::StatusExt as _;
+    let code = st.code();
+    if code == Code::PermissionDenied {
+        return ApiError::not_authorized("Account or user is disabled");
+    }
+    if code != Code::Unauthenticated {
+        return ApiError::from_status(st);
+    }
+    let info = st.get_details_error_info();
+    let meta = |k: &str| info.as_ref().and_then(|i| i.metadata.get(k).cloned());
+    match info.as_ref().map(|i| i.reason.as_str()) {
+        Some("SIGNATURE_EXPIRED") => header_invalid(format!(
+            "clock skew of {}s was greater than {}s",
+            meta("skew_seconds").unwrap_or_else(|| "?".to_owned()),
+            meta("max_skew_seconds").unwrap_or_else(|| MAX_SKEW_SECS.to_string())
+        )),
+        Some("SIGNATURE_INCOMPLETE") => header_invalid(format!(
+            "{} was not a signed header",
+            meta("header").unwrap_or_else(|| "date".to_owned())
+        )),
+        _ => ApiError::credentials("Invalid authorization credentials supplied"),
+    }
 }
 
 /// Asks the core to verify `s` and caches the key it verified with.
@@ -245,6 +294,7 @@ async fn authenticate(api: &CloudApi, rid: &RequestId, s: Signed) -> Result<Call
         algorithm: s.algorithm.as_str().to_owned(),
         signing_string: s.message,
         signature: s.signature,
+        method: s.method,
     };
     let request = pb::AuthenticateRequest {
         credential: Some(pb::authenticate_request::Credential::SshKey(credential)),
@@ -255,15 +305,7 @@ async fn authenticate(api: &CloudApi, rid: &RequestId, s: Signed) -> Result<Call
         .auth()
         .authenticate(anonymous(request, rid))
         .await
-        .map_err(|st| {
-            if st.code() == Code::Unauthenticated {
-                ApiError::credentials("Invalid authorization credentials supplied")
-            } else if st.code() == Code::PermissionDenied {
-                ApiError::not_authorized("Account or user is disabled")
-            } else {
-                ApiError::from_status(&st)
-            }
-        })?;
+        .map_err(|st| refused(&st))?;
     let answer = answer.into_inner();
     let caller = caller_from(&answer);
     if let Ok(public) = PublicKey::parse_openssh(&answer.public_key) {
@@ -292,11 +334,13 @@ async fn authenticate(api: &CloudApi, rid: &RequestId, s: Signed) -> Result<Call
 /// otherwise.
 async fn verify(api: &CloudApi, req: &Parts) -> Result<Caller, ApiError> {
     let signed = parse_request(req)?;
-    let cached = if req.extensions.get::<crate::session::FreshToken>().is_some() {
-        None
-    } else {
-        api.keys.lookup(&signed.key_id)
-    };
+    // A retry with a fresh token (the core refused the cached one) asks the core again.
+    let cached =
+        if signed.may_use_cache() && req.extensions.get::<crate::session::FreshToken>().is_none() {
+            api.keys.lookup(&signed.key_id)
+        } else {
+            None
+        };
     if let Some((public, caller)) = cached {
         if public
             .verify(
@@ -373,6 +417,82 @@ mod tests {
             "/acme/keys/x/y",
         ] {
             assert_eq!(parse_key_id(bad), None, "{bad}");
+        }
+    }
+
+    fn core_refusal(reason: &str, meta: &[(&str, &str)]) -> tonic::Status {
+        use tonic_types::{ErrorDetails, StatusExt as _};
+        let meta: std::collections::HashMap<String, String> = meta
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect();
+        let d = ErrorDetails::with_error_info(reason, "roster.v1", meta);
+        tonic::Status::with_error_details(Code::Unauthenticated, "refused", d)
+    }
+
+    #[test]
+    fn the_cores_signature_refusals_get_cloudapis_words() {
+        let e = refused(&core_refusal(
+            "SIGNATURE_EXPIRED",
+            &[("skew_seconds", "600"), ("max_skew_seconds", "300")],
+        ));
+        assert_eq!(
+            (e.status.as_u16(), e.code, e.message.as_str()),
+            (
+                400,
+                "InvalidHeader",
+                "Authorization header invalid: clock skew of 600s was greater than 300s"
+            )
+        );
+        let e = refused(&core_refusal(
+            "SIGNATURE_INCOMPLETE",
+            &[("header", "(request-target)")],
+        ));
+        assert_eq!(
+            (e.status.as_u16(), e.code, e.message.as_str()),
+            (
+                400,
+                "InvalidHeader",
+                "Authorization header invalid: (request-target) was not a signed header"
+            )
+        );
+        for reason in ["SIGNATURE_REPLAYED", "INVALID_CREDENTIALS"] {
+            let e = refused(&core_refusal(reason, &[]));
+            assert_eq!(
+                (e.status.as_u16(), e.code, e.message.as_str()),
+                (
+                    401,
+                    "InvalidCredentials",
+                    "Invalid authorization credentials supplied"
+                ),
+                "{reason}"
+            );
+        }
+    }
+
+    #[test]
+    fn only_reads_that_bind_their_method_use_the_key_cache() {
+        let signed = |method: &str, binds_target: bool| Signed {
+            key_id: "/acme/keys/k".into(),
+            account: "acme".into(),
+            user: None,
+            key: "k".into(),
+            algorithm: Algorithm::Ed25519Sha512,
+            message: String::new(),
+            signature: Vec::new(),
+            method: method.into(),
+            binds_target,
+        };
+        assert!(signed("GET", true).may_use_cache());
+        assert!(signed("HEAD", true).may_use_cache());
+        for (method, binds) in [
+            ("POST", true),
+            ("DELETE", true),
+            ("PUT", true),
+            ("GET", false),
+            ("POST", false),
+        ] {
+            assert!(!signed(method, binds).may_use_cache(), "{method} {binds}");
         }
     }
 
