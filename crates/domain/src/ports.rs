@@ -350,6 +350,13 @@ pub trait RbacRepository: Send + Sync + 'static {
     ) -> impl Future<Output = Result<Option<crate::authz::StoredAuthority>, StorageError>> + Send;
 }
 
+/// A count of this process's writes to the store. It grows when a write starts and again when
+/// it ends, so a cache filled after reading the count `n` still holds what the store holds
+/// as long as the count reads `n` (writes by other processes are not counted).
+pub trait WriteCounter: Send + Sync + 'static {
+    fn writes(&self) -> u64;
+}
+
 /// Checks request signatures made with SSH keys.
 pub trait SignatureVerifier: Send + Sync + fmt::Debug + 'static {
     /// Whether `signature` over `message` was made with the private half of `key` using

@@ -80,6 +80,7 @@ pub(crate) async fn connect(url: &str, o: &StoreOptions) -> Result<Store, Connec
             pool: Pool::Sqlite(pool.clone(), o.max_connections),
             db: SqlxSqliteConnector::from_sqlx_sqlite_pool(pool),
             write_gate: Some(Arc::new(Mutex::new(()))),
+            writes: Arc::default(),
         })
     } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
         let pool = PgPoolOptions::new()
@@ -92,6 +93,7 @@ pub(crate) async fn connect(url: &str, o: &StoreOptions) -> Result<Store, Connec
             pool: Pool::Postgres(pool.clone(), o.max_connections),
             db: SqlxPostgresConnector::from_sqlx_postgres_pool(pool),
             write_gate: None,
+            writes: Arc::default(),
         })
     } else {
         Err(ConnectError::Scheme)

@@ -34,6 +34,7 @@ use sea_orm::{
 };
 use sea_orm_migration::MigratorTrait as _;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use tokio::sync::{Mutex, OwnedMutexGuard};
 
 /// A connection pool plus what writes need to be safe on its database.
@@ -44,6 +45,9 @@ pub struct Store {
     write_gate: Option<Arc<Mutex<()>>>,
     /// The same pool as `db`, for its statistics.
     pool: connect::Pool,
+    /// Grows when one of this process's write transactions starts and when it ends (see
+    /// [`roster_domain::ports::WriteCounter`]).
+    writes: Arc<AtomicU64>,
 }
 
 /// How the pool's connections are used right now.
@@ -60,6 +64,22 @@ pub struct PoolStats {
 pub(crate) struct WriteTxn {
     pub(crate) txn: DatabaseTransaction,
     _gate: Option<OwnedMutexGuard<()>>,
+    _counted: Counted,
+}
+
+/// Counts a write's end when the write goes out of scope, committed or not.
+struct Counted(Arc<AtomicU64>);
+
+impl Drop for Counted {
+    fn drop(&mut self) {
+        self.0.fetch_add(1, Ordering::SeqCst);
+    }
+}
+
+impl roster_domain::ports::WriteCounter for Store {
+    fn writes(&self) -> u64 {
+        self.writes.load(Ordering::SeqCst)
+    }
 }
 
 impl Store {
@@ -110,7 +130,12 @@ impl Store {
                 ..TransactionOptions::default()
             })
             .await?;
-        Ok(WriteTxn { txn, _gate: gate })
+        self.writes.fetch_add(1, Ordering::SeqCst);
+        Ok(WriteTxn {
+            txn,
+            _gate: gate,
+            _counted: Counted(Arc::clone(&self.writes)),
+        })
     }
 
     /// Whether reads inside a write should lock their rows (`FOR UPDATE`).

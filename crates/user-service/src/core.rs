@@ -8,13 +8,13 @@ use crate::status::{IntoStatus, missing_scope, status};
 use crate::tokens::{Caller, TokenConfig, TokenError, Tokens, scopes};
 use roster_domain::UserId;
 use roster_domain::auth::AuthService;
-use roster_domain::authz::{Actor, CredentialKind, MemberAuthority, Principal};
+use roster_domain::authz::{Actor, CredentialKind, MemberAuthority, Principal, StoredAuthority};
 use roster_domain::folders::FolderService;
 use roster_domain::groups::GroupService;
 use roster_domain::keys::KeyService;
 use roster_domain::ports::{
     FolderRepository, GroupRepository, KeyRepository, PasswordGuesses, RbacRepository,
-    SecretKeyRepository, TenantRepository, UsedSignatures, UserRepository,
+    SecretKeyRepository, TenantRepository, UsedSignatures, UserRepository, WriteCounter,
 };
 use roster_domain::rbac::RbacService;
 use roster_domain::rbac::RoleGrant;
@@ -43,6 +43,7 @@ pub trait Store:
     + PasswordGuesses
     + SecretKeyRepository
     + UsedSignatures
+    + WriteCounter
     + Clone
 {
 }
@@ -56,6 +57,7 @@ impl<T> Store for T where
         + PasswordGuesses
         + SecretKeyRepository
         + UsedSignatures
+        + WriteCounter
         + Clone
 {
 }
@@ -103,6 +105,22 @@ pub struct Core<R> {
     /// Each tenant's owner. An owner never changes, so entries never go stale; a deleted
     /// tenant's entry is harmless (its tokens name a tenant that no longer answers).
     owners: Mutex<HashMap<TenantId, Option<UserId>>>,
+    /// Users' authority as last read, for the calls that follow within
+    /// [`AUTHORITY_TTL`] while this process writes nothing (see [`Core::authority`]).
+    authorities: Mutex<HashMap<(TenantId, UserId), CachedAuthority>>,
+    store: R,
+}
+
+/// How long a user's authority, read for one call, serves the calls after it. Any write by
+/// this process ends it at once; a write by another replica within this time.
+pub(crate) const AUTHORITY_TTL: Duration = Duration::from_secs(1);
+const AUTHORITY_CAPACITY: usize = 10_000;
+
+#[derive(Debug)]
+struct CachedAuthority {
+    writes: u64,
+    read_at: std::time::Instant,
+    authority: Option<StoredAuthority>,
 }
 
 use roster_proto::AS_ROLE_METADATA;
@@ -135,7 +153,7 @@ impl<R: Store> Core<R> {
                 Arc::clone(&secrets),
                 Arc::clone(&clock),
             ),
-            auth: AuthService::new(store, secrets, Arc::new(crate::ssh::HttpSignatures))
+            auth: AuthService::new(store.clone(), secrets, Arc::new(crate::ssh::HttpSignatures))
                 .with_signature_checks(SignatureChecks::new(config.signatures, Arc::clone(&clock))),
             tokens: Tokens::new(config.tokens),
             pages: PageTokens::new(server),
@@ -143,6 +161,8 @@ impl<R: Store> Core<R> {
             authenticate_ttl: config.authenticate_ttl,
             secret_key_ttl: config.secret_key_ttl,
             owners: Mutex::default(),
+            authorities: Mutex::default(),
+            store,
         }
     }
 
@@ -264,7 +284,6 @@ impl<R: Store> Core<R> {
             let user =
                 UserId::parse(&caller.subject).map_err(|_| TokenError::Invalid.into_status())?;
             let stored = self
-                .auth
                 .authority(tenant, user)
                 .await
                 .map_err(|e| crate::status::internal("auth", &e))?
@@ -304,6 +323,51 @@ impl<R: Store> Core<R> {
             credential,
             scopes: caller.scopes,
         })
+    }
+
+    /// What a user's token is judged on: read from the store, or from the last read when it
+    /// is younger than [`AUTHORITY_TTL`] and this process has written nothing since (the
+    /// count is taken before the read, so a write racing with it ends the entry too).
+    async fn authority(
+        &self,
+        tenant: TenantId,
+        user: UserId,
+    ) -> Result<Option<StoredAuthority>, roster_domain::StorageError> {
+        let writes = self.store.writes();
+        let key = (tenant, user);
+        {
+            let cache = self
+                .authorities
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+            if let Some(c) = cache.get(&key)
+                && c.writes == writes
+                && c.read_at.elapsed() < AUTHORITY_TTL
+            {
+                return Ok(c.authority.clone());
+            }
+        }
+        let read_at = std::time::Instant::now();
+        let authority = self.auth.authority(tenant, user).await?;
+        let mut cache = self
+            .authorities
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if cache.len() >= AUTHORITY_CAPACITY {
+            cache.retain(|_, c| c.read_at.elapsed() < AUTHORITY_TTL);
+            if cache.len() >= AUTHORITY_CAPACITY {
+                cache.clear();
+            }
+        }
+        cache.insert(
+            key,
+            CachedAuthority {
+                writes,
+                read_at,
+                authority: authority.clone(),
+            },
+        );
+        Ok(authority)
     }
 
     /// The owner of `tenant`; a tenant that is gone makes its tokens invalid.

@@ -607,8 +607,6 @@ async fn a_cloudapi_sub_user_loses_its_rights_on_the_next_request() {
 /// InvalidCredentials, until a read happens to replay and refresh the entry; and a disabled
 /// sub-user's write is a 401 instead of CloudAPI's 403 "Account or user is disabled".
 #[tokio::test]
-#[ignore = "gateway: CloudAPI writes use a cached token the core refused and are not replayed \
-            (crates/gateway/src/session.rs replayable(), dialects/cloudapi/auth.rs verify())"]
 async fn a_cloudapi_sub_user_keeps_writing_after_its_password_changes() {
     let cloud = Cloud::new().await;
     let app = &cloud.app;
