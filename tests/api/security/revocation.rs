@@ -600,12 +600,10 @@ async fn a_cloudapi_sub_user_loses_its_rights_on_the_next_request() {
     assert_eq!(snapshot(app, t, &victim_id).await.unwrap(), before);
 }
 
-/// Found by this suite: the CloudAPI gateway verifies a write against its cached key (and
-/// token), but never replays a write the core refused for a stale token, and keeps the stale
-/// entry. So for up to `KEY_CACHE_TTL` (30 s) after a change that moves a sub-user's epoch
-/// while its key still holds (here: its password), every write it signs is a 401
-/// InvalidCredentials, until a read happens to replay and refresh the entry; and a disabled
-/// sub-user's write is a 401 instead of CloudAPI's 403 "Account or user is disabled".
+/// A change that moves a sub-user's epoch while its key still holds (here: its password)
+/// must not break its next write: the gateway's key cache serves reads only, every write's
+/// signature goes to the core, which mints a token on the user as it is now. (Found by this
+/// suite when writes still used the cached token.)
 #[tokio::test]
 async fn a_cloudapi_sub_user_keeps_writing_after_its_password_changes() {
     let cloud = Cloud::new().await;
