@@ -5,7 +5,7 @@ use crate::groups::{CreateGroupError, DeleteGroupError, Group, GroupKey, GroupQu
 use crate::keys::{Key, KeyError, KeyOwner};
 use crate::page::{UserPage, UserQuery};
 use crate::rbac::{
-    NewPolicy, NewRole, Policy, PolicyChange, PolicyError, Role, RoleChange, RoleError, RoleGrant,
+    NewPolicy, NewRole, Policy, PolicyChange, PolicyError, Role, RoleChange, RoleError,
 };
 use crate::secret_keys::{SecretKeyId, StoredSecretKey};
 use crate::tenants::{CreateTenantError, NewTenantRecord, Tenant, TenantKey};
@@ -332,13 +332,6 @@ pub trait RbacRepository: Send + Sync + 'static {
         tenant: TenantId,
         id: PolicyId,
     ) -> impl Future<Output = Result<bool, StorageError>> + Send;
-
-    /// The roles `user` holds, each with the actions of its policies.
-    fn grants(
-        &self,
-        tenant: TenantId,
-        user: UserId,
-    ) -> impl Future<Output = Result<Vec<RoleGrant>, StorageError>> + Send;
 
     /// What the policy needs to know of `user` on every call it makes: status, access level,
     /// authorization epoch, `org-admin`, and its RBAC roles with their actions. `None` when

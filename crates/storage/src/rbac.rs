@@ -512,26 +512,7 @@ impl RbacRepository for Store {
         Ok(res.rows_affected > 0)
     }
 
-    #[tracing::instrument(name = "db.rbac.grants", skip_all, fields(db.system = self.system()))]
-    async fn grants(
-        &self,
-        tenant: TenantId,
-        user_id: UserId,
-    ) -> Result<Vec<RoleGrant>, StorageError> {
-        let conn = self.connection();
-        let Some(u) = find_row(
-            conn,
-            tenant,
-            &roster_domain::users::UserKey::Id(user_id),
-            false,
-        )
-        .await?
-        else {
-            return Ok(Vec::new());
-        };
-        Ok(roles_of_user(conn, u.number).await?.0)
-    }
-
+    #[tracing::instrument(name = "db.rbac.authority", skip_all, fields(db.system = self.system()))]
     async fn authority(
         &self,
         tenant: TenantId,

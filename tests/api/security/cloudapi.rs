@@ -1,47 +1,58 @@
 //! CloudAPI through the real `triton` CLI: a sub-user's narrow policy is all it gets.
 
-use crate::triton::{md5, ok, setup};
+use crate::triton::{Cli, md5, ok, setup};
 
-#[tokio::test]
-async fn a_sub_user_with_createuserkey_cannot_take_over_the_owner() {
-    let (_app, cli, [_, _, ed]) = setup().await;
+/// The path of `~/.ssh/NAME.pub`.
+fn public(cli: &Cli, name: &str) -> String {
+    cli.home
+        .path()
+        .join(format!(".ssh/{name}.pub"))
+        .to_string_lossy()
+        .into_owned()
+}
+
+/// Sub-user `bob` with a key of his own, whose default role `NAME` carries one policy of
+/// `rules`, all made by the owner (key `owner_fp`) with the CLI; bob's key fingerprint.
+async fn bob_with_role(cli: &Cli, owner_fp: &str, name: &str, rules: &str) -> String {
     let bob = cli.file(
         "bob.json",
         r#"{"login":"bob","password":"s3cret-Passw0rd","email":"bob@example.com"}"#,
     );
     ok(&cli
-        .run_as(&ed, None, &["rbac", "user", "-a", &bob], &[])
+        .run_as(owner_fp, None, &["rbac", "user", "-a", &bob], &[])
         .await);
-    let bob_fp = md5(&cli.key("id_bob", &["-t", "ecdsa", "-b", "256"]));
-    let public = |name: &str| {
-        cli.home
-            .path()
-            .join(format!(".ssh/{name}.pub"))
-            .to_string_lossy()
-            .into_owned()
-    };
+    let bob_fp = md5(&cli.key("id_bob", &["-t", "ed25519"]));
     ok(&cli
         .run_as(
-            &ed,
+            owner_fp,
             None,
-            &["rbac", "key", "-a", "bob", &public("id_bob")],
+            &["rbac", "key", "-a", "bob", &public(cli, "id_bob")],
             &[],
         )
         .await);
     let policy = cli.file(
         "policy.json",
-        r#"{"name":"keyers","rules":["CAN createuserkey"]}"#,
+        &format!(r#"{{"name":"{name}","rules":{rules}}}"#),
     );
     ok(&cli
-        .run_as(&ed, None, &["rbac", "policy", "-a", &policy], &[])
+        .run_as(owner_fp, None, &["rbac", "policy", "-a", &policy], &[])
         .await);
     let role = cli.file(
         "role.json",
-        r#"{"name":"keyers","members":[{"type":"subuser","login":"bob","default":true}],"policies":[{"name":"keyers"}]}"#,
+        &format!(
+            r#"{{"name":"{name}","members":[{{"type":"subuser","login":"bob","default":true}}],"policies":[{{"name":"{name}"}}]}}"#
+        ),
     );
     ok(&cli
-        .run_as(&ed, None, &["rbac", "role", "-a", &role], &[])
+        .run_as(owner_fp, None, &["rbac", "role", "-a", &role], &[])
         .await);
+    bob_fp
+}
+
+#[tokio::test]
+async fn a_sub_user_with_createuserkey_cannot_take_over_the_owner() {
+    let (_app, cli, [_, _, ed]) = setup().await;
+    let bob_fp = bob_with_role(&cli, &ed, "keyers", r#"["CAN createuserkey"]"#).await;
     let evil_fp = md5(&cli.key("id_evil", &["-t", "ed25519"]));
     let account_keys = ok(&cli.run_as(&ed, None, &["keys"], &[]).await).to_owned();
 
@@ -50,7 +61,7 @@ async fn a_sub_user_with_createuserkey_cannot_take_over_the_owner() {
         .run_as(
             &bob_fp,
             Some("bob"),
-            &["rbac", "key", "-a", "acme", &public("id_evil")],
+            &["rbac", "key", "-a", "acme", &public(&cli, "id_evil")],
             &[],
         )
         .await;
@@ -59,7 +70,7 @@ async fn a_sub_user_with_createuserkey_cannot_take_over_the_owner() {
     // Signing as the owner's "user" with that key gets nowhere.
     for args in [
         &["rbac", "users"][..],
-        &["key", "add", "-n", "evil", &public("id_evil")],
+        &["key", "add", "-n", "evil", &public(&cli, "id_evil")],
     ] {
         let r = cli.run_as(&evil_fp, Some("acme"), args, &[]).await;
         assert_ne!(r.code, 0, "{args:?}: {r:?}");
@@ -80,7 +91,7 @@ async fn a_sub_user_with_createuserkey_cannot_take_over_the_owner() {
         .run_as(
             &bob_fp,
             Some("bob"),
-            &["rbac", "key", "-a", "bob", &public("id_evil")],
+            &["rbac", "key", "-a", "bob", &public(&cli, "id_evil")],
             &[],
         )
         .await);
@@ -89,40 +100,7 @@ async fn a_sub_user_with_createuserkey_cannot_take_over_the_owner() {
 #[tokio::test]
 async fn a_sub_user_allowed_everything_still_cannot_touch_the_owner_or_itself() {
     let (_app, cli, [_, _, ed]) = setup().await;
-    let bob = cli.file(
-        "bob.json",
-        r#"{"login":"bob","password":"s3cret-Passw0rd","email":"bob@example.com"}"#,
-    );
-    ok(&cli
-        .run_as(&ed, None, &["rbac", "user", "-a", &bob], &[])
-        .await);
-    let bob_fp = md5(&cli.key("id_bob", &["-t", "ed25519"]));
-    let public = |name: &str| {
-        cli.home
-            .path()
-            .join(format!(".ssh/{name}.pub"))
-            .to_string_lossy()
-            .into_owned()
-    };
-    ok(&cli
-        .run_as(
-            &ed,
-            None,
-            &["rbac", "key", "-a", "bob", &public("id_bob")],
-            &[],
-        )
-        .await);
-    let policy = cli.file("policy.json", r#"{"name":"all","rules":["CAN *"]}"#);
-    ok(&cli
-        .run_as(&ed, None, &["rbac", "policy", "-a", &policy], &[])
-        .await);
-    let role = cli.file(
-        "role.json",
-        r#"{"name":"ops","members":[{"type":"subuser","login":"bob","default":true}],"policies":[{"name":"all"}]}"#,
-    );
-    ok(&cli
-        .run_as(&ed, None, &["rbac", "role", "-a", &role], &[])
-        .await);
+    let bob_fp = bob_with_role(&cli, &ed, "ops", r#"["CAN *"]"#).await;
     let evil = cli.key("id_evil", &["-t", "ed25519"]);
     let account_keys = ok(&cli.run_as(&ed, None, &["keys"], &[]).await).to_owned();
     let users = ok(&cli.run_as(&ed, None, &["rbac", "users"], &[]).await).to_owned();
@@ -138,7 +116,7 @@ async fn a_sub_user_allowed_everything_still_cannot_touch_the_owner_or_itself() 
     }
     // Account keys are the owner's, and bob cannot delete himself.
     for args in [
-        &["key", "add", "-n", "evil", &public("id_evil")][..],
+        &["key", "add", "-n", "evil", &public(&cli, "id_evil")][..],
         &["rbac", "user", "-d", "-y", "bob"],
     ] {
         let r = cli.run_as(&bob_fp, Some("bob"), args, &[]).await;
