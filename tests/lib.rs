@@ -328,6 +328,7 @@ impl TestApp {
                 roster_user_service::Binding {
                     kind: Some("user"),
                     credential: Some("ssh_key"),
+                    credential_id: None,
                     epoch: Some(epoch),
                     secret_key: None,
                 },

@@ -321,6 +321,12 @@ impl<R: Store> Core<R> {
             owner,
             actor,
             credential,
+            credential_id: caller
+                .credential_id
+                .or_else(|| caller.secret_key.clone())
+                .or_else(|| {
+                    (credential == CredentialKind::ServiceToken).then(|| caller.subject.clone())
+                }),
             scopes: caller.scopes,
         })
     }

@@ -64,6 +64,9 @@ pub struct Claims {
     /// The user's authorization epoch when the token was minted.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub aep: Option<i64>,
+    /// Which credential of kind `crd` (see `Principal::credential_id`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cid: Option<String>,
 }
 
 /// What a token is bound to beyond its subject and scopes.
@@ -72,6 +75,8 @@ pub struct Binding {
     /// `user` or `integration`; `None` for service accounts and the operator.
     pub kind: Option<&'static str>,
     pub credential: Option<&'static str>,
+    /// Which credential of that kind.
+    pub credential_id: Option<String>,
     pub epoch: Option<i64>,
     pub secret_key: Option<String>,
 }
@@ -89,6 +94,7 @@ pub struct Caller {
     /// See [`Claims::knd`], [`Claims::crd`] and [`Claims::aep`]; not yet checked.
     pub kind: Option<String>,
     pub credential: Option<String>,
+    pub credential_id: Option<String>,
     pub epoch: Option<i64>,
 }
 
@@ -177,6 +183,7 @@ impl Tokens {
             knd: binding.kind.map(str::to_owned),
             crd: binding.credential.map(str::to_owned),
             aep: binding.epoch,
+            cid: binding.credential_id,
         };
         let mut header = Header::new(Algorithm::HS256);
         header.kid = Some(key.kid.clone());
@@ -225,6 +232,7 @@ impl Tokens {
             secret_key: c.skid,
             kind: c.knd,
             credential: c.crd,
+            credential_id: c.cid,
             epoch: c.aep,
         })
     }

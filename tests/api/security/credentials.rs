@@ -650,3 +650,75 @@ async fn an_administrator_cannot_take_over_a_more_powerful_account() {
         .await;
     assert_eq!(p.status, 200, "{p:?}");
 }
+
+#[tokio::test]
+async fn introspection_names_the_principal_and_the_credential_it_came_from() {
+    let app = TestApp::spawn().await;
+    let t = app.tenant("acme").await;
+    let introspect = |token: String| {
+        let mut auth = app.auth(Some(&token));
+        async move {
+            let r = auth
+                .introspect_token(pb::IntrospectTokenRequest {})
+                .await
+                .expect("introspect")
+                .into_inner();
+            (r.principal, r.credential, r.credential_id)
+        }
+    };
+    let authenticate = |credential| {
+        let mut auth = app.auth(None);
+        async move {
+            auth.authenticate(pb::AuthenticateRequest {
+                credential: Some(credential),
+            })
+            .await
+            .expect("authenticate")
+            .into_inner()
+            .token
+        }
+    };
+    use pb::authenticate_request::Credential as C;
+
+    let org = authenticate(C::Organization(pb::OrganizationCredential {
+        user_secret: t.admin_secret.clone(),
+        organization_secret: t.organization_secret.clone(),
+    }))
+    .await;
+    assert_eq!(
+        introspect(org).await,
+        ("owner".into(), "organization_secret".into(), String::new())
+    );
+    let fof = authenticate(C::IntegrationKey(pb::IntegrationKeyCredential {
+        company_id: t.company_id,
+        integration_key: t.integration_key.clone(),
+    }))
+    .await;
+    assert_eq!(
+        introspect(fof).await,
+        (
+            "integration".into(),
+            "integration_key".into(),
+            t.company_id.to_string()
+        )
+    );
+    let key = crate::surecloud::issue_key(&app, &t, &t.admin.email).await;
+    let jwt = authenticate(C::SecretKey(pb::SecretKeyCredential {
+        email: t.admin.email.clone(),
+        secret_key: key,
+    }))
+    .await;
+    let (principal, credential, id) = introspect(jwt).await;
+    assert_eq!(
+        (principal.as_str(), credential.as_str()),
+        ("owner", "secret_key")
+    );
+    assert!(
+        uuid::Uuid::try_parse(&id).is_ok(),
+        "the secret key's id: {id}"
+    );
+    assert_eq!(
+        introspect(t.token.clone()).await,
+        ("service".into(), "service_token".into(), "test".into())
+    );
+}

@@ -132,6 +132,10 @@ pub struct Principal {
     pub owner: Option<UserId>,
     pub actor: Actor,
     pub credential: CredentialKind,
+    /// Which credential of that kind: an SSH key's MD5 fingerprint, a secret key's id, the
+    /// company id of an integration key, a service token's subject; `None` when the kind
+    /// names it well enough (the operator, an organization secret).
+    pub credential_id: Option<String>,
     /// What the caller's token allows at most (coarse: see [`super::scopes`]).
     pub scopes: BTreeSet<String>,
 }
@@ -144,6 +148,7 @@ impl Principal {
             owner: None,
             actor: Actor::Operator,
             credential: CredentialKind::Operator,
+            credential_id: None,
             scopes: super::scopes::ALL.iter().map(|s| (*s).to_owned()).collect(),
         }
     }

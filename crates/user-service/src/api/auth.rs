@@ -7,7 +7,7 @@ use crate::status::{IntoStatus, status};
 use crate::tokens::{Binding, TokenError, scopes};
 use roster_domain::FieldViolations;
 use roster_domain::auth::{Authenticated, Credential, PrincipalKind, SignedRequest};
-use roster_domain::authz::{Action, Principal, authorize};
+use roster_domain::authz::{Action, Actor, CredentialKind, Principal, authorize};
 use roster_proto::v1 as pb;
 use roster_proto::v1::ErrorReason;
 use std::collections::BTreeSet;
@@ -137,6 +137,19 @@ impl<R: Store> pb::auth_service_server::AuthService for AuthApi<R> {
                         PrincipalKind::User(_) => "user",
                     }),
                     credential: Some(principal.credential.as_str()),
+                    credential_id: match principal.credential {
+                        CredentialKind::SshKey => {
+                            principal.key.as_ref().map(|k| k.fingerprint().to_owned())
+                        }
+                        CredentialKind::SecretKey => principal.secret_key.map(|k| k.to_string()),
+                        CredentialKind::IntegrationKey => {
+                            Some(principal.tenant.company_id.to_string())
+                        }
+                        CredentialKind::OrganizationSecret
+                        | CredentialKind::Password
+                        | CredentialKind::ServiceToken
+                        | CredentialKind::Operator => None,
+                    },
                     epoch: Some(principal.epoch),
                     secret_key: principal.secret_key.map(|k| k.to_string()),
                 },
@@ -230,8 +243,18 @@ impl<R: Store> pb::auth_service_server::AuthService for AuthApi<R> {
         let caller = self.core.caller(&req).await?;
         // The same checks as any call: a token whose user is gone, disabled or whose epoch
         // moved is refused here too, not only on the call it was asked about.
-        self.core.principal_of(&req, caller.clone()).await?;
+        let who = self.core.principal_of(&req, caller.clone()).await?;
         Ok(Response::new(pb::IntrospectTokenResponse {
+            principal: match &who.actor {
+                Actor::Operator => "operator",
+                Actor::Member(m) if m.owner => "owner",
+                Actor::Member(_) => "member",
+                Actor::Integration => "integration",
+                Actor::Service => "service",
+            }
+            .to_owned(),
+            credential: who.credential.as_str().to_owned(),
+            credential_id: who.credential_id.clone().unwrap_or_default(),
             tenant_id: caller.tenant.map(|t| t.to_string()).unwrap_or_default(),
             subject: caller.subject,
             scopes: caller.scopes.into_iter().collect(),

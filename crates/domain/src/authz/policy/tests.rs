@@ -28,6 +28,7 @@ impl World {
             owner: Some(self.owner),
             actor,
             credential,
+            credential_id: None,
             scopes: scopes::TENANT_ADMIN
                 .iter()
                 .map(|s| (*s).to_owned())
