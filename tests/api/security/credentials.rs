@@ -653,6 +653,7 @@ async fn an_administrator_cannot_take_over_a_more_powerful_account() {
 
 #[tokio::test]
 async fn introspection_names_the_principal_and_the_credential_it_came_from() {
+    use pb::authenticate_request::Credential as C;
     let app = TestApp::spawn().await;
     let t = app.tenant("acme").await;
     let introspect = |token: String| {
@@ -678,8 +679,6 @@ async fn introspection_names_the_principal_and_the_credential_it_came_from() {
             .token
         }
     };
-    use pb::authenticate_request::Credential as C;
-
     let org = authenticate(C::Organization(pb::OrganizationCredential {
         user_secret: t.admin_secret.clone(),
         organization_secret: t.organization_secret.clone(),
