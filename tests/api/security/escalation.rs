@@ -356,3 +356,90 @@ async fn an_administrator_cannot_change_its_own_roles_or_outrank_itself() {
     assert_eq!(user_by_email(&app, &t, &carol.email).await, Some(carol));
     assert_eq!(owner_now(&app, &t).await.access_level, t.admin.access_level);
 }
+
+#[tokio::test]
+async fn groups_folders_and_the_owners_roles_are_not_a_sub_users_to_change() {
+    let app = TestApp::spawn().await;
+    let t = app.tenant("acme").await;
+    let (bob, carol) = cast(&app, &t).await;
+    let token = app.user_token(&t.id, &bob.id, scopes::TENANT_ADMIN, 0);
+    let folder = app
+        .folders(&t.owner_token)
+        .create_folder(pb::CreateFolderRequest {
+            name: "Audits".into(),
+            external_id: None,
+        })
+        .await
+        .unwrap()
+        .into_inner();
+
+    // Groups and folders have no CloudAPI action: administrators only.
+    let st = expect_code(
+        app.groups(&token)
+            .create_group(pb::CreateGroupRequest {
+                path: "//Admins".into(),
+                external_id: None,
+            })
+            .await,
+        Code::PermissionDenied,
+    );
+    assert_eq!(rule(&st), "not_allowed");
+    for st in [
+        expect_code(
+            app.folders(&token)
+                .create_folder(pb::CreateFolderRequest {
+                    name: "Mine".into(),
+                    external_id: None,
+                })
+                .await,
+            Code::PermissionDenied,
+        ),
+        expect_code(
+            app.folders(&token)
+                .grant_folder(pb::GrantFolderRequest {
+                    folder_id: folder.id.clone(),
+                    user_ids: vec![bob.id.clone(), carol.id.clone()],
+                })
+                .await,
+            Code::PermissionDenied,
+        ),
+    ] {
+        assert_eq!(rule(&st), "not_allowed");
+    }
+    let groups = app
+        .groups(&t.owner_token)
+        .list_groups(pb::ListGroupsRequest::default())
+        .await
+        .unwrap()
+        .into_inner();
+    assert!(format!("{groups:?}").find("Admins").is_none(), "{groups:?}");
+    let folders = app
+        .folders(&t.owner_token)
+        .list_folders(pb::ListFoldersRequest::default())
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(
+        format!("{folders:?}").matches("name:").count(),
+        1,
+        "{folders:?}"
+    );
+    assert_eq!(
+        user_by_email(&app, &t, &bob.email).await.unwrap().folders,
+        []
+    );
+
+    // A service account may administer roles, but not the owner's memberships.
+    let mut roles = app.roster_roles(&t.token);
+    let st = expect_code(
+        roles
+            .create_role(role("owners", &[&t.admin.login], &[]))
+            .await,
+        Code::PermissionDenied,
+    );
+    assert_eq!(rule(&st), "owner_protected");
+    roles
+        .create_role(role("staff", &[&carol.login], &[]))
+        .await
+        .unwrap();
+}
