@@ -686,3 +686,68 @@ async fn a_cloudapi_sub_user_keeps_writing_after_its_password_changes() {
         .await;
     assert_eq!(w.error(403, "NotAuthorized"), "Account or user is disabled");
 }
+
+/// Another replica of the user service keeps a user's authority for at most one second
+/// (this process's own writes end it at once): a user disabled through one replica is refused
+/// by the other within that second, on the same token.
+#[tokio::test]
+async fn a_change_through_one_replica_ends_the_token_on_another_within_a_second() {
+    let app = TestApp::spawn().await;
+    let t = app.tenant("acme").await;
+    let bob = make_user(&app, &t, "bob@acme.test", pb::AccessLevel::Admin).await;
+    let token = app.user_token(&t.id, &bob.id, scopes::TENANT_ADMIN, 0);
+
+    let mut other = app.settings.clone();
+    other.grpc_addr = "127.0.0.1:0".parse().unwrap();
+    other.http_addr = "127.0.0.1:0".parse().unwrap();
+    other.metrics_addr = None;
+    let replica = roster::start(&other, roster::Role::UserService)
+        .await
+        .unwrap();
+    let channel =
+        tonic::transport::Endpoint::from_shared(format!("http://{}", replica.grpc_addr.unwrap()))
+            .unwrap()
+            .connect_lazy();
+    let elsewhere = pb::user_service_client::UserServiceClient::with_interceptor(
+        channel,
+        move |mut r: tonic::Request<()>| {
+            r.metadata_mut()
+                .insert("authorization", format!("Bearer {token}").parse().unwrap());
+            Ok(r)
+        },
+    );
+    let read = || {
+        let mut e = elsewhere.clone();
+        let key = key_id(&bob.id);
+        async move { e.get_user(pb::GetUserRequest { key }).await.map(|_| ()) }
+    };
+    // The replica has read bob's authority and keeps it.
+    read().await.unwrap();
+
+    let mut disabled = bob.clone();
+    disabled.set_status(pb::UserStatus::Disabled);
+    app.users(&t.owner_token)
+        .update_user(pb::UpdateUserRequest {
+            user: Some(disabled),
+            update_mask: mask(&["status"]),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    let changed = std::time::Instant::now();
+    let refused = loop {
+        match read().await {
+            Err(st) => break st,
+            Ok(()) => {
+                // One second of cache, and room for a slow machine's calls.
+                assert!(
+                    changed.elapsed() < std::time::Duration::from_secs(2),
+                    "the replica still serves a disabled user's token"
+                );
+                tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+            }
+        }
+    };
+    assert_eq!(refused.code(), Code::Unauthenticated);
+    assert_eq!(reason(&refused), "TOKEN_REVOKED");
+}
