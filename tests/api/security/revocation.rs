@@ -736,17 +736,15 @@ async fn a_change_through_one_replica_ends_the_token_on_another_within_a_second(
         .unwrap();
     let changed = std::time::Instant::now();
     let refused = loop {
-        match read().await {
-            Err(st) => break st,
-            Ok(()) => {
-                // One second of cache, and room for a slow machine's calls.
-                assert!(
-                    changed.elapsed() < std::time::Duration::from_secs(2),
-                    "the replica still serves a disabled user's token"
-                );
-                tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-            }
+        if let Err(st) = read().await {
+            break st;
         }
+        // One second of cache, and room for a slow machine's calls.
+        assert!(
+            changed.elapsed() < std::time::Duration::from_secs(2),
+            "the replica still serves a disabled user's token"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
     };
     assert_eq!(refused.code(), Code::Unauthenticated);
     assert_eq!(reason(&refused), "TOKEN_REVOKED");
