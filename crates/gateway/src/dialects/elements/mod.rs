@@ -1,6 +1,6 @@
 //! Cloud Elements platform users (`/users`, `/organizations/users`) mounted at
 //! `/elements/api-v2`: CEQL queries, opaque page tokens, secrets and role keys, with the
-//! vendor's `{"requestId","message"}` errors. Reference: ../shared/reference/dialects.md §B.
+//! vendor's `{"requestId","message"}` errors. Reference: docs/dialects/elements.md.
 
 mod auth;
 mod body;

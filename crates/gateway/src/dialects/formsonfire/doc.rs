@@ -170,7 +170,7 @@ macro_rules! user_body {
 }
 
 user_body! {
-    /// `POST /user`: a new user, named and with an email. DESIGN (reference §C.7): a body
+    /// `POST /user`: a new user, named and with an email. DESIGN (the vendor is silent): a body
     /// with the `Id` of a user updates that user as `PUT` would (then the names are not
     /// required). Member names match without case; a null clears a member. In XML the root
     /// element is `User`, nulls are `i:nil="true"`, list items are any elements

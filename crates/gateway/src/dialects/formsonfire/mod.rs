@@ -1,7 +1,7 @@
 //! Forms On Fire (Appenate platform) Users API v2, mounted at `/api/v2`: users read,
 //! created, updated, deleted and searched in JSON or ServiceStack DataContract XML,
-//! authenticated by `CompanyId` + `IntegrationKey`. Reference:
-//! ../shared/reference/dialects.md §C and ../shared/seeds/004.
+//! authenticated by `CompanyId` + `IntegrationKey`. Reference (with links to the vendor's
+//! pages): docs/dialects/formsonfire.md.
 //!
 //! Every path under `/api/v2` belongs to this dialect: one that does not exist, or a verb an
 //! endpoint does not have, is the vendor's 405 with a `ResponseStatus`, never another

@@ -1,5 +1,6 @@
 //! The Forms On Fire words for the contract's enums, one table each, in one place:
-//! `Status`, `WebsiteRole` (one to one onto the access levels, see DESIGN.md) and `Type`.
+//! `Status`, `WebsiteRole` (one to one onto the access levels, see docs/architecture.md)
+//! and `Type`.
 
 use roster_proto::v1 as pb;
 

@@ -2,8 +2,8 @@
 //! required) and answers only the new user's `Id` and `Status`; users created here start
 //! `Invited` unless the body says otherwise, and become `Active` at their first recorded
 //! activity. PUT changes the members the body names on the user its `Id` names. DESIGN
-//! (reference §C.7): a POST whose body carries the `Id` of a user updates that user, as PUT
-//! would, and still answers like POST.
+//! (docs/dialects/formsonfire.md): a POST whose body carries the `Id` of a user updates that
+//! user, as PUT would, and still answers like POST.
 //!
 //! Credentials come from the body (`CompanyId`, `IntegrationKey`), else from the query.
 

@@ -1,5 +1,5 @@
 //! SureCloud errors: `{"status": <HTTP status>, "message": "..."}` (the vendor documents none;
-//! ../shared/reference/dialects.md §A.5 DESIGN). Internal failures never show the core's text.
+//! DESIGN, see docs/dialects/surecloud.md). Internal failures never show the core's text.
 
 use axum::Json;
 use axum::response::{IntoResponse, Response};

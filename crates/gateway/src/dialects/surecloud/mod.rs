@@ -1,8 +1,8 @@
 //! SureCloud's User API mounted at `/restful/v1`: `POST /token` exchanges a user's email and
 //! secret key for a JWT, and `PATCH /user` creates and modifies many users at once, with
 //! case-sensitive group paths and a `patchErrorMessage` per user. Errors are
-//! `{"status","message"}`. Reference: ../shared/reference/dialects.md §A and the vendor's
-//! page (../shared/seeds/000, 001).
+//! `{"status","message"}`. Reference (with links to the vendor's pages):
+//! docs/dialects/surecloud.md.
 
 mod auth;
 mod doc;

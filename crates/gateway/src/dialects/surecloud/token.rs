@@ -1,6 +1,7 @@
-//! `POST /restful/v1/token`: a user's email and secret key for a JWT (DESIGN, §A.5: the
-//! vendor documents the endpoint but not its shape). The core checks the key and refuses a
-//! disabled user; the token names the key, so revoking or rotating it ends the token.
+//! `POST /restful/v1/token`: a user's email and secret key for a JWT (DESIGN: the vendor
+//! documents the endpoint but not its shape; see docs/dialects/surecloud.md). The core checks
+//! the key and refuses a disabled user; the token names the key, so revoking or rotating it
+//! ends the token.
 
 use super::SureCloud;
 use super::doc;
