@@ -20,6 +20,7 @@ import email.utils
 import hashlib
 import json
 import os
+import uuid
 
 import requests
 import schemathesis
@@ -36,7 +37,8 @@ def _md5_fingerprint(public_line: str) -> str:
 
 
 class CloudApiSignature(requests.auth.AuthBase):
-    """`Signature keyId=...,headers="(request-target) date"` with the owner's Ed25519 key."""
+    """`Signature keyId=...,headers="(request-target) date x-request-id"` with the owner's
+    Ed25519 key."""
 
     def __init__(self) -> None:
         with open(os.environ["ROSTER_ST_SSH_KEY"], "rb") as f:
@@ -45,13 +47,20 @@ class CloudApiSignature(requests.auth.AuthBase):
             self.key_id = f"/{ACCOUNT}/keys/{_md5_fingerprint(f.read())}"
 
     def __call__(self, r: requests.PreparedRequest) -> requests.PreparedRequest:
+        # A write's signature is accepted once; schemathesis sends many writes to one path in
+        # a second, so each request signs a request id of its own.
         date = email.utils.formatdate(usegmt=True)
-        message = f"(request-target): {r.method.lower()} {r.path_url}\ndate: {date}"
+        request_id = str(uuid.uuid4())
+        message = (
+            f"(request-target): {r.method.lower()} {r.path_url}\n"
+            f"date: {date}\nx-request-id: {request_id}"
+        )
         signature = base64.b64encode(self.key.sign(message.encode())).decode()
         r.headers["date"] = date
+        r.headers["x-request-id"] = request_id
         r.headers["authorization"] = (
             f'Signature keyId="{self.key_id}",algorithm="ed25519-sha512",'
-            f'headers="(request-target) date",signature="{signature}"'
+            f'headers="(request-target) date x-request-id",signature="{signature}"'
         )
         return r
 
