@@ -44,7 +44,7 @@ lint: ## rustfmt check and clippy with warnings as errors.
 # One build of every target with the workspace's unified features: the tests then reuse it
 # (a `-p roster` build would resolve other features and compile the dependencies twice).
 test: tools ## Every test, on SQLite and then on PostgreSQL ($$PG_URL).
-	./scripts/ensure-postgres.sh
+	ROSTER_TEST_DATABASE_URL=$(PG_URL) ./scripts/ensure-postgres.sh
 	$(CARGO) build --workspace --all-targets --locked
 	$(CARGO) nextest run --workspace --locked
 	ROSTER_TEST_DATABASE_URL=$(PG_URL) $(CARGO) nextest run -p roster-e2e --locked
@@ -57,13 +57,13 @@ test-sqlite: tools ## The black-box suite on SQLite only.
 
 .PHONY: test-postgres
 test-postgres: tools ## The black-box suite on PostgreSQL only.
-	./scripts/ensure-postgres.sh
+	ROSTER_TEST_DATABASE_URL=$(PG_URL) ./scripts/ensure-postgres.sh
 	$(CARGO) build --workspace --all-targets --locked
 	ROSTER_TEST_DATABASE_URL=$(PG_URL) $(CARGO) nextest run -p roster-e2e --locked
 
 .PHONY: bench
 bench: ## Measure a release build and rewrite BENCHMARKS.md (needs PostgreSQL too; SECTIONS="a b" runs only those).
-	./scripts/ensure-postgres.sh
+	ROSTER_TEST_DATABASE_URL=$(PG_URL) ./scripts/ensure-postgres.sh
 	$(CARGO) build --release --locked -p roster -p roster-bench
 	ROSTER_BENCH_POSTGRES_URL=$(PG_URL) ./target/release/roster-bench BENCHMARKS.md $(SECTIONS)
 
