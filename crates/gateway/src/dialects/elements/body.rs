@@ -74,8 +74,9 @@ pub(crate) struct UserBody {
     pub(crate) external_id: Option<String>,
 }
 
-/// The core's password rule, checked before anything is written (a PATCH writes the profile
-/// and the password in two calls, so the second must not be refused after the first).
+/// The core's password rule, checked here too so that a bad password is refused with the
+/// dialect's own message before the request reaches the core (a PATCH sends the profile and
+/// the password in one UpdateUser, which the core refuses whole).
 pub(crate) fn check_password(p: &str) -> Result<(), ElementsError> {
     let n = p.chars().count();
     if (7..=1024).contains(&n) {
