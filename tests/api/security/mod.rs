@@ -76,3 +76,22 @@ pub(crate) fn info(s: &tonic::Status, key: &str) -> String {
         .and_then(|i| i.metadata.get(key).cloned())
         .unwrap_or_default()
 }
+
+/// Disables the user `id`, as the owner, over gRPC.
+pub(crate) async fn disable(app: &TestApp, t: &TestTenant, id: &str) {
+    let mut off = pb::User {
+        id: id.to_owned(),
+        ..Default::default()
+    };
+    off.set_status(pb::UserStatus::Disabled);
+    app.users(&t.owner_token)
+        .update_user(pb::UpdateUserRequest {
+            user: Some(off),
+            update_mask: Some(prost_types::FieldMask {
+                paths: vec!["status".into()],
+            }),
+            password: None,
+        })
+        .await
+        .expect("the owner disables the user");
+}

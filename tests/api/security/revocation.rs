@@ -294,19 +294,7 @@ async fn a_demoted_or_disabled_surecloud_administrator_is_refused_on_the_next_pa
     // Disabled by the owner over gRPC.
     let (id, _, admin) = sc_admin(&app, &t, &owner, "admin2@acme.test").await;
     let victim = by_email(&app, &t, "victim@acme.test").await.unwrap();
-    let mut off = pb::User {
-        id: id.clone(),
-        ..Default::default()
-    };
-    off.set_status(pb::UserStatus::Disabled);
-    app.users(&t.owner_token)
-        .update_user(pb::UpdateUserRequest {
-            user: Some(off),
-            update_mask: mask(&["status"]),
-            password: None,
-        })
-        .await
-        .unwrap();
+    super::disable(&app, &t, &id).await;
     let before = super::all_users(&app, &t).await;
     let attack = admin
         .patch(json!([
@@ -546,19 +534,7 @@ async fn a_cloudapi_sub_user_loses_its_rights_on_the_next_request() {
         )
         .await;
     assert_eq!(get(&cloud, &bob).await.status, 200);
-    let mut off = pb::User {
-        id: bob_id.clone(),
-        ..Default::default()
-    };
-    off.set_status(pb::UserStatus::Disabled);
-    app.users(&t.owner_token)
-        .update_user(pb::UpdateUserRequest {
-            user: Some(off),
-            update_mask: mask(&["status"]),
-            password: None,
-        })
-        .await
-        .unwrap();
+    super::disable(&app, &t, &bob_id).await;
     assert_eq!(
         get(&cloud, &bob).await.error(403, "NotAuthorized"),
         "Account or user is disabled"
@@ -663,19 +639,7 @@ async fn a_cloudapi_sub_user_keeps_writing_after_its_password_changes() {
             .status,
         200
     );
-    let mut off = pb::User {
-        id: bob_id,
-        ..Default::default()
-    };
-    off.set_status(pb::UserStatus::Disabled);
-    app.users(&t.owner_token)
-        .update_user(pb::UpdateUserRequest {
-            user: Some(off),
-            update_mask: mask(&["status"]),
-            password: None,
-        })
-        .await
-        .unwrap();
+    super::disable(&app, &t, &bob_id).await;
     let w = cloud
         .call(
             &bob,
@@ -724,16 +688,7 @@ async fn a_change_through_one_replica_ends_the_token_on_another_within_a_second(
     // The replica has read bob's authority and keeps it.
     read().await.unwrap();
 
-    let mut disabled = bob.clone();
-    disabled.set_status(pb::UserStatus::Disabled);
-    app.users(&t.owner_token)
-        .update_user(pb::UpdateUserRequest {
-            user: Some(disabled),
-            update_mask: mask(&["status"]),
-            ..Default::default()
-        })
-        .await
-        .unwrap();
+    super::disable(&app, &t, &bob.id).await;
     let changed = std::time::Instant::now();
     let refused = loop {
         if let Err(st) = read().await {
