@@ -534,7 +534,7 @@ async fn a_cloudapi_sub_user_loses_its_rights_on_the_next_request() {
         )
         .await;
     assert_eq!(get(&cloud, &bob).await.status, 200);
-    super::disable(&app, &t, &bob_id).await;
+    super::disable(app, t, &bob_id).await;
     assert_eq!(
         get(&cloud, &bob).await.error(403, "NotAuthorized"),
         "Account or user is disabled"
@@ -639,7 +639,7 @@ async fn a_cloudapi_sub_user_keeps_writing_after_its_password_changes() {
             .status,
         200
     );
-    super::disable(&app, &t, &bob_id).await;
+    super::disable(app, t, &bob_id).await;
     let w = cloud
         .call(
             &bob,
