@@ -3,6 +3,7 @@
 //! authenticated with a token that the dialect's credential was exchanged for.
 
 mod dialects;
+mod expiring;
 mod health;
 mod openapi;
 pub mod request_id;

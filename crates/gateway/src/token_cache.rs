@@ -5,10 +5,10 @@
 //! Entries are keyed by a SHA-256 digest of the credential: the cache never holds a secret.
 //! Failed authentications are not cached.
 
+use crate::expiring::ExpiringMap;
 use sha2::{Digest, Sha256};
-use std::collections::HashMap;
 use std::future::Future;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
 
 /// A token and what the core said about the credential behind it.
@@ -60,8 +60,7 @@ pub fn credential_key(dialect: &str, parts: &[&str]) -> [u8; 32] {
 
 #[derive(Debug)]
 pub struct TokenCache {
-    entries: Mutex<HashMap<[u8; 32], CachedToken>>,
-    capacity: usize,
+    entries: ExpiringMap<[u8; 32], CachedToken>,
     /// Refresh this long before expiry, so a token never expires in flight.
     margin: Duration,
 }
@@ -69,43 +68,18 @@ pub struct TokenCache {
 impl TokenCache {
     pub fn new(capacity: usize, margin: Duration) -> Self {
         Self {
-            entries: Mutex::new(HashMap::new()),
-            capacity: capacity.max(1),
+            entries: ExpiringMap::new(capacity),
             margin,
         }
     }
 
     fn fresh(&self, key: &[u8; 32]) -> Option<CachedToken> {
-        let entries = self
-            .entries
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        entries
-            .get(key)
-            .filter(|t| t.expires_at > Instant::now() + self.margin)
-            .cloned()
+        self.entries.get(key, self.margin)
     }
 
     fn store(&self, key: [u8; 32], token: CachedToken) {
-        let mut entries = self
-            .entries
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        if entries.len() >= self.capacity {
-            let now = Instant::now();
-            entries.retain(|_, t| t.expires_at > now);
-            if entries.len() >= self.capacity {
-                // Still full of live tokens: drop the one closest to expiry.
-                if let Some(k) = entries
-                    .iter()
-                    .min_by_key(|(_, t)| t.expires_at)
-                    .map(|(k, _)| *k)
-                {
-                    entries.remove(&k);
-                }
-            }
-        }
-        entries.insert(key, token);
+        let until = token.expires_at;
+        self.entries.insert(key, token, until);
     }
 
     /// The cached token for `key`, or a new one from `authenticate`.
@@ -140,18 +114,15 @@ impl TokenCache {
 
     /// Drops the entry for `key`, e.g. when the core refused its token after all.
     pub fn forget(&self, key: &[u8; 32]) {
-        self.entries
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-            .remove(key);
+        self.entries.remove(key);
     }
 
     pub fn len(&self) -> usize {
-        self.entries.lock().map_or(0, |e| e.len())
+        self.entries.len()
     }
 
     pub fn is_empty(&self) -> bool {
-        self.len() == 0
+        self.entries.is_empty()
     }
 }
 

@@ -19,6 +19,7 @@
 use super::CloudApi;
 use super::error::ApiError;
 use crate::RequestId;
+use crate::expiring::ExpiringMap;
 use crate::upstream::anonymous;
 use axum::extract::{Request, State};
 use axum::middleware::Next;
@@ -26,8 +27,8 @@ use axum::response::{IntoResponse, Response};
 use http::request::Parts;
 use roster_httpsig::{Algorithm, PublicKey, parse_authorization, signing_string};
 use roster_proto::v1 as pb;
-use std::collections::{BTreeSet, HashMap};
-use std::sync::{Arc, Mutex};
+use std::collections::BTreeSet;
+use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
 use tonic::Code;
 
@@ -56,59 +57,37 @@ pub(crate) struct Caller {
     pub(crate) grants: Arc<[Grant]>,
 }
 
+/// Verified keys by keyId, each with the caller it verified.
 #[derive(Debug)]
-struct Entry {
-    key: PublicKey,
-    caller: Caller,
-    valid_until: Instant,
+pub(crate) struct KeyCache {
+    entries: ExpiringMap<String, (PublicKey, Caller)>,
 }
 
-/// Verified keys by keyId.
-#[derive(Debug, Default)]
-pub(crate) struct KeyCache {
-    entries: Mutex<HashMap<String, Entry>>,
+impl Default for KeyCache {
+    fn default() -> Self {
+        Self {
+            entries: ExpiringMap::new(CACHE_CAPACITY),
+        }
+    }
 }
 
 impl KeyCache {
     fn lookup(&self, key_id: &str) -> Option<(PublicKey, Caller)> {
-        let entries = self
-            .entries
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        entries
-            .get(key_id)
-            .filter(|e| e.valid_until > Instant::now())
-            .map(|e| (e.key.clone(), e.caller.clone()))
+        self.entries.get(&key_id.to_owned(), Duration::ZERO)
     }
 
-    fn store(&self, key_id: String, entry: Entry) {
-        let mut entries = self
-            .entries
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        if entries.len() >= CACHE_CAPACITY {
-            let now = Instant::now();
-            entries.retain(|_, e| e.valid_until > now);
-            if entries.len() >= CACHE_CAPACITY {
-                entries.clear();
-            }
-        }
-        entries.insert(key_id, entry);
+    fn store(&self, key_id: String, key: PublicKey, caller: Caller, ttl: Duration) {
+        self.entries
+            .insert(key_id, (key, caller), Instant::now() + ttl);
     }
 
     /// Drops every entry (after a write that may change keys or permissions).
     pub(crate) fn clear(&self) {
-        self.entries
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-            .clear();
+        self.entries.clear();
     }
 
     fn forget(&self, key_id: &str) {
-        self.entries
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-            .remove(key_id);
+        self.entries.remove(&key_id.to_owned());
     }
 }
 
@@ -318,14 +297,7 @@ async fn authenticate(api: &CloudApi, rid: &RequestId, s: Signed) -> Result<Call
             .unwrap_or_default();
         // Stop using the token well before it expires.
         let ttl = KEY_CACHE_TTL.min(token_left.saturating_sub(Duration::from_secs(30)));
-        api.keys.store(
-            s.key_id,
-            Entry {
-                key: public,
-                caller: caller.clone(),
-                valid_until: Instant::now() + ttl,
-            },
-        );
+        api.keys.store(s.key_id, public, caller.clone(), ttl);
     }
     Ok(caller)
 }
