@@ -79,19 +79,24 @@ pub(crate) fn info(s: &tonic::Status, key: &str) -> String {
 
 /// Disables the user `id`, as the owner, over gRPC.
 pub(crate) async fn disable(app: &TestApp, t: &TestTenant, id: &str) {
-    let mut off = pb::User {
+    set_status(app, t, id, pb::UserStatus::Disabled).await;
+}
+
+/// Sets the status of the user `id`, as the owner, over gRPC.
+pub(crate) async fn set_status(app: &TestApp, t: &TestTenant, id: &str, status: pb::UserStatus) {
+    let mut change = pb::User {
         id: id.to_owned(),
         ..Default::default()
     };
-    off.set_status(pb::UserStatus::Disabled);
+    change.set_status(status);
     app.users(&t.owner_token)
         .update_user(pb::UpdateUserRequest {
-            user: Some(off),
+            user: Some(change),
             update_mask: Some(prost_types::FieldMask {
                 paths: vec!["status".into()],
             }),
             password: None,
         })
         .await
-        .expect("the owner disables the user");
+        .expect("the owner sets the user's status");
 }

@@ -101,21 +101,7 @@ async fn an_elements_org_admin_losing_its_role_or_account_is_refused_on_the_next
                     .await
                     .expect("the owner takes org-admin away");
             }
-            Revocation::Disabled => {
-                let mut off = pb::User {
-                    id: id.clone(),
-                    ..Default::default()
-                };
-                off.set_status(pb::UserStatus::Disabled);
-                app.users(&t.owner_token)
-                    .update_user(pb::UpdateUserRequest {
-                        user: Some(off),
-                        update_mask: mask(&["status"]),
-                        password: None,
-                    })
-                    .await
-                    .expect("the owner disables the member");
-            }
+            Revocation::Disabled => super::disable(&app, &t, &id).await,
             Revocation::Deleted => {
                 let r = owner.delete(&format!("/users/{number}")).await;
                 assert_eq!(r.status, 200, "{r:?}");
@@ -553,19 +539,7 @@ async fn a_cloudapi_sub_user_loses_its_rights_on_the_next_request() {
     assert_eq!(snapshot(app, t, &victim_id).await.unwrap(), before);
 
     // Enabled again, then its key removed.
-    let mut on = pb::User {
-        id: bob_id.clone(),
-        ..Default::default()
-    };
-    on.set_status(pb::UserStatus::Active);
-    app.users(&t.owner_token)
-        .update_user(pb::UpdateUserRequest {
-            user: Some(on),
-            update_mask: mask(&["status"]),
-            password: None,
-        })
-        .await
-        .unwrap();
+    super::set_status(app, t, &bob_id, pb::UserStatus::Active).await;
     assert_eq!(get(&cloud, &bob).await.status, 200);
     let gone = cloud
         .delete(&format!("/acme/users/bob/keys/{}", key.fingerprint()))
