@@ -333,3 +333,47 @@ async fn a_group_with_children_is_deleted_only_recursively() {
         Code::NotFound,
     );
 }
+
+/// `CheckGroupPaths` answers the rules alone, to any authenticated caller, and only to one.
+#[tokio::test]
+async fn paths_are_checked_without_a_lookup_for_any_authenticated_caller() {
+    let app = TestApp::spawn().await;
+    let t = app.tenant("acme").await;
+    let paths = vec![
+        "//A/B".to_owned(),
+        "A".to_owned(),
+        "//A /B".to_owned(),
+        "//x".to_owned(),
+    ];
+    for token in [&t.token, &t.owner_token] {
+        let problems = app
+            .groups(token)
+            .check_group_paths(pb::CheckGroupPathsRequest {
+                paths: paths.clone(),
+            })
+            .await
+            .unwrap()
+            .into_inner()
+            .problems;
+        assert_eq!(problems.len(), 4);
+        assert_eq!(problems[0], "");
+        assert!(problems[1].contains("//"), "{problems:?}");
+        assert!(problems[2].contains("spaces"), "{problems:?}");
+        assert_eq!(problems[3], "");
+    }
+    let s = expect_code(
+        app.groups("not-a-token")
+            .check_group_paths(pb::CheckGroupPathsRequest { paths })
+            .await,
+        Code::Unauthenticated,
+    );
+    assert!(!s.message().is_empty());
+    let many = vec!["//A".to_owned(); 10_001];
+    let s = expect_code(
+        app.groups(&t.token)
+            .check_group_paths(pb::CheckGroupPathsRequest { paths: many })
+            .await,
+        Code::InvalidArgument,
+    );
+    assert_eq!(reason(&s), "TOO_LARGE");
+}

@@ -2,22 +2,18 @@
 //! contract. The gateway holds no data: every request becomes calls on the user service,
 //! authenticated with a token that the dialect's credential was exchanged for.
 
+mod core_error;
 mod dialects;
 mod expiring;
 mod health;
 mod openapi;
-pub mod request_id;
-mod session;
-pub mod status_map;
+pub mod session;
 pub mod telemetry;
-pub mod token_cache;
 pub mod upstream;
 
 pub use dialects::formsonfire::FormsOnFireLimits;
 pub use dialects::surecloud::SureCloudLimits;
-pub use request_id::RequestId;
-pub use status_map::http_status;
-pub use token_cache::{CachedToken, TokenCache, credential_key};
+pub use session::{CachedToken, RequestId, TokenCache, credential_key};
 pub use upstream::Upstream;
 
 use axum::Router;
@@ -64,15 +60,14 @@ impl GatewayConfig {
     }
 }
 
-/// What every handler can reach.
+/// What every dialect's handlers share. What is one dialect's own (its limits) is given to
+/// its router from [`GatewayConfig`] and lives in the dialect's state.
 #[derive(Debug, Clone)]
 pub struct AppState {
     pub upstream: Upstream,
     pub tokens: Arc<TokenCache>,
     /// Set when shutdown begins: `/readyz` then fails so load balancers stop sending.
     pub draining: Arc<AtomicBool>,
-    pub formsonfire: FormsOnFireLimits,
-    pub surecloud: SureCloudLimits,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -91,7 +86,7 @@ async fn not_found(req: Request) -> Response {
 /// Every route: health, then each dialect, behind request ids, telemetry and a body limit.
 /// Metrics are not served here: the public port never shows them (the binary serves them on
 /// `metrics_addr`, a listener of their own).
-pub fn router(state: &AppState, max_body_bytes: usize) -> Router {
+pub fn router(state: &AppState, config: &GatewayConfig) -> Router {
     let mut app = Router::new()
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
@@ -99,7 +94,7 @@ pub fn router(state: &AppState, max_body_bytes: usize) -> Router {
     let mut api = openapi::base();
     for d in dialects::DIALECTS {
         tracing::debug!(dialect = d.name, "Mounting dialect.");
-        let (routes, doc) = (d.router)(state.clone()).split_for_parts();
+        let (routes, doc) = (d.router)(state.clone(), config).split_for_parts();
         api.merge(doc);
         app = app.merge(routes);
     }
@@ -107,14 +102,14 @@ pub fn router(state: &AppState, max_body_bytes: usize) -> Router {
     // Router::layer wraps each route, so `observe` sees the matched route template; the
     // request id is assigned outside it, before it runs.
     app.fallback(not_found)
-        .layer(axum::middleware::from_fn(session::replay_refused))
+        .layer(axum::middleware::from_fn(session::replay::replay_refused))
         .layer(axum::middleware::from_fn_with_state(
             Arc::clone(&state.draining),
             health::close_while_draining,
         ))
-        .layer(DefaultBodyLimit::max(max_body_bytes))
+        .layer(DefaultBodyLimit::max(config.max_body_bytes))
         .layer(axum::middleware::from_fn(telemetry::observe))
-        .layer(axum::middleware::from_fn(request_id::assign))
+        .layer(axum::middleware::from_fn(session::request_id::assign))
 }
 
 /// A bound, not yet serving, gateway.
@@ -135,8 +130,6 @@ impl GatewayApp {
                 config.token_refresh_margin,
             )),
             draining: Arc::new(AtomicBool::new(false)),
-            formsonfire: config.formsonfire,
-            surecloud: config.surecloud,
         };
         let draining = Arc::clone(&state.draining);
         let listener = TcpListener::bind(addr).await?;
@@ -144,7 +137,7 @@ impl GatewayApp {
         Ok(Self {
             listener,
             addr,
-            router: router(&state, config.max_body_bytes),
+            router: router(&state, config),
             draining,
         })
     }
@@ -187,16 +180,21 @@ mod tests {
     use axum::body::Body;
     use tower::ServiceExt as _;
 
+    fn small_bodies() -> GatewayConfig {
+        GatewayConfig {
+            max_body_bytes: 1024,
+            ..GatewayConfig::new("http://127.0.0.1:9")
+        }
+    }
+
     fn app() -> Router {
         // Nothing listens on port 9 of loopback: the user service is "down".
         let state = AppState {
             upstream: Upstream::connect_lazy("http://127.0.0.1:9", Duration::from_secs(1)).unwrap(),
             tokens: Arc::new(TokenCache::new(10, Duration::from_secs(1))),
             draining: Arc::new(AtomicBool::new(false)),
-            formsonfire: FormsOnFireLimits::default(),
-            surecloud: SureCloudLimits::default(),
         };
-        router(&state, 1024)
+        router(&state, &small_bodies())
     }
 
     #[tokio::test]
@@ -242,10 +240,8 @@ mod tests {
             upstream: Upstream::connect_lazy("http://127.0.0.1:9", Duration::from_secs(1)).unwrap(),
             tokens: Arc::new(TokenCache::new(10, Duration::from_secs(1))),
             draining: Arc::new(AtomicBool::new(false)),
-            formsonfire: crate::FormsOnFireLimits::default(),
-            surecloud: crate::SureCloudLimits::default(),
         };
-        let app = router(&state, 1024);
+        let app = router(&state, &small_bodies());
         let get = |path: &str| http::Request::get(path).body(Body::empty()).unwrap();
         let res = app.clone().oneshot(get("/healthz")).await.unwrap();
         assert!(res.headers().get("connection").is_none());

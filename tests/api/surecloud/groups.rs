@@ -48,6 +48,33 @@ async fn bad_groups_are_reported_one_by_one_and_the_rest_applies() {
     assert_eq!(stored.groups.len(), 2);
 }
 
+/// The group path rules are the core's (asked by `CheckGroupPaths`), so a name with a
+/// trailing space, which the core refuses, is a note on the item and not its failure.
+#[tokio::test]
+async fn paths_the_core_finds_malformed_are_notes_and_the_rest_applies() {
+    let app = TestApp::spawn().await;
+    let t = app.tenant("acme").await;
+    create_groups(&app, &t, &["//Audit"]).await;
+    let sc = Sc::owner(&app, &t).await;
+    let a = sc
+        .patch(json!([{
+            "email": "a@acme.test",
+            "role": "CONTRIBUTOR",
+            "groups": ["//A /B", "//Audit", "// Lead"]
+        }]))
+        .await;
+    let u = &a.users()[0];
+    assert_eq!(u["groups"], json!(["//Audit"]), "{u}");
+    let message = u["patchErrorMessage"].as_str().unwrap();
+    assert!(message.contains("Group '//A /B' is malformed"), "{message}");
+    assert!(
+        message.contains("Group '// Lead' is malformed"),
+        "{message}"
+    );
+    let stored = get_user(&app, &t, "a@acme.test").await.unwrap();
+    assert_eq!(stored.groups.len(), 1);
+}
+
 #[tokio::test]
 async fn groups_given_replace_the_users_groups_and_groups_left_out_stay() {
     let app = TestApp::spawn().await;

@@ -7,7 +7,7 @@ pub(crate) mod elements;
 pub(crate) mod formsonfire;
 pub(crate) mod surecloud;
 
-use crate::AppState;
+use crate::{AppState, GatewayConfig};
 use utoipa_axum::router::OpenApiRouter;
 
 /// One dialect: its name (for logs and metrics), where it is mounted, and its routes with
@@ -17,7 +17,8 @@ pub(crate) struct Dialect {
     pub(crate) name: &'static str,
     /// The path prefix its routes live under (`/` for CloudAPI, which owns the rest).
     pub(crate) prefix: &'static str,
-    pub(crate) router: fn(AppState) -> OpenApiRouter,
+    /// Its routes, from the shared state and the gateway's settings (where its own are).
+    pub(crate) router: fn(AppState, &GatewayConfig) -> OpenApiRouter,
 }
 
 /// The dialects this gateway serves.

@@ -68,7 +68,7 @@ impl Service<http::Request<Body>> for TracedChannel {
                     .unwrap_or(0);
                 span.record("rpc.grpc.status_code", code);
                 if with_token && code == tonic::Code::Unauthenticated as i32 {
-                    crate::session::mark_refused();
+                    crate::session::replay::mark_refused();
                 }
             }
             res

@@ -2,13 +2,15 @@
 
 use crate::convert::groups::group_to_pb;
 use crate::core::{Core, Store};
-use crate::status::{IntoStatus, invalid_page_token};
+use crate::status::{IntoStatus, invalid_page_token, status};
 use crate::tokens::scopes;
 use roster_domain::groups::{GroupKey, GroupQuery};
 use roster_domain::values::{ExternalId, GroupPath};
 use roster_domain::{FieldViolations, GroupId};
 use roster_proto::v1 as pb;
+use roster_proto::v1::ErrorReason;
 use std::sync::Arc;
+use tonic::Code;
 use tonic::{Request, Response, Status};
 
 #[derive(Debug)]
@@ -21,6 +23,9 @@ impl<R> GroupsApi<R> {
         Self { core }
     }
 }
+
+/// The most paths one `CheckGroupPaths` takes.
+const MAX_CHECKED_PATHS: usize = 10_000;
 
 fn path(raw: &str, field: &str) -> Result<GroupPath, Status> {
     GroupPath::parse(raw).map_err(|e| FieldViolations::single(field, e).into_status())
@@ -161,5 +166,33 @@ impl<R: Store> pb::group_service_server::GroupService for GroupsApi<R> {
             .await
             .map_err(IntoStatus::into_status)?;
         Ok(Response::new(()))
+    }
+
+    async fn check_group_paths(
+        &self,
+        req: Request<pb::CheckGroupPathsRequest>,
+    ) -> Result<Response<pb::CheckGroupPathsResponse>, Status> {
+        // A check of syntax alone reveals nothing: any authenticated caller may ask.
+        self.core.caller(&req).await?;
+        let paths = req.into_inner().paths;
+        if paths.len() > MAX_CHECKED_PATHS {
+            return Err(status(
+                Code::InvalidArgument,
+                format!("at most {MAX_CHECKED_PATHS} paths can be checked at once"),
+                ErrorReason::TooLarge,
+                &[("max", MAX_CHECKED_PATHS.to_string())],
+                None,
+            ));
+        }
+        let problems = paths
+            .iter()
+            .map(|p| {
+                GroupPath::parse(p)
+                    .err()
+                    .map(|e| e.to_string())
+                    .unwrap_or_default()
+            })
+            .collect();
+        Ok(Response::new(pb::CheckGroupPathsResponse { problems }))
     }
 }

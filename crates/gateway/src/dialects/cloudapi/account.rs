@@ -67,22 +67,18 @@ pub(crate) async fn get(
 ) -> Result<Response, ApiError> {
     ctx.authorize(&account, "getaccount", &p).await?;
     let tenant = ctx
-        .api
-        .state
-        .upstream
+        .core
         .tenants()
-        .get_tenant(ctx.req(pb::GetTenantRequest { key: None }))
+        .get_tenant(pb::GetTenantRequest { key: None })
         .await?
         .into_inner();
     let key = pb::UserKey {
         key: Some(pb::user_key::Key::Id(tenant.owner_user_id.clone())),
     };
     let owner = ctx
-        .api
-        .state
-        .upstream
+        .core
         .users()
-        .get_user(ctx.req(pb::GetUserRequest { key: Some(key) }))
+        .get_user(pb::GetUserRequest { key: Some(key) })
         .await?
         .into_inner();
     Ok(ok(&Account::from_pb(&tenant, &owner)))

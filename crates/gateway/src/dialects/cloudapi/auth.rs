@@ -19,18 +19,19 @@
 use super::CloudApi;
 use super::error::ApiError;
 use crate::RequestId;
+use crate::core_error::{CoreError, Kind};
 use crate::expiring::ExpiringMap;
-use crate::upstream::anonymous;
+use crate::session::{CachedToken, Core, wants_fresh};
 use axum::extract::{Request, State};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use http::request::Parts;
 use roster_httpsig::{Algorithm, PublicKey, parse_authorization, signing_string};
 use roster_proto::v1 as pb;
+use roster_proto::v1::ErrorReason;
 use std::collections::BTreeSet;
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
-use tonic::Code;
 
 /// How long a verified key is trusted without asking the core again.
 pub(crate) const KEY_CACHE_TTL: Duration = Duration::from_secs(30);
@@ -53,7 +54,7 @@ pub(crate) struct Caller {
     pub(crate) account: String,
     pub(crate) owner_user_id: String,
     pub(crate) is_owner: bool,
-    pub(crate) token: Arc<str>,
+    pub(crate) token: CachedToken,
     pub(crate) grants: Arc<[Grant]>,
 }
 
@@ -138,7 +139,7 @@ fn caller_from(r: &pb::AuthenticateResponse) -> Caller {
         account: r.tenant_login.clone(),
         owner_user_id: r.owner_user_id.clone(),
         is_owner: r.owner,
-        token: r.token.clone().into(),
+        token: CachedToken::authenticated(r.clone()),
         grants: r
             .roles
             .iter()
@@ -239,28 +240,29 @@ fn parse_request(req: &Parts) -> Result<Signed, ApiError> {
 /// missing signed header are the `InvalidHeader` errors http-signature's parser gives; a
 /// replayed signature (CloudAPI has no replay check, so no word of its own) is a failed
 /// authentication like any other.
-fn refused(st: &tonic::Status) -> ApiError {
-    use tonic_types::StatusExt as _;
-    let code = st.code();
-    if code == Code::PermissionDenied {
-        return ApiError::not_authorized("Account or user is disabled");
-    }
-    if code != Code::Unauthenticated {
-        return ApiError::from_status(st);
-    }
-    let info = st.get_details_error_info();
-    let meta = |k: &str| info.as_ref().and_then(|i| i.metadata.get(k).cloned());
-    match info.as_ref().map(|i| i.reason.as_str()) {
-        Some("SIGNATURE_EXPIRED") => header_invalid(format!(
+fn refused(e: CoreError) -> ApiError {
+    match e.kind {
+        Kind::Forbidden => ApiError::not_authorized("Account or user is disabled"),
+        Kind::Unauthenticated if e.is(ErrorReason::SignatureExpired) => header_invalid(format!(
             "clock skew of {}s was greater than {}s",
-            meta("skew_seconds").unwrap_or_else(|| "?".to_owned()),
-            meta("max_skew_seconds").unwrap_or_else(|| MAX_SKEW_SECS.to_string())
+            e.meta("skew_seconds").unwrap_or("?"),
+            e.meta("max_skew_seconds")
+                .map_or_else(|| MAX_SKEW_SECS.to_string(), str::to_owned)
         )),
-        Some("SIGNATURE_INCOMPLETE") => header_invalid(format!(
+        Kind::Unauthenticated if e.is(ErrorReason::SignatureIncomplete) => header_invalid(format!(
             "{} was not a signed header",
-            meta("header").unwrap_or_else(|| "date".to_owned())
+            e.meta("header").unwrap_or("date")
         )),
-        _ => ApiError::credentials("Invalid authorization credentials supplied"),
+        Kind::Unauthenticated => {
+            ApiError::credentials("Invalid authorization credentials supplied")
+        }
+        Kind::Invalid
+        | Kind::NotFound
+        | Kind::Taken
+        | Kind::Exhausted
+        | Kind::Busy
+        | Kind::Unavailable
+        | Kind::Internal => ApiError::from_core(e),
     }
 }
 
@@ -278,25 +280,21 @@ async fn authenticate(api: &CloudApi, rid: &RequestId, s: Signed) -> Result<Call
     let request = pb::AuthenticateRequest {
         credential: Some(pb::authenticate_request::Credential::SshKey(credential)),
     };
-    let answer = api
-        .state
-        .upstream
+    let answer = Core::anonymous(&api.state.upstream, rid)
         .auth()
-        .authenticate(anonymous(request, rid))
+        .authenticate(request)
         .await
-        .map_err(|st| refused(&st))?;
+        .map_err(|st| refused(st.into()))?;
     let answer = answer.into_inner();
     let caller = caller_from(&answer);
     if let Ok(public) = PublicKey::parse_openssh(&answer.public_key) {
-        let token_left = answer
-            .expire_time
-            .as_ref()
-            .and_then(|t| u64::try_from(t.seconds).ok())
-            .map(|secs| SystemTime::UNIX_EPOCH + Duration::from_secs(secs))
-            .and_then(|exp| exp.duration_since(SystemTime::now()).ok())
-            .unwrap_or_default();
         // Stop using the token well before it expires.
-        let ttl = KEY_CACHE_TTL.min(token_left.saturating_sub(Duration::from_secs(30)));
+        let ttl = KEY_CACHE_TTL.min(
+            caller
+                .token
+                .time_left()
+                .saturating_sub(Duration::from_secs(30)),
+        );
         api.keys.store(s.key_id, public, caller.clone(), ttl);
     }
     Ok(caller)
@@ -307,12 +305,11 @@ async fn authenticate(api: &CloudApi, rid: &RequestId, s: Signed) -> Result<Call
 async fn verify(api: &CloudApi, req: &Parts) -> Result<Caller, ApiError> {
     let signed = parse_request(req)?;
     // A retry with a fresh token (the core refused the cached one) asks the core again.
-    let cached =
-        if signed.may_use_cache() && req.extensions.get::<crate::session::FreshToken>().is_none() {
-            api.keys.lookup(&signed.key_id)
-        } else {
-            None
-        };
+    let cached = if signed.may_use_cache() && !wants_fresh(req) {
+        api.keys.lookup(&signed.key_id)
+    } else {
+        None
+    };
     if let Some((public, caller)) = cached {
         if public
             .verify(
@@ -327,12 +324,7 @@ async fn verify(api: &CloudApi, req: &Parts) -> Result<Caller, ApiError> {
         // The key may have been replaced since it was cached: ask the core.
         api.keys.forget(&signed.key_id);
     }
-    let rid = req
-        .extensions
-        .get::<RequestId>()
-        .cloned()
-        .unwrap_or_default();
-    authenticate(api, &rid, signed).await
+    authenticate(api, &RequestId::of(req), signed).await
 }
 
 /// Middleware on every CloudAPI route but `/--ping`.
@@ -399,15 +391,15 @@ mod tests {
             .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
             .collect();
         let d = ErrorDetails::with_error_info(reason, "roster.v1", meta);
-        tonic::Status::with_error_details(Code::Unauthenticated, "refused", d)
+        tonic::Status::with_error_details(tonic::Code::Unauthenticated, "refused", d)
     }
 
     #[test]
     fn the_cores_signature_refusals_get_cloudapis_words() {
-        let e = refused(&core_refusal(
+        let e = refused(CoreError::from(core_refusal(
             "SIGNATURE_EXPIRED",
             &[("skew_seconds", "600"), ("max_skew_seconds", "300")],
-        ));
+        )));
         assert_eq!(
             (e.status.as_u16(), e.code, e.message.as_str()),
             (
@@ -416,10 +408,10 @@ mod tests {
                 "Authorization header invalid: clock skew of 600s was greater than 300s"
             )
         );
-        let e = refused(&core_refusal(
+        let e = refused(CoreError::from(core_refusal(
             "SIGNATURE_INCOMPLETE",
             &[("header", "(request-target)")],
-        ));
+        )));
         assert_eq!(
             (e.status.as_u16(), e.code, e.message.as_str()),
             (
@@ -429,7 +421,7 @@ mod tests {
             )
         );
         for reason in ["SIGNATURE_REPLAYED", "INVALID_CREDENTIALS"] {
-            let e = refused(&core_refusal(reason, &[]));
+            let e = refused(CoreError::from(core_refusal(reason, &[])));
             assert_eq!(
                 (e.status.as_u16(), e.code, e.message.as_str()),
                 (

@@ -6,7 +6,7 @@ use super::auth::{Caller, Grant};
 use super::error::ApiError;
 use super::params::{Bodies, Params};
 use crate::RequestId;
-use crate::upstream::call;
+use crate::session::{Core, body};
 use axum::extract::{FromRequest, FromRequestParts, Request};
 use http::request::Parts;
 use roster_proto::v1 as pb;
@@ -15,14 +15,12 @@ use tonic::Code;
 /// A signed request's context.
 #[derive(Debug, Clone)]
 pub(crate) struct Ctx {
-    pub(crate) api: CloudApi,
     pub(crate) caller: Caller,
-    pub(crate) rid: RequestId,
+    /// The core, as this caller reaches it: with its token, and with the roles the request
+    /// asks to act with (`?as-role=`), which the core's policy decides with.
+    pub(crate) core: Core,
     /// The request path, for CloudAPI's permission messages.
     pub(crate) path: String,
-    /// The roles the request asks to act with (`?as-role=`), passed on to the core, whose
-    /// policy decides with them.
-    pub(crate) as_role: Option<String>,
 }
 
 impl FromRequestParts<CloudApi> for Ctx {
@@ -37,22 +35,20 @@ impl FromRequestParts<CloudApi> for Ctx {
             .get::<Caller>()
             .cloned()
             .ok_or_else(ApiError::internal)?;
+        let as_role = parts
+            .uri
+            .query()
+            .and_then(|q| serde_urlencoded::from_str::<Vec<(String, String)>>(q).ok())
+            .and_then(|pairs| pairs.into_iter().find(|(k, _)| k == "as-role"))
+            .map(|(_, v)| v)
+            .filter(|v| !v.is_empty());
+        let core = Core::anonymous(&api.state.upstream, &RequestId::of(parts))
+            .with_token(&caller.token.token)
+            .acting_as(as_role.as_deref());
         Ok(Self {
-            api: api.clone(),
             caller,
-            rid: parts
-                .extensions
-                .get::<RequestId>()
-                .cloned()
-                .unwrap_or_default(),
+            core,
             path: parts.uri.path().to_owned(),
-            as_role: parts
-                .uri
-                .query()
-                .and_then(|q| serde_urlencoded::from_str::<Vec<(String, String)>>(q).ok())
-                .and_then(|pairs| pairs.into_iter().find(|(k, _)| k == "as-role"))
-                .map(|(_, v)| v)
-                .filter(|v| !v.is_empty()),
         })
     }
 }
@@ -67,7 +63,7 @@ pub(crate) struct JsonParams(pub(crate) Params);
 
 async fn params(req: Request, bodies: Bodies) -> Result<Params, ApiError> {
     let (parts, body) = req.into_parts();
-    let bytes = axum::body::to_bytes(body, 1024 * 1024)
+    let bytes = body::read(body, &bodies.rules())
         .await
         .map_err(|_| ApiError::invalid_content("request body too large or unreadable"))?;
     Params::parse(parts.uri.query(), &parts.headers, &bytes, bodies)
@@ -90,19 +86,6 @@ impl<S: Send + Sync> FromRequest<S> for JsonParams {
 }
 
 impl Ctx {
-    /// A core request carrying the caller's token.
-    pub(crate) fn req<T>(&self, message: T) -> tonic::Request<T> {
-        let mut req = call(message, &self.caller.token, &self.rid);
-        if let Some(v) = self
-            .as_role
-            .as_deref()
-            .and_then(|r| tonic::metadata::MetadataValue::try_from(r).ok())
-        {
-            req.metadata_mut().insert(roster_proto::AS_ROLE_METADATA, v);
-        }
-        req
-    }
-
     /// May the caller run `action` on `account`'s resources?
     pub(crate) async fn authorize(
         &self,
@@ -160,14 +143,7 @@ impl Ctx {
         let req = pb::GetTenantRequest {
             key: Some(pb::get_tenant_request::Key::Login(account.to_owned())),
         };
-        match self
-            .api
-            .state
-            .upstream
-            .tenants()
-            .get_tenant(self.req(req))
-            .await
-        {
+        match self.core.tenants().get_tenant(req).await {
             Err(s) if s.code() == Code::NotFound || s.code() == Code::InvalidArgument => {
                 ApiError::not_found(format!("{account} does not exist"))
             }

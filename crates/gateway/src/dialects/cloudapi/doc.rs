@@ -6,7 +6,8 @@
 // These types exist for their schemas; nothing reads their fields.
 #![allow(dead_code)]
 
-use serde::{Deserialize, Serialize};
+use super::error::ErrorBody;
+use serde::Deserialize;
 use utoipa::{IntoParams, IntoResponses, ToSchema};
 
 /// The account in the path.
@@ -173,50 +174,41 @@ pub(crate) struct WritePolicy {
     description: Option<String>,
 }
 
-/// Every CloudAPI error: restify's `{"code","message"}`.
-#[derive(Debug, Serialize, ToSchema)]
-#[schema(as = cloudapi::Error)]
-pub(crate) struct ErrorBody {
-    /// `ResourceNotFound`, `InvalidArgument`, `MissingParameter`, `InvalidCredentials`, ...
-    code: String,
-    message: String,
-}
-
 /// The errors any signed CloudAPI route may answer.
 #[derive(Debug, IntoResponses)]
 pub(crate) enum Errors {
     /// `InvalidHeader` (unparseable or stale signature), `BadRequest`, `InvalidContent`,
     /// `BadDigest`.
     #[response(status = 400)]
-    BadRequest(ErrorBody),
+    BadRequest(ErrorBody<'static>),
     /// `InvalidCredentials`: no signature, an unknown key, or a bad signature.
     #[response(status = 401)]
-    Unauthorized(ErrorBody),
+    Unauthorized(ErrorBody<'static>),
     /// `NotAuthorized`: another account, a disabled user, or no policy allows it.
     #[response(status = 403)]
-    Forbidden(ErrorBody),
+    Forbidden(ErrorBody<'static>),
     /// `ResourceNotFound`.
     #[response(status = 404)]
-    NotFound(ErrorBody),
+    NotFound(ErrorBody<'static>),
     /// `MethodNotAllowed`.
     #[response(status = 405)]
-    MethodNotAllowed(ErrorBody),
+    MethodNotAllowed(ErrorBody<'static>),
     /// `InvalidArgument` or `MissingParameter`.
     #[response(status = 409)]
-    Conflict(ErrorBody),
+    Conflict(ErrorBody<'static>),
     /// `RequestEntityTooLarge`.
     #[response(status = 413)]
-    TooLarge(ErrorBody),
+    TooLarge(ErrorBody<'static>),
     /// `UnsupportedMediaType`.
     #[response(status = 415)]
-    UnsupportedMediaType(ErrorBody),
+    UnsupportedMediaType(ErrorBody<'static>),
     /// `TooManyRequests`.
     #[response(status = 429)]
-    TooManyRequests(ErrorBody),
+    TooManyRequests(ErrorBody<'static>),
     /// `InternalError`.
     #[response(status = 500)]
-    Internal(ErrorBody),
+    Internal(ErrorBody<'static>),
     /// `ServiceUnavailable`.
     #[response(status = 503)]
-    Unavailable(ErrorBody),
+    Unavailable(ErrorBody<'static>),
 }

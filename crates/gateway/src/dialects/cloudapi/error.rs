@@ -1,11 +1,12 @@
 //! CloudAPI errors: `{"code","message"}` with restify's status for each code.
 
 use super::response::json_response;
+use crate::core_error::{CoreError, Kind};
 use axum::response::{IntoResponse, Response};
 use http::StatusCode;
+use roster_proto::v1::ErrorReason;
 use serde::Serialize;
-use tonic::Code;
-use tonic_types::StatusExt as _;
+use utoipa::ToSchema;
 
 /// One CloudAPI (restify) error.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -17,8 +18,11 @@ pub(crate) struct ApiError {
     pub(crate) retry_after: Option<u64>,
 }
 
-#[derive(Serialize)]
-struct Body<'a> {
+/// Every CloudAPI error: restify's `{"code","message"}`, as sent and as described.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = cloudapi::Error)]
+pub(crate) struct ErrorBody<'a> {
+    /// `ResourceNotFound`, `InvalidArgument`, `MissingParameter`, `InvalidCredentials`, ...
     code: &'a str,
     message: &'a str,
 }
@@ -119,65 +123,44 @@ impl ApiError {
         }
     }
 
-    /// The standard mapping of a core error; callers override the not-found text they know
-    /// better with [`ApiError::or_not_found`].
-    pub(crate) fn from_status(s: &tonic::Status) -> Self {
-        if let Some(secs) = crate::status_map::try_later_secs(s) {
-            return Self::try_later(secs);
-        }
-        let reason = s
-            .get_details_error_info()
-            .map(|i| i.reason)
-            .unwrap_or_default();
-        let first_violation = s
-            .get_details_bad_request()
-            .and_then(|b| b.field_violations.into_iter().next())
-            .map(|v| v.description);
-        match s.code() {
-            Code::NotFound => Self::not_found(s.message()),
-            Code::InvalidArgument | Code::FailedPrecondition | Code::OutOfRange => {
-                Self::invalid(first_violation.unwrap_or_else(|| s.message().to_owned()))
-            }
-            Code::AlreadyExists => Self::invalid(match reason.as_str() {
-                "LOGIN_TAKEN" => "Login is already taken".to_owned(),
-                "EMAIL_TAKEN" => "Email is already taken".to_owned(),
-                _ => s.message().to_owned(),
-            }),
-            Code::Unauthenticated => {
+    /// A core error in CloudAPI's words; callers say the not-found text they know better
+    /// with [`or_not_found`].
+    pub(crate) fn from_core(e: impl Into<CoreError>) -> Self {
+        let e = e.into();
+        match e.kind {
+            Kind::NotFound => Self::not_found(e.message),
+            Kind::Invalid => Self::invalid(e.detail()),
+            Kind::Taken if e.is(ErrorReason::LoginTaken) => Self::invalid("Login is already taken"),
+            Kind::Taken if e.is(ErrorReason::EmailTaken) => Self::invalid("Email is already taken"),
+            Kind::Taken => Self::invalid(e.message),
+            Kind::Unauthenticated => {
                 Self::credentials("Invalid authorization credentials supplied")
             }
-            Code::PermissionDenied => Self::not_authorized(s.message()),
-            Code::ResourceExhausted => Self::new(
-                StatusCode::TOO_MANY_REQUESTS,
-                "TooManyRequests",
-                s.message(),
-            ),
-            Code::Unavailable | Code::DeadlineExceeded | Code::Cancelled => Self::unavailable(),
-            Code::Ok
-            | Code::Unknown
-            | Code::Aborted
-            | Code::Unimplemented
-            | Code::Internal
-            | Code::DataLoss => {
-                tracing::error!(status = ?s, "CloudAPI: the core failed.");
-                Self::internal()
+            Kind::Forbidden => Self::not_authorized(e.message),
+            Kind::Exhausted => {
+                Self::new(StatusCode::TOO_MANY_REQUESTS, "TooManyRequests", e.message)
             }
+            Kind::Busy => Self::try_later(e.retry_after.unwrap_or(1)),
+            Kind::Unavailable => Self::unavailable(),
+            Kind::Internal => Self::internal(),
         }
     }
 }
 
 impl From<tonic::Status> for ApiError {
     fn from(s: tonic::Status) -> Self {
-        Self::from_status(&s)
+        Self::from_core(s)
     }
 }
 
 /// A core error, with the CloudAPI text for "not found" of this route.
-pub(crate) fn or_not_found(s: &tonic::Status, not_found: impl FnOnce() -> String) -> ApiError {
-    if s.code() == Code::NotFound {
-        ApiError::not_found(not_found())
-    } else {
-        ApiError::from_status(s)
+pub(crate) fn or_not_found(
+    e: impl Into<CoreError>,
+    not_found: impl FnOnce() -> String,
+) -> ApiError {
+    match e.into() {
+        e if e.kind == Kind::NotFound => ApiError::not_found(not_found()),
+        e => ApiError::from_core(e),
     }
 }
 
@@ -185,7 +168,7 @@ impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         json_response(
             self.status,
-            &Body {
+            &ErrorBody {
                 code: self.code,
                 message: &self.message,
             },
@@ -225,7 +208,7 @@ mod tests {
             ApiError::from(tonic::Status::permission_denied("x")).status,
             403
         );
-        let busy = ApiError::from(crate::status_map::busy_status(1));
+        let busy = ApiError::from(crate::core_error::fake::busy(1));
         assert_eq!(
             (busy.status.as_u16(), busy.code, busy.retry_after),
             (503, "ServiceUnavailable", Some(1))

@@ -6,12 +6,13 @@ use super::error::{ApiError, or_not_found};
 use super::model::Key;
 use super::params::Params;
 use super::response::{created, encode_segment, no_content, ok};
+use crate::core_error::{CoreError, Kind};
 use axum::extract::Path;
 use axum::response::Response;
 use roster_proto::v1 as pb;
+use roster_proto::v1::ErrorReason;
 use roster_proto::v1::key_owner::Owner;
 use serde_json::Value;
-use tonic::Code;
 
 /// Whose keys a route manages, with CloudAPI's action names for it.
 struct Keyring {
@@ -53,20 +54,15 @@ impl Keyring {
 
     /// A core error: an unknown user or key is CloudAPI's ResourceNotFound.
     fn error(&self, s: &tonic::Status, key: Option<&str>) -> ApiError {
+        let e = CoreError::from(s);
         let what = self
             .user
             .clone()
-            .filter(|_| is_user_missing(s))
+            .filter(|_| e.is(ErrorReason::UserNotFound))
             .or_else(|| key.map(str::to_owned))
             .unwrap_or_default();
-        or_not_found(s, || format!("{what} does not exist"))
+        or_not_found(e, || format!("{what} does not exist"))
     }
-}
-
-fn is_user_missing(s: &tonic::Status) -> bool {
-    use tonic_types::StatusExt as _;
-    s.get_details_error_info()
-        .is_some_and(|i| i.reason == "USER_NOT_FOUND")
 }
 
 async fn list_keys(
@@ -81,11 +77,9 @@ async fn list_keys(
         owner: Some(ring.owner.clone()),
     };
     let keys = ctx
-        .api
-        .state
-        .upstream
+        .core
         .keys()
-        .list_keys(ctx.req(req))
+        .list_keys(req)
         .await
         .map_err(|s| ring.error(&s, None))?
         .into_inner()
@@ -106,11 +100,9 @@ async fn get_key(
         name_or_fingerprint: key.to_owned(),
     };
     let k = ctx
-        .api
-        .state
-        .upstream
+        .core
         .keys()
-        .get_key(ctx.req(req))
+        .get_key(req)
         .await
         .map_err(|s| ring.error(&s, Some(key)))?
         .into_inner();
@@ -137,22 +129,16 @@ async fn create_key(
         public_key: line,
         name: p.text("name").unwrap_or_default(),
     };
-    let k = ctx
-        .api
-        .state
-        .upstream
-        .keys()
-        .create_key(ctx.req(req))
-        .await
-        .map_err(|s| {
-            if s.code() == Code::InvalidArgument {
-                ApiError::invalid("key is invalid")
-            } else if s.code() == Code::AlreadyExists {
-                ApiError::invalid("key already exists or is invalid")
-            } else {
-                ring.error(&s, None)
-            }
-        })?;
+    let k = ctx.core.keys().create_key(req).await.map_err(|s| {
+        let e = CoreError::from(&s);
+        if e.kind == Kind::Taken {
+            ApiError::invalid("key already exists or is invalid")
+        } else if e.code == tonic::Code::InvalidArgument {
+            ApiError::invalid("key is invalid")
+        } else {
+            ring.error(&s, None)
+        }
+    })?;
     let k = k.into_inner();
     let location = format!("{}/keys/{}", ring.base, encode_segment(&k.fingerprint));
     Ok(created(&Key::from(&k), &location))
@@ -170,11 +156,9 @@ async fn delete_key(
         owner: Some(ring.owner.clone()),
         name_or_fingerprint: key.to_owned(),
     };
-    ctx.api
-        .state
-        .upstream
+    ctx.core
         .keys()
-        .delete_key(ctx.req(req))
+        .delete_key(req)
         .await
         .map_err(|s| ring.error(&s, Some(key)))?;
     Ok(no_content())

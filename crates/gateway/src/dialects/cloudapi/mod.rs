@@ -16,7 +16,7 @@ mod roles;
 mod users;
 mod validate;
 
-use crate::AppState;
+use crate::{AppState, GatewayConfig};
 use axum::Router;
 use axum::extract::Request;
 use axum::response::{IntoResponse, Response};
@@ -44,7 +44,7 @@ pub(crate) fn not_found(path: &str) -> Response {
 
 /// Every CloudAPI route, each registered with its OpenAPI operation (`routes!` takes the
 /// method and path from the handler's annotation).
-pub(crate) fn router(state: AppState) -> OpenApiRouter {
+pub(crate) fn router(state: AppState, _: &GatewayConfig) -> OpenApiRouter {
     let api = CloudApi {
         state,
         keys: Arc::new(auth::KeyCache::default()),
@@ -75,17 +75,8 @@ pub(crate) fn router(state: AppState) -> OpenApiRouter {
         .routes(routes!(account::ping))
         .merge(signed);
     // `method_not_allowed_fallback` is axum's; it applies to the routes above.
-    let (routes, mut api) = pinged.split_for_parts();
-    // Error bodies appear only through `doc::Errors`, whose schema the routes do not collect.
-    api.merge(
-        utoipa::openapi::OpenApiBuilder::new()
-            .components(Some(
-                utoipa::openapi::ComponentsBuilder::new()
-                    .schema_from::<doc::ErrorBody>()
-                    .build(),
-            ))
-            .build(),
-    );
+    let (routes, api) = pinged.split_for_parts();
+    let api = crate::openapi::with_schema::<error::ErrorBody<'static>>(api);
     let routes: Router = routes
         .method_not_allowed_fallback(method_not_allowed)
         .layer(axum::middleware::from_fn(response::full_response));

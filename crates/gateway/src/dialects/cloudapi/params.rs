@@ -3,6 +3,7 @@
 //! winning; `Content-MD5` checked when sent.
 
 use super::error::ApiError;
+use crate::session::body::{self, BodyRules, Media};
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 use bytes::Bytes;
@@ -13,6 +14,9 @@ use serde_json::{Map, Value};
 #[derive(Debug, Default, Clone)]
 pub(crate) struct Params(Map<String, Value>);
 
+/// The largest body a CloudAPI route reads.
+pub(crate) const MAX_BODY_BYTES: usize = 1024 * 1024;
+
 /// Which bodies a route reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Bodies {
@@ -20,6 +24,18 @@ pub(crate) enum Bodies {
     Json,
     /// JSON or `application/x-www-form-urlencoded`.
     JsonOrForm,
+}
+
+impl Bodies {
+    pub(crate) fn rules(self) -> BodyRules {
+        match self {
+            Self::Json => BodyRules::json(MAX_BODY_BYTES),
+            Self::JsonOrForm => BodyRules {
+                accept: &[Media::Json, Media::Form],
+                ..BodyRules::json(MAX_BODY_BYTES)
+            },
+        }
+    }
 }
 
 fn query_pairs(query: Option<&str>) -> Map<String, Value> {
@@ -51,42 +67,30 @@ impl Params {
         if body.is_empty() {
             return Ok(Self(params));
         }
-        let content_type = headers
-            .get(http::header::CONTENT_TYPE)
-            .and_then(|v| v.to_str().ok())
-            .map(|v| {
-                v.split(';')
-                    .next()
-                    .unwrap_or("")
-                    .trim()
-                    .to_ascii_lowercase()
-            })
-            .unwrap_or_default();
-        let from_body: Map<String, Value> =
-            if content_type == "application/json" || content_type.ends_with("+json") {
-                match serde_json::from_slice::<Value>(body) {
-                    Ok(Value::Object(m)) => m,
-                    Ok(_) => {
-                        return Err(ApiError::invalid_content(
-                            "Invalid JSON: the body must be an object",
-                        ));
-                    }
-                    Err(e) => return Err(ApiError::invalid_content(format!("Invalid JSON: {e}"))),
+        let from_body: Map<String, Value> = match body::media_type(headers, &bodies.rules()) {
+            Ok(Media::Json) => match serde_json::from_slice::<Value>(body) {
+                Ok(Value::Object(m)) => m,
+                Ok(_) => {
+                    return Err(ApiError::invalid_content(
+                        "Invalid JSON: the body must be an object",
+                    ));
                 }
-            } else if content_type == "application/x-www-form-urlencoded"
-                && bodies == Bodies::JsonOrForm
-            {
-                query_pairs(std::str::from_utf8(body).ok())
-            } else {
-                let shown = if content_type.is_empty() {
-                    "(none)"
-                } else {
-                    content_type.as_str()
-                };
+                Err(e) => return Err(ApiError::invalid_content(format!("Invalid JSON: {e}"))),
+            },
+            Ok(Media::Form) => query_pairs(std::str::from_utf8(body).ok()),
+            Ok(Media::Xml) | Err(_) => {
+                let sent = headers
+                    .get(http::header::CONTENT_TYPE)
+                    .and_then(|v| v.to_str().ok())
+                    .and_then(|v| v.split(';').next())
+                    .map(|v| v.trim().to_ascii_lowercase())
+                    .filter(|v| !v.is_empty());
                 return Err(ApiError::unsupported_media_type(format!(
-                    "{shown} is not supported"
+                    "{} is not supported",
+                    sent.as_deref().unwrap_or("(none)")
                 )));
-            };
+            }
+        };
         params.extend(from_body);
         Ok(Self(params))
     }

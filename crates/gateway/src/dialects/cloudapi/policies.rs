@@ -7,10 +7,10 @@ use super::model::Policy;
 use super::params::Params;
 use super::response::{created, encode_segment, no_content, ok};
 use super::roles::list_param;
+use crate::core_error::{CoreError, Kind};
 use axum::extract::Path;
 use axum::response::Response;
 use roster_proto::v1 as pb;
-use tonic::Code;
 
 /// `rules` as an array of strings, or a JSON-encoded one (CloudAPI accepts both).
 fn rules(p: &Params) -> Option<Vec<String>> {
@@ -24,10 +24,9 @@ fn rules(p: &Params) -> Option<Vec<String>> {
 
 /// A core refusal of a policy write, in CloudAPI's words.
 fn write_error(s: &tonic::Status, name: &str) -> ApiError {
-    if s.code() == Code::AlreadyExists {
-        ApiError::invalid(format!("policy {name} already exists"))
-    } else {
-        ApiError::from_status(s)
+    match CoreError::from(s) {
+        e if e.kind == Kind::Taken => ApiError::invalid(format!("policy {name} already exists")),
+        e => ApiError::from_core(e),
     }
 }
 
@@ -48,11 +47,9 @@ pub(crate) async fn list(
 ) -> Result<Response, ApiError> {
     ctx.authorize(&account, "listpolicies", &p).await?;
     let policies = ctx
-        .api
-        .state
-        .upstream
+        .core
         .roles()
-        .list_policies(ctx.req(pb::ListPoliciesRequest {}))
+        .list_policies(pb::ListPoliciesRequest {})
         .await?
         .into_inner()
         .policies;
@@ -64,11 +61,9 @@ async fn find(ctx: &Ctx, policy: &str) -> Result<pb::Policy, ApiError> {
         id_or_name: policy.to_owned(),
     };
     Ok(ctx
-        .api
-        .state
-        .upstream
+        .core
         .roles()
-        .get_policy(ctx.req(req))
+        .get_policy(req)
         .await
         .map_err(|s| or_not_found(&s, || format!("{policy} does not exist")))?
         .into_inner())
@@ -129,13 +124,11 @@ pub(crate) async fn create(
         ..Default::default()
     };
     let made = ctx
-        .api
-        .state
-        .upstream
+        .core
         .roles()
-        .create_policy(ctx.req(pb::CreatePolicyRequest {
+        .create_policy(pb::CreatePolicyRequest {
             policy: Some(policy),
-        }))
+        })
         .await
         .map_err(|s| write_error(&s, &name))?
         .into_inner();
@@ -191,11 +184,9 @@ pub(crate) async fn update(
         update_mask: Some(prost_types::FieldMask { paths }),
     };
     let updated = ctx
-        .api
-        .state
-        .upstream
+        .core
         .roles()
-        .update_policy(ctx.req(req))
+        .update_policy(req)
         .await
         .map_err(|s| write_error(&s, &name))?
         .into_inner();
@@ -222,11 +213,9 @@ pub(crate) async fn delete(
         return Err(ApiError::not_found(format!("{policy} does not exist")));
     }
     let req = pb::DeletePolicyRequest { id: policy.clone() };
-    ctx.api
-        .state
-        .upstream
+    ctx.core
         .roles()
-        .delete_policy(ctx.req(req))
+        .delete_policy(req)
         .await
         .map_err(|s| or_not_found(&s, || format!("{policy} does not exist")))?;
     Ok(no_content())

@@ -6,11 +6,11 @@ use super::error::{ApiError, or_not_found};
 use super::model::Role;
 use super::params::Params;
 use super::response::{created, encode_segment, no_content, ok};
+use crate::core_error::{CoreError, Kind};
 use axum::extract::Path;
 use axum::response::Response;
 use roster_proto::v1 as pb;
 use serde_json::Value;
-use tonic::Code;
 
 /// A list parameter: a JSON array, or (from form bodies) a string holding one.
 pub(crate) fn list_param(p: &Params, name: &str) -> Option<Vec<Value>> {
@@ -102,21 +102,16 @@ fn policies(p: &Params) -> Option<Vec<pb::PolicyRef>> {
 
 /// A core refusal of a role write, in CloudAPI's words.
 fn write_error(s: &tonic::Status, role: &pb::Role) -> ApiError {
-    use tonic_types::StatusExt as _;
-    if s.code() == Code::AlreadyExists {
+    let e = CoreError::from(s);
+    if e.kind == Kind::Taken {
         return ApiError::invalid(format!("role {} already exists", role.name));
     }
-    let violation = s
-        .get_details_bad_request()
-        .and_then(|b| b.field_violations.into_iter().next())
-        .map(|v| v.field);
     let index = |prefix: &str| {
-        violation
-            .as_deref()
-            .and_then(|f| f.strip_prefix(prefix))
+        e.first_violation()
+            .and_then(|v| v.field.strip_prefix(prefix))
             .and_then(|r| r.trim_end_matches(']').parse::<usize>().ok())
     };
-    if s.code() == Code::InvalidArgument {
+    if e.code == tonic::Code::InvalidArgument {
         if let Some(m) = index("role.members[").and_then(|i| role.members.get(i)) {
             let who = if m.login.is_empty() {
                 &m.user_id
@@ -130,7 +125,7 @@ fn write_error(s: &tonic::Status, role: &pb::Role) -> ApiError {
             return ApiError::invalid(format!("policy {what} does not exist"));
         }
     }
-    ApiError::from_status(s)
+    ApiError::from_core(e)
 }
 
 #[utoipa::path(
@@ -150,11 +145,9 @@ pub(crate) async fn list(
 ) -> Result<Response, ApiError> {
     ctx.authorize(&account, "listroles", &p).await?;
     let roles = ctx
-        .api
-        .state
-        .upstream
+        .core
         .roles()
-        .list_roles(ctx.req(pb::ListRolesRequest {}))
+        .list_roles(pb::ListRolesRequest {})
         .await?
         .into_inner()
         .roles;
@@ -166,11 +159,9 @@ async fn find(ctx: &Ctx, role: &str) -> Result<pb::Role, ApiError> {
         id_or_name: role.to_owned(),
     };
     Ok(ctx
-        .api
-        .state
-        .upstream
+        .core
         .roles()
-        .get_role(ctx.req(req))
+        .get_role(req)
         .await
         .map_err(|s| or_not_found(&s, || format!("{role} does not exist")))?
         .into_inner())
@@ -222,13 +213,11 @@ pub(crate) async fn create(
         ..Default::default()
     };
     let made = ctx
-        .api
-        .state
-        .upstream
+        .core
         .roles()
-        .create_role(ctx.req(pb::CreateRoleRequest {
+        .create_role(pb::CreateRoleRequest {
             role: Some(role.clone()),
-        }))
+        })
         .await
         .map_err(|s| write_error(&s, &role))?
         .into_inner();
@@ -283,11 +272,9 @@ pub(crate) async fn update(
         update_mask: Some(prost_types::FieldMask { paths }),
     };
     let updated = ctx
-        .api
-        .state
-        .upstream
+        .core
         .roles()
-        .update_role(ctx.req(req))
+        .update_role(req)
         .await
         .map_err(|s| write_error(&s, &change))?
         .into_inner();
@@ -315,11 +302,9 @@ pub(crate) async fn delete(
         return Err(ApiError::not_found(format!("{role} does not exist")));
     }
     let req = pb::DeleteRoleRequest { id: role.clone() };
-    ctx.api
-        .state
-        .upstream
+    ctx.core
         .roles()
-        .delete_role(ctx.req(req))
+        .delete_role(req)
         .await
         .map_err(|s| or_not_found(&s, || format!("{role} does not exist")))?;
     Ok(no_content())

@@ -78,14 +78,7 @@ async fn all_users(ctx: &Ctx) -> Result<Vec<pb::User>, ApiError> {
             filter: Some(not_owner.clone()),
             ..Default::default()
         };
-        let page = ctx
-            .api
-            .state
-            .upstream
-            .users()
-            .list_users(ctx.req(req))
-            .await?
-            .into_inner();
+        let page = ctx.core.users().list_users(req).await?.into_inner();
         out.extend(page.users);
         if page.next_page_token.is_empty() {
             return Ok(out);
@@ -103,7 +96,7 @@ pub(crate) async fn find(
     let req = pb::GetUserRequest {
         key: Some(user_key(user)),
     };
-    let found = ctx.api.state.upstream.users().get_user(ctx.req(req)).await;
+    let found = ctx.core.users().get_user(req).await;
     match found {
         Ok(u) if u.get_ref().id != ctx.caller.owner_user_id => Ok(u.into_inner()),
         Ok(_) => Err(ApiError::not_found(missing())),
@@ -198,14 +191,7 @@ pub(crate) async fn create(
         user: Some(u),
         password: Some(password),
     };
-    let made = ctx
-        .api
-        .state
-        .upstream
-        .users()
-        .create_user(ctx.req(req))
-        .await?
-        .into_inner();
+    let made = ctx.core.users().create_user(req).await?.into_inner();
     let location = format!(
         "/{}/users/{}",
         ctx.caller.account,
@@ -262,13 +248,7 @@ pub(crate) async fn update(
         })
         .await?
     } else {
-        ctx.api
-            .state
-            .upstream
-            .users()
-            .update_user(ctx.req(req))
-            .await?
-            .into_inner()
+        ctx.core.users().update_user(req).await?.into_inner()
     };
     Ok(ok(&User::from_pb(&updated, false)))
 }
@@ -316,14 +296,7 @@ pub(crate) async fn change_password(
         password,
         change_required: false,
     };
-    let u = ctx
-        .api
-        .state
-        .upstream
-        .users()
-        .change_password(ctx.req(req))
-        .await?
-        .into_inner();
+    let u = ctx.core.users().change_password(req).await?.into_inner();
     Ok(ok(&User::from_pb(&u, false)))
 }
 
@@ -348,11 +321,9 @@ pub(crate) async fn delete(
         id: current.id,
         etag: String::new(),
     };
-    ctx.api
-        .state
-        .upstream
+    ctx.core
         .users()
-        .delete_user(ctx.req(req))
+        .delete_user(req)
         .await
         .map_err(|s| or_not_found(&s, || format!("{user} does not exist")))?;
     Ok(no_content())

@@ -8,26 +8,19 @@
 
 use super::Elements;
 use super::error::ElementsError;
-use crate::upstream::{anonymous, call};
+use crate::core_error::{CoreError, Kind};
+use crate::session::{Core, wants_fresh};
 use crate::{CachedToken, RequestId, credential_key};
 use axum::extract::FromRequestParts;
 use http::request::Parts;
 use roster_proto::v1 as pb;
-use std::time::{Duration, SystemTime};
 
 /// A request from an organization administrator.
 #[derive(Debug, Clone)]
 pub(crate) struct Ctx {
-    pub(crate) api: Elements,
     pub(crate) token: CachedToken,
-    pub(crate) rid: RequestId,
-}
-
-impl Ctx {
-    /// A core request carrying the caller's token.
-    pub(crate) fn req<T>(&self, message: T) -> tonic::Request<T> {
-        call(message, &self.token.token, &self.rid)
-    }
+    /// The core, as this caller reaches it.
+    pub(crate) core: Core,
 }
 
 /// The two secrets of the header, or `None` when it is not that header.
@@ -54,8 +47,7 @@ pub(crate) fn parse_header(value: &str) -> Option<(String, String)> {
 }
 
 async fn authenticate(
-    api: &Elements,
-    rid: &RequestId,
+    core: &Core,
     user: String,
     org: String,
 ) -> Result<CachedToken, ElementsError> {
@@ -67,40 +59,21 @@ async fn authenticate(
             },
         )),
     };
-    let r = api
-        .state
-        .upstream
+    let r = core
         .auth()
-        .authenticate(anonymous(request, rid))
+        .authenticate(request)
         .await
-        .map_err(|s| {
-            if matches!(
-                s.code(),
-                tonic::Code::Unauthenticated | tonic::Code::PermissionDenied
-            ) {
+        .map_err(|s| match CoreError::from(s) {
+            e if matches!(e.kind, Kind::Unauthenticated | Kind::Forbidden) => {
                 ElementsError::unauthorized()
-            } else {
-                ElementsError::from_status(&s, "Not found")
             }
+            e => ElementsError::from_core(&e, "Not found"),
         })?
         .into_inner();
     if !(r.owner || r.role_keys.iter().any(|k| k == "org-admin")) {
         return Err(ElementsError::unauthorized());
     }
-    let expires = r
-        .expire_time
-        .as_ref()
-        .and_then(|t| u64::try_from(t.seconds).ok())
-        .map_or(SystemTime::now(), |s| {
-            SystemTime::UNIX_EPOCH + Duration::from_secs(s)
-        });
-    Ok(CachedToken::new(
-        r.token,
-        r.tenant_id,
-        r.user_id,
-        r.scopes,
-        expires,
-    ))
+    Ok(CachedToken::authenticated(r))
 }
 
 impl FromRequestParts<Elements> for Ctx {
@@ -110,11 +83,7 @@ impl FromRequestParts<Elements> for Ctx {
         parts: &mut Parts,
         api: &Elements,
     ) -> Result<Self, Self::Rejection> {
-        let rid = parts
-            .extensions
-            .get::<RequestId>()
-            .cloned()
-            .unwrap_or_default();
+        let rid = RequestId::of(parts);
         let (user, org) = parts
             .headers
             .get(http::header::AUTHORIZATION)
@@ -122,20 +91,17 @@ impl FromRequestParts<Elements> for Ctx {
             .and_then(parse_header)
             .ok_or_else(ElementsError::unauthorized)?;
         let key = credential_key("elements", &[&user, &org]);
-        let fetch = || authenticate(api, &rid, user, org);
-        let token = if parts
-            .extensions
-            .get::<crate::session::FreshToken>()
-            .is_some()
-        {
-            api.state.tokens.refresh(key, fetch).await?
-        } else {
-            api.state.tokens.get_or_fetch(key, fetch).await?
-        };
+        let anonymous = Core::anonymous(&api.state.upstream, &rid);
+        let token = api
+            .state
+            .tokens
+            .sign_in(key, wants_fresh(parts), || {
+                authenticate(&anonymous, user, org)
+            })
+            .await?;
         Ok(Self {
-            api: api.clone(),
+            core: anonymous.with_token(&token.token),
             token,
-            rid,
         })
     }
 }

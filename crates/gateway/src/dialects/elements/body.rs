@@ -2,37 +2,40 @@
 //! fields create and PATCH accept.
 
 use super::error::ElementsError;
+use crate::session::body::{self, BodyError, BodyRules, Media};
 use axum::extract::{FromRequest, Request};
 use http::StatusCode;
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use utoipa::ToSchema;
 
-/// A JSON body of type `T`.
+/// A JSON body of type `T`. A body without a Content-Type is read as JSON.
 #[derive(Debug)]
 pub(crate) struct Body<T>(pub(crate) T);
+
+/// What the dialect reads: JSON, up to 1 MiB.
+const RULES: BodyRules = BodyRules {
+    untyped: Some(Media::Json),
+    ..BodyRules::json(1024 * 1024)
+};
 
 impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for Body<T> {
     type Rejection = ElementsError;
 
     async fn from_request(req: Request, _: &S) -> Result<Self, Self::Rejection> {
-        let json = req
-            .headers()
-            .get(http::header::CONTENT_TYPE)
-            .and_then(|v| v.to_str().ok())
-            .is_none_or(|v| {
-                let v = v.to_ascii_lowercase();
-                v.starts_with("application/json") || v.contains("+json")
-            });
-        if !json {
-            return Err(ElementsError::new(
+        let (parts, body) = req.into_parts();
+        body::media_type(&parts.headers, &RULES).map_err(|_| {
+            ElementsError::new(
                 StatusCode::UNSUPPORTED_MEDIA_TYPE,
                 "The request body must be application/json",
-            ));
-        }
-        let bytes = axum::body::to_bytes(req.into_body(), 1024 * 1024)
-            .await
-            .map_err(|_| ElementsError::bad_request("The request body is too large"))?;
+            )
+        })?;
+        let bytes = body::read(body, &RULES).await.map_err(|e| match e {
+            BodyError::TooLarge(_) => ElementsError::bad_request("The request body is too large"),
+            BodyError::Unreadable | BodyError::MediaType(_) => {
+                ElementsError::bad_request("The request body could not be read")
+            }
+        })?;
         serde_json::from_slice(&bytes)
             .map(Self)
             .map_err(|e| ElementsError::bad_request(format!("Invalid JSON body: {e}")))

@@ -7,8 +7,7 @@
 #![allow(dead_code)]
 
 use super::body::RoleRef;
-use super::list::MAX_PAGE_SIZE;
-use serde::Serialize;
+use super::page_token::MAX_PAGE_SIZE;
 use std::collections::BTreeMap;
 use utoipa::openapi::header::HeaderBuilder;
 use utoipa::openapi::schema::ObjectBuilder;
@@ -101,16 +100,6 @@ pub(crate) struct NewUser {
     #[schema(pattern = r"^\s*$")]
     street2: Option<String>,
     external_id: Option<String>,
-}
-
-/// Every Cloud Elements error.
-#[derive(Debug, Serialize, ToSchema)]
-#[serde(rename_all = "camelCase")]
-#[schema(as = elements::Error)]
-pub(crate) struct ErrorBody {
-    /// The request's id, as in the `elements-request-id` header.
-    request_id: String,
-    message: String,
 }
 
 /// The errors any Cloud Elements route may answer, each with `{"requestId","message"}`.

@@ -3,12 +3,13 @@
 //! the password guess limit trips, 500, and 503 with `Retry-After` when the core is busy). Internal failures never show the core's message.
 
 use crate::RequestId;
+use crate::core_error::{CoreError, Kind};
 use axum::Json;
 use axum::response::{IntoResponse, Response};
 use http::{HeaderValue, StatusCode};
+use roster_proto::v1::ErrorReason;
 use serde::Serialize;
-use tonic::Code;
-use tonic_types::StatusExt as _;
+use utoipa::ToSchema;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct ElementsError {
@@ -18,9 +19,12 @@ pub(crate) struct ElementsError {
     pub(crate) retry_after: Option<u64>,
 }
 
-#[derive(Serialize)]
+/// Every Cloud Elements error, as sent and as described.
+#[derive(Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
-struct Body<'a> {
+#[schema(as = elements::Error)]
+pub(crate) struct ErrorBody<'a> {
+    /// The request's id, as in the `elements-request-id` header.
     request_id: &'a str,
     message: &'a str,
 }
@@ -62,72 +66,52 @@ impl ElementsError {
     }
 
     /// A core error in Cloud Elements' terms; `not_found` is this route's text for 404.
-    pub(crate) fn from_status(s: &tonic::Status, not_found: &str) -> Self {
-        // The core is busy (TRY_LATER): 503 with `Retry-After`, unlike the per-user
-        // password-guess limit below, which is the client's doing (429).
-        if let Some(secs) = crate::status_map::try_later_secs(s) {
-            return Self {
-                retry_after: Some(secs),
+    pub(crate) fn from_core(e: &CoreError, not_found: &str) -> Self {
+        match e.kind {
+            Kind::NotFound => Self::not_found(not_found),
+            Kind::Invalid if e.is(ErrorReason::InvalidPageToken) => Self::bad_request(
+                "Invalid nextPage token: it is altered or belongs to another query",
+            ),
+            Kind::Invalid if e.is(ErrorReason::EtagMismatch) => {
+                Self::conflict("The user was changed at the same time; try again")
+            }
+            Kind::Invalid => Self::bad_request(e.first_violation().map_or_else(
+                || e.message.clone(),
+                |v| format!("{}: {}", v.field, v.description),
+            )),
+            Kind::Taken if e.is(ErrorReason::EmailTaken) || e.is(ErrorReason::LoginTaken) => {
+                Self::conflict("A user with this email already exists")
+            }
+            Kind::Taken => Self::conflict(e.message.clone()),
+            Kind::Unauthenticated => Self::unauthorized(),
+            Kind::Forbidden => Self::forbidden("Forbidden"),
+            // The per-user password-guess limit is the client's doing: 429.
+            Kind::Exhausted => Self {
+                retry_after: e.retry_after,
                 ..Self::new(
-                    StatusCode::SERVICE_UNAVAILABLE,
-                    format!("The service is busy; try again in {secs} seconds"),
-                )
-            };
-        }
-        let reason = s
-            .get_details_error_info()
-            .map(|i| i.reason)
-            .unwrap_or_default();
-        let violation = s
-            .get_details_bad_request()
-            .and_then(|b| b.field_violations.into_iter().next())
-            .map(|v| format!("{}: {}", v.field, v.description));
-        match s.code() {
-            Code::NotFound => Self::not_found(not_found),
-            Code::InvalidArgument | Code::OutOfRange | Code::FailedPrecondition => {
-                if reason == "INVALID_PAGE_TOKEN" {
-                    return Self::bad_request(
-                        "Invalid nextPage token: it is altered or belongs to another query",
-                    );
-                }
-                if reason == "ETAG_MISMATCH" {
-                    return Self::conflict("The user was changed at the same time; try again");
-                }
-                Self::bad_request(violation.unwrap_or_else(|| s.message().to_owned()))
-            }
-            Code::AlreadyExists => Self::conflict(match reason.as_str() {
-                "EMAIL_TAKEN" | "LOGIN_TAKEN" => "A user with this email already exists".to_owned(),
-                _ => s.message().to_owned(),
-            }),
-            Code::Unauthenticated => Self::unauthorized(),
-            Code::PermissionDenied => Self::forbidden("Forbidden"),
-            Code::ResourceExhausted => {
-                let retry = s
-                    .get_details_retry_info()
-                    .and_then(|r| r.retry_delay)
-                    .map(|d| d.as_secs().max(1));
-                Self {
-                    status: StatusCode::TOO_MANY_REQUESTS,
-                    message: format!(
+                    StatusCode::TOO_MANY_REQUESTS,
+                    format!(
                         "Too many wrong passwords for this user; try again in {} seconds",
-                        retry.unwrap_or(60)
+                        e.retry_after.unwrap_or(60)
                     ),
-                    retry_after: retry,
+                )
+            },
+            // The core is busy: 503 with `Retry-After`.
+            Kind::Busy => {
+                let secs = e.retry_after.unwrap_or(1);
+                Self {
+                    retry_after: Some(secs),
+                    ..Self::new(
+                        StatusCode::SERVICE_UNAVAILABLE,
+                        format!("The service is busy; try again in {secs} seconds"),
+                    )
                 }
             }
-            Code::Unavailable | Code::DeadlineExceeded | Code::Cancelled => Self::new(
+            Kind::Unavailable => Self::new(
                 StatusCode::SERVICE_UNAVAILABLE,
                 "The service is unavailable; try again",
             ),
-            Code::Ok
-            | Code::Unknown
-            | Code::Aborted
-            | Code::Unimplemented
-            | Code::Internal
-            | Code::DataLoss => {
-                tracing::error!(status = ?s, "Cloud Elements: the core failed.");
-                Self::internal()
-            }
+            Kind::Internal => Self::internal(),
         }
     }
 }
@@ -137,7 +121,7 @@ impl IntoResponse for ElementsError {
         // The request id is filled in by the dialect's middleware, which knows it.
         let mut res = (
             self.status,
-            Json(Body {
+            Json(ErrorBody {
                 request_id: "",
                 message: &self.message,
             }),
@@ -159,7 +143,7 @@ pub(crate) struct ErrorMessage(pub(crate) String);
 
 /// The error body with its request id.
 pub(crate) fn body_with_id(message: &str, id: &RequestId) -> Vec<u8> {
-    serde_json::to_vec(&Body {
+    serde_json::to_vec(&ErrorBody {
         request_id: id.as_str(),
         message,
     })
@@ -172,7 +156,7 @@ mod tests {
 
     #[test]
     fn a_busy_core_is_a_503_with_retry_after() {
-        let e = ElementsError::from_status(&crate::status_map::busy_status(1), "no such user");
+        let e = ElementsError::from_core(&crate::core_error::fake::busy(1).into(), "no such user");
         assert_eq!((e.status.as_u16(), e.retry_after), (503, Some(1)));
         let res = e.into_response();
         assert_eq!(res.headers()[http::header::RETRY_AFTER], "1");

@@ -9,16 +9,13 @@ use super::ceql;
 use super::doc;
 use super::error::ElementsError;
 use super::model::{Extras, User};
-use super::page_token;
+use super::page_token::{self, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE};
 use axum::Json;
 use axum::extract::RawQuery;
 use axum::response::{IntoResponse, Response};
 use http::HeaderValue;
 use roster_proto::v1 as pb;
 use serde::Deserialize;
-
-pub(crate) const DEFAULT_PAGE_SIZE: i32 = 200;
-pub(crate) const MAX_PAGE_SIZE: i32 = 500;
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -114,13 +111,11 @@ pub(crate) async fn list(ctx: Ctx, RawQuery(raw): RawQuery) -> Result<Response, 
         ..Default::default()
     };
     let page = ctx
-        .api
-        .state
-        .upstream
+        .core
         .users()
-        .list_users(ctx.req(req))
+        .list_users(req)
         .await
-        .map_err(|s| ElementsError::from_status(&s, "No users found"))?
+        .map_err(|s| ElementsError::from_core(&s.into(), "No users found"))?
         .into_inner();
     let extras = Extras {
         password_placeholder: true,

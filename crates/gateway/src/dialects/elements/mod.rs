@@ -13,7 +13,7 @@ mod page_token;
 mod roles;
 mod users;
 
-use crate::{AppState, RequestId};
+use crate::{AppState, GatewayConfig, RequestId};
 use axum::Router;
 use axum::body::Body;
 use axum::extract::Request;
@@ -49,11 +49,7 @@ async fn method_not_allowed(req: Request) -> Response {
 /// Middleware: every answer carries `elements-request-id`, and error bodies their
 /// `requestId`.
 async fn finish(req: Request, next: Next) -> Response {
-    let id = req
-        .extensions()
-        .get::<RequestId>()
-        .cloned()
-        .unwrap_or_default();
+    let id = RequestId::of_request(&req);
     let mut res = next.run(req).await;
     if let Some(ErrorMessage(message)) = res.extensions_mut().remove::<ErrorMessage>() {
         let bytes = error::body_with_id(&message, &id);
@@ -70,7 +66,7 @@ async fn finish(req: Request, next: Next) -> Response {
 /// Every Cloud Elements route, each registered with its OpenAPI operation (`routes!` takes
 /// the method and path from the handler's annotation); paths and verbs it does not have get
 /// the vendor's 404 and 405.
-pub(crate) fn router(state: AppState) -> OpenApiRouter {
+pub(crate) fn router(state: AppState, _: &GatewayConfig) -> OpenApiRouter {
     let api = Elements { state };
     let (routes, doc) = OpenApiRouter::new()
         .routes(routes!(list::list, users::create))
@@ -93,16 +89,8 @@ pub(crate) fn router(state: AppState) -> OpenApiRouter {
     let routes = Router::new()
         .nest(BASE, routes)
         .layer(axum::middleware::from_fn(finish));
-    // Error bodies appear only through `doc::Errors`, whose schema the routes do not collect.
-    let mut doc = utoipa::openapi::OpenApi::default().nest(BASE, doc);
-    doc.merge(
-        utoipa::openapi::OpenApiBuilder::new()
-            .components(Some(
-                utoipa::openapi::ComponentsBuilder::new()
-                    .schema_from::<doc::ErrorBody>()
-                    .build(),
-            ))
-            .build(),
+    let doc = crate::openapi::with_schema::<error::ErrorBody<'static>>(
+        utoipa::openapi::OpenApi::default().nest(BASE, doc),
     );
     OpenApiRouter::with_openapi(doc).merge(routes.into())
 }

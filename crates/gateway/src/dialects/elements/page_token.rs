@@ -8,6 +8,10 @@ use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde::{Deserialize, Serialize};
 
+/// Users per page when the client names no `pageSize`, and the most it may ask for.
+pub(crate) const DEFAULT_PAGE_SIZE: i32 = 200;
+pub(crate) const MAX_PAGE_SIZE: i32 = 500;
+
 #[derive(Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct Wrapper {

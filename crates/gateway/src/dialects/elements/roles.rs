@@ -51,19 +51,17 @@ async fn change(
             }),
             password: None,
         };
-        match ctx
-            .api
-            .state
-            .upstream
-            .users()
-            .update_user(ctx.req(req))
-            .await
-        {
+        match ctx.core.users().update_user(req).await {
             Ok(_) => return Ok(()),
             Err(s)
                 if s.get_details_error_info()
                     .is_some_and(|i| i.reason == "ETAG_MISMATCH") => {}
-            Err(s) => return Err(ElementsError::from_status(&s, &not_found(user).message)),
+            Err(s) => {
+                return Err(ElementsError::from_core(
+                    &s.into(),
+                    &not_found(user).message,
+                ));
+            }
         }
     }
     Err(ElementsError::conflict(

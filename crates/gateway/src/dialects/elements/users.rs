@@ -33,11 +33,11 @@ pub(crate) async fn find(ctx: &Ctx, raw: &str, email_ok: bool) -> Result<pb::Use
     let req = pb::GetUserRequest {
         key: Some(user_key(raw, email_ok)?),
     };
-    match ctx.api.state.upstream.users().get_user(ctx.req(req)).await {
+    match ctx.core.users().get_user(req).await {
         Ok(u) => Ok(u.into_inner()),
         // A key the core cannot parse (e.g. a malformed email) names nobody.
         Err(s) if s.code() == tonic::Code::InvalidArgument => Err(not_found(raw)),
-        Err(s) => Err(ElementsError::from_status(&s, &not_found(raw).message)),
+        Err(s) => Err(ElementsError::from_core(&s.into(), &not_found(raw).message)),
     }
 }
 
@@ -83,13 +83,11 @@ pub(crate) async fn get(
             password: password.to_owned(),
         };
         let r = ctx
-            .api
-            .state
-            .upstream
+            .core
             .users()
-            .reveal_api_secret(ctx.req(req))
+            .reveal_api_secret(req)
             .await
-            .map_err(|s| ElementsError::from_status(&s, &not_found(&user).message))?
+            .map_err(|s| ElementsError::from_core(&s.into(), &not_found(&user).message))?
             .into_inner();
         if r.valid {
             secret = Some(r.api_secret);
@@ -180,13 +178,11 @@ pub(crate) async fn create(ctx: Ctx, Body(b): Body<UserBody>) -> Result<Response
         password: b.password.clone(),
     };
     let res = ctx
-        .api
-        .state
-        .upstream
+        .core
         .users()
-        .create_user(ctx.req(req))
+        .create_user(req)
         .await
-        .map_err(|s| ElementsError::from_status(&s, "Not found"))?;
+        .map_err(|s| ElementsError::from_core(&s.into(), "Not found"))?;
     // The core hands the new user's secret to its creator in the response metadata.
     let secret = res
         .metadata()
@@ -252,13 +248,11 @@ pub(crate) async fn update(
             update_mask: Some(prost_types::FieldMask { paths }),
             password: b.password.clone(),
         };
-        ctx.api
-            .state
-            .upstream
+        ctx.core
             .users()
-            .update_user(ctx.req(req))
+            .update_user(req)
             .await
-            .map_err(|s| ElementsError::from_status(&s, &missing))?
+            .map_err(|s| ElementsError::from_core(&s.into(), &missing))?
             .into_inner()
     };
     let extras = Extras {
@@ -290,13 +284,11 @@ pub(crate) async fn delete(ctx: Ctx, Path(user): Path<String>) -> Result<Respons
         id: current.id,
         etag: String::new(),
     };
-    ctx.api
-        .state
-        .upstream
+    ctx.core
         .users()
-        .delete_user(ctx.req(req))
+        .delete_user(req)
         .await
-        .map_err(|s| ElementsError::from_status(&s, &not_found(&user).message))?;
+        .map_err(|s| ElementsError::from_core(&s.into(), &not_found(&user).message))?;
     Ok(http::StatusCode::OK.into_response())
 }
 

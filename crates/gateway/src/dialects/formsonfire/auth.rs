@@ -4,18 +4,17 @@
 //! or missing is one 401, which never says which part was wrong.
 
 use super::error::FofError;
-use crate::token_cache::{CachedToken, credential_key};
-use crate::upstream::anonymous;
+use crate::core_error::{CoreError, Kind};
+use crate::session::{CachedToken, Core, credential_key};
 use crate::{AppState, RequestId};
 use roster_proto::v1 as pb;
-use std::time::{Duration, SystemTime};
-use tonic::Code;
 
 /// An authenticated caller.
 #[derive(Debug, Clone)]
 pub(crate) struct Session {
-    pub(crate) token: CachedToken,
     pub(crate) company_id: i64,
+    /// The core, as this caller reaches it.
+    pub(crate) core: Core,
 }
 
 /// The credential, wherever the request carried it.
@@ -23,13 +22,6 @@ pub(crate) struct Session {
 pub(crate) struct Credential {
     pub(crate) company_id: Option<String>,
     pub(crate) integration_key: Option<String>,
-}
-
-fn expiry(t: Option<&prost_types::Timestamp>) -> SystemTime {
-    t.and_then(|t| u64::try_from(t.seconds).ok())
-        .map_or(SystemTime::UNIX_EPOCH, |s| {
-            SystemTime::UNIX_EPOCH + Duration::from_secs(s)
-        })
 }
 
 pub(crate) async fn authenticate(
@@ -50,6 +42,7 @@ pub(crate) async fn authenticate(
         .filter(|k| !k.is_empty() && k.len() <= 512)
         .ok_or_else(FofError::unauthorized)?;
     let cache_key = credential_key("formsonfire", &[&company_id.to_string(), key]);
+    let anonymous = Core::anonymous(&state.upstream, rid);
     let token = state
         .tokens
         .get_or_fetch(cache_key, || async {
@@ -61,32 +54,24 @@ pub(crate) async fn authenticate(
                     },
                 )),
             };
-            let r = state
-                .upstream
+            let r = anonymous
                 .auth()
-                .authenticate(anonymous(req, rid))
+                .authenticate(req)
                 .await
-                .map_err(|s| {
-                    let refused = matches!(
-                        s.code(),
-                        Code::Unauthenticated | Code::PermissionDenied | Code::InvalidArgument
-                    );
-                    if refused {
+                .map_err(|s| match CoreError::from(s) {
+                    e if matches!(e.kind, Kind::Unauthenticated | Kind::Forbidden)
+                        || e.code == tonic::Code::InvalidArgument =>
+                    {
                         FofError::unauthorized()
-                    } else {
-                        FofError::from_status(&s)
                     }
+                    e => FofError::from(e),
                 })?
                 .into_inner();
-            let expires = expiry(r.expire_time.as_ref());
-            Ok::<_, FofError>(CachedToken::new(
-                r.token,
-                r.tenant_id,
-                r.user_id,
-                r.scopes,
-                expires,
-            ))
+            Ok::<_, FofError>(CachedToken::authenticated(r))
         })
         .await?;
-    Ok(Session { token, company_id })
+    Ok(Session {
+        core: anonymous.with_token(&token.token),
+        company_id,
+    })
 }

@@ -11,7 +11,6 @@ use super::query::Query;
 use super::reply::{self, Reply, Root};
 use super::tree::Node;
 use crate::RequestId;
-use crate::upstream::call;
 use axum::extract::Request;
 use axum::response::Response;
 use std::future::Future;
@@ -37,11 +36,6 @@ impl Call {
     pub(crate) async fn session(&self, cred: &Credential) -> Result<Session, FofError> {
         authenticate(&self.api.state, &self.rid, cred).await
     }
-
-    /// A core request carrying the session's token.
-    pub(crate) fn req<T>(&self, session: &Session, message: T) -> tonic::Request<T> {
-        call(message, &session.token.token, &self.rid)
-    }
 }
 
 fn body_error(e: &BodyError) -> FofError {
@@ -63,11 +57,7 @@ where
     Fut: Future<Output = Result<Reply, FofError>>,
 {
     let (parts, body) = req.into_parts();
-    let rid = parts
-        .extensions
-        .get::<RequestId>()
-        .cloned()
-        .unwrap_or_default();
+    let rid = RequestId::of(&parts);
     let Some(query) = Query::parse(parts.uri.query()) else {
         let e = FofError::bad_request("InvalidValue", "The query string cannot be decoded.");
         return reply::failed(Format::Json, root, &e);

@@ -50,12 +50,11 @@ pub(crate) async fn delete(c: Call) -> Result<Reply, FofError> {
         id: id.hyphenated().to_string(),
         etag: String::new(),
     };
-    c.api
-        .state
-        .upstream
+    session
+        .core
         .users()
-        .delete_user(c.req(&session, req))
+        .delete_user(req)
         .await
-        .map_err(|s| FofError::from_status(&s))?;
+        .map_err(FofError::from)?;
     Ok(Reply::Empty)
 }

@@ -11,9 +11,9 @@
 //! message are the first field error's, as ServiceStack's validation feature does it.
 
 use super::response_status::{FieldError, ResponseStatus};
+use crate::core_error::{CoreError, Kind};
 use http::StatusCode;
-use tonic::Code;
-use tonic_types::StatusExt as _;
+use roster_proto::v1::ErrorReason;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct FofError {
@@ -165,106 +165,94 @@ impl FofError {
     }
 
     /// A core error as the vendor would report it.
-    pub(crate) fn from_status(s: &tonic::Status) -> Self {
-        if let Some(secs) = crate::status_map::try_later_secs(s) {
-            return Self::try_later(secs);
-        }
-        let reason = s
-            .get_details_error_info()
-            .map(|i| i.reason)
-            .unwrap_or_default();
-        let violations = s
-            .get_details_bad_request()
-            .map(|b| b.field_violations)
-            .unwrap_or_default();
-        match s.code() {
-            Code::InvalidArgument | Code::FailedPrecondition | Code::OutOfRange => {
-                let code = match reason.as_str() {
-                    "GROUP_NOT_FOUND" | "FOLDER_NOT_FOUND" | "USER_NOT_FOUND" => "NotFound",
+    pub(crate) fn from_core(e: &CoreError) -> Self {
+        match e.kind {
+            Kind::Invalid => {
+                let code = match e.reason {
+                    Some(
+                        ErrorReason::GroupNotFound
+                        | ErrorReason::FolderNotFound
+                        | ErrorReason::UserNotFound,
+                    ) => "NotFound",
                     _ => "InvalidValue",
                 };
-                let errors: Vec<FieldError> = violations
+                let errors: Vec<FieldError> = e
+                    .violations
                     .iter()
                     .map(|v| field(code, &member_of(&v.field), v.description.clone()))
                     .collect();
                 if errors.is_empty() {
-                    Self::bad_request(code, s.message())
+                    Self::bad_request(code, e.message.clone())
                 } else {
                     Self::fields(errors)
                 }
             }
-            Code::AlreadyExists => match reason.as_str() {
-                "EMAIL_TAKEN" | "LOGIN_TAKEN" => Self::fields(vec![field(
-                    "DuplicateEmail",
-                    "Email",
-                    "A user with this email already exists.",
-                )]),
-                "EXTERNAL_ID_TAKEN" => Self::fields(vec![field(
+            Kind::Taken => match e.reason {
+                Some(ErrorReason::EmailTaken | ErrorReason::LoginTaken) => {
+                    Self::fields(vec![field(
+                        "DuplicateEmail",
+                        "Email",
+                        "A user with this email already exists.",
+                    )])
+                }
+                Some(ErrorReason::ExternalIdTaken) => Self::fields(vec![field(
                     "DuplicateExternalId",
                     "ExternalId",
                     "A user with this external id already exists.",
                 )]),
-                _ => Self::bad_request("Conflict", s.message()),
+                _ => Self::bad_request("Conflict", e.message.clone()),
             },
-            Code::NotFound if reason == "USER_NOT_FOUND" => Self::user_not_found(),
-            Code::NotFound => Self::bad_request("NotFound", s.message()),
+            Kind::NotFound if e.is(ErrorReason::UserNotFound) => Self::user_not_found(),
+            Kind::NotFound => Self::bad_request("NotFound", e.message.clone()),
             // Valid credentials, but the core's policy refuses the change (the owner's
             // account): ServiceStack answers an UnauthorizedAccessException with 403.
-            Code::PermissionDenied if reason == "PERMISSION_DENIED" => Self::new(
+            Kind::Forbidden if e.is(ErrorReason::PermissionDenied) => Self::new(
                 StatusCode::FORBIDDEN,
                 "UnauthorizedAccessException",
-                s.message(),
+                e.message.clone(),
             ),
-            Code::Unauthenticated | Code::PermissionDenied => Self::unauthorized(),
-            Code::Unavailable | Code::DeadlineExceeded | Code::Cancelled => Self::unavailable(),
-            Code::ResourceExhausted => Self::new(
+            Kind::Unauthenticated | Kind::Forbidden => Self::unauthorized(),
+            Kind::Unavailable => Self::unavailable(),
+            Kind::Busy => Self::try_later(e.retry_after.unwrap_or(1)),
+            Kind::Exhausted => Self::new(
                 StatusCode::TOO_MANY_REQUESTS,
                 "TooManyRequests",
                 "Too many requests; try again later.",
             ),
-            Code::Ok
-            | Code::Unknown
-            | Code::Aborted
-            | Code::Unimplemented
-            | Code::Internal
-            | Code::DataLoss => {
-                tracing::error!(status = ?s, "Forms On Fire: the core failed.");
-                Self::internal()
-            }
+            Kind::Internal => Self::internal(),
         }
+    }
+}
+
+impl From<CoreError> for FofError {
+    fn from(e: CoreError) -> Self {
+        Self::from_core(&e)
     }
 }
 
 impl From<tonic::Status> for FofError {
     fn from(s: tonic::Status) -> Self {
-        Self::from_status(&s)
+        Self::from_core(&s.into())
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use tonic_types::ErrorDetails;
+    use crate::core_error::fake;
+    use tonic::Code;
 
-    fn core(code: Code, reason: &str, fields: &[&str]) -> tonic::Status {
-        let mut d = ErrorDetails::with_error_info(
-            reason,
-            "roster.v1",
-            std::collections::HashMap::<String, String>::new(),
-        );
-        for f in fields {
-            d.add_bad_request_violation(*f, "is wrong");
-        }
-        tonic::Status::with_error_details(code, "core text", d)
+    fn core(code: Code, reason: ErrorReason, fields: &[&str]) -> FofError {
+        FofError::from(fake::status(code, reason, fields))
     }
 
     #[test]
     fn field_violations_name_the_vendor_members() {
-        let e = FofError::from_status(&core(
+        let e = core(
             Code::InvalidArgument,
-            "INVALID_FIELD",
+            ErrorReason::InvalidField,
             &["user.external_id", "user.groups[1]", "password"],
-        ));
+        );
         assert_eq!(e.status, 400);
         let names: Vec<&str> = e.errors.iter().map(|f| f.field_name.as_str()).collect();
         assert_eq!(names, ["ExternalId", "Groups[1]", "Password"]);
@@ -272,36 +260,36 @@ mod tests {
             (e.code.as_str(), e.message.as_str()),
             ("InvalidValue", "is wrong")
         );
-        let folder = FofError::from_status(&core(
+        let folder = core(
             Code::InvalidArgument,
-            "FOLDER_NOT_FOUND",
+            ErrorReason::FolderNotFound,
             &["user.folders[0]"],
-        ));
+        );
         assert_eq!(folder.errors[0].error_code, "NotFound");
         assert_eq!(folder.errors[0].field_name, "Folders[0]");
     }
 
     #[test]
     fn collisions_and_failures_are_reported_without_core_text() {
-        let dup = FofError::from_status(&core(Code::AlreadyExists, "EMAIL_TAKEN", &[]));
+        let dup = core(Code::AlreadyExists, ErrorReason::EmailTaken, &[]);
         assert_eq!(
             (dup.status.as_u16(), dup.code.as_str()),
             (400, "DuplicateEmail")
         );
         assert_eq!(dup.errors[0].field_name, "Email");
-        let gone = FofError::from_status(&core(Code::NotFound, "USER_NOT_FOUND", &[]));
+        let gone = core(Code::NotFound, ErrorReason::UserNotFound, &[]);
         assert_eq!(
             (gone.status.as_u16(), gone.code.as_str()),
             (400, "NotFound")
         );
-        let boom = FofError::from_status(&tonic::Status::internal("db on fire"));
+        let boom = FofError::from(tonic::Status::internal("db on fire"));
         assert_eq!(boom.status, 500);
         assert!(!boom.message.contains("fire"));
         assert_eq!(
-            FofError::from_status(&tonic::Status::unauthenticated("x")).status,
+            FofError::from(tonic::Status::unauthenticated("x")).status,
             401
         );
-        let busy = FofError::from_status(&crate::status_map::busy_status(1));
+        let busy = FofError::from(fake::busy(1));
         assert_eq!(
             (busy.status.as_u16(), busy.code.as_str(), busy.retry_after),
             (503, "ServiceUnavailable", Some(1))

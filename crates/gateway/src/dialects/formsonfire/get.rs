@@ -60,19 +60,17 @@ pub(crate) async fn get(c: Call) -> Result<Reply, FofError> {
     let req = pb::GetUserRequest {
         key: Some(pb::UserKey { key: Some(key) }),
     };
-    let user = c
-        .api
-        .state
-        .upstream
+    let user = session
+        .core
         .users()
-        .get_user(c.req(&session, req))
+        .get_user(req)
         .await
         .map_err(|s| {
             // A malformed email or external id names nobody.
             if s.code() == tonic::Code::InvalidArgument {
                 FofError::user_not_found()
             } else {
-                FofError::from_status(&s)
+                FofError::from(s)
             }
         })?
         .into_inner();

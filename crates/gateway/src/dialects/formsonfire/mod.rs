@@ -36,7 +36,7 @@ mod fixtures;
 
 pub use limits::FormsOnFireLimits;
 
-use crate::AppState;
+use crate::{AppState, GatewayConfig};
 use axum::Router;
 use axum::extract::{OriginalUri, Request, State};
 use axum::response::Response;
@@ -139,9 +139,9 @@ async fn no_endpoint(State(api): State<FormsOnFire>, req: Request) -> Response {
 /// Every Forms On Fire route, each registered with its OpenAPI operation (`routes!` takes
 /// the method and path from the handler's annotation); any other path or verb under
 /// `/api/v2` is the vendor's 405.
-pub(crate) fn router(state: AppState) -> OpenApiRouter {
+pub(crate) fn router(state: AppState, config: &GatewayConfig) -> OpenApiRouter {
     let api = FormsOnFire {
-        limits: state.formsonfire,
+        limits: config.formsonfire,
         state,
     };
     let (v2, doc) = OpenApiRouter::new()
@@ -154,17 +154,11 @@ pub(crate) fn router(state: AppState) -> OpenApiRouter {
         .with_state(api);
     // The 405's `ErrorResponse` appears only through `doc::UserErrors`, and DELETE's body
     // only through `doc::delete_body`, whose schemas the routes do not collect.
-    let mut doc = utoipa::openapi::OpenApi::default().nest("/api/v2", doc);
-    doc.merge(
-        utoipa::openapi::OpenApiBuilder::new()
-            .components(Some(
-                utoipa::openapi::ComponentsBuilder::new()
-                    .schema_from::<reply::ErrorJson<'static>>()
-                    .schema_from::<doc::DeleteUserRequest>()
-                    .build(),
-            ))
-            .build(),
-    );
+    let doc = utoipa::openapi::OpenApi::default().nest("/api/v2", doc);
+    let mut doc =
+        crate::openapi::with_schema::<doc::DeleteUserRequest>(crate::openapi::with_schema::<
+            reply::ErrorJson<'static>,
+        >(doc));
     // utoipa marks a body required unless its type is an `Option`, which would also allow
     // `null`; DELETE's body is optional and never null.
     if let Some(delete) = doc

@@ -153,14 +153,7 @@ pub(crate) async fn search(c: Call) -> Result<Reply, FofError> {
         include_total_size: true,
         ..Default::default()
     };
-    let page = c
-        .api
-        .state
-        .upstream
-        .users()
-        .list_users(c.req(&session, req))
-        .await?
-        .into_inner();
+    let page = session.core.users().list_users(req).await?.into_inner();
     Ok(Reply::Search {
         users: page
             .users

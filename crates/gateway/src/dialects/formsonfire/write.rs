@@ -44,24 +44,17 @@ async fn open(c: &Call) -> Result<(UserInput, Session, Naming), FofError> {
     Ok((input, session, naming))
 }
 
-async fn get_by_id(c: &Call, s: &Session, id: &str) -> Result<pb::User, FofError> {
+async fn get_by_id(s: &Session, id: &str) -> Result<pb::User, FofError> {
     let req = pb::GetUserRequest {
         key: Some(pb::UserKey {
             key: Some(pb::user_key::Key::Id(id.to_owned())),
         }),
     };
-    Ok(c.api
-        .state
-        .upstream
-        .users()
-        .get_user(c.req(s, req))
-        .await?
-        .into_inner())
+    Ok(s.core.users().get_user(req).await?.into_inner())
 }
 
 /// Applies the members `input` names to the user `id`.
 async fn update(
-    c: &Call,
     s: &Session,
     id: Uuid,
     input: &UserInput,
@@ -74,12 +67,12 @@ async fn update(
     let id = id.hyphenated().to_string();
     let mut w = to_contract(input, naming);
     if w.paths.is_empty() && w.password.is_none() {
-        return get_by_id(c, s, &id).await;
+        return get_by_id(s, &id).await;
     }
     if w.paths.iter().any(|p| p == "email") && !w.user.email.is_empty() {
         // Forms On Fire has no logins: a login that is the email follows it, so that the old
         // address does not stay reserved by this user.
-        let current = get_by_id(c, s, &id).await?;
+        let current = get_by_id(s, &id).await?;
         if current.login.eq_ignore_ascii_case(&current.email) {
             w.user.login.clone_from(&w.user.email);
             w.paths.push("login".to_owned());
@@ -91,19 +84,13 @@ async fn update(
         update_mask: Some(prost_types::FieldMask { paths: w.paths }),
         password: w.password,
     };
-    Ok(c.api
-        .state
-        .upstream
-        .users()
-        .update_user(c.req(s, req))
-        .await?
-        .into_inner())
+    Ok(s.core.users().update_user(req).await?.into_inner())
 }
 
 pub(crate) async fn create(c: Call) -> Result<Reply, FofError> {
     let (input, session, naming) = open(&c).await?;
     if let Some(id) = input.id {
-        let user = update(&c, &session, id, &input, naming).await?;
+        let user = update(&session, id, &input, naming).await?;
         return Ok(Reply::user(UserOut::created(&user)));
     }
     let missing = require_names(&input);
@@ -118,14 +105,7 @@ pub(crate) async fn create(c: Call) -> Result<Reply, FofError> {
         user: Some(w.user),
         password: w.password,
     };
-    let made = c
-        .api
-        .state
-        .upstream
-        .users()
-        .create_user(c.req(&session, req))
-        .await?
-        .into_inner();
+    let made = session.core.users().create_user(req).await?.into_inner();
     Ok(Reply::user(UserOut::created(&made)))
 }
 
@@ -138,7 +118,7 @@ pub(crate) async fn replace(c: Call) -> Result<Reply, FofError> {
             "'Id' must not be empty.",
         )]));
     };
-    let user = update(&c, &session, id, &input, naming).await?;
+    let user = update(&session, id, &input, naming).await?;
     Ok(Reply::user(UserOut::full(
         &user,
         session.company_id,

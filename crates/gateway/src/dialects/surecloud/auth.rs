@@ -7,28 +7,30 @@
 
 use super::SureCloud;
 use super::error::ScError;
-use crate::upstream::call;
+use crate::core_error::{CoreError, Kind};
+use crate::session::Core;
 use crate::{CachedToken, RequestId, credential_key};
 use http::HeaderMap;
 use roster_proto::v1 as pb;
-use std::time::{Duration, SystemTime};
 
 /// A caller whose token the core accepted.
 #[derive(Debug, Clone)]
 pub(crate) struct Caller {
     pub(crate) token: CachedToken,
     key: [u8; 32],
+    /// The core, as this caller reaches it.
+    pub(crate) core: Core,
 }
 
 impl Caller {
-    /// A core request carrying the caller's token.
-    pub(crate) fn req<T>(&self, message: T, rid: &RequestId) -> tonic::Request<T> {
-        call(message, &self.token.token, rid)
-    }
-
-    /// The core refused the token after all (revoked or rotated meanwhile): forget it.
-    pub(crate) fn forget(&self, api: &SureCloud) {
-        api.state.tokens.forget(&self.key);
+    /// A failed core call in SureCloud's words; a refused token (revoked or rotated while
+    /// cached here) is forgotten.
+    pub(crate) fn refused(&self, api: &SureCloud, s: tonic::Status) -> ScError {
+        let e = CoreError::from(s);
+        if e.kind == Kind::Unauthenticated {
+            api.state.tokens.forget(&self.key);
+        }
+        ScError::from_core(e)
     }
 }
 
@@ -40,33 +42,19 @@ fn bearer(headers: &HeaderMap) -> Option<&str> {
     (scheme.eq_ignore_ascii_case("bearer") && !token.is_empty()).then_some(token)
 }
 
-async fn introspect(api: &SureCloud, rid: &RequestId, token: &str) -> Result<CachedToken, ScError> {
-    let r = api
-        .state
-        .upstream
+async fn introspect(core: &Core, token: &str) -> Result<CachedToken, ScError> {
+    let r = core
+        .with_token(token)
         .auth()
-        .introspect_token(call(pb::IntrospectTokenRequest {}, token, rid))
+        .introspect_token(pb::IntrospectTokenRequest {})
         .await
-        .map_err(|s| ScError::from_status(&s))?
+        .map_err(ScError::from_core)?
         .into_inner();
     if r.tenant_id.is_empty() {
         // An installation-admin token acts in no tenant.
         return Err(ScError::unauthorized());
     }
-    let expires = r
-        .expire_time
-        .as_ref()
-        .and_then(|t| u64::try_from(t.seconds).ok())
-        .map_or(SystemTime::now(), |s| {
-            SystemTime::UNIX_EPOCH + Duration::from_secs(s)
-        });
-    Ok(CachedToken::new(
-        token.to_owned(),
-        r.tenant_id,
-        r.subject,
-        r.scopes,
-        expires,
-    ))
+    Ok(CachedToken::introspected(token, r))
 }
 
 /// The caller of a request, or 401.
@@ -77,12 +65,17 @@ pub(crate) async fn authenticate(
 ) -> Result<Caller, ScError> {
     let token = bearer(headers).ok_or_else(ScError::unauthorized)?;
     let key = credential_key("surecloud", &[token]);
+    let anonymous = Core::anonymous(&api.state.upstream, rid);
     let token = api
         .state
         .tokens
-        .get_or_fetch(key, || introspect(api, rid, token))
+        .get_or_fetch(key, || introspect(&anonymous, token))
         .await?;
-    Ok(Caller { token, key })
+    Ok(Caller {
+        core: anonymous.with_token(&token.token),
+        token,
+        key,
+    })
 }
 
 #[cfg(test)]

@@ -1,12 +1,12 @@
 //! SureCloud errors: `{"status": <HTTP status>, "message": "..."}` (the vendor documents none;
 //! DESIGN, see docs/dialects/surecloud.md). Internal failures never show the core's text.
 
+use crate::core_error::{CoreError, Kind};
 use axum::Json;
 use axum::response::{IntoResponse, Response};
 use http::StatusCode;
+use roster_proto::v1::ErrorReason;
 use serde::Serialize;
-use tonic::Code;
-use tonic_types::StatusExt as _;
 use utoipa::ToSchema;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -56,46 +56,36 @@ impl ScError {
         Self::new(StatusCode::PAYLOAD_TOO_LARGE, message)
     }
 
+    pub(crate) fn internal() -> Self {
+        Self::new(StatusCode::INTERNAL_SERVER_ERROR, "Internal server error")
+    }
+
     /// A core failure of a whole request (item failures are `patchErrorMessage`s instead).
-    pub(crate) fn from_status(s: &tonic::Status) -> Self {
-        if let Some(secs) = crate::status_map::try_later_secs(s) {
-            return Self {
-                retry_after: Some(secs),
+    pub(crate) fn from_core(e: impl Into<CoreError>) -> Self {
+        let e = e.into();
+        match e.kind {
+            Kind::Unauthenticated => Self::unauthorized(),
+            Kind::Forbidden => {
+                Self::forbidden("The caller may not administer users (needs ADMINISTRATOR)")
+            }
+            Kind::Invalid if e.is(ErrorReason::TooLarge) => {
+                Self::too_large(format!("Too many users in one request: {}", e.message))
+            }
+            Kind::Invalid => Self::bad_request(e.message),
+            Kind::Exhausted => Self::new(StatusCode::TOO_MANY_REQUESTS, e.message),
+            Kind::Busy => Self {
+                retry_after: e.retry_after,
                 ..Self::new(
                     StatusCode::SERVICE_UNAVAILABLE,
                     "The service is busy; try again later",
                 )
-            };
-        }
-        match s.code() {
-            Code::Unauthenticated => Self::unauthorized(),
-            Code::PermissionDenied => {
-                Self::forbidden("The caller may not administer users (needs ADMINISTRATOR)")
-            }
-            Code::InvalidArgument | Code::FailedPrecondition | Code::OutOfRange => {
-                let reason = s.get_details_error_info().map(|i| i.reason);
-                if reason.as_deref() == Some("TOO_LARGE") {
-                    Self::too_large(format!("Too many users in one request: {}", s.message()))
-                } else {
-                    Self::bad_request(s.message())
-                }
-            }
-            Code::ResourceExhausted => Self::new(StatusCode::TOO_MANY_REQUESTS, s.message()),
-            Code::Unavailable | Code::DeadlineExceeded | Code::Cancelled => Self::new(
+            },
+            Kind::Unavailable => Self::new(
                 StatusCode::SERVICE_UNAVAILABLE,
                 "The service is unavailable; try again",
             ),
-            Code::Ok
-            | Code::Unknown
-            | Code::NotFound
-            | Code::AlreadyExists
-            | Code::Aborted
-            | Code::Unimplemented
-            | Code::Internal
-            | Code::DataLoss => {
-                tracing::error!(status = ?s, "SureCloud: the core failed.");
-                Self::new(StatusCode::INTERNAL_SERVER_ERROR, "Internal server error")
-            }
+            // A whole PATCH names no one user: a missing or taken user is an item's failure.
+            Kind::NotFound | Kind::Taken | Kind::Internal => Self::internal(),
         }
     }
 }
@@ -124,7 +114,7 @@ mod tests {
 
     #[tokio::test]
     async fn a_busy_core_is_a_503_with_retry_after() {
-        let res = ScError::from_status(&crate::status_map::busy_status(1)).into_response();
+        let res = ScError::from_core(crate::core_error::fake::busy(1)).into_response();
         assert_eq!(res.status(), 503);
         assert_eq!(res.headers()[http::header::RETRY_AFTER], "1");
         let body = axum::body::to_bytes(res.into_body(), 4096).await.unwrap();

@@ -1,13 +1,11 @@
 //! One PATCH item: from its JSON to one `UpsertUserItem`, and from the core's result back to
 //! the user model with its `patchErrorMessage`.
 
-use super::groups::malformed;
 use super::model::{PersonType, Text, UserModel, UserPatch};
-use bytes::Bytes;
-use prost::Message as _;
+use crate::core_error::CoreError;
 use roster_proto::v1 as pb;
+use roster_proto::v1::ErrorReason;
 use serde::Deserialize as _;
-use tonic_types::StatusExt as _;
 
 /// The attributes an item may carry.
 const ATTRIBUTES: [&str; 8] = [
@@ -86,18 +84,33 @@ fn text(v: &Text, path: &str, slot: &mut Option<String>, paths: &mut Vec<String>
     }
 }
 
-/// Plans one raw item.
-pub(crate) fn plan(raw: &serde_json::Value) -> Planned {
-    let unknown: Vec<String> = raw
-        .as_object()
+/// The core's verdict on group paths: why each malformed one is malformed.
+pub(crate) type PathProblems = std::collections::HashMap<String, String>;
+
+/// The group paths `raw` names, for the core to check before the items are planned.
+pub(crate) fn group_paths(raw: &serde_json::Value) -> impl Iterator<Item = &str> {
+    raw.get("groups")
+        .and_then(serde_json::Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(serde_json::Value::as_str)
+}
+
+/// The attributes of `raw` Roster does not know, as notes.
+fn unknown_attributes(raw: &serde_json::Value) -> Vec<String> {
+    raw.as_object()
         .map(|o| {
             o.keys()
                 .filter(|k| !ATTRIBUTES.contains(&k.as_str()))
                 .map(|k| format!("Attribute '{k}' is not supported and was ignored"))
                 .collect()
         })
-        .unwrap_or_default();
-    let echo_of = |raw: &serde_json::Value| UserModel {
+        .unwrap_or_default()
+}
+
+/// What an item is answered with when it fails: what it was sent with.
+fn echo_of(raw: &serde_json::Value, p: Option<&UserPatch>) -> UserModel {
+    let named = UserModel {
         user_id: raw
             .get("userID")
             .and_then(|v| v.as_str())
@@ -105,37 +118,45 @@ pub(crate) fn plan(raw: &serde_json::Value) -> Planned {
         email: raw.get("email").and_then(|v| v.as_str()).map(str::to_owned),
         ..UserModel::default()
     };
-    let echo = echo_of(raw);
-    let p = match UserPatch::deserialize(raw) {
-        Ok(p) => p,
-        Err(e) => return refused(echo, invalid(raw, &e)),
-    };
-    let echo = UserModel {
-        name: p.name.value(),
-        enabled: p.enabled,
-        job_title: p.job_title.value(),
-        role: p.role,
-        person_type: Some(p.person_type.unwrap_or_default()),
-        groups: p.groups.clone(),
-        ..echo
-    };
-    let mut u = pb::User::default();
-    let mut paths = Vec::new();
-    let user_id = p.user_id.filter(|s| !s.trim().is_empty());
-    let email = p.email.filter(|s| !s.trim().is_empty());
-    let (key, kind) = match (user_id, email) {
+    match p {
+        None => named,
+        Some(p) => UserModel {
+            name: p.name.value(),
+            enabled: p.enabled,
+            job_title: p.job_title.value(),
+            role: p.role,
+            person_type: Some(p.person_type.unwrap_or_default()),
+            groups: p.groups.clone(),
+            ..named
+        },
+    }
+}
+
+/// How the item names its user; the email goes into `u` when the user is named by id.
+fn key_of(
+    p: &UserPatch,
+    u: &mut pb::User,
+    paths: &mut Vec<String>,
+) -> Option<(pb::user_key::Key, Key)> {
+    let user_id = p.user_id.clone().filter(|s| !s.trim().is_empty());
+    let email = p.email.clone().filter(|s| !s.trim().is_empty());
+    match (user_id, email) {
         (Some(id), email) => {
             if let Some(e) = email {
                 u.email = e;
                 paths.push("email".to_owned());
             }
-            (pb::user_key::Key::Id(id), Key::Id)
+            Some((pb::user_key::Key::Id(id), Key::Id))
         }
-        (None, Some(e)) => (pb::user_key::Key::Email(e), Key::Email(p.role.is_some())),
-        (None, None) => return refused(echo, "Either email or userID is required"),
-    };
-    text(&p.name, "display_name", &mut u.display_name, &mut paths);
-    text(&p.job_title, "job_title", &mut u.job_title, &mut paths);
+        (None, Some(e)) => Some((pb::user_key::Key::Email(e), Key::Email(p.role.is_some()))),
+        (None, None) => None,
+    }
+}
+
+/// The attributes the item sets, into `u` and its mask.
+fn attributes(p: &UserPatch, u: &mut pb::User, paths: &mut Vec<String>) {
+    text(&p.name, "display_name", &mut u.display_name, paths);
+    text(&p.job_title, "job_title", &mut u.job_title, paths);
     if let Some(enabled) = p.enabled {
         u.set_status(if enabled {
             pb::UserStatus::Active
@@ -151,16 +172,38 @@ pub(crate) fn plan(raw: &serde_json::Value) -> Planned {
     // The one attribute that does not stay as it was when left out.
     u.set_person_type(p.person_type.unwrap_or(PersonType::Internal).to_pb());
     paths.push("person_type".to_owned());
+}
+
+/// The item's groups, each once, without those the core found malformed (a note each).
+fn groups_of(given: &[String], problems: &PathProblems, notes: &mut Vec<String>) -> Vec<String> {
+    let mut groups: Vec<String> = Vec::new();
+    for path in given {
+        match problems.get(path) {
+            Some(why) => notes.push(format!("Group '{path}' is malformed: {why}")),
+            None if groups.contains(path) => {}
+            None => groups.push(path.clone()),
+        }
+    }
+    groups
+}
+
+/// Plans one raw item; `problems` are the core's verdicts on the batch's group paths.
+pub(crate) fn plan(raw: &serde_json::Value, problems: &PathProblems) -> Planned {
+    let p = match UserPatch::deserialize(raw) {
+        Ok(p) => p,
+        Err(e) => return refused(echo_of(raw, None), invalid(raw, &e)),
+    };
+    let echo = echo_of(raw, Some(&p));
+    let mut u = pb::User::default();
+    let mut paths = Vec::new();
+    let Some((key, kind)) = key_of(&p, &mut u, &mut paths) else {
+        return refused(echo, "Either email or userID is required");
+    };
+    attributes(&p, &mut u, &mut paths);
     let mut notes = Vec::new();
     let mut groups = Vec::new();
-    if let Some(given) = p.groups {
-        for path in given {
-            match malformed(&path) {
-                Some(why) => notes.push(format!("Group '{path}' is malformed: {why}")),
-                None if groups.contains(&path) => {}
-                None => groups.push(path),
-            }
-        }
+    if let Some(given) = &p.groups {
+        groups = groups_of(given, problems, &mut notes);
         u.groups = groups
             .iter()
             .map(|path| pb::GroupRef {
@@ -170,7 +213,7 @@ pub(crate) fn plan(raw: &serde_json::Value) -> Planned {
             .collect();
         paths.push("groups".to_owned());
     }
-    notes.extend(unknown);
+    notes.extend(unknown_attributes(raw));
     Planned {
         item: Ok(pb::UpsertUserItem {
             key: Some(pb::UserKey { key: Some(key) }),
@@ -203,52 +246,40 @@ fn attribute(field: &str) -> &str {
 
 /// Why the core refused an item, in SureCloud's words.
 fn failure(status: &tonic_types::Status, key: Option<Key>) -> String {
-    let code = tonic::Code::from(status.code);
-    let s = tonic::Status::with_details(
-        code,
-        status.message.clone(),
-        Bytes::from(status.encode_to_vec()),
-    );
-    let reason = s
-        .get_details_error_info()
-        .map(|i| i.reason)
-        .unwrap_or_default();
-    match (reason.as_str(), key) {
-        ("USER_NOT_FOUND", Some(Key::Id)) => "No user has this userID".to_owned(),
-        ("USER_NOT_FOUND", _) => {
+    let e = CoreError::from(status);
+    match e.reason {
+        Some(ErrorReason::UserNotFound) if key == Some(Key::Id) => {
+            "No user has this userID".to_owned()
+        }
+        Some(ErrorReason::UserNotFound) => {
             "No user has this email; creating a user requires email and role".to_owned()
         }
-        ("EMAIL_TAKEN" | "LOGIN_TAKEN", _) => "Another user already has this email".to_owned(),
+        Some(ErrorReason::EmailTaken | ErrorReason::LoginTaken) => {
+            "Another user already has this email".to_owned()
+        }
         // The core's policy refused this user change (the owner, one's own role, a role
         // above the caller's).
-        ("PERMISSION_DENIED", _) => format!("Not allowed: {}", status.message),
-        _ if code == tonic::Code::InvalidArgument => {
-            let violations: Vec<String> = s
-                .get_details_bad_request()
-                .map(|b| {
-                    b.field_violations
-                        .iter()
-                        .map(|v| {
-                            let name = match (attribute(&v.field), key) {
-                                ("key", Some(Key::Id)) => "userID",
-                                ("key", _) => "email",
-                                (other, _) => other,
-                            };
-                            format!("{name}: {}", v.description)
-                        })
-                        .collect()
+        Some(ErrorReason::PermissionDenied) => format!("Not allowed: {}", e.message),
+        _ if e.code == tonic::Code::InvalidArgument => {
+            let violations: Vec<String> = e
+                .violations
+                .iter()
+                .map(|v| {
+                    let name = match (attribute(&v.field), key) {
+                        ("key", Some(Key::Id)) => "userID",
+                        ("key", _) => "email",
+                        (other, _) => other,
+                    };
+                    format!("{name}: {}", v.description)
                 })
-                .unwrap_or_default();
+                .collect();
             if violations.is_empty() {
-                format!("Invalid user: {}", status.message)
+                format!("Invalid user: {}", e.message)
             } else {
                 format!("Invalid user: {}", violations.join("; "))
             }
         }
-        _ => {
-            tracing::error!(code = ?code, message = %status.message, "SureCloud: an item failed in the core.");
-            NOT_WRITTEN.to_owned()
-        }
+        _ => NOT_WRITTEN.to_owned(),
     }
 }
 
@@ -298,7 +329,10 @@ mod tests {
 
     #[test]
     fn an_item_with_email_and_role_may_create_and_person_type_is_always_written() {
-        let p = plan(&json!({"email": "a@example.com", "role": "CONTRIBUTOR"}));
+        let p = plan(
+            &json!({"email": "a@example.com", "role": "CONTRIBUTOR"}),
+            &PathProblems::new(),
+        );
         let item = p.item.unwrap();
         assert!(item.create_if_missing && item.lenient_groups);
         let u = item.user.unwrap();
@@ -307,17 +341,23 @@ mod tests {
             item.update_mask.unwrap().paths,
             ["access_level", "person_type"]
         );
-        let modify = plan(&json!({"email": "a@example.com", "name": "A"}))
-            .item
-            .unwrap();
+        let modify = plan(
+            &json!({"email": "a@example.com", "name": "A"}),
+            &PathProblems::new(),
+        )
+        .item
+        .unwrap();
         assert!(!modify.create_if_missing);
     }
 
     #[test]
     fn a_user_id_names_the_user_and_the_email_becomes_a_change() {
-        let item = plan(&json!({"userID": "x", "email": "new@example.com"}))
-            .item
-            .unwrap();
+        let item = plan(
+            &json!({"userID": "x", "email": "new@example.com"}),
+            &PathProblems::new(),
+        )
+        .item
+        .unwrap();
         assert_eq!(
             item.key.unwrap().key,
             Some(pb::user_key::Key::Id("x".into()))
@@ -332,7 +372,12 @@ mod tests {
 
     #[test]
     fn malformed_groups_and_unknown_attributes_are_notes_not_failures() {
-        let p = plan(&json!({"email": "a@example.com", "groups": ["//A", "B", "//A"], "phone": 1}));
+        let mut problems = PathProblems::new();
+        problems.insert("B".to_owned(), "group path must start with '//'".to_owned());
+        let p = plan(
+            &json!({"email": "a@example.com", "groups": ["//A", "B", "//A"], "phone": 1}),
+            &problems,
+        );
         assert_eq!(p.groups, ["//A"]);
         assert_eq!(p.notes.len(), 2, "{:?}", p.notes);
         assert!(p.item.is_ok());
@@ -346,9 +391,12 @@ mod tests {
             json!({"email": "a@example.com", "role": "OWNER"}),
             json!("text"),
         ] {
-            assert!(plan(&bad).item.is_err(), "{bad}");
+            assert!(plan(&bad, &PathProblems::new()).item.is_err(), "{bad}");
         }
-        let p = plan(&json!({"email": "a@example.com", "role": "OWNER"}));
+        let p = plan(
+            &json!({"email": "a@example.com", "role": "OWNER"}),
+            &PathProblems::new(),
+        );
         assert!(p.item.unwrap_err().starts_with("Invalid role"));
     }
 }

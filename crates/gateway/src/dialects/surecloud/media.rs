@@ -2,6 +2,7 @@
 //! fine, as in the vendor's own curl example) and `Content-Type: application/json`.
 
 use super::error::ScError;
+use crate::session::body::{self, BodyError, BodyRules};
 use http::{HeaderMap, StatusCode, header};
 
 /// Whether one media range of an Accept header admits JSON (`q=0` refuses).
@@ -39,19 +40,30 @@ pub(crate) fn check_accept(headers: &HeaderMap) -> Result<(), ScError> {
 
 /// 415 unless the body is declared as JSON.
 pub(crate) fn check_content_type(headers: &HeaderMap) -> Result<(), ScError> {
-    let json = headers
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.split(';').next())
-        .is_some_and(|m| m.trim().eq_ignore_ascii_case("application/json"));
-    if json {
-        Ok(())
-    } else {
-        Err(ScError::new(
-            StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            "The request body must be sent as 'Content-Type: application/json'",
-        ))
-    }
+    body::media_type(headers, &BodyRules::json(0))
+        .map(drop)
+        .map_err(|_| {
+            ScError::new(
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "The request body must be sent as 'Content-Type: application/json'",
+            )
+        })
+}
+
+/// The body's bytes, at most `max`; more is 413 with `too_large`'s message.
+pub(crate) async fn read_body(
+    body: axum::body::Body,
+    max: usize,
+    too_large: &str,
+) -> Result<bytes::Bytes, ScError> {
+    body::read(body, &BodyRules::json(max))
+        .await
+        .map_err(|e| match e {
+            BodyError::TooLarge(_) => ScError::too_large(too_large),
+            BodyError::Unreadable | BodyError::MediaType(_) => {
+                ScError::bad_request("The request body could not be read")
+            }
+        })
 }
 
 #[cfg(test)]

@@ -7,14 +7,13 @@
 mod auth;
 mod doc;
 mod error;
-mod groups;
 mod item;
 mod media;
 mod model;
 mod patch;
 mod token;
 
-use crate::AppState;
+use crate::{AppState, GatewayConfig};
 use axum::Router;
 use axum::extract::Request;
 use axum::response::{IntoResponse, Response};
@@ -67,27 +66,19 @@ async fn method_not_allowed(req: Request) -> Response {
     .into_response()
 }
 
-pub(crate) fn router(state: AppState) -> OpenApiRouter {
+pub(crate) fn router(state: AppState, config: &GatewayConfig) -> OpenApiRouter {
     let api = SureCloud {
-        limits: state.surecloud,
+        limits: config.surecloud,
         state,
     };
-    let (routes, mut doc) = OpenApiRouter::new()
+    let (routes, doc) = OpenApiRouter::new()
         .routes(routes!(token::create))
         .routes(routes!(patch::patch))
         .with_state(api)
         .split_for_parts();
     // Error bodies appear only through the `IntoResponses` enums, whose schema the routes do
     // not collect.
-    doc.merge(
-        utoipa::openapi::OpenApiBuilder::new()
-            .components(Some(
-                utoipa::openapi::ComponentsBuilder::new()
-                    .schema_from::<ErrorBody>()
-                    .build(),
-            ))
-            .build(),
-    );
+    let doc = crate::openapi::with_schema::<ErrorBody>(doc);
     let unknown = Router::new()
         .route(BASE, axum::routing::any(not_found))
         .route(&format!("{BASE}/{{*rest}}"), axum::routing::any(not_found));

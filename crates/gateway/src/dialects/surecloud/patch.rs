@@ -9,8 +9,8 @@ use super::SureCloud;
 use super::auth::{Caller, authenticate};
 use super::doc;
 use super::error::ScError;
-use super::item::{Planned, plan, report};
-use super::media::{check_accept, check_content_type};
+use super::item::{PathProblems, Planned, group_paths, plan, report};
+use super::media::{check_accept, check_content_type, read_body};
 use super::model::{PatchRequest, UserModel};
 use crate::RequestId;
 use axum::Json;
@@ -19,6 +19,7 @@ use axum::response::{IntoResponse, Response};
 use http::header;
 use roster_proto::v1 as pb;
 use serde::Deserialize;
+use std::collections::BTreeSet;
 
 /// The body as first read: only its shape and size, each item still raw.
 #[derive(Deserialize)]
@@ -53,12 +54,7 @@ pub(crate) async fn patch(State(api): State<SureCloud>, req: Request) -> Respons
 }
 
 async fn run(api: &SureCloud, req: Request) -> Result<Vec<UserModel>, ScError> {
-    let rid = req
-        .extensions()
-        .get::<RequestId>()
-        .cloned()
-        .unwrap_or_default();
-    let caller = authenticate(api, req.headers(), &rid).await?;
+    let caller = authenticate(api, req.headers(), &RequestId::of_request(&req)).await?;
     if !caller.token.has_scope("users.write") {
         return Err(ScError::forbidden(
             "The caller may not administer users (needs ADMINISTRATOR)",
@@ -67,22 +63,17 @@ async fn run(api: &SureCloud, req: Request) -> Result<Vec<UserModel>, ScError> {
     check_accept(req.headers())?;
     check_content_type(req.headers())?;
     let max = api.limits.max_body_bytes;
-    let too_big = || {
-        ScError::too_large(format!(
-            "The request body is larger than {max} bytes; send fewer users per request"
-        ))
-    };
+    let too_big =
+        format!("The request body is larger than {max} bytes; send fewer users per request");
     let declared = req
         .headers()
         .get(header::CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<u64>().ok());
     if declared.is_some_and(|n| n > max as u64) {
-        return Err(too_big());
+        return Err(ScError::too_large(too_big));
     }
-    let bytes = axum::body::to_bytes(req.into_body(), max)
-        .await
-        .map_err(|_| too_big())?;
+    let bytes = read_body(req.into_body(), max, &too_big).await?;
     let envelope: Envelope = serde_json::from_slice(&bytes).map_err(|e| {
         ScError::bad_request(format!(
             "The body must be JSON of the form {{\"users\": [...]}}: {e}"
@@ -96,13 +87,14 @@ async fn run(api: &SureCloud, req: Request) -> Result<Vec<UserModel>, ScError> {
             api.limits.max_users
         )));
     }
-    let planned: Vec<Planned> = users.iter().map(plan).collect();
+    let problems = check_group_paths(api, &caller, &users).await?;
+    let planned: Vec<Planned> = users.iter().map(|u| plan(u, &problems)).collect();
     let items: Vec<pb::UpsertUserItem> =
         planned.iter().filter_map(|p| p.item.clone().ok()).collect();
     let mut results = if items.is_empty() {
         Vec::new()
     } else {
-        upsert(api, &caller, &rid, items).await?
+        upsert(api, &caller, items).await?
     }
     .into_iter();
     Ok(planned
@@ -114,25 +106,47 @@ async fn run(api: &SureCloud, req: Request) -> Result<Vec<UserModel>, ScError> {
         .collect())
 }
 
+/// The core's verdict on every group path the request names (the rules are the core's), so
+/// that an item skips a malformed path with a note and keeps its other groups.
+async fn check_group_paths(
+    api: &SureCloud,
+    caller: &Caller,
+    users: &[serde_json::Value],
+) -> Result<PathProblems, ScError> {
+    let paths: BTreeSet<&str> = users.iter().flat_map(group_paths).collect();
+    if paths.is_empty() {
+        return Ok(PathProblems::new());
+    }
+    let paths: Vec<String> = paths.into_iter().map(str::to_owned).collect();
+    let problems = caller
+        .core
+        .groups()
+        .check_group_paths(pb::CheckGroupPathsRequest {
+            paths: paths.clone(),
+        })
+        .await
+        .map_err(|s| caller.refused(api, s))?
+        .into_inner()
+        .problems;
+    Ok(paths
+        .into_iter()
+        .zip(problems)
+        .filter(|(_, why)| !why.is_empty())
+        .collect())
+}
+
 async fn upsert(
     api: &SureCloud,
     caller: &Caller,
-    rid: &RequestId,
     items: Vec<pb::UpsertUserItem>,
 ) -> Result<Vec<pb::UpsertUserResult>, ScError> {
     let sent = items.len();
-    let r = api
-        .state
-        .upstream
+    let r = caller
+        .core
         .users()
-        .batch_upsert_users(caller.req(pb::BatchUpsertUsersRequest { items }, rid))
+        .batch_upsert_users(pb::BatchUpsertUsersRequest { items })
         .await
-        .map_err(|s| {
-            if s.code() == tonic::Code::Unauthenticated {
-                caller.forget(api);
-            }
-            ScError::from_status(&s)
-        })?
+        .map_err(|s| caller.refused(api, s))?
         .into_inner();
     if r.results.len() != sent {
         tracing::error!(
@@ -140,9 +154,7 @@ async fn upsert(
             got = r.results.len(),
             "SureCloud: the core answered another number of items."
         );
-        return Err(ScError::from_status(&tonic::Status::internal(
-            "result count",
-        )));
+        return Err(ScError::internal());
     }
     Ok(r.results)
 }

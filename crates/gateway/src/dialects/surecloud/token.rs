@@ -6,16 +6,17 @@
 use super::SureCloud;
 use super::doc;
 use super::error::ScError;
-use super::media::{check_accept, check_content_type};
+use super::media::{check_accept, check_content_type, read_body};
 use super::model::{TokenRequest, TokenResponse};
 use crate::RequestId;
-use crate::upstream::anonymous;
+use crate::core_error::{CoreError, Kind};
+use crate::session::{CachedToken, Core};
 use axum::Json;
 use axum::extract::{Request, State};
 use axum::response::{IntoResponse, Response};
 use http::StatusCode;
 use roster_proto::v1 as pb;
-use std::time::{Duration, SystemTime};
+use std::time::Duration;
 
 /// The largest token request read: an email and a key are far smaller.
 const MAX_TOKEN_BODY: usize = 64 * 1024;
@@ -40,16 +41,15 @@ pub(crate) async fn create(State(api): State<SureCloud>, req: Request) -> Respon
 }
 
 async fn token(api: &SureCloud, req: Request) -> Result<TokenResponse, ScError> {
-    let rid = req
-        .extensions()
-        .get::<RequestId>()
-        .cloned()
-        .unwrap_or_default();
+    let rid = RequestId::of_request(&req);
     check_accept(req.headers())?;
     check_content_type(req.headers())?;
-    let bytes = axum::body::to_bytes(req.into_body(), MAX_TOKEN_BODY)
-        .await
-        .map_err(|_| ScError::too_large("The token request body is too large"))?;
+    let bytes = read_body(
+        req.into_body(),
+        MAX_TOKEN_BODY,
+        "The token request body is too large",
+    )
+    .await?;
     let body: TokenRequest = serde_json::from_slice(&bytes).map_err(|e| {
         ScError::bad_request(format!(
             "The body must be {{\"email\": \"...\", \"secretKey\": \"...\"}}: {e}"
@@ -63,44 +63,24 @@ async fn token(api: &SureCloud, req: Request) -> Result<TokenResponse, ScError> 
             },
         )),
     };
-    let r = api
-        .state
-        .upstream
+    let r = Core::anonymous(&api.state.upstream, &rid)
         .auth()
-        .authenticate(anonymous(request, &rid))
+        .authenticate(request)
         .await
-        .map_err(|s| match s.code() {
-            tonic::Code::Unauthenticated | tonic::Code::InvalidArgument => ScError::new(
-                StatusCode::UNAUTHORIZED,
-                "The email or the secret key is wrong, or the key was revoked",
-            ),
-            tonic::Code::PermissionDenied => ScError::forbidden("The user is disabled"),
-            tonic::Code::Ok
-            | tonic::Code::Cancelled
-            | tonic::Code::Unknown
-            | tonic::Code::DeadlineExceeded
-            | tonic::Code::NotFound
-            | tonic::Code::AlreadyExists
-            | tonic::Code::ResourceExhausted
-            | tonic::Code::FailedPrecondition
-            | tonic::Code::Aborted
-            | tonic::Code::OutOfRange
-            | tonic::Code::Unimplemented
-            | tonic::Code::Internal
-            | tonic::Code::Unavailable
-            | tonic::Code::DataLoss => ScError::from_status(&s),
+        .map_err(|s| match CoreError::from(s) {
+            e if e.kind == Kind::Unauthenticated || e.code == tonic::Code::InvalidArgument => {
+                ScError::new(
+                    StatusCode::UNAUTHORIZED,
+                    "The email or the secret key is wrong, or the key was revoked",
+                )
+            }
+            e if e.kind == Kind::Forbidden => ScError::forbidden("The user is disabled"),
+            e => ScError::from_core(e),
         })?
         .into_inner();
-    let expires = r
-        .expire_time
-        .and_then(|t| u64::try_from(t.seconds).ok())
-        .map_or(SystemTime::now(), |s| {
-            SystemTime::UNIX_EPOCH + Duration::from_secs(s)
-        });
+    let expires = CachedToken::authenticated(r.clone()).time_left();
     Ok(TokenResponse {
         token: r.token,
-        expires_in: expires
-            .duration_since(SystemTime::now())
-            .map_or(0, |d| (d + Duration::from_millis(500)).as_secs()),
+        expires_in: (expires + Duration::from_millis(500)).as_secs(),
     })
 }

@@ -6,6 +6,7 @@
 //! Failed authentications are not cached.
 
 use crate::expiring::ExpiringMap;
+use roster_proto::v1 as pb;
 use sha2::{Digest, Sha256};
 use std::future::Future;
 use std::sync::Arc;
@@ -42,9 +43,35 @@ impl CachedToken {
         }
     }
 
+    /// What `AuthService.Authenticate` answered.
+    pub(crate) fn authenticated(r: pb::AuthenticateResponse) -> Self {
+        let expires = expiry(r.expire_time.as_ref());
+        Self::new(r.token, r.tenant_id, r.user_id, r.scopes, expires)
+    }
+
+    /// What `AuthService.IntrospectToken` answered about `token`.
+    pub(crate) fn introspected(token: &str, r: pb::IntrospectTokenResponse) -> Self {
+        let expires = expiry(r.expire_time.as_ref());
+        Self::new(token.to_owned(), r.tenant_id, r.subject, r.scopes, expires)
+    }
+
+    /// How long the token has left.
+    pub(crate) fn time_left(&self) -> Duration {
+        self.expires_at.saturating_duration_since(Instant::now())
+    }
+
     pub fn has_scope(&self, scope: &str) -> bool {
         self.scopes.iter().any(|s| s == scope)
     }
+}
+
+/// A token's expiry as the core reported it. Without one the token counts as expiring now:
+/// it serves the request it was fetched for and is never reused.
+fn expiry(t: Option<&prost_types::Timestamp>) -> SystemTime {
+    t.and_then(|t| u64::try_from(t.seconds).ok())
+        .map_or_else(SystemTime::now, |s| {
+            SystemTime::UNIX_EPOCH + Duration::from_secs(s)
+        })
 }
 
 /// The digest a credential is cached under: its parts, length-prefixed, under a dialect tag.
@@ -98,6 +125,25 @@ impl TokenCache {
         let t = authenticate().await?;
         self.store(key, t.clone());
         Ok(t)
+    }
+
+    /// The token for `key`: from the cache, or, when `fresh` (the request is a replay
+    /// because the core refused the cached one, see [`super::replay`]), anew.
+    pub(crate) async fn sign_in<E, F, Fut>(
+        &self,
+        key: [u8; 32],
+        fresh: bool,
+        authenticate: F,
+    ) -> Result<CachedToken, E>
+    where
+        F: FnOnce() -> Fut,
+        Fut: Future<Output = Result<CachedToken, E>>,
+    {
+        if fresh {
+            self.refresh(key, authenticate).await
+        } else {
+            self.get_or_fetch(key, authenticate).await
+        }
     }
 
     /// A new token from `authenticate`, replacing the cached one (which the core refused).
@@ -186,6 +232,27 @@ mod tests {
             assert!(r.is_err());
         }
         assert_eq!(cache.len(), 1);
+    }
+
+    #[test]
+    fn a_token_without_an_expiry_is_never_reused() {
+        let r = pb::AuthenticateResponse {
+            token: "t".into(),
+            ..Default::default()
+        };
+        let t = CachedToken::authenticated(r);
+        assert!(t.expires_at <= Instant::now());
+        let later = pb::IntrospectTokenResponse {
+            expire_time: Some(prost_types::Timestamp {
+                seconds: 4_000_000_000,
+                nanos: 0,
+            }),
+            subject: "u1".into(),
+            ..Default::default()
+        };
+        let t = CachedToken::introspected("jwt", later);
+        assert_eq!((&*t.token, &*t.user_id), ("jwt", "u1"));
+        assert!(t.expires_at > Instant::now() + Duration::from_hours(1));
     }
 
     #[test]

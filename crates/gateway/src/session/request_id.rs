@@ -21,6 +21,20 @@ impl RequestId {
     pub fn as_str(&self) -> &str {
         &self.0
     }
+
+    /// The id [`assign`] gave this request (a fresh one outside the middleware, in tests).
+    pub fn of(parts: &Parts) -> Self {
+        Self::in_extensions(&parts.extensions)
+    }
+
+    /// The same, from a whole request.
+    pub fn of_request<B>(req: &http::Request<B>) -> Self {
+        Self::in_extensions(req.extensions())
+    }
+
+    fn in_extensions(e: &http::Extensions) -> Self {
+        e.get::<Self>().cloned().unwrap_or_default()
+    }
 }
 
 impl Default for RequestId {
@@ -60,11 +74,7 @@ impl<S: Send + Sync> FromRequestParts<S> for RequestId {
     type Rejection = Infallible;
 
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        Ok(parts
-            .extensions
-            .get::<RequestId>()
-            .cloned()
-            .unwrap_or_default())
+        Ok(Self::of(parts))
     }
 }
 

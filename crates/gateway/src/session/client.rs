@@ -1,0 +1,135 @@
+//! The one way a dialect calls the core: a client bound to one request, which attaches the
+//! caller's token, the request id (and CloudAPI's `as-role`) to every call it makes. A handler
+//! never builds a `tonic::Request` or touches metadata itself.
+
+use super::RequestId;
+use crate::telemetry::TracedChannel;
+use crate::upstream::Upstream;
+use roster_proto::v1::auth_service_client::AuthServiceClient;
+use roster_proto::v1::group_service_client::GroupServiceClient;
+use roster_proto::v1::key_service_client::KeyServiceClient;
+use roster_proto::v1::role_service_client::RoleServiceClient;
+use roster_proto::v1::tenant_service_client::TenantServiceClient;
+use roster_proto::v1::user_service_client::UserServiceClient;
+use tonic::metadata::{Ascii, MetadataValue};
+use tonic::service::Interceptor;
+use tonic::service::interceptor::InterceptedService;
+
+/// Responses as large as the user service may send (a 10 000-user batch).
+const MAX_MESSAGE_BYTES: usize = 64 * 1024 * 1024;
+
+/// The channel every client of a [`Core`] runs on.
+pub(crate) type Channel = InterceptedService<TracedChannel, Attach>;
+
+/// The metadata a request's calls carry.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Attach {
+    authorization: Option<MetadataValue<Ascii>>,
+    request_id: Option<MetadataValue<Ascii>>,
+    as_role: Option<MetadataValue<Ascii>>,
+}
+
+impl Interceptor for Attach {
+    fn call(&mut self, mut req: tonic::Request<()>) -> Result<tonic::Request<()>, tonic::Status> {
+        let m = req.metadata_mut();
+        for (key, value) in [
+            ("authorization", &self.authorization),
+            ("x-request-id", &self.request_id),
+            (roster_proto::AS_ROLE_METADATA, &self.as_role),
+        ] {
+            if let Some(v) = value {
+                m.insert(key, v.clone());
+            }
+        }
+        Ok(req)
+    }
+}
+
+/// The core, as one request of one caller reaches it.
+#[derive(Debug, Clone)]
+pub(crate) struct Core {
+    channel: TracedChannel,
+    attach: Attach,
+}
+
+impl Core {
+    /// Calls that carry no token yet (`Authenticate`).
+    pub(crate) fn anonymous(upstream: &Upstream, rid: &RequestId) -> Self {
+        Self {
+            channel: upstream.channel(),
+            attach: Attach {
+                request_id: MetadataValue::try_from(rid.as_str()).ok(),
+                ..Attach::default()
+            },
+        }
+    }
+
+    /// Calls made with `token` (a core JWT).
+    pub(crate) fn with_token(&self, token: &str) -> Self {
+        let mut next = self.clone();
+        next.attach.authorization = MetadataValue::try_from(format!("Bearer {token}")).ok();
+        next
+    }
+
+    /// Calls acting in one of the caller's roles only (CloudAPI's `as-role`).
+    pub(crate) fn acting_as(mut self, role: Option<&str>) -> Self {
+        self.attach.as_role = role.and_then(|r| MetadataValue::try_from(r).ok());
+        self
+    }
+
+    fn channel(&self) -> Channel {
+        InterceptedService::new(self.channel.clone(), self.attach.clone())
+    }
+
+    pub(crate) fn users(&self) -> UserServiceClient<Channel> {
+        UserServiceClient::new(self.channel())
+            .max_decoding_message_size(MAX_MESSAGE_BYTES)
+            .max_encoding_message_size(MAX_MESSAGE_BYTES)
+    }
+
+    pub(crate) fn groups(&self) -> GroupServiceClient<Channel> {
+        GroupServiceClient::new(self.channel())
+    }
+
+    pub(crate) fn keys(&self) -> KeyServiceClient<Channel> {
+        KeyServiceClient::new(self.channel())
+    }
+
+    pub(crate) fn roles(&self) -> RoleServiceClient<Channel> {
+        RoleServiceClient::new(self.channel())
+    }
+
+    pub(crate) fn tenants(&self) -> TenantServiceClient<Channel> {
+        TenantServiceClient::new(self.channel())
+    }
+
+    pub(crate) fn auth(&self) -> AuthServiceClient<Channel> {
+        AuthServiceClient::new(self.channel())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn every_call_carries_the_token_the_request_id_and_the_role() {
+        let upstream =
+            Upstream::connect_lazy("http://127.0.0.1:9", std::time::Duration::from_secs(1))
+                .unwrap();
+        let rid = RequestId::new();
+        let core = Core::anonymous(&upstream, &rid);
+        let mut plain = core.attach.clone();
+        let req = plain.call(tonic::Request::new(())).unwrap();
+        assert_eq!(req.metadata().get("x-request-id").unwrap(), rid.as_str());
+        assert!(req.metadata().get("authorization").is_none());
+
+        let mut signed = core.with_token("t0k").acting_as(Some("ops")).attach;
+        let req = signed.call(tonic::Request::new(())).unwrap();
+        assert_eq!(req.metadata().get("authorization").unwrap(), "Bearer t0k");
+        assert_eq!(
+            req.metadata().get(roster_proto::AS_ROLE_METADATA).unwrap(),
+            "ops"
+        );
+    }
+}

@@ -1,0 +1,19 @@
+//! What every dialect shares between the wire and the core: the request id, the body reader,
+//! the exchange of a credential for a cached core token, the client that carries that token to
+//! the core, and the replay of a request whose cached token the core refused.
+
+pub(crate) mod body;
+mod client;
+pub(crate) mod replay;
+pub mod request_id;
+pub mod token_cache;
+
+pub(crate) use client::Core;
+pub use request_id::RequestId;
+pub use token_cache::{CachedToken, TokenCache, credential_key};
+
+/// Whether this request must authenticate afresh rather than use a cached token: it is the
+/// replay of a request whose cached token the core refused.
+pub(crate) fn wants_fresh(parts: &http::request::Parts) -> bool {
+    parts.extensions.get::<replay::FreshToken>().is_some()
+}
