@@ -469,3 +469,61 @@ async fn activity_is_recorded_with_devices_and_never_moves_back() {
     assert_eq!(u.devices[0].os_version.as_deref(), Some("17.2"));
     assert_eq!(u.etag, created.etag, "activity is not a client write");
 }
+
+/// A login that is the email follows a new email (the core's rule, for every dialect), so the
+/// old address is free again; a login of its own stays, and so does one set in the same write.
+#[tokio::test]
+async fn a_login_that_is_the_email_follows_it() {
+    let app = TestApp::spawn().await;
+    let t = app.tenant("acme").await;
+    let mut users = app.users(&t.token);
+    let ann = users
+        .create_user(create(user("ann@acme.test")))
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(ann.login, "ann@acme.test");
+    let mut own = user("bob@acme.test");
+    own.login = "bob".into();
+    let bob = users.create_user(create(own)).await.unwrap().into_inner();
+    let change_email = |id: &str, email: &str, extra: Option<&str>| {
+        let mut u = user(email);
+        u.id = id.to_owned();
+        let mut paths = vec!["email"];
+        if let Some(login) = extra {
+            u.login = login.to_owned();
+            paths.push("login");
+        }
+        pb::UpdateUserRequest {
+            user: Some(u),
+            update_mask: mask(&paths),
+            password: None,
+        }
+    };
+    let ann = users
+        .update_user(change_email(&ann.id, "ann.new@acme.test", None))
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(ann.login, "ann.new@acme.test");
+    // The old address names nobody now: a new user may take it.
+    users
+        .create_user(create(user("ann@acme.test")))
+        .await
+        .unwrap();
+    let bob = users
+        .update_user(change_email(&bob.id, "robert@acme.test", None))
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(bob.login, "bob");
+    let ann = users
+        .update_user(change_email(&ann.id, "ann3@acme.test", Some("annie")))
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(
+        (ann.login.as_str(), ann.email.as_str()),
+        ("annie", "ann3@acme.test")
+    );
+}

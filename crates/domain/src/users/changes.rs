@@ -205,12 +205,27 @@ impl User {
     /// Applies every change except `Groups`, `Folders` and `RoleKeys`, which need the store
     /// to resolve; returns the group selectors of the last `Groups` change, if any (see
     /// [`UserChange::folders_in`] and [`UserChange::role_keys_in`] for the others).
+    ///
+    /// A login that is the email follows a new email unless the same changes set a login:
+    /// most dialects have no logins of their own, and the old address must not stay reserved
+    /// by this user.
     pub fn apply(&mut self, changes: &[UserChange]) -> Option<Vec<GroupSelector>> {
         let mut groups = None;
+        let sets_login = changes.iter().any(|c| matches!(c, UserChange::Login(_)));
         for change in changes {
             match change {
                 UserChange::Login(v) => self.login.clone_from(v),
-                UserChange::Email(v) => self.email.clone_from(v),
+                UserChange::Email(v) => {
+                    if !sets_login
+                        && self
+                            .login
+                            .as_str()
+                            .eq_ignore_ascii_case(self.email.as_str())
+                    {
+                        self.login = Login::from_email(v);
+                    }
+                    self.email.clone_from(v);
+                }
                 UserChange::Profile(f, v) => self.profile.set(*f, v.clone()),
                 UserChange::ExternalId(v) => self.external_id.clone_from(v),
                 UserChange::Status(v) => self.status = *v,

@@ -4,6 +4,7 @@
 use super::limits::FormsOnFireLimits;
 use super::tree::Node;
 use super::xml_read::{self, XmlError};
+use crate::session::body::{self as session_body, BodyRules, Media};
 use axum::body::Body;
 use http::HeaderMap;
 
@@ -33,50 +34,42 @@ pub(crate) enum BodyKind {
     Xml,
 }
 
-/// The body's format from its Content-Type: JSON, XML, or XML when there is none. DESIGN:
-/// `application/x-www-form-urlencoded` and `text/plain` count as none, because that is what
-/// many HTTP clients (curl `-d` among them) send when the caller set no type.
+impl FormsOnFireLimits {
+    /// What the dialect reads: JSON or XML, XML when no type is given (as the vendor
+    /// documents). DESIGN: `application/x-www-form-urlencoded` and `text/plain` count as
+    /// none, because that is what many HTTP clients (curl `-d` among them) send when the
+    /// caller set no type.
+    fn rules(self) -> BodyRules {
+        BodyRules {
+            max_bytes: self.max_body_bytes,
+            accept: &[Media::Json, Media::Xml],
+            untyped: Some(Media::Xml),
+            as_untyped: &["application/x-www-form-urlencoded", "text/plain"],
+        }
+    }
+}
+
+impl From<session_body::BodyError> for BodyError {
+    fn from(e: session_body::BodyError) -> Self {
+        match e {
+            session_body::BodyError::TooLarge(n) => Self::TooLarge(n),
+            session_body::BodyError::Unreadable => Self::Unreadable,
+            session_body::BodyError::MediaType(t) => Self::MediaType(t),
+        }
+    }
+}
+
+/// The body's format from its Content-Type.
 pub(crate) fn kind(headers: &HeaderMap) -> Result<BodyKind, BodyError> {
-    let Some(raw) = headers.get(http::header::CONTENT_TYPE) else {
-        return Ok(BodyKind::Xml);
-    };
-    let ct = raw.to_str().unwrap_or_default();
-    let essence = ct
-        .split(';')
-        .next()
-        .unwrap_or_default()
-        .trim()
-        .to_ascii_lowercase();
-    if essence.is_empty()
-        || essence == "application/x-www-form-urlencoded"
-        || essence == "text/plain"
-    {
-        Ok(BodyKind::Xml)
-    } else if essence == "application/json" || essence == "text/json" || essence.ends_with("+json")
-    {
-        Ok(BodyKind::Json)
-    } else if essence == "application/xml" || essence == "text/xml" || essence.ends_with("+xml") {
-        Ok(BodyKind::Xml)
-    } else {
-        Err(BodyError::MediaType(essence.chars().take(100).collect()))
+    match session_body::media_type(headers, &FormsOnFireLimits::default().rules())? {
+        Media::Json => Ok(BodyKind::Json),
+        Media::Xml | Media::Form => Ok(BodyKind::Xml),
     }
 }
 
 /// The raw bytes, refusing more than the limit without buffering it all.
 pub(crate) async fn read(body: Body, limits: FormsOnFireLimits) -> Result<bytes::Bytes, BodyError> {
-    axum::body::to_bytes(body, limits.max_body_bytes)
-        .await
-        .map_err(|e| {
-            // `to_bytes` reports the limit as a length-limit error somewhere in the source chain.
-            let mut source: Option<&(dyn std::error::Error + 'static)> = Some(&e);
-            while let Some(s) = source {
-                if s.is::<http_body_util::LengthLimitError>() {
-                    return BodyError::TooLarge(limits.max_body_bytes);
-                }
-                source = s.source();
-            }
-            BodyError::Unreadable
-        })
+    Ok(session_body::read(body, &limits.rules()).await?)
 }
 
 fn from_json(v: serde_json::Value) -> Node {

@@ -69,15 +69,6 @@ async fn update(
     if w.paths.is_empty() && w.password.is_none() {
         return get_by_id(s, &id).await;
     }
-    if w.paths.iter().any(|p| p == "email") && !w.user.email.is_empty() {
-        // Forms On Fire has no logins: a login that is the email follows it, so that the old
-        // address does not stay reserved by this user.
-        let current = get_by_id(s, &id).await?;
-        if current.login.eq_ignore_ascii_case(&current.email) {
-            w.user.login.clone_from(&w.user.email);
-            w.paths.push("login".to_owned());
-        }
-    }
     w.user.id = id;
     let req = pb::UpdateUserRequest {
         user: Some(w.user),
