@@ -1,12 +1,15 @@
 //! The composition root: settings in, a store, the core, and the servers it runs.
 
-use crate::keys;
+use crate::keys::{self, Keys};
 use crate::settings::Settings;
-use crate::shutdown::{Readiness, Tier};
+use crate::shutdown::{self, Readiness, Tier};
 use crate::telemetry;
 use anyhow::{Context, Result};
+use metrics_exporter_prometheus::PrometheusHandle;
 use roster_domain::SystemClock;
-use roster_gateway::{GatewayApp, GatewayConfig};
+use roster_domain::signatures::{MAX_SKEW, SignaturePolicy};
+use roster_domain::users::GuessLimit;
+use roster_gateway::{FormsOnFireLimits, GatewayApp, GatewayConfig, SureCloudLimits};
 use roster_storage::{Store, StoreOptions};
 use roster_user_service::{Core, CoreConfig, GrpcServer, TokenConfig};
 use std::net::SocketAddr;
@@ -20,6 +23,16 @@ pub enum Role {
     All,
     UserService,
     Gateway,
+}
+
+impl Role {
+    fn runs_user_service(self) -> bool {
+        matches!(self, Self::All | Self::UserService)
+    }
+
+    fn runs_gateway(self) -> bool {
+        matches!(self, Self::All | Self::Gateway)
+    }
 }
 
 /// Opens the database named by the settings (creating the data directory for SQLite).
@@ -38,6 +51,11 @@ pub async fn open_store(s: &Settings) -> Result<Store> {
         .context("cannot open the database")
 }
 
+/// Brings the schema of `store` up to date.
+pub async fn migrate(store: &Store) -> Result<()> {
+    store.migrate().await.context("cannot migrate the database")
+}
+
 /// The core over `store`, with keys from the settings or the data directory.
 pub fn core(s: &Settings, store: Store) -> Result<Arc<Core<Store>>> {
     let keys = keys::load(
@@ -45,8 +63,16 @@ pub fn core(s: &Settings, store: Store) -> Result<Arc<Core<Store>>> {
         s.server_key.as_deref(),
         &s.data_dir,
     )?;
+    Ok(Arc::new(Core::new(
+        store,
+        core_config(s, keys),
+        Arc::new(SystemClock),
+    )))
+}
+
+fn core_config(s: &Settings, keys: Keys) -> CoreConfig {
     let cores = std::thread::available_parallelism().map_or(2, std::num::NonZeroUsize::get);
-    let config = CoreConfig {
+    CoreConfig {
         tokens: TokenConfig {
             issuer: s.token_issuer.clone(),
             audience: s.token_audience.clone(),
@@ -60,17 +86,16 @@ pub fn core(s: &Settings, store: Store) -> Result<Arc<Core<Store>>> {
         hash_max_queued_per_tenant: s.argon2_max_queued_per_tenant,
         max_batch: s.max_batch_users,
         authenticate_ttl: Duration::from_secs(s.authenticate_token_ttl_secs),
-        password_guesses: roster_domain::users::GuessLimit {
+        password_guesses: GuessLimit {
             max: s.password_guesses_max,
             window: Duration::from_secs(s.password_guesses_window_secs),
         },
         secret_key_ttl: Duration::from_secs(s.surecloud_token_ttl_secs),
-        signatures: roster_domain::signatures::SignaturePolicy {
-            max_skew: roster_domain::signatures::MAX_SKEW,
+        signatures: SignaturePolicy {
+            max_skew: MAX_SKEW,
             allow_date_only: s.signature_allow_date_only,
         },
-    };
-    Ok(Arc::new(Core::new(store, config, Arc::new(SystemClock))))
+    }
 }
 
 /// Running servers and how to stop them (see [`crate::shutdown`]).
@@ -81,7 +106,20 @@ pub struct Server {
     /// Where `/metrics` is served, on a listener of its own (`metrics_addr`).
     pub metrics_addr: Option<SocketAddr>,
     /// In start order; a shutdown stops them in reverse, the gateway first.
-    pub(crate) tiers: Vec<Tier>,
+    tiers: Vec<Tier>,
+}
+
+impl Server {
+    /// Stops accepting work at once and waits up to `grace` for in-flight requests.
+    pub async fn shutdown(self, grace: Duration) -> Result<()> {
+        self.drain(Duration::ZERO, grace).await
+    }
+
+    /// Reports not-ready, serves on for `delay`, then stops accepting and waits up to
+    /// `grace` for in-flight requests (see [`shutdown::drain`]).
+    pub async fn drain(self, delay: Duration, grace: Duration) -> Result<()> {
+        shutdown::drain(self.tiers, delay, grace).await
+    }
 }
 
 /// Binds every listener of `role` and starts serving; returns once all are listening.
@@ -89,82 +127,115 @@ pub async fn start(s: &Settings, role: Role) -> Result<Server> {
     let mut tiers = Vec::new();
     let metrics = telemetry::metrics();
     if let Some(handle) = metrics.clone() {
-        tiers.push(Tier::spawn(
-            "metrics upkeep",
-            Readiness::Untracked,
-            |until| async move {
-                telemetry::upkeep(handle, until).await;
-                Ok(())
-            },
-        ));
+        tiers.push(metrics_upkeep(handle));
     }
-    let mut grpc_addr = None;
-    let mut metrics_addr = None;
-    let mut store_for_metrics = None;
-    if matches!(role, Role::All | Role::UserService) {
-        let store = open_store(s).await?;
-        store_for_metrics = Some(store.clone());
-        if s.migrate_on_start {
-            store
-                .migrate()
-                .await
-                .context("cannot migrate the database")?;
-        }
-        let grpc = GrpcServer::bind(s.grpc_addr, core(s, store)?)
-            .await
-            .with_context(|| format!("cannot listen on {}", s.grpc_addr))?;
-        grpc_addr = Some(grpc.local_addr());
-        tracing::info!(addr = %grpc.local_addr(), "User service listening.");
-        let readiness = Readiness::Grpc(grpc.readiness());
-        tiers.push(Tier::spawn("user service", readiness, |until| async move {
-            grpc.run_until(until).await.map_err(anyhow::Error::from)
-        }));
-    }
+    let user_service = if role.runs_user_service() {
+        Some(start_user_service(s, &mut tiers).await?)
+    } else {
+        None
+    };
+    let grpc_addr = user_service.as_ref().map(|(addr, _)| *addr);
     // One listener per process, whatever halves it runs: the registry is the process's.
-    if let (Some(addr), Some(handle)) = (s.metrics_addr, metrics) {
-        let store = store_for_metrics;
-        let listener = tokio::net::TcpListener::bind(addr)
-            .await
-            .with_context(|| format!("cannot listen on {addr}"))?;
-        metrics_addr = Some(listener.local_addr()?);
-        tracing::info!(addr = %listener.local_addr()?, "Metrics listening.");
-        tiers.push(Tier::spawn(
-            "metrics",
-            Readiness::Untracked,
-            |until| async move {
-                telemetry::serve_metrics(listener, handle, store, until)
-                    .await
-                    .map_err(anyhow::Error::from)
-            },
-        ));
-    }
-    let mut http_addr = None;
-    if matches!(role, Role::All | Role::Gateway) {
-        let upstream = s.upstream_url(grpc_addr.unwrap_or(s.grpc_addr));
-        let mut config = GatewayConfig::new(upstream.clone());
-        config.max_body_bytes = s.max_body_bytes;
-        config.formsonfire = roster_gateway::FormsOnFireLimits {
-            max_body_bytes: s.formsonfire_max_body_bytes,
-            max_depth: s.formsonfire_max_depth,
-        };
-        config.surecloud = roster_gateway::SureCloudLimits {
-            max_users: s.surecloud_max_users,
-            max_body_bytes: s.surecloud_max_body_bytes,
-        };
-        let gw = GatewayApp::bind(s.http_addr, &config)
-            .await
-            .with_context(|| format!("cannot listen on {}", s.http_addr))?;
-        http_addr = Some(gw.local_addr());
-        tracing::info!(addr = %gw.local_addr(), upstream, "Gateway listening.");
-        let readiness = Readiness::Gateway(gw.draining());
-        tiers.push(Tier::spawn("gateway", readiness, |until| async move {
-            gw.run_until(until).await.map_err(anyhow::Error::from)
-        }));
-    }
+    let metrics_addr = match (s.metrics_addr, metrics) {
+        (Some(addr), Some(handle)) => {
+            let store = user_service.map(|(_, store)| store);
+            Some(start_metrics(addr, handle, store, &mut tiers).await?)
+        }
+        _ => None,
+    };
+    let http_addr = if role.runs_gateway() {
+        Some(start_gateway(s, grpc_addr, &mut tiers).await?)
+    } else {
+        None
+    };
     Ok(Server {
         grpc_addr,
         http_addr,
         metrics_addr,
         tiers,
     })
+}
+
+/// Keeps the metrics' histograms current, whether or not a listener serves them.
+fn metrics_upkeep(handle: PrometheusHandle) -> Tier {
+    Tier::spawn("metrics upkeep", Readiness::Untracked, |until| async move {
+        telemetry::upkeep(handle, until).await;
+        Ok(())
+    })
+}
+
+/// Opens (and, if asked, migrates) the store and serves the user service over it; returns
+/// where it listens and the store, whose pool the metrics report.
+async fn start_user_service(s: &Settings, tiers: &mut Vec<Tier>) -> Result<(SocketAddr, Store)> {
+    let store = open_store(s).await?;
+    if s.migrate_on_start {
+        migrate(&store).await?;
+    }
+    let grpc = GrpcServer::bind(s.grpc_addr, core(s, store.clone())?)
+        .await
+        .with_context(|| format!("cannot listen on {}", s.grpc_addr))?;
+    let addr = grpc.local_addr();
+    tracing::info!(addr = %addr, "User service listening.");
+    let readiness = Readiness::Grpc(grpc.readiness());
+    tiers.push(Tier::spawn("user service", readiness, |until| async move {
+        grpc.run_until(until).await.map_err(anyhow::Error::from)
+    }));
+    Ok((addr, store))
+}
+
+async fn start_metrics(
+    addr: SocketAddr,
+    handle: PrometheusHandle,
+    store: Option<Store>,
+    tiers: &mut Vec<Tier>,
+) -> Result<SocketAddr> {
+    let listener = tokio::net::TcpListener::bind(addr)
+        .await
+        .with_context(|| format!("cannot listen on {addr}"))?;
+    let local = listener.local_addr()?;
+    tracing::info!(addr = %local, "Metrics listening.");
+    tiers.push(Tier::spawn(
+        "metrics",
+        Readiness::Untracked,
+        |until| async move {
+            telemetry::serve_metrics(listener, handle, store, until)
+                .await
+                .map_err(anyhow::Error::from)
+        },
+    ));
+    Ok(local)
+}
+
+/// Serves the gateway in front of the user service at `grpc_addr` (this process's), or the
+/// one the settings name.
+async fn start_gateway(
+    s: &Settings,
+    grpc_addr: Option<SocketAddr>,
+    tiers: &mut Vec<Tier>,
+) -> Result<SocketAddr> {
+    let upstream = s.upstream_url(grpc_addr.unwrap_or(s.grpc_addr));
+    let gw = GatewayApp::bind(s.http_addr, &gateway_config(s, upstream.clone()))
+        .await
+        .with_context(|| format!("cannot listen on {}", s.http_addr))?;
+    let addr = gw.local_addr();
+    tracing::info!(addr = %addr, upstream, "Gateway listening.");
+    let readiness = Readiness::Gateway(gw.draining());
+    tiers.push(Tier::spawn("gateway", readiness, |until| async move {
+        gw.run_until(until).await.map_err(anyhow::Error::from)
+    }));
+    Ok(addr)
+}
+
+fn gateway_config(s: &Settings, upstream: String) -> GatewayConfig {
+    let mut config = GatewayConfig::new(upstream);
+    config.max_body_bytes = s.max_body_bytes;
+    config.formsonfire = FormsOnFireLimits {
+        max_body_bytes: s.formsonfire_max_body_bytes,
+        max_depth: s.formsonfire_max_depth,
+    };
+    config.surecloud = SureCloudLimits {
+        max_users: s.surecloud_max_users,
+        max_body_bytes: s.surecloud_max_body_bytes,
+    };
+    config
 }

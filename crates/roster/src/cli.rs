@@ -1,6 +1,7 @@
 //! The command line.
 
 use clap::{Args, Parser, Subcommand};
+use std::fmt;
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -151,24 +152,48 @@ pub struct TokenIssue {
     pub subject: String,
 }
 
+/// Why a `--ttl` is not a duration.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DurationError {
+    /// The text does not start with a whole number of units.
+    NotANumber(String),
+    /// The unit after the number is none of s, m, h or d.
+    UnknownUnit(String),
+    Zero,
+}
+
+impl fmt::Display for DurationError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::NotANumber(text) => {
+                write!(f, "`{text}` is not a duration like 90s, 15m, 1h or 1d")
+            }
+            Self::UnknownUnit(text) => write!(f, "`{text}`: the unit must be s, m, h or d"),
+            Self::Zero => f.write_str("the duration must be positive"),
+        }
+    }
+}
+
+impl std::error::Error for DurationError {}
+
 /// `90`, `90s`, `15m`, `1h`, `1d`.
-pub fn parse_duration(text: &str) -> Result<Duration, String> {
+pub fn parse_duration(text: &str) -> Result<Duration, DurationError> {
     let t = text.trim();
     let (num, unit) = t
         .find(|c: char| !c.is_ascii_digit())
         .map_or((t, ""), |i| t.split_at(i));
     let n: u64 = num
         .parse()
-        .map_err(|_| format!("`{text}` is not a duration like 90s, 15m, 1h or 1d"))?;
+        .map_err(|_| DurationError::NotANumber(text.to_owned()))?;
     let secs = match unit {
         "" | "s" => n,
         "m" => n * 60,
         "h" => n * 3600,
         "d" => n * 86_400,
-        _ => return Err(format!("`{text}`: the unit must be s, m, h or d")),
+        _ => return Err(DurationError::UnknownUnit(text.to_owned())),
     };
     if secs == 0 {
-        return Err("the duration must be positive".to_owned());
+        return Err(DurationError::Zero);
     }
     Ok(Duration::from_secs(secs))
 }
@@ -183,9 +208,15 @@ mod tests {
         assert_eq!(parse_duration("15m").unwrap().as_secs(), 900);
         assert_eq!(parse_duration("1h").unwrap().as_secs(), 3600);
         assert_eq!(parse_duration("2d").unwrap().as_secs(), 172_800);
-        assert!(parse_duration("1w").is_err());
-        assert!(parse_duration("0").is_err());
-        assert!(parse_duration("h").is_err());
+        assert_eq!(
+            parse_duration("1w").unwrap_err().to_string(),
+            "`1w`: the unit must be s, m, h or d"
+        );
+        assert_eq!(parse_duration("0"), Err(DurationError::Zero));
+        assert_eq!(
+            parse_duration("h").unwrap_err().to_string(),
+            "`h` is not a duration like 90s, 15m, 1h or 1d"
+        );
     }
 
     #[test]

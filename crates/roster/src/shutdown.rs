@@ -5,7 +5,6 @@
 //! stops before the user service, so that its in-flight requests can still reach a user
 //! service running in the same process (`roster serve`).
 
-use crate::app::Server;
 use anyhow::Result;
 use std::future::Future;
 use std::sync::Arc;
@@ -76,46 +75,40 @@ impl Future for Stop {
     }
 }
 
-impl Server {
-    /// Stops accepting work at once and waits up to `grace` for in-flight requests.
-    pub async fn shutdown(self, grace: Duration) -> Result<()> {
-        self.drain(Duration::ZERO, grace).await
+/// Reports every tier not-ready, serves on for `delay`, then stops accepting and waits up to
+/// `grace` for in-flight requests. `tiers` are in start order and stop in reverse. Requests
+/// still running after `grace` are cut; that is logged, and is not an error (Kubernetes would
+/// kill the pod anyway).
+pub(crate) async fn drain(tiers: Vec<Tier>, delay: Duration, grace: Duration) -> Result<()> {
+    // Gateway first, in the same order as the stop below: once the user service reports
+    // NOT_SERVING, `/readyz` already fails too.
+    for tier in tiers.iter().rev() {
+        tier.readiness.set_not_ready().await;
     }
-
-    /// Reports not-ready, serves on for `delay`, then stops accepting and waits up to
-    /// `grace` for in-flight requests. Requests still running after `grace` are cut; that
-    /// is logged, and is not an error (Kubernetes would kill the pod anyway).
-    pub async fn drain(self, delay: Duration, grace: Duration) -> Result<()> {
-        // Gateway first, in the same order as the stop below: once the user service reports
-        // NOT_SERVING, `/readyz` already fails too.
-        for tier in self.tiers.iter().rev() {
-            tier.readiness.set_not_ready().await;
-        }
-        if !delay.is_zero() {
-            tracing::info!(
-                delay_secs = delay.as_secs_f64(),
-                "Reporting not ready; serving on while load balancers stop sending."
-            );
-            tokio::time::sleep(delay).await;
-        }
-        let deadline = tokio::time::Instant::now() + grace;
-        let mut result = Ok(());
-        for mut tier in self.tiers.into_iter().rev() {
-            tracing::info!(tier = tier.name, "Stopping; in-flight requests finish.");
-            let _ = tier.stop.send(());
-            match tokio::time::timeout_at(deadline, &mut tier.task).await {
-                Ok(Ok(outcome)) => result = result.and(outcome),
-                Ok(Err(join)) => result = result.and(Err(join.into())),
-                Err(_) => {
-                    tracing::warn!(
-                        tier = tier.name,
-                        grace_secs = grace.as_secs_f64(),
-                        "In-flight requests outlived the grace period; they are cut."
-                    );
-                    tier.task.abort();
-                }
+    if !delay.is_zero() {
+        tracing::info!(
+            delay_secs = delay.as_secs_f64(),
+            "Reporting not ready; serving on while load balancers stop sending."
+        );
+        tokio::time::sleep(delay).await;
+    }
+    let deadline = tokio::time::Instant::now() + grace;
+    let mut result = Ok(());
+    for mut tier in tiers.into_iter().rev() {
+        tracing::info!(tier = tier.name, "Stopping; in-flight requests finish.");
+        let _ = tier.stop.send(());
+        match tokio::time::timeout_at(deadline, &mut tier.task).await {
+            Ok(Ok(outcome)) => result = result.and(outcome),
+            Ok(Err(join)) => result = result.and(Err(join.into())),
+            Err(_) => {
+                tracing::warn!(
+                    tier = tier.name,
+                    grace_secs = grace.as_secs_f64(),
+                    "In-flight requests outlived the grace period; they are cut."
+                );
+                tier.task.abort();
             }
         }
-        result
     }
+    result
 }

@@ -3,7 +3,7 @@
 use super::{migrated_store, operator_in};
 use crate::app::core;
 use crate::settings::Settings;
-use anyhow::{Result, anyhow};
+use anyhow::{Context, Result, anyhow};
 use roster_domain::groups::{Group, GroupQuery};
 use roster_domain::values::GroupPath;
 use serde_json::json;
@@ -45,7 +45,7 @@ pub async fn list(s: &Settings, tenant: &str, json_out: bool) -> Result<()> {
             .groups()
             .list(&who, &query)
             .await
-            .map_err(|e| anyhow!("{e}"))?;
+            .with_context(|| format!("cannot list the groups of {tenant}"))?;
         for g in &page {
             print(g, json_out);
         }

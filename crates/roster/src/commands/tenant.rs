@@ -39,7 +39,7 @@ pub async fn create(s: &Settings, args: &TenantCreate) -> Result<()> {
             Some(Duration::from_secs(s.token_ttl_secs)),
             core.now(),
         )
-        .map_err(|e| anyhow!("{e}"))?;
+        .context("cannot issue a token for the tenant's administrator")?;
     let t = &created.tenant;
     let a = &created.admin;
     if args.json {
@@ -89,7 +89,7 @@ pub async fn list(s: &Settings, json_out: bool) -> Result<()> {
                 1000,
             )
             .await
-            .map_err(|e| anyhow!("{e}"))?;
+            .context("cannot list the tenants")?;
         for t in &page {
             if json_out {
                 println!(

@@ -1,12 +1,10 @@
 //! `token issue`.
 
-use super::migrated_store;
+use super::{migrated_store, tenant_by_login};
 use crate::app::core;
 use crate::cli::TokenIssue;
 use crate::settings::Settings;
-use anyhow::{Result, anyhow, bail};
-use roster_domain::tenants::TenantKey;
-use roster_domain::values::TenantLogin;
+use anyhow::{Context, Result, bail};
 use roster_user_service::scopes;
 
 pub async fn issue(s: &Settings, args: &TokenIssue) -> Result<()> {
@@ -19,18 +17,7 @@ pub async fn issue(s: &Settings, args: &TokenIssue) -> Result<()> {
     }
     let core = core(s, migrated_store(s).await?)?;
     let tenant = match &args.tenant {
-        Some(login) => {
-            let login = TenantLogin::parse(login).map_err(|e| anyhow!("{e}"))?;
-            let t = core
-                .tenants()
-                .get(
-                    &roster_domain::authz::Principal::operator(),
-                    &TenantKey::Login(login.clone()),
-                )
-                .await
-                .map_err(|e| anyhow!("tenant {login}: {e}"))?;
-            Some(t.id)
-        }
+        Some(login) => Some(tenant_by_login(&core, login).await?.id),
         None => None,
     };
     let wanted: Vec<&str> = if !args.scopes.is_empty() {
@@ -49,7 +36,7 @@ pub async fn issue(s: &Settings, args: &TokenIssue) -> Result<()> {
     let issued = core
         .tokens()
         .issue(tenant, &args.subject, &wanted, Some(ttl), core.now())
-        .map_err(|e| anyhow!("{e}"))?;
+        .context("cannot issue the token")?;
     println!("{}", issued.token);
     Ok(())
 }

@@ -1,11 +1,13 @@
 //! The contract's structured filter and order into the domain's.
 
 use super::time::from_pb;
+use super::users::{access_level_from_pb, person_type_from_pb, status_from_pb};
 use roster_domain::UserId;
 use roster_domain::filter::{
     Comparison, FieldKind, Filter, FilterError, FilterField, FilterProblem, MAX_FILTER_DEPTH, Op,
     Value,
 };
+use roster_domain::ids::IdError;
 use roster_domain::page::{UserOrder, UserOrderField};
 use roster_domain::users::{AccessLevel, PersonType, UserStatus};
 use roster_proto::v1 as pb;
@@ -80,47 +82,59 @@ fn enum_value<T>(
     }
 }
 
-fn value(kind: FieldKind, v: &pb::FilterValue) -> Result<Value, String> {
+/// Why a comparison's value does not fit its field.
+#[derive(Debug, thiserror::Error)]
+enum ValueError {
+    #[error("a value must be set")]
+    Unset,
+    #[error("expected a {0:?} value")]
+    WrongKind(FieldKind),
+    #[error(transparent)]
+    Id(#[from] IdError),
+    #[error("invalid time")]
+    Time,
+    #[error("expected INVITED, ACTIVE or DISABLED")]
+    Status,
+    #[error("expected INTERNAL or EXTERNAL")]
+    PersonType,
+    #[error("expected an access level")]
+    AccessLevel,
+}
+
+fn value(kind: FieldKind, v: &pb::FilterValue) -> Result<Value, ValueError> {
     use pb::filter_value::Kind as K;
-    let k = v.kind.as_ref().ok_or("a value must be set")?;
-    let wrong = || format!("expected a {kind:?} value");
+    let k = v.kind.as_ref().ok_or(ValueError::Unset)?;
     match (kind, k) {
-        (FieldKind::Uuid, K::StringValue(s)) => {
-            UserId::parse(s).map(Value::Uuid).map_err(|e| e.to_string())
-        }
+        (FieldKind::Uuid, K::StringValue(s)) => Ok(Value::Uuid(UserId::parse(s)?)),
         (FieldKind::Int, K::IntValue(i)) => Ok(Value::Int(*i)),
         (FieldKind::Text, K::StringValue(s)) => Ok(Value::Text(s.clone())),
-        (FieldKind::Time, K::TimeValue(t)) => from_pb(t)
-            .map(Value::Time)
-            .ok_or_else(|| "invalid time".to_owned()),
+        (FieldKind::Time, K::TimeValue(t)) => from_pb(t).map(Value::Time).ok_or(ValueError::Time),
         (FieldKind::Bool, K::BoolValue(b)) => Ok(Value::Bool(*b)),
         (FieldKind::Status, k) => enum_value(k, "USER_STATUS_", UserStatus::from_name, |n| {
-            pb::UserStatus::try_from(n)
-                .ok()
-                .and_then(super::users::status_from_pb)
+            pb::UserStatus::try_from(n).ok().and_then(status_from_pb)
         })
         .map(Value::Status)
-        .ok_or_else(|| "expected INVITED, ACTIVE or DISABLED".to_owned()),
+        .ok_or(ValueError::Status),
         (FieldKind::PersonType, k) => enum_value(k, "PERSON_TYPE_", PersonType::from_name, |n| {
             pb::PersonType::try_from(n)
                 .ok()
-                .and_then(super::users::person_type_from_pb)
+                .and_then(person_type_from_pb)
         })
         .map(Value::PersonType)
-        .ok_or_else(|| "expected INTERNAL or EXTERNAL".to_owned()),
+        .ok_or(ValueError::PersonType),
         (FieldKind::AccessLevel, k) => {
             enum_value(k, "ACCESS_LEVEL_", AccessLevel::from_name, |n| {
                 pb::AccessLevel::try_from(n)
                     .ok()
-                    .and_then(super::users::access_level_from_pb)
+                    .and_then(access_level_from_pb)
             })
             .map(Value::AccessLevel)
-            .ok_or_else(|| "expected an access level".to_owned())
+            .ok_or(ValueError::AccessLevel)
         }
         (
             FieldKind::Uuid | FieldKind::Int | FieldKind::Text | FieldKind::Time | FieldKind::Bool,
             _,
-        ) => Err(wrong()),
+        ) => Err(ValueError::WrongKind(kind)),
     }
 }
 
@@ -170,8 +184,12 @@ pub(crate) fn filter_from_pb(
                 .iter()
                 .enumerate()
                 .map(|(i, v)| {
-                    value(field.kind(), v)
-                        .map_err(|m| err(&format!("{at}.values[{i}]"), FilterProblem::Other(m)))
+                    value(field.kind(), v).map_err(|e| {
+                        err(
+                            &format!("{at}.values[{i}]"),
+                            FilterProblem::Other(e.to_string()),
+                        )
+                    })
                 })
                 .collect::<Result<Vec<_>, _>>()?;
             Comparison::new(field, op, values)
@@ -181,13 +199,16 @@ pub(crate) fn filter_from_pb(
     }
 }
 
-pub(crate) fn order_from_pb(o: Option<&pb::UserOrder>) -> Result<UserOrder, String> {
+/// The order field is a number the contract does not define.
+#[derive(Debug, thiserror::Error)]
+#[error("unknown order field")]
+pub(crate) struct UnknownOrderField;
+
+pub(crate) fn order_from_pb(o: Option<&pb::UserOrder>) -> Result<UserOrder, UnknownOrderField> {
     let Some(o) = o else {
         return Ok(UserOrder::default());
     };
-    let field = match pb::UserOrderField::try_from(o.field)
-        .map_err(|_| "unknown order field".to_owned())?
-    {
+    let field = match pb::UserOrderField::try_from(o.field).map_err(|_| UnknownOrderField)? {
         pb::UserOrderField::Unspecified | pb::UserOrderField::Number => UserOrderField::Number,
         pb::UserOrderField::Login => UserOrderField::Login,
         pb::UserOrderField::Email => UserOrderField::Email,

@@ -1,9 +1,10 @@
 //! Folders and licence types between protobuf and the domain.
 
+use super::refs::{Entry, Keys, RefError};
 use super::time::to_pb;
 use roster_domain::folders::{Folder, FolderKey, FolderRef};
 use roster_domain::users::LicenseType;
-use roster_domain::values::{ExternalId, FolderName};
+use roster_domain::values::{ExternalId, FolderName, FolderNameError};
 use roster_domain::{FieldViolations, FolderId};
 use roster_proto::v1 as pb;
 
@@ -25,24 +26,22 @@ pub(crate) fn folder_ref_to_pb(f: &FolderRef) -> pb::FolderRef {
     }
 }
 
+/// How a user's `folders` entry names a folder.
+const FOLDERS: Keys<FolderKey, FolderNameError> = Keys {
+    kind: "folder",
+    name: "name",
+    by_id: |id| FolderId::parse(id).map(FolderKey::Id),
+    by_name: |name| FolderName::parse(name).map(FolderKey::Name),
+    by_external_id: FolderKey::ExternalId,
+};
+
 /// The folder a user's `folders` entry names: by id, else name, else external id.
-pub(crate) fn folder_selector(f: &pb::FolderRef) -> Result<FolderKey, String> {
-    if !f.id.is_empty() {
-        return FolderId::parse(&f.id)
-            .map(FolderKey::Id)
-            .map_err(|e| e.to_string());
-    }
-    if !f.name.is_empty() {
-        return FolderName::parse(&f.name)
-            .map(FolderKey::Name)
-            .map_err(|e| e.to_string());
-    }
-    match &f.external_id {
-        Some(x) => ExternalId::parse(x)
-            .map(FolderKey::ExternalId)
-            .map_err(|e| e.to_string()),
-        None => Err("name the folder by id, name or external_id".to_owned()),
-    }
+pub(crate) fn folder_selector(f: &pb::FolderRef) -> Result<FolderKey, RefError<FolderNameError>> {
+    FOLDERS.of(&Entry {
+        id: &f.id,
+        name: &f.name,
+        external_id: f.external_id.as_deref(),
+    })
 }
 
 /// A GetFolder key.

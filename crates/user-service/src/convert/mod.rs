@@ -5,6 +5,7 @@ pub(crate) mod filter;
 pub(crate) mod folders;
 pub(crate) mod groups;
 pub(crate) mod rbac;
+mod refs;
 pub(crate) mod tenants;
 pub(crate) mod time;
 pub mod users;
