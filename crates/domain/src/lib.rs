@@ -1,8 +1,9 @@
 //! Roster's core: the user directory's entities, validated values, ports and use cases.
 //!
 //! This crate knows no framework: no gRPC, HTTP or SQL. Adapters implement the ports (each
-//! beside its aggregate, all listed in [`ports`]) and call the use cases ([`users::UserService`], [`groups::GroupService`],
-//! [`tenants::TenantService`], [`auth::AuthService`]).
+//! beside its aggregate, all listed in [`ports`]) and call the use cases
+//! ([`users::UserService`], [`groups::GroupService`], [`tenants::TenantService`],
+//! [`auth::AuthService`]).
 
 pub mod auth;
 pub mod authz;
