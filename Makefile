@@ -47,7 +47,7 @@ test: tools ## Every test, on SQLite and then on PostgreSQL ($$PG_URL).
 	ROSTER_TEST_DATABASE_URL=$(PG_URL) ./scripts/ensure-postgres.sh
 	$(CARGO) build --workspace --all-targets --locked
 	$(CARGO) nextest run --workspace --locked
-	ROSTER_TEST_DATABASE_URL=$(PG_URL) $(CARGO) nextest run -p roster-e2e --locked
+	ROSTER_TEST_DATABASE_URL=$(PG_URL) $(CARGO) nextest run -p roster-e2e -p roster-storage --locked
 	$(CARGO) test --doc --workspace --locked
 
 .PHONY: test-sqlite
@@ -56,10 +56,10 @@ test-sqlite: tools ## The black-box suite on SQLite only.
 	$(CARGO) nextest run -p roster-e2e --locked
 
 .PHONY: test-postgres
-test-postgres: tools ## The black-box suite on PostgreSQL only.
+test-postgres: tools ## The black-box suite and the storage tests on PostgreSQL only.
 	ROSTER_TEST_DATABASE_URL=$(PG_URL) ./scripts/ensure-postgres.sh
 	$(CARGO) build --workspace --all-targets --locked
-	ROSTER_TEST_DATABASE_URL=$(PG_URL) $(CARGO) nextest run -p roster-e2e --locked
+	ROSTER_TEST_DATABASE_URL=$(PG_URL) $(CARGO) nextest run -p roster-e2e -p roster-storage --locked
 
 .PHONY: bench
 bench: ## Measure a release build and rewrite BENCHMARKS.md (needs PostgreSQL too; SECTIONS="a b" runs only those).

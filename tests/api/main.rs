@@ -13,7 +13,6 @@
 mod auth;
 mod batch;
 mod builtin_roles;
-mod builtin_roles_migration;
 mod busy;
 mod cli;
 mod cloudapi;
@@ -30,7 +29,6 @@ mod listing;
 mod security;
 mod shutdown;
 mod split;
-mod storage;
 mod surecloud;
 mod telemetry;
 mod tenants;

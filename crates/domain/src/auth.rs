@@ -2,16 +2,15 @@
 
 use crate::StorageError;
 use crate::authz::CredentialKind;
-use crate::keys::{KeyError, KeyOwner};
-use crate::ports::{
-    KeyRepository, RbacRepository, SecretKeyRepository, Secrets, SignatureVerifier,
-    TenantRepository, UserRepository,
+use crate::keys::{KeyError, KeyOwner, KeyRepository};
+use crate::rbac::{BuiltInRole, RbacRepository, RoleGrant};
+use crate::secret_keys::{SecretKeyId, SecretKeyRepository};
+use crate::secrets::Secrets;
+use crate::signatures::{
+    SignatureChecks, SignatureError, SignaturePolicy, SignatureVerifier, UsedSignatures,
 };
-use crate::rbac::{BuiltInRole, RoleGrant};
-use crate::secret_keys::SecretKeyId;
-use crate::signatures::{SignatureChecks, SignatureError, SignaturePolicy, UsedSignatures};
-use crate::tenants::{Tenant, TenantKey};
-use crate::users::{AccessLevel, User, UserKey, UserStatus};
+use crate::tenants::{Tenant, TenantKey, TenantRepository};
+use crate::users::{AccessLevel, User, UserKey, UserRepository, UserStatus};
 use crate::values::{CompanyId, Email, Login, SshPublicKey, TenantLogin};
 use crate::{SystemClock, TenantId, UserId};
 use std::sync::Arc;

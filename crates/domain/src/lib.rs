@@ -1,8 +1,9 @@
 //! Roster's core: the user directory's entities, validated values, ports and use cases.
 //!
-//! This crate knows no framework: no gRPC, HTTP or SQL. Adapters implement the ports in
-//! [`ports`] and call the use cases ([`users::UserService`], [`groups::GroupService`],
-//! [`tenants::TenantService`], [`auth::AuthService`]).
+//! This crate knows no framework: no gRPC, HTTP or SQL. Adapters implement the ports (each
+//! beside its aggregate, all listed in [`ports`]) and call the use cases
+//! ([`users::UserService`], [`groups::GroupService`], [`tenants::TenantService`],
+//! [`auth::AuthService`]).
 
 pub mod auth;
 pub mod authz;
@@ -16,11 +17,13 @@ pub mod page;
 pub mod ports;
 pub mod rbac;
 pub mod secret_keys;
+pub mod secrets;
 pub mod signatures;
 pub mod tenants;
 pub mod time;
 pub mod users;
 pub mod values;
+pub mod write_counter;
 
 pub use error::{FieldViolation, FieldViolations, StorageError, TryLater};
 pub use ids::{FolderId, GroupId, PolicyId, RoleId, TenantId, UserId};

@@ -31,8 +31,10 @@
 //! differs between them (a `digest` or `x-request-id` header, say): their signatures would
 //! otherwise be equal, and the second is refused as a replay.
 
-use crate::ports::Secrets;
+use crate::secrets::{SecretDigest, Secrets};
+use crate::values::SshPublicKey;
 use crate::{Clock, StorageError, TenantId, Timestamp};
+use std::fmt;
 use std::future::Future;
 use std::sync::Arc;
 use std::time::{Duration, UNIX_EPOCH};
@@ -91,10 +93,18 @@ pub trait UsedSignatures: Send + Sync + 'static {
     fn use_signature(
         &self,
         tenant: TenantId,
-        digest: &crate::ports::SecretDigest,
+        digest: &SecretDigest,
         expires: Timestamp,
         now: Timestamp,
     ) -> impl Future<Output = Result<bool, StorageError>> + Send;
+}
+
+/// Checks request signatures made with SSH keys.
+pub trait SignatureVerifier: Send + Sync + fmt::Debug + 'static {
+    /// Whether `signature` over `message` was made with the private half of `key` using
+    /// `algorithm` (`rsa-sha256`, `ecdsa-sha256`, `ed25519-sha512`, ...).
+    fn verify(&self, key: &SshPublicKey, algorithm: &str, message: &[u8], signature: &[u8])
+    -> bool;
 }
 
 /// What the checks before the cryptography found out.
@@ -229,7 +239,6 @@ impl SignatureChecks {
 mod tests {
     use super::*;
     use crate::UserId;
-    use crate::ports::SecretDigest;
     use std::collections::HashMap;
     use std::sync::Mutex;
     use std::sync::atomic::{AtomicI64, Ordering};

@@ -5,10 +5,12 @@
 //! [`UserChange::RoleKeys`]: roster_domain::users::UserChange::RoleKeys
 
 use crate::entities::{role, role_member};
-use crate::migration::OWNER_ROLES;
 use roster_domain::rbac::BuiltInRole;
 use sea_orm::ActiveValue::Set;
 use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter};
+
+/// What the owner of a new tenant holds from the start.
+const OWNER_ROLES: [BuiltInRole; 2] = [BuiltInRole::OrgAdmin, BuiltInRole::Org];
 
 /// Creates every built-in role of `tenant` and gives `owner` (a user number) the owner's.
 pub(crate) async fn insert_for_tenant<C: ConnectionTrait>(

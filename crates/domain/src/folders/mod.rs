@@ -1,8 +1,10 @@
 //! Folders: flat, named access scopes per tenant (Forms On Fire `Folders`) that users are
 //! granted.
 
+mod port;
 mod service;
 
+pub use port::FolderRepository;
 pub use service::{
     CreateFolderError, DeleteFolderError, FolderService, GetFolderError, GrantFolderError,
     ListFoldersError, MAX_GRANT_USERS,

@@ -1,8 +1,8 @@
 //! Folder use cases and their errors.
 
+use super::port::FolderRepository;
 use super::{Folder, FolderKey, FolderQuery};
 use crate::authz::{Action, Principal};
-use crate::ports::FolderRepository;
 use crate::values::{ExternalId, FolderName};
 use crate::{Clock, FieldViolations, FolderId, StorageError, UserId};
 use std::sync::Arc;

@@ -1,7 +1,9 @@
 //! Groups: a tree per tenant, addressed by `//Parent/Child` paths.
 
+mod port;
 mod service;
 
+pub use port::GroupRepository;
 pub use service::{
     CreateGroupError, DeleteGroupError, GetGroupError, GroupService, ListGroupsError,
 };

@@ -1,8 +1,8 @@
 //! Group use cases.
 
+use super::port::GroupRepository;
 use super::{Group, GroupKey, GroupQuery};
 use crate::authz::{Action, Principal};
-use crate::ports::GroupRepository;
 use crate::values::{ExternalId, GroupPath};
 use crate::{Clock, GroupId, StorageError};
 use std::sync::Arc;

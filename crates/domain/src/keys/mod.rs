@@ -1,8 +1,11 @@
 //! SSH public keys of the tenant owner (account keys) and of users.
 
+mod port;
+
+pub use port::KeyRepository;
+
 use crate::authz::{Action, Denied, Principal};
-use crate::ports::{KeyRepository, UserRepository};
-use crate::users::UserKey;
+use crate::users::{UserKey, UserRepository};
 use crate::values::SshPublicKey;
 use crate::{Clock, StorageError, TenantId, Timestamp};
 use std::sync::Arc;

@@ -2,6 +2,7 @@
 
 mod builtin;
 mod model;
+mod port;
 mod rule;
 mod service;
 
@@ -10,5 +11,6 @@ pub use model::{
     MemberSelector, NewPolicy, NewRole, Policy, PolicyChange, PolicyRef, PolicySelector, RbacName,
     RbacNameError, Role, RoleChange, RoleGrant, RoleMember, UserRole,
 };
+pub use port::RbacRepository;
 pub use rule::{KNOWN_ACTIONS, Rule, RuleError};
 pub use service::{PolicyError, RbacService, RoleError};

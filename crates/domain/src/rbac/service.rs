@@ -4,9 +4,9 @@ use super::model::{
     MemberSelector, NewPolicy, NewRole, Policy, PolicyChange, PolicySelector, RbacName, Role,
     RoleChange,
 };
+use super::port::RbacRepository;
 use crate::authz::{Action, Principal, check_rbac_actions};
-use crate::ports::{RbacRepository, UserRepository};
-use crate::users::UserKey;
+use crate::users::{UserKey, UserRepository};
 use crate::{Clock, PolicyId, RoleId, StorageError, TenantId, UserId};
 use std::collections::BTreeSet;
 use std::sync::Arc;

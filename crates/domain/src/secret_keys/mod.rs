@@ -3,9 +3,13 @@
 //! rotates it, and tokens name the key they came from, so revoking or rotating a key ends
 //! those tokens at once (see [`crate::auth::AuthService::secret_key_is_current`]).
 
+mod port;
+
+pub use port::SecretKeyRepository;
+
 use crate::authz::{Action, Denied, Principal};
-use crate::ports::{SecretKeyRepository, Secrets, UserRepository};
-use crate::users::UserKey;
+use crate::secrets::Secrets;
+use crate::users::{UserKey, UserRepository};
 use crate::{Clock, StorageError, TenantId, Timestamp, UserId};
 use std::sync::Arc;
 use uuid::Uuid;

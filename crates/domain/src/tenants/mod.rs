@@ -1,12 +1,15 @@
 //! Tenants: isolated directories, each with an owner and its dialect credentials.
 
+mod port;
 mod service;
 
+pub use port::TenantRepository;
 pub use service::{
     CreateTenantError, CreatedTenant, DeleteTenantError, GetTenantError, TenantService,
 };
 
-use crate::ports::{NewUserRecord, SecretDigest};
+use crate::secrets::SecretDigest;
+use crate::users::NewUserRecord;
 use crate::values::{CompanyId, Email, SshPublicKey, TenantLogin};
 use crate::{TenantId, Timestamp, UserId};
 

@@ -1,9 +1,10 @@
 //! Tenant use cases.
 
+use super::port::TenantRepository;
 use super::{NewTenant, NewTenantRecord, Tenant, TenantKey};
 use crate::authz::{Action, Denied, Principal};
-use crate::ports::{NewUserRecord, Secrets, TenantRepository};
-use crate::users::{AccessLevel, NewUser, User};
+use crate::secrets::Secrets;
+use crate::users::{AccessLevel, NewUser, NewUserRecord, User};
 use crate::values::{CompanyId, Login, TenantLogin};
 use crate::{Clock, StorageError, TenantId, UserId};
 use std::sync::Arc;

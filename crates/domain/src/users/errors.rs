@@ -1,8 +1,8 @@
 //! One error enum per user operation, so that each mapping to a status is exhaustive.
 
 use super::model::GroupSelector;
+use super::passwords::HashError;
 use crate::folders::FolderKey;
-use crate::ports::HashError;
 use crate::values::{Email, ExternalId, Login};
 use crate::{FieldViolations, StorageError, TryLater};
 

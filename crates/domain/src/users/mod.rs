@@ -4,6 +4,8 @@ mod batch;
 mod changes;
 mod errors;
 mod model;
+mod passwords;
+mod port;
 mod service;
 
 pub use batch::{UpsertItem, UpsertOutcome, UpsertWarning};
@@ -17,4 +19,6 @@ pub use model::{
     AccessLevel, Device, DeviceError, GroupSelector, LicenseType, PersonType, Profile, User,
     UserKey, UserStatus, etag_of, version_of_etag,
 };
+pub use passwords::{GuessCount, HashError, PasswordGuesses, PasswordHasher};
+pub use port::{NewUserRecord, UpsertPlan, UserGuard, UserRepository};
 pub use service::{BatchTooLarge, GuessLimit, UserService};

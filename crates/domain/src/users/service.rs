@@ -8,11 +8,11 @@ use super::errors::{
     RecordActivityError, UpdateUserError, UpsertError, VerifyPasswordError,
 };
 use super::model::{Device, User, UserKey, UserStatus};
+use super::passwords::{PasswordGuesses, PasswordHasher};
+use super::port::{NewUserRecord, UpsertPlan, UserRepository};
 use crate::authz::{Action, Principal, Subject, authorize, check_user_changes};
 use crate::page::{MAX_PAGE_SIZE, UserPage, UserQuery};
-use crate::ports::{
-    NewUserRecord, PasswordGuesses, PasswordHasher, Secrets, UpsertPlan, UserRepository,
-};
+use crate::secrets::Secrets;
 use crate::values::Password;
 use crate::{Clock, FieldViolations, StorageError, Timestamp, UserId};
 use std::sync::Arc;

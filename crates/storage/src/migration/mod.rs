@@ -6,8 +6,6 @@ mod m20261125_000001_initial;
 mod m20261125_000002_rbac;
 mod m20261201_000020_builtin_roles;
 mod m20261201_000021_password_guesses;
-
-pub(crate) use m20261201_000020_builtin_roles::OWNER_ROLES;
 mod m20261201_000030_folders;
 mod m20261201_000040_secret_keys;
 mod m20261204_000050_used_signatures;

@@ -1,6 +1,12 @@
 //! The storage adapter on its own: unique violations become domain errors on both
 //! databases, and a write that fails leaves nothing behind.
 
+// A failed unwrap is a failed test.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use common::TestDb;
 use roster_domain::ports::{
     NewUserRecord, SecretDigest, TenantRepository as _, UserRepository as _,
 };
@@ -8,16 +14,14 @@ use roster_domain::tenants::NewTenantRecord;
 use roster_domain::users::{CreateUserError, NewUser, Taken, UpdateUserError, UserChange, UserKey};
 use roster_domain::values::{Email, ExternalId, Login, TenantLogin};
 use roster_domain::{TenantId, Timestamp, UserId};
-use roster_storage::{Store, StoreOptions};
+use roster_storage::Store;
 
-async fn store() -> (Store, roster_e2e::TestDb, tempfile::TempDir) {
-    let dir = tempfile::tempdir().unwrap();
-    let db = roster_e2e::TestDb::create(dir.path()).await;
-    let store = Store::connect(&db.url, &StoreOptions::default())
-        .await
-        .unwrap();
+/// A store on a fresh database with every migration applied.
+async fn store() -> (Store, TestDb) {
+    let db = TestDb::create().await;
+    let store = db.connect().await;
     store.migrate().await.unwrap();
-    (store, db, dir)
+    (store, db)
 }
 
 fn record(user: NewUser) -> NewUserRecord {
@@ -51,7 +55,7 @@ async fn tenant(store: &Store, login: &str) -> TenantId {
 
 #[tokio::test]
 async fn unique_violations_map_to_domain_errors() {
-    let (store, _db, _dir) = store().await;
+    let (store, _db) = store().await;
     let t = tenant(&store, "acme").await;
     let mut first = NewUser::fake(1);
     first.external_id = Some(ExternalId::parse("X").unwrap());
@@ -113,7 +117,7 @@ async fn unique_violations_map_to_domain_errors() {
 
 #[tokio::test]
 async fn a_user_of_a_missing_tenant_is_refused() {
-    let (store, _db, _dir) = store().await;
+    let (store, _db) = store().await;
     let r = store
         .create(TenantId::generate(), record(NewUser::fake(1)))
         .await;
@@ -126,10 +130,8 @@ async fn a_user_of_a_missing_tenant_is_refused() {
 #[tokio::test]
 async fn a_used_signature_is_first_wins_under_concurrency() {
     use roster_domain::ports::UsedSignatures as _;
-    let (store, db, _dir) = store().await;
-    let replica = Store::connect(&db.url, &StoreOptions::default())
-        .await
-        .unwrap();
+    let (store, db) = store().await;
+    let replica = db.connect().await;
     let t = tenant(&store, "acme").await;
     let other = tenant(&store, "other").await;
     let now = Timestamp::from_micros(1_800_000_000_000_000);

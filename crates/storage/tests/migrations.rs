@@ -1,23 +1,25 @@
 //! The built-in roles migration gives tenants made before it their roles, and their owners
 //! `org-admin` and `org`.
 
+// A failed unwrap is a failed test.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::too_many_lines)]
+
+mod common;
+
+use common::TestDb;
 use roster_domain::TenantId;
 use roster_domain::ports::{RbacRepository as _, TenantRepository as _, UserRepository as _};
 use roster_domain::tenants::TenantKey;
 use roster_domain::users::UserKey;
 use roster_storage::migration::Migrator;
-use roster_storage::{Store, StoreOptions};
 use sea_orm::ConnectionTrait as _;
 use sea_orm::sea_query::Query;
 use sea_orm_migration::MigratorTrait as _;
 
 #[tokio::test]
 async fn tenants_from_before_the_migration_get_their_built_in_roles() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = roster_e2e::TestDb::create(dir.path()).await;
-    let store = Store::connect(&db.url, &StoreOptions::default())
-        .await
-        .unwrap();
+    let db = TestDb::create().await;
+    let store = db.connect().await;
     // The schema as it was before built-in roles: the first two migrations.
     Migrator::up(store.connection(), Some(2)).await.unwrap();
     let (tenant, owner) = (uuid::Uuid::new_v4(), uuid::Uuid::new_v4());
