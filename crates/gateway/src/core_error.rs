@@ -61,6 +61,13 @@ impl CoreError {
         self.reason == Some(reason)
     }
 
+    /// Whether the key the call named was wrong: malformed (a key the core cannot read, such
+    /// as a bad email) rather than well formed and missing. Dialects whose vendors look keys
+    /// up rather than validate them answer both as "not found".
+    pub(crate) fn is_malformed_key(&self) -> bool {
+        self.code == Code::InvalidArgument
+    }
+
     /// A value of the `ErrorInfo` metadata (`skew_seconds`, `header`, `rule`, …).
     pub(crate) fn meta(&self, key: &str) -> Option<&str> {
         self.metadata.get(key).map(String::as_str)

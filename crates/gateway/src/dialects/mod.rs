@@ -5,6 +5,7 @@
 pub(crate) mod cloudapi;
 pub(crate) mod elements;
 pub(crate) mod formsonfire;
+mod refusal;
 pub(crate) mod surecloud;
 
 use crate::{AppState, GatewayConfig};

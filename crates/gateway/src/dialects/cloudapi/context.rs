@@ -6,11 +6,11 @@ use super::auth::{Caller, Grant};
 use super::error::ApiError;
 use super::params::{Bodies, Params};
 use crate::RequestId;
+use crate::core_error::{CoreError, Kind};
 use crate::session::{Core, body};
 use axum::extract::{FromRequest, FromRequestParts, Request};
 use http::request::Parts;
 use roster_proto::v1 as pb;
-use tonic::Code;
 
 /// A signed request's context.
 #[derive(Debug, Clone)]
@@ -143,8 +143,14 @@ impl Ctx {
         let req = pb::GetTenantRequest {
             key: Some(pb::get_tenant_request::Key::Login(account.to_owned())),
         };
-        match self.core.tenants().get_tenant(req).await {
-            Err(s) if s.code() == Code::NotFound || s.code() == Code::InvalidArgument => {
+        match self
+            .core
+            .tenants()
+            .get_tenant(req)
+            .await
+            .map_err(CoreError::from)
+        {
+            Err(e) if e.kind == Kind::NotFound || e.is_malformed_key() => {
                 ApiError::not_found(format!("{account} does not exist"))
             }
             Ok(_) | Err(_) => self.denied(action),

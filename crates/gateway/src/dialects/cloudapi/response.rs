@@ -78,11 +78,7 @@ pub(crate) fn encode_segment(s: &str) -> String {
 /// Middleware: the headers restify adds to every CloudAPI response.
 pub(crate) async fn full_response(req: Request, next: Next) -> Response {
     let started = Instant::now();
-    let id = req
-        .extensions()
-        .get::<RequestId>()
-        .cloned()
-        .unwrap_or_default();
+    let id = RequestId::of_request(&req);
     let mut res = next.run(req).await;
     let h = res.headers_mut();
     let set = |h: &mut http::HeaderMap, name: &'static str, value: &str| {

@@ -8,6 +8,7 @@ use super::model::User;
 use super::params::Params;
 use super::response::{created, encode_segment, no_content, ok};
 use super::validate::{check_email, check_login, check_password};
+use crate::core_error::CoreError;
 use axum::extract::Path;
 use axum::response::Response;
 use roster_proto::v1 as pb;
@@ -100,7 +101,7 @@ pub(crate) async fn find(
     match found {
         Ok(u) if u.get_ref().id != ctx.caller.owner_user_id => Ok(u.into_inner()),
         Ok(_) => Err(ApiError::not_found(missing())),
-        Err(s) if s.code() == tonic::Code::InvalidArgument => Err(ApiError::not_found(missing())),
+        Err(s) if CoreError::from(&s).is_malformed_key() => Err(ApiError::not_found(missing())),
         Err(s) => Err(or_not_found(&s, missing)),
     }
 }

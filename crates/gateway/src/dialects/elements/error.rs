@@ -2,22 +2,21 @@
 //! (400 bad parameter, 401 bad secrets, 403 forbidden, 404, 405, 409 conflict, 415, 429 when
 //! the password guess limit trips, 500, and 503 with `Retry-After` when the core is busy). Internal failures never show the core's message.
 
+use super::super::refusal::{Refusal, Shape};
 use crate::RequestId;
 use crate::core_error::{CoreError, Kind};
 use axum::Json;
 use axum::response::{IntoResponse, Response};
-use http::{HeaderValue, StatusCode};
+use http::StatusCode;
 use roster_proto::v1::ErrorReason;
 use serde::Serialize;
 use utoipa::ToSchema;
 
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct ElementsError {
-    pub(crate) status: StatusCode,
-    pub(crate) message: String,
-    /// Seconds a client should wait (429).
-    pub(crate) retry_after: Option<u64>,
-}
+/// How Cloud Elements writes an error (see [`ErrorBody`]).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct ElementsShape;
+
+pub(crate) type ElementsError = Refusal<ElementsShape>;
 
 /// Every Cloud Elements error, as sent and as described.
 #[derive(Serialize, ToSchema)]
@@ -30,39 +29,11 @@ pub(crate) struct ErrorBody<'a> {
 }
 
 impl ElementsError {
-    pub(crate) fn new(status: StatusCode, message: impl Into<String>) -> Self {
-        Self {
-            status,
-            message: message.into(),
-            retry_after: None,
-        }
-    }
-
-    pub(crate) fn bad_request(message: impl Into<String>) -> Self {
-        Self::new(StatusCode::BAD_REQUEST, message)
-    }
-
     pub(crate) fn unauthorized() -> Self {
         Self::new(
             StatusCode::UNAUTHORIZED,
             "Invalid Organization or User secret, or the user is not an organization administrator",
         )
-    }
-
-    pub(crate) fn forbidden(message: impl Into<String>) -> Self {
-        Self::new(StatusCode::FORBIDDEN, message)
-    }
-
-    pub(crate) fn not_found(message: impl Into<String>) -> Self {
-        Self::new(StatusCode::NOT_FOUND, message)
-    }
-
-    pub(crate) fn conflict(message: impl Into<String>) -> Self {
-        Self::new(StatusCode::CONFLICT, message)
-    }
-
-    pub(crate) fn internal() -> Self {
-        Self::new(StatusCode::INTERNAL_SERVER_ERROR, "Internal server error")
     }
 
     /// A core error in Cloud Elements' terms; `not_found` is this route's text for 404.
@@ -86,53 +57,41 @@ impl ElementsError {
             Kind::Unauthenticated => Self::unauthorized(),
             Kind::Forbidden => Self::forbidden("Forbidden"),
             // The per-user password-guess limit is the client's doing: 429.
-            Kind::Exhausted => Self {
-                retry_after: e.retry_after,
-                ..Self::new(
-                    StatusCode::TOO_MANY_REQUESTS,
-                    format!(
-                        "Too many wrong passwords for this user; try again in {} seconds",
-                        e.retry_after.unwrap_or(60)
-                    ),
-                )
-            },
+            Kind::Exhausted => Self::new(
+                StatusCode::TOO_MANY_REQUESTS,
+                format!(
+                    "Too many wrong passwords for this user; try again in {} seconds",
+                    e.retry_after.unwrap_or(60)
+                ),
+            )
+            .retry_after(e.retry_after),
             // The core is busy: 503 with `Retry-After`.
-            Kind::Busy => {
-                let secs = e.retry_after.unwrap_or(1);
-                Self {
-                    retry_after: Some(secs),
-                    ..Self::new(
-                        StatusCode::SERVICE_UNAVAILABLE,
-                        format!("The service is busy; try again in {secs} seconds"),
-                    )
-                }
-            }
-            Kind::Unavailable => Self::new(
+            Kind::Busy => Self::new(
                 StatusCode::SERVICE_UNAVAILABLE,
-                "The service is unavailable; try again",
-            ),
+                format!(
+                    "The service is busy; try again in {} seconds",
+                    e.retry_after.unwrap_or(1)
+                ),
+            )
+            .retry_after(e.retry_after),
+            Kind::Unavailable => Self::unavailable(),
             Kind::Internal => Self::internal(),
         }
     }
 }
 
-impl IntoResponse for ElementsError {
-    fn into_response(self) -> Response {
+impl Shape for ElementsShape {
+    fn render(status: StatusCode, message: String) -> Response {
         // The request id is filled in by the dialect's middleware, which knows it.
         let mut res = (
-            self.status,
+            status,
             Json(ErrorBody {
                 request_id: "",
-                message: &self.message,
+                message: &message,
             }),
         )
             .into_response();
-        if let Some(secs) = self.retry_after
-            && let Ok(v) = HeaderValue::from_str(&secs.to_string())
-        {
-            res.headers_mut().insert(http::header::RETRY_AFTER, v);
-        }
-        res.extensions_mut().insert(ErrorMessage(self.message));
+        res.extensions_mut().insert(ErrorMessage(message));
         res
     }
 }

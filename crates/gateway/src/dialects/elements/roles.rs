@@ -8,11 +8,12 @@ use super::doc;
 use super::error::ElementsError;
 use super::model::Role;
 use super::users::{find, not_found};
+use crate::core_error::CoreError;
 use axum::Json;
 use axum::extract::Path;
 use axum::response::{IntoResponse, Response};
 use roster_proto::v1 as pb;
-use tonic_types::StatusExt as _;
+use roster_proto::v1::ErrorReason;
 
 #[utoipa::path(
     get,
@@ -51,17 +52,16 @@ async fn change(
             }),
             password: None,
         };
-        match ctx.core.users().update_user(req).await {
+        match ctx
+            .core
+            .users()
+            .update_user(req)
+            .await
+            .map_err(CoreError::from)
+        {
             Ok(_) => return Ok(()),
-            Err(s)
-                if s.get_details_error_info()
-                    .is_some_and(|i| i.reason == "ETAG_MISMATCH") => {}
-            Err(s) => {
-                return Err(ElementsError::from_core(
-                    &s.into(),
-                    &not_found(user).message,
-                ));
-            }
+            Err(e) if e.is(ErrorReason::EtagMismatch) => {}
+            Err(e) => return Err(ElementsError::from_core(&e, &not_found(user).message)),
         }
     }
     Err(ElementsError::conflict(

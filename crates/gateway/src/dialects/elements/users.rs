@@ -7,6 +7,7 @@ use super::doc;
 use super::error::ElementsError;
 use super::list::flag;
 use super::model::{Extras, User};
+use crate::core_error::CoreError;
 use axum::Json;
 use axum::extract::{Path, Query};
 use axum::response::{IntoResponse, Response};
@@ -33,11 +34,17 @@ pub(crate) async fn find(ctx: &Ctx, raw: &str, email_ok: bool) -> Result<pb::Use
     let req = pb::GetUserRequest {
         key: Some(user_key(raw, email_ok)?),
     };
-    match ctx.core.users().get_user(req).await {
+    match ctx
+        .core
+        .users()
+        .get_user(req)
+        .await
+        .map_err(CoreError::from)
+    {
         Ok(u) => Ok(u.into_inner()),
         // A key the core cannot parse (e.g. a malformed email) names nobody.
-        Err(s) if s.code() == tonic::Code::InvalidArgument => Err(not_found(raw)),
-        Err(s) => Err(ElementsError::from_core(&s.into(), &not_found(raw).message)),
+        Err(e) if e.is_malformed_key() => Err(not_found(raw)),
+        Err(e) => Err(ElementsError::from_core(&e, &not_found(raw).message)),
     }
 }
 

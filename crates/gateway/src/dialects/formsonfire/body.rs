@@ -11,12 +11,9 @@ use http::HeaderMap;
 /// Why a body could not be read.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub(crate) enum BodyError {
-    #[error("the request body is larger than {0} bytes")]
-    TooLarge(usize),
-    #[error("the request body could not be read")]
-    Unreadable,
-    #[error("Content-Type '{0}' is not supported; send application/json or application/xml")]
-    MediaType(String),
+    /// Too large, cut short, or of a type the dialect does not read.
+    #[error(transparent)]
+    Read(#[from] session_body::BodyError),
     #[error("the JSON body is invalid: {0}")]
     Json(String),
     #[error("the JSON body must be an object")]
@@ -45,16 +42,6 @@ impl FormsOnFireLimits {
             accept: &[Media::Json, Media::Xml],
             untyped: Some(Media::Xml),
             as_untyped: &["application/x-www-form-urlencoded", "text/plain"],
-        }
-    }
-}
-
-impl From<session_body::BodyError> for BodyError {
-    fn from(e: session_body::BodyError) -> Self {
-        match e {
-            session_body::BodyError::TooLarge(n) => Self::TooLarge(n),
-            session_body::BodyError::Unreadable => Self::Unreadable,
-            session_body::BodyError::MediaType(t) => Self::MediaType(t),
         }
     }
 }

@@ -11,6 +11,7 @@ use super::query::Query;
 use super::reply::{self, Reply, Root};
 use super::tree::Node;
 use crate::RequestId;
+use crate::session::body::BodyError as ReadError;
 use axum::extract::Request;
 use axum::response::Response;
 use std::future::Future;
@@ -40,9 +41,14 @@ impl Call {
 
 fn body_error(e: &BodyError) -> FofError {
     match e {
-        BodyError::TooLarge(_) => FofError::bad_request("RequestTooLarge", e.to_string()),
-        BodyError::MediaType(_) => FofError::bad_request("NotSupportedException", e.to_string()),
-        BodyError::Unreadable
+        BodyError::Read(ReadError::TooLarge(_)) => {
+            FofError::bad_request("RequestTooLarge", e.to_string())
+        }
+        BodyError::Read(ReadError::MediaType(_)) => FofError::bad_request(
+            "NotSupportedException",
+            format!("{e}; send application/json or application/xml"),
+        ),
+        BodyError::Read(ReadError::Unreadable)
         | BodyError::Json(_)
         | BodyError::NotAnObject
         | BodyError::TooDeep(_)

@@ -7,6 +7,7 @@ use super::reply::Reply;
 use super::user_input::{parse_bool, parse_id};
 use super::user_view::{Naming, UserOut};
 use super::user_write::naming;
+use crate::core_error::CoreError;
 use roster_proto::v1 as pb;
 use roster_proto::v1::user_key::Key;
 
@@ -65,13 +66,10 @@ pub(crate) async fn get(c: Call) -> Result<Reply, FofError> {
         .users()
         .get_user(req)
         .await
-        .map_err(|s| {
+        .map_err(|s| match CoreError::from(s) {
             // A malformed email or external id names nobody.
-            if s.code() == tonic::Code::InvalidArgument {
-                FofError::user_not_found()
-            } else {
-                FofError::from(s)
-            }
+            e if e.is_malformed_key() => FofError::user_not_found(),
+            e => FofError::from(e),
         })?
         .into_inner();
     Ok(Reply::user(UserOut::full(

@@ -1,6 +1,7 @@
 //! SureCloud errors: `{"status": <HTTP status>, "message": "..."}` (the vendor documents none;
 //! DESIGN, see docs/dialects/surecloud.md). Internal failures never show the core's text.
 
+use super::super::refusal::{Refusal, Shape};
 use crate::core_error::{CoreError, Kind};
 use axum::Json;
 use axum::response::{IntoResponse, Response};
@@ -9,13 +10,11 @@ use roster_proto::v1::ErrorReason;
 use serde::Serialize;
 use utoipa::ToSchema;
 
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct ScError {
-    pub(crate) status: StatusCode,
-    pub(crate) message: String,
-    /// Seconds for `Retry-After` (a busy core).
-    pub(crate) retry_after: Option<u64>,
-}
+/// How SureCloud writes an error (see [`ErrorBody`]).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct ScShape;
+
+pub(crate) type ScError = Refusal<ScShape>;
 
 /// Every SureCloud error response.
 #[derive(Debug, Serialize, ToSchema)]
@@ -29,18 +28,6 @@ pub(crate) struct ErrorBody {
 }
 
 impl ScError {
-    pub(crate) fn new(status: StatusCode, message: impl Into<String>) -> Self {
-        Self {
-            status,
-            message: message.into(),
-            retry_after: None,
-        }
-    }
-
-    pub(crate) fn bad_request(message: impl Into<String>) -> Self {
-        Self::new(StatusCode::BAD_REQUEST, message)
-    }
-
     pub(crate) fn unauthorized() -> Self {
         Self::new(
             StatusCode::UNAUTHORIZED,
@@ -48,16 +35,8 @@ impl ScError {
         )
     }
 
-    pub(crate) fn forbidden(message: impl Into<String>) -> Self {
-        Self::new(StatusCode::FORBIDDEN, message)
-    }
-
     pub(crate) fn too_large(message: impl Into<String>) -> Self {
         Self::new(StatusCode::PAYLOAD_TOO_LARGE, message)
-    }
-
-    pub(crate) fn internal() -> Self {
-        Self::new(StatusCode::INTERNAL_SERVER_ERROR, "Internal server error")
     }
 
     /// A core failure of a whole request (item failures are `patchErrorMessage`s instead).
@@ -73,38 +52,28 @@ impl ScError {
             }
             Kind::Invalid => Self::bad_request(e.message),
             Kind::Exhausted => Self::new(StatusCode::TOO_MANY_REQUESTS, e.message),
-            Kind::Busy => Self {
-                retry_after: e.retry_after,
-                ..Self::new(
-                    StatusCode::SERVICE_UNAVAILABLE,
-                    "The service is busy; try again later",
-                )
-            },
-            Kind::Unavailable => Self::new(
+            Kind::Busy => Self::new(
                 StatusCode::SERVICE_UNAVAILABLE,
-                "The service is unavailable; try again",
-            ),
+                "The service is busy; try again later",
+            )
+            .retry_after(e.retry_after),
+            Kind::Unavailable => Self::unavailable(),
             // A whole PATCH names no one user: a missing or taken user is an item's failure.
             Kind::NotFound | Kind::Taken | Kind::Internal => Self::internal(),
         }
     }
 }
 
-impl IntoResponse for ScError {
-    fn into_response(self) -> Response {
-        let mut res = (
-            self.status,
+impl Shape for ScShape {
+    fn render(status: StatusCode, message: String) -> Response {
+        (
+            status,
             Json(ErrorBody {
-                status: self.status.as_u16(),
-                message: self.message,
+                status: status.as_u16(),
+                message,
             }),
         )
-            .into_response();
-        if let Some(secs) = self.retry_after {
-            res.headers_mut()
-                .insert(http::header::RETRY_AFTER, http::HeaderValue::from(secs));
-        }
-        res
+            .into_response()
     }
 }
 
