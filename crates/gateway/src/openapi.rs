@@ -6,7 +6,9 @@
 //! `#[utoipa::path]` annotation, so a route exists exactly when its operation is described.
 
 use axum::Router;
-use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::openapi::security::{
+    ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityRequirement, SecurityScheme,
+};
 use utoipa::openapi::tag::TagBuilder;
 use utoipa::openapi::{InfoBuilder, OpenApi, OpenApiBuilder};
 use utoipa_swagger_ui::SwaggerUi;
@@ -28,6 +30,34 @@ pub(crate) fn with_schema<T: utoipa::ToSchema>(mut doc: OpenApi) -> OpenApi {
     let components = doc.components.get_or_insert_with(Default::default);
     components.schemas.extend(schemas);
     doc
+}
+
+/// Tags every operation of a dialect's `doc` with its `tag` and, except those under the
+/// paths in `open` (which take no credential), requires its `security` schemes (all of them,
+/// together): said once per dialect rather than on every handler.
+pub(crate) fn describe_dialect(doc: &mut OpenApi, tag: &str, security: &[&str], open: &[&str]) {
+    for (path, item) in &mut doc.paths.paths {
+        let secured = !security.is_empty() && !open.contains(&path.as_str());
+        let requirement = security.iter().fold(None, |req, scheme| {
+            Some(match req {
+                None => SecurityRequirement::new(*scheme, Vec::<String>::new()),
+                Some(r) => SecurityRequirement::add(r, *scheme, Vec::<String>::new()),
+            })
+        });
+        let operations = [
+            &mut item.get,
+            &mut item.put,
+            &mut item.post,
+            &mut item.delete,
+            &mut item.patch,
+        ];
+        for op in operations.into_iter().flatten() {
+            op.tags = Some(vec![tag.to_owned()]);
+            if secured {
+                op.security = requirement.clone().map(|r| vec![r]);
+            }
+        }
+    }
 }
 
 /// The document every dialect's operations are merged into: what Roster is, one tag per

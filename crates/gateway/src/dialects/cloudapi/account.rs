@@ -33,7 +33,6 @@ struct Pong {
 #[utoipa::path(
     get,
     path = "/--ping",
-    tag = "CloudAPI",
     operation_id = "cloudapi_Ping",
     summary = "Answers without authentication.",
     responses((status = 200, description = "The API versions served.", body = Pong)),
@@ -53,11 +52,9 @@ pub(crate) async fn ping() -> Response {
 #[utoipa::path(
     get,
     path = "/{account}",
-    tag = "CloudAPI",
     operation_id = "cloudapi_GetAccount",
     summary = "Reads the account.",
     params(doc::AccountPath, doc::AsRole),
-    security(("cloudapi_signature" = [])),
     responses((status = 200, description = "The account.", body = Account), doc::Errors),
 )]
 pub(crate) async fn get(

@@ -167,11 +167,9 @@ async fn delete_key(
 #[utoipa::path(
     get,
     path = "/{account}/keys",
-    tag = "CloudAPI",
     operation_id = "cloudapi_ListKeys",
     summary = "Lists the account's SSH keys.",
     params(doc::AccountPath, doc::AsRole),
-    security(("cloudapi_signature" = [])),
     responses((status = 200, description = "The keys.", body = [Key]), doc::Errors),
 )]
 pub(crate) async fn list(
@@ -185,11 +183,9 @@ pub(crate) async fn list(
 #[utoipa::path(
     get,
     path = "/{account}/keys/{key}",
-    tag = "CloudAPI",
     operation_id = "cloudapi_GetKey",
     summary = "Reads an account key by name or fingerprint.",
     params(doc::AccountPath, doc::KeyPath, doc::AsRole),
-    security(("cloudapi_signature" = [])),
     responses((status = 200, description = "The key.", body = Key), doc::Errors),
 )]
 pub(crate) async fn get(
@@ -203,12 +199,10 @@ pub(crate) async fn get(
 #[utoipa::path(
     post,
     path = "/{account}/keys",
-    tag = "CloudAPI",
     operation_id = "cloudapi_CreateKey",
     summary = "Registers an account SSH key.",
     params(doc::AccountPath, doc::AsRole),
     request_body = doc::CreateKey,
-    security(("cloudapi_signature" = [])),
     responses((status = 201, description = "Registered.", body = Key), doc::Errors),
 )]
 pub(crate) async fn create(
@@ -222,11 +216,9 @@ pub(crate) async fn create(
 #[utoipa::path(
     delete,
     path = "/{account}/keys/{key}",
-    tag = "CloudAPI",
     operation_id = "cloudapi_DeleteKey",
     summary = "Deletes an account key.",
     params(doc::AccountPath, doc::KeyPath, doc::AsRole),
-    security(("cloudapi_signature" = [])),
     responses((status = 204, description = "Deleted."), doc::Errors),
 )]
 pub(crate) async fn delete(
@@ -240,11 +232,9 @@ pub(crate) async fn delete(
 #[utoipa::path(
     get,
     path = "/{account}/users/{user}/keys",
-    tag = "CloudAPI",
     operation_id = "cloudapi_ListUserKeys",
     summary = "Lists a sub-user's SSH keys.",
     params(doc::AccountPath, doc::UserPath, doc::AsRole),
-    security(("cloudapi_signature" = [])),
     responses((status = 200, description = "The keys.", body = [Key]), doc::Errors),
 )]
 pub(crate) async fn list_user(
@@ -258,11 +248,9 @@ pub(crate) async fn list_user(
 #[utoipa::path(
     get,
     path = "/{account}/users/{user}/keys/{key}",
-    tag = "CloudAPI",
     operation_id = "cloudapi_GetUserKey",
     summary = "Reads a sub-user's key by name or fingerprint.",
     params(doc::AccountPath, doc::UserPath, doc::KeyPath, doc::AsRole),
-    security(("cloudapi_signature" = [])),
     responses((status = 200, description = "The key.", body = Key), doc::Errors),
 )]
 pub(crate) async fn get_user(
@@ -276,12 +264,10 @@ pub(crate) async fn get_user(
 #[utoipa::path(
     post,
     path = "/{account}/users/{user}/keys",
-    tag = "CloudAPI",
     operation_id = "cloudapi_CreateUserKey",
     summary = "Registers a sub-user's SSH key.",
     params(doc::AccountPath, doc::UserPath, doc::AsRole),
     request_body = doc::CreateKey,
-    security(("cloudapi_signature" = [])),
     responses((status = 201, description = "Registered.", body = Key), doc::Errors),
 )]
 pub(crate) async fn create_user(
@@ -295,11 +281,9 @@ pub(crate) async fn create_user(
 #[utoipa::path(
     delete,
     path = "/{account}/users/{user}/keys/{key}",
-    tag = "CloudAPI",
     operation_id = "cloudapi_DeleteUserKey",
     summary = "Deletes a sub-user's key.",
     params(doc::AccountPath, doc::UserPath, doc::KeyPath, doc::AsRole),
-    security(("cloudapi_signature" = [])),
     responses((status = 204, description = "Deleted."), doc::Errors),
 )]
 pub(crate) async fn delete_user(

@@ -76,7 +76,13 @@ pub(crate) fn router(state: AppState, _: &GatewayConfig) -> OpenApiRouter {
         .merge(signed);
     // `method_not_allowed_fallback` is axum's; it applies to the routes above.
     let (routes, api) = pinged.split_for_parts();
-    let api = crate::openapi::with_schema::<error::ErrorBody<'static>>(api);
+    let mut api = crate::openapi::with_schema::<error::ErrorBody<'static>>(api);
+    crate::openapi::describe_dialect(
+        &mut api,
+        "CloudAPI",
+        &[crate::openapi::schemes::CLOUDAPI],
+        &["/--ping"],
+    );
     let routes: Router = routes
         .method_not_allowed_fallback(method_not_allowed)
         .layer(axum::middleware::from_fn(response::full_response));

@@ -33,11 +33,9 @@ fn write_error(s: &tonic::Status, name: &str) -> ApiError {
 #[utoipa::path(
     get,
     path = "/{account}/policies",
-    tag = "CloudAPI",
     operation_id = "cloudapi_ListPolicies",
     summary = "Lists the policies.",
     params(doc::AccountPath, doc::AsRole),
-    security(("cloudapi_signature" = [])),
     responses((status = 200, description = "The policies.", body = [Policy]), doc::Errors),
 )]
 pub(crate) async fn list(
@@ -72,11 +70,9 @@ async fn find(ctx: &Ctx, policy: &str) -> Result<pb::Policy, ApiError> {
 #[utoipa::path(
     get,
     path = "/{account}/policies/{policy}",
-    tag = "CloudAPI",
     operation_id = "cloudapi_GetPolicy",
     summary = "Reads a policy by name or id.",
     params(doc::AccountPath, doc::PolicyPath, doc::AsRole),
-    security(("cloudapi_signature" = [])),
     responses((status = 200, description = "The policy.", body = Policy), doc::Errors),
 )]
 pub(crate) async fn get(
@@ -91,12 +87,10 @@ pub(crate) async fn get(
 #[utoipa::path(
     post,
     path = "/{account}/policies",
-    tag = "CloudAPI",
     operation_id = "cloudapi_CreatePolicy",
     summary = "Creates a policy; a rule the server cannot enforce is refused.",
     params(doc::AccountPath, doc::AsRole),
     request_body = doc::WritePolicy,
-    security(("cloudapi_signature" = [])),
     responses((status = 201, description = "Created.", body = Policy), doc::Errors),
 )]
 pub(crate) async fn create(
@@ -143,12 +137,10 @@ pub(crate) async fn create(
 #[utoipa::path(
     post,
     path = "/{account}/policies/{policy}",
-    tag = "CloudAPI",
     operation_id = "cloudapi_UpdatePolicy",
     summary = "Updates a policy.",
     params(doc::AccountPath, doc::PolicyPath, doc::AsRole),
     request_body = doc::WritePolicy,
-    security(("cloudapi_signature" = [])),
     responses((status = 200, description = "The policy as updated.", body = Policy), doc::Errors),
 )]
 pub(crate) async fn update(
@@ -196,11 +188,9 @@ pub(crate) async fn update(
 #[utoipa::path(
     delete,
     path = "/{account}/policies/{policy}",
-    tag = "CloudAPI",
     operation_id = "cloudapi_DeletePolicy",
     summary = "Deletes a policy.",
     params(doc::AccountPath, doc::PolicyPath, doc::AsRole),
-    security(("cloudapi_signature" = [])),
     responses((status = 204, description = "Deleted."), doc::Errors),
 )]
 pub(crate) async fn delete(

@@ -131,11 +131,9 @@ fn write_error(s: &tonic::Status, role: &pb::Role) -> ApiError {
 #[utoipa::path(
     get,
     path = "/{account}/roles",
-    tag = "CloudAPI",
     operation_id = "cloudapi_ListRoles",
     summary = "Lists the roles.",
     params(doc::AccountPath, doc::AsRole),
-    security(("cloudapi_signature" = [])),
     responses((status = 200, description = "The roles.", body = [Role]), doc::Errors),
 )]
 pub(crate) async fn list(
@@ -170,11 +168,9 @@ async fn find(ctx: &Ctx, role: &str) -> Result<pb::Role, ApiError> {
 #[utoipa::path(
     get,
     path = "/{account}/roles/{role}",
-    tag = "CloudAPI",
     operation_id = "cloudapi_GetRole",
     summary = "Reads a role by name or id.",
     params(doc::AccountPath, doc::RolePath, doc::AsRole),
-    security(("cloudapi_signature" = [])),
     responses((status = 200, description = "The role.", body = Role), doc::Errors),
 )]
 pub(crate) async fn get(
@@ -189,12 +185,10 @@ pub(crate) async fn get(
 #[utoipa::path(
     post,
     path = "/{account}/roles",
-    tag = "CloudAPI",
     operation_id = "cloudapi_CreateRole",
     summary = "Creates a role with members, default members and policies.",
     params(doc::AccountPath, doc::AsRole),
     request_body = doc::WriteRole,
-    security(("cloudapi_signature" = [])),
     responses((status = 201, description = "Created.", body = Role), doc::Errors),
 )]
 pub(crate) async fn create(
@@ -232,12 +226,10 @@ pub(crate) async fn create(
 #[utoipa::path(
     post,
     path = "/{account}/roles/{role}",
-    tag = "CloudAPI",
     operation_id = "cloudapi_UpdateRole",
     summary = "Updates a role.",
     params(doc::AccountPath, doc::RolePath, doc::AsRole),
     request_body = doc::WriteRole,
-    security(("cloudapi_signature" = [])),
     responses((status = 200, description = "The role as updated.", body = Role), doc::Errors),
 )]
 pub(crate) async fn update(
@@ -284,11 +276,9 @@ pub(crate) async fn update(
 #[utoipa::path(
     delete,
     path = "/{account}/roles/{role}",
-    tag = "CloudAPI",
     operation_id = "cloudapi_DeleteRole",
     summary = "Deletes a role.",
     params(doc::AccountPath, doc::RolePath, doc::AsRole),
-    security(("cloudapi_signature" = [])),
     responses((status = 204, description = "Deleted."), doc::Errors),
 )]
 pub(crate) async fn delete(

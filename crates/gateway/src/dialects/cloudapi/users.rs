@@ -109,11 +109,9 @@ pub(crate) async fn find(
 #[utoipa::path(
     get,
     path = "/{account}/users",
-    tag = "CloudAPI",
     operation_id = "cloudapi_ListUsers",
     summary = "Lists the sub-users.",
     params(doc::AccountPath, doc::AsRole),
-    security(("cloudapi_signature" = [])),
     responses((status = 200, description = "The sub-users, oldest first.", body = [User]), doc::Errors),
 )]
 pub(crate) async fn list(
@@ -133,11 +131,9 @@ pub(crate) async fn list(
 #[utoipa::path(
     get,
     path = "/{account}/users/{user}",
-    tag = "CloudAPI",
     operation_id = "cloudapi_GetUser",
     summary = "Reads a sub-user by login or id.",
     params(doc::AccountPath, doc::UserPath, doc::Membership, doc::AsRole),
-    security(("cloudapi_signature" = [])),
     responses((status = 200, description = "The sub-user.", body = User), doc::Errors),
 )]
 pub(crate) async fn get(
@@ -153,12 +149,10 @@ pub(crate) async fn get(
 #[utoipa::path(
     post,
     path = "/{account}/users",
-    tag = "CloudAPI",
     operation_id = "cloudapi_CreateUser",
     summary = "Creates a sub-user.",
     params(doc::AccountPath, doc::AsRole),
     request_body = doc::CreateUser,
-    security(("cloudapi_signature" = [])),
     responses((status = 201, description = "Created; `Location` names it.", body = User), doc::Errors),
 )]
 pub(crate) async fn create(
@@ -204,12 +198,10 @@ pub(crate) async fn create(
 #[utoipa::path(
     post,
     path = "/{account}/users/{user}",
-    tag = "CloudAPI",
     operation_id = "cloudapi_UpdateUser",
     summary = "Updates a sub-user; an empty string removes a field.",
     params(doc::AccountPath, doc::UserPath, doc::AsRole),
     request_body = doc::UpdateUser,
-    security(("cloudapi_signature" = [])),
     responses((status = 200, description = "The sub-user as updated.", body = User), doc::Errors),
 )]
 pub(crate) async fn update(
@@ -257,12 +249,10 @@ pub(crate) async fn update(
 #[utoipa::path(
     post,
     path = "/{account}/users/{user}/change_password",
-    tag = "CloudAPI",
     operation_id = "cloudapi_ChangeUserPassword",
     summary = "Sets a sub-user's password.",
     params(doc::AccountPath, doc::UserPath, doc::AsRole),
     request_body = doc::ChangePassword,
-    security(("cloudapi_signature" = [])),
     responses((status = 200, description = "The sub-user.", body = User), doc::Errors),
 )]
 pub(crate) async fn change_password(
@@ -304,11 +294,9 @@ pub(crate) async fn change_password(
 #[utoipa::path(
     delete,
     path = "/{account}/users/{user}",
-    tag = "CloudAPI",
     operation_id = "cloudapi_DeleteUser",
     summary = "Deletes a sub-user.",
     params(doc::AccountPath, doc::UserPath, doc::AsRole),
-    security(("cloudapi_signature" = [])),
     responses((status = 204, description = "Deleted."), doc::Errors),
 )]
 pub(crate) async fn delete(

@@ -77,11 +77,9 @@ fn filter(
 #[utoipa::path(
     get,
     path = "/users",
-    tag = "Cloud Elements",
     operation_id = "elements_ListUsers",
     summary = "Lists a page of the organization's users, by id.",
     params(doc::ListQuery),
-    security(("elements_user_organization" = [])),
     responses((status = 200, description = "A page of users, by id ascending.", body = [User], headers(("elements-request-id" = String, description = "The request's id."), ("elements-next-page-token" = String, description = "The `nextPage` of the next page; always present (at the end it points after the last user)."), ("elements-returned-count" = i64, description = "The number of users in this page; 0 at the end."))), doc::Errors),
 )]
 pub(crate) async fn list(ctx: Ctx, RawQuery(raw): RawQuery) -> Result<Response, ElementsError> {
@@ -139,11 +137,9 @@ pub(crate) async fn list(ctx: Ctx, RawQuery(raw): RawQuery) -> Result<Response, 
 #[utoipa::path(
     get,
     path = "/organizations/users",
-    tag = "Cloud Elements",
     operation_id = "elements_ListOrganizationUsers",
     summary = "Lists a page of the organization's users, by id (as `GET /users`).",
     params(doc::ListQuery),
-    security(("elements_user_organization" = [])),
     responses((status = 200, description = "A page of users, by id ascending.", body = [User], headers(("elements-request-id" = String, description = "The request's id."), ("elements-next-page-token" = String, description = "The `nextPage` of the next page; always present (at the end it points after the last user)."), ("elements-returned-count" = i64, description = "The number of users in this page; 0 at the end."))), doc::Errors),
 )]
 pub(crate) async fn list_organization(ctx: Ctx, raw: RawQuery) -> Result<Response, ElementsError> {

@@ -89,8 +89,14 @@ pub(crate) fn router(state: AppState, _: &GatewayConfig) -> OpenApiRouter {
     let routes = Router::new()
         .nest(BASE, routes)
         .layer(axum::middleware::from_fn(finish));
-    let doc = crate::openapi::with_schema::<error::ErrorBody<'static>>(
+    let mut doc = crate::openapi::with_schema::<error::ErrorBody<'static>>(
         utoipa::openapi::OpenApi::default().nest(BASE, doc),
+    );
+    crate::openapi::describe_dialect(
+        &mut doc,
+        "Cloud Elements",
+        &[crate::openapi::schemes::ELEMENTS],
+        &[],
     );
     OpenApiRouter::with_openapi(doc).merge(routes.into())
 }

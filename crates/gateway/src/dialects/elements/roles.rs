@@ -18,11 +18,9 @@ use roster_proto::v1::ErrorReason;
 #[utoipa::path(
     get,
     path = "/users/{user}/roles",
-    tag = "Cloud Elements",
     operation_id = "elements_ListUserRoles",
     summary = "Lists the roles a user holds.",
     params(doc::UserPath),
-    security(("elements_user_organization" = [])),
     responses((status = 200, description = "The user's roles.", body = [Role], headers(("elements-request-id" = String, description = "The request's id."))), doc::Errors),
 )]
 pub(crate) async fn list(ctx: Ctx, Path(user): Path<String>) -> Result<Response, ElementsError> {
@@ -72,11 +70,9 @@ async fn change(
 #[utoipa::path(
     put,
     path = "/users/{user}/roles/{key}",
-    tag = "Cloud Elements",
     operation_id = "elements_GrantUserRole",
     summary = "Grants a user a role (409 when held already).",
     params(doc::UserRolePath),
-    security(("elements_user_organization" = [])),
     responses((status = 200, description = "The role granted.", body = Role, headers(("elements-request-id" = String, description = "The request's id."))), doc::Errors),
 )]
 pub(crate) async fn grant(
@@ -100,11 +96,9 @@ pub(crate) async fn grant(
 #[utoipa::path(
     delete,
     path = "/users/{user}/roles/{key}",
-    tag = "Cloud Elements",
     operation_id = "elements_RevokeUserRole",
     summary = "Revokes a role from a user (404 when not held).",
     params(doc::UserRolePath),
-    security(("elements_user_organization" = [])),
     responses((status = 200, description = "Revoked; the body is empty.", headers(("elements-request-id" = String, description = "The request's id."))), doc::Errors),
 )]
 pub(crate) async fn revoke(

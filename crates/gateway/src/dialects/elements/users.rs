@@ -55,11 +55,9 @@ fn is_active(u: &pb::User) -> bool {
 #[utoipa::path(
     get,
     path = "/users/{user}",
-    tag = "Cloud Elements",
     operation_id = "elements_GetUser",
     summary = "Reads a user by id or email.",
     params(doc::UserPath, doc::GetQuery, doc::PasswordHeader),
-    security(("elements_user_organization" = [])),
     responses((status = 200, description = "The user; with its `secret` when `Elements-User-Password` is its password.", body = User, headers(("elements-request-id" = String, description = "The request's id."))), doc::Errors),
 )]
 pub(crate) async fn get(
@@ -153,11 +151,9 @@ fn profile(b: &UserBody, u: &mut pb::User, paths: &mut Vec<String>) -> Result<()
 #[utoipa::path(
     post,
     path = "/users",
-    tag = "Cloud Elements",
     operation_id = "elements_CreateUser",
     summary = "Creates a user in the organization.",
     request_body(content = doc::NewUser, content_type = "application/json"),
-    security(("elements_user_organization" = [])),
     responses((status = 200, description = "The new user, with its `secret` and `roles`.", body = User, headers(("elements-request-id" = String, description = "The request's id."))), doc::Errors),
 )]
 pub(crate) async fn create(ctx: Ctx, Body(b): Body<UserBody>) -> Result<Response, ElementsError> {
@@ -210,12 +206,10 @@ pub(crate) async fn create(ctx: Ctx, Body(b): Body<UserBody>) -> Result<Response
 #[utoipa::path(
     patch,
     path = "/users/{user}",
-    tag = "Cloud Elements",
     operation_id = "elements_UpdateUser",
     summary = "Changes the fields the body names.",
     params(doc::UserPath),
     request_body(content = UserBody, content_type = "application/json"),
-    security(("elements_user_organization" = [])),
     responses((status = 200, description = "The user as it is now.", body = User, headers(("elements-request-id" = String, description = "The request's id."))), doc::Errors),
 )]
 pub(crate) async fn update(
@@ -275,11 +269,9 @@ pub(crate) async fn update(
 #[utoipa::path(
     delete,
     path = "/users/{user}",
-    tag = "Cloud Elements",
     operation_id = "elements_DeleteUser",
     summary = "Deletes a user (not oneself).",
     params(doc::UserPath),
-    security(("elements_user_organization" = [])),
     responses((status = 200, description = "Deleted; the body is empty.", headers(("elements-request-id" = String, description = "The request's id."))), doc::Errors),
 )]
 pub(crate) async fn delete(ctx: Ctx, Path(user): Path<String>) -> Result<Response, ElementsError> {
@@ -304,11 +296,9 @@ pub(crate) async fn delete(ctx: Ctx, Path(user): Path<String>) -> Result<Respons
 #[utoipa::path(
     get,
     path = "/organizations/users/{user}",
-    tag = "Cloud Elements",
     operation_id = "elements_GetOrganizationUser",
     summary = "Reads a user by id or email (as `GET /users/{user}`).",
     params(doc::UserPath, doc::GetQuery, doc::PasswordHeader),
-    security(("elements_user_organization" = [])),
     responses((status = 200, description = "The user; with its `secret` when `Elements-User-Password` is its password.", body = User, headers(("elements-request-id" = String, description = "The request's id."))), doc::Errors),
 )]
 pub(crate) async fn get_organization(
@@ -323,11 +313,9 @@ pub(crate) async fn get_organization(
 #[utoipa::path(
     post,
     path = "/organizations/users",
-    tag = "Cloud Elements",
     operation_id = "elements_CreateOrganizationUser",
     summary = "Creates a user in the organization (as `POST /users`).",
     request_body(content = doc::NewUser, content_type = "application/json"),
-    security(("elements_user_organization" = [])),
     responses((status = 200, description = "The new user, with its `secret` and `roles`.", body = User, headers(("elements-request-id" = String, description = "The request's id."))), doc::Errors),
 )]
 pub(crate) async fn create_organization(
@@ -340,12 +328,10 @@ pub(crate) async fn create_organization(
 #[utoipa::path(
     patch,
     path = "/organizations/users/{user}",
-    tag = "Cloud Elements",
     operation_id = "elements_UpdateOrganizationUser",
     summary = "Changes the fields the body names (as `PATCH /users/{user}`).",
     params(doc::UserPath),
     request_body(content = UserBody, content_type = "application/json"),
-    security(("elements_user_organization" = [])),
     responses((status = 200, description = "The user as it is now.", body = User, headers(("elements-request-id" = String, description = "The request's id."))), doc::Errors),
 )]
 pub(crate) async fn update_organization(
@@ -359,11 +345,9 @@ pub(crate) async fn update_organization(
 #[utoipa::path(
     delete,
     path = "/organizations/users/{user}",
-    tag = "Cloud Elements",
     operation_id = "elements_DeleteOrganizationUser",
     summary = "Deletes a user, not oneself (as `DELETE /users/{user}`).",
     params(doc::UserPath),
-    security(("elements_user_organization" = [])),
     responses((status = 200, description = "Deleted; the body is empty.", headers(("elements-request-id" = String, description = "The request's id."))), doc::Errors),
 )]
 pub(crate) async fn delete_organization(

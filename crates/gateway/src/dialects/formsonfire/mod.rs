@@ -56,11 +56,9 @@ pub(crate) struct FormsOnFire {
 #[utoipa::path(
     get,
     path = "/user",
-    tag = "Forms On Fire",
     operation_id = "formsonfire_GetUser",
     summary = "Reads a user by Id, Email or ExternalId.",
     params(doc::GetQuery),
-    security(("formsonfire_company_id" = [], "formsonfire_integration_key" = [])),
     responses((status = 200, description = "The user.", content((reply::UserResponseJson<'static> = "application/json"), (reply::UserResponseJson<'static> = "application/xml"))), doc::UserErrors),
 )]
 async fn get_user(State(api): State<FormsOnFire>, req: Request) -> Response {
@@ -70,12 +68,10 @@ async fn get_user(State(api): State<FormsOnFire>, req: Request) -> Response {
 #[utoipa::path(
     post,
     path = "/user",
-    tag = "Forms On Fire",
     operation_id = "formsonfire_CreateUser",
     summary = "Creates a user (or, with an `Id`, updates it).",
     params(doc::WriteQuery),
     request_body(description = "The user, in JSON or XML (XML when no `Content-Type` is given).", content((doc::NewUser = "application/json"), (doc::NewUser = "application/xml"))),
-    security(("formsonfire_company_id" = [], "formsonfire_integration_key" = [])),
     responses((status = 200, description = "The user's `Id` and `Status`.", content((reply::UserResponseJson<'static> = "application/json"), (reply::UserResponseJson<'static> = "application/xml"))), doc::UserErrors),
 )]
 async fn post_user(State(api): State<FormsOnFire>, req: Request) -> Response {
@@ -85,12 +81,10 @@ async fn post_user(State(api): State<FormsOnFire>, req: Request) -> Response {
 #[utoipa::path(
     put,
     path = "/user",
-    tag = "Forms On Fire",
     operation_id = "formsonfire_UpdateUser",
     summary = "Changes the members the body names on the user its `Id` names.",
     params(doc::WriteQuery),
     request_body(description = "The user, in JSON or XML (XML when no `Content-Type` is given).", content((doc::UserChange = "application/json"), (doc::UserChange = "application/xml"))),
-    security(("formsonfire_company_id" = [], "formsonfire_integration_key" = [])),
     responses((status = 200, description = "The user as it is now.", content((reply::UserResponseJson<'static> = "application/json"), (reply::UserResponseJson<'static> = "application/xml"))), doc::UserErrors),
 )]
 async fn put_user(State(api): State<FormsOnFire>, req: Request) -> Response {
@@ -100,11 +94,9 @@ async fn put_user(State(api): State<FormsOnFire>, req: Request) -> Response {
 #[utoipa::path(
     delete,
     path = "/user",
-    tag = "Forms On Fire",
     operation_id = "formsonfire_DeleteUser",
     summary = "Deletes a user, with its memberships and devices.",
     params(doc::DeleteQuery),
-    security(("formsonfire_company_id" = [], "formsonfire_integration_key" = [])),
     responses((status = 200, description = "Deleted: only the `ResponseStatus`.", content((reply::UserResponseJson<'static> = "application/json"), (reply::UserResponseJson<'static> = "application/xml"))), doc::UserErrors),
 )]
 async fn delete_user(State(api): State<FormsOnFire>, req: Request) -> Response {
@@ -114,11 +106,9 @@ async fn delete_user(State(api): State<FormsOnFire>, req: Request) -> Response {
 #[utoipa::path(
     get,
     path = "/user/search",
-    tag = "Forms On Fire",
     operation_id = "formsonfire_SearchUsers",
     summary = "Searches users by name, email or external id, a page at a time.",
     params(doc::SearchQuery),
-    security(("formsonfire_company_id" = [], "formsonfire_integration_key" = [])),
     responses((status = 200, description = "One page of matches, in creation order, and `TotalRows`.", content((reply::SearchJson<'static> = "application/json"), (reply::SearchJson<'static> = "application/xml"))), doc::SearchErrors),
 )]
 async fn search_users(State(api): State<FormsOnFire>, req: Request) -> Response {
@@ -159,6 +149,15 @@ pub(crate) fn router(state: AppState, config: &GatewayConfig) -> OpenApiRouter {
         crate::openapi::with_schema::<doc::DeleteUserRequest>(crate::openapi::with_schema::<
             reply::ErrorJson<'static>,
         >(doc));
+    crate::openapi::describe_dialect(
+        &mut doc,
+        "Forms On Fire",
+        &[
+            crate::openapi::schemes::FORMSONFIRE_COMPANY,
+            crate::openapi::schemes::FORMSONFIRE_KEY,
+        ],
+        &[],
+    );
     // utoipa marks a body required unless its type is an `Option`, which would also allow
     // `null`; DELETE's body is optional and never null.
     if let Some(delete) = doc

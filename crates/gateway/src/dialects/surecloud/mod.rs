@@ -78,7 +78,13 @@ pub(crate) fn router(state: AppState, config: &GatewayConfig) -> OpenApiRouter {
         .split_for_parts();
     // Error bodies appear only through the `IntoResponses` enums, whose schema the routes do
     // not collect.
-    let doc = crate::openapi::with_schema::<ErrorBody>(doc);
+    let mut doc = crate::openapi::with_schema::<ErrorBody>(doc);
+    crate::openapi::describe_dialect(
+        &mut doc,
+        "SureCloud",
+        &[crate::openapi::schemes::SURECLOUD],
+        &["/restful/v1/token"],
+    );
     let unknown = Router::new()
         .route(BASE, axum::routing::any(not_found))
         .route(&format!("{BASE}/{{*rest}}"), axum::routing::any(not_found));

@@ -30,7 +30,6 @@ struct Envelope {
 #[utoipa::path(
     patch,
     path = "/restful/v1/user",
-    tag = "SureCloud",
     operation_id = "surecloud_PatchUsers",
     summary = "Creates or modifies users, each on its own.",
     description = "Each item creates a user (`email` and `role` required) or modifies one \
@@ -40,7 +39,6 @@ struct Envelope {
                    does not exist or is malformed is reported the same way while the rest \
                    of the item applies.",
     request_body(content = PatchRequest, content_type = "application/json"),
-    security(("surecloud_bearer" = [])),
     responses(
         (status = 200, description = "One user per item, in request order.", body = [UserModel]),
         doc::Errors,

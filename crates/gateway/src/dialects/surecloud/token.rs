@@ -24,7 +24,6 @@ const MAX_TOKEN_BODY: usize = 64 * 1024;
 #[utoipa::path(
     post,
     path = "/restful/v1/token",
-    tag = "SureCloud",
     operation_id = "surecloud_CreateToken",
     summary = "Exchanges a user's email and secret key for a bearer token.",
     request_body = TokenRequest,
