@@ -158,6 +158,11 @@ fn row_values(tenant: TenantId, u: &User) -> user::ActiveModel {
 /// The value of `u` that a unique violation on its write is about.
 fn taken(err: &DbErr, u: &User) -> Option<Taken> {
     match unique_violation(err)? {
+        // A login that is the email (it follows the email) collides because the email does;
+        // the database may report either index first.
+        Unique::Login if u.login.as_str().eq_ignore_ascii_case(u.email.as_str()) => {
+            Some(Taken::Email(u.email.clone()))
+        }
         Unique::Login => Some(Taken::Login(u.login.clone())),
         Unique::Email => Some(Taken::Email(u.email.clone())),
         Unique::ExternalId => u.external_id.clone().map(Taken::ExternalId),

@@ -90,16 +90,28 @@ where
         (Ok(b), Ok(k)) => body::parse(k, &b, api.limits).map(Some),
         (Err(e), _) | (Ok(_), Err(e)) => Err(e),
     };
-    let body = match parsed {
-        Ok(b) => b,
-        Err(e) => return reply::failed(format, root, &body_error(&e)),
-    };
-    let c = Call {
+    let mut c = Call {
         api,
         rid,
         query,
-        body,
+        body: None,
     };
+    match parsed {
+        Ok(b) => c.body = b,
+        Err(e) => {
+            // A caller whose query carries the whole credential is judged on it before its
+            // body: a stranger learns nothing, not even that its body was wrong. (A write may
+            // carry the credential in the body instead; that one cannot be judged first.)
+            let cred = c.query_credential();
+            if cred.company_id.is_some()
+                && cred.integration_key.is_some()
+                && let Err(refused) = c.session(&cred).await
+            {
+                return reply::failed(format, root, &refused);
+            }
+            return reply::failed(format, root, &body_error(&e));
+        }
+    }
     match op(c).await {
         Ok(r) => reply::ok(format, root, &r),
         Err(e) => reply::failed(format, root, &e),

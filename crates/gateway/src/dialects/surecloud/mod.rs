@@ -5,10 +5,10 @@
 //! docs/dialects/surecloud.md.
 
 mod auth;
+mod body;
 mod doc;
 mod error;
 mod item;
-mod media;
 mod model;
 mod patch;
 mod token;

@@ -7,10 +7,10 @@
 
 use super::SureCloud;
 use super::auth::{Caller, authenticate};
+use super::body::{check_accept, check_content_type, read_body};
 use super::doc;
 use super::error::ScError;
 use super::item::{PathProblems, Planned, group_paths, plan, report};
-use super::media::{check_accept, check_content_type, read_body};
 use super::model::{PatchRequest, UserModel};
 use crate::RequestId;
 use axum::Json;

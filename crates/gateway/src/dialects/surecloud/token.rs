@@ -4,9 +4,9 @@
 //! ends the token.
 
 use super::SureCloud;
+use super::body::{check_accept, check_content_type, read_body};
 use super::doc;
 use super::error::ScError;
-use super::media::{check_accept, check_content_type, read_body};
 use super::model::{TokenRequest, TokenResponse};
 use crate::RequestId;
 use crate::core_error::{CoreError, Kind};

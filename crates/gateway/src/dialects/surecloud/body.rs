@@ -1,4 +1,4 @@
-//! The headers SureCloud requires: `Accept: application/json` (a `charset` parameter is
+//! Request bodies and the headers SureCloud requires: `Accept: application/json` (a `charset` parameter is
 //! fine, as in the vendor's own curl example) and `Content-Type: application/json`.
 
 use super::error::ScError;
