@@ -1,6 +1,6 @@
 //! AuthService: dialect credentials in, tokens out; IssueToken for service accounts.
 
-use roster_e2e::{TestApp, create, expect_code, reason, user};
+use crate::support::{TestApp, create, expect_code, reason, user};
 use roster_proto::v1 as pb;
 use roster_proto::v1::authenticate_request::Credential;
 use tonic::Code;
@@ -143,7 +143,7 @@ async fn a_plain_user_gets_no_administration_and_a_disabled_one_no_token() {
     admin
         .update_user(pb::UpdateUserRequest {
             user: Some(patch),
-            update_mask: roster_e2e::mask(&["status"]),
+            update_mask: crate::support::mask(&["status"]),
             password: None,
         })
         .await

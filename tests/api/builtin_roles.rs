@@ -2,7 +2,7 @@
 //! owner holds `org-admin` and `org`, users hold them through `role_keys`, RoleService's RBAC
 //! lists never show them, and holding `org-admin` makes a user a tenant administrator.
 
-use roster_e2e::{TestApp, create, expect_code, mask, violated_fields};
+use crate::support::{TestApp, create, expect_code, mask, violated_fields};
 use roster_proto::v1 as pb;
 use roster_proto::v1::authenticate_request::Credential;
 use tonic::Code;
