@@ -1,10 +1,7 @@
 //! The real `roster` binary and grpcurl, as an operator uses them.
 
-use crate::support::{
-    TEST_KEY, TEST_KID, TestApp, create, get_by, grpcurl_bin, mask, roster_bin, user,
-};
-use base64::Engine as _;
-use base64::engine::general_purpose::STANDARD;
+use crate::support::process::key_env;
+use crate::support::{TestApp, create, get_by, grpcurl_bin, mask, roster_bin, user};
 use roster_proto::v1 as pb;
 use roster_proto::v1::user_key::Key;
 use std::process::{Command, Output, Stdio};
@@ -18,11 +15,7 @@ async fn roster(app: &TestApp, args: &[&str]) -> Output {
         .arg("--database-url")
         .arg(&app.db.url)
         .args(args)
-        .env(
-            "ROSTER_TOKEN_KEYS",
-            format!("{TEST_KID}:{}", STANDARD.encode(TEST_KEY)),
-        )
-        .env("ROSTER_SERVER_KEY", STANDARD.encode([7u8; 32]))
+        .envs(key_env())
         .env_remove("RUST_LOG")
         .output()
         .await

@@ -1,4 +1,4 @@
-//! Rules that every vendor dialect keeps, each checked on the four in one test: the dialects
+//! Rules every vendor dialect should keep, each checked on the four at once: the dialects
 //! differ in how they ask and answer, not in what they let through.
 
 use crate::support::cloudapi::Cloud;

@@ -1,7 +1,7 @@
 //! VerifyPassword's guess limit (per user, in the database, so shared by every user-service
 //! replica) and the API secret it returns only with the right password.
 
-use crate::support::{TestApp, expect_code, key_email, reason};
+use crate::support::{TestApp, expect_code, key_email, reason, secret_of};
 use roster_proto::v1 as pb;
 use tonic::Code;
 use tonic_types::StatusExt as _;
@@ -36,7 +36,7 @@ async fn the_api_secret_comes_only_with_the_right_password() {
         .unwrap()
         .into_inner();
     assert!(right.valid);
-    assert_eq!(right.api_secret, crate::builtin_roles::secret_of(&u.id));
+    assert_eq!(right.api_secret, secret_of(&u.id));
     let wrong = users
         .reveal_api_secret(verify("ann@acme.test", "wrong-Passw0rd"))
         .await

@@ -16,6 +16,28 @@ use tonic::transport::{Channel, Endpoint};
 pub(crate) const TEST_KID: &str = "test";
 pub(crate) const TEST_KEY: [u8; 32] = [42; 32];
 
+/// The test signing key as settings spell it (`ROSTER_TOKEN_KEYS`): `kid:base64`.
+pub(crate) fn token_keys() -> String {
+    format!("{TEST_KID}:{}", STANDARD.encode(TEST_KEY))
+}
+
+/// The server key every test server uses, so tests can recompute what it derives.
+const SERVER_KEY: [u8; 32] = [7; 32];
+
+/// [`SERVER_KEY`] as settings spell it (`ROSTER_SERVER_KEY`).
+pub(crate) fn server_key() -> String {
+    STANDARD.encode(SERVER_KEY)
+}
+
+/// The API secret a test server derives for the user `user_id`.
+pub(crate) fn secret_of(user_id: &str) -> String {
+    let secrets = roster_user_service::ServerSecrets::new(SERVER_KEY.to_vec());
+    roster_domain::ports::Secrets::user_secret(
+        &secrets,
+        roster_domain::UserId::parse(user_id).expect("a user id"),
+    )
+}
+
 /// A tenant made for a test, with its credentials.
 #[derive(Debug, Clone)]
 pub(crate) struct TestTenant {
@@ -58,8 +80,8 @@ pub(crate) fn test_settings(dir: &Path, database_url: &str) -> Settings {
         grpc_addr: "127.0.0.1:0".parse().unwrap(),
         http_addr: "127.0.0.1:0".parse().unwrap(),
         metrics_addr: Some("127.0.0.1:0".parse().unwrap()),
-        token_keys: Some(format!("{TEST_KID}:{}", STANDARD.encode(TEST_KEY))),
-        server_key: Some(STANDARD.encode([7u8; 32])),
+        token_keys: Some(token_keys()),
+        server_key: Some(server_key()),
         ..Settings::default()
     }
 }

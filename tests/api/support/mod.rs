@@ -18,7 +18,7 @@ pub(crate) mod tools;
 pub(crate) mod triton;
 
 pub(crate) use answer::Answer;
-pub(crate) use app::{TEST_KEY, TEST_KID, TestApp, TestTenant, test_settings};
+pub(crate) use app::{TEST_KEY, TEST_KID, TestApp, TestTenant, secret_of, test_settings};
 pub(crate) use db::TestDb;
 pub(crate) use grpc::{Users, expect_code, info, reason, violated_fields};
 pub(crate) use messages::{create, get_by, key_email, key_id, mask, user};

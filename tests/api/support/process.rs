@@ -3,12 +3,10 @@
 //! fills and blocks it), its addresses taken from its "listening" log lines, SIGTERM sent with
 //! `kill`, and its exit status awaited.
 
-use super::app::{TEST_KEY, TEST_KID};
+use super::app::{server_key, token_keys};
 use super::cloudapi::TestKey;
 use super::db::TestDb;
 use super::tools::roster_bin;
-use base64::Engine as _;
-use base64::engine::general_purpose::STANDARD;
 use std::net::SocketAddr;
 use std::process::{ExitStatus, Output, Stdio};
 use std::sync::{Arc, Mutex};
@@ -19,11 +17,8 @@ use tokio::sync::mpsc;
 /// The signing keys every process of one test shares, as a Secret would give them.
 pub(crate) fn key_env() -> Vec<(&'static str, String)> {
     vec![
-        (
-            "ROSTER_TOKEN_KEYS",
-            format!("{TEST_KID}:{}", STANDARD.encode(TEST_KEY)),
-        ),
-        ("ROSTER_SERVER_KEY", STANDARD.encode([7u8; 32])),
+        ("ROSTER_TOKEN_KEYS", token_keys()),
+        ("ROSTER_SERVER_KEY", server_key()),
     ]
 }
 
