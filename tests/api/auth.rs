@@ -1,6 +1,6 @@
 //! AuthService: dialect credentials in, tokens out; IssueToken for service accounts.
 
-use roster_e2e::{TestApp, create, expect_code, reason, user};
+use crate::support::{TestApp, create, expect_code, reason, secret_of, user};
 use roster_proto::v1 as pb;
 use roster_proto::v1::authenticate_request::Credential;
 use tonic::Code;
@@ -115,11 +115,7 @@ async fn a_plain_user_gets_no_administration_and_a_disabled_one_no_token() {
         .await
         .unwrap()
         .into_inner();
-    let secrets = roster_user_service::ServerSecrets::new(vec![7u8; 32]);
-    let secret = roster_domain::ports::Secrets::user_secret(
-        &secrets,
-        roster_domain::UserId::parse(&plain.id).unwrap(),
-    );
+    let secret = secret_of(&plain.id);
     let r = app
         .auth(None)
         .authenticate(organization(&secret, &t.organization_secret))
@@ -143,7 +139,7 @@ async fn a_plain_user_gets_no_administration_and_a_disabled_one_no_token() {
     admin
         .update_user(pb::UpdateUserRequest {
             user: Some(patch),
-            update_mask: roster_e2e::mask(&["status"]),
+            update_mask: crate::support::mask(&["status"]),
             password: None,
         })
         .await

@@ -1,6 +1,6 @@
 //! BatchUpsertUsers: each item on its own, all or nothing, in request order.
 
-use roster_e2e::{TestApp, create, expect_code, get_by, key_email, key_id, mask, reason, user};
+use crate::support::{TestApp, create, expect_code, get_by, key_email, key_id, mask, reason, user};
 use roster_proto::v1 as pb;
 use roster_proto::v1::user_key::Key;
 use tonic::Code;

@@ -2,7 +2,7 @@
 //! owner holds `org-admin` and `org`, users hold them through `role_keys`, RoleService's RBAC
 //! lists never show them, and holding `org-admin` makes a user a tenant administrator.
 
-use roster_e2e::{TestApp, create, expect_code, mask, violated_fields};
+use crate::support::{TestApp, create, expect_code, mask, secret_of, violated_fields};
 use roster_proto::v1 as pb;
 use roster_proto::v1::authenticate_request::Credential;
 use tonic::Code;
@@ -13,15 +13,6 @@ fn with_keys(email: &str, keys: &[&str]) -> pb::User {
         role_keys: keys.iter().map(|k| (*k).to_owned()).collect(),
         ..Default::default()
     }
-}
-
-/// The API secret the test server derives for `user_id` (its server key is `[7; 32]`).
-pub(crate) fn secret_of(user_id: &str) -> String {
-    let secrets = roster_user_service::ServerSecrets::new(vec![7u8; 32]);
-    roster_domain::ports::Secrets::user_secret(
-        &secrets,
-        roster_domain::UserId::parse(user_id).unwrap(),
-    )
 }
 
 #[tokio::test]

@@ -4,9 +4,9 @@
 //! with `Retry-After` and the dialect's error body), never a 500 and never a hang. The others
 //! succeed. No assertion is about speed: how many are refused depends on the machine.
 
+use crate::support::cloudapi::{Signer, TestKey, signed};
+use crate::support::{Answer, TestApp, create, expect_code, reason, user};
 use futures::future::join_all;
-use roster_e2e::cloudapi::{Signer, TestKey, signed};
-use roster_e2e::{TestApp, create, expect_code, reason, user};
 use roster_proto::v1 as pb;
 use std::time::Duration;
 use tonic::Code;
@@ -21,26 +21,6 @@ async fn busy_app() -> TestApp {
         s.argon2_max_wait_ms = 1;
     })
     .await
-}
-
-/// One HTTP answer: status, `Retry-After`, body.
-#[derive(Debug)]
-struct Answer {
-    status: u16,
-    retry_after: Option<String>,
-    body: String,
-}
-
-async fn answer(r: reqwest::RequestBuilder) -> Answer {
-    let res = r.send().await.expect("the gateway answers");
-    Answer {
-        status: res.status().as_u16(),
-        retry_after: res
-            .headers()
-            .get("retry-after")
-            .map(|v| v.to_str().unwrap().to_owned()),
-        body: res.text().await.unwrap(),
-    }
 }
 
 /// Floods with `request(round, i)` until a round has a refusal (a few rounds at most), and
@@ -113,12 +93,12 @@ async fn cloudapi_answers_503_service_unavailable_with_retry_after() {
     let base = app.http_url.clone();
     let all = flood(201, 503, |round, i| {
         let body = serde_json::json!({"login": format!("u{round}x{i}"), "email": format!("u{round}x{i}@acme.test"), "password": "s3cret-Passw0rd"});
-        answer(signed(&app.http, &base, &owner, reqwest::Method::POST, "/acme/users").json(&body))
+        Answer::of(signed(&app.http, &base, &owner, reqwest::Method::POST, "/acme/users").json(&body))
     })
     .await;
     let busy = all.iter().find(|a| a.status == 503).unwrap();
-    assert_eq!(busy.retry_after.as_deref(), Some("1"), "{busy:?}");
-    let v: serde_json::Value = serde_json::from_str(&busy.body).unwrap();
+    assert_eq!(busy.header("retry-after"), "1", "{busy:?}");
+    let v = busy.json();
     assert_eq!(v["code"], "ServiceUnavailable", "{busy:?}");
     assert!(v["message"].is_string());
 }
@@ -133,7 +113,7 @@ async fn cloud_elements_answers_503_with_retry_after_and_its_error_body() {
     );
     let all = flood(200, 503, |round, i| {
         let body = serde_json::json!({"firstName": "F", "lastName": "L", "email": format!("u{round}-{i}@acme.test"), "password": "s3cret-Pw"});
-        answer(
+        Answer::of(
             app.http
                 .post(app.url("/elements/api-v2/users"))
                 .header("authorization", &auth)
@@ -142,8 +122,8 @@ async fn cloud_elements_answers_503_with_retry_after_and_its_error_body() {
     })
     .await;
     let busy = all.iter().find(|a| a.status == 503).unwrap();
-    assert_eq!(busy.retry_after.as_deref(), Some("1"), "{busy:?}");
-    let v: serde_json::Value = serde_json::from_str(&busy.body).unwrap();
+    assert_eq!(busy.header("retry-after"), "1", "{busy:?}");
+    let v = busy.json();
     assert!(
         v["requestId"].as_str().is_some_and(|r| !r.is_empty()),
         "{busy:?}"
@@ -157,7 +137,7 @@ async fn forms_on_fire_answers_503_with_retry_after_and_a_response_status() {
     let t = app.tenant("acme").await;
     let all = flood(200, 503, |round, i| {
         let body = serde_json::json!({"CompanyId": t.company_id, "IntegrationKey": t.integration_key, "FirstName": "F", "LastName": "L", "Email": format!("u{round}-{i}@acme.test"), "Password": "s3cret-Passw0rd"});
-        answer(
+        Answer::of(
             app.http
                 .post(app.url("/api/v2/user?format=json"))
                 .json(&body),
@@ -165,8 +145,8 @@ async fn forms_on_fire_answers_503_with_retry_after_and_a_response_status() {
     })
     .await;
     let busy = all.iter().find(|a| a.status == 503).unwrap();
-    assert_eq!(busy.retry_after.as_deref(), Some("1"), "{busy:?}");
-    let v: serde_json::Value = serde_json::from_str(&busy.body).unwrap();
+    assert_eq!(busy.header("retry-after"), "1", "{busy:?}");
+    let v = busy.json();
     assert_eq!(
         v["ResponseStatus"]["ErrorCode"], "ServiceUnavailable",
         "{busy:?}"

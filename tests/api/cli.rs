@@ -1,10 +1,7 @@
 //! The real `roster` binary and grpcurl, as an operator uses them.
 
-use base64::Engine as _;
-use base64::engine::general_purpose::STANDARD;
-use roster_e2e::{
-    TEST_KEY, TEST_KID, TestApp, create, get_by, grpcurl_bin, mask, roster_bin, user,
-};
+use crate::support::process::key_env;
+use crate::support::{TestApp, create, get_by, grpcurl_bin, mask, roster_bin, user};
 use roster_proto::v1 as pb;
 use roster_proto::v1::user_key::Key;
 use std::process::{Command, Output, Stdio};
@@ -18,11 +15,7 @@ async fn roster(app: &TestApp, args: &[&str]) -> Output {
         .arg("--database-url")
         .arg(&app.db.url)
         .args(args)
-        .env(
-            "ROSTER_TOKEN_KEYS",
-            format!("{TEST_KID}:{}", STANDARD.encode(TEST_KEY)),
-        )
-        .env("ROSTER_SERVER_KEY", STANDARD.encode([7u8; 32]))
+        .envs(key_env())
         .env_remove("RUST_LOG")
         .output()
         .await
@@ -328,7 +321,7 @@ async fn grpcurl_lists_the_services_and_walks_through_a_user() {
 #[tokio::test]
 async fn roster_serve_listens_where_told_and_exits_cleanly_on_sigterm() {
     let dir = tempfile::tempdir().unwrap();
-    let db = roster_e2e::TestDb::create(dir.path()).await;
+    let db = crate::support::TestDb::create(dir.path()).await;
     let mut child = tokio::process::Command::new(roster_bin())
         .arg("serve")
         .env("ROSTER_DATA_DIR", dir.path())

@@ -1,7 +1,7 @@
 //! Concurrent writers: uniqueness holds and no update is lost.
 
+use crate::support::{TestApp, create, get_by, reason, user};
 use futures::future::join_all;
-use roster_e2e::{TestApp, create, get_by, reason, user};
 use roster_proto::v1 as pb;
 use roster_proto::v1::user_key::Key;
 use tonic::Code;
@@ -108,7 +108,7 @@ async fn concurrent_read_modify_writes_with_etags_lose_no_update() {
                 let r = users
                     .update_user(pb::UpdateUserRequest {
                         user: Some(patch),
-                        update_mask: roster_e2e::mask(&["metadata"]),
+                        update_mask: crate::support::mask(&["metadata"]),
                         password: None,
                     })
                     .await;
@@ -141,14 +141,14 @@ async fn concurrent_batches_on_the_same_users_leave_each_user_whole() {
     let batch = |tag: &str| pb::BatchUpsertUsersRequest {
         items: (0..30)
             .map(|i| pb::UpsertUserItem {
-                key: roster_e2e::key_email(&format!("p{i}@example.com")),
+                key: crate::support::key_email(&format!("p{i}@example.com")),
                 user: Some(pb::User {
                     first_name: Some(format!("{tag}-first")),
                     last_name: Some(format!("{tag}-last")),
                     job_title: Some(format!("{tag}-job")),
                     ..Default::default()
                 }),
-                update_mask: roster_e2e::mask(&["first_name", "last_name", "job_title"]),
+                update_mask: crate::support::mask(&["first_name", "last_name", "job_title"]),
                 create_if_missing: true,
                 lenient_groups: true,
             })

@@ -1,7 +1,7 @@
 //! Settings as an operator gives them to the real binary: unknown `ROSTER_*` variables and
 //! unknown settings-file keys are reported at start (and ignored); known ones are not.
 
-use roster_e2e::process::roster_command;
+use crate::support::process::roster_command;
 
 /// The JSON log lines of a run.
 fn log_lines(stderr: &[u8]) -> Vec<serde_json::Value> {

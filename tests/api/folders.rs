@@ -1,8 +1,8 @@
 //! FolderService and the folders, licence type, do-not-email flag, password updates and
 //! activation of users, over gRPC.
 
-use roster_e2e::formsonfire::folder;
-use roster_e2e::{
+use crate::support::records::folder;
+use crate::support::{
     TestApp, create, expect_code, get_by, key_id, mask, reason, user, violated_fields,
 };
 use roster_proto::v1 as pb;

@@ -1,7 +1,7 @@
 //! The gateway's plumbing over real HTTP: health, readiness, request ids, unknown routes.
 
+use crate::support::{TestApp, test_settings};
 use roster::{Role, Settings};
-use roster_e2e::{TestApp, test_settings};
 use std::time::Duration;
 
 #[tokio::test]

@@ -1,6 +1,6 @@
 //! GroupService and group memberships.
 
-use roster_e2e::{TestApp, create, expect_code, get_by, mask, reason, user, violated_fields};
+use crate::support::{TestApp, create, expect_code, get_by, mask, reason, user, violated_fields};
 use roster_proto::v1 as pb;
 use roster_proto::v1::get_group_request::Key as GKey;
 use roster_proto::v1::user_key::Key;

@@ -1,7 +1,7 @@
 //! VerifyPassword's guess limit (per user, in the database, so shared by every user-service
 //! replica) and the API secret it returns only with the right password.
 
-use roster_e2e::{TestApp, expect_code, key_email, reason};
+use crate::support::{TestApp, expect_code, key_email, reason, secret_of};
 use roster_proto::v1 as pb;
 use tonic::Code;
 use tonic_types::StatusExt as _;
@@ -16,7 +16,7 @@ fn verify(email: &str, password: &str) -> pb::VerifyPasswordRequest {
 async fn with_password(app: &TestApp, token: &str, email: &str) -> pb::User {
     app.users(token)
         .create_user(pb::CreateUserRequest {
-            user: Some(roster_e2e::user(email)),
+            user: Some(crate::support::user(email)),
             password: Some("right-Passw0rd".into()),
         })
         .await
@@ -36,7 +36,7 @@ async fn the_api_secret_comes_only_with_the_right_password() {
         .unwrap()
         .into_inner();
     assert!(right.valid);
-    assert_eq!(right.api_secret, crate::builtin_roles::secret_of(&u.id));
+    assert_eq!(right.api_secret, secret_of(&u.id));
     let wrong = users
         .reveal_api_secret(verify("ann@acme.test", "wrong-Passw0rd"))
         .await
@@ -53,7 +53,7 @@ async fn the_api_secret_comes_only_with_the_right_password() {
     );
     let got = app
         .users(&reader)
-        .get_user(roster_e2e::get_by(pb::user_key::Key::Id(u.id.clone())))
+        .get_user(crate::support::get_by(pb::user_key::Key::Id(u.id.clone())))
         .await
         .unwrap()
         .into_inner();
@@ -166,7 +166,9 @@ async fn a_next_page_token_can_be_asked_for_at_the_end_too() {
         "still a place to come back to"
     );
     users
-        .create_user(roster_e2e::create(roster_e2e::user("late@acme.test")))
+        .create_user(crate::support::create(crate::support::user(
+            "late@acme.test",
+        )))
         .await
         .unwrap();
     let later = users

@@ -1,6 +1,6 @@
 //! Tenants are isolated: a token of tenant A never reaches tenant B's data.
 
-use roster_e2e::{TestApp, create, expect_code, get_by, key_id, user};
+use crate::support::{TestApp, create, expect_code, get_by, key_id, user};
 use roster_proto::v1 as pb;
 use roster_proto::v1::user_key::Key;
 use tonic::Code;
@@ -52,7 +52,7 @@ async fn tenant_a_never_reads_lists_changes_or_deletes_tenant_b_users() {
     expect_code(
         as_a.update_user(pb::UpdateUserRequest {
             user: Some(patch),
-            update_mask: roster_e2e::mask(&["city"]),
+            update_mask: crate::support::mask(&["city"]),
             password: None,
         })
         .await,
@@ -102,7 +102,7 @@ async fn tenant_a_never_reads_lists_changes_or_deletes_tenant_b_users() {
                     city: Some("Pwned".into()),
                     ..Default::default()
                 }),
-                update_mask: roster_e2e::mask(&["city"]),
+                update_mask: crate::support::mask(&["city"]),
                 create_if_missing: true,
                 lenient_groups: false,
             }],
@@ -226,12 +226,12 @@ async fn keys_roles_and_policies_are_per_tenant() {
             .await,
         Code::InvalidArgument,
     );
-    assert_eq!(roster_e2e::violated_fields(&st), ["role.members[0]"]);
+    assert_eq!(crate::support::violated_fields(&st), ["role.members[0]"]);
     // Keys too.
     let owner = pb::KeyOwner {
         owner: Some(pb::key_owner::Owner::Account(true)),
     };
-    let line = roster_e2e::cloudapi::TestKey::ed25519(3).public_line("k");
+    let line = crate::support::cloudapi::TestKey::ed25519(3).public_line("k");
     app.roster_keys(&b.owner_token)
         .create_key(pb::CreateKeyRequest {
             owner: Some(owner.clone()),

@@ -1,6 +1,8 @@
 //! ListUsers: structured filters, orders, keyset pages, skip and totals.
 
-use roster_e2e::{TestApp, TestTenant, Users, create, expect_code, reason, user, violated_fields};
+use crate::support::{
+    TestApp, TestTenant, Users, create, expect_code, reason, user, violated_fields,
+};
 use roster_proto::v1 as pb;
 use roster_proto::v1::filter_value::Kind as V;
 use roster_proto::v1::{ComparisonOperator as Op, UserField as F};

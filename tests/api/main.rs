@@ -10,6 +10,9 @@
     clippy::unreadable_literal
 )]
 
+// The helpers every area shares.
+mod support;
+
 mod auth;
 mod batch;
 mod builtin_roles;
@@ -18,6 +21,7 @@ mod cli;
 mod cloudapi;
 mod concurrency;
 mod configuration;
+mod dialects;
 mod elements;
 mod folders;
 mod formsonfire;

@@ -6,9 +6,9 @@
 //! password queues behind the others, so a burst keeps requests in flight for seconds (with
 //! the argon2 wait and queue limits raised, so that none is refused with TRY_LATER).
 
+use crate::support::cloudapi::{Signer, TestKey, signed};
+use crate::support::process::{Installation, RosterProcess};
 use reqwest::Method;
-use roster_e2e::cloudapi::{Signer, TestKey, signed};
-use roster_e2e::process::{Installation, RosterProcess};
 use roster_proto::v1 as pb;
 use roster_proto::v1::user_service_client::UserServiceClient;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
@@ -86,7 +86,7 @@ impl Record {
 
 fn with_password(tag: &str) -> pb::CreateUserRequest {
     pb::CreateUserRequest {
-        user: Some(roster_e2e::user(&format!("{tag}@acme.test"))),
+        user: Some(crate::support::user(&format!("{tag}@acme.test"))),
         password: Some("s3cret-Passw0rd".to_owned()),
     }
 }

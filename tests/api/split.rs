@@ -4,9 +4,9 @@
 //! the CLI by environment (a Secret in Kubernetes). On PostgreSQL when
 //! `ROSTER_TEST_DATABASE_URL` is set (as `make test` does in its second pass), else SQLite.
 
+use crate::support::cloudapi::{Signer, TestKey, signed};
+use crate::support::process::{Installation, RosterProcess};
 use reqwest::Method;
-use roster_e2e::cloudapi::{Signer, TestKey, signed};
-use roster_e2e::process::{Installation, RosterProcess};
 use roster_proto::v1 as pb;
 use roster_proto::v1::user_service_client::UserServiceClient;
 
@@ -64,7 +64,9 @@ async fn user_service_and_gateway_as_two_processes_serve_a_signed_cloudapi_reque
     let mut grpc = UserServiceClient::connect(user_service.grpc_url())
         .await
         .unwrap();
-    let mut req = tonic::Request::new(roster_e2e::get_by(pb::user_key::Key::Login("ann".into())));
+    let mut req = tonic::Request::new(crate::support::get_by(pb::user_key::Key::Login(
+        "ann".into(),
+    )));
     req.metadata_mut().insert("authorization", token);
     let user = grpc
         .get_user(req)

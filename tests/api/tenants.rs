@@ -1,6 +1,6 @@
 //! TenantService: the installation administrator manages tenants.
 
-use roster_e2e::{TestApp, create, expect_code, reason, user, violated_fields};
+use crate::support::{TestApp, create, expect_code, reason, user, violated_fields};
 use roster_proto::v1 as pb;
 use roster_proto::v1::get_tenant_request::Key;
 use tonic::Code;

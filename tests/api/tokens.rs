@@ -1,8 +1,8 @@
 //! Token verification: bad tokens get UNAUTHENTICATED or PERMISSION_DENIED, never data.
 
+use crate::support::{TEST_KEY, TEST_KID, TestApp, expect_code, reason};
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use roster_e2e::{TEST_KEY, TEST_KID, TestApp, expect_code, reason};
 use roster_proto::v1 as pb;
 use roster_user_service::{TokenConfig, TokenKey, Tokens, scopes};
 use std::time::Duration;
@@ -122,7 +122,9 @@ async fn a_token_without_the_scope_is_denied() {
         .unwrap();
     let st = expect_code(
         users
-            .create_user(roster_e2e::create(roster_e2e::user("x@example.com")))
+            .create_user(crate::support::create(crate::support::user(
+                "x@example.com",
+            )))
             .await,
         Code::PermissionDenied,
     );
@@ -177,7 +179,9 @@ async fn a_token_for_a_tenant_that_does_not_exist_sees_nothing() {
     assert_eq!(reason(&st), "TOKEN_REVOKED");
     let st = expect_code(
         app.users(&ghost)
-            .create_user(roster_e2e::create(roster_e2e::user("x@example.com")))
+            .create_user(crate::support::create(crate::support::user(
+                "x@example.com",
+            )))
             .await,
         Code::Unauthenticated,
     );

@@ -1,7 +1,7 @@
 //! UserService: create, get by every key, update with masks and etags, delete, passwords,
 //! activity.
 
-use roster_e2e::{TestApp, create, expect_code, get_by, key_email, key_id, mask, reason, user};
+use crate::support::{TestApp, create, expect_code, get_by, key_email, key_id, mask, reason, user};
 use roster_proto::v1 as pb;
 use roster_proto::v1::user_key::Key;
 use tonic::Code;
@@ -385,7 +385,7 @@ async fn passwords_are_set_verified_and_changed() {
             .await,
         Code::InvalidArgument,
     );
-    assert_eq!(roster_e2e::violated_fields(&s), ["password"]);
+    assert_eq!(crate::support::violated_fields(&s), ["password"]);
 }
 
 #[tokio::test]

@@ -1,6 +1,6 @@
 //! Bad input: INVALID_ARGUMENT with a violation per bad field, and nothing written.
 
-use roster_e2e::{TestApp, create, expect_code, get_by, mask, reason, user, violated_fields};
+use crate::support::{TestApp, create, expect_code, get_by, mask, reason, user, violated_fields};
 use roster_proto::v1 as pb;
 use roster_proto::v1::user_key::Key;
 use tonic::Code;

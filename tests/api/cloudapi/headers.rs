@@ -1,6 +1,7 @@
 //! Ping, restify's response headers, body handling, unknown routes and methods.
 
-use super::{Cloud, read};
+use crate::support::Answer;
+use crate::support::cloudapi::Cloud;
 use base64::Engine as _;
 use md5::{Digest, Md5};
 use reqwest::Method;
@@ -8,7 +9,7 @@ use reqwest::Method;
 #[tokio::test]
 async fn ping_needs_no_credentials() {
     let cloud = Cloud::new().await;
-    let a = read(cloud.app.http.get(cloud.app.url("/--ping"))).await;
+    let a = Answer::of(cloud.app.http.get(cloud.app.url("/--ping"))).await;
     assert_eq!(a.status, 200);
     assert_eq!(
         String::from_utf8(a.raw).unwrap(),
@@ -20,7 +21,7 @@ async fn ping_needs_no_credentials() {
 #[tokio::test]
 async fn every_response_carries_cloudapis_headers() {
     let cloud = Cloud::new().await;
-    let a = read(
+    let a = Answer::of(
         cloud
             .request(&cloud.owner, Method::GET, "/acme/users")
             .header("x-request-id", "abc-123"),
@@ -41,7 +42,7 @@ async fn every_response_carries_cloudapis_headers() {
     assert!(h["response-time"].to_str().unwrap().parse::<u64>().is_ok());
     assert!(httpdate::parse_http_date(h["date"].to_str().unwrap()).is_ok());
     // Errors carry them too.
-    let e = read(cloud.app.http.get(cloud.app.url("/acme/users"))).await;
+    let e = Answer::of(cloud.app.http.get(cloud.app.url("/acme/users"))).await;
     assert_eq!(e.headers["server"], "cloudapi/9.20.0");
     assert_eq!(
         e.headers["content-length"].to_str().unwrap(),
@@ -75,7 +76,7 @@ async fn head_answers_like_get_without_a_body() {
 #[tokio::test]
 async fn unknown_routes_and_methods_get_restify_errors() {
     let cloud = Cloud::new().await;
-    let a = read(
+    let a = Answer::of(
         cloud
             .app
             .http
@@ -83,19 +84,22 @@ async fn unknown_routes_and_methods_get_restify_errors() {
     )
     .await;
     assert_eq!(
-        a.error(404, "ResourceNotFound"),
+        Cloud::error(&a, 404, "ResourceNotFound"),
         "/acme/users/bob/keys/k/extra does not exist"
     );
     let a = cloud
         .call(&cloud.owner, Method::PUT, "/acme/users", None)
         .await;
-    assert_eq!(a.error(405, "MethodNotAllowed"), "PUT is not allowed");
+    assert_eq!(
+        Cloud::error(&a, 405, "MethodNotAllowed"),
+        "PUT is not allowed"
+    );
 }
 
 #[tokio::test]
 async fn bodies_are_checked_like_restifys_body_parser() {
     let cloud = Cloud::new().await;
-    let a = read(
+    let a = Answer::of(
         cloud
             .request(&cloud.owner, Method::POST, "/acme/users")
             .header("content-type", "application/json")
@@ -103,10 +107,10 @@ async fn bodies_are_checked_like_restifys_body_parser() {
     )
     .await;
     assert!(
-        a.error(400, "InvalidContent").starts_with("Invalid JSON"),
+        Cloud::error(&a, 400, "InvalidContent").starts_with("Invalid JSON"),
         "{a:?}"
     );
-    let a = read(
+    let a = Answer::of(
         cloud
             .request(&cloud.owner, Method::POST, "/acme/users")
             .header("content-type", "application/x-www-form-urlencoded")
@@ -117,7 +121,7 @@ async fn bodies_are_checked_like_restifys_body_parser() {
         a.status, 415,
         "CreateUser declares its content types: {a:?}"
     );
-    let a = read(
+    let a = Answer::of(
         cloud
             .request(&cloud.owner, Method::POST, "/acme/users")
             .header("content-type", "application/json")
@@ -125,10 +129,10 @@ async fn bodies_are_checked_like_restifys_body_parser() {
             .body(r#"{"login":"bob"}"#),
     )
     .await;
-    a.error(400, "BadDigest");
+    Cloud::error(&a, 400, "BadDigest");
     // Updates also take form bodies, as restify maps them.
     let id = cloud.user("carol").await;
-    let a = read(
+    let a = Answer::of(
         cloud
             .request(&cloud.owner, Method::POST, &format!("/acme/users/{id}"))
             .header("content-type", "application/x-www-form-urlencoded")
@@ -136,7 +140,7 @@ async fn bodies_are_checked_like_restifys_body_parser() {
     )
     .await;
     assert_eq!(
-        (a.status, a.body["city"].as_str()),
+        (a.status, a.json()["city"].as_str()),
         (200, Some("Oslo")),
         "{a:?}"
     );

@@ -1,7 +1,7 @@
 //! Account keys and user keys.
 
-use super::Cloud;
-use roster_e2e::cloudapi::TestKey;
+use crate::support::cloudapi::Cloud;
+use crate::support::cloudapi::TestKey;
 use serde_json::json;
 
 #[tokio::test]
@@ -9,12 +9,12 @@ async fn account_keys_are_listed_created_read_and_deleted() {
     let cloud = Cloud::new().await;
     let list = cloud.get("/acme/keys").await;
     assert_eq!(
-        list.body.as_array().unwrap().len(),
+        list.json().as_array().unwrap().len(),
         1,
         "the owner's key from tenant creation"
     );
     assert_eq!(
-        list.body[0]["fingerprint"],
+        list.json()[0]["fingerprint"],
         cloud.owner.key.fingerprint().as_str()
     );
     let key = TestKey::p256(5);
@@ -38,19 +38,20 @@ async fn account_keys_are_listed_created_read_and_deleted() {
         )
     );
     assert_eq!(
-        cloud.get("/acme/keys/laptop").await.body["fingerprint"],
+        cloud.get("/acme/keys/laptop").await.json()["fingerprint"],
         fp.as_str()
     );
     assert_eq!(
-        cloud.get(&format!("/acme/keys/{fp}")).await.body["name"],
+        cloud.get(&format!("/acme/keys/{fp}")).await.json()["name"],
         "laptop"
     );
     assert_eq!(cloud.delete("/acme/keys/laptop").await.status, 204);
     assert_eq!(
-        cloud
-            .get("/acme/keys/laptop")
-            .await
-            .error(404, "ResourceNotFound"),
+        Cloud::error(
+            &cloud.get("/acme/keys/laptop").await,
+            404,
+            "ResourceNotFound"
+        ),
         "laptop does not exist"
     );
 }
@@ -85,10 +86,7 @@ async fn bad_keys_get_cloudapis_messages() {
     ];
     for (body, code, message) in cases {
         assert_eq!(
-            cloud
-                .post("/acme/keys", body.clone())
-                .await
-                .error(409, code),
+            Cloud::error(&cloud.post("/acme/keys", body.clone()).await, 409, code),
             message,
             "{body}"
         );
@@ -108,7 +106,7 @@ async fn user_keys_belong_to_their_user() {
         .await;
     assert_eq!(a.status, 201, "{a:?}");
     assert_eq!(
-        a.body["name"],
+        a.json()["name"],
         key.fingerprint().as_str(),
         "the name defaults to the fingerprint"
     );
@@ -120,9 +118,15 @@ async fn user_keys_belong_to_their_user() {
         )
     );
     let by_id = cloud.get(&format!("/acme/users/{id}/keys")).await;
-    assert_eq!(by_id.body.as_array().unwrap().len(), 1);
+    assert_eq!(by_id.json().as_array().unwrap().len(), 1);
     assert_eq!(
-        cloud.get("/acme/keys").await.body.as_array().unwrap().len(),
+        cloud
+            .get("/acme/keys")
+            .await
+            .json()
+            .as_array()
+            .unwrap()
+            .len(),
         1,
         "not an account key"
     );
@@ -134,10 +138,11 @@ async fn user_keys_belong_to_their_user() {
         200
     );
     assert_eq!(
-        cloud
-            .get("/acme/users/ghost/keys")
-            .await
-            .error(404, "ResourceNotFound"),
+        Cloud::error(
+            &cloud.get("/acme/users/ghost/keys").await,
+            404,
+            "ResourceNotFound"
+        ),
         "ghost does not exist"
     );
     assert_eq!(
@@ -147,5 +152,5 @@ async fn user_keys_belong_to_their_user() {
             .status,
         204
     );
-    assert_eq!(cloud.get("/acme/users/bob/keys").await.body, json!([]));
+    assert_eq!(*cloud.get("/acme/users/bob/keys").await.json(), json!([]));
 }

@@ -1,8 +1,8 @@
 //! Sub-users act only as their active roles' policies allow.
 
-use super::Cloud;
+use crate::support::cloudapi::Cloud;
+use crate::support::cloudapi::{Signer, TestKey};
 use reqwest::Method;
-use roster_e2e::cloudapi::{Signer, TestKey};
 use roster_proto::v1 as pb;
 use serde_json::json;
 
@@ -29,7 +29,7 @@ async fn a_sub_user_without_roles_may_do_nothing() {
     let (_, bob) = bob(&cloud).await;
     let a = cloud.call(&bob, Method::GET, "/acme/users", None).await;
     assert_eq!(
-        a.error(403, "NotAuthorized"),
+        Cloud::error(&a, 403, "NotAuthorized"),
         "You do not have permission to access /acme/users (listusers)"
     );
 }
@@ -68,7 +68,7 @@ async fn default_roles_grant_exactly_their_policies_actions() {
         )
         .await;
     assert_eq!(
-        a.error(403, "NotAuthorized"),
+        Cloud::error(&a, 403, "NotAuthorized"),
         "You do not have permission to access /acme/users (createuser)"
     );
     assert_eq!(
@@ -151,13 +151,16 @@ async fn a_disabled_sub_user_is_refused() {
         .users(&cloud.tenant.token)
         .update_user(pb::UpdateUserRequest {
             user: Some(patch),
-            update_mask: roster_e2e::mask(&["status"]),
+            update_mask: crate::support::mask(&["status"]),
             password: None,
         })
         .await
         .unwrap();
     let a = cloud.call(&bob, Method::GET, "/acme/users", None).await;
-    assert_eq!(a.error(403, "NotAuthorized"), "Account or user is disabled");
+    assert_eq!(
+        Cloud::error(&a, 403, "NotAuthorized"),
+        "Account or user is disabled"
+    );
 }
 
 #[tokio::test]

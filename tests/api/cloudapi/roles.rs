@@ -1,6 +1,6 @@
 //! Roles and policies in API v9's shape.
 
-use super::Cloud;
+use crate::support::cloudapi::Cloud;
 use serde_json::json;
 
 #[tokio::test]
@@ -14,7 +14,7 @@ async fn policies_are_written_with_rules_the_server_can_enforce() {
         .await;
     assert_eq!(a.status, 201, "{a:?}");
     assert_eq!(a.headers["location"], "/acme/policies/readers");
-    let id = a.body["id"].as_str().unwrap().to_owned();
+    let id = a.json()["id"].as_str().unwrap().to_owned();
     assert_eq!(
         String::from_utf8(a.raw).unwrap(),
         format!(
@@ -28,7 +28,7 @@ async fn policies_are_written_with_rules_the_server_can_enforce() {
             json!({"name":"writers","rules":"[\"CAN createuser\"]"}),
         )
         .await;
-    assert_eq!(a.body["rules"], json!(["CAN createuser"]), "{a:?}");
+    assert_eq!(a.json()["rules"], json!(["CAN createuser"]), "{a:?}");
     for (body, code) in [
         (json!({"rules":["CAN getuser"]}), "MissingParameter"),
         (json!({"name":"x"}), "MissingParameter"),
@@ -45,19 +45,16 @@ async fn policies_are_written_with_rules_the_server_can_enforce() {
             "InvalidArgument",
         ),
     ] {
-        cloud
-            .post("/acme/policies", body.clone())
-            .await
-            .error(409, code);
+        Cloud::error(&cloud.post("/acme/policies", body.clone()).await, 409, code);
     }
     let list = cloud.get("/acme/policies").await;
     assert_eq!(
-        list.body.as_array().unwrap().len(),
+        list.json().as_array().unwrap().len(),
         2,
         "refused policies were not stored"
     );
     assert_eq!(
-        cloud.get("/acme/policies/readers").await.body["id"],
+        cloud.get("/acme/policies/readers").await.json()["id"],
         id.as_str()
     );
     let a = cloud
@@ -66,8 +63,8 @@ async fn policies_are_written_with_rules_the_server_can_enforce() {
             json!({"rules":["CAN getuser"],"description":""}),
         )
         .await;
-    assert_eq!(a.body["rules"], json!(["CAN getuser"]));
-    assert!(a.body.get("description").is_none());
+    assert_eq!(a.json()["rules"], json!(["CAN getuser"]));
+    assert!(a.json().get("description").is_none());
     assert_eq!(
         cloud.delete("/acme/policies/readers").await.status,
         404,
@@ -97,18 +94,18 @@ async fn roles_have_members_default_members_and_policies() {
         )
         .await;
     assert_eq!(a.status, 201, "{a:?}");
-    let id = a.body["id"].as_str().unwrap().to_owned();
+    let id = a.json()["id"].as_str().unwrap().to_owned();
     assert_eq!(
-        a.body["members"],
-        json!([{"type":"subuser","id":bob,"login":"bob","default":true},{"type":"subuser","id":a.body["members"][1]["id"],"login":"carol"}])
+        a.json()["members"],
+        json!([{"type":"subuser","id":bob,"login":"bob","default":true},{"type":"subuser","id":a.json()["members"][1]["id"],"login":"carol"}])
     );
-    assert_eq!(a.body["policies"][0]["name"], "readers");
+    assert_eq!(a.json()["policies"][0]["name"], "readers");
     // v8's string arrays are accepted too.
     let a = cloud.post("/acme/roles", json!({"name":"v8","members":["carol"],"default_members":["carol"],"policies":["readers"]})).await;
-    assert_eq!(a.body["members"][0]["default"], true, "{a:?}");
+    assert_eq!(a.json()["members"][0]["default"], true, "{a:?}");
     // An empty role keeps CloudAPI's quirk.
     let a = cloud.post("/acme/roles", json!({"name":"empty"})).await;
-    let eid = a.body["id"].as_str().unwrap().to_owned();
+    let eid = a.json()["id"].as_str().unwrap().to_owned();
     assert_eq!(
         String::from_utf8(a.raw).unwrap(),
         format!(
@@ -127,24 +124,26 @@ async fn roles_have_members_default_members_and_policies() {
         (json!({"name":"ops"}), "role ops already exists"),
     ] {
         assert_eq!(
-            cloud
-                .post("/acme/roles", body.clone())
-                .await
-                .error(409, "InvalidArgument"),
+            Cloud::error(
+                &cloud.post("/acme/roles", body.clone()).await,
+                409,
+                "InvalidArgument"
+            ),
             message,
             "{body}"
         );
     }
     assert_eq!(
-        cloud
-            .post("/acme/roles", json!({}))
-            .await
-            .error(409, "MissingParameter"),
+        Cloud::error(
+            &cloud.post("/acme/roles", json!({})).await,
+            409,
+            "MissingParameter"
+        ),
         "Request is missing required parameters: name is required"
     );
     let list = cloud.get("/acme/roles").await;
     let names: Vec<&str> = list
-        .body
+        .json()
         .as_array()
         .unwrap()
         .iter()
@@ -156,21 +155,22 @@ async fn roles_have_members_default_members_and_policies() {
         .await;
     assert_eq!(
         (
-            updated.body["name"].as_str(),
-            updated.body["members"].clone()
+            updated.json()["name"].as_str(),
+            updated.json()["members"].clone()
         ),
         (Some("operators"), json!([])),
         "{updated:?}"
     );
     assert_eq!(
-        cloud.get(&format!("/acme/roles/{id}")).await.body["name"],
+        cloud.get(&format!("/acme/roles/{id}")).await.json()["name"],
         "operators"
     );
     assert_eq!(
-        cloud
-            .delete("/acme/roles/operators")
-            .await
-            .error(404, "ResourceNotFound"),
+        Cloud::error(
+            &cloud.delete("/acme/roles/operators").await,
+            404,
+            "ResourceNotFound"
+        ),
         "operators does not exist"
     );
     assert_eq!(cloud.delete(&format!("/acme/roles/{id}")).await.status, 204);

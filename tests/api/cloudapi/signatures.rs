@@ -1,9 +1,10 @@
 //! HTTP Signature authentication: every algorithm the CLI uses, and each failure mode with
 //! CloudAPI's code, status and message.
 
-use super::{Cloud, read};
+use crate::support::Answer;
+use crate::support::cloudapi::Cloud;
+use crate::support::cloudapi::{Signer, TestKey};
 use reqwest::Method;
-use roster_e2e::cloudapi::{Signer, TestKey};
 use std::time::{Duration, SystemTime};
 
 #[tokio::test]
@@ -22,7 +23,7 @@ async fn the_owner_signs_with_ed25519_or_ecdsa_p256() {
             // The second request is verified against the gateway's cached key.
             let a = cloud.call(&signer, Method::GET, "/acme/users", None).await;
             assert_eq!(a.status, 200, "{} {a:?}", signer.key.algorithm());
-            assert_eq!(a.body, serde_json::json!([]));
+            assert_eq!(*a.json(), serde_json::json!([]));
         }
     }
     // A key may also be named by its name rather than its fingerprint.
@@ -43,9 +44,9 @@ async fn the_owner_signs_with_ed25519_or_ecdsa_p256() {
 async fn requests_without_or_with_unparseable_credentials_are_refused() {
     let cloud = Cloud::new().await;
     let url = cloud.app.url("/acme/users");
-    let none = read(cloud.app.http.get(&url)).await;
+    let none = Answer::of(cloud.app.http.get(&url)).await;
     assert_eq!(
-        none.error(401, "InvalidCredentials"),
+        Cloud::error(&none, 401, "InvalidCredentials"),
         "You must make authenticated requests to use CloudAPI"
     );
 
@@ -61,7 +62,7 @@ async fn requests_without_or_with_unparseable_credentials_are_refused() {
             ),
         ),
     ] {
-        let a = read(
+        let a = Answer::of(
             cloud
                 .app
                 .http
@@ -71,8 +72,7 @@ async fn requests_without_or_with_unparseable_credentials_are_refused() {
         )
         .await;
         assert!(
-            a.error(400, "InvalidHeader")
-                .starts_with("Authorization header invalid: "),
+            Cloud::error(&a, 400, "InvalidHeader").starts_with("Authorization header invalid: "),
             "{name}: {a:?}"
         );
     }
@@ -88,7 +88,7 @@ async fn the_date_must_be_signed_present_and_recent() {
         r#"headers="(request-target) date""#,
         r#"headers="(request-target)""#,
     );
-    let a = read(
+    let a = Answer::of(
         cloud
             .app
             .http
@@ -98,13 +98,13 @@ async fn the_date_must_be_signed_present_and_recent() {
     )
     .await;
     assert_eq!(
-        a.error(400, "InvalidHeader"),
+        Cloud::error(&a, 400, "InvalidHeader"),
         "Authorization header invalid: date was not a signed header"
     );
 
-    let a = read(cloud.app.http.get(&url).header("authorization", &auth)).await;
+    let a = Answer::of(cloud.app.http.get(&url).header("authorization", &auth)).await;
     assert_eq!(
-        a.error(400, "InvalidHeader"),
+        Cloud::error(&a, 400, "InvalidHeader"),
         "Authorization header invalid: date was not in the request"
     );
 
@@ -113,7 +113,7 @@ async fn the_date_must_be_signed_present_and_recent() {
         ("400 s ahead", SystemTime::now() + Duration::from_secs(400)),
     ] {
         let (date, auth) = cloud.owner.headers_at("GET", "/acme/users", when);
-        let a = read(
+        let a = Answer::of(
             cloud
                 .app
                 .http
@@ -122,7 +122,7 @@ async fn the_date_must_be_signed_present_and_recent() {
                 .header("authorization", auth),
         )
         .await;
-        let msg = a.error(400, "InvalidHeader");
+        let msg = Cloud::error(&a, 400, "InvalidHeader");
         let secs: u64 = msg
             .strip_prefix("Authorization header invalid: clock skew of ")
             .and_then(|m| m.strip_suffix("s was greater than 300s"))
@@ -138,7 +138,7 @@ async fn the_date_must_be_signed_present_and_recent() {
 async fn the_reference_capture_is_too_old_to_replay() {
     let cloud = Cloud::new().await;
     let auth = r#"Signature keyId="/acme/keys/a2:ae:81:24:09:3a:05:33:70:e1:b4:c9:5f:fa:c1:d6",algorithm="rsa-sha256",headers="(request-target) date",signature="iw6A6suYoW2MQNp+NMBqvM0Jejls1jBvXu0MKZYG3zCdtyv0f319dSW//yzAmreFgHNnYJsIShNkrBOKD8RT2I9DzWgeNe2mP5vGh01/OQVokGc5GjgIq+1GLs4/2Q+tuI/k9Mh2VQCVImZTJZTcnkmFPRHAFgSmwPQ7x6X2ZGRaUyWxWPLQwLA4j3L7M82iR/yAzvOHqyGpSBCJDHa1UDA8BrCf/RRJDV2vccOdaltnEKWkkkOuOfBcwvF03/02Qone53a2XEACMzS47eX3BaPVCnKNLFFs3y9n25OjsGNPc2m63PmEL6Pj8SJvzcINV+spsR+zUedRCJo9jJlr2g==""#;
-    let a = read(
+    let a = Answer::of(
         cloud
             .app
             .http
@@ -148,7 +148,7 @@ async fn the_reference_capture_is_too_old_to_replay() {
     )
     .await;
     assert!(
-        a.error(400, "InvalidHeader").contains("clock skew of"),
+        Cloud::error(&a, 400, "InvalidHeader").contains("clock skew of"),
         "{a:?}"
     );
 }
@@ -192,7 +192,7 @@ async fn wrong_keys_algorithms_and_signatures_are_invalid_credentials() {
     ];
     for (name, signer, want) in cases {
         let a = cloud.call(&signer, Method::GET, "/acme/users", None).await;
-        assert_eq!(a.error(401, "InvalidCredentials"), want, "{name}");
+        assert_eq!(Cloud::error(&a, 401, "InvalidCredentials"), want, "{name}");
     }
 }
 
@@ -203,7 +203,7 @@ async fn a_signature_for_another_request_does_not_verify() {
     assert_eq!(cloud.get("/acme/users").await.status, 200);
     for target in ["/acme/users?x=1", "/acme/keys"] {
         let (date, auth) = cloud.owner.headers("GET", "/acme/users");
-        let a = read(
+        let a = Answer::of(
             cloud
                 .app
                 .http
@@ -213,14 +213,14 @@ async fn a_signature_for_another_request_does_not_verify() {
         )
         .await;
         assert_eq!(
-            a.error(401, "InvalidCredentials"),
+            Cloud::error(&a, 401, "InvalidCredentials"),
             "Invalid authorization credentials supplied",
             "{target}"
         );
     }
     cloud.user("bob").await;
     let (date, auth) = cloud.owner.headers("GET", "/acme/users/bob");
-    let a = read(
+    let a = Answer::of(
         cloud
             .app
             .http
@@ -242,7 +242,7 @@ async fn unsupported_algorithms_are_refused() {
     let cloud = Cloud::new().await;
     let (date, auth) = cloud.owner.headers("GET", "/acme/users");
     let auth = auth.replace("ed25519-sha512", "hmac-sha256");
-    let a = read(
+    let a = Answer::of(
         cloud
             .app
             .http
@@ -252,7 +252,7 @@ async fn unsupported_algorithms_are_refused() {
     )
     .await;
     assert_eq!(
-        a.error(400, "InvalidHeader"),
+        Cloud::error(&a, 400, "InvalidHeader"),
         "hmac-sha256 is not a supported signing algorithm"
     );
 }
@@ -263,11 +263,14 @@ async fn other_accounts_are_forbidden_or_unknown_and_my_is_the_callers() {
     cloud.app.tenant("other").await;
     let a = cloud.get("/other/users").await;
     assert_eq!(
-        a.error(403, "NotAuthorized"),
+        Cloud::error(&a, 403, "NotAuthorized"),
         "You do not have permission to access /other/users (listusers)"
     );
     let a = cloud.get("/nosuch/users").await;
-    assert_eq!(a.error(404, "ResourceNotFound"), "nosuch does not exist");
+    assert_eq!(
+        Cloud::error(&a, 404, "ResourceNotFound"),
+        "nosuch does not exist"
+    );
     assert_eq!(cloud.get("/my/users").await.status, 200);
     assert_eq!(
         cloud.get("/ACME/users").await.status,
@@ -314,7 +317,7 @@ async fn a_deleted_key_stops_working() {
         .await
         .unwrap();
     let base = format!("http://{}", fresh.http_addr.unwrap());
-    let a = read(roster_e2e::cloudapi::signed(
+    let a = Answer::of(crate::support::cloudapi::signed(
         &cloud.app.http,
         &base,
         &signer,

@@ -1,6 +1,6 @@
 //! CloudAPI users: every route and CloudAPI's validation messages.
 
-use super::Cloud;
+use crate::support::cloudapi::Cloud;
 use roster_proto::v1 as pb;
 use serde_json::json;
 
@@ -38,7 +38,7 @@ async fn a_created_user_comes_back_in_cloudapi_order_with_a_location() {
         "key order: {text}"
     );
     assert!(!text.contains("password"), "{text}");
-    let created = a.body["created"].as_str().unwrap();
+    let created = a.json()["created"].as_str().unwrap();
     assert_eq!(
         created.len(),
         "2015-12-23T09:42:36.517Z".len(),
@@ -46,7 +46,7 @@ async fn a_created_user_comes_back_in_cloudapi_order_with_a_location() {
     );
     assert!(created.ends_with('Z'));
     // Unset fields are absent, not empty.
-    assert!(a.body.get("city").is_none());
+    assert!(a.json().get("city").is_none());
 }
 
 #[tokio::test]
@@ -56,7 +56,7 @@ async fn users_are_listed_and_read_by_login_or_id_without_the_owner() {
     cloud.user("carol").await;
     let list = cloud.get("/acme/users").await;
     let logins: Vec<&str> = list
-        .body
+        .json()
         .as_array()
         .unwrap()
         .iter()
@@ -67,15 +67,24 @@ async fn users_are_listed_and_read_by_login_or_id_without_the_owner() {
         ["bob", "carol"],
         "the account owner is not a sub-user"
     );
-    assert_eq!(cloud.get("/acme/users/bob").await.body["id"], bob.as_str());
     assert_eq!(
-        cloud.get(&format!("/acme/users/{bob}")).await.body["login"],
+        cloud.get("/acme/users/bob").await.json()["id"],
+        bob.as_str()
+    );
+    assert_eq!(
+        cloud.get(&format!("/acme/users/{bob}")).await.json()["login"],
         "bob"
     );
     let a = cloud.get("/acme/users/acme").await;
-    assert_eq!(a.error(404, "ResourceNotFound"), "acme does not exist");
+    assert_eq!(
+        Cloud::error(&a, 404, "ResourceNotFound"),
+        "acme does not exist"
+    );
     let a = cloud.get("/acme/users/nobody").await;
-    assert_eq!(a.error(404, "ResourceNotFound"), "nobody does not exist");
+    assert_eq!(
+        Cloud::error(&a, 404, "ResourceNotFound"),
+        "nobody does not exist"
+    );
 }
 
 #[tokio::test]
@@ -83,15 +92,15 @@ async fn membership_adds_role_names() {
     let cloud = Cloud::new().await;
     cloud.user("bob").await;
     let plain = cloud.get("/acme/users/bob").await;
-    assert!(plain.body.get("roles").is_none());
+    assert!(plain.json().get("roles").is_none());
     for q in ["true", "false"] {
         let a = cloud.get(&format!("/acme/users/bob?membership={q}")).await;
         assert_eq!(
-            a.body["roles"],
+            a.json()["roles"],
             json!([]),
             "membership={q} is truthy, as in CloudAPI"
         );
-        assert_eq!(a.body["default_roles"], json!([]));
+        assert_eq!(a.json()["default_roles"], json!([]));
     }
     cloud
         .post(
@@ -107,8 +116,8 @@ async fn membership_adds_role_names() {
         )
         .await;
     let a = cloud.get("/acme/users/bob?membership=true").await;
-    assert_eq!(a.body["roles"], json!(["a", "b"]));
-    assert_eq!(a.body["default_roles"], json!(["a"]));
+    assert_eq!(a.json()["roles"], json!(["a", "b"]));
+    assert_eq!(a.json()["default_roles"], json!(["a"]));
 }
 
 #[tokio::test]
@@ -160,13 +169,13 @@ async fn creation_follows_cloudapis_rules_and_messages() {
     ];
     for (body, code, message) in cases {
         let a = cloud.post("/acme/users", body.clone()).await;
-        assert_eq!(a.error(409, code), message, "{body}");
+        assert_eq!(Cloud::error(&a, 409, code), message, "{body}");
     }
     assert_eq!(
         cloud
             .get("/acme/users")
             .await
-            .body
+            .json()
             .as_array()
             .unwrap()
             .len(),
@@ -189,13 +198,16 @@ async fn an_update_writes_the_given_fields_and_empty_strings_remove() {
     let edit = json!({"email":"carol@example.com","companyName":"","firstName":"Carol","lastName":"","address":"","postalCode":"","city":"","state":"","country":"","phone":"555-1234"});
     let a = cloud.post(&format!("/acme/users/{id}"), edit).await;
     assert_eq!(a.status, 200, "{a:?}");
-    assert_eq!(a.body["phone"], "555-1234");
-    assert!(a.body.get("city").is_none(), "removed: {a:?}");
-    assert_eq!(a.body["firstName"], "Carol");
+    assert_eq!(a.json()["phone"], "555-1234");
+    assert!(a.json().get("city").is_none(), "removed: {a:?}");
+    assert_eq!(a.json()["firstName"], "Carol");
     let a = cloud
         .post(&format!("/acme/users/{id}"), json!({"email":"bad"}))
         .await;
-    assert_eq!(a.error(409, "InvalidArgument"), "email: bad is invalid");
+    assert_eq!(
+        Cloud::error(&a, 409, "InvalidArgument"),
+        "email: bad is invalid"
+    );
     let a = cloud
         .post(
             "/acme/users/0192f3a4-5b6c-7d8e-9fa0-b1c2d3e4f5a6",
@@ -203,7 +215,7 @@ async fn an_update_writes_the_given_fields_and_empty_strings_remove() {
         )
         .await;
     assert_eq!(
-        a.error(404, "ResourceNotFound"),
+        Cloud::error(&a, 404, "ResourceNotFound"),
         "user with uuid \"0192f3a4-5b6c-7d8e-9fa0-b1c2d3e4f5a6\" does not exist"
     );
     // UFDS names are accepted too.
@@ -214,7 +226,10 @@ async fn an_update_writes_the_given_fields_and_empty_strings_remove() {
         )
         .await;
     assert_eq!(
-        (a.body["lastName"].as_str(), a.body["firstName"].as_str()),
+        (
+            a.json()["lastName"].as_str(),
+            a.json()["firstName"].as_str()
+        ),
         (Some("Smith"), Some("C."))
     );
 }
@@ -226,7 +241,7 @@ async fn passwords_change_with_confirmation() {
     let path = format!("/acme/users/{id}/change_password");
     let a = cloud.post(&path, json!({})).await;
     assert_eq!(
-        a.error(409, "MissingParameter"),
+        Cloud::error(&a, 409, "MissingParameter"),
         "Request is missing required parameters: password is required, password_confirmation is required"
     );
     let a = cloud
@@ -236,7 +251,7 @@ async fn passwords_change_with_confirmation() {
         )
         .await;
     assert_eq!(
-        a.error(409, "InvalidArgument"),
+        Cloud::error(&a, 409, "InvalidArgument"),
         "password and password_confirmation must have the same value"
     );
     let a = cloud
@@ -246,7 +261,7 @@ async fn passwords_change_with_confirmation() {
         )
         .await;
     assert_eq!(
-        a.error(409, "InvalidArgument"),
+        Cloud::error(&a, 409, "InvalidArgument"),
         "insufficientPasswordQuality"
     );
     let a = cloud
@@ -255,12 +270,12 @@ async fn passwords_change_with_confirmation() {
             json!({"password":"n3w-Password","password_confirmation":"n3w-Password"}),
         )
         .await;
-    assert_eq!((a.status, a.body["login"].as_str()), (200, Some("dave")));
+    assert_eq!((a.status, a.json()["login"].as_str()), (200, Some("dave")));
     let verified = cloud
         .app
         .users(&cloud.tenant.token)
         .verify_password(pb::VerifyPasswordRequest {
-            key: roster_e2e::key_id(&id),
+            key: crate::support::key_id(&id),
             password: "n3w-Password".into(),
         })
         .await
@@ -278,10 +293,11 @@ async fn deletion_is_204_then_404() {
     assert_eq!(a.status, 204);
     assert!(a.raw.is_empty() && !a.headers.contains_key("content-type"));
     assert_eq!(
-        cloud
-            .delete(&format!("/acme/users/{id}"))
-            .await
-            .error(404, "ResourceNotFound"),
+        Cloud::error(
+            &cloud.delete(&format!("/acme/users/{id}")).await,
+            404,
+            "ResourceNotFound"
+        ),
         format!("{id} does not exist")
     );
     assert_eq!(
@@ -296,13 +312,13 @@ async fn the_account_shows_the_owner() {
     let cloud = Cloud::new().await;
     let a = cloud.get("/acme").await;
     assert_eq!(a.status, 200, "{a:?}");
-    assert_eq!(a.body["login"], "acme");
-    assert_eq!(a.body["email"], "owner@acme.test");
-    assert_eq!(a.body["triton_cns_enabled"], false);
+    assert_eq!(a.json()["login"], "acme");
+    assert_eq!(a.json()["email"], "owner@acme.test");
+    assert_eq!(a.json()["triton_cns_enabled"], false);
     let text = String::from_utf8(a.raw).unwrap();
     assert!(
         text.starts_with(r#"{"id":"#) && text.find("\"updated\"") < text.find("\"created\""),
         "{text}"
     );
-    assert_eq!(cloud.get("/my").await.body["login"], "acme");
+    assert_eq!(cloud.get("/my").await.json()["login"], "acme");
 }

@@ -1,8 +1,8 @@
 //! Only organization administrators get in; every other credential is a 401 in the
 //! vendor's error shape.
 
-use super::Ce;
-use roster_e2e::TestApp;
+use crate::support::TestApp;
+use crate::support::elements::Ce;
 use serde_json::json;
 
 #[tokio::test]
@@ -21,7 +21,7 @@ async fn the_owner_and_org_admins_get_in_everyone_else_gets_a_401() {
         )
         .await;
     assert_eq!(boss.status, 200, "{boss:?}");
-    let boss_secret = boss.body["secret"].as_str().unwrap();
+    let boss_secret = boss.json()["secret"].as_str().unwrap();
     let as_boss = Ce::with(&app, boss_secret, &t.organization_secret);
     assert_eq!(as_boss.get("/users").await.status, 200);
     // The header's words and order do not matter.
@@ -65,7 +65,7 @@ async fn the_owner_and_org_admins_get_in_everyone_else_gets_a_401() {
         ),
     ] {
         let a = ce.get("/users").await;
-        assert!(!a.error(401).is_empty(), "{what}");
+        assert!(!Ce::error(&a, 401).is_empty(), "{what}");
     }
 }
 
@@ -76,10 +76,10 @@ async fn paths_under_the_prefix_get_cloud_elements_errors_never_cloudapis() {
     let ce = Ce::owner(&app, &t);
     for path in ["/nope", "/users/1/nope/deeper", ""] {
         let a = ce.get(path).await;
-        assert!(a.error(404).contains("No resource"), "{path}: {a:?}");
+        assert!(Ce::error(&a, 404).contains("No resource"), "{path}: {a:?}");
     }
     let a = ce.put("/users").await;
-    assert!(!a.error(405).is_empty());
+    assert!(!Ce::error(&a, 405).is_empty());
     let a = ce
         .send(
             app.http
@@ -88,7 +88,7 @@ async fn paths_under_the_prefix_get_cloud_elements_errors_never_cloudapis() {
                 .body("x"),
         )
         .await;
-    assert!(!a.error(415).is_empty());
+    assert!(!Ce::error(&a, 415).is_empty());
     let a = ce
         .send(
             app.http
@@ -97,5 +97,5 @@ async fn paths_under_the_prefix_get_cloud_elements_errors_never_cloudapis() {
                 .body("{not json"),
         )
         .await;
-    assert!(a.error(400).contains("Invalid JSON"));
+    assert!(Ce::error(&a, 400).contains("Invalid JSON"));
 }

@@ -1,12 +1,12 @@
 //! CEQL through the gateway: a table of conditions and the exact users each returns, and
 //! SQL injection attempts that give a 400 or nothing, never more rows and never a 500.
 
-use super::Ce;
-use roster_e2e::TestApp;
+use crate::support::TestApp;
+use crate::support::elements::Ce;
 use roster_proto::v1 as pb;
 use serde_json::json;
 
-async fn people(app: &TestApp, t: &roster_e2e::TestTenant) -> Vec<i64> {
+async fn people(app: &TestApp, t: &crate::support::TestTenant) -> Vec<i64> {
     let ce = Ce::owner(app, t);
     let mut ids = Vec::new();
     for (email, first, last, city) in [
@@ -21,12 +21,12 @@ async fn people(app: &TestApp, t: &roster_e2e::TestTenant) -> Vec<i64> {
         }
         let a = ce.post("/users", body).await;
         assert_eq!(a.status, 200, "{a:?}");
-        ids.push(a.body["id"].as_i64().unwrap());
+        ids.push(a.json()["id"].as_i64().unwrap());
     }
     // Dave logged in on 2020-05-17; the others never did. Carol is inactive.
     app.users(&t.token)
         .record_activity(pb::RecordActivityRequest {
-            key: roster_e2e::key_email("dave@acme.test"),
+            key: crate::support::key_email("dave@acme.test"),
             time: Some(prost_types::Timestamp {
                 seconds: 1_589_720_400,
                 nanos: 0,
@@ -48,7 +48,7 @@ async fn each_condition_returns_exactly_its_users() {
     let t = app.tenant("acme").await;
     let ids = people(&app, &t).await;
     let ce = Ce::owner(&app, &t);
-    let today = ce.get(&format!("/users/{}", ids[0])).await.body["createdDate"]
+    let today = ce.get(&format!("/users/{}", ids[0])).await.json()["createdDate"]
         .as_str()
         .unwrap()
         .to_owned();
@@ -170,7 +170,7 @@ async fn each_condition_returns_exactly_its_users() {
         let a = ce.get_query("/users", &q).await;
         assert_eq!(a.status, 200, "{condition}: {a:?}");
         let numbers: Vec<i64> = a
-            .body
+            .json()
             .as_array()
             .unwrap()
             .iter()
@@ -180,8 +180,7 @@ async fn each_condition_returns_exactly_its_users() {
             numbers.windows(2).all(|w| w[0] < w[1]),
             "id order: {numbers:?}"
         );
-        let mut got: Vec<String> = a
-            .emails()
+        let mut got: Vec<String> = Ce::emails(&a)
             .into_iter()
             .map(|e| e.split('@').next().unwrap().to_owned())
             .collect();
@@ -206,7 +205,7 @@ async fn bad_conditions_are_400s_that_say_what_and_where() {
         ("(email = 'x'", "expected ')'"),
     ] {
         let a = ce.get_query("/users", &[("where", condition)]).await;
-        let m = a.error(400);
+        let m = Ce::error(&a, 400);
         assert!(
             m.starts_with("Invalid where clause: ") && m.contains(says),
             "{condition}: {m}"
@@ -243,12 +242,12 @@ async fn injection_attempts_return_400_or_nothing_never_more_rows() {
             .await;
         match a.status {
             400 => {
-                a.error(400);
+                Ce::error(&a, 400);
             }
-            200 => assert!(a.emails().is_empty(), "{attempt}: {a:?}"),
+            200 => assert!(Ce::emails(&a).is_empty(), "{attempt}: {a:?}"),
             other => panic!("{attempt}: status {other}: {a:?}"),
         }
     }
     // The tables are still there.
-    assert_eq!(ce.get("/users").await.emails().len(), 4);
+    assert_eq!(Ce::emails(&ce.get("/users").await).len(), 4);
 }

@@ -1,19 +1,19 @@
 //! Paging: 1 000 users in small pages, each exactly once even while users are added;
 //! tokens are opaque, tamper-evident and returned regardless.
 
-use super::Ce;
-use roster_e2e::TestApp;
+use crate::support::TestApp;
+use crate::support::elements::Ce;
 use roster_proto::v1 as pb;
 
 async fn seed(app: &TestApp, token: &str, n: usize, prefix: &str) {
     let items = (0..n)
         .map(|i| pb::UpsertUserItem {
-            key: roster_e2e::key_email(&format!("{prefix}{i}@acme.test")),
+            key: crate::support::key_email(&format!("{prefix}{i}@acme.test")),
             user: Some(pb::User {
                 first_name: Some(format!("F{i}")),
                 ..Default::default()
             }),
-            update_mask: roster_e2e::mask(&["first_name"]),
+            update_mask: crate::support::mask(&["first_name"]),
             create_if_missing: true,
             lenient_groups: false,
         })
@@ -49,9 +49,9 @@ async fn a_thousand_users_come_once_each_in_small_pages_while_others_are_added()
         let a = ce.get_query("/users", &q).await;
         assert_eq!(a.status, 200, "{a:?}");
         let count: usize = a.header("elements-returned-count").parse().unwrap();
-        assert_eq!(count, a.body.as_array().unwrap().len());
+        assert_eq!(count, a.json().as_array().unwrap().len());
         assert!(!a.header("elements-request-id").is_empty());
-        for u in a.body.as_array().unwrap() {
+        for u in a.json().as_array().unwrap() {
             let id = u["id"].as_i64().unwrap();
             assert!(id > last_id, "ascending ids, no repeats");
             last_id = id;
@@ -85,7 +85,7 @@ async fn tokens_are_tamper_evident_and_sizes_bounded() {
     seed(&app, &t.token, 30, "u").await;
     let ce = Ce::owner(&app, &t);
     let first = ce.get_query("/users", &[("pageSize", "10")]).await;
-    assert_eq!(first.body.as_array().unwrap().len(), 10);
+    assert_eq!(first.json().as_array().unwrap().len(), 10);
     let token = first.header("elements-next-page-token").to_owned();
     // Any character changed: refused.
     for i in [0, token.len() / 2, token.len() - 1] {
@@ -95,7 +95,7 @@ async fn tokens_are_tamper_evident_and_sizes_bounded() {
         let a = ce
             .get_query("/users", &[("pageSize", "10"), ("nextPage", &bad)])
             .await;
-        assert!(a.error(400).contains("nextPage"), "{i}");
+        assert!(Ce::error(&a, 400).contains("nextPage"), "{i}");
     }
     // A token belongs to its query.
     let other = ce
@@ -108,20 +108,26 @@ async fn tokens_are_tamper_evident_and_sizes_bounded() {
             ],
         )
         .await;
-    other.error(400);
+    Ce::error(&other, 400);
     let second = ce
         .get_query("/users", &[("pageSize", "10"), ("nextPage", &token)])
         .await;
-    assert_eq!(second.body.as_array().unwrap().len(), 10);
+    assert_eq!(second.json().as_array().unwrap().len(), 10);
     let default = ce.get("/users").await;
-    assert_eq!(default.body.as_array().unwrap().len(), 31, "200 by default");
+    assert_eq!(
+        default.json().as_array().unwrap().len(),
+        31,
+        "200 by default"
+    );
     let max = ce.get_query("/users", &[("pageSize", "500")]).await;
     assert_eq!(max.status, 200);
     for bad in ["0", "501", "-1", "ten"] {
         let a = ce.get_query("/users", &[("pageSize", bad)]).await;
-        assert!(a.error(400).contains("pageSize"), "{bad}");
+        assert!(Ce::error(&a, 400).contains("pageSize"), "{bad}");
     }
-    ce.get_query("/users", &[("includeInactive", "maybe")])
-        .await
-        .error(400);
+    Ce::error(
+        &ce.get_query("/users", &[("includeInactive", "maybe")])
+            .await,
+        400,
+    );
 }

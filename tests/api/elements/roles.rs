@@ -1,8 +1,8 @@
 //! Roles: list, grant (409 when held, 400 unknown, 403 sys-admin), revoke, and `roles` in
 //! PATCH.
 
-use super::Ce;
-use roster_e2e::TestApp;
+use crate::support::TestApp;
+use crate::support::elements::Ce;
 use serde_json::json;
 
 fn keys(a: &serde_json::Value) -> Vec<String> {
@@ -22,41 +22,26 @@ async fn roles_are_granted_once_revoked_and_replaced() {
         .as_i64()
         .unwrap();
     let path = format!("/users/{id}/roles");
-    assert_eq!(keys(&ce.get(&path).await.body), ["org"]);
+    assert_eq!(keys(ce.get(&path).await.json()), ["org"]);
     let owner = ce.get(&format!("/users/{}/roles", t.admin.number)).await;
-    assert_eq!(keys(&owner.body), ["org-admin", "org"]);
+    assert_eq!(keys(owner.json()), ["org-admin", "org"]);
 
     let granted = ce.put(&format!("{path}/admin")).await;
     assert_eq!(granted.status, 200, "{granted:?}");
     assert_eq!(
-        granted.body,
+        *granted.json(),
         json!({"id":15,"name":"Administrator","key":"admin","active":true,"description":"Cloud Elements Application Administrator.","features":[]})
     );
-    assert!(
-        ce.put(&format!("{path}/admin"))
-            .await
-            .error(409)
-            .contains("already")
-    );
-    assert!(
-        ce.put(&format!("{path}/foo"))
-            .await
-            .error(400)
-            .contains("foo")
-    );
-    assert!(
-        ce.put(&format!("{path}/sys-admin"))
-            .await
-            .error(403)
-            .contains("sys-admin")
-    );
-    ce.put("/users/999999/roles/admin").await.error(404);
-    assert_eq!(keys(&ce.get(&path).await.body), ["admin", "org"]);
+    assert!(Ce::error(&ce.put(&format!("{path}/admin")).await, 409).contains("already"));
+    assert!(Ce::error(&ce.put(&format!("{path}/foo")).await, 400).contains("foo"));
+    assert!(Ce::error(&ce.put(&format!("{path}/sys-admin")).await, 403).contains("sys-admin"));
+    Ce::error(&ce.put("/users/999999/roles/admin").await, 404);
+    assert_eq!(keys(ce.get(&path).await.json()), ["admin", "org"]);
 
     let revoked = ce.delete(&format!("{path}/org")).await;
     assert_eq!(revoked.status, 200);
-    ce.delete(&format!("{path}/org")).await.error(404);
-    assert_eq!(keys(&ce.get(&path).await.body), ["admin"]);
+    Ce::error(&ce.delete(&format!("{path}/org")).await, 404);
+    assert_eq!(keys(ce.get(&path).await.json()), ["admin"]);
 
     let p = ce
         .patch(
@@ -64,14 +49,16 @@ async fn roles_are_granted_once_revoked_and_replaced() {
             json!({"roles":[{"key":"org-admin"},{"key":"org"}]}),
         )
         .await;
-    assert_eq!(keys(&p.body["roles"]), ["org-admin", "org"]);
-    ce.patch(
-        &format!("/users/{id}"),
-        json!({"roles":[{"key":"sys-admin"}]}),
-    )
-    .await
-    .error(403);
-    assert_eq!(keys(&ce.get(&path).await.body), ["org-admin", "org"]);
+    assert_eq!(keys(&p.json()["roles"]), ["org-admin", "org"]);
+    Ce::error(
+        &ce.patch(
+            &format!("/users/{id}"),
+            json!({"roles":[{"key":"sys-admin"}]}),
+        )
+        .await,
+        403,
+    );
+    assert_eq!(keys(ce.get(&path).await.json()), ["org-admin", "org"]);
 }
 
 #[tokio::test]
@@ -88,6 +75,6 @@ async fn concurrent_grants_never_lose_one_another() {
     );
     let (a, b) = tokio::join!(ce.put(&admin), ce.put(&org_admin));
     assert_eq!((a.status, b.status), (200, 200), "{a:?} {b:?}");
-    let held = keys(&ce.get(&format!("/users/{id}/roles")).await.body);
+    let held = keys(ce.get(&format!("/users/{id}/roles")).await.json());
     assert_eq!(held, ["org-admin", "admin", "org"]);
 }

@@ -1,8 +1,8 @@
 //! Users: create (both forms), read with and without the password, PATCH, deactivate,
 //! delete, and the guess limit on `Elements-User-Password`.
 
-use super::Ce;
-use roster_e2e::{TestApp, get_by};
+use crate::support::elements::Ce;
+use crate::support::{TestApp, get_by};
 use roster_proto::v1 as pb;
 use roster_proto::v1::authenticate_request::Credential;
 use roster_proto::v1::user_key::Key;
@@ -20,7 +20,7 @@ async fn a_created_user_has_its_secret_and_org_role_and_reads_back_as_the_vendor
         )
         .await;
     assert_eq!(made.status, 200, "{made:?}");
-    let u = &made.body;
+    let u = &made.json();
     let id = u["id"].as_i64().unwrap();
     let secret = u["secret"].as_str().unwrap().to_owned();
     assert!(!secret.is_empty());
@@ -50,9 +50,9 @@ async fn a_created_user_has_its_secret_and_org_role_and_reads_back_as_the_vendor
     // By id and by email; the secret only with the right password.
     let plain = ce.get(&format!("/users/{id}")).await;
     assert_eq!(plain.status, 200);
-    assert!(plain.body.get("secret").is_none() && plain.body.get("roles").is_none());
+    assert!(plain.json().get("secret").is_none() && plain.json().get("roles").is_none());
     let by_email = ce.get("/users/sharda@acme.test").await;
-    assert_eq!(by_email.body["id"], id);
+    assert_eq!(by_email.json()["id"], id);
     let right = ce
         .send(
             app.http
@@ -60,7 +60,7 @@ async fn a_created_user_has_its_secret_and_org_role_and_reads_back_as_the_vendor
                 .header("Elements-User-Password", "Passw0rd-1"),
         )
         .await;
-    assert_eq!(right.body["secret"].as_str(), Some(secret.as_str()));
+    assert_eq!(right.json()["secret"].as_str(), Some(secret.as_str()));
     let wrong = ce
         .send(
             app.http
@@ -69,11 +69,11 @@ async fn a_created_user_has_its_secret_and_org_role_and_reads_back_as_the_vendor
         )
         .await;
     assert_eq!(wrong.status, 200);
-    assert!(wrong.body.get("secret").is_none());
+    assert!(wrong.json().get("secret").is_none());
 
     // Lists show the placeholder and never a secret.
     let list = ce.get("/users").await;
-    for u in list.body.as_array().unwrap() {
+    for u in list.json().as_array().unwrap() {
         assert_eq!(u["password"], "secured");
         assert!(u.get("secret").is_none());
     }
@@ -116,13 +116,13 @@ async fn a_created_user_has_its_secret_and_org_role_and_reads_back_as_the_vendor
         ),
     ] {
         let a = ce.post("/users", body.clone()).await;
-        assert!(a.error(status).contains(says), "{body}: {a:?}");
+        assert!(Ce::error(&a, status).contains(says), "{body}: {a:?}");
     }
     assert_eq!(
-        ce.get("/users/-1").await.error(404),
+        Ce::error(&ce.get("/users/-1").await, 404),
         "No user found with ID or email -1"
     );
-    assert!(!ce.get("/users/999999").await.error(404).is_empty());
+    assert!(!Ce::error(&ce.get("/users/999999").await, 404).is_empty());
 }
 
 #[tokio::test]
@@ -139,11 +139,11 @@ async fn patch_writes_what_is_sent_never_echoes_the_password_and_deactivates() {
         )
         .await;
     assert_eq!(p.status, 200, "{p:?}");
-    assert_eq!(p.body["fullName"], "Anna Lee");
-    assert_eq!(p.body["email"], "anna@acme.test");
-    assert_eq!(p.body["password"], "secured", "changed, but never echoed");
-    assert!(!p.body.to_string().contains("New-Passw0rd"));
-    assert_eq!(p.body["roles"][0]["key"], "admin");
+    assert_eq!(p.json()["fullName"], "Anna Lee");
+    assert_eq!(p.json()["email"], "anna@acme.test");
+    assert_eq!(p.json()["password"], "secured", "changed, but never echoed");
+    assert!(!p.json().to_string().contains("New-Passw0rd"));
+    assert_eq!(p.json()["roles"][0]["key"], "admin");
     let secret = ce
         .send(
             app.http
@@ -151,7 +151,10 @@ async fn patch_writes_what_is_sent_never_echoes_the_password_and_deactivates() {
                 .header("Elements-User-Password", "New-Passw0rd"),
         )
         .await;
-    assert!(secret.body["secret"].is_string(), "the new password works");
+    assert!(
+        secret.json()["secret"].is_string(),
+        "the new password works"
+    );
 
     // A refused PATCH writes nothing.
     let bad = ce
@@ -160,65 +163,55 @@ async fn patch_writes_what_is_sent_never_echoes_the_password_and_deactivates() {
             json!({"lastName":"Changed","password":"x"}),
         )
         .await;
-    bad.error(400);
+    Ce::error(&bad, 400);
     assert_eq!(
-        ce.get(&format!("/users/{id}")).await.body["lastName"],
+        ce.get(&format!("/users/{id}")).await.json()["lastName"],
         "Lee"
     );
     let taken = ce.create("bob@acme.test", "Bob", "B").await;
     let clash = ce
         .patch(&format!("/users/{id}"), json!({"email":"BOB@acme.test"}))
         .await;
-    clash.error(409);
+    Ce::error(&clash, 409);
 
     let off = ce
         .patch(&format!("/users/{id}"), json!({"active": false}))
         .await;
-    assert_eq!(off.body["active"], false);
-    assert_eq!(off.body["enabled"], false);
-    assert!(
-        !ce.get("/users")
-            .await
-            .emails()
-            .contains(&"anna@acme.test".to_owned())
-    );
+    assert_eq!(off.json()["active"], false);
+    assert_eq!(off.json()["enabled"], false);
+    assert!(!Ce::emails(&ce.get("/users").await).contains(&"anna@acme.test".to_owned()));
     let all = ce.get_query("/users", &[("includeInactive", "true")]).await;
-    assert!(all.emails().contains(&"anna@acme.test".to_owned()));
-    ce.get(&format!("/users/{id}")).await.error(404);
+    assert!(Ce::emails(&all).contains(&"anna@acme.test".to_owned()));
+    Ce::error(&ce.get(&format!("/users/{id}")).await, 404);
     let inactive = ce
         .get_query(&format!("/users/{id}"), &[("includeInactive", "true")])
         .await;
-    assert_eq!(inactive.body["active"], false);
+    assert_eq!(inactive.json()["active"], false);
     let on = ce
         .patch(&format!("/users/{id}"), json!({"active": true}))
         .await;
-    assert_eq!(on.body["active"], true);
+    assert_eq!(on.json()["active"], true);
 
     let bob = taken["id"].as_i64().unwrap();
     let gone = ce.delete(&format!("/users/{bob}")).await;
     assert_eq!(
-        (gone.status, gone.body.clone()),
+        (gone.status, gone.json().clone()),
         (200, serde_json::Value::Null)
     );
-    ce.get(&format!("/users/{bob}")).await.error(404);
-    ce.delete(&format!("/users/{bob}")).await.error(404);
+    Ce::error(&ce.get(&format!("/users/{bob}")).await, 404);
+    Ce::error(&ce.delete(&format!("/users/{bob}")).await, 404);
     let me = t.admin.number;
-    assert!(
-        ce.delete(&format!("/users/{me}"))
-            .await
-            .error(403)
-            .contains("yourself")
-    );
+    assert!(Ce::error(&ce.delete(&format!("/users/{me}")).await, 403).contains("yourself"));
     let off = ce
         .patch(
             &format!("/users/{me}"),
             json!({"active": false, "lastName": "Gone"}),
         )
         .await;
-    assert!(off.error(403).contains("yourself"), "{off:?}");
+    assert!(Ce::error(&off, 403).contains("yourself"), "{off:?}");
     let still = ce.get(&format!("/users/{me}")).await;
-    assert_eq!(still.body["active"], true, "{still:?}");
-    assert_ne!(still.body["lastName"], "Gone", "nothing of it is written");
+    assert_eq!(still.json()["active"], true, "{still:?}");
+    assert_ne!(still.json()["lastName"], "Gone", "nothing of it is written");
 }
 
 #[tokio::test]
@@ -239,10 +232,10 @@ async fn wrong_passwords_count_and_the_limit_answers_429() {
     for _ in 0..2 {
         let a = guess("wrong-1").await;
         assert_eq!(a.status, 200);
-        assert!(a.body.get("secret").is_none());
+        assert!(a.json().get("secret").is_none());
     }
     let a = guess("Passw0rd-1").await;
-    assert!(a.error(429).contains("Too many wrong passwords"));
+    assert!(Ce::error(&a, 429).contains("Too many wrong passwords"));
     let retry: u64 = a.header("retry-after").parse().unwrap();
     assert!((1..=300).contains(&retry));
     // Reading without a password still works.
@@ -261,22 +254,22 @@ async fn signing_in_with_a_user_secret_sets_its_last_login_date() {
         )
         .await;
     assert_eq!(made.status, 200, "{made:?}");
-    let id = made.body["id"].as_i64().unwrap();
-    let today = made.body["createdDate"].as_str().unwrap().to_owned();
+    let id = made.json()["id"].as_i64().unwrap();
+    let today = made.json()["createdDate"].as_str().unwrap().to_owned();
     let before = ce.get(&format!("/users/{id}")).await;
-    assert_eq!(before.body["lastLoginDate"], "1970-01-01", "{before:?}");
+    assert_eq!(before.json()["lastLoginDate"], "1970-01-01", "{before:?}");
     // The owner's own calls were sign-ins.
     let owner = ce.get(&format!("/users/{}", t.admin.email)).await;
-    assert_eq!(owner.body["lastLoginDate"], today.as_str(), "{owner:?}");
+    assert_eq!(owner.json()["lastLoginDate"], today.as_str(), "{owner:?}");
 
     let lin = Ce::with(
         &app,
-        made.body["secret"].as_str().unwrap(),
+        made.json()["secret"].as_str().unwrap(),
         &t.organization_secret,
     );
     let me = lin.get(&format!("/users/{id}")).await;
     assert_eq!(me.status, 200, "{me:?}");
-    assert_eq!(me.body["lastLoginDate"], today.as_str(), "{me:?}");
+    assert_eq!(me.json()["lastLoginDate"], today.as_str(), "{me:?}");
     // Once a day at most: another sign-in the same day writes nothing.
     let signed_in = |u: &pb::User| u.last_activity_time;
     let read = || async {
@@ -291,7 +284,7 @@ async fn signing_in_with_a_user_secret_sets_its_last_login_date() {
     app.auth(None)
         .authenticate(pb::AuthenticateRequest {
             credential: Some(Credential::Organization(pb::OrganizationCredential {
-                user_secret: made.body["secret"].as_str().unwrap().to_owned(),
+                user_secret: made.json()["secret"].as_str().unwrap().to_owned(),
                 organization_secret: t.organization_secret.clone(),
             })),
         })

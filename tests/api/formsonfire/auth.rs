@@ -1,9 +1,10 @@
 //! `CompanyId` + `IntegrationKey`: in the query for GET and DELETE, in the body for POST and
 //! PUT, names matched without case; anything wrong is a 401 with a ResponseStatus.
 
-use super::Fof;
+use crate::support::Answer;
+use crate::support::formsonfire::{Fmt, t, user_body};
+use crate::support::formsonfire::{Fof, FofClient};
 use reqwest::Method;
-use roster_e2e::formsonfire::{Fmt, t, user_body};
 
 #[tokio::test]
 async fn missing_or_wrong_credentials_are_401s_in_both_formats() {
@@ -38,15 +39,15 @@ async fn missing_or_wrong_credentials_are_401s_in_both_formats() {
             let mut params = vec![("format", fmt.param()), ("Email", "owner@acme.test")];
             params.extend(creds.iter().copied());
             for path in ["/user", "/user/search"] {
-                let a = f.c.raw(f.c.http.get(f.c.url(path, &params))).await;
-                a.error(401, "Unauthorized");
+                let a = Answer::of(f.c.http.get(f.c.url(path, &params))).await;
+                FofClient::error(&a, 401, "Unauthorized");
                 assert!(
-                    a.content_type.contains(fmt.param()),
+                    a.content_type().contains(fmt.param()),
                     "{name} {fmt:?}: {a:?}"
                 );
             }
-            let del = f.c.raw(f.c.http.delete(f.c.url("/user", &params))).await;
-            del.error(401, "Unauthorized");
+            let del = Answer::of(f.c.http.delete(f.c.url("/user", &params))).await;
+            FofClient::error(&del, 401, "Unauthorized");
         }
     }
 }
@@ -61,7 +62,7 @@ async fn parameter_names_match_without_case_in_the_query_and_the_body() {
             ("Integrationkey", f.c.key.as_str()),
             ("email", "owner@acme.test"),
         ];
-        f.c.raw(f.c.http.get(f.c.url("/user", &q))).await.ok();
+        FofClient::ok(&Answer::of(f.c.http.get(f.c.url("/user", &q))).await);
         let body = user_body(
             fmt,
             &[
@@ -73,7 +74,7 @@ async fn parameter_names_match_without_case_in_the_query_and_the_body() {
             ],
         );
         let made = f.c.body(Method::POST, fmt, &body).await;
-        made.ok();
+        FofClient::ok(&made);
         let read = f.c.read(fmt, &made.id("User.Id").unwrap()).await;
         assert_eq!(
             read.get("User.LastName").as_deref(),
@@ -97,12 +98,16 @@ async fn writes_take_the_credential_from_the_body_and_refuse_a_wrong_one() {
                 ("Email", t("no.entry@acme.test")),
             ],
         );
-        f.c.body(Method::POST, fmt, &body)
-            .await
-            .error(401, "Unauthorized");
-        f.c.body(Method::PUT, fmt, &body)
-            .await
-            .error(401, "Unauthorized");
+        FofClient::error(
+            &f.c.body(Method::POST, fmt, &body).await,
+            401,
+            "Unauthorized",
+        );
+        FofClient::error(
+            &f.c.body(Method::PUT, fmt, &body).await,
+            401,
+            "Unauthorized",
+        );
         // A stranger learns nothing about the members it sent.
         let bad_members = user_body(
             fmt,
@@ -113,15 +118,22 @@ async fn writes_take_the_credential_from_the_body_and_refuse_a_wrong_one() {
                 ("Id", t("not-a-guid")),
             ],
         );
-        f.c.body(Method::PUT, fmt, &bad_members)
-            .await
-            .error(401, "Unauthorized");
+        FofClient::error(
+            &f.c.body(Method::PUT, fmt, &bad_members).await,
+            401,
+            "Unauthorized",
+        );
         let no_creds = user_body(fmt, &[("FirstName", t("No"))]);
-        f.c.body(Method::POST, fmt, &no_creds)
-            .await
-            .error(401, "Unauthorized");
+        FofClient::error(
+            &f.c.body(Method::POST, fmt, &no_creds).await,
+            401,
+            "Unauthorized",
+        );
     }
-    f.c.get(Fmt::Json, "/user", &[("Email", "no.entry@acme.test")])
-        .await
-        .error(400, "NotFound");
+    FofClient::error(
+        &f.c.get(Fmt::Json, "/user", &[("Email", "no.entry@acme.test")])
+            .await,
+        400,
+        "NotFound",
+    );
 }

@@ -1,7 +1,7 @@
 //! Every member of the vendor's `User`, written and read back in both formats.
 
-use super::Fof;
-use roster_e2e::formsonfire::{Fmt, M, folder, group, list, t};
+use crate::support::formsonfire::{Fmt, Fof, FofClient, M, list, t};
+use crate::support::records::{folder, group};
 use roster_proto::v1 as pb;
 
 #[tokio::test]
@@ -31,7 +31,7 @@ async fn every_website_role_and_type_round_trips() {
                     ],
                 )
                 .await;
-            made.ok();
+            FofClient::ok(&made);
             let read = f.c.read(fmt, &made.id("User.Id").unwrap()).await;
             assert_eq!(
                 read.get("User.WebsiteRole").as_deref(),
@@ -44,7 +44,7 @@ async fn every_website_role_and_type_round_trips() {
     // The access level is the contract's, one to one.
     let mut users = f.users();
     let admin = users
-        .get_user(roster_e2e::get_by(pb::user_key::Key::Email(
+        .get_user(crate::support::get_by(pb::user_key::Key::Email(
             "admin.json@acme.test".into(),
         )))
         .await
@@ -93,7 +93,7 @@ async fn time_zone_country_metadata_and_do_not_email_round_trip() {
                 ],
             )
             .await;
-        made.ok();
+        FofClient::ok(&made);
         let read = f.c.read(fmt, &made.id("User.Id").unwrap()).await;
         assert_eq!(
             read.get("User.TimeZone").as_deref(),
@@ -140,7 +140,7 @@ async fn time_zone_country_metadata_and_do_not_email_round_trip() {
         f.c.company_id, f.c.key
     );
     let put = f.c.body(reqwest::Method::PUT, Fmt::Json, &body).await;
-    put.ok();
+    FofClient::ok(&put);
     assert_eq!(put.get("User.Metadata.k").as_deref(), Some("v"));
 }
 
@@ -162,8 +162,7 @@ async fn bad_values_are_reported_by_member_name_all_at_once() {
                 ],
             )
             .await;
-        let fields: Vec<String> = a
-            .error(400, "InvalidValue")
+        let fields: Vec<String> = FofClient::error(&a, 400, "InvalidValue")
             .into_iter()
             .map(|(_, f)| f)
             .collect();
@@ -182,7 +181,11 @@ async fn bad_values_are_reported_by_member_name_all_at_once() {
                 ],
             )
             .await;
-        assert_eq!(email.error(400, "InvalidValue")[0].1, "Email", "{fmt:?}");
+        assert_eq!(
+            FofClient::error(&email, 400, "InvalidValue")[0].1,
+            "Email",
+            "{fmt:?}"
+        );
     }
 }
 
@@ -215,7 +218,7 @@ async fn folders_and_groups_are_written_and_read_by_guid_name_or_external_id() {
                 ],
             )
             .await;
-        made.ok();
+        FofClient::ok(&made);
         let id = made.id("User.Id").unwrap();
         let read = f.c.read(fmt, &id).await;
         let ids = |path: &str| -> Vec<String> {
@@ -248,7 +251,7 @@ async fn folders_and_groups_are_written_and_read_by_guid_name_or_external_id() {
                 ],
             )
             .await;
-        put.ok();
+        FofClient::ok(&put);
         assert_eq!(put.list("User.Folders"), ["Reports"], "{fmt:?}");
         assert_eq!(
             put.list("User.Groups"),
@@ -273,7 +276,7 @@ async fn folders_and_groups_are_written_and_read_by_guid_name_or_external_id() {
                 ],
             )
             .await;
-        put.ok();
+        FofClient::ok(&put);
         assert_eq!(put.list("User.Folders"), ["F-REP"]);
         assert!(put.list("User.Groups").is_empty(), "{put:?}");
         let _ = &sales;
@@ -302,7 +305,7 @@ async fn unknown_folders_and_groups_are_field_errors_and_write_nothing() {
             )
             .await;
         assert_eq!(
-            a.error(400, "NotFound"),
+            FofClient::error(&a, 400, "NotFound"),
             [("NotFound".to_owned(), "Folders[1]".to_owned())],
             "{fmt:?}"
         );
@@ -319,13 +322,15 @@ async fn unknown_folders_and_groups_are_field_errors_and_write_nothing() {
             )
             .await;
         assert_eq!(
-            g.error(400, "NotFound"),
+            FofClient::error(&g, 400, "NotFound"),
             [("NotFound".to_owned(), "Groups[0]".to_owned())],
             "{fmt:?}"
         );
-        f.c.get(fmt, "/user", &[("Email", &email)])
-            .await
-            .error(400, "NotFound");
+        FofClient::error(
+            &f.c.get(fmt, "/user", &[("Email", &email)]).await,
+            400,
+            "NotFound",
+        );
     }
 }
 
@@ -336,7 +341,7 @@ async fn dates_have_seven_fraction_digits_and_devices_come_from_recorded_activit
     let mut users = f.users();
     users
         .record_activity(pb::RecordActivityRequest {
-            key: roster_e2e::key_id(&id),
+            key: crate::support::key_id(&id),
             time: None,
             device: Some(pb::Device {
                 id: "77f3a44b82264f7f".into(),

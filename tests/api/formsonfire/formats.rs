@@ -1,9 +1,11 @@
 //! `?format=json|xml`, request bodies by Content-Type (XML when none), ServiceStack's JSON
 //! and DataContract XML, and the 405 for everything under /api/v2 that does not exist.
 
-use super::Fof;
+use crate::support::Answer;
+use crate::support::formsonfire::{Fmt, list, t, user_body};
+use crate::support::formsonfire::{Fof, FofClient};
+use crate::support::records::folder;
 use reqwest::Method;
-use roster_e2e::formsonfire::{Fmt, folder, list, t, user_body};
 
 #[tokio::test]
 async fn format_chooses_the_response_and_content_type_the_request() {
@@ -19,18 +21,17 @@ async fn format_chooses_the_response_and_content_type_the_request() {
             ("Email", t("jx@acme.test")),
         ],
     );
-    let a =
-        f.c.raw(
-            f.c.http
-                .post(f.c.url("/user", &[("format", "xml")]))
-                .header("content-type", "application/json")
-                .body(body),
-        )
-        .await;
-    a.ok();
-    assert!(a.content_type.starts_with("application/xml"), "{a:?}");
+    let a = Answer::of(
+        f.c.http
+            .post(f.c.url("/user", &[("format", "xml")]))
+            .header("content-type", "application/json")
+            .body(body),
+    )
+    .await;
+    FofClient::ok(&a);
+    assert!(a.content_type().starts_with("application/xml"), "{a:?}");
     assert!(
-        a.raw
+        a.text()
             .starts_with(r#"<?xml version="1.0" encoding="utf-8"?><UserResponse"#)
     );
     // An XML body without any Content-Type is read as XML and answered as XML.
@@ -44,47 +45,41 @@ async fn format_chooses_the_response_and_content_type_the_request() {
             ("Email", t("xx@acme.test")),
         ],
     );
-    let a =
-        f.c.raw(f.c.http.post(f.c.url("/user", &[])).body(body))
-            .await;
-    a.ok();
-    assert!(a.content_type.starts_with("application/xml"), "{a:?}");
+    let a = Answer::of(f.c.http.post(f.c.url("/user", &[])).body(body)).await;
+    FofClient::ok(&a);
+    assert!(a.content_type().starts_with("application/xml"), "{a:?}");
     // Accept decides when format is absent; GET defaults to JSON.
     let q = [
         ("CompanyId", f.c.company_id.as_str()),
         ("IntegrationKey", f.c.key.as_str()),
         ("Email", "xx@acme.test"),
     ];
-    let accept =
-        f.c.raw(
-            f.c.http
-                .get(f.c.url("/user", &q))
-                .header("accept", "application/xml"),
-        )
-        .await;
-    assert!(accept.content_type.starts_with("application/xml"));
-    let plain = f.c.raw(f.c.http.get(f.c.url("/user", &q))).await;
-    assert!(plain.content_type.starts_with("application/json"));
+    let accept = Answer::of(
+        f.c.http
+            .get(f.c.url("/user", &q))
+            .header("accept", "application/xml"),
+    )
+    .await;
+    assert!(accept.content_type().starts_with("application/xml"));
+    let plain = Answer::of(f.c.http.get(f.c.url("/user", &q))).await;
+    assert!(plain.content_type().starts_with("application/json"));
     assert_eq!(plain.get("User.FirstName").as_deref(), Some("X"));
 }
 
 #[tokio::test]
 async fn an_unknown_format_or_content_type_is_a_400() {
     let f = Fof::new().await;
-    let a =
-        f.c.raw(f.c.http.get(f.c.url("/user", &[("format", "csv")])))
-            .await;
-    a.error(400, "InvalidValue");
-    assert!(a.content_type.starts_with("application/json"));
-    let b =
-        f.c.raw(
-            f.c.http
-                .post(f.c.url("/user", &[("format", "xml")]))
-                .header("content-type", "image/png")
-                .body("x"),
-        )
-        .await;
-    b.error(400, "NotSupportedException");
+    let a = Answer::of(f.c.http.get(f.c.url("/user", &[("format", "csv")]))).await;
+    FofClient::error(&a, 400, "InvalidValue");
+    assert!(a.content_type().starts_with("application/json"));
+    let b = Answer::of(
+        f.c.http
+            .post(f.c.url("/user", &[("format", "xml")]))
+            .header("content-type", "image/png")
+            .body("x"),
+    )
+    .await;
+    FofClient::error(&b, 400, "NotSupportedException");
 }
 
 #[tokio::test]
@@ -116,7 +111,11 @@ async fn xml_answers_are_datacontract_with_ordered_members_and_nils() {
             ],
         )
         .await;
-    let xml = f.c.read(Fmt::Xml, &made.id("User.Id").unwrap()).await.raw;
+    let xml =
+        f.c.read(Fmt::Xml, &made.id("User.Id").unwrap())
+            .await
+            .text()
+            .into_owned();
     assert!(
         xml.starts_with(concat!(
             r#"<?xml version="1.0" encoding="utf-8"?>"#,
@@ -181,7 +180,7 @@ async fn xml_requests_are_read_in_any_order_with_either_list_form() {
         a.id, b.id, f.c.key, f.c.company_id
     );
     let made = f.c.body(Method::POST, Fmt::Xml, &body).await;
-    made.ok();
+    FofClient::ok(&made);
     let read = f.c.read(Fmt::Json, &made.id("User.Id").unwrap()).await;
     assert_eq!(read.list("User.Folders").len(), 2, "{read:?}");
     assert_eq!(read.get("User.FirstName").as_deref(), Some("Y"));
@@ -199,7 +198,7 @@ async fn paths_and_verbs_that_do_not_exist_are_405s_of_this_dialect() {
             (Method::GET, ""),
         ] {
             let a = f.c.query(method.clone(), fmt, path, &[]).await;
-            let fields = a.error(405, "MethodNotAllowed");
+            let fields = FofClient::error(&a, 405, "MethodNotAllowed");
             assert!(fields.is_empty(), "{fields:?}");
             assert!(
                 a.get("ResponseStatus.Message")
@@ -208,7 +207,7 @@ async fn paths_and_verbs_that_do_not_exist_are_405s_of_this_dialect() {
                 "{a:?}"
             );
             assert!(
-                a.content_type.contains(fmt.param()),
+                a.content_type().contains(fmt.param()),
                 "{method} {path} {fmt:?}"
             );
         }

@@ -1,10 +1,10 @@
 //! Hostile bodies: no DTD, entity or external entity is ever processed, nesting and size are
 //! bounded, and none of them writes anything.
 
-use super::Fof;
+use crate::support::TestApp;
+use crate::support::formsonfire::{Fmt, list, t, user_body};
+use crate::support::formsonfire::{Fof, FofClient};
 use reqwest::Method;
-use roster_e2e::TestApp;
-use roster_e2e::formsonfire::{Fmt, list, t, user_body};
 use std::fmt::Write as _;
 
 /// The credential and required members, as XML, with `extra` inside `<FirstName>`.
@@ -19,9 +19,12 @@ fn xml_user(f: &Fof, prolog: &str, first_name: &str) -> String {
 }
 
 async fn nobody_was_created(f: &Fof) {
-    f.c.get(Fmt::Json, "/user", &[("Email", "evil@acme.test")])
-        .await
-        .error(400, "NotFound");
+    FofClient::error(
+        &f.c.get(Fmt::Json, "/user", &[("Email", "evil@acme.test")])
+            .await,
+        400,
+        "NotFound",
+    );
 }
 
 #[tokio::test]
@@ -39,7 +42,7 @@ async fn entity_expansion_is_refused_without_expanding_anything() {
     );
     for method in [Method::POST, Method::PUT, Method::DELETE] {
         let a = f.c.body(method, Fmt::Xml, &laughs).await;
-        let fields = a.error(400, "SerializationException");
+        let fields = FofClient::error(&a, 400, "SerializationException");
         assert!(fields.is_empty());
         assert!(
             a.get("ResponseStatus.Message")
@@ -65,16 +68,16 @@ async fn external_entities_and_undeclared_entities_are_refused() {
         let a =
             f.c.body(Method::POST, Fmt::Xml, &xml_user(&f, prolog, "&x;"))
                 .await;
-        a.error(400, "SerializationException");
-        assert!(!a.raw.contains("root:"), "{a:?}");
+        FofClient::error(&a, 400, "SerializationException");
+        assert!(!a.text().contains("root:"), "{a:?}");
     }
     let undeclared =
         f.c.body(Method::POST, Fmt::Xml, &xml_user(&f, "", "&x;"))
             .await;
-    undeclared.error(400, "SerializationException");
+    FofClient::error(&undeclared, 400, "SerializationException");
     // The five XML entities and character references are fine.
     let fine = xml_user(&f, "", "A&amp;B&#x43;&lt;");
-    f.c.body(Method::POST, Fmt::Xml, &fine).await.ok();
+    FofClient::ok(&f.c.body(Method::POST, Fmt::Xml, &fine).await);
     let read =
         f.c.get(Fmt::Json, "/user", &[("Email", "evil@acme.test")])
             .await;
@@ -89,14 +92,18 @@ async fn deep_nesting_is_refused_in_xml_and_json() {
         "",
         &format!("{}{}", "<a>".repeat(100), "</a>".repeat(100)),
     );
-    f.c.body(Method::POST, Fmt::Xml, &deep_xml)
-        .await
-        .error(400, "SerializationException");
+    FofClient::error(
+        &f.c.body(Method::POST, Fmt::Xml, &deep_xml).await,
+        400,
+        "SerializationException",
+    );
     // Far beyond any stack: refused before it is walked.
     let very_deep = xml_user(&f, "", &"<a>".repeat(200_000));
-    f.c.body(Method::POST, Fmt::Xml, &very_deep)
-        .await
-        .error(400, "SerializationException");
+    FofClient::error(
+        &f.c.body(Method::POST, Fmt::Xml, &very_deep).await,
+        400,
+        "SerializationException",
+    );
     let deep_json = format!(
         r#"{{"CompanyId":"{}","IntegrationKey":"{}","FirstName":"F","LastName":"L","Email":"evil@acme.test","Metadata":{}1{}}}"#,
         f.c.company_id,
@@ -104,9 +111,11 @@ async fn deep_nesting_is_refused_in_xml_and_json() {
         "[".repeat(100),
         "]".repeat(100)
     );
-    f.c.body(Method::POST, Fmt::Json, &deep_json)
-        .await
-        .error(400, "SerializationException");
+    FofClient::error(
+        &f.c.body(Method::POST, Fmt::Json, &deep_json).await,
+        400,
+        "SerializationException",
+    );
     nobody_was_created(&f).await;
 }
 
@@ -124,9 +133,11 @@ async fn bodies_over_the_size_limit_are_refused_before_parsing() {
                 ("Email", t("evil@acme.test")),
             ],
         );
-        f.c.body(Method::POST, fmt, &huge)
-            .await
-            .error(400, "RequestTooLarge");
+        FofClient::error(
+            &f.c.body(Method::POST, fmt, &huge).await,
+            400,
+            "RequestTooLarge",
+        );
     }
     nobody_was_created(&f).await;
 }
@@ -151,18 +162,23 @@ async fn the_size_and_depth_limits_are_settings() {
             ],
         )
     };
-    f.c.body(Method::POST, Fmt::Xml, &small(&"x".repeat(3000)))
-        .await
-        .error(400, "RequestTooLarge");
+    FofClient::error(
+        &f.c.body(Method::POST, Fmt::Xml, &small(&"x".repeat(3000)))
+            .await,
+        400,
+        "RequestTooLarge",
+    );
     // Lists are three levels deep: more than this server allows.
     let three = format!(
         "{}</User>",
         small("F").trim_end_matches("</User>").to_owned() + "<Folders><Id>x</Id></Folders>"
     );
-    f.c.body(Method::POST, Fmt::Xml, &three)
-        .await
-        .error(400, "SerializationException");
-    f.c.body(Method::POST, Fmt::Xml, &small("F")).await.ok();
+    FofClient::error(
+        &f.c.body(Method::POST, Fmt::Xml, &three).await,
+        400,
+        "SerializationException",
+    );
+    FofClient::ok(&f.c.body(Method::POST, Fmt::Xml, &small("F")).await);
 }
 
 /// Thousands of bad list items are one 400 naming the first ones, in both formats: the
@@ -185,7 +201,7 @@ async fn thousands_of_bad_items_are_one_bounded_400() {
                 ],
             )
             .await;
-        let fields = a.error(400, "InvalidValue");
+        let fields = FofClient::error(&a, 400, "InvalidValue");
         assert!(
             !fields.is_empty() && fields.len() <= 100,
             "a bounded list of the first bad items: {}",

@@ -1,19 +1,20 @@
 //! One user, many dialects: what Forms On Fire writes, gRPC and CloudAPI read the same.
 
-use super::Fof;
-use crate::cloudapi::read as cloud_read;
-use roster_e2e::cloudapi::{Signer, TestKey, signed};
-use roster_e2e::formsonfire::{Fmt, M, folder, list, t};
+use crate::support::Answer;
+use crate::support::cloudapi::{Signer, TestKey, signed};
+use crate::support::formsonfire::{Fmt, M, list, t};
+use crate::support::formsonfire::{Fof, FofClient};
+use crate::support::records::folder;
 use roster_proto::v1 as pb;
 
 #[tokio::test]
 async fn a_user_created_here_reads_the_same_over_grpc_and_through_cloudapi() {
-    let app = roster_e2e::TestApp::spawn().await;
+    let app = crate::support::TestApp::spawn().await;
     let key = TestKey::ed25519(9);
     let tenant = app
         .tenant_with_keys("acme", &[key.public_line("owner")])
         .await;
-    let c = roster_e2e::formsonfire::FofClient::new(&app, &tenant);
+    let c = crate::support::formsonfire::FofClient::new(&app, &tenant);
     let f = Fof { app, tenant, c };
     let folders = f.app.folders(&f.tenant.token);
     let reports = folder(&folders, "Reports", Some("F-1")).await;
@@ -35,12 +36,12 @@ async fn a_user_created_here_reads_the_same_over_grpc_and_through_cloudapi() {
             ],
         )
         .await;
-    made.ok();
+    FofClient::ok(&made);
     let id = made.id("User.Id").unwrap();
 
     let u = f
         .users()
-        .get_user(roster_e2e::get_by(pb::user_key::Key::Id(id.clone())))
+        .get_user(crate::support::get_by(pb::user_key::Key::Id(id.clone())))
         .await
         .unwrap()
         .into_inner();
@@ -68,7 +69,7 @@ async fn a_user_created_here_reads_the_same_over_grpc_and_through_cloudapi() {
 
     let owner = Signer::account("acme", &key);
     let target = format!("/acme/users/{id}");
-    let cloud = cloud_read(signed(
+    let cloud = Answer::of(signed(
         &f.app.http,
         &f.app.http_url,
         &owner,
@@ -77,12 +78,12 @@ async fn a_user_created_here_reads_the_same_over_grpc_and_through_cloudapi() {
     ))
     .await;
     assert_eq!(cloud.status, 200, "{cloud:?}");
-    assert_eq!(cloud.body["id"], id.as_str());
-    assert_eq!(cloud.body["login"], "ann.lee@acme.test");
-    assert_eq!(cloud.body["email"], "ann.lee@acme.test");
-    assert_eq!(cloud.body["firstName"], "Ann");
-    assert_eq!(cloud.body["lastName"], "Lee");
-    assert_eq!(cloud.body["country"], "NO");
+    assert_eq!(cloud.json()["id"], id.as_str());
+    assert_eq!(cloud.json()["login"], "ann.lee@acme.test");
+    assert_eq!(cloud.json()["email"], "ann.lee@acme.test");
+    assert_eq!(cloud.json()["firstName"], "Ann");
+    assert_eq!(cloud.json()["lastName"], "Lee");
+    assert_eq!(cloud.json()["country"], "NO");
 
     // A change made elsewhere shows here.
     f.users()
@@ -92,7 +93,7 @@ async fn a_user_created_here_reads_the_same_over_grpc_and_through_cloudapi() {
                 first_name: Some("Anna".into()),
                 ..Default::default()
             }),
-            update_mask: roster_e2e::mask(&["first_name"]),
+            update_mask: crate::support::mask(&["first_name"]),
             password: None,
         })
         .await
@@ -106,14 +107,15 @@ async fn a_user_created_here_reads_the_same_over_grpc_and_through_cloudapi() {
 async fn an_email_change_moves_a_login_that_was_the_email() {
     let f = Fof::new().await;
     let id = f.c.create(Fmt::Json, "Move", "Me", "old@acme.test").await;
-    f.c.put(Fmt::Json, &[("Id", t(&id)), ("Email", t("new@acme.test"))])
-        .await
-        .ok();
+    FofClient::ok(
+        &f.c.put(Fmt::Json, &[("Id", t(&id)), ("Email", t("new@acme.test"))])
+            .await,
+    );
     // The old address is free again: a new user may take it.
     f.c.create(Fmt::Xml, "Other", "One", "old@acme.test").await;
     let u = f
         .users()
-        .get_user(roster_e2e::get_by(pb::user_key::Key::Id(id)))
+        .get_user(crate::support::get_by(pb::user_key::Key::Id(id)))
         .await
         .unwrap()
         .into_inner();

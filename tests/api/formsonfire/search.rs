@@ -1,8 +1,8 @@
 //! `GET /api/v2/user/search`: criteria, status, pages that return every match exactly once,
 //! and the total.
 
-use super::Fof;
-use roster_e2e::formsonfire::{Fmt, t};
+use crate::support::formsonfire::{Fmt, t};
+use crate::support::formsonfire::{Fof, FofClient};
 use roster_proto::v1 as pb;
 use std::collections::BTreeSet;
 
@@ -11,14 +11,14 @@ use std::collections::BTreeSet;
 async fn many(f: &Fof, prefix: &str, n: usize) {
     let items = (0..n)
         .map(|i| pb::UpsertUserItem {
-            key: roster_e2e::key_email(&format!("{prefix}{i}@acme.test")),
+            key: crate::support::key_email(&format!("{prefix}{i}@acme.test")),
             user: Some(pb::User {
                 first_name: Some(format!("{prefix}{i}")),
                 last_name: Some("Smith".into()),
                 external_id: Some(format!("{prefix}-{i}")),
                 ..Default::default()
             }),
-            update_mask: roster_e2e::mask(&["first_name", "last_name", "external_id"]),
+            update_mask: crate::support::mask(&["first_name", "last_name", "external_id"]),
             create_if_missing: true,
             lenient_groups: false,
         })
@@ -42,7 +42,11 @@ async fn search_needs_a_name_an_email_or_an_external_id() {
     for fmt in Fmt::ALL {
         for params in [vec![], vec![("Status", "Active")], vec![("Name", "  ")]] {
             let a = f.c.get(fmt, "/user/search", &params).await;
-            assert_eq!(a.error(400, "NotEmpty")[0].1, "Name", "{fmt:?} {params:?}");
+            assert_eq!(
+                FofClient::error(&a, 400, "NotEmpty")[0].1,
+                "Name",
+                "{fmt:?} {params:?}"
+            );
         }
     }
 }
@@ -69,7 +73,7 @@ async fn name_email_external_id_and_status_narrow_the_search() {
                 external_id: Some("B-1".into()),
                 ..Default::default()
             }),
-            update_mask: roster_e2e::mask(&["status", "external_id"]),
+            update_mask: crate::support::mask(&["status", "external_id"]),
             password: None,
         })
         .await
@@ -91,7 +95,7 @@ async fn name_email_external_id_and_status_narrow_the_search() {
     for fmt in Fmt::ALL {
         for (params, want) in &cases {
             let a = f.c.get(fmt, "/user/search", params).await;
-            a.ok();
+            FofClient::ok(&a);
             let names: Vec<String> = (0..=want.len())
                 .filter_map(|i| a.get(&format!("Users.{i}.FirstName")))
                 .collect();
@@ -105,7 +109,7 @@ async fn name_email_external_id_and_status_narrow_the_search() {
         let bad =
             f.c.get(fmt, "/user/search", &[("Name", "x"), ("Status", "Asleep")])
                 .await;
-        assert_eq!(bad.error(400, "InvalidValue")[0].1, "Status");
+        assert_eq!(FofClient::error(&bad, 400, "InvalidValue")[0].1, "Status");
     }
 }
 
@@ -125,7 +129,7 @@ async fn pages_return_every_match_exactly_once_with_the_total() {
                     &[("Email", "page"), ("PageSize", "5"), ("PageNo", &no)],
                 )
                 .await;
-            a.ok();
+            FofClient::ok(&a);
             assert_eq!(
                 a.get("TotalRows").as_deref(),
                 Some("23"),
@@ -156,7 +160,7 @@ async fn page_size_defaults_to_100_and_may_not_exceed_250() {
     let f = Fof::new().await;
     many(&f, "big", 260).await;
     for fmt in Fmt::ALL {
-        let count = |a: &roster_e2e::formsonfire::Answer| {
+        let count = |a: &crate::support::Answer| {
             a.node("Users")
                 .and_then(serde_json::Value::as_array)
                 .map_or(0, Vec::len)
@@ -188,7 +192,7 @@ async fn page_size_defaults_to_100_and_may_not_exceed_250() {
                 f.c.get(fmt, "/user/search", &[("Name", "big"), (name, value)])
                     .await;
             assert_eq!(
-                a.error(400, "InvalidValue")[0].1,
+                FofClient::error(&a, 400, "InvalidValue")[0].1,
                 name,
                 "{fmt:?} {name}={value}"
             );
@@ -202,14 +206,15 @@ async fn deleted_user_audits_are_a_flag_and_no_deleted_user_is_kept() {
     let gone =
         f.c.create(Fmt::Json, "Gone", "Soon", "gone@acme.test")
             .await;
-    f.c.query(
-        reqwest::Method::DELETE,
-        Fmt::Json,
-        "/user",
-        &[("Id", &gone)],
-    )
-    .await
-    .ok();
+    FofClient::ok(
+        &f.c.query(
+            reqwest::Method::DELETE,
+            Fmt::Json,
+            "/user",
+            &[("Id", &gone)],
+        )
+        .await,
+    );
     for fmt in Fmt::ALL {
         for params in [
             vec![("Name", "Gone"), ("IncludeDeletedUserAudits", "true")],
@@ -220,7 +225,7 @@ async fn deleted_user_audits_are_a_flag_and_no_deleted_user_is_kept() {
             ],
         ] {
             let a = f.c.get(fmt, "/user/search", &params).await;
-            a.ok();
+            FofClient::ok(&a);
             assert_eq!(
                 a.get("TotalRows").as_deref(),
                 Some("0"),
@@ -235,7 +240,7 @@ async fn deleted_user_audits_are_a_flag_and_no_deleted_user_is_kept() {
             )
             .await;
         assert_eq!(
-            bad.error(400, "InvalidValue")[0].1,
+            FofClient::error(&bad, 400, "InvalidValue")[0].1,
             "IncludeDeletedUserAudits"
         );
     }
@@ -245,19 +250,20 @@ async fn deleted_user_audits_are_a_flag_and_no_deleted_user_is_kept() {
 async fn search_results_name_folders_and_groups_as_asked() {
     let f = Fof::new().await;
     let groups = f.app.groups(&f.tenant.token);
-    roster_e2e::formsonfire::group(&groups, "//Crew", Some("G-CREW")).await;
-    f.c.post(
-        Fmt::Json,
-        &[
-            ("UseNames", t("true")),
-            ("FirstName", t("Named")),
-            ("LastName", t("Member")),
-            ("Email", t("named@acme.test")),
-            ("Groups", roster_e2e::formsonfire::list(&["Crew"])),
-        ],
-    )
-    .await
-    .ok();
+    crate::support::records::group(&groups, "//Crew", Some("G-CREW")).await;
+    FofClient::ok(
+        &f.c.post(
+            Fmt::Json,
+            &[
+                ("UseNames", t("true")),
+                ("FirstName", t("Named")),
+                ("LastName", t("Member")),
+                ("Email", t("named@acme.test")),
+                ("Groups", crate::support::formsonfire::list(&["Crew"])),
+            ],
+        )
+        .await,
+    );
     for fmt in Fmt::ALL {
         let by_name =
             f.c.get(

@@ -1,8 +1,8 @@
 //! Create, read, update and delete.
 
-use super::Fof;
+use crate::support::formsonfire::{Fmt, M, t};
+use crate::support::formsonfire::{Fof, FofClient};
 use reqwest::Method;
-use roster_e2e::formsonfire::{Fmt, M, t};
 use roster_proto::v1 as pb;
 
 #[tokio::test]
@@ -21,7 +21,7 @@ async fn a_user_is_created_read_updated_and_deleted_in_json_and_xml() {
                 ],
             )
             .await;
-        made.ok();
+        FofClient::ok(&made);
         let id = made.id("User.Id").unwrap();
         assert_eq!(
             made.get("User.Status").as_deref(),
@@ -43,7 +43,7 @@ async fn a_user_is_created_read_updated_and_deleted_in_json_and_xml() {
         let put =
             f.c.put(fmt, &[("Id", t(&id)), ("FirstName", t("Anne"))])
                 .await;
-        put.ok();
+        FofClient::ok(&put);
         assert_eq!(
             put.get("User.FirstName").as_deref(),
             Some("Anne"),
@@ -55,15 +55,20 @@ async fn a_user_is_created_read_updated_and_deleted_in_json_and_xml() {
         let del =
             f.c.query(Method::DELETE, fmt, "/user", &[("Id", &id)])
                 .await;
-        del.ok();
+        FofClient::ok(&del);
         assert_eq!(del.get("User.Id"), None, "{fmt:?}");
         assert!(del.node("ResponseStatus").is_some(), "{del:?}");
-        f.c.query(Method::DELETE, fmt, "/user", &[("Id", &id)])
-            .await
-            .error(400, "NotFound");
-        f.c.get(fmt, "/user", &[("Id", &id)])
-            .await
-            .error(400, "NotFound");
+        FofClient::error(
+            &f.c.query(Method::DELETE, fmt, "/user", &[("Id", &id)])
+                .await,
+            400,
+            "NotFound",
+        );
+        FofClient::error(
+            &f.c.get(fmt, "/user", &[("Id", &id)]).await,
+            400,
+            "NotFound",
+        );
     }
 }
 
@@ -79,20 +84,23 @@ async fn a_user_is_found_by_id_with_or_without_dashes_or_by_email() {
             vec![("Email", "bo.ek@ACME.test")],
         ] {
             let a = f.c.get(fmt, "/user", &params).await;
-            a.ok();
+            FofClient::ok(&a);
             assert_eq!(
                 a.id("User.Id").as_deref(),
                 Some(id.as_str()),
                 "{fmt:?} {params:?}"
             );
         }
-        let missing = f.c.get(fmt, "/user", &[]).await.error(400, "NotEmpty");
+        let missing = FofClient::error(&f.c.get(fmt, "/user", &[]).await, 400, "NotEmpty");
         assert_eq!(missing, [("NotEmpty".to_owned(), "Id".to_owned())]);
         let bad = f.c.get(fmt, "/user", &[("Id", "not-a-guid")]).await;
-        assert_eq!(bad.error(400, "InvalidValue")[0].1, "Id");
-        f.c.get(fmt, "/user", &[("Email", "nobody@acme.test")])
-            .await
-            .error(400, "NotFound");
+        assert_eq!(FofClient::error(&bad, 400, "InvalidValue")[0].1, "Id");
+        FofClient::error(
+            &f.c.get(fmt, "/user", &[("Email", "nobody@acme.test")])
+                .await,
+            400,
+            "NotFound",
+        );
     }
 }
 
@@ -103,7 +111,7 @@ async fn post_requires_first_name_last_name_and_email() {
         let a =
             f.c.post(fmt, &[("FirstName", t(" ")), ("Country", t("NO"))])
                 .await;
-        let errors = a.error(400, "NotEmpty");
+        let errors = FofClient::error(&a, 400, "NotEmpty");
         let fields: Vec<&str> = errors.iter().map(|(_, f)| f.as_str()).collect();
         assert_eq!(fields, ["FirstName", "LastName", "Email"], "{fmt:?}");
     }
@@ -119,17 +127,18 @@ async fn post_requires_first_name_last_name_and_email() {
 #[tokio::test]
 async fn a_duplicate_email_or_external_id_is_a_field_error() {
     let f = Fof::new().await;
-    f.c.post(
-        Fmt::Json,
-        &[
-            ("FirstName", t("A")),
-            ("LastName", t("B")),
-            ("Email", t("dup@acme.test")),
-            ("ExternalId", t("EMP-1")),
-        ],
-    )
-    .await
-    .ok();
+    FofClient::ok(
+        &f.c.post(
+            Fmt::Json,
+            &[
+                ("FirstName", t("A")),
+                ("LastName", t("B")),
+                ("Email", t("dup@acme.test")),
+                ("ExternalId", t("EMP-1")),
+            ],
+        )
+        .await,
+    );
     for fmt in Fmt::ALL {
         let email =
             f.c.post(
@@ -142,7 +151,7 @@ async fn a_duplicate_email_or_external_id_is_a_field_error() {
             )
             .await;
         assert_eq!(
-            email.error(400, "DuplicateEmail"),
+            FofClient::error(&email, 400, "DuplicateEmail"),
             [("DuplicateEmail".to_owned(), "Email".to_owned())],
             "{fmt:?}"
         );
@@ -158,7 +167,7 @@ async fn a_duplicate_email_or_external_id_is_a_field_error() {
             )
             .await;
         assert_eq!(
-            ext.error(400, "DuplicateExternalId"),
+            FofClient::error(&ext, 400, "DuplicateExternalId"),
             [("DuplicateExternalId".to_owned(), "ExternalId".to_owned())],
             "{fmt:?}"
         );
@@ -174,23 +183,24 @@ async fn a_duplicate_email_or_external_id_is_a_field_error() {
             )
             .await;
         assert_eq!(
-            long.error(400, "InvalidValue")[0].1,
+            FofClient::error(&long, 400, "InvalidValue")[0].1,
             "ExternalId",
             "{fmt:?}"
         );
     }
     // Exactly 50 characters is fine.
-    f.c.post(
-        Fmt::Xml,
-        &[
-            ("FirstName", t("E")),
-            ("LastName", t("F")),
-            ("Email", t("fifty@acme.test")),
-            ("ExternalId", t("y".repeat(50))),
-        ],
-    )
-    .await
-    .ok();
+    FofClient::ok(
+        &f.c.post(
+            Fmt::Xml,
+            &[
+                ("FirstName", t("E")),
+                ("LastName", t("F")),
+                ("Email", t("fifty@acme.test")),
+                ("ExternalId", t("y".repeat(50))),
+            ],
+        )
+        .await,
+    );
 }
 
 #[tokio::test]
@@ -221,7 +231,7 @@ async fn put_changes_only_what_it_names_and_null_clears() {
                 ],
             )
             .await;
-        put.ok();
+        FofClient::ok(&put);
         assert_eq!(put.get("User.ExternalId"), None, "{fmt:?}: cleared");
         assert_eq!(put.get("User.TimeZone").as_deref(), Some("CET"));
         assert_eq!(
@@ -231,7 +241,7 @@ async fn put_changes_only_what_it_names_and_null_clears() {
         );
         assert_eq!(put.get("User.Email"), Some(email));
         let blank = f.c.put(fmt, &[("Id", t(&id)), ("LastName", t(""))]).await;
-        assert_eq!(blank.error(400, "NotEmpty")[0].1, "LastName");
+        assert_eq!(FofClient::error(&blank, 400, "NotEmpty")[0].1, "LastName");
     }
 }
 
@@ -240,11 +250,14 @@ async fn put_without_an_id_or_for_an_unknown_user_is_a_400() {
     let f = Fof::new().await;
     for fmt in Fmt::ALL {
         let none = f.c.put(fmt, &[("FirstName", t("X"))]).await;
-        assert_eq!(none.error(400, "NotEmpty")[0].1, "Id");
+        assert_eq!(FofClient::error(&none, 400, "NotEmpty")[0].1, "Id");
         let unknown = uuid::Uuid::now_v7().to_string();
-        f.c.put(fmt, &[("Id", t(unknown)), ("FirstName", t("X"))])
-            .await
-            .error(400, "NotFound");
+        FofClient::error(
+            &f.c.put(fmt, &[("Id", t(unknown)), ("FirstName", t("X"))])
+                .await,
+            400,
+            "NotFound",
+        );
     }
 }
 
@@ -265,7 +278,7 @@ async fn post_with_the_id_of_an_existing_user_updates_it() {
                 ],
             )
             .await;
-        again.ok();
+        FofClient::ok(&again);
         assert_eq!(again.id("User.Id").as_deref(), Some(id.as_str()), "{fmt:?}");
         let read = f.c.read(fmt, &id).await;
         assert_eq!(read.get("User.FirstName").as_deref(), Some("Twice"));
@@ -279,7 +292,7 @@ async fn delete_takes_the_id_and_credential_from_the_body_too() {
         let id =
             f.c.create(fmt, "Del", "Me", &format!("del.{}@acme.test", fmt.param()))
                 .await;
-        let body = roster_e2e::formsonfire::user_body(
+        let body = crate::support::formsonfire::user_body(
             fmt,
             &[
                 ("Id", t(&id)),
@@ -288,10 +301,12 @@ async fn delete_takes_the_id_and_credential_from_the_body_too() {
                 ("FirstName", t("ignored")),
             ],
         );
-        f.c.body(Method::DELETE, fmt, &body).await.ok();
-        f.c.get(fmt, "/user", &[("Id", &id)])
-            .await
-            .error(400, "NotFound");
+        FofClient::ok(&f.c.body(Method::DELETE, fmt, &body).await);
+        FofClient::error(
+            &f.c.get(fmt, "/user", &[("Id", &id)]).await,
+            400,
+            "NotFound",
+        );
     }
 }
 
@@ -315,7 +330,7 @@ async fn a_password_is_write_only_and_reset_password_forces_a_new_one() {
             .await;
         let id = made.id("User.Id").unwrap();
         let verify = |pw: &str| pb::VerifyPasswordRequest {
-            key: roster_e2e::key_id(&id),
+            key: crate::support::key_id(&id),
             password: pw.to_owned(),
         };
         let v = users
@@ -328,7 +343,7 @@ async fn a_password_is_write_only_and_reset_password_forces_a_new_one() {
         let read = f.c.read(fmt, &id).await;
         assert_eq!(read.get("User.ResetPassword").as_deref(), Some("true"));
         assert_eq!(read.get("User.Password"), None);
-        assert!(!read.raw.contains("first-Passw0rd"));
+        assert!(!read.text().contains("first-Passw0rd"));
 
         // A bad password writes nothing at all, not even the other members.
         let bad =
@@ -341,7 +356,11 @@ async fn a_password_is_write_only_and_reset_password_forces_a_new_one() {
                 ],
             )
             .await;
-        assert_eq!(bad.error(400, "InvalidValue")[0].1, "Password", "{fmt:?}");
+        assert_eq!(
+            FofClient::error(&bad, 400, "InvalidValue")[0].1,
+            "Password",
+            "{fmt:?}"
+        );
         assert_eq!(
             f.c.read(fmt, &id).await.get("User.FirstName").as_deref(),
             Some("Pass")
@@ -357,7 +376,7 @@ async fn a_password_is_write_only_and_reset_password_forces_a_new_one() {
                 ],
             )
             .await;
-        good.ok();
+        FofClient::ok(&good);
         assert!(
             !users
                 .verify_password(verify("first-Passw0rd"))
@@ -400,7 +419,7 @@ async fn concurrent_creates_of_one_email_make_exactly_one_user() {
     let won = answers.iter().filter(|a| a.status == 200).count();
     assert_eq!(won, 1, "{answers:?}");
     for a in answers.iter().filter(|a| a.status != 200) {
-        a.error(400, "DuplicateEmail");
+        FofClient::error(a, 400, "DuplicateEmail");
     }
 }
 
@@ -419,7 +438,7 @@ async fn post_may_set_the_status_and_answers_the_stored_one() {
                 ],
             )
             .await;
-        a.ok();
+        FofClient::ok(&a);
         assert_eq!(a.get("User.Status").as_deref(), Some(status), "{fmt:?}");
         let read = f.c.read(fmt, &a.id("User.Id").unwrap()).await;
         assert_eq!(read.get("User.Status").as_deref(), Some(status));

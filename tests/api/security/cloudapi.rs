@@ -1,6 +1,6 @@
 //! CloudAPI through the real `triton` CLI: a sub-user's narrow policy is all it gets.
 
-use crate::triton::{Cli, md5, ok, setup};
+use crate::support::triton::{Cli, md5, ok, setup};
 
 /// The path of `~/.ssh/NAME.pub`.
 fn public(cli: &Cli, name: &str) -> String {

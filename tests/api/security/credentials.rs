@@ -3,12 +3,14 @@
 //! keys are managed by the owner only; a service token never mints a token that outlives
 //! it, and no member but the owner issues one.
 
-use super::{info, make_user};
-use crate::surecloud::{Sc, issue_key, token};
+use crate::support::cloudapi::TestKey;
+use crate::support::elements::Ce;
+use crate::support::info;
+use crate::support::records::{self, make_user};
+use crate::support::surecloud::{Sc, issue_key, token};
+use crate::support::{TestApp, TestTenant, expect_code, key_email, key_id, reason};
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use roster_e2e::cloudapi::TestKey;
-use roster_e2e::{TestApp, TestTenant, expect_code, key_email, key_id, reason};
 use roster_proto::v1 as pb;
 use roster_user_service::scopes;
 use serde_json::json;
@@ -70,11 +72,11 @@ async fn a_surecloud_jwt_used_over_grpc_mints_no_key_secret_key_or_token() {
     let worker = make_user(&app, &t, "worker@acme.test", pb::AccessLevel::User).await;
     let owner_secret = issue_key(&app, &t, &t.admin.email).await;
     let admin_secret = issue_key(&app, &t, "admin@acme.test").await;
-    let owner_jwt = token(&app, &t.admin.email, &owner_secret).await.body["token"]
+    let owner_jwt = token(&app, &t.admin.email, &owner_secret).await.json()["token"]
         .as_str()
         .unwrap()
         .to_owned();
-    let admin_jwt = token(&app, "admin@acme.test", &admin_secret).await.body["token"]
+    let admin_jwt = token(&app, "admin@acme.test", &admin_secret).await.json()["token"]
         .as_str()
         .unwrap()
         .to_owned();
@@ -193,18 +195,18 @@ async fn only_the_owner_manages_its_secret_key_and_keys() {
         .await;
     let owner = t.admin.clone();
     let owner_secret = issue_key(&app, &t, &owner.email).await;
-    let owner_jwt = token(&app, &owner.email, &owner_secret).await.body["token"]
+    let owner_jwt = token(&app, &owner.email, &owner_secret).await.json()["token"]
         .as_str()
         .unwrap()
         .to_owned();
 
     let admin = make_user(&app, &t, "admin@acme.test", pb::AccessLevel::Admin).await;
     let sup = make_user(&app, &t, "super@acme.test", pb::AccessLevel::SuperAdmin).await;
-    let mut org_admin = roster_e2e::user("orgadmin@acme.test");
+    let mut org_admin = crate::support::user("orgadmin@acme.test");
     org_admin.role_keys = vec!["org-admin".into(), "org".into()];
     let org_admin = app
         .users(&t.token)
-        .create_user(roster_e2e::create(org_admin))
+        .create_user(crate::support::create(org_admin))
         .await
         .unwrap()
         .into_inner();
@@ -352,7 +354,7 @@ async fn only_the_owner_manages_its_secret_key_and_keys() {
         .expect("the owner rotates its secret key")
         .into_inner()
         .secret_key;
-    token(&app, &owner.email, &owner_secret).await.error(401);
+    Sc::error(&token(&app, &owner.email, &owner_secret).await, 401);
     assert_eq!(token(&app, &owner.email, &rotated).await.status, 200);
     app.secret_keys(&t.owner_token)
         .revoke_secret_key(pb::RevokeSecretKeyRequest {
@@ -360,7 +362,7 @@ async fn only_the_owner_manages_its_secret_key_and_keys() {
         })
         .await
         .expect("the owner revokes its secret key");
-    token(&app, &owner.email, &rotated).await.error(401);
+    Sc::error(&token(&app, &owner.email, &rotated).await, 401);
 }
 
 #[tokio::test]
@@ -502,7 +504,7 @@ async fn an_administrator_cannot_take_over_a_more_powerful_account() {
         .await
         .unwrap();
     let sup_secret = issue_key(&app, &t, "super@acme.test").await;
-    let before = super::snapshot(&app, &t, &sup.id).await.unwrap();
+    let before = records::snapshot(&app, &t, &sup.id).await.unwrap();
     let sup_keys = keys(&app, &t, of_user(pb::user_key::Key::Id(sup.id.clone()))).await;
 
     // An ADMIN member over gRPC, and an org-admin (who counts as ADMIN) through Cloud
@@ -553,7 +555,7 @@ async fn an_administrator_cannot_take_over_a_more_powerful_account() {
                     email: "mine@acme.test".into(),
                     ..Default::default()
                 }),
-                update_mask: roster_e2e::mask(&["email"]),
+                update_mask: crate::support::mask(&["email"]),
                 password: Some("Mine-Passw0rd".into()),
             })
             .await
@@ -592,7 +594,7 @@ async fn an_administrator_cannot_take_over_a_more_powerful_account() {
         "DeleteUser",
     );
 
-    let owner_ce = crate::elements::Ce::owner(&app, &t);
+    let owner_ce = Ce::owner(&app, &t);
     let boss = owner_ce
         .post(
             "/users",
@@ -601,9 +603,9 @@ async fn an_administrator_cannot_take_over_a_more_powerful_account() {
         )
         .await;
     assert_eq!(boss.status, 200, "{boss:?}");
-    let boss = crate::elements::Ce::with(
+    let boss = Ce::with(
         &app,
-        boss.body["secret"].as_str().unwrap(),
+        boss.json()["secret"].as_str().unwrap(),
         &t.organization_secret,
     );
     let p = boss
@@ -612,12 +614,12 @@ async fn an_administrator_cannot_take_over_a_more_powerful_account() {
             json!({"password": "Mine-Passw0rd", "email": "mine2@acme.test"}),
         )
         .await;
-    assert!(!p.error(403).is_empty());
+    assert!(!Ce::error(&p, 403).is_empty());
     let d = boss.delete(&format!("/users/{}", sup.number)).await;
-    assert!(!d.error(403).is_empty());
+    assert!(!Ce::error(&d, 403).is_empty());
 
     // The super-administrator is as it was, its credentials its own.
-    assert_eq!(super::snapshot(&app, &t, &sup.id).await.unwrap(), before);
+    assert_eq!(records::snapshot(&app, &t, &sup.id).await.unwrap(), before);
     assert_eq!(
         keys(&app, &t, of_user(pb::user_key::Key::Id(sup.id.clone()))).await,
         sup_keys
@@ -701,7 +703,7 @@ async fn introspection_names_the_principal_and_the_credential_it_came_from() {
             t.company_id.to_string()
         )
     );
-    let key = crate::surecloud::issue_key(&app, &t, &t.admin.email).await;
+    let key = crate::support::surecloud::issue_key(&app, &t, &t.admin.email).await;
     let jwt = authenticate(C::SecretKey(pb::SecretKeyCredential {
         email: t.admin.email.clone(),
         secret_key: key,

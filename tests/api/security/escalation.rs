@@ -2,8 +2,8 @@
 //! level, role or permission it does not hold, at any door.
 
 use super::owner::{elements_admin, owner_now, rule, user_with_level};
-use crate::surecloud::Sc;
-use roster_e2e::{TestApp, TestTenant, expect_code, get_by};
+use crate::support::surecloud::Sc;
+use crate::support::{TestApp, TestTenant, expect_code, get_by};
 use roster_proto::v1 as pb;
 use roster_proto::v1::user_key::Key;
 use roster_user_service::scopes;
@@ -107,7 +107,7 @@ async fn a_user_cannot_promote_itself_or_others_through_surecloud() {
     ] {
         let a = sc.patch(json!([item])).await;
         assert_eq!(a.status, 200, "{a:?}");
-        let message = a.users()[0]["patchErrorMessage"]
+        let message = Sc::users(&a)[0]["patchErrorMessage"]
             .as_str()
             .unwrap_or_default();
         assert!(message.starts_with("Not allowed"), "{item}: {a:?}");
@@ -290,7 +290,7 @@ async fn an_administrator_cannot_change_its_own_roles_or_outrank_itself() {
     let me = admin.get("/users").await;
     assert_eq!(me.status, 200, "{me:?}");
     let mine = me
-        .body
+        .json()
         .as_array()
         .unwrap()
         .iter()

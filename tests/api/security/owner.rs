@@ -2,10 +2,10 @@
 //! demotes, renames or re-keys it, whichever door they come through and whatever key names
 //! it (id, number, login, email).
 
-use crate::elements::Ce;
-use crate::surecloud::{Sc, issue_key};
-use roster_e2e::formsonfire::{Fmt, FofClient, t as text};
-use roster_e2e::{TestApp, TestTenant, expect_code, get_by, reason};
+use crate::support::elements::Ce;
+use crate::support::formsonfire::{Fmt, FofClient, t as text};
+use crate::support::surecloud::{Sc, issue_key};
+use crate::support::{TestApp, TestTenant, expect_code, get_by, reason};
 use roster_proto::v1 as pb;
 use roster_proto::v1::user_key::Key;
 use serde_json::json;
@@ -53,10 +53,10 @@ pub(crate) async fn user_with_level(
     email: &str,
     level: pb::AccessLevel,
 ) -> pb::User {
-    let mut u = roster_e2e::user(email);
+    let mut u = crate::support::user(email);
     u.set_access_level(level);
     app.users(&t.owner_token)
-        .create_user(roster_e2e::create(u))
+        .create_user(crate::support::create(u))
         .await
         .expect("create")
         .into_inner()
@@ -131,25 +131,31 @@ async fn no_door_deletes_disables_or_demotes_the_owner() {
     // Forms On Fire: the tenant's integration key.
     let fof = FofClient::new(&app, &t);
     for fmt in Fmt::ALL {
-        fof.query(
-            reqwest::Method::DELETE,
-            fmt,
-            "/user",
-            &[("Id", t.admin.id.as_str())],
-        )
-        .await
-        .error(403, "UnauthorizedAccessException");
-        fof.send_user(
-            reqwest::Method::PUT,
-            fmt,
-            &[
-                ("Id", text(t.admin.id.clone())),
-                ("Status", text("Disabled")),
-                ("WebsiteRole", text("ReadOnly")),
-            ],
-        )
-        .await
-        .error(403, "UnauthorizedAccessException");
+        FofClient::error(
+            &fof.query(
+                reqwest::Method::DELETE,
+                fmt,
+                "/user",
+                &[("Id", t.admin.id.as_str())],
+            )
+            .await,
+            403,
+            "UnauthorizedAccessException",
+        );
+        FofClient::error(
+            &fof.send_user(
+                reqwest::Method::PUT,
+                fmt,
+                &[
+                    ("Id", text(t.admin.id.clone())),
+                    ("Status", text("Disabled")),
+                    ("WebsiteRole", text("ReadOnly")),
+                ],
+            )
+            .await,
+            403,
+            "UnauthorizedAccessException",
+        );
     }
 
     // Cloud Elements: an organization administrator who is not the owner.
@@ -166,7 +172,7 @@ async fn no_door_deletes_disables_or_demotes_the_owner() {
             .await,
         admin.delete(&format!("{path}/roles/org-admin")).await,
     ] {
-        assert_eq!(attempt.error(403), "Forbidden", "{attempt:?}");
+        assert_eq!(Ce::error(&attempt, 403), "Forbidden", "{attempt:?}");
     }
 
     // SureCloud: an ADMINISTRATOR who is not the owner.
@@ -179,7 +185,7 @@ async fn no_door_deletes_disables_or_demotes_the_owner() {
     ] {
         let a = boss.patch(json!([item])).await;
         assert_eq!(a.status, 200, "{a:?}");
-        let message = a.users()[0]["patchErrorMessage"]
+        let message = Sc::users(&a)[0]["patchErrorMessage"]
             .as_str()
             .unwrap_or_default();
         assert!(message.starts_with("Not allowed"), "{item}: {a:?}");
@@ -192,7 +198,7 @@ async fn no_door_deletes_disables_or_demotes_the_owner() {
 async fn the_owners_keys_and_secret_key_are_the_owners_alone() {
     let app = TestApp::spawn().await;
     let t = app.tenant("acme").await;
-    let line = roster_e2e::cloudapi::TestKey::ed25519(9).public_line("evil");
+    let line = crate::support::cloudapi::TestKey::ed25519(9).public_line("evil");
     let account = pb::KeyOwner {
         owner: Some(pb::key_owner::Owner::Account(true)),
     };
@@ -241,7 +247,7 @@ async fn the_owners_keys_and_secret_key_are_the_owners_alone() {
         expect_code(
             app.secret_keys(&t.token)
                 .issue_secret_key(pb::IssueSecretKeyRequest {
-                    user: roster_e2e::key_email(&t.admin.email),
+                    user: crate::support::key_email(&t.admin.email),
                 })
                 .await,
             Code::PermissionDenied,
@@ -249,7 +255,7 @@ async fn the_owners_keys_and_secret_key_are_the_owners_alone() {
         expect_code(
             app.secret_keys(&t.token)
                 .revoke_secret_key(pb::RevokeSecretKeyRequest {
-                    user: roster_e2e::key_email(&t.admin.email),
+                    user: crate::support::key_email(&t.admin.email),
                 })
                 .await,
             Code::PermissionDenied,
@@ -259,7 +265,7 @@ async fn the_owners_keys_and_secret_key_are_the_owners_alone() {
     }
     // The owner's secret key, issued by the owner, still works: nothing was rotated.
     let key = issue_key(&app, &t, &t.admin.email).await;
-    let a = crate::surecloud::token(&app, &t.admin.email, &key).await;
+    let a = crate::support::surecloud::token(&app, &t.admin.email, &key).await;
     assert_eq!(a.status, 200, "{a:?}");
 
     // The owner itself may manage its account keys.

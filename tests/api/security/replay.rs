@@ -3,11 +3,12 @@
 //! write's signature is good once (on every replica, through REST or gRPC), identical GETs in
 //! one second still pass, and a write must sign its request target.
 
-use crate::cloudapi::read;
+use crate::support::Answer;
+use crate::support::cloudapi::Cloud;
+use crate::support::cloudapi::{Signer, TestKey};
+use crate::support::{TestApp, expect_code, reason};
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
-use roster_e2e::cloudapi::{Signer, TestKey};
-use roster_e2e::{TestApp, expect_code, reason};
 use roster_proto::v1 as pb;
 use std::time::{Duration, SystemTime};
 use tonic::Code;
@@ -65,7 +66,7 @@ impl Signed {
 
     /// The owner's view of the users' logins, over REST.
     async fn logins(&self) -> Vec<String> {
-        let a = read(roster_e2e::cloudapi::signed(
+        let a = Answer::of(crate::support::cloudapi::signed(
             &self.app.http,
             &self.app.http_url,
             &self.signer,
@@ -75,7 +76,7 @@ impl Signed {
         .await;
         assert_eq!(a.status, 200, "{a:?}");
         let mut logins: Vec<String> = a
-            .body
+            .json()
             .as_array()
             .unwrap()
             .iter()
@@ -177,7 +178,7 @@ async fn a_replayed_post_through_the_gateway_is_a_401_and_writes_nothing() {
             .json(&body)
     };
     let ann = serde_json::json!({"login": "ann", "email": "ann@acme.test", "password": "s3cret-Passw0rd"});
-    let a = read(post(ann.clone())).await;
+    let a = Answer::of(post(ann.clone())).await;
     assert_eq!(a.status, 201, "{a:?}");
     let before = s.logins().await;
     assert_eq!(before, ["ann"]);
@@ -186,9 +187,9 @@ async fn a_replayed_post_through_the_gateway_is_a_401_and_writes_nothing() {
     // (the body is not signed).
     let mallory = serde_json::json!({"login": "mallory", "email": "mallory@acme.test", "password": "s3cret-Passw0rd"});
     for body in [ann, mallory] {
-        let a = read(post(body)).await;
+        let a = Answer::of(post(body)).await;
         assert_eq!(
-            a.error(401, "InvalidCredentials"),
+            Cloud::error(&a, 401, "InvalidCredentials"),
             "Invalid authorization credentials supplied"
         );
     }
@@ -214,7 +215,7 @@ async fn identical_gets_in_the_same_second_all_pass() {
     // the others may be verified against the gateway's key cache).
     let (date, auth) = s.signer.headers("GET", "/acme/users");
     for i in 0..3 {
-        let a = read(
+        let a = Answer::of(
             s.app
                 .http
                 .get(s.app.url("/acme/users"))
@@ -228,7 +229,7 @@ async fn identical_gets_in_the_same_second_all_pass() {
     let fresh = roster::start(&s.app.settings_for_gateway(), roster::Role::Gateway)
         .await
         .unwrap();
-    let a = read(
+    let a = Answer::of(
         s.app
             .http
             .get(format!("http://{}/acme/users", fresh.http_addr.unwrap()))
@@ -271,7 +272,7 @@ async fn a_write_must_sign_its_request_target_and_method() {
         s.signer.key_id,
         s.key.algorithm()
     );
-    let a = read(
+    let a = Answer::of(
         s.app
             .http
             .post(s.app.url("/acme/users"))
@@ -281,7 +282,7 @@ async fn a_write_must_sign_its_request_target_and_method() {
     )
     .await;
     assert_eq!(
-        a.error(400, "InvalidHeader"),
+        Cloud::error(&a, 400, "InvalidHeader"),
         "Authorization header invalid: (request-target) was not a signed header"
     );
     assert!(s.logins().await.is_empty(), "nothing was created");
@@ -299,7 +300,7 @@ async fn with_date_only_allowed_such_a_signature_is_good_once_whatever_the_metho
         s.key.algorithm()
     );
     // An old client reads with it ...
-    let a = read(
+    let a = Answer::of(
         s.app
             .http
             .get(s.app.url("/acme/users"))
@@ -309,7 +310,7 @@ async fn with_date_only_allowed_such_a_signature_is_good_once_whatever_the_metho
     .await;
     assert_eq!(a.status, 200, "{a:?}");
     // ... and whoever saw that request cannot turn it into a write: it binds no method.
-    let a = read(
+    let a = Answer::of(
         s.app
             .http
             .post(s.app.url("/acme/users"))
@@ -319,7 +320,7 @@ async fn with_date_only_allowed_such_a_signature_is_good_once_whatever_the_metho
     )
     .await;
     assert_eq!(
-        a.error(401, "InvalidCredentials"),
+        Cloud::error(&a, 401, "InvalidCredentials"),
         "Invalid authorization credentials supplied"
     );
     assert!(s.logins().await.is_empty(), "nothing was created");

@@ -3,13 +3,13 @@
 //! whose user changed its password or lost a key. A benign change (a member's own new
 //! password) does not break a client whose credential still holds.
 
-use super::{by_email, make_user, snapshot};
-use crate::cloudapi::Cloud;
-use crate::elements::Ce;
-use crate::surecloud::{Sc, issue_key, token};
+use crate::support::cloudapi::Cloud;
+use crate::support::cloudapi::{Signer, TestKey};
+use crate::support::elements::Ce;
+use crate::support::records::{self, by_email, make_user, snapshot};
+use crate::support::surecloud::{Sc, issue_key, token};
+use crate::support::{TestApp, TestTenant, expect_code, key_id, mask, reason};
 use reqwest::Method;
-use roster_e2e::cloudapi::{Signer, TestKey};
-use roster_e2e::{TestApp, TestTenant, expect_code, key_id, mask, reason};
 use roster_proto::v1 as pb;
 use roster_user_service::scopes;
 use serde_json::json;
@@ -27,11 +27,11 @@ async fn org_admin<'a>(app: &'a TestApp, t: &TestTenant, email: &str) -> (i64, S
         )
         .await;
     assert_eq!(made.status, 200, "{made:?}");
-    let number = made.body["id"].as_i64().expect("a number");
+    let number = made.json()["id"].as_i64().expect("a number");
     let id = by_email(app, t, email).await.expect("made").id;
     let ce = Ce::with(
         app,
-        made.body["secret"].as_str().expect("a secret"),
+        made.json()["secret"].as_str().expect("a secret"),
         &t.organization_secret,
     );
     let first = ce.get("/users").await;
@@ -101,7 +101,7 @@ async fn an_elements_org_admin_losing_its_role_or_account_is_refused_on_the_next
                     .await
                     .expect("the owner takes org-admin away");
             }
-            Revocation::Disabled => super::disable(&app, &t, &id).await,
+            Revocation::Disabled => records::disable(&app, &t, &id).await,
             Revocation::Deleted => {
                 let r = owner.delete(&format!("/users/{number}")).await;
                 assert_eq!(r.status, 200, "{r:?}");
@@ -110,23 +110,23 @@ async fn an_elements_org_admin_losing_its_role_or_account_is_refused_on_the_next
 
         // The very next request, no sleep: a write with the cached credential.
         let before = snapshot(&app, &t, &victim_id).await.unwrap();
-        let users_before = super::all_users(&app, &t).await;
+        let users_before = records::all_users(&app, &t).await;
         let attack = boss
             .patch(
                 &format!("/users/{victim_number}"),
                 json!({"city": "after revocation", "roles": [{"key": "org-admin"}]}),
             )
             .await;
-        assert!(!attack.error(401).is_empty(), "{how:?}");
+        assert!(!Ce::error(&attack, 401).is_empty(), "{how:?}");
         let read = boss.get("/users").await;
-        assert!(!read.error(401).is_empty(), "{how:?}");
+        assert!(!Ce::error(&read, 401).is_empty(), "{how:?}");
         let create = boss
             .post(
                 "/users",
                 json!({"email": format!("sneak{i}@acme.test"), "firstName": "S", "lastName": "N"}),
             )
             .await;
-        assert!(!create.error(401).is_empty(), "{how:?}");
+        assert!(!Ce::error(&create, 401).is_empty(), "{how:?}");
 
         assert_eq!(
             snapshot(&app, &t, &victim_id).await.unwrap(),
@@ -134,7 +134,7 @@ async fn an_elements_org_admin_losing_its_role_or_account_is_refused_on_the_next
             "{how:?}: the victim is unchanged"
         );
         assert_eq!(
-            super::all_users(&app, &t).await,
+            records::all_users(&app, &t).await,
             users_before,
             "{how:?}: nobody was created or changed"
         );
@@ -189,7 +189,7 @@ async fn an_elements_member_changing_its_own_password_keeps_working() {
         .patch(&format!("/users/{victim}"), json!({"city": "Still works"}))
         .await;
     assert_eq!(write.status, 200, "{write:?}");
-    assert_eq!(write.body["city"], "Still works");
+    assert_eq!(write.json()["city"], "Still works");
 }
 
 /// An administrator (SureCloud ADMINISTRATOR) made by the owner, with a JWT from its own
@@ -208,7 +208,7 @@ async fn sc_admin<'a>(
     assert_eq!(a.status, 200, "{a:?}");
     let sc = Sc {
         app,
-        token: a.body["token"].as_str().unwrap().to_owned(),
+        token: a.json()["token"].as_str().unwrap().to_owned(),
     };
     sc.patch_ok(json!([{"email": "victim@acme.test", "role": "CONTRIBUTOR", "name": "Vic"}]))
         .await;
@@ -234,7 +234,7 @@ async fn a_demoted_or_disabled_surecloud_administrator_is_refused_on_the_next_pa
     owner
         .patch_ok(json!([{"email": "admin@acme.test", "role": "CONTRIBUTOR"}]))
         .await;
-    let before = super::all_users(&app, &t).await;
+    let before = records::all_users(&app, &t).await;
     let attack = admin
         .patch(json!([
             {"email": "victim@acme.test", "name": "Pwned", "role": "ADMINISTRATOR"},
@@ -243,9 +243,9 @@ async fn a_demoted_or_disabled_surecloud_administrator_is_refused_on_the_next_pa
         ]))
         .await;
     // The JWT names the access level's epoch that moved: the core refuses the token itself.
-    assert!(!attack.error(401).is_empty());
+    assert!(!Sc::error(&attack, 401).is_empty());
     assert_eq!(
-        users_of(&super::all_users(&app, &t).await),
+        users_of(&records::all_users(&app, &t).await),
         users_of(&before)
     );
     assert_eq!(
@@ -266,12 +266,12 @@ async fn a_demoted_or_disabled_surecloud_administrator_is_refused_on_the_next_pa
     assert_eq!(fresh.status, 200, "{fresh:?}");
     let demoted = Sc {
         app: &app,
-        token: fresh.body["token"].as_str().unwrap().to_owned(),
+        token: fresh.json()["token"].as_str().unwrap().to_owned(),
     };
     let a = demoted
         .patch(json!([{"email": "victim@acme.test", "name": "Pwned"}]))
         .await;
-    assert!(a.error(403).contains("ADMINISTRATOR"), "{a:?}");
+    assert!(Sc::error(&a, 403).contains("ADMINISTRATOR"), "{a:?}");
     assert_eq!(
         by_email(&app, &t, "victim@acme.test").await.unwrap(),
         victim
@@ -280,8 +280,8 @@ async fn a_demoted_or_disabled_surecloud_administrator_is_refused_on_the_next_pa
     // Disabled by the owner over gRPC.
     let (id, _, admin) = sc_admin(&app, &t, &owner, "admin2@acme.test").await;
     let victim = by_email(&app, &t, "victim@acme.test").await.unwrap();
-    super::disable(&app, &t, &id).await;
-    let before = super::all_users(&app, &t).await;
+    records::disable(&app, &t, &id).await;
+    let before = records::all_users(&app, &t).await;
     let attack = admin
         .patch(json!([
             {"email": "victim@acme.test", "name": "Pwned"},
@@ -289,9 +289,9 @@ async fn a_demoted_or_disabled_surecloud_administrator_is_refused_on_the_next_pa
             {"email": "new2@acme.test", "role": "ADMINISTRATOR"},
         ]))
         .await;
-    assert!(!attack.error(401).is_empty());
+    assert!(!Sc::error(&attack, 401).is_empty());
     assert_eq!(
-        users_of(&super::all_users(&app, &t).await),
+        users_of(&records::all_users(&app, &t).await),
         users_of(&before)
     );
     assert_eq!(
@@ -445,10 +445,10 @@ async fn a_user_token_ends_when_one_of_its_keys_is_deleted() {
     assert_eq!(left, ["two"]);
 }
 
-async fn get(cloud: &Cloud, s: &Signer) -> crate::cloudapi::Answer {
+async fn get(cloud: &Cloud, s: &Signer) -> crate::support::Answer {
     cloud.call(s, Method::GET, "/acme/users", None).await
 }
-async fn pwn(cloud: &Cloud, s: &Signer) -> crate::cloudapi::Answer {
+async fn pwn(cloud: &Cloud, s: &Signer) -> crate::support::Answer {
     let body = json!({"firstName": "Pwned"});
     cloud
         .call(s, Method::POST, "/acme/users/victim", Some(body))
@@ -506,10 +506,10 @@ async fn a_cloudapi_sub_user_loses_its_rights_on_the_next_request() {
     assert_eq!(out.status, 200, "{out:?}");
     let before = snapshot(app, t, &victim_id).await.unwrap();
     assert_eq!(
-        get(&cloud, &bob).await.error(403, "NotAuthorized"),
+        Cloud::error(&get(&cloud, &bob).await, 403, "NotAuthorized"),
         "You do not have permission to access /acme/users (listusers)"
     );
-    pwn(&cloud, &bob).await.error(403, "NotAuthorized");
+    Cloud::error(&pwn(&cloud, &bob).await, 403, "NotAuthorized");
     assert_eq!(snapshot(app, t, &victim_id).await.unwrap(), before);
 
     // Back in, then disabled.
@@ -520,9 +520,9 @@ async fn a_cloudapi_sub_user_loses_its_rights_on_the_next_request() {
         )
         .await;
     assert_eq!(get(&cloud, &bob).await.status, 200);
-    super::disable(app, t, &bob_id).await;
+    records::disable(app, t, &bob_id).await;
     assert_eq!(
-        get(&cloud, &bob).await.error(403, "NotAuthorized"),
+        Cloud::error(&get(&cloud, &bob).await, 403, "NotAuthorized"),
         "Account or user is disabled"
     );
     // A write is refused too (with 401 rather than CloudAPI's 403 while the gateway's key
@@ -531,7 +531,7 @@ async fn a_cloudapi_sub_user_loses_its_rights_on_the_next_request() {
     assert!(matches!(w.status, 401 | 403), "{w:?}");
     assert!(
         matches!(
-            w.body["code"].as_str(),
+            w.json()["code"].as_str(),
             Some("NotAuthorized" | "InvalidCredentials")
         ),
         "{w:?}"
@@ -539,14 +539,14 @@ async fn a_cloudapi_sub_user_loses_its_rights_on_the_next_request() {
     assert_eq!(snapshot(app, t, &victim_id).await.unwrap(), before);
 
     // Enabled again, then its key removed.
-    super::set_status(app, t, &bob_id, pb::UserStatus::Active).await;
+    records::set_status(app, t, &bob_id, pb::UserStatus::Active).await;
     assert_eq!(get(&cloud, &bob).await.status, 200);
     let gone = cloud
         .delete(&format!("/acme/users/bob/keys/{}", key.fingerprint()))
         .await;
     assert_eq!(gone.status, 204, "{gone:?}");
-    get(&cloud, &bob).await.error(401, "InvalidCredentials");
-    pwn(&cloud, &bob).await.error(401, "InvalidCredentials");
+    Cloud::error(&get(&cloud, &bob).await, 401, "InvalidCredentials");
+    Cloud::error(&pwn(&cloud, &bob).await, 401, "InvalidCredentials");
     assert_eq!(snapshot(app, t, &victim_id).await.unwrap(), before);
 }
 
@@ -603,7 +603,7 @@ async fn a_cloudapi_sub_user_keeps_writing_after_its_password_changes() {
         )
         .await;
     assert_eq!(w.status, 200, "{w:?}");
-    assert_eq!(w.body["firstName"], "After");
+    assert_eq!(w.json()["firstName"], "After");
 
     // And a disabled sub-user's write gets CloudAPI's answer for a disabled user.
     assert_eq!(
@@ -613,7 +613,7 @@ async fn a_cloudapi_sub_user_keeps_writing_after_its_password_changes() {
             .status,
         200
     );
-    super::disable(app, t, &bob_id).await;
+    records::disable(app, t, &bob_id).await;
     let w = cloud
         .call(
             &bob,
@@ -622,7 +622,10 @@ async fn a_cloudapi_sub_user_keeps_writing_after_its_password_changes() {
             Some(json!({"firstName": "Disabled"})),
         )
         .await;
-    assert_eq!(w.error(403, "NotAuthorized"), "Account or user is disabled");
+    assert_eq!(
+        Cloud::error(&w, 403, "NotAuthorized"),
+        "Account or user is disabled"
+    );
 }
 
 /// Another replica of the user service keeps a user's authority for at most one second
@@ -662,7 +665,7 @@ async fn a_change_through_one_replica_ends_the_token_on_another_within_a_second(
     // The replica has read bob's authority and keeps it.
     read().await.unwrap();
 
-    super::disable(&app, &t, &bob.id).await;
+    records::disable(&app, &t, &bob.id).await;
     let changed = std::time::Instant::now();
     let refused = loop {
         if let Err(st) = read().await {

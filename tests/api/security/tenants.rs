@@ -1,14 +1,15 @@
 //! Cross-tenant attacks with credentials that are valid, but another tenant's: through each
 //! door, tenant A's caller aims at tenant B's user, and B reads back unchanged.
 
-use super::{all_users, by_email, make_user, snapshot};
-use crate::cloudapi::{Cloud, read};
-use crate::elements::Ce;
-use crate::surecloud::Sc;
+use crate::support::Answer;
+use crate::support::cloudapi::Cloud;
+use crate::support::cloudapi::{Signer, TestKey, signed};
+use crate::support::elements::Ce;
+use crate::support::formsonfire::{Fmt, FofClient, t as text};
+use crate::support::records::{all_users, by_email, make_user, snapshot};
+use crate::support::surecloud::Sc;
+use crate::support::{TestApp, TestTenant, expect_code, key_email, key_id, mask, reason};
 use reqwest::Method;
-use roster_e2e::cloudapi::{Signer, TestKey, signed};
-use roster_e2e::formsonfire::{Fmt, FofClient, t as text};
-use roster_e2e::{TestApp, TestTenant, expect_code, key_email, key_id, mask, reason};
 use roster_proto::v1 as pb;
 use roster_user_service::scopes;
 use serde_json::json;
@@ -56,7 +57,7 @@ async fn grpc_a_tenants_tokens_never_reach_b_users_by_id() {
             pb::user_key::Key::Number(victim.number),
         ] {
             let s = expect_code(
-                users.get_user(roster_e2e::get_by(key)).await,
+                users.get_user(crate::support::get_by(key)).await,
                 Code::NotFound,
             );
             assert_eq!(reason(&s), "USER_NOT_FOUND", "{who}: {s:?}");
@@ -183,12 +184,12 @@ async fn elements_a_credentials_never_reach_b_users_by_number() {
             as_a.get(&format!("/users/{}", "victim@beta.test")).await,
         ),
     ] {
-        assert!(!answer.error(404).is_empty(), "{what}");
+        assert!(!Ce::error(&answer, 404).is_empty(), "{what}");
         before.unchanged(&app, &b, what).await;
     }
     // B's email is not among A's users either.
     let listed = as_a.get("/users").await;
-    assert!(!listed.emails().contains(&"victim@beta.test".to_owned()));
+    assert!(!Ce::emails(&listed).contains(&"victim@beta.test".to_owned()));
 
     // Mixing the two tenants' secrets gets nobody in.
     for (what, ce) in [
@@ -201,11 +202,14 @@ async fn elements_a_credentials_never_reach_b_users_by_number() {
             Ce::with(&app, &b.admin_secret, &a.organization_secret),
         ),
     ] {
-        assert!(!ce.get("/users").await.error(401).is_empty(), "{what}");
+        assert!(
+            !Ce::error(&ce.get("/users").await, 401).is_empty(),
+            "{what}"
+        );
         let p = ce
             .patch(&format!("/users/{n}"), json!({"city": "Pwned"}))
             .await;
-        assert!(!p.error(401).is_empty(), "{what}");
+        assert!(!Ce::error(&p, 401).is_empty(), "{what}");
         before.unchanged(&app, &b, what).await;
     }
 }
@@ -227,46 +231,64 @@ async fn formsonfire_a_company_never_reaches_b_users() {
             key: b.integration_key.clone(),
             ..fa.clone()
         };
-        mixed
-            .get(fmt, "/user", &[("Id", &victim)])
-            .await
-            .error(401, "Unauthorized");
-        mixed
-            .query(Method::DELETE, fmt, "/user", &[("Id", &victim)])
-            .await
-            .error(401, "Unauthorized");
-        mixed
-            .put(fmt, &[("Id", text(&victim)), ("FirstName", text("Pwned"))])
-            .await
-            .error(401, "Unauthorized");
-        mixed
-            .get(fmt, "/user/search", &[("Email", "victim")])
-            .await
-            .error(401, "Unauthorized");
+        FofClient::error(
+            &mixed.get(fmt, "/user", &[("Id", &victim)]).await,
+            401,
+            "Unauthorized",
+        );
+        FofClient::error(
+            &mixed
+                .query(Method::DELETE, fmt, "/user", &[("Id", &victim)])
+                .await,
+            401,
+            "Unauthorized",
+        );
+        FofClient::error(
+            &mixed
+                .put(fmt, &[("Id", text(&victim)), ("FirstName", text("Pwned"))])
+                .await,
+            401,
+            "Unauthorized",
+        );
+        FofClient::error(
+            &mixed.get(fmt, "/user/search", &[("Email", "victim")]).await,
+            401,
+            "Unauthorized",
+        );
         before.unchanged(&app, &b, "mixed credentials").await;
 
         // A's own valid credentials, B's user id.
-        fa.get(fmt, "/user", &[("Id", &victim)])
-            .await
-            .error(400, "NotFound");
-        fa.get(fmt, "/user", &[("Email", "victim@beta.test")])
-            .await
-            .error(400, "NotFound");
-        fa.query(Method::DELETE, fmt, "/user", &[("Id", &victim)])
-            .await
-            .error(400, "NotFound");
-        fa.put(
-            fmt,
-            &[
-                ("Id", text(&victim)),
-                ("FirstName", text("Pwned")),
-                ("Status", text("Disabled")),
-            ],
-        )
-        .await
-        .error(400, "NotFound");
+        FofClient::error(
+            &fa.get(fmt, "/user", &[("Id", &victim)]).await,
+            400,
+            "NotFound",
+        );
+        FofClient::error(
+            &fa.get(fmt, "/user", &[("Email", "victim@beta.test")]).await,
+            400,
+            "NotFound",
+        );
+        FofClient::error(
+            &fa.query(Method::DELETE, fmt, "/user", &[("Id", &victim)])
+                .await,
+            400,
+            "NotFound",
+        );
+        FofClient::error(
+            &fa.put(
+                fmt,
+                &[
+                    ("Id", text(&victim)),
+                    ("FirstName", text("Pwned")),
+                    ("Status", text("Disabled")),
+                ],
+            )
+            .await,
+            400,
+            "NotFound",
+        );
         let found = fa.get(fmt, "/user/search", &[("Email", "victim")]).await;
-        found.ok();
+        FofClient::ok(&found);
         assert_eq!(
             found.get("TotalRows").as_deref(),
             Some("0"),
@@ -316,14 +338,14 @@ async fn cloudapi_a_owner_signing_for_b_account_is_forbidden() {
         .tenant_with_keys("beta", &[b_key.public_line("beta@laptop")])
         .await;
     let as_b = Signer::account("beta", &b_key);
-    let made = read(
+    let made = Answer::of(
         signed(&app.http, &app.http_url, &as_b, Method::POST, "/beta/users").json(&json!({
             "login": "victim", "email": "victim@beta.test", "password": "s3cret-Passw0rd"
         })),
     )
     .await;
     assert_eq!(made.status, 201, "{made:?}");
-    let victim_id = made.body["id"].as_str().unwrap().to_owned();
+    let victim_id = made.json()["id"].as_str().unwrap().to_owned();
     let before = Before::take(app, &b).await;
     let keys_before = cloud.call(&as_b, Method::GET, "/beta/keys", None).await.raw;
 
@@ -366,7 +388,7 @@ async fn cloudapi_a_owner_signing_for_b_account_is_forbidden() {
     ] {
         let what = format!("{method} {target}");
         let a = cloud.call(&cloud.owner, method, &target, body).await;
-        assert!(!a.error(403, "NotAuthorized").is_empty(), "{what}");
+        assert!(!Cloud::error(&a, 403, "NotAuthorized").is_empty(), "{what}");
         before.unchanged(app, &b, &what).await;
     }
     assert_eq!(
@@ -379,7 +401,7 @@ async fn cloudapi_a_owner_signing_for_b_account_is_forbidden() {
         key: cloud.owner.key.clone(),
     };
     let a = cloud.call(&forged, Method::GET, "/beta/users", None).await;
-    a.error(401, "InvalidCredentials");
+    Cloud::error(&a, 401, "InvalidCredentials");
     let a = cloud
         .call(
             &forged,
@@ -388,7 +410,7 @@ async fn cloudapi_a_owner_signing_for_b_account_is_forbidden() {
             Some(json!({"firstName": "Pwned"})),
         )
         .await;
-    a.error(401, "InvalidCredentials");
+    Cloud::error(&a, 401, "InvalidCredentials");
     before.unchanged(app, &b, "forged key id").await;
     // `my` is the caller's own account, never B's.
     let mine = cloud.get("/my/users").await;

@@ -1,7 +1,7 @@
 //! The operator's side: `roster group create|list` and `roster user secret-key issue|revoke`,
 //! against a running `roster serve` on the same database.
 
-use roster_e2e::process::{Installation, RosterProcess, roster_command};
+use crate::support::process::{Installation, RosterProcess, roster_command};
 use serde_json::{Value, json};
 
 async fn run(inst: &Installation, args: &[&str]) -> String {

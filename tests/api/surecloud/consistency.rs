@@ -2,8 +2,9 @@
 //! PATCHes of the same users leave each user equal to one version, never a mix; a token of
 //! one tenant never touches another.
 
-use super::{Sc, create_groups, get_user};
-use roster_e2e::TestApp;
+use crate::support::TestApp;
+use crate::support::records::{by_email, create_groups};
+use crate::support::surecloud::Sc;
 use serde_json::{Value, json};
 
 fn version(n: usize, tag: &str, role: &str) -> Value {
@@ -34,7 +35,7 @@ async fn the_same_patch_twice_gives_the_same_state() {
         let mut v = Vec::new();
         for i in 0..5 {
             v.push(
-                get_user(&app, &t, &format!("u{i}@acme.test"))
+                by_email(&app, &t, &format!("u{i}@acme.test"))
                     .await
                     .unwrap(),
             );
@@ -44,7 +45,7 @@ async fn the_same_patch_twice_gives_the_same_state() {
     let second = sc.patch_ok(body).await;
     assert_eq!(first, second, "same answer, same ids");
     for (i, before) in stored.iter().enumerate() {
-        let after = get_user(&app, &t, &format!("u{i}@acme.test"))
+        let after = by_email(&app, &t, &format!("u{i}@acme.test"))
             .await
             .unwrap();
         assert_eq!(after.id, before.id);
@@ -96,11 +97,11 @@ async fn concurrent_patches_of_the_same_users_never_mix_versions() {
             sc.patch(version(n, "A", "READ_ONLY")),
             sc.patch(version(n, "B", "ADMINISTRATOR"))
         );
-        for u in first.users().iter().chain(second.users()) {
+        for u in Sc::users(&first).iter().chain(Sc::users(&second)) {
             assert!(u.get("patchErrorMessage").is_none(), "round {round}: {u}");
         }
         for i in 0..n {
-            let u = get_user(&app, &t, &format!("u{i}@acme.test"))
+            let u = by_email(&app, &t, &format!("u{i}@acme.test"))
                 .await
                 .unwrap();
             let want =
@@ -154,7 +155,7 @@ async fn a_token_of_one_tenant_cannot_touch_another() {
             {"email": "victim@bravo.test", "role": "ADMINISTRATOR", "groups": ["//Bravo Only"]},
         ]))
         .await;
-    let users = r.users();
+    let users = Sc::users(&r);
     assert!(
         users[0]["patchErrorMessage"]
             .as_str()
@@ -172,7 +173,7 @@ async fn a_token_of_one_tenant_cannot_touch_another() {
             .unwrap()
             .contains("not found")
     );
-    let untouched = get_user(&app, &b, "victim@bravo.test").await.unwrap();
+    let untouched = by_email(&app, &b, "victim@bravo.test").await.unwrap();
     assert_eq!(untouched.display_name.as_deref(), Some("V"));
     assert_eq!(
         untouched.access_level(),

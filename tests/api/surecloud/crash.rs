@@ -2,7 +2,7 @@
 //! items before it committed, whole, and none half-written; the same PATCH retried reports
 //! every user correctly and creates no duplicate.
 
-use roster_e2e::process::{Installation, RosterProcess, roster_command};
+use crate::support::process::{Installation, RosterProcess, roster_command};
 use roster_proto::v1 as pb;
 use serde_json::{Value, json};
 use std::time::Duration;

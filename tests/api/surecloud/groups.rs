@@ -2,8 +2,9 @@
 //! malformed one is reported in patchErrorMessage while the user's other changes and valid
 //! groups still apply.
 
-use super::{Sc, create_groups, get_user};
-use roster_e2e::TestApp;
+use crate::support::TestApp;
+use crate::support::records::{by_email, create_groups};
+use crate::support::surecloud::Sc;
 use serde_json::json;
 
 #[tokio::test]
@@ -26,7 +27,7 @@ async fn bad_groups_are_reported_one_by_one_and_the_rest_applies() {
             ]
         }]))
         .await;
-    let u = &a.users()[0];
+    let u = &Sc::users(&a)[0];
     assert_eq!(
         u["groups"],
         json!(["//Audit", "//Risk Department/Risk Analysts"])
@@ -44,7 +45,7 @@ async fn bad_groups_are_reported_one_by_one_and_the_rest_applies() {
         message.contains("Group '//Nowhere/Nobody' not found"),
         "{message}"
     );
-    let stored = get_user(&app, &t, "a@acme.test").await.unwrap();
+    let stored = by_email(&app, &t, "a@acme.test").await.unwrap();
     assert_eq!(stored.groups.len(), 2);
 }
 
@@ -63,7 +64,7 @@ async fn paths_the_core_finds_malformed_are_notes_and_the_rest_applies() {
             "groups": ["//A /B", "//Audit", "// Lead"]
         }]))
         .await;
-    let u = &a.users()[0];
+    let u = &Sc::users(&a)[0];
     assert_eq!(u["groups"], json!(["//Audit"]), "{u}");
     let message = u["patchErrorMessage"].as_str().unwrap();
     assert!(message.contains("Group '//A /B' is malformed"), "{message}");
@@ -71,7 +72,7 @@ async fn paths_the_core_finds_malformed_are_notes_and_the_rest_applies() {
         message.contains("Group '// Lead' is malformed"),
         "{message}"
     );
-    let stored = get_user(&app, &t, "a@acme.test").await.unwrap();
+    let stored = by_email(&app, &t, "a@acme.test").await.unwrap();
     assert_eq!(stored.groups.len(), 1);
 }
 

@@ -1,8 +1,10 @@
 //! The PATCH's checks, each with a JSON error body, in the order promised: 401 bad token,
 //! 403 no rights, 406 wrong Accept, 415 wrong Content-Type, 413 too large, 400 bad JSON.
 
-use super::{Sc, answer, get_user};
-use roster_e2e::TestApp;
+use crate::support::Answer;
+use crate::support::TestApp;
+use crate::support::records::by_email;
+use crate::support::surecloud::Sc;
 use serde_json::json;
 
 #[tokio::test]
@@ -20,7 +22,7 @@ async fn each_check_wins_over_the_ones_after_it() {
         if let Some(a) = auth {
             r = r.header("authorization", a);
         }
-        answer(r)
+        Answer::of(r)
     };
     let bearer = Some(format!("Bearer {}", sc.token));
     let cases = [
@@ -108,7 +110,7 @@ async fn each_check_wins_over_the_ones_after_it() {
     for (what, auth, accept, ct, body, status) in cases {
         let a = send(auth, accept, ct, body).await;
         assert_eq!(a.status, status, "{what}: {a:?}");
-        a.error(status);
+        Sc::error(&a, status);
     }
 }
 
@@ -136,22 +138,22 @@ async fn json_with_a_charset_or_no_accept_at_all_is_fine() {
         if !accept.is_empty() {
             r = r.header("accept", accept);
         }
-        let a = answer(r).await;
-        assert_eq!(a.users().len(), 1, "{accept}");
-        assert!(get_user(&app, &t, &email).await.is_some(), "{accept}");
+        let a = Answer::of(r).await;
+        assert_eq!(Sc::users(&a).len(), 1, "{accept}");
+        assert!(by_email(&app, &t, &email).await.is_some(), "{accept}");
     }
 }
 
 #[tokio::test]
 async fn other_paths_and_methods_answer_in_the_dialects_error_shape() {
     let app = TestApp::spawn().await;
-    answer(app.http.get(app.url("/restful/v1/user")))
-        .await
-        .error(405);
-    answer(app.http.get(app.url("/restful/v1/users")))
-        .await
-        .error(404);
-    answer(app.http.get(app.url("/restful/v1")))
-        .await
-        .error(404);
+    Sc::error(
+        &Answer::of(app.http.get(app.url("/restful/v1/user"))).await,
+        405,
+    );
+    Sc::error(
+        &Answer::of(app.http.get(app.url("/restful/v1/users"))).await,
+        404,
+    );
+    Sc::error(&Answer::of(app.http.get(app.url("/restful/v1"))).await, 404);
 }

@@ -1,8 +1,9 @@
 //! A request with more users than configured (10 000 by default) or more bytes is refused
 //! whole with 413: nothing of it is written.
 
-use super::{Sc, get_user};
-use roster_e2e::TestApp;
+use crate::support::TestApp;
+use crate::support::records::by_email;
+use crate::support::surecloud::Sc;
 use serde_json::{Value, json};
 
 fn users(n: usize) -> Value {
@@ -17,9 +18,9 @@ async fn more_users_than_the_maximum_are_refused_whole() {
     let t = app.tenant("acme").await;
     let sc = Sc::owner(&app, &t).await;
     let a = sc.patch(users(4)).await;
-    let message = a.error(413);
+    let message = Sc::error(&a, 413);
     assert!(message.contains('3') && message.contains('4'), "{message}");
-    assert!(get_user(&app, &t, "u0@acme.test").await.is_none());
+    assert!(by_email(&app, &t, "u0@acme.test").await.is_none());
     assert_eq!(sc.patch_ok(users(3)).await.len(), 3);
 }
 
@@ -29,6 +30,6 @@ async fn a_body_over_the_byte_limit_is_refused_whole() {
     let t = app.tenant("acme").await;
     let sc = Sc::owner(&app, &t).await;
     let a = sc.patch(users(80)).await;
-    assert!(a.error(413).contains("2048"), "{a:?}");
-    assert!(get_user(&app, &t, "u0@acme.test").await.is_none());
+    assert!(Sc::error(&a, 413).contains("2048"), "{a:?}");
+    assert!(by_email(&app, &t, "u0@acme.test").await.is_none());
 }

@@ -2,8 +2,9 @@
 //! stay, except personType; failing items come back with patchErrorMessage, nothing of them
 //! written, and do not fail the others.
 
-use super::{Sc, get_user};
-use roster_e2e::TestApp;
+use crate::support::TestApp;
+use crate::support::records::by_email;
+use crate::support::surecloud::Sc;
 use roster_proto::v1 as pb;
 use serde_json::json;
 
@@ -11,7 +12,7 @@ use serde_json::json;
 async fn the_vendors_example_creates_the_user_it_describes() {
     let app = TestApp::spawn().await;
     let t = app.tenant("acme").await;
-    super::create_groups(&app, &t, &["//Risk Department/Risk Analysts"]).await;
+    crate::support::records::create_groups(&app, &t, &["//Risk Department/Risk Analysts"]).await;
     let sc = Sc::owner(&app, &t).await;
     let users = sc
         .patch_ok(json!([{
@@ -24,7 +25,7 @@ async fn the_vendors_example_creates_the_user_it_describes() {
         }]))
         .await;
     let u = &users[0];
-    let stored = get_user(&app, &t, "johndoe@example.com").await.unwrap();
+    let stored = by_email(&app, &t, "johndoe@example.com").await.unwrap();
     assert_eq!(
         *u,
         json!({
@@ -88,9 +89,9 @@ async fn a_user_id_finds_the_user_and_may_change_its_email() {
         .await;
     assert_eq!(users[0]["userID"], id);
     assert_eq!(users[0]["email"], "new@acme.test");
-    assert!(get_user(&app, &t, "old@acme.test").await.is_none());
+    assert!(by_email(&app, &t, "old@acme.test").await.is_none());
     assert_eq!(
-        get_user(&app, &t, "new@acme.test")
+        by_email(&app, &t, "new@acme.test")
             .await
             .unwrap()
             .display_name
@@ -120,7 +121,7 @@ async fn failing_items_are_reported_in_order_and_do_not_stop_the_others() {
             {"email": "ok2@acme.test", "role": "READ_ONLY"},
         ]))
         .await;
-    let users = a.users();
+    let users = Sc::users(&a);
     assert_eq!(users.len(), 10);
     assert!(users[0].get("patchErrorMessage").is_none(), "{}", users[0]);
     assert!(users[9].get("patchErrorMessage").is_none(), "{}", users[9]);
@@ -141,23 +142,23 @@ async fn failing_items_are_reported_in_order_and_do_not_stop_the_others() {
         if let Some(e) = email {
             assert_eq!(users[i]["email"], e, "item {i} names its user");
             assert!(
-                get_user(&app, &t, e).await.is_none(),
+                by_email(&app, &t, e).await.is_none(),
                 "item {i} wrote nothing"
             );
         }
     }
-    assert!(get_user(&app, &t, "ok1@acme.test").await.is_some());
-    assert!(get_user(&app, &t, "ok2@acme.test").await.is_some());
+    assert!(by_email(&app, &t, "ok1@acme.test").await.is_some());
+    assert!(by_email(&app, &t, "ok2@acme.test").await.is_some());
 
     // A failing modification writes nothing of itself either: the email collides, so the
     // name that came with it is not written.
-    let ok1 = get_user(&app, &t, "ok1@acme.test").await.unwrap();
+    let ok1 = by_email(&app, &t, "ok1@acme.test").await.unwrap();
     let a = sc
         .patch(json!([{"userID": ok1.id, "email": "taken@acme.test", "name": "Half"}]))
         .await;
-    let m = a.users()[0]["patchErrorMessage"].as_str().unwrap();
+    let m = Sc::users(&a)[0]["patchErrorMessage"].as_str().unwrap();
     assert!(m.contains("already"), "{m}");
-    let after = get_user(&app, &t, "ok1@acme.test").await.unwrap();
+    let after = by_email(&app, &t, "ok1@acme.test").await.unwrap();
     assert_eq!(after.display_name, None);
     assert_eq!(after.etag, ok1.etag);
 }
@@ -170,11 +171,11 @@ async fn unknown_attributes_are_reported_and_the_rest_applies() {
     let a = sc
         .patch(json!([{"email": "a@acme.test", "role": "CONTRIBUTOR", "phone": "123"}]))
         .await;
-    let u = &a.users()[0];
+    let u = &Sc::users(&a)[0];
     assert!(
         u["patchErrorMessage"].as_str().unwrap().contains("'phone'"),
         "{u}"
     );
     assert_eq!(u["role"], "CONTRIBUTOR");
-    assert!(get_user(&app, &t, "a@acme.test").await.is_some());
+    assert!(by_email(&app, &t, "a@acme.test").await.is_some());
 }

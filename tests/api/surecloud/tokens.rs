@@ -2,8 +2,10 @@
 //! or rotating the key ends its tokens at once; a disabled user gets none; only
 //! administrators may PATCH.
 
-use super::{Sc, answer, issue_key, token};
-use roster_e2e::{TestApp, key_email, user};
+use crate::support::Answer;
+use crate::support::records::by_email;
+use crate::support::surecloud::{Sc, issue_key, token};
+use crate::support::{TestApp, key_email, user};
 use roster_proto::v1 as pb;
 use serde_json::json;
 
@@ -15,11 +17,11 @@ async fn a_secret_key_buys_a_one_hour_jwt_that_patches_users() {
 
     let a = token(&app, &t.admin.email.to_uppercase(), &key).await;
     assert_eq!(a.status, 200, "{a:?}");
-    let obj = a.body.as_object().unwrap();
+    let obj = a.json().as_object().unwrap();
     assert_eq!(obj.len(), 2, "only token and expiresIn: {obj:?}");
-    let expires = a.body["expiresIn"].as_u64().unwrap();
+    let expires = a.json()["expiresIn"].as_u64().unwrap();
     assert!((3590..=3600).contains(&expires), "{expires}");
-    let jwt = a.body["token"].as_str().unwrap();
+    let jwt = a.json()["token"].as_str().unwrap();
     assert_eq!(jwt.split('.').count(), 3, "a JWT: {jwt}");
 
     let sc = Sc {
@@ -51,25 +53,25 @@ async fn wrong_keys_emails_and_bodies_get_no_token() {
         ("an invalid email", "not an email", key.as_str()),
     ] {
         let a = token(&app, email, secret).await;
-        a.error(401);
-        assert!(a.body.get("token").is_none(), "{what}");
+        Sc::error(&a, 401);
+        assert!(a.json().get("token").is_none(), "{what}");
     }
-    let bad = answer(
+    let bad = Answer::of(
         app.http
             .post(app.url("/restful/v1/token"))
             .header("content-type", "application/json")
             .body("{\"email\": 1"),
     )
     .await;
-    bad.error(400);
-    let form = answer(
+    Sc::error(&bad, 400);
+    let form = Answer::of(
         app.http
             .post(app.url("/restful/v1/token"))
             .header("content-type", "text/plain")
             .body("email=x"),
     )
     .await;
-    form.error(415);
+    Sc::error(&form, 415);
 }
 
 #[tokio::test]
@@ -83,14 +85,16 @@ async fn revoking_or_rotating_a_key_ends_its_tokens_at_once() {
     // Rotate: a new key for the same user. The token of the old key stops at once, even
     // though the gateway has it cached.
     let new_key = issue_key(&app, &t, &t.admin.email).await;
-    sc.patch(json!([{"email": "a@acme.test", "name": "A"}]))
-        .await
-        .error(401);
+    Sc::error(
+        &sc.patch(json!([{"email": "a@acme.test", "name": "A"}]))
+            .await,
+        401,
+    );
     let fresh = token(&app, &t.admin.email, &new_key).await;
     assert_eq!(fresh.status, 200, "{fresh:?}");
     let sc = Sc {
         app: &app,
-        token: fresh.body["token"].as_str().unwrap().to_owned(),
+        token: fresh.json()["token"].as_str().unwrap().to_owned(),
     };
     sc.patch_ok(json!([{"email": "a@acme.test", "name": "A"}]))
         .await;
@@ -102,10 +106,12 @@ async fn revoking_or_rotating_a_key_ends_its_tokens_at_once() {
         })
         .await
         .unwrap();
-    sc.patch(json!([{"email": "a@acme.test", "name": "B"}]))
-        .await
-        .error(401);
-    token(&app, &t.admin.email, &new_key).await.error(401);
+    Sc::error(
+        &sc.patch(json!([{"email": "a@acme.test", "name": "B"}]))
+            .await,
+        401,
+    );
+    Sc::error(&token(&app, &t.admin.email, &new_key).await, 401);
     // Revoking again: there is nothing to revoke.
     let again = app
         .secret_keys(&t.owner_token)
@@ -114,7 +120,7 @@ async fn revoking_or_rotating_a_key_ends_its_tokens_at_once() {
         })
         .await
         .unwrap_err();
-    assert_eq!(roster_e2e::reason(&again), "SECRET_KEY_NOT_FOUND");
+    assert_eq!(crate::support::reason(&again), "SECRET_KEY_NOT_FOUND");
 }
 
 #[tokio::test]
@@ -124,14 +130,14 @@ async fn a_disabled_user_gets_no_token_and_disabling_ends_its_tokens() {
     let mut boss = user("boss@acme.test");
     boss.set_access_level(pb::AccessLevel::Admin);
     app.users(&t.token)
-        .create_user(roster_e2e::create(boss))
+        .create_user(crate::support::create(boss))
         .await
         .unwrap();
     let key = issue_key(&app, &t, "boss@acme.test").await;
     let a = token(&app, "boss@acme.test", &key).await;
     let sc = Sc {
         app: &app,
-        token: a.body["token"].as_str().unwrap().to_owned(),
+        token: a.json()["token"].as_str().unwrap().to_owned(),
     };
     sc.patch_ok(json!([{"email": "x@acme.test", "role": "READ_ONLY"}]))
         .await;
@@ -142,11 +148,13 @@ async fn a_disabled_user_gets_no_token_and_disabling_ends_its_tokens() {
         .patch_ok(json!([{"email": "boss@acme.test", "enabled": false}]))
         .await;
     assert_eq!(off[0]["enabled"], false);
-    sc.patch(json!([{"email": "x@acme.test", "name": "X"}]))
-        .await
-        .error(401);
+    Sc::error(
+        &sc.patch(json!([{"email": "x@acme.test", "name": "X"}]))
+            .await,
+        401,
+    );
     let a = token(&app, "boss@acme.test", &key).await;
-    assert!(a.error(403).contains("disabled"), "{a:?}");
+    assert!(Sc::error(&a, 403).contains("disabled"), "{a:?}");
 }
 
 #[tokio::test]
@@ -166,8 +174,8 @@ async fn only_administrators_may_patch() {
         let a = sc
             .patch(json!([{"email": "new@acme.test", "role": "ADMINISTRATOR"}]))
             .await;
-        a.error(403);
-        assert!(super::get_user(&app, &t, "new@acme.test").await.is_none());
+        Sc::error(&a, 403);
+        assert!(by_email(&app, &t, "new@acme.test").await.is_none());
     }
     let admin = Sc::for_user(&app, &t, "admin@acme.test").await;
     admin

@@ -1,6 +1,6 @@
 //! One structured log line per request, with the trace id, from the real binary.
 
-use roster_e2e::roster_bin;
+use crate::support::roster_bin;
 use std::process::Stdio;
 use std::time::Duration;
 use tokio::io::AsyncBufReadExt as _;
@@ -8,7 +8,7 @@ use tokio::io::AsyncBufReadExt as _;
 #[tokio::test]
 async fn every_request_logs_one_json_line_with_its_trace_id() {
     let dir = tempfile::tempdir().unwrap();
-    let db = roster_e2e::TestDb::create(dir.path()).await;
+    let db = crate::support::TestDb::create(dir.path()).await;
     let mut child = tokio::process::Command::new(roster_bin())
         .arg("serve")
         .env("ROSTER_DATA_DIR", dir.path())

@@ -2,8 +2,8 @@
 //! method and code; the database pool; argon2; build info. They are served on the metrics
 //! listener (`metrics_addr`) only, never on the public REST port.
 
-use crate::cloudapi::Cloud;
-use roster_e2e::{TestApp, get_by};
+use crate::support::cloudapi::Cloud;
+use crate::support::{TestApp, get_by};
 use roster_proto::v1 as pb;
 
 /// The value of the sample `name{labels...}` that has every label given, if any.

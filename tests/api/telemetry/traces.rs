@@ -2,13 +2,13 @@
 //! call to the core, the user service's `grpc.server` span joined to it by `traceparent`,
 //! and the database spans under it; collected by an in-process OTLP collector.
 
-use crate::cloudapi::Cloud;
-use crate::elements::Ce;
-use crate::surecloud::Sc;
+use crate::support::cloudapi::Cloud;
+use crate::support::elements::Ce;
+use crate::support::formsonfire::{Fmt, FofClient};
+use crate::support::surecloud::Sc;
+use crate::support::{TestApp, get_by};
 use fake_opentelemetry_collector::{ExportedSpan, FakeCollectorServer};
 use roster::telemetry::{Telemetry, TelemetryConfig};
-use roster_e2e::formsonfire::{Fmt, FofClient};
-use roster_e2e::{TestApp, get_by};
 use roster_proto::v1 as pb;
 use std::collections::HashMap;
 use std::time::Duration;

@@ -3,9 +3,10 @@
 //! fills and blocks it), its addresses taken from its "listening" log lines, SIGTERM sent with
 //! `kill`, and its exit status awaited.
 
-use crate::{TEST_KEY, TEST_KID, roster_bin};
-use base64::Engine as _;
-use base64::engine::general_purpose::STANDARD;
+use super::app::{server_key, token_keys};
+use super::cloudapi::TestKey;
+use super::db::TestDb;
+use super::tools::roster_bin;
 use std::net::SocketAddr;
 use std::process::{ExitStatus, Output, Stdio};
 use std::sync::{Arc, Mutex};
@@ -14,18 +15,15 @@ use tokio::io::AsyncBufReadExt as _;
 use tokio::sync::mpsc;
 
 /// The signing keys every process of one test shares, as a Secret would give them.
-pub fn key_env() -> Vec<(&'static str, String)> {
+pub(crate) fn key_env() -> Vec<(&'static str, String)> {
     vec![
-        (
-            "ROSTER_TOKEN_KEYS",
-            format!("{TEST_KID}:{}", STANDARD.encode(TEST_KEY)),
-        ),
-        ("ROSTER_SERVER_KEY", STANDARD.encode([7u8; 32])),
+        ("ROSTER_TOKEN_KEYS", token_keys()),
+        ("ROSTER_SERVER_KEY", server_key()),
     ]
 }
 
 /// Runs a one-shot `roster` command (`migrate`, `tenant create`, ...) to completion.
-pub async fn roster_command(args: &[&str], env: &[(&str, String)]) -> Output {
+pub(crate) async fn roster_command(args: &[&str], env: &[(&str, String)]) -> Output {
     tokio::process::Command::new(roster_bin())
         .args(args)
         .envs(env.iter().map(|(k, v)| (*k, v.as_str())))
@@ -37,19 +35,19 @@ pub async fn roster_command(args: &[&str], env: &[(&str, String)]) -> Output {
 
 /// A running `roster serve`, `roster user-service` or `roster gateway`.
 #[derive(Debug)]
-pub struct RosterProcess {
+pub(crate) struct RosterProcess {
     child: tokio::process::Child,
-    pub grpc: Option<SocketAddr>,
-    pub http: Option<SocketAddr>,
+    pub(crate) grpc: Option<SocketAddr>,
+    pub(crate) http: Option<SocketAddr>,
     /// The metrics listener (unless `ROSTER_METRICS_ADDR` is `off`).
-    pub metrics: Option<SocketAddr>,
+    pub(crate) metrics: Option<SocketAddr>,
     log: Arc<Mutex<Vec<serde_json::Value>>>,
 }
 
 impl RosterProcess {
     /// Starts `roster <command>` on loopback port 0 (unless `env` says otherwise) and waits
     /// until it has logged every listener that command opens.
-    pub async fn start(command: &str, env: &[(&str, String)]) -> Self {
+    pub(crate) async fn start(command: &str, env: &[(&str, String)]) -> Self {
         let mut child = tokio::process::Command::new(roster_bin())
             .arg(command)
             .env("ROSTER_GRPC_ADDR", "127.0.0.1:0")
@@ -109,17 +107,17 @@ impl RosterProcess {
     }
 
     /// `http://<gateway>`.
-    pub fn http_url(&self) -> String {
+    pub(crate) fn http_url(&self) -> String {
         format!("http://{}", self.http.expect("a gateway"))
     }
 
     /// `http://<user service>`.
-    pub fn grpc_url(&self) -> String {
+    pub(crate) fn grpc_url(&self) -> String {
         format!("http://{}", self.grpc.expect("a user service"))
     }
 
     /// Sends SIGTERM, as the kubelet does when a pod is deleted.
-    pub fn sigterm(&self) {
+    pub(crate) fn sigterm(&self) {
         let pid = self.child.id().expect("still running").to_string();
         let ok = std::process::Command::new("kill")
             .args(["-TERM", &pid])
@@ -130,12 +128,12 @@ impl RosterProcess {
     }
 
     /// Sends SIGKILL: the process dies at once, mid-request, as in a crash.
-    pub async fn kill(&mut self) {
+    pub(crate) async fn kill(&mut self) {
         self.child.kill().await.expect("roster is killed");
     }
 
     /// The exit status, within two minutes.
-    pub async fn wait(&mut self) -> ExitStatus {
+    pub(crate) async fn wait(&mut self) -> ExitStatus {
         tokio::time::timeout(Duration::from_mins(2), self.child.wait())
             .await
             .expect("roster exits")
@@ -143,29 +141,29 @@ impl RosterProcess {
     }
 
     /// Every log line so far (JSON objects; other lines as `{"message": line}`).
-    pub fn log(&self) -> Vec<serde_json::Value> {
+    pub(crate) fn log(&self) -> Vec<serde_json::Value> {
         self.log.lock().expect("log lock").clone()
     }
 
     /// Whether a line with this message was logged.
-    pub fn logged(&self, message: &str) -> bool {
+    pub(crate) fn logged(&self, message: &str) -> bool {
         self.log().iter().any(|v| v["message"] == message)
     }
 }
 
 /// A database, a data directory and the shared keys: what every process of one test runs on.
 #[derive(Debug)]
-pub struct Installation {
-    pub db: crate::TestDb,
-    pub dir: tempfile::TempDir,
+pub(crate) struct Installation {
+    pub(crate) db: TestDb,
+    pub(crate) dir: tempfile::TempDir,
 }
 
 impl Installation {
     /// A fresh database (PostgreSQL when `ROSTER_TEST_DATABASE_URL` is set), migrated with
     /// `roster migrate` as the chart's hook Job does.
-    pub async fn new() -> Self {
+    pub(crate) async fn new() -> Self {
         let dir = tempfile::tempdir().expect("tempdir");
-        let db = crate::TestDb::create(dir.path()).await;
+        let db = TestDb::create(dir.path()).await;
         let me = Self { db, dir };
         let out = roster_command(&["migrate"], &me.env()).await;
         assert!(
@@ -177,7 +175,7 @@ impl Installation {
     }
 
     /// The database URL, a data directory and the keys, as environment variables.
-    pub fn env(&self) -> Vec<(&'static str, String)> {
+    pub(crate) fn env(&self) -> Vec<(&'static str, String)> {
         let mut env = key_env();
         env.push(("ROSTER_DATABASE_URL", self.db.url.clone()));
         env.push(("ROSTER_DATA_DIR", self.dir.path().display().to_string()));
@@ -185,7 +183,7 @@ impl Installation {
     }
 
     /// `roster tenant create <login> --ssh-key <owner key> --json`: the printed credentials.
-    pub async fn tenant(&self, login: &str, owner: &crate::cloudapi::TestKey) -> serde_json::Value {
+    pub(crate) async fn tenant(&self, login: &str, owner: &TestKey) -> serde_json::Value {
         let key_file = self.dir.path().join(format!("{login}.pub"));
         std::fs::write(&key_file, owner.public_line("owner@laptop")).expect("write key");
         let admin = format!("owner@{login}.test");

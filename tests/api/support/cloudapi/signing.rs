@@ -1,7 +1,5 @@
-//! A CloudAPI client for the tests: SSH keys made from fixed seeds, and requests signed as the
-//! triton CLI signs them (`(request-target) date`).
-
-#![allow(clippy::missing_panics_doc, clippy::expect_used, clippy::unwrap_used)]
+//! SSH keys made from fixed seeds, and requests signed with them as the triton CLI signs them
+//! (`(request-target) date`).
 
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
@@ -10,7 +8,7 @@ use std::time::SystemTime;
 
 /// A private key the tests sign with.
 #[derive(Clone)]
-pub enum TestKey {
+pub(crate) enum TestKey {
     Ed25519(ed25519_dalek::SigningKey),
     P256(p256::ecdsa::SigningKey),
 }
@@ -28,18 +26,18 @@ fn ssh_string(out: &mut Vec<u8>, bytes: &[u8]) {
 
 impl TestKey {
     /// An Ed25519 key from a one-byte seed (distinct seeds, distinct keys).
-    pub fn ed25519(seed: u8) -> Self {
+    pub(crate) fn ed25519(seed: u8) -> Self {
         Self::Ed25519(ed25519_dalek::SigningKey::from_bytes(&[seed; 32]))
     }
 
     /// A P-256 key from a one-byte seed.
-    pub fn p256(seed: u8) -> Self {
+    pub(crate) fn p256(seed: u8) -> Self {
         let mut scalar = [seed; 32];
         scalar[0] = 1; // below the group order whatever the seed
         Self::P256(p256::ecdsa::SigningKey::from_slice(&scalar).unwrap())
     }
 
-    pub fn algorithm(&self) -> &'static str {
+    pub(crate) fn algorithm(&self) -> &'static str {
         match self {
             Self::Ed25519(_) => "ed25519-sha512",
             Self::P256(_) => "ecdsa-sha256",
@@ -47,7 +45,7 @@ impl TestKey {
     }
 
     /// The OpenSSH public key line.
-    pub fn public_line(&self, comment: &str) -> String {
+    pub(crate) fn public_line(&self, comment: &str) -> String {
         let mut blob = Vec::new();
         let kind = match self {
             Self::Ed25519(k) => {
@@ -66,7 +64,7 @@ impl TestKey {
     }
 
     /// The MD5 fingerprint CloudAPI names the key by.
-    pub fn fingerprint(&self) -> String {
+    pub(crate) fn fingerprint(&self) -> String {
         use md5::{Digest, Md5};
         let line = self.public_line("x");
         let blob = STANDARD
@@ -79,7 +77,7 @@ impl TestKey {
             .join(":")
     }
 
-    pub fn sign(&self, message: &[u8]) -> Vec<u8> {
+    pub(crate) fn sign(&self, message: &[u8]) -> Vec<u8> {
         match self {
             Self::Ed25519(k) => k.sign(message).to_bytes().to_vec(),
             Self::P256(k) => {
@@ -92,20 +90,20 @@ impl TestKey {
 
 /// Who signs: a key id (`/acme/keys/<fp>` or `/acme/users/bob/keys/<fp>`) and its key.
 #[derive(Debug, Clone)]
-pub struct Signer {
-    pub key_id: String,
-    pub key: TestKey,
+pub(crate) struct Signer {
+    pub(crate) key_id: String,
+    pub(crate) key: TestKey,
 }
 
 impl Signer {
-    pub fn account(account: &str, key: &TestKey) -> Self {
+    pub(crate) fn account(account: &str, key: &TestKey) -> Self {
         Self {
             key_id: format!("/{account}/keys/{}", key.fingerprint()),
             key: key.clone(),
         }
     }
 
-    pub fn user(account: &str, login: &str, key: &TestKey) -> Self {
+    pub(crate) fn user(account: &str, login: &str, key: &TestKey) -> Self {
         Self {
             key_id: format!("/{account}/users/{login}/keys/{}", key.fingerprint()),
             key: key.clone(),
@@ -113,17 +111,22 @@ impl Signer {
     }
 
     /// `date` and `authorization` headers for `method target`, signed now.
-    pub fn headers(&self, method: &str, target: &str) -> (String, String) {
+    pub(crate) fn headers(&self, method: &str, target: &str) -> (String, String) {
         self.headers_at(method, target, SystemTime::now())
     }
 
-    pub fn headers_at(&self, method: &str, target: &str, when: SystemTime) -> (String, String) {
+    pub(crate) fn headers_at(
+        &self,
+        method: &str,
+        target: &str,
+        when: SystemTime,
+    ) -> (String, String) {
         self.headers_with(method, target, when, None)
     }
 
     /// As [`Self::headers_at`], also signing the header `extra` (`name`, `value`) after the
     /// date, as a client does to tell apart two writes to one path within one second.
-    pub fn headers_with(
+    pub(crate) fn headers_with(
         &self,
         method: &str,
         target: &str,
@@ -165,7 +168,7 @@ fn signed_before(signer: &Signer, method: &str, target: &str, date: &str) -> boo
 }
 
 /// A request to `base + target` signed by `signer`, with the CLI's JSON content type.
-pub fn signed(
+pub(crate) fn signed(
     http: &reqwest::Client,
     base: &str,
     signer: &Signer,
