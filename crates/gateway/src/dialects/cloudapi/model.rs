@@ -32,14 +32,11 @@ pub(crate) fn iso(t: Option<&prost_types::Timestamp>) -> String {
     }
 }
 
-/// A user (`translateUser` in CloudAPI's membership.js).
+/// The profile a user and an account both show, in CloudAPI's order (empty fields left out).
 #[derive(Debug, Serialize, ToSchema)]
-#[schema(as = cloudapi::User)]
+#[schema(as = cloudapi::Profile)]
 #[serde(rename_all = "camelCase")]
-pub(crate) struct User {
-    pub(crate) id: String,
-    pub(crate) login: String,
-    pub(crate) email: String,
+pub(crate) struct Profile {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub(crate) company_name: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -54,6 +51,32 @@ pub(crate) struct User {
     pub(crate) city: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub(crate) state: Option<String>,
+}
+
+impl Profile {
+    fn of(u: &pb::User) -> Self {
+        Self {
+            company_name: set(u.company_name.as_ref()),
+            first_name: set(u.first_name.as_ref()),
+            last_name: set(u.last_name.as_ref()),
+            postal_code: set(u.postal_code.as_ref()),
+            address: set(u.address.as_ref()),
+            city: set(u.city.as_ref()),
+            state: set(u.state.as_ref()),
+        }
+    }
+}
+
+/// A user (`translateUser` in CloudAPI's membership.js).
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = cloudapi::User)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct User {
+    pub(crate) id: String,
+    pub(crate) login: String,
+    pub(crate) email: String,
+    #[serde(flatten)]
+    pub(crate) profile: Profile,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub(crate) roles: Option<Vec<String>>,
     #[serde(rename = "default_roles", skip_serializing_if = "Option::is_none")]
@@ -89,13 +112,7 @@ impl User {
             id: u.id.clone(),
             login: u.login.clone(),
             email: u.email.clone(),
-            company_name: set(u.company_name.as_ref()),
-            first_name: set(u.first_name.as_ref()),
-            last_name: set(u.last_name.as_ref()),
-            postal_code: set(u.postal_code.as_ref()),
-            address: set(u.address.as_ref()),
-            city: set(u.city.as_ref()),
-            state: set(u.state.as_ref()),
+            profile: Profile::of(u),
             roles,
             default_roles,
             country: set(u.country.as_ref()),
@@ -114,20 +131,8 @@ pub(crate) struct Account {
     pub(crate) id: String,
     pub(crate) login: String,
     pub(crate) email: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub(crate) company_name: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub(crate) first_name: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub(crate) last_name: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub(crate) postal_code: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub(crate) address: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub(crate) city: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub(crate) state: Option<String>,
+    #[serde(flatten)]
+    pub(crate) profile: Profile,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub(crate) country: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -144,13 +149,7 @@ impl Account {
             id: t.id.clone(),
             login: t.login.clone(),
             email: owner.email.clone(),
-            company_name: set(owner.company_name.as_ref()),
-            first_name: set(owner.first_name.as_ref()),
-            last_name: set(owner.last_name.as_ref()),
-            postal_code: set(owner.postal_code.as_ref()),
-            address: set(owner.address.as_ref()),
-            city: set(owner.city.as_ref()),
-            state: set(owner.state.as_ref()),
+            profile: Profile::of(owner),
             country: set(owner.country.as_ref()),
             phone: set(owner.phone.as_ref()),
             triton_cns_enabled: false,
