@@ -1,11 +1,10 @@
 //! `GET /:account` and `GET /--ping`.
 
-use super::context::{AnyParams, Ctx};
+use super::context::{Allowed, Any, Signed};
 use super::doc;
 use super::error::ApiError;
 use super::model::Account;
 use super::response::ok;
-use axum::extract::Path;
 use axum::response::Response;
 use roster_proto::v1 as pb;
 use serde::Serialize;
@@ -57,12 +56,8 @@ pub(crate) async fn ping() -> Response {
     params(doc::AccountPath, doc::AsRole),
     responses((status = 200, description = "The account.", body = Account), doc::Errors),
 )]
-pub(crate) async fn get(
-    ctx: Ctx,
-    Path(account): Path<String>,
-    AnyParams(p): AnyParams,
-) -> Result<Response, ApiError> {
-    ctx.authorize(&account, "getaccount", &p).await?;
+pub(crate) async fn get(req: Signed<Any>) -> Result<Response, ApiError> {
+    let Allowed { ctx, .. } = req.allow("getaccount").await?;
     let tenant = ctx
         .core
         .tenants()

@@ -8,7 +8,7 @@ use super::params::{Bodies, Params};
 use crate::RequestId;
 use crate::core_error::{CoreError, Kind};
 use crate::session::{Core, body};
-use axum::extract::{FromRequest, FromRequestParts, Request};
+use axum::extract::{FromRequest, FromRequestParts, Path, Request};
 use http::request::Parts;
 use roster_proto::v1 as pb;
 
@@ -53,14 +53,6 @@ impl FromRequestParts<CloudApi> for Ctx {
     }
 }
 
-/// The parameters of a route that accepts JSON or form bodies.
-#[derive(Debug)]
-pub(crate) struct AnyParams(pub(crate) Params);
-
-/// The parameters of a route that declares `application/json` (CloudAPI's create routes).
-#[derive(Debug)]
-pub(crate) struct JsonParams(pub(crate) Params);
-
 async fn params(req: Request, bodies: Bodies) -> Result<Params, ApiError> {
     let (parts, body) = req.into_parts();
     let bytes = body::read(body, &bodies.rules())
@@ -69,19 +61,86 @@ async fn params(req: Request, bodies: Bodies) -> Result<Params, ApiError> {
     Params::parse(parts.uri.query(), &parts.headers, &bytes, bodies)
 }
 
-impl<S: Send + Sync> FromRequest<S> for AnyParams {
-    type Rejection = ApiError;
+/// The bodies a [`Signed`] route reads: JSON or form ([`Any`]) or JSON only ([`Json`]).
+pub(crate) trait Reads {
+    const BODIES: Bodies;
+}
 
-    async fn from_request(req: Request, _: &S) -> Result<Self, Self::Rejection> {
-        params(req, Bodies::JsonOrForm).await.map(Self)
+/// JSON or `application/x-www-form-urlencoded`.
+#[derive(Debug)]
+pub(crate) struct Any;
+
+/// JSON only (routes that declare `application/json`).
+#[derive(Debug)]
+pub(crate) struct Json;
+
+impl Reads for Any {
+    const BODIES: Bodies = Bodies::JsonOrForm;
+}
+
+impl Reads for Json {
+    const BODIES: Bodies = Bodies::Json;
+}
+
+/// A signed request on `/:account/...`, not yet allowed. Its context is reachable only
+/// through [`Signed::allow`], so no handler can skip the early check of the path's account
+/// and the route's action (CloudAPI's status order; the core's policy decides again on every
+/// call it makes).
+#[derive(Debug)]
+pub(crate) struct Signed<B> {
+    ctx: Ctx,
+    account: String,
+    /// What the path names after the account (`{user}`, `{role}`, `{policy}`, `{key}`), in
+    /// order.
+    names: Vec<String>,
+    p: Params,
+    reads: std::marker::PhantomData<B>,
+}
+
+/// A signed request the caller may make.
+#[derive(Debug)]
+pub(crate) struct Allowed {
+    pub(crate) ctx: Ctx,
+    pub(crate) p: Params,
+    /// What the path names first after the account, `""` when nothing.
+    pub(crate) target: String,
+    /// Everything the path names after the account, in order.
+    pub(crate) names: Vec<String>,
+}
+
+impl<B> Signed<B> {
+    /// The request, once the caller may run `action` on the path's account.
+    pub(crate) async fn allow(self, action: &str) -> Result<Allowed, ApiError> {
+        self.ctx.authorize(&self.account, action, &self.p).await?;
+        Ok(Allowed {
+            ctx: self.ctx,
+            p: self.p,
+            target: self.names.first().cloned().unwrap_or_default(),
+            names: self.names,
+        })
     }
 }
 
-impl<S: Send + Sync> FromRequest<S> for JsonParams {
+impl<B: Reads> FromRequest<CloudApi> for Signed<B> {
     type Rejection = ApiError;
 
-    async fn from_request(req: Request, _: &S) -> Result<Self, Self::Rejection> {
-        params(req, Bodies::Json).await.map(Self)
+    async fn from_request(req: Request, api: &CloudApi) -> Result<Self, Self::Rejection> {
+        let (mut parts, body) = req.into_parts();
+        let ctx = Ctx::from_request_parts(&mut parts, api).await?;
+        let Path(segments) = Path::<Vec<(String, String)>>::from_request_parts(&mut parts, api)
+            .await
+            .map_err(|_| ApiError::internal())?;
+        let mut values = segments.into_iter().map(|(_, v)| v);
+        let account = values.next().unwrap_or_default();
+        let names = values.collect();
+        let p = params(Request::from_parts(parts, body), B::BODIES).await?;
+        Ok(Self {
+            ctx,
+            account,
+            names,
+            p,
+            reads: std::marker::PhantomData,
+        })
     }
 }
 

@@ -1,26 +1,41 @@
 //! SSH keys (`lib/keys.js`) of the account and of sub-users; one set of handlers for both.
 
-use super::context::{AnyParams, Ctx, JsonParams, user_key};
+use super::context::{Allowed, Any, Ctx, Json, Signed, user_key};
 use super::doc;
 use super::error::{ApiError, or_not_found};
 use super::model::Key;
-use super::params::Params;
 use super::response::{created, encode_segment, no_content, ok};
 use crate::core_error::{CoreError, Kind};
-use axum::extract::Path;
 use axum::response::Response;
 use roster_proto::v1 as pb;
 use roster_proto::v1::ErrorReason;
 use roster_proto::v1::key_owner::Owner;
 use serde_json::Value;
 
-/// Whose keys a route manages, with CloudAPI's action names for it.
+/// Whose keys a route manages.
+#[derive(Debug, Clone, Copy)]
+enum Whose {
+    Account,
+    User,
+}
+
+impl Whose {
+    /// CloudAPI's action for `verb` on these keys (`getkey`, `getuserkey`, `listuserkeys`).
+    fn action(self, verb: &str) -> String {
+        let infix = match self {
+            Self::Account => "",
+            Self::User => "user",
+        };
+        let plural = if verb == "list" { "s" } else { "" };
+        format!("{verb}{infix}key{plural}")
+    }
+}
+
+/// The keys a request manages, and how to say it.
 struct Keyring {
     owner: pb::KeyOwner,
     /// `/<account>` or `/<account>/users/<user>`, for `Location`.
     base: String,
-    /// "" for account keys, "user" for user keys (`listkeys` / `listuserkeys`).
-    infix: &'static str,
     /// The path's user, to report it missing.
     user: Option<String>,
 }
@@ -32,7 +47,6 @@ impl Keyring {
                 owner: Some(Owner::Account(true)),
             },
             base: format!("/{}", ctx.caller.account),
-            infix: "",
             user: None,
         }
     }
@@ -43,13 +57,19 @@ impl Keyring {
                 owner: Some(Owner::User(user_key(user))),
             },
             base: format!("/{}/users/{}", ctx.caller.account, encode_segment(user)),
-            infix: "user",
             user: Some(user.to_owned()),
         }
     }
 
-    fn action(&self, verb: &str) -> String {
-        format!("{verb}{}key", self.infix)
+    /// The keyring the allowed request's path names, and the key it names (if any).
+    fn of(whose: Whose, a: &Allowed) -> (Self, String) {
+        match whose {
+            Whose::Account => (Self::account(&a.ctx), a.target.clone()),
+            Whose::User => (
+                Self::user(&a.ctx, &a.target),
+                a.names.get(1).cloned().unwrap_or_default(),
+            ),
+        }
     }
 
     /// A core error: an unknown user or key is CloudAPI's ResourceNotFound.
@@ -65,14 +85,10 @@ impl Keyring {
     }
 }
 
-async fn list_keys(
-    ctx: &Ctx,
-    ring: &Keyring,
-    account: &str,
-    p: &Params,
-) -> Result<Response, ApiError> {
-    ctx.authorize(account, &format!("list{}keys", ring.infix), p)
-        .await?;
+async fn list_keys(req: Signed<Any>, whose: Whose) -> Result<Response, ApiError> {
+    let a = req.allow(&whose.action("list")).await?;
+    let (ring, _) = Keyring::of(whose, &a);
+    let ctx = &a.ctx;
     let req = pb::ListKeysRequest {
         owner: Some(ring.owner.clone()),
     };
@@ -87,14 +103,10 @@ async fn list_keys(
     Ok(ok(&keys.iter().map(Key::from).collect::<Vec<_>>()))
 }
 
-async fn get_key(
-    ctx: &Ctx,
-    ring: &Keyring,
-    account: &str,
-    key: &str,
-    p: &Params,
-) -> Result<Response, ApiError> {
-    ctx.authorize(account, &ring.action("get"), p).await?;
+async fn get_key(req: Signed<Any>, whose: Whose) -> Result<Response, ApiError> {
+    let a = req.allow(&whose.action("get")).await?;
+    let (ring, key) = Keyring::of(whose, &a);
+    let (ctx, key) = (&a.ctx, key.as_str());
     let req = pb::GetKeyRequest {
         owner: Some(ring.owner.clone()),
         name_or_fingerprint: key.to_owned(),
@@ -109,13 +121,10 @@ async fn get_key(
     Ok(ok(&Key::from(&k)))
 }
 
-async fn create_key(
-    ctx: &Ctx,
-    ring: &Keyring,
-    account: &str,
-    p: &Params,
-) -> Result<Response, ApiError> {
-    ctx.authorize(account, &ring.action("create"), p).await?;
+async fn create_key(req: Signed<Json>, whose: Whose) -> Result<Response, ApiError> {
+    let a = req.allow(&whose.action("create")).await?;
+    let (ring, _) = Keyring::of(whose, &a);
+    let (ctx, p) = (&a.ctx, &a.p);
     let line = match p.get("key") {
         None | Some(Value::Null) => return Err(ApiError::missing("key is a required argument")),
         Some(Value::String(s)) => s.clone(),
@@ -144,14 +153,10 @@ async fn create_key(
     Ok(created(&Key::from(&k), &location))
 }
 
-async fn delete_key(
-    ctx: &Ctx,
-    ring: &Keyring,
-    account: &str,
-    key: &str,
-    p: &Params,
-) -> Result<Response, ApiError> {
-    ctx.authorize(account, &ring.action("delete"), p).await?;
+async fn delete_key(req: Signed<Any>, whose: Whose) -> Result<Response, ApiError> {
+    let a = req.allow(&whose.action("delete")).await?;
+    let (ring, key) = Keyring::of(whose, &a);
+    let (ctx, key) = (&a.ctx, key.as_str());
     let req = pb::DeleteKeyRequest {
         owner: Some(ring.owner.clone()),
         name_or_fingerprint: key.to_owned(),
@@ -172,12 +177,8 @@ async fn delete_key(
     params(doc::AccountPath, doc::AsRole),
     responses((status = 200, description = "The keys.", body = [Key]), doc::Errors),
 )]
-pub(crate) async fn list(
-    ctx: Ctx,
-    Path(account): Path<String>,
-    AnyParams(p): AnyParams,
-) -> Result<Response, ApiError> {
-    list_keys(&ctx, &Keyring::account(&ctx), &account, &p).await
+pub(crate) async fn list(req: Signed<Any>) -> Result<Response, ApiError> {
+    list_keys(req, Whose::Account).await
 }
 
 #[utoipa::path(
@@ -188,12 +189,8 @@ pub(crate) async fn list(
     params(doc::AccountPath, doc::KeyPath, doc::AsRole),
     responses((status = 200, description = "The key.", body = Key), doc::Errors),
 )]
-pub(crate) async fn get(
-    ctx: Ctx,
-    Path((account, key)): Path<(String, String)>,
-    AnyParams(p): AnyParams,
-) -> Result<Response, ApiError> {
-    get_key(&ctx, &Keyring::account(&ctx), &account, &key, &p).await
+pub(crate) async fn get(req: Signed<Any>) -> Result<Response, ApiError> {
+    get_key(req, Whose::Account).await
 }
 
 #[utoipa::path(
@@ -205,12 +202,8 @@ pub(crate) async fn get(
     request_body = doc::CreateKey,
     responses((status = 201, description = "Registered.", body = Key), doc::Errors),
 )]
-pub(crate) async fn create(
-    ctx: Ctx,
-    Path(account): Path<String>,
-    JsonParams(p): JsonParams,
-) -> Result<Response, ApiError> {
-    create_key(&ctx, &Keyring::account(&ctx), &account, &p).await
+pub(crate) async fn create(req: Signed<Json>) -> Result<Response, ApiError> {
+    create_key(req, Whose::Account).await
 }
 
 #[utoipa::path(
@@ -221,12 +214,8 @@ pub(crate) async fn create(
     params(doc::AccountPath, doc::KeyPath, doc::AsRole),
     responses((status = 204, description = "Deleted."), doc::Errors),
 )]
-pub(crate) async fn delete(
-    ctx: Ctx,
-    Path((account, key)): Path<(String, String)>,
-    AnyParams(p): AnyParams,
-) -> Result<Response, ApiError> {
-    delete_key(&ctx, &Keyring::account(&ctx), &account, &key, &p).await
+pub(crate) async fn delete(req: Signed<Any>) -> Result<Response, ApiError> {
+    delete_key(req, Whose::Account).await
 }
 
 #[utoipa::path(
@@ -237,12 +226,8 @@ pub(crate) async fn delete(
     params(doc::AccountPath, doc::UserPath, doc::AsRole),
     responses((status = 200, description = "The keys.", body = [Key]), doc::Errors),
 )]
-pub(crate) async fn list_user(
-    ctx: Ctx,
-    Path((account, user)): Path<(String, String)>,
-    AnyParams(p): AnyParams,
-) -> Result<Response, ApiError> {
-    list_keys(&ctx, &Keyring::user(&ctx, &user), &account, &p).await
+pub(crate) async fn list_user(req: Signed<Any>) -> Result<Response, ApiError> {
+    list_keys(req, Whose::User).await
 }
 
 #[utoipa::path(
@@ -253,12 +238,8 @@ pub(crate) async fn list_user(
     params(doc::AccountPath, doc::UserPath, doc::KeyPath, doc::AsRole),
     responses((status = 200, description = "The key.", body = Key), doc::Errors),
 )]
-pub(crate) async fn get_user(
-    ctx: Ctx,
-    Path((account, user, key)): Path<(String, String, String)>,
-    AnyParams(p): AnyParams,
-) -> Result<Response, ApiError> {
-    get_key(&ctx, &Keyring::user(&ctx, &user), &account, &key, &p).await
+pub(crate) async fn get_user(req: Signed<Any>) -> Result<Response, ApiError> {
+    get_key(req, Whose::User).await
 }
 
 #[utoipa::path(
@@ -270,12 +251,8 @@ pub(crate) async fn get_user(
     request_body = doc::CreateKey,
     responses((status = 201, description = "Registered.", body = Key), doc::Errors),
 )]
-pub(crate) async fn create_user(
-    ctx: Ctx,
-    Path((account, user)): Path<(String, String)>,
-    JsonParams(p): JsonParams,
-) -> Result<Response, ApiError> {
-    create_key(&ctx, &Keyring::user(&ctx, &user), &account, &p).await
+pub(crate) async fn create_user(req: Signed<Json>) -> Result<Response, ApiError> {
+    create_key(req, Whose::User).await
 }
 
 #[utoipa::path(
@@ -286,10 +263,6 @@ pub(crate) async fn create_user(
     params(doc::AccountPath, doc::UserPath, doc::KeyPath, doc::AsRole),
     responses((status = 204, description = "Deleted."), doc::Errors),
 )]
-pub(crate) async fn delete_user(
-    ctx: Ctx,
-    Path((account, user, key)): Path<(String, String, String)>,
-    AnyParams(p): AnyParams,
-) -> Result<Response, ApiError> {
-    delete_key(&ctx, &Keyring::user(&ctx, &user), &account, &key, &p).await
+pub(crate) async fn delete_user(req: Signed<Any>) -> Result<Response, ApiError> {
+    delete_key(req, Whose::User).await
 }

@@ -1,6 +1,6 @@
 //! Policies (`lib/policies.js`): name, rules and description.
 
-use super::context::{AnyParams, Ctx, JsonParams};
+use super::context::{Allowed, Any, Ctx, Json, Signed};
 use super::doc;
 use super::error::{ApiError, or_not_found};
 use super::model::Policy;
@@ -8,7 +8,6 @@ use super::params::Params;
 use super::response::{created, encode_segment, no_content, ok};
 use super::roles::list_param;
 use crate::core_error::{CoreError, Kind};
-use axum::extract::Path;
 use axum::response::Response;
 use roster_proto::v1 as pb;
 
@@ -38,12 +37,8 @@ fn write_error(s: &tonic::Status, name: &str) -> ApiError {
     params(doc::AccountPath, doc::AsRole),
     responses((status = 200, description = "The policies.", body = [Policy]), doc::Errors),
 )]
-pub(crate) async fn list(
-    ctx: Ctx,
-    Path(account): Path<String>,
-    AnyParams(p): AnyParams,
-) -> Result<Response, ApiError> {
-    ctx.authorize(&account, "listpolicies", &p).await?;
+pub(crate) async fn list(req: Signed<Any>) -> Result<Response, ApiError> {
+    let Allowed { ctx, .. } = req.allow("listpolicies").await?;
     let policies = ctx
         .core
         .roles()
@@ -75,12 +70,12 @@ async fn find(ctx: &Ctx, policy: &str) -> Result<pb::Policy, ApiError> {
     params(doc::AccountPath, doc::PolicyPath, doc::AsRole),
     responses((status = 200, description = "The policy.", body = Policy), doc::Errors),
 )]
-pub(crate) async fn get(
-    ctx: Ctx,
-    Path((account, policy)): Path<(String, String)>,
-    AnyParams(p): AnyParams,
-) -> Result<Response, ApiError> {
-    ctx.authorize(&account, "getpolicy", &p).await?;
+pub(crate) async fn get(req: Signed<Any>) -> Result<Response, ApiError> {
+    let Allowed {
+        ctx,
+        target: policy,
+        ..
+    } = req.allow("getpolicy").await?;
     Ok(ok(&Policy::from(&find(&ctx, &policy).await?)))
 }
 
@@ -93,12 +88,8 @@ pub(crate) async fn get(
     request_body = doc::WritePolicy,
     responses((status = 201, description = "Created.", body = Policy), doc::Errors),
 )]
-pub(crate) async fn create(
-    ctx: Ctx,
-    Path(account): Path<String>,
-    JsonParams(p): JsonParams,
-) -> Result<Response, ApiError> {
-    ctx.authorize(&account, "createpolicy", &p).await?;
+pub(crate) async fn create(req: Signed<Json>) -> Result<Response, ApiError> {
+    let Allowed { ctx, p, .. } = req.allow("createpolicy").await?;
     let rules = rules(&p).filter(|r| !r.is_empty());
     let mut missing = Vec::new();
     if p.required("name").is_none() {
@@ -143,12 +134,13 @@ pub(crate) async fn create(
     request_body = doc::WritePolicy,
     responses((status = 200, description = "The policy as updated.", body = Policy), doc::Errors),
 )]
-pub(crate) async fn update(
-    ctx: Ctx,
-    Path((account, policy)): Path<(String, String)>,
-    AnyParams(p): AnyParams,
-) -> Result<Response, ApiError> {
-    ctx.authorize(&account, "updatepolicy", &p).await?;
+pub(crate) async fn update(req: Signed<Any>) -> Result<Response, ApiError> {
+    let Allowed {
+        ctx,
+        p,
+        target: policy,
+        ..
+    } = req.allow("updatepolicy").await?;
     let current = find(&ctx, &policy).await?;
     let mut change = pb::Policy {
         id: current.id,
@@ -193,12 +185,12 @@ pub(crate) async fn update(
     params(doc::AccountPath, doc::PolicyPath, doc::AsRole),
     responses((status = 204, description = "Deleted."), doc::Errors),
 )]
-pub(crate) async fn delete(
-    ctx: Ctx,
-    Path((account, policy)): Path<(String, String)>,
-    AnyParams(p): AnyParams,
-) -> Result<Response, ApiError> {
-    ctx.authorize(&account, "deletepolicy", &p).await?;
+pub(crate) async fn delete(req: Signed<Any>) -> Result<Response, ApiError> {
+    let Allowed {
+        ctx,
+        target: policy,
+        ..
+    } = req.allow("deletepolicy").await?;
     if uuid::Uuid::try_parse(&policy).is_err() {
         return Err(ApiError::not_found(format!("{policy} does not exist")));
     }

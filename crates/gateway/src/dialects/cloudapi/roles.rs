@@ -1,13 +1,12 @@
 //! Roles (`lib/roles.js`) in API v9's shape; v8's string arrays are read too.
 
-use super::context::{AnyParams, Ctx, JsonParams};
+use super::context::{Allowed, Any, Ctx, Json, Signed};
 use super::doc;
 use super::error::{ApiError, or_not_found};
 use super::model::Role;
 use super::params::Params;
 use super::response::{created, encode_segment, no_content, ok};
 use crate::core_error::{CoreError, Kind};
-use axum::extract::Path;
 use axum::response::Response;
 use roster_proto::v1 as pb;
 use serde_json::Value;
@@ -136,12 +135,8 @@ fn write_error(s: &tonic::Status, role: &pb::Role) -> ApiError {
     params(doc::AccountPath, doc::AsRole),
     responses((status = 200, description = "The roles.", body = [Role]), doc::Errors),
 )]
-pub(crate) async fn list(
-    ctx: Ctx,
-    Path(account): Path<String>,
-    AnyParams(p): AnyParams,
-) -> Result<Response, ApiError> {
-    ctx.authorize(&account, "listroles", &p).await?;
+pub(crate) async fn list(req: Signed<Any>) -> Result<Response, ApiError> {
+    let Allowed { ctx, .. } = req.allow("listroles").await?;
     let roles = ctx
         .core
         .roles()
@@ -173,12 +168,10 @@ async fn find(ctx: &Ctx, role: &str) -> Result<pb::Role, ApiError> {
     params(doc::AccountPath, doc::RolePath, doc::AsRole),
     responses((status = 200, description = "The role.", body = Role), doc::Errors),
 )]
-pub(crate) async fn get(
-    ctx: Ctx,
-    Path((account, role)): Path<(String, String)>,
-    AnyParams(p): AnyParams,
-) -> Result<Response, ApiError> {
-    ctx.authorize(&account, "getrole", &p).await?;
+pub(crate) async fn get(req: Signed<Any>) -> Result<Response, ApiError> {
+    let Allowed {
+        ctx, target: role, ..
+    } = req.allow("getrole").await?;
     Ok(ok(&Role::from(&find(&ctx, &role).await?)))
 }
 
@@ -191,12 +184,8 @@ pub(crate) async fn get(
     request_body = doc::WriteRole,
     responses((status = 201, description = "Created.", body = Role), doc::Errors),
 )]
-pub(crate) async fn create(
-    ctx: Ctx,
-    Path(account): Path<String>,
-    JsonParams(p): JsonParams,
-) -> Result<Response, ApiError> {
-    ctx.authorize(&account, "createrole", &p).await?;
+pub(crate) async fn create(req: Signed<Json>) -> Result<Response, ApiError> {
+    let Allowed { ctx, p, .. } = req.allow("createrole").await?;
     let Some(name) = p.required("name") else {
         return Err(ApiError::missing_params(&["name"]));
     };
@@ -232,12 +221,13 @@ pub(crate) async fn create(
     request_body = doc::WriteRole,
     responses((status = 200, description = "The role as updated.", body = Role), doc::Errors),
 )]
-pub(crate) async fn update(
-    ctx: Ctx,
-    Path((account, role)): Path<(String, String)>,
-    AnyParams(p): AnyParams,
-) -> Result<Response, ApiError> {
-    ctx.authorize(&account, "updaterole", &p).await?;
+pub(crate) async fn update(req: Signed<Any>) -> Result<Response, ApiError> {
+    let Allowed {
+        ctx,
+        p,
+        target: role,
+        ..
+    } = req.allow("updaterole").await?;
     let current = find(&ctx, &role).await?;
     let mut change = pb::Role {
         id: current.id,
@@ -281,12 +271,10 @@ pub(crate) async fn update(
     params(doc::AccountPath, doc::RolePath, doc::AsRole),
     responses((status = 204, description = "Deleted."), doc::Errors),
 )]
-pub(crate) async fn delete(
-    ctx: Ctx,
-    Path((account, role)): Path<(String, String)>,
-    AnyParams(p): AnyParams,
-) -> Result<Response, ApiError> {
-    ctx.authorize(&account, "deleterole", &p).await?;
+pub(crate) async fn delete(req: Signed<Any>) -> Result<Response, ApiError> {
+    let Allowed {
+        ctx, target: role, ..
+    } = req.allow("deleterole").await?;
     // CloudAPI deletes roles by id only.
     if uuid::Uuid::try_parse(&role).is_err() {
         return Err(ApiError::not_found(format!("{role} does not exist")));

@@ -1,7 +1,7 @@
 //! Users (`lib/users.js`): list, get, create, update, change password, delete. The account
 //! owner is a user of the core but not a CloudAPI sub-user, so it never shows here.
 
-use super::context::{AnyParams, Ctx, JsonParams, user_key};
+use super::context::{Allowed, Any, Ctx, Json, Signed, user_key};
 use super::doc;
 use super::error::{ApiError, or_not_found};
 use super::model::User;
@@ -9,7 +9,6 @@ use super::params::Params;
 use super::response::{created, encode_segment, no_content, ok};
 use super::validate::{check_email, check_login, check_password};
 use crate::core_error::CoreError;
-use axum::extract::Path;
 use axum::response::Response;
 use roster_proto::v1 as pb;
 use roster_proto::v1::filter_value::Kind as V;
@@ -114,12 +113,8 @@ pub(crate) async fn find(
     params(doc::AccountPath, doc::AsRole),
     responses((status = 200, description = "The sub-users, oldest first.", body = [User]), doc::Errors),
 )]
-pub(crate) async fn list(
-    ctx: Ctx,
-    Path(account): Path<String>,
-    AnyParams(p): AnyParams,
-) -> Result<Response, ApiError> {
-    ctx.authorize(&account, "listusers", &p).await?;
+pub(crate) async fn list(req: Signed<Any>) -> Result<Response, ApiError> {
+    let Allowed { ctx, .. } = req.allow("listusers").await?;
     let users: Vec<User> = all_users(&ctx)
         .await?
         .iter()
@@ -136,12 +131,13 @@ pub(crate) async fn list(
     params(doc::AccountPath, doc::UserPath, doc::Membership, doc::AsRole),
     responses((status = 200, description = "The sub-user.", body = User), doc::Errors),
 )]
-pub(crate) async fn get(
-    ctx: Ctx,
-    Path((account, user)): Path<(String, String)>,
-    AnyParams(p): AnyParams,
-) -> Result<Response, ApiError> {
-    ctx.authorize(&account, "getuser", &p).await?;
+pub(crate) async fn get(req: Signed<Any>) -> Result<Response, ApiError> {
+    let Allowed {
+        ctx,
+        p,
+        target: user,
+        ..
+    } = req.allow("getuser").await?;
     let u = find(&ctx, &user, || format!("{user} does not exist")).await?;
     Ok(ok(&User::from_pb(&u, p.truthy("membership"))))
 }
@@ -155,12 +151,8 @@ pub(crate) async fn get(
     request_body = doc::CreateUser,
     responses((status = 201, description = "Created; `Location` names it.", body = User), doc::Errors),
 )]
-pub(crate) async fn create(
-    ctx: Ctx,
-    Path(account): Path<String>,
-    JsonParams(p): JsonParams,
-) -> Result<Response, ApiError> {
-    ctx.authorize(&account, "createuser", &p).await?;
+pub(crate) async fn create(req: Signed<Json>) -> Result<Response, ApiError> {
+    let Allowed { ctx, p, .. } = req.allow("createuser").await?;
     let missing: Vec<&str> = ["email", "login", "password"]
         .into_iter()
         .filter(|n| p.required(n).is_none())
@@ -204,12 +196,10 @@ pub(crate) async fn create(
     request_body = doc::UpdateUser,
     responses((status = 200, description = "The sub-user as updated.", body = User), doc::Errors),
 )]
-pub(crate) async fn update(
-    ctx: Ctx,
-    Path((account, id)): Path<(String, String)>,
-    AnyParams(p): AnyParams,
-) -> Result<Response, ApiError> {
-    ctx.authorize(&account, "updateuser", &p).await?;
+pub(crate) async fn update(req: Signed<Any>) -> Result<Response, ApiError> {
+    let Allowed {
+        ctx, p, target: id, ..
+    } = req.allow("updateuser").await?;
     let current = find(&ctx, &id, || {
         format!("user with uuid \"{id}\" does not exist")
     })
@@ -255,12 +245,10 @@ pub(crate) async fn update(
     request_body = doc::ChangePassword,
     responses((status = 200, description = "The sub-user.", body = User), doc::Errors),
 )]
-pub(crate) async fn change_password(
-    ctx: Ctx,
-    Path((account, id)): Path<(String, String)>,
-    AnyParams(p): AnyParams,
-) -> Result<Response, ApiError> {
-    ctx.authorize(&account, "changeuserpassword", &p).await?;
+pub(crate) async fn change_password(req: Signed<Any>) -> Result<Response, ApiError> {
+    let Allowed {
+        ctx, p, target: id, ..
+    } = req.allow("changeuserpassword").await?;
     let missing: Vec<&str> = ["password", "password_confirmation"]
         .into_iter()
         .filter(|n| p.required(n).is_none())
@@ -299,12 +287,10 @@ pub(crate) async fn change_password(
     params(doc::AccountPath, doc::UserPath, doc::AsRole),
     responses((status = 204, description = "Deleted."), doc::Errors),
 )]
-pub(crate) async fn delete(
-    ctx: Ctx,
-    Path((account, user)): Path<(String, String)>,
-    AnyParams(p): AnyParams,
-) -> Result<Response, ApiError> {
-    ctx.authorize(&account, "deleteuser", &p).await?;
+pub(crate) async fn delete(req: Signed<Any>) -> Result<Response, ApiError> {
+    let Allowed {
+        ctx, target: user, ..
+    } = req.allow("deleteuser").await?;
     let current = find(&ctx, &user, || format!("{user} does not exist")).await?;
     let req = pb::DeleteUserRequest {
         id: current.id,
