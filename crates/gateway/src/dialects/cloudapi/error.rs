@@ -111,18 +111,6 @@ impl ApiError {
         )
     }
 
-    /// The core is busy (TRY_LATER): restify's 503 with `Retry-After`.
-    pub(crate) fn try_later(retry_after: u64) -> Self {
-        Self {
-            retry_after: Some(retry_after),
-            ..Self::new(
-                StatusCode::SERVICE_UNAVAILABLE,
-                "ServiceUnavailable",
-                "The service is busy; try again later",
-            )
-        }
-    }
-
     /// A core error in CloudAPI's words; callers say the not-found text they know better
     /// with [`or_not_found`].
     pub(crate) fn from_core(e: impl Into<CoreError>) -> Self {
@@ -140,7 +128,15 @@ impl ApiError {
             Kind::Exhausted => {
                 Self::new(StatusCode::TOO_MANY_REQUESTS, "TooManyRequests", e.message)
             }
-            Kind::Busy => Self::try_later(e.retry_after.unwrap_or(1)),
+            // The core is busy (TRY_LATER): 503 with `Retry-After`.
+            Kind::Busy => Self {
+                retry_after: e.retry_after,
+                ..Self::new(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "ServiceUnavailable",
+                    "The service is busy; try again later",
+                )
+            },
             Kind::Unavailable => Self::unavailable(),
             Kind::Internal => Self::internal(),
         }

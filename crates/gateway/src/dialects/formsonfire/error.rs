@@ -143,18 +143,6 @@ impl FofError {
         )
     }
 
-    /// The core is busy (TRY_LATER): 503 `ServiceUnavailable` with `Retry-After`.
-    pub(crate) fn try_later(retry_after: u64) -> Self {
-        Self {
-            retry_after: Some(retry_after),
-            ..Self::new(
-                StatusCode::SERVICE_UNAVAILABLE,
-                "ServiceUnavailable",
-                "The service is busy; try again later.",
-            )
-        }
-    }
-
     /// The ResponseStatus this error is answered with.
     pub(crate) fn response_status(&self) -> ResponseStatus {
         ResponseStatus {
@@ -213,7 +201,15 @@ impl FofError {
             ),
             Kind::Unauthenticated | Kind::Forbidden => Self::unauthorized(),
             Kind::Unavailable => Self::unavailable(),
-            Kind::Busy => Self::try_later(e.retry_after.unwrap_or(1)),
+            // The core is busy (TRY_LATER): 503 with `Retry-After`.
+            Kind::Busy => Self {
+                retry_after: e.retry_after,
+                ..Self::new(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "ServiceUnavailable",
+                    "The service is busy; try again later.",
+                )
+            },
             Kind::Exhausted => Self::new(
                 StatusCode::TOO_MANY_REQUESTS,
                 "TooManyRequests",
