@@ -30,11 +30,21 @@ enum Key {
     Email(bool),
 }
 
+/// Why an item is refused before it reaches the core (its `patchErrorMessage`).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub(crate) enum Refused {
+    /// An attribute of the wrong type, or an item that is not an object.
+    #[error("{0}")]
+    Unreadable(String),
+    #[error("Either email or userID is required")]
+    NoKey,
+}
+
 /// An item, ready to send or already refused.
 #[derive(Debug)]
 pub(crate) struct Planned {
     /// The request's item, or why it is refused before reaching the core.
-    pub(crate) item: Result<pb::UpsertUserItem, String>,
+    pub(crate) item: Result<pb::UpsertUserItem, Refused>,
     /// What the item was sent with, for an answer that names it when it fails.
     echo: UserModel,
     key: Option<Key>,
@@ -44,9 +54,9 @@ pub(crate) struct Planned {
     notes: Vec<String>,
 }
 
-fn refused(echo: UserModel, message: impl Into<String>) -> Planned {
+fn refused(echo: UserModel, why: Refused) -> Planned {
     Planned {
-        item: Err(message.into()),
+        item: Err(why),
         echo,
         key: None,
         groups: Vec::new(),
@@ -191,13 +201,13 @@ fn groups_of(given: &[String], problems: &PathProblems, notes: &mut Vec<String>)
 pub(crate) fn plan(raw: &serde_json::Value, problems: &PathProblems) -> Planned {
     let p = match UserPatch::deserialize(raw) {
         Ok(p) => p,
-        Err(e) => return refused(echo_of(raw, None), invalid(raw, &e)),
+        Err(e) => return refused(echo_of(raw, None), Refused::Unreadable(invalid(raw, &e))),
     };
     let echo = echo_of(raw, Some(&p));
     let mut u = pb::User::default();
     let mut paths = Vec::new();
     let Some((key, kind)) = key_of(&p, &mut u, &mut paths) else {
-        return refused(echo, "Either email or userID is required");
+        return refused(echo, Refused::NoKey);
     };
     attributes(&p, &mut u, &mut paths);
     let mut notes = Vec::new();
@@ -290,7 +300,7 @@ pub(crate) fn report(p: Planned, result: Option<pb::UpsertUserResult>) -> UserMo
         ..p.echo
     };
     let item_failure = match &p.item {
-        Err(m) => Some(m.clone()),
+        Err(why) => Some(why.to_string()),
         Ok(_) => None,
     };
     if let Some(m) = item_failure {
@@ -397,6 +407,6 @@ mod tests {
             &json!({"email": "a@example.com", "role": "OWNER"}),
             &PathProblems::new(),
         );
-        assert!(p.item.unwrap_err().starts_with("Invalid role"));
+        assert!(p.item.unwrap_err().to_string().starts_with("Invalid role"));
     }
 }
