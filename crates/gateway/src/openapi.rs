@@ -6,11 +6,15 @@
 //! `#[utoipa::path]` annotation, so a route exists exactly when its operation is described.
 
 use axum::Router;
+use std::collections::BTreeMap;
+use utoipa::openapi::header::Header;
+use utoipa::openapi::path::Parameter;
 use utoipa::openapi::security::{
     ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityRequirement, SecurityScheme,
 };
 use utoipa::openapi::tag::TagBuilder;
 use utoipa::openapi::{InfoBuilder, OpenApi, OpenApiBuilder};
+use utoipa::openapi::{RefOr, Response};
 use utoipa_swagger_ui::SwaggerUi;
 
 /// Security scheme names, referenced by the dialects' operations.
@@ -32,18 +36,42 @@ pub(crate) fn with_schema<T: utoipa::ToSchema>(mut doc: OpenApi) -> OpenApi {
     doc
 }
 
-/// Tags every operation of a dialect's `doc` with its `tag` and, except those under the
-/// paths in `open` (which take no credential), requires its `security` schemes (all of them,
-/// together): said once per dialect rather than on every handler.
-pub(crate) fn describe_dialect(doc: &mut OpenApi, tag: &str, security: &[&str], open: &[&str]) {
+/// What every operation of a dialect shares in the description, said once on its router
+/// rather than on every handler.
+#[derive(Default)]
+#[allow(missing_debug_implementations)] // utoipa's parts are not Debug
+pub(crate) struct Common {
+    pub(crate) tag: &'static str,
+    /// The security schemes every operation requires, all of them together.
+    pub(crate) security: &'static [&'static str],
+    /// Paths whose operations take no credential: they get the tag and nothing else.
+    pub(crate) open: &'static [&'static str],
+    /// Path parameters, put first on every operation whose path has them.
+    pub(crate) path: Vec<Parameter>,
+    /// Parameters after the operation's own.
+    pub(crate) trailing: Vec<Parameter>,
+    /// The error responses any operation may give.
+    pub(crate) errors: BTreeMap<String, RefOr<Response>>,
+    /// A header every response carries.
+    pub(crate) header: Option<(&'static str, Header)>,
+}
+
+/// Adds what the operations of a dialect's `doc` share (see [`Common`]).
+pub(crate) fn describe_dialect(doc: &mut OpenApi, common: &Common) {
+    let requirement = common.security.iter().fold(None, |req, scheme| {
+        Some(match req {
+            None => SecurityRequirement::new(*scheme, Vec::<String>::new()),
+            Some(r) => SecurityRequirement::add(r, *scheme, Vec::<String>::new()),
+        })
+    });
     for (path, item) in &mut doc.paths.paths {
-        let secured = !security.is_empty() && !open.contains(&path.as_str());
-        let requirement = security.iter().fold(None, |req, scheme| {
-            Some(match req {
-                None => SecurityRequirement::new(*scheme, Vec::<String>::new()),
-                Some(r) => SecurityRequirement::add(r, *scheme, Vec::<String>::new()),
-            })
-        });
+        let open = common.open.contains(&path.as_str());
+        let leading: Vec<Parameter> = common
+            .path
+            .iter()
+            .filter(|p| path.contains(&format!("{{{}}}", p.name)))
+            .cloned()
+            .collect();
         let operations = [
             &mut item.get,
             &mut item.put,
@@ -52,9 +80,34 @@ pub(crate) fn describe_dialect(doc: &mut OpenApi, tag: &str, security: &[&str], 
             &mut item.patch,
         ];
         for op in operations.into_iter().flatten() {
-            op.tags = Some(vec![tag.to_owned()]);
-            if secured {
-                op.security = requirement.clone().map(|r| vec![r]);
+            op.tags = Some(vec![common.tag.to_owned()]);
+            if open {
+                continue;
+            }
+            op.security = requirement.clone().map(|r| vec![r]);
+            let own = op.parameters.take().unwrap_or_default();
+            let all: Vec<RefOr<Parameter>> = leading
+                .iter()
+                .cloned()
+                .map(RefOr::T)
+                .chain(own)
+                .chain(common.trailing.iter().cloned().map(RefOr::T))
+                .collect();
+            op.parameters = (!all.is_empty()).then_some(all);
+            for (status, response) in &common.errors {
+                op.responses
+                    .responses
+                    .entry(status.clone())
+                    .or_insert_with(|| response.clone());
+            }
+            if let Some((name, header)) = &common.header {
+                for response in op.responses.responses.values_mut() {
+                    if let RefOr::T(r) = response {
+                        r.headers
+                            .entry((*name).to_owned())
+                            .or_insert_with(|| RefOr::T(header.clone()));
+                    }
+                }
             }
         }
     }

@@ -1,7 +1,6 @@
 //! `GET /:account` and `GET /--ping`.
 
 use super::context::{Allowed, Any, Signed};
-use super::doc;
 use super::error::ApiError;
 use super::model::Account;
 use super::response::ok;
@@ -53,8 +52,7 @@ pub(crate) async fn ping() -> Response {
     path = "/{account}",
     operation_id = "cloudapi_GetAccount",
     summary = "Reads the account.",
-    params(doc::AccountPath, doc::AsRole),
-    responses((status = 200, description = "The account.", body = Account), doc::Errors),
+    responses((status = 200, description = "The account.", body = Account)),
 )]
 pub(crate) async fn get(req: Signed<Any>) -> Result<Response, ApiError> {
     let Allowed { ctx, .. } = req.allow("getaccount").await?;

@@ -174,8 +174,7 @@ async fn delete_key(req: Signed<Any>, whose: Whose) -> Result<Response, ApiError
     path = "/{account}/keys",
     operation_id = "cloudapi_ListKeys",
     summary = "Lists the account's SSH keys.",
-    params(doc::AccountPath, doc::AsRole),
-    responses((status = 200, description = "The keys.", body = [Key]), doc::Errors),
+    responses((status = 200, description = "The keys.", body = [Key])),
 )]
 pub(crate) async fn list(req: Signed<Any>) -> Result<Response, ApiError> {
     list_keys(req, Whose::Account).await
@@ -186,8 +185,8 @@ pub(crate) async fn list(req: Signed<Any>) -> Result<Response, ApiError> {
     path = "/{account}/keys/{key}",
     operation_id = "cloudapi_GetKey",
     summary = "Reads an account key by name or fingerprint.",
-    params(doc::AccountPath, doc::KeyPath, doc::AsRole),
-    responses((status = 200, description = "The key.", body = Key), doc::Errors),
+    params(doc::KeyPath),
+    responses((status = 200, description = "The key.", body = Key)),
 )]
 pub(crate) async fn get(req: Signed<Any>) -> Result<Response, ApiError> {
     get_key(req, Whose::Account).await
@@ -198,9 +197,8 @@ pub(crate) async fn get(req: Signed<Any>) -> Result<Response, ApiError> {
     path = "/{account}/keys",
     operation_id = "cloudapi_CreateKey",
     summary = "Registers an account SSH key.",
-    params(doc::AccountPath, doc::AsRole),
     request_body = doc::CreateKey,
-    responses((status = 201, description = "Registered.", body = Key), doc::Errors),
+    responses((status = 201, description = "Registered.", body = Key)),
 )]
 pub(crate) async fn create(req: Signed<Json>) -> Result<Response, ApiError> {
     create_key(req, Whose::Account).await
@@ -211,8 +209,8 @@ pub(crate) async fn create(req: Signed<Json>) -> Result<Response, ApiError> {
     path = "/{account}/keys/{key}",
     operation_id = "cloudapi_DeleteKey",
     summary = "Deletes an account key.",
-    params(doc::AccountPath, doc::KeyPath, doc::AsRole),
-    responses((status = 204, description = "Deleted."), doc::Errors),
+    params(doc::KeyPath),
+    responses((status = 204, description = "Deleted.")),
 )]
 pub(crate) async fn delete(req: Signed<Any>) -> Result<Response, ApiError> {
     delete_key(req, Whose::Account).await
@@ -223,8 +221,8 @@ pub(crate) async fn delete(req: Signed<Any>) -> Result<Response, ApiError> {
     path = "/{account}/users/{user}/keys",
     operation_id = "cloudapi_ListUserKeys",
     summary = "Lists a sub-user's SSH keys.",
-    params(doc::AccountPath, doc::UserPath, doc::AsRole),
-    responses((status = 200, description = "The keys.", body = [Key]), doc::Errors),
+    params(doc::UserPath),
+    responses((status = 200, description = "The keys.", body = [Key])),
 )]
 pub(crate) async fn list_user(req: Signed<Any>) -> Result<Response, ApiError> {
     list_keys(req, Whose::User).await
@@ -235,8 +233,8 @@ pub(crate) async fn list_user(req: Signed<Any>) -> Result<Response, ApiError> {
     path = "/{account}/users/{user}/keys/{key}",
     operation_id = "cloudapi_GetUserKey",
     summary = "Reads a sub-user's key by name or fingerprint.",
-    params(doc::AccountPath, doc::UserPath, doc::KeyPath, doc::AsRole),
-    responses((status = 200, description = "The key.", body = Key), doc::Errors),
+    params(doc::UserPath, doc::KeyPath),
+    responses((status = 200, description = "The key.", body = Key)),
 )]
 pub(crate) async fn get_user(req: Signed<Any>) -> Result<Response, ApiError> {
     get_key(req, Whose::User).await
@@ -247,9 +245,9 @@ pub(crate) async fn get_user(req: Signed<Any>) -> Result<Response, ApiError> {
     path = "/{account}/users/{user}/keys",
     operation_id = "cloudapi_CreateUserKey",
     summary = "Registers a sub-user's SSH key.",
-    params(doc::AccountPath, doc::UserPath, doc::AsRole),
+    params(doc::UserPath),
     request_body = doc::CreateKey,
-    responses((status = 201, description = "Registered.", body = Key), doc::Errors),
+    responses((status = 201, description = "Registered.", body = Key)),
 )]
 pub(crate) async fn create_user(req: Signed<Json>) -> Result<Response, ApiError> {
     create_key(req, Whose::User).await
@@ -260,8 +258,8 @@ pub(crate) async fn create_user(req: Signed<Json>) -> Result<Response, ApiError>
     path = "/{account}/users/{user}/keys/{key}",
     operation_id = "cloudapi_DeleteUserKey",
     summary = "Deletes a sub-user's key.",
-    params(doc::AccountPath, doc::UserPath, doc::KeyPath, doc::AsRole),
-    responses((status = 204, description = "Deleted."), doc::Errors),
+    params(doc::UserPath, doc::KeyPath),
+    responses((status = 204, description = "Deleted.")),
 )]
 pub(crate) async fn delete_user(req: Signed<Any>) -> Result<Response, ApiError> {
     delete_key(req, Whose::User).await

@@ -21,6 +21,7 @@ use axum::Router;
 use axum::extract::Request;
 use axum::response::{IntoResponse, Response};
 use std::sync::Arc;
+use utoipa::IntoParams as _;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -79,9 +80,15 @@ pub(crate) fn router(state: AppState, _: &GatewayConfig) -> OpenApiRouter {
     let mut api = crate::openapi::with_schema::<error::ErrorBody<'static>>(api);
     crate::openapi::describe_dialect(
         &mut api,
-        "CloudAPI",
-        &[crate::openapi::schemes::CLOUDAPI],
-        &["/--ping"],
+        &crate::openapi::Common {
+            tag: "CloudAPI",
+            security: &[crate::openapi::schemes::CLOUDAPI],
+            open: &["/--ping"],
+            path: doc::AccountPath::into_params(|| None),
+            trailing: doc::AsRole::into_params(|| None),
+            errors: <doc::Errors as utoipa::IntoResponses>::responses(),
+            header: None,
+        },
     );
     let routes: Router = routes
         .method_not_allowed_fallback(method_not_allowed)

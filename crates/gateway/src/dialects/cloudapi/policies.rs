@@ -34,8 +34,7 @@ fn write_error(s: &tonic::Status, name: &str) -> ApiError {
     path = "/{account}/policies",
     operation_id = "cloudapi_ListPolicies",
     summary = "Lists the policies.",
-    params(doc::AccountPath, doc::AsRole),
-    responses((status = 200, description = "The policies.", body = [Policy]), doc::Errors),
+    responses((status = 200, description = "The policies.", body = [Policy])),
 )]
 pub(crate) async fn list(req: Signed<Any>) -> Result<Response, ApiError> {
     let Allowed { ctx, .. } = req.allow("listpolicies").await?;
@@ -67,8 +66,8 @@ async fn find(ctx: &Ctx, policy: &str) -> Result<pb::Policy, ApiError> {
     path = "/{account}/policies/{policy}",
     operation_id = "cloudapi_GetPolicy",
     summary = "Reads a policy by name or id.",
-    params(doc::AccountPath, doc::PolicyPath, doc::AsRole),
-    responses((status = 200, description = "The policy.", body = Policy), doc::Errors),
+    params(doc::PolicyPath),
+    responses((status = 200, description = "The policy.", body = Policy)),
 )]
 pub(crate) async fn get(req: Signed<Any>) -> Result<Response, ApiError> {
     let Allowed {
@@ -84,9 +83,8 @@ pub(crate) async fn get(req: Signed<Any>) -> Result<Response, ApiError> {
     path = "/{account}/policies",
     operation_id = "cloudapi_CreatePolicy",
     summary = "Creates a policy; a rule the server cannot enforce is refused.",
-    params(doc::AccountPath, doc::AsRole),
     request_body = doc::WritePolicy,
-    responses((status = 201, description = "Created.", body = Policy), doc::Errors),
+    responses((status = 201, description = "Created.", body = Policy)),
 )]
 pub(crate) async fn create(req: Signed<Json>) -> Result<Response, ApiError> {
     let Allowed { ctx, p, .. } = req.allow("createpolicy").await?;
@@ -130,9 +128,9 @@ pub(crate) async fn create(req: Signed<Json>) -> Result<Response, ApiError> {
     path = "/{account}/policies/{policy}",
     operation_id = "cloudapi_UpdatePolicy",
     summary = "Updates a policy.",
-    params(doc::AccountPath, doc::PolicyPath, doc::AsRole),
+    params(doc::PolicyPath),
     request_body = doc::WritePolicy,
-    responses((status = 200, description = "The policy as updated.", body = Policy), doc::Errors),
+    responses((status = 200, description = "The policy as updated.", body = Policy)),
 )]
 pub(crate) async fn update(req: Signed<Any>) -> Result<Response, ApiError> {
     let Allowed {
@@ -182,8 +180,8 @@ pub(crate) async fn update(req: Signed<Any>) -> Result<Response, ApiError> {
     path = "/{account}/policies/{policy}",
     operation_id = "cloudapi_DeletePolicy",
     summary = "Deletes a policy.",
-    params(doc::AccountPath, doc::PolicyPath, doc::AsRole),
-    responses((status = 204, description = "Deleted."), doc::Errors),
+    params(doc::PolicyPath),
+    responses((status = 204, description = "Deleted.")),
 )]
 pub(crate) async fn delete(req: Signed<Any>) -> Result<Response, ApiError> {
     let Allowed {

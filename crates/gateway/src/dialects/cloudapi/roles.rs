@@ -132,8 +132,7 @@ fn write_error(s: &tonic::Status, role: &pb::Role) -> ApiError {
     path = "/{account}/roles",
     operation_id = "cloudapi_ListRoles",
     summary = "Lists the roles.",
-    params(doc::AccountPath, doc::AsRole),
-    responses((status = 200, description = "The roles.", body = [Role]), doc::Errors),
+    responses((status = 200, description = "The roles.", body = [Role])),
 )]
 pub(crate) async fn list(req: Signed<Any>) -> Result<Response, ApiError> {
     let Allowed { ctx, .. } = req.allow("listroles").await?;
@@ -165,8 +164,8 @@ async fn find(ctx: &Ctx, role: &str) -> Result<pb::Role, ApiError> {
     path = "/{account}/roles/{role}",
     operation_id = "cloudapi_GetRole",
     summary = "Reads a role by name or id.",
-    params(doc::AccountPath, doc::RolePath, doc::AsRole),
-    responses((status = 200, description = "The role.", body = Role), doc::Errors),
+    params(doc::RolePath),
+    responses((status = 200, description = "The role.", body = Role)),
 )]
 pub(crate) async fn get(req: Signed<Any>) -> Result<Response, ApiError> {
     let Allowed {
@@ -180,9 +179,8 @@ pub(crate) async fn get(req: Signed<Any>) -> Result<Response, ApiError> {
     path = "/{account}/roles",
     operation_id = "cloudapi_CreateRole",
     summary = "Creates a role with members, default members and policies.",
-    params(doc::AccountPath, doc::AsRole),
     request_body = doc::WriteRole,
-    responses((status = 201, description = "Created.", body = Role), doc::Errors),
+    responses((status = 201, description = "Created.", body = Role)),
 )]
 pub(crate) async fn create(req: Signed<Json>) -> Result<Response, ApiError> {
     let Allowed { ctx, p, .. } = req.allow("createrole").await?;
@@ -217,9 +215,9 @@ pub(crate) async fn create(req: Signed<Json>) -> Result<Response, ApiError> {
     path = "/{account}/roles/{role}",
     operation_id = "cloudapi_UpdateRole",
     summary = "Updates a role.",
-    params(doc::AccountPath, doc::RolePath, doc::AsRole),
+    params(doc::RolePath),
     request_body = doc::WriteRole,
-    responses((status = 200, description = "The role as updated.", body = Role), doc::Errors),
+    responses((status = 200, description = "The role as updated.", body = Role)),
 )]
 pub(crate) async fn update(req: Signed<Any>) -> Result<Response, ApiError> {
     let Allowed {
@@ -268,8 +266,8 @@ pub(crate) async fn update(req: Signed<Any>) -> Result<Response, ApiError> {
     path = "/{account}/roles/{role}",
     operation_id = "cloudapi_DeleteRole",
     summary = "Deletes a role.",
-    params(doc::AccountPath, doc::RolePath, doc::AsRole),
-    responses((status = 204, description = "Deleted."), doc::Errors),
+    params(doc::RolePath),
+    responses((status = 204, description = "Deleted.")),
 )]
 pub(crate) async fn delete(req: Signed<Any>) -> Result<Response, ApiError> {
     let Allowed {

@@ -110,8 +110,7 @@ pub(crate) async fn find(
     path = "/{account}/users",
     operation_id = "cloudapi_ListUsers",
     summary = "Lists the sub-users.",
-    params(doc::AccountPath, doc::AsRole),
-    responses((status = 200, description = "The sub-users, oldest first.", body = [User]), doc::Errors),
+    responses((status = 200, description = "The sub-users, oldest first.", body = [User])),
 )]
 pub(crate) async fn list(req: Signed<Any>) -> Result<Response, ApiError> {
     let Allowed { ctx, .. } = req.allow("listusers").await?;
@@ -128,8 +127,8 @@ pub(crate) async fn list(req: Signed<Any>) -> Result<Response, ApiError> {
     path = "/{account}/users/{user}",
     operation_id = "cloudapi_GetUser",
     summary = "Reads a sub-user by login or id.",
-    params(doc::AccountPath, doc::UserPath, doc::Membership, doc::AsRole),
-    responses((status = 200, description = "The sub-user.", body = User), doc::Errors),
+    params(doc::UserPath, doc::Membership),
+    responses((status = 200, description = "The sub-user.", body = User)),
 )]
 pub(crate) async fn get(req: Signed<Any>) -> Result<Response, ApiError> {
     let Allowed {
@@ -147,9 +146,8 @@ pub(crate) async fn get(req: Signed<Any>) -> Result<Response, ApiError> {
     path = "/{account}/users",
     operation_id = "cloudapi_CreateUser",
     summary = "Creates a sub-user.",
-    params(doc::AccountPath, doc::AsRole),
     request_body = doc::CreateUser,
-    responses((status = 201, description = "Created; `Location` names it.", body = User), doc::Errors),
+    responses((status = 201, description = "Created; `Location` names it.", body = User)),
 )]
 pub(crate) async fn create(req: Signed<Json>) -> Result<Response, ApiError> {
     let Allowed { ctx, p, .. } = req.allow("createuser").await?;
@@ -192,9 +190,9 @@ pub(crate) async fn create(req: Signed<Json>) -> Result<Response, ApiError> {
     path = "/{account}/users/{user}",
     operation_id = "cloudapi_UpdateUser",
     summary = "Updates a sub-user; an empty string removes a field.",
-    params(doc::AccountPath, doc::UserPath, doc::AsRole),
+    params(doc::UserPath),
     request_body = doc::UpdateUser,
-    responses((status = 200, description = "The sub-user as updated.", body = User), doc::Errors),
+    responses((status = 200, description = "The sub-user as updated.", body = User)),
 )]
 pub(crate) async fn update(req: Signed<Any>) -> Result<Response, ApiError> {
     let Allowed {
@@ -241,9 +239,9 @@ pub(crate) async fn update(req: Signed<Any>) -> Result<Response, ApiError> {
     path = "/{account}/users/{user}/change_password",
     operation_id = "cloudapi_ChangeUserPassword",
     summary = "Sets a sub-user's password.",
-    params(doc::AccountPath, doc::UserPath, doc::AsRole),
+    params(doc::UserPath),
     request_body = doc::ChangePassword,
-    responses((status = 200, description = "The sub-user.", body = User), doc::Errors),
+    responses((status = 200, description = "The sub-user.", body = User)),
 )]
 pub(crate) async fn change_password(req: Signed<Any>) -> Result<Response, ApiError> {
     let Allowed {
@@ -284,8 +282,8 @@ pub(crate) async fn change_password(req: Signed<Any>) -> Result<Response, ApiErr
     path = "/{account}/users/{user}",
     operation_id = "cloudapi_DeleteUser",
     summary = "Deletes a sub-user.",
-    params(doc::AccountPath, doc::UserPath, doc::AsRole),
-    responses((status = 204, description = "Deleted."), doc::Errors),
+    params(doc::UserPath),
+    responses((status = 204, description = "Deleted.")),
 )]
 pub(crate) async fn delete(req: Signed<Any>) -> Result<Response, ApiError> {
     let Allowed {

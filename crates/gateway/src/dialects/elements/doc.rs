@@ -162,7 +162,8 @@ impl IntoResponses for Errors {
     }
 }
 
-fn request_id_header() -> utoipa::openapi::header::Header {
+/// The header every Cloud Elements answer carries, as described.
+pub(crate) fn request_id_header() -> utoipa::openapi::header::Header {
     HeaderBuilder::new()
         .schema(Some(ObjectBuilder::new().schema_type(Type::String)))
         .description(Some("The request's id (also `x-request-id`)."))

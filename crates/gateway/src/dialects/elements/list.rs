@@ -80,7 +80,7 @@ fn filter(
     operation_id = "elements_ListUsers",
     summary = "Lists a page of the organization's users, by id.",
     params(doc::ListQuery),
-    responses((status = 200, description = "A page of users, by id ascending.", body = [User], headers(("elements-request-id" = String, description = "The request's id."), ("elements-next-page-token" = String, description = "The `nextPage` of the next page; always present (at the end it points after the last user)."), ("elements-returned-count" = i64, description = "The number of users in this page; 0 at the end."))), doc::Errors),
+    responses((status = 200, description = "A page of users, by id ascending.", body = [User], headers(("elements-next-page-token" = String, description = "The `nextPage` of the next page; always present (at the end it points after the last user)."), ("elements-returned-count" = i64, description = "The number of users in this page; 0 at the end.")))),
 )]
 pub(crate) async fn list(ctx: Ctx, RawQuery(raw): RawQuery) -> Result<Response, ElementsError> {
     let q: Query = serde_urlencoded::from_str(raw.as_deref().unwrap_or_default())
@@ -140,7 +140,7 @@ pub(crate) async fn list(ctx: Ctx, RawQuery(raw): RawQuery) -> Result<Response, 
     operation_id = "elements_ListOrganizationUsers",
     summary = "Lists a page of the organization's users, by id (as `GET /users`).",
     params(doc::ListQuery),
-    responses((status = 200, description = "A page of users, by id ascending.", body = [User], headers(("elements-request-id" = String, description = "The request's id."), ("elements-next-page-token" = String, description = "The `nextPage` of the next page; always present (at the end it points after the last user)."), ("elements-returned-count" = i64, description = "The number of users in this page; 0 at the end."))), doc::Errors),
+    responses((status = 200, description = "A page of users, by id ascending.", body = [User], headers(("elements-next-page-token" = String, description = "The `nextPage` of the next page; always present (at the end it points after the last user)."), ("elements-returned-count" = i64, description = "The number of users in this page; 0 at the end.")))),
 )]
 pub(crate) async fn list_organization(ctx: Ctx, raw: RawQuery) -> Result<Response, ElementsError> {
     list(ctx, raw).await

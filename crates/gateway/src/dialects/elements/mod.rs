@@ -94,9 +94,13 @@ pub(crate) fn router(state: AppState, _: &GatewayConfig) -> OpenApiRouter {
     );
     crate::openapi::describe_dialect(
         &mut doc,
-        "Cloud Elements",
-        &[crate::openapi::schemes::ELEMENTS],
-        &[],
+        &crate::openapi::Common {
+            tag: "Cloud Elements",
+            security: &[crate::openapi::schemes::ELEMENTS],
+            errors: <doc::Errors as utoipa::IntoResponses>::responses(),
+            header: Some((doc::REQUEST_ID, doc::request_id_header())),
+            ..crate::openapi::Common::default()
+        },
     );
     OpenApiRouter::with_openapi(doc).merge(routes.into())
 }

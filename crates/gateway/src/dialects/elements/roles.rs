@@ -21,7 +21,7 @@ use roster_proto::v1::ErrorReason;
     operation_id = "elements_ListUserRoles",
     summary = "Lists the roles a user holds.",
     params(doc::UserPath),
-    responses((status = 200, description = "The user's roles.", body = [Role], headers(("elements-request-id" = String, description = "The request's id."))), doc::Errors),
+    responses((status = 200, description = "The user's roles.", body = [Role])),
 )]
 pub(crate) async fn list(ctx: Ctx, Path(user): Path<String>) -> Result<Response, ElementsError> {
     let u = find(&ctx, &user, false).await?;
@@ -73,7 +73,7 @@ async fn change(
     operation_id = "elements_GrantUserRole",
     summary = "Grants a user a role (409 when held already).",
     params(doc::UserRolePath),
-    responses((status = 200, description = "The role granted.", body = Role, headers(("elements-request-id" = String, description = "The request's id."))), doc::Errors),
+    responses((status = 200, description = "The role granted.", body = Role)),
 )]
 pub(crate) async fn grant(
     ctx: Ctx,
@@ -99,7 +99,7 @@ pub(crate) async fn grant(
     operation_id = "elements_RevokeUserRole",
     summary = "Revokes a role from a user (404 when not held).",
     params(doc::UserRolePath),
-    responses((status = 200, description = "Revoked; the body is empty.", headers(("elements-request-id" = String, description = "The request's id."))), doc::Errors),
+    responses((status = 200, description = "Revoked; the body is empty.")),
 )]
 pub(crate) async fn revoke(
     ctx: Ctx,

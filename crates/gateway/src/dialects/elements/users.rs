@@ -58,7 +58,7 @@ fn is_active(u: &pb::User) -> bool {
     operation_id = "elements_GetUser",
     summary = "Reads a user by id or email.",
     params(doc::UserPath, doc::GetQuery, doc::PasswordHeader),
-    responses((status = 200, description = "The user; with its `secret` when `Elements-User-Password` is its password.", body = User, headers(("elements-request-id" = String, description = "The request's id."))), doc::Errors),
+    responses((status = 200, description = "The user; with its `secret` when `Elements-User-Password` is its password.", body = User)),
 )]
 pub(crate) async fn get(
     ctx: Ctx,
@@ -154,7 +154,7 @@ fn profile(b: &UserBody, u: &mut pb::User, paths: &mut Vec<String>) -> Result<()
     operation_id = "elements_CreateUser",
     summary = "Creates a user in the organization.",
     request_body(content = doc::NewUser, content_type = "application/json"),
-    responses((status = 200, description = "The new user, with its `secret` and `roles`.", body = User, headers(("elements-request-id" = String, description = "The request's id."))), doc::Errors),
+    responses((status = 200, description = "The new user, with its `secret` and `roles`.", body = User)),
 )]
 pub(crate) async fn create(ctx: Ctx, Body(b): Body<UserBody>) -> Result<Response, ElementsError> {
     for (name, v) in [
@@ -210,7 +210,7 @@ pub(crate) async fn create(ctx: Ctx, Body(b): Body<UserBody>) -> Result<Response
     summary = "Changes the fields the body names.",
     params(doc::UserPath),
     request_body(content = UserBody, content_type = "application/json"),
-    responses((status = 200, description = "The user as it is now.", body = User, headers(("elements-request-id" = String, description = "The request's id."))), doc::Errors),
+    responses((status = 200, description = "The user as it is now.", body = User)),
 )]
 pub(crate) async fn update(
     ctx: Ctx,
@@ -272,7 +272,7 @@ pub(crate) async fn update(
     operation_id = "elements_DeleteUser",
     summary = "Deletes a user (not oneself).",
     params(doc::UserPath),
-    responses((status = 200, description = "Deleted; the body is empty.", headers(("elements-request-id" = String, description = "The request's id."))), doc::Errors),
+    responses((status = 200, description = "Deleted; the body is empty.")),
 )]
 pub(crate) async fn delete(ctx: Ctx, Path(user): Path<String>) -> Result<Response, ElementsError> {
     let current = find(&ctx, &user, false).await?;
@@ -299,7 +299,7 @@ pub(crate) async fn delete(ctx: Ctx, Path(user): Path<String>) -> Result<Respons
     operation_id = "elements_GetOrganizationUser",
     summary = "Reads a user by id or email (as `GET /users/{user}`).",
     params(doc::UserPath, doc::GetQuery, doc::PasswordHeader),
-    responses((status = 200, description = "The user; with its `secret` when `Elements-User-Password` is its password.", body = User, headers(("elements-request-id" = String, description = "The request's id."))), doc::Errors),
+    responses((status = 200, description = "The user; with its `secret` when `Elements-User-Password` is its password.", body = User)),
 )]
 pub(crate) async fn get_organization(
     ctx: Ctx,
@@ -316,7 +316,7 @@ pub(crate) async fn get_organization(
     operation_id = "elements_CreateOrganizationUser",
     summary = "Creates a user in the organization (as `POST /users`).",
     request_body(content = doc::NewUser, content_type = "application/json"),
-    responses((status = 200, description = "The new user, with its `secret` and `roles`.", body = User, headers(("elements-request-id" = String, description = "The request's id."))), doc::Errors),
+    responses((status = 200, description = "The new user, with its `secret` and `roles`.", body = User)),
 )]
 pub(crate) async fn create_organization(
     ctx: Ctx,
@@ -332,7 +332,7 @@ pub(crate) async fn create_organization(
     summary = "Changes the fields the body names (as `PATCH /users/{user}`).",
     params(doc::UserPath),
     request_body(content = UserBody, content_type = "application/json"),
-    responses((status = 200, description = "The user as it is now.", body = User, headers(("elements-request-id" = String, description = "The request's id."))), doc::Errors),
+    responses((status = 200, description = "The user as it is now.", body = User)),
 )]
 pub(crate) async fn update_organization(
     ctx: Ctx,
@@ -348,7 +348,7 @@ pub(crate) async fn update_organization(
     operation_id = "elements_DeleteOrganizationUser",
     summary = "Deletes a user, not oneself (as `DELETE /users/{user}`).",
     params(doc::UserPath),
-    responses((status = 200, description = "Deleted; the body is empty.", headers(("elements-request-id" = String, description = "The request's id."))), doc::Errors),
+    responses((status = 200, description = "Deleted; the body is empty.")),
 )]
 pub(crate) async fn delete_organization(
     ctx: Ctx,

@@ -151,12 +151,14 @@ pub(crate) fn router(state: AppState, config: &GatewayConfig) -> OpenApiRouter {
         >(doc));
     crate::openapi::describe_dialect(
         &mut doc,
-        "Forms On Fire",
-        &[
-            crate::openapi::schemes::FORMSONFIRE_COMPANY,
-            crate::openapi::schemes::FORMSONFIRE_KEY,
-        ],
-        &[],
+        &crate::openapi::Common {
+            tag: "Forms On Fire",
+            security: &[
+                crate::openapi::schemes::FORMSONFIRE_COMPANY,
+                crate::openapi::schemes::FORMSONFIRE_KEY,
+            ],
+            ..crate::openapi::Common::default()
+        },
     );
     // utoipa marks a body required unless its type is an `Option`, which would also allow
     // `null`; DELETE's body is optional and never null.

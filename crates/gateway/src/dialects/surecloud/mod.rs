@@ -81,9 +81,12 @@ pub(crate) fn router(state: AppState, config: &GatewayConfig) -> OpenApiRouter {
     let mut doc = crate::openapi::with_schema::<ErrorBody>(doc);
     crate::openapi::describe_dialect(
         &mut doc,
-        "SureCloud",
-        &[crate::openapi::schemes::SURECLOUD],
-        &["/restful/v1/token"],
+        &crate::openapi::Common {
+            tag: "SureCloud",
+            security: &[crate::openapi::schemes::SURECLOUD],
+            open: &["/restful/v1/token"],
+            ..crate::openapi::Common::default()
+        },
     );
     let unknown = Router::new()
         .route(BASE, axum::routing::any(not_found))
