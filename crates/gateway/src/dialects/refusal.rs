@@ -87,21 +87,3 @@ impl<S> std::fmt::Debug for Refusal<S> {
             .finish()
     }
 }
-
-impl<S> Clone for Refusal<S> {
-    fn clone(&self) -> Self {
-        Self {
-            message: self.message.clone(),
-            ..Self::new(self.status, String::new()).retry_after(self.retry_after)
-        }
-    }
-}
-
-impl<S> PartialEq for Refusal<S> {
-    fn eq(&self, other: &Self) -> bool {
-        (self.status, &self.message, self.retry_after)
-            == (other.status, &other.message, other.retry_after)
-    }
-}
-
-impl<S> Eq for Refusal<S> {}
