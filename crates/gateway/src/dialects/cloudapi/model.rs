@@ -33,23 +33,17 @@ pub(crate) fn iso(t: Option<&prost_types::Timestamp>) -> String {
 }
 
 /// The profile a user and an account both show, in CloudAPI's order (empty fields left out).
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Serialize, ToSchema)]
 #[schema(as = cloudapi::Profile)]
 #[serde(rename_all = "camelCase")]
 pub(crate) struct Profile {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub(crate) company_name: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub(crate) first_name: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub(crate) last_name: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub(crate) postal_code: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub(crate) address: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub(crate) city: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub(crate) state: Option<String>,
 }
 
@@ -68,6 +62,7 @@ impl Profile {
 }
 
 /// A user (`translateUser` in CloudAPI's membership.js).
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Serialize, ToSchema)]
 #[schema(as = cloudapi::User)]
 #[serde(rename_all = "camelCase")]
@@ -77,13 +72,10 @@ pub(crate) struct User {
     pub(crate) email: String,
     #[serde(flatten)]
     pub(crate) profile: Profile,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub(crate) roles: Option<Vec<String>>,
-    #[serde(rename = "default_roles", skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "default_roles")]
     pub(crate) default_roles: Option<Vec<String>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub(crate) country: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub(crate) phone: Option<String>,
     pub(crate) updated: String,
     pub(crate) created: String,
@@ -124,6 +116,7 @@ impl User {
 }
 
 /// The account (`GET /:account`): the owner's profile plus CloudAPI's account flags.
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Serialize, ToSchema)]
 #[schema(as = cloudapi::Account)]
 #[serde(rename_all = "camelCase")]
@@ -133,9 +126,7 @@ pub(crate) struct Account {
     pub(crate) email: String,
     #[serde(flatten)]
     pub(crate) profile: Profile,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub(crate) country: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub(crate) phone: Option<String>,
     #[serde(rename = "triton_cns_enabled")]
     pub(crate) triton_cns_enabled: bool,
@@ -200,13 +191,13 @@ pub(crate) struct PolicyRef {
 
 /// A role in API v9's shape. A role with neither members nor policies keeps CloudAPI's
 /// quirk of also listing an empty `default_members`.
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Serialize, ToSchema)]
 #[schema(as = cloudapi::Role)]
 pub(crate) struct Role {
     pub(crate) name: String,
     pub(crate) id: String,
     pub(crate) members: Vec<Member>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub(crate) default_members: Option<Vec<String>>,
     pub(crate) policies: Vec<PolicyRef>,
 }
@@ -240,13 +231,13 @@ impl From<&pb::Role> for Role {
     }
 }
 
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Serialize, ToSchema)]
 #[schema(as = cloudapi::Policy)]
 pub(crate) struct Policy {
     pub(crate) name: String,
     pub(crate) id: String,
     pub(crate) rules: Vec<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub(crate) description: Option<String>,
 }
 

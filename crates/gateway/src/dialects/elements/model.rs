@@ -82,6 +82,7 @@ impl Role {
 /// A user. `password` is `"secured"` in lists and after a PATCH that set it (never the
 /// password); `secret` appears on create and on a read with the right
 /// `Elements-User-Password`; `roles` on create and on a PATCH that set them.
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 #[schema(as = elements::User)]
@@ -91,33 +92,26 @@ pub(crate) struct User {
     /// `YYYY-MM-DD`.
     #[schema(format = Date)]
     created_date: String,
+    #[serialize_always]
     first_name: Option<String>,
+    #[serialize_always]
     last_name: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     password: Option<&'static str>,
     email: String,
     active: bool,
-    #[serde(skip_serializing_if = "Option::is_none")]
     secret: Option<String>,
     /// `YYYY-MM-DD`; `1970-01-01` when the user never logged in.
     #[schema(format = Date)]
     last_login_date: String,
+    #[serialize_always]
     full_name: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     roles: Option<Vec<Role>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     city: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     country: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     phone: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     postal_code: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     state_province: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     street1: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     external_id: Option<String>,
     account_expired: bool,
     account_locked: bool,

@@ -50,25 +50,24 @@ impl Reply {
 
 /// `UserResponse`: the user (absent when the call failed, after a DELETE, and only `Id` and
 /// `Status` after a POST) and the call's status.
+#[serde_with::skip_serializing_none]
 #[derive(Serialize, ToSchema)]
 #[serde(rename_all = "PascalCase")]
 #[schema(as = formsonfire::UserResponse, xml(name = "UserResponse", namespace = "http://schemas.datacontract.org/2004/07/Appenate.Api"))]
 pub(crate) struct UserResponseJson<'a> {
-    #[serde(skip_serializing_if = "Option::is_none")]
     user: Option<UserJson<'a>>,
     response_status: &'a ResponseStatus,
 }
 
 /// `UserSearchResponse`: one page of users and the number of every match (both absent when
 /// the call failed).
+#[serde_with::skip_serializing_none]
 #[derive(Serialize, ToSchema)]
 #[serde(rename_all = "PascalCase")]
 #[schema(as = formsonfire::UserSearchResponse, xml(name = "UserSearchResponse", namespace = "http://schemas.datacontract.org/2004/07/Appenate.Api"))]
 pub(crate) struct SearchJson<'a> {
-    #[serde(skip_serializing_if = "Option::is_none")]
     #[schema(xml(wrapped))]
     users: Option<Vec<UserJson<'a>>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     total_rows: Option<i64>,
     response_status: &'a ResponseStatus,
 }

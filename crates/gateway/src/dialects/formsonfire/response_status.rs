@@ -23,16 +23,14 @@ pub(crate) struct FieldError {
 /// the first field error's message). In XML its members are in the ServiceStack namespace
 /// (`http://schemas.servicestack.net/types`), every member is
 /// present (`i:nil="true"` when empty), with a nil `StackTrace` and `Meta`.
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, ToSchema)]
 #[serde(rename_all = "PascalCase")]
 #[schema(as = formsonfire::ResponseStatus, xml(name = "ResponseStatus"))]
 pub(crate) struct ResponseStatus {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub(crate) error_code: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub(crate) message: Option<String>,
     /// `None` on success (omitted); a list, maybe empty, on failure.
-    #[serde(skip_serializing_if = "Option::is_none")]
     #[schema(xml(wrapped))]
     pub(crate) errors: Option<Vec<FieldError>>,
 }

@@ -12,75 +12,55 @@ use utoipa::ToSchema;
 /// `Password`), GUIDs have dashes, list items are `guid` or `string` elements and
 /// `Metadata` items are `KeyValueOfstringstring`. Dates are ISO-8601 UTC with 7 fraction
 /// digits.
+#[serde_with::skip_serializing_none]
 #[derive(Serialize, ToSchema)]
 #[serde(rename_all = "PascalCase")]
 #[schema(as = formsonfire::User, xml(name = "User"))]
 pub(crate) struct UserJson<'a> {
     /// The user's GUID.
-    #[serde(skip_serializing_if = "Option::is_none")]
     id: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     company_id: Option<i64>,
-    #[serde(rename = "Type", skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Type")]
     #[schema(value_type = Option<super::doc::LicenseType>)]
     license: Option<&'static str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     first_name: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     last_name: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     email: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     #[schema(value_type = Option<super::doc::Status>)]
     status: Option<&'static str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     external_id: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     time_zone: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     country: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     #[schema(value_type = Option<super::doc::WebsiteRole>)]
     website_role: Option<&'static str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     #[schema(xml(wrapped))]
     folders: Option<Vec<String>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     #[schema(xml(wrapped))]
     groups: Option<Vec<String>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     #[schema(value_type = Option<BTreeMap<String, String>>)]
     metadata: Option<&'a BTreeMap<String, String>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     do_not_email: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     reset_password: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     created_date: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     last_updated: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     last_activity: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     #[schema(xml(wrapped))]
     user_devices: Option<Vec<DeviceJson<'a>>>,
 }
 
 /// A device the user used.
+#[serde_with::skip_serializing_none]
 #[derive(Serialize, ToSchema)]
 #[serde(rename_all = "PascalCase")]
 #[schema(as = formsonfire::UserDevice, xml(name = "UserDevice"))]
 pub(crate) struct DeviceJson<'a> {
     id: &'a str,
-    #[serde(rename = "OS", skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "OS")]
     os: Option<&'a str>,
-    #[serde(rename = "OSVersion", skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "OSVersion")]
     os_version: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     app_version: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     device_name: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     last_sync: Option<&'a str>,
 }
 

@@ -151,29 +151,22 @@ impl PersonType {
 
 /// A user as the PATCH returns it: as stored after its item, or, for an item that failed,
 /// the identifying attributes it was sent with and why nothing was written.
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Default, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 #[schema(as = surecloud::User)]
 pub(crate) struct UserModel {
-    #[serde(rename = "userID", skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "userID")]
     pub(crate) user_id: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub(crate) name: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub(crate) email: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub(crate) enabled: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub(crate) job_title: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub(crate) role: Option<Role>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub(crate) person_type: Option<PersonType>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub(crate) groups: Option<Vec<String>>,
     /// What failed: the whole item (then nothing of it was written), or single groups or
     /// attributes (then the rest applied). Messages are joined with `; `.
-    #[serde(skip_serializing_if = "Option::is_none")]
     #[schema(example = "Group '//Risk Department/Nobody' not found")]
     pub(crate) patch_error_message: Option<String>,
 }
