@@ -8,7 +8,7 @@
 use axum::Router;
 use std::collections::BTreeMap;
 use utoipa::openapi::header::Header;
-use utoipa::openapi::path::Parameter;
+use utoipa::openapi::path::{Operation, Parameter, PathItem};
 use utoipa::openapi::security::{
     ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityRequirement, SecurityScheme,
 };
@@ -72,14 +72,7 @@ pub(crate) fn describe_dialect(doc: &mut OpenApi, common: &Common) {
             .filter(|p| path.contains(&format!("{{{}}}", p.name)))
             .cloned()
             .collect();
-        let operations = [
-            &mut item.get,
-            &mut item.put,
-            &mut item.post,
-            &mut item.delete,
-            &mut item.patch,
-        ];
-        for op in operations.into_iter().flatten() {
+        for op in operations(item) {
             op.tags = Some(vec![common.tag.to_owned()]);
             if open {
                 continue;
@@ -111,6 +104,44 @@ pub(crate) fn describe_dialect(doc: &mut OpenApi, common: &Common) {
             }
         }
     }
+}
+
+/// The operations of a path.
+fn operations(item: &mut PathItem) -> impl Iterator<Item = &mut Operation> {
+    [
+        &mut item.get,
+        &mut item.put,
+        &mut item.post,
+        &mut item.delete,
+        &mut item.patch,
+    ]
+    .into_iter()
+    .flatten()
+}
+
+/// Describes the operations at `from` again at `to`, a second path the same handlers serve:
+/// each with the id `rename` makes of its own, and a summary that says which path it repeats.
+pub(crate) fn alias(doc: &mut OpenApi, from: &str, to: &str, rename: impl Fn(&str) -> String) {
+    let Some(mut item) = doc.paths.paths.get(from).cloned() else {
+        return;
+    };
+    for (method, op) in ["GET", "PUT", "POST", "DELETE", "PATCH"]
+        .into_iter()
+        .zip([
+            &mut item.get,
+            &mut item.put,
+            &mut item.post,
+            &mut item.delete,
+            &mut item.patch,
+        ])
+        .filter_map(|(m, op)| Some((m, op.as_mut()?)))
+    {
+        op.operation_id = op.operation_id.as_deref().map(&rename);
+        let summary = op.summary.take().unwrap_or_default();
+        let summary = summary.trim_end_matches('.');
+        op.summary = Some(format!("{summary} (as `{method} {from}`)."));
+    }
+    doc.paths.paths.insert(to.to_owned(), item);
 }
 
 /// The document every dialect's operations are merged into: what Roster is, one tag per

@@ -106,6 +106,16 @@ impl Core {
     pub(crate) fn auth(&self) -> AuthServiceClient<Channel> {
         AuthServiceClient::new(self.channel())
     }
+
+    /// Deletes the user with `id` as it is now: the dialects that delete by path have no way
+    /// to send an etag.
+    pub(crate) async fn delete_user(&self, id: String) -> Result<(), tonic::Status> {
+        let req = roster_proto::v1::DeleteUserRequest {
+            id,
+            etag: String::new(),
+        };
+        self.users().delete_user(req).await.map(drop)
+    }
 }
 
 #[cfg(test)]

@@ -28,11 +28,11 @@ struct Pong {
     cloudapi: Versions,
 }
 
+/// Answers without authentication.
 #[utoipa::path(
     get,
     path = "/--ping",
     operation_id = "cloudapi_Ping",
-    summary = "Answers without authentication.",
     responses((status = 200, description = "The API versions served.", body = Pong)),
 )]
 pub(crate) async fn ping() -> Response {
@@ -47,14 +47,8 @@ pub(crate) async fn ping() -> Response {
     res
 }
 
-#[utoipa::path(
-    get,
-    path = "/{account}",
-    operation_id = "cloudapi_GetAccount",
-    summary = "Reads the account.",
-    responses((status = 200, description = "The account.", body = Account)),
-)]
-pub(crate) async fn get(req: Signed<Any>) -> Result<Response, ApiError> {
+/// `GET /<account>`.
+async fn get_account(req: Signed<Any>) -> Result<Response, ApiError> {
     let Allowed { ctx, .. } = req.allow("getaccount").await?;
     let tenant = ctx
         .core
@@ -72,4 +66,10 @@ pub(crate) async fn get(req: Signed<Any>) -> Result<Response, ApiError> {
         .await?
         .into_inner();
     Ok(ok(&Account::from_pb(&tenant, &owner)))
+}
+
+operations! {
+    /// Reads the account.
+    get(req: Any) => get_account(req),
+        get "/{account}" as "cloudapi_GetAccount", 200 "The account." => Account;
 }

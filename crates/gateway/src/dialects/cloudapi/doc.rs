@@ -10,42 +10,18 @@ use super::error::ErrorBody;
 use serde::Deserialize;
 use utoipa::{IntoParams, IntoResponses, ToSchema};
 
-/// The account in the path.
+/// The path parameters of every route: each operation is described with those its path has.
 #[derive(Debug, IntoParams)]
 #[into_params(parameter_in = Path)]
-pub(crate) struct AccountPath {
+pub(crate) struct PathParams {
     /// The account login, or `my` for the caller's own account.
     pub(crate) account: String,
-}
-
-/// A sub-user in the path.
-#[derive(Debug, IntoParams)]
-#[into_params(parameter_in = Path)]
-pub(crate) struct UserPath {
     /// The sub-user's login or id.
     pub(crate) user: String,
-}
-
-/// A key in the path.
-#[derive(Debug, IntoParams)]
-#[into_params(parameter_in = Path)]
-pub(crate) struct KeyPath {
     /// The key's name or MD5 fingerprint (`aa:bb:...`).
     pub(crate) key: String,
-}
-
-/// A role in the path.
-#[derive(Debug, IntoParams)]
-#[into_params(parameter_in = Path)]
-pub(crate) struct RolePath {
     /// The role's name or id.
     pub(crate) role: String,
-}
-
-/// A policy in the path.
-#[derive(Debug, IntoParams)]
-#[into_params(parameter_in = Path)]
-pub(crate) struct PolicyPath {
     /// The policy's name or id.
     pub(crate) policy: String,
 }

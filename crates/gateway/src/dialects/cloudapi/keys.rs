@@ -169,98 +169,34 @@ async fn delete_key(req: Signed<Any>, whose: Whose) -> Result<Response, ApiError
     Ok(no_content())
 }
 
-#[utoipa::path(
-    get,
-    path = "/{account}/keys",
-    operation_id = "cloudapi_ListKeys",
-    summary = "Lists the account's SSH keys.",
-    responses((status = 200, description = "The keys.", body = [Key])),
-)]
-pub(crate) async fn list(req: Signed<Any>) -> Result<Response, ApiError> {
-    list_keys(req, Whose::Account).await
-}
-
-#[utoipa::path(
-    get,
-    path = "/{account}/keys/{key}",
-    operation_id = "cloudapi_GetKey",
-    summary = "Reads an account key by name or fingerprint.",
-    params(doc::KeyPath),
-    responses((status = 200, description = "The key.", body = Key)),
-)]
-pub(crate) async fn get(req: Signed<Any>) -> Result<Response, ApiError> {
-    get_key(req, Whose::Account).await
-}
-
-#[utoipa::path(
-    post,
-    path = "/{account}/keys",
-    operation_id = "cloudapi_CreateKey",
-    summary = "Registers an account SSH key.",
-    request_body = doc::CreateKey,
-    responses((status = 201, description = "Registered.", body = Key)),
-)]
-pub(crate) async fn create(req: Signed<Json>) -> Result<Response, ApiError> {
-    create_key(req, Whose::Account).await
-}
-
-#[utoipa::path(
-    delete,
-    path = "/{account}/keys/{key}",
-    operation_id = "cloudapi_DeleteKey",
-    summary = "Deletes an account key.",
-    params(doc::KeyPath),
-    responses((status = 204, description = "Deleted.")),
-)]
-pub(crate) async fn delete(req: Signed<Any>) -> Result<Response, ApiError> {
-    delete_key(req, Whose::Account).await
-}
-
-#[utoipa::path(
-    get,
-    path = "/{account}/users/{user}/keys",
-    operation_id = "cloudapi_ListUserKeys",
-    summary = "Lists a sub-user's SSH keys.",
-    params(doc::UserPath),
-    responses((status = 200, description = "The keys.", body = [Key])),
-)]
-pub(crate) async fn list_user(req: Signed<Any>) -> Result<Response, ApiError> {
-    list_keys(req, Whose::User).await
-}
-
-#[utoipa::path(
-    get,
-    path = "/{account}/users/{user}/keys/{key}",
-    operation_id = "cloudapi_GetUserKey",
-    summary = "Reads a sub-user's key by name or fingerprint.",
-    params(doc::UserPath, doc::KeyPath),
-    responses((status = 200, description = "The key.", body = Key)),
-)]
-pub(crate) async fn get_user(req: Signed<Any>) -> Result<Response, ApiError> {
-    get_key(req, Whose::User).await
-}
-
-#[utoipa::path(
-    post,
-    path = "/{account}/users/{user}/keys",
-    operation_id = "cloudapi_CreateUserKey",
-    summary = "Registers a sub-user's SSH key.",
-    params(doc::UserPath),
-    request_body = doc::CreateKey,
-    responses((status = 201, description = "Registered.", body = Key)),
-)]
-pub(crate) async fn create_user(req: Signed<Json>) -> Result<Response, ApiError> {
-    create_key(req, Whose::User).await
-}
-
-#[utoipa::path(
-    delete,
-    path = "/{account}/users/{user}/keys/{key}",
-    operation_id = "cloudapi_DeleteUserKey",
-    summary = "Deletes a sub-user's key.",
-    params(doc::UserPath, doc::KeyPath),
-    responses((status = 204, description = "Deleted.")),
-)]
-pub(crate) async fn delete_user(req: Signed<Any>) -> Result<Response, ApiError> {
-    delete_key(req, Whose::User).await
+operations! {
+    /// Lists the account's SSH keys.
+    list(req: Any) => list_keys(req, Whose::Account),
+        get "/{account}/keys" as "cloudapi_ListKeys", 200 "The keys." => [Key];
+    /// Reads an account key by name or fingerprint.
+    get(req: Any) => get_key(req, Whose::Account),
+        get "/{account}/keys/{key}" as "cloudapi_GetKey", 200 "The key." => Key;
+    /// Registers an account SSH key.
+    create(req: Json) => create_key(req, Whose::Account),
+        post "/{account}/keys" as "cloudapi_CreateKey", request_body = doc::CreateKey,
+        201 "Registered." => Key;
+    /// Deletes an account key.
+    delete(req: Any) => delete_key(req, Whose::Account),
+        delete "/{account}/keys/{key}" as "cloudapi_DeleteKey", 204 "Deleted.";
+    /// Lists a sub-user's SSH keys.
+    list_user(req: Any) => list_keys(req, Whose::User),
+        get "/{account}/users/{user}/keys" as "cloudapi_ListUserKeys",
+        200 "The keys." => [Key];
+    /// Reads a sub-user's key by name or fingerprint.
+    get_user(req: Any) => get_key(req, Whose::User),
+        get "/{account}/users/{user}/keys/{key}" as "cloudapi_GetUserKey",
+        200 "The key." => Key;
+    /// Registers a sub-user's SSH key.
+    create_user(req: Json) => create_key(req, Whose::User),
+        post "/{account}/users/{user}/keys" as "cloudapi_CreateUserKey",
+        request_body = doc::CreateKey, 201 "Registered." => Key;
+    /// Deletes a sub-user's key.
+    delete_user(req: Any) => delete_key(req, Whose::User),
+        delete "/{account}/users/{user}/keys/{key}" as "cloudapi_DeleteUserKey",
+        204 "Deleted.";
 }

@@ -2,6 +2,9 @@
 //! authenticated by HTTP Signatures over SSH keys, so that the `triton` CLI works unchanged.
 //! Reference: docs/dialects/cloudapi.md.
 
+#[macro_use]
+mod operations;
+
 mod account;
 mod auth;
 mod context;
@@ -9,6 +12,7 @@ mod doc;
 mod error;
 mod keys;
 mod model;
+mod named;
 mod params;
 mod policies;
 mod response;
@@ -84,7 +88,7 @@ pub(crate) fn router(state: AppState, _: &GatewayConfig) -> OpenApiRouter {
             tag: "CloudAPI",
             security: &[crate::openapi::schemes::CLOUDAPI],
             open: &["/--ping"],
-            path: doc::AccountPath::into_params(|| None),
+            path: doc::PathParams::into_params(|| None),
             trailing: doc::AsRole::into_params(|| None),
             errors: <doc::Errors as utoipa::IntoResponses>::responses(),
             header: None,

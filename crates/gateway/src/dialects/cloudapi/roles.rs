@@ -1,11 +1,11 @@
 //! Roles (`lib/roles.js`) in API v9's shape; v8's string arrays are read too.
 
-use super::context::{Allowed, Any, Ctx, Json, Signed};
+use super::context::{Allowed, Json, Signed};
 use super::doc;
-use super::error::{ApiError, or_not_found};
+use super::error::ApiError;
 use super::model::Role;
+use super::named;
 use super::params::Params;
-use super::response::{created, encode_segment, no_content, ok};
 use crate::core_error::{CoreError, Kind};
 use axum::response::Response;
 use roster_proto::v1 as pb;
@@ -127,62 +127,8 @@ fn write_error(s: &tonic::Status, role: &pb::Role) -> ApiError {
     ApiError::from_core(e)
 }
 
-#[utoipa::path(
-    get,
-    path = "/{account}/roles",
-    operation_id = "cloudapi_ListRoles",
-    summary = "Lists the roles.",
-    responses((status = 200, description = "The roles.", body = [Role])),
-)]
-pub(crate) async fn list(req: Signed<Any>) -> Result<Response, ApiError> {
-    let Allowed { ctx, .. } = req.allow("listroles").await?;
-    let roles = ctx
-        .core
-        .roles()
-        .list_roles(pb::ListRolesRequest {})
-        .await?
-        .into_inner()
-        .roles;
-    Ok(ok(&roles.iter().map(Role::from).collect::<Vec<_>>()))
-}
-
-async fn find(ctx: &Ctx, role: &str) -> Result<pb::Role, ApiError> {
-    let req = pb::GetRoleRequest {
-        id_or_name: role.to_owned(),
-    };
-    Ok(ctx
-        .core
-        .roles()
-        .get_role(req)
-        .await
-        .map_err(|s| or_not_found(&s, || format!("{role} does not exist")))?
-        .into_inner())
-}
-
-#[utoipa::path(
-    get,
-    path = "/{account}/roles/{role}",
-    operation_id = "cloudapi_GetRole",
-    summary = "Reads a role by name or id.",
-    params(doc::RolePath),
-    responses((status = 200, description = "The role.", body = Role)),
-)]
-pub(crate) async fn get(req: Signed<Any>) -> Result<Response, ApiError> {
-    let Allowed {
-        ctx, target: role, ..
-    } = req.allow("getrole").await?;
-    Ok(ok(&Role::from(&find(&ctx, &role).await?)))
-}
-
-#[utoipa::path(
-    post,
-    path = "/{account}/roles",
-    operation_id = "cloudapi_CreateRole",
-    summary = "Creates a role with members, default members and policies.",
-    request_body = doc::WriteRole,
-    responses((status = 201, description = "Created.", body = Role)),
-)]
-pub(crate) async fn create(req: Signed<Json>) -> Result<Response, ApiError> {
+/// `POST /<account>/roles`.
+async fn create_role(req: Signed<Json>) -> Result<Response, ApiError> {
     let Allowed { ctx, p, .. } = req.allow("createrole").await?;
     let Some(name) = p.required("name") else {
         return Err(ApiError::missing_params(&["name"]));
@@ -193,95 +139,37 @@ pub(crate) async fn create(req: Signed<Json>) -> Result<Response, ApiError> {
         policies: policies(&p).unwrap_or_default(),
         ..Default::default()
     };
-    let made = ctx
-        .core
-        .roles()
-        .create_role(pb::CreateRoleRequest {
-            role: Some(role.clone()),
-        })
-        .await
-        .map_err(|s| write_error(&s, &role))?
-        .into_inner();
-    let location = format!(
-        "/{}/roles/{}",
-        ctx.caller.account,
-        encode_segment(&made.name)
-    );
-    Ok(created(&Role::from(&made), &location))
+    named::create(&ctx, role, write_error).await
 }
 
-#[utoipa::path(
-    post,
-    path = "/{account}/roles/{role}",
-    operation_id = "cloudapi_UpdateRole",
-    summary = "Updates a role.",
-    params(doc::RolePath),
-    request_body = doc::WriteRole,
-    responses((status = 200, description = "The role as updated.", body = Role)),
-)]
-pub(crate) async fn update(req: Signed<Any>) -> Result<Response, ApiError> {
-    let Allowed {
-        ctx,
-        p,
-        target: role,
-        ..
-    } = req.allow("updaterole").await?;
-    let current = find(&ctx, &role).await?;
-    let mut change = pb::Role {
-        id: current.id,
-        ..Default::default()
-    };
-    let mut paths = Vec::new();
-    if let Some(name) = p.required("name") {
-        change.name = name;
-        paths.push("name".to_owned());
-    }
-    if let Some(m) = members(&p) {
+/// What an update changes besides the name.
+fn changes(p: &Params, change: &mut pb::Role, paths: &mut Vec<String>) {
+    if let Some(m) = members(p) {
         change.members = m;
         paths.push("members".to_owned());
     }
-    if let Some(pols) = policies(&p) {
+    if let Some(pols) = policies(p) {
         change.policies = pols;
         paths.push("policies".to_owned());
     }
-    if paths.is_empty() {
-        return Ok(ok(&Role::from(&find(&ctx, &role).await?)));
-    }
-    let req = pb::UpdateRoleRequest {
-        role: Some(change.clone()),
-        update_mask: Some(prost_types::FieldMask { paths }),
-    };
-    let updated = ctx
-        .core
-        .roles()
-        .update_role(req)
-        .await
-        .map_err(|s| write_error(&s, &change))?
-        .into_inner();
-    Ok(ok(&Role::from(&updated)))
 }
 
-#[utoipa::path(
-    delete,
-    path = "/{account}/roles/{role}",
-    operation_id = "cloudapi_DeleteRole",
-    summary = "Deletes a role.",
-    params(doc::RolePath),
-    responses((status = 204, description = "Deleted.")),
-)]
-pub(crate) async fn delete(req: Signed<Any>) -> Result<Response, ApiError> {
-    let Allowed {
-        ctx, target: role, ..
-    } = req.allow("deleterole").await?;
-    // CloudAPI deletes roles by id only.
-    if uuid::Uuid::try_parse(&role).is_err() {
-        return Err(ApiError::not_found(format!("{role} does not exist")));
-    }
-    let req = pb::DeleteRoleRequest { id: role.clone() };
-    ctx.core
-        .roles()
-        .delete_role(req)
-        .await
-        .map_err(|s| or_not_found(&s, || format!("{role} does not exist")))?;
-    Ok(no_content())
+operations! {
+    /// Lists the roles.
+    list(req: Any) => named::list::<pb::Role>(req),
+        get "/{account}/roles" as "cloudapi_ListRoles", 200 "The roles." => [Role];
+    /// Reads a role by name or id.
+    get(req: Any) => named::read::<pb::Role>(req),
+        get "/{account}/roles/{role}" as "cloudapi_GetRole", 200 "The role." => Role;
+    /// Creates a role with members, default members and policies.
+    create(req: Json) => create_role(req),
+        post "/{account}/roles" as "cloudapi_CreateRole", request_body = doc::WriteRole,
+        201 "Created." => Role;
+    /// Updates a role.
+    update(req: Any) => named::update(req, changes, write_error),
+        post "/{account}/roles/{role}" as "cloudapi_UpdateRole", request_body = doc::WriteRole,
+        200 "The role as updated." => Role;
+    /// Deletes a role.
+    delete(req: Any) => named::delete::<pb::Role>(req),
+        delete "/{account}/roles/{role}" as "cloudapi_DeleteRole", 204 "Deleted.";
 }

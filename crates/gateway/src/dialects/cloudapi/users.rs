@@ -105,14 +105,8 @@ pub(crate) async fn find(
     }
 }
 
-#[utoipa::path(
-    get,
-    path = "/{account}/users",
-    operation_id = "cloudapi_ListUsers",
-    summary = "Lists the sub-users.",
-    responses((status = 200, description = "The sub-users, oldest first.", body = [User])),
-)]
-pub(crate) async fn list(req: Signed<Any>) -> Result<Response, ApiError> {
+/// `GET /<account>/users`.
+async fn list_users(req: Signed<Any>) -> Result<Response, ApiError> {
     let Allowed { ctx, .. } = req.allow("listusers").await?;
     let users: Vec<User> = all_users(&ctx)
         .await?
@@ -122,15 +116,8 @@ pub(crate) async fn list(req: Signed<Any>) -> Result<Response, ApiError> {
     Ok(ok(&users))
 }
 
-#[utoipa::path(
-    get,
-    path = "/{account}/users/{user}",
-    operation_id = "cloudapi_GetUser",
-    summary = "Reads a sub-user by login or id.",
-    params(doc::UserPath, doc::Membership),
-    responses((status = 200, description = "The sub-user.", body = User)),
-)]
-pub(crate) async fn get(req: Signed<Any>) -> Result<Response, ApiError> {
+/// `GET /<account>/users/<user>`.
+async fn get_user(req: Signed<Any>) -> Result<Response, ApiError> {
     let Allowed {
         ctx,
         p,
@@ -141,15 +128,8 @@ pub(crate) async fn get(req: Signed<Any>) -> Result<Response, ApiError> {
     Ok(ok(&User::from_pb(&u, p.truthy("membership"))))
 }
 
-#[utoipa::path(
-    post,
-    path = "/{account}/users",
-    operation_id = "cloudapi_CreateUser",
-    summary = "Creates a sub-user.",
-    request_body = doc::CreateUser,
-    responses((status = 201, description = "Created; `Location` names it.", body = User)),
-)]
-pub(crate) async fn create(req: Signed<Json>) -> Result<Response, ApiError> {
+/// `POST /<account>/users`.
+async fn create_user(req: Signed<Json>) -> Result<Response, ApiError> {
     let Allowed { ctx, p, .. } = req.allow("createuser").await?;
     let missing: Vec<&str> = ["email", "login", "password"]
         .into_iter()
@@ -185,16 +165,8 @@ pub(crate) async fn create(req: Signed<Json>) -> Result<Response, ApiError> {
     Ok(created(&User::from_pb(&made, false), &location))
 }
 
-#[utoipa::path(
-    post,
-    path = "/{account}/users/{user}",
-    operation_id = "cloudapi_UpdateUser",
-    summary = "Updates a sub-user; an empty string removes a field.",
-    params(doc::UserPath),
-    request_body = doc::UpdateUser,
-    responses((status = 200, description = "The sub-user as updated.", body = User)),
-)]
-pub(crate) async fn update(req: Signed<Any>) -> Result<Response, ApiError> {
+/// `POST /<account>/users/<user>`.
+async fn update_user(req: Signed<Any>) -> Result<Response, ApiError> {
     let Allowed {
         ctx, p, target: id, ..
     } = req.allow("updateuser").await?;
@@ -234,16 +206,8 @@ pub(crate) async fn update(req: Signed<Any>) -> Result<Response, ApiError> {
     Ok(ok(&User::from_pb(&updated, false)))
 }
 
-#[utoipa::path(
-    post,
-    path = "/{account}/users/{user}/change_password",
-    operation_id = "cloudapi_ChangeUserPassword",
-    summary = "Sets a sub-user's password.",
-    params(doc::UserPath),
-    request_body = doc::ChangePassword,
-    responses((status = 200, description = "The sub-user.", body = User)),
-)]
-pub(crate) async fn change_password(req: Signed<Any>) -> Result<Response, ApiError> {
+/// `POST /<account>/users/<user>/change_password`.
+async fn change_user_password(req: Signed<Any>) -> Result<Response, ApiError> {
     let Allowed {
         ctx, p, target: id, ..
     } = req.allow("changeuserpassword").await?;
@@ -277,27 +241,41 @@ pub(crate) async fn change_password(req: Signed<Any>) -> Result<Response, ApiErr
     Ok(ok(&User::from_pb(&u, false)))
 }
 
-#[utoipa::path(
-    delete,
-    path = "/{account}/users/{user}",
-    operation_id = "cloudapi_DeleteUser",
-    summary = "Deletes a sub-user.",
-    params(doc::UserPath),
-    responses((status = 204, description = "Deleted.")),
-)]
-pub(crate) async fn delete(req: Signed<Any>) -> Result<Response, ApiError> {
+/// `DELETE /<account>/users/<user>`.
+async fn delete_user(req: Signed<Any>) -> Result<Response, ApiError> {
     let Allowed {
         ctx, target: user, ..
     } = req.allow("deleteuser").await?;
     let current = find(&ctx, &user, || format!("{user} does not exist")).await?;
-    let req = pb::DeleteUserRequest {
-        id: current.id,
-        etag: String::new(),
-    };
     ctx.core
-        .users()
-        .delete_user(req)
+        .delete_user(current.id)
         .await
         .map_err(|s| or_not_found(&s, || format!("{user} does not exist")))?;
     Ok(no_content())
+}
+
+operations! {
+    /// Lists the sub-users.
+    list(req: Any) => list_users(req),
+        get "/{account}/users" as "cloudapi_ListUsers",
+        200 "The sub-users, oldest first." => [User];
+    /// Reads a sub-user by login or id.
+    get(req: Any) => get_user(req),
+        get "/{account}/users/{user}" as "cloudapi_GetUser", params(doc::Membership),
+        200 "The sub-user." => User;
+    /// Creates a sub-user.
+    create(req: Json) => create_user(req),
+        post "/{account}/users" as "cloudapi_CreateUser", request_body = doc::CreateUser,
+        201 "Created; `Location` names it." => User;
+    /// Updates a sub-user; an empty string removes a field.
+    update(req: Any) => update_user(req),
+        post "/{account}/users/{user}" as "cloudapi_UpdateUser", request_body = doc::UpdateUser,
+        200 "The sub-user as updated." => User;
+    /// Sets a sub-user's password.
+    change_password(req: Any) => change_user_password(req),
+        post "/{account}/users/{user}/change_password" as "cloudapi_ChangeUserPassword",
+        request_body = doc::ChangePassword, 200 "The sub-user." => User;
+    /// Deletes a sub-user.
+    delete(req: Any) => delete_user(req),
+        delete "/{account}/users/{user}" as "cloudapi_DeleteUser", 204 "Deleted.";
 }

@@ -17,19 +17,11 @@ use utoipa::{IntoParams, IntoResponses, ToSchema};
 /// The header every Cloud Elements answer carries.
 pub(crate) const REQUEST_ID: &str = "elements-request-id";
 
-/// A user in the path.
+/// The path parameters of every route: each operation is described with those its path has.
 #[derive(Debug, IntoParams)]
 #[into_params(parameter_in = Path)]
-pub(crate) struct UserPath {
+pub(crate) struct PathParams {
     /// The user's integer id (reads also take the email).
-    pub(crate) user: String,
-}
-
-/// A user and a role in the path.
-#[derive(Debug, IntoParams)]
-#[into_params(parameter_in = Path)]
-pub(crate) struct UserRolePath {
-    /// The user's integer id.
     pub(crate) user: String,
     /// The role key: `org-admin`, `admin` or `org` (`sys-admin` is refused with 403).
     pub(crate) key: String,

@@ -74,11 +74,11 @@ fn filter(
     })
 }
 
+/// Lists a page of the organization's users, by id.
 #[utoipa::path(
     get,
     path = "/users",
     operation_id = "elements_ListUsers",
-    summary = "Lists a page of the organization's users, by id.",
     params(doc::ListQuery),
     responses((status = 200, description = "A page of users, by id ascending.", body = [User], headers(("elements-next-page-token" = String, description = "The `nextPage` of the next page; always present (at the end it points after the last user)."), ("elements-returned-count" = i64, description = "The number of users in this page; 0 at the end.")))),
 )]
@@ -132,16 +132,4 @@ pub(crate) async fn list(ctx: Ctx, RawQuery(raw): RawQuery) -> Result<Response, 
     }
     h.insert("elements-returned-count", HeaderValue::from(count));
     Ok(res)
-}
-
-#[utoipa::path(
-    get,
-    path = "/organizations/users",
-    operation_id = "elements_ListOrganizationUsers",
-    summary = "Lists a page of the organization's users, by id (as `GET /users`).",
-    params(doc::ListQuery),
-    responses((status = 200, description = "A page of users, by id ascending.", body = [User], headers(("elements-next-page-token" = String, description = "The `nextPage` of the next page; always present (at the end it points after the last user)."), ("elements-returned-count" = i64, description = "The number of users in this page; 0 at the end.")))),
-)]
-pub(crate) async fn list_organization(ctx: Ctx, raw: RawQuery) -> Result<Response, ElementsError> {
-    list(ctx, raw).await
 }

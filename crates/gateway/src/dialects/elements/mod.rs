@@ -19,9 +19,10 @@ use axum::body::Body;
 use axum::extract::Request;
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use axum::routing::any;
+use axum::routing::{any, get};
 use error::{ElementsError, ErrorMessage};
 use http::{HeaderValue, StatusCode};
+use utoipa::IntoParams as _;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -63,24 +64,28 @@ async fn finish(req: Request, next: Next) -> Response {
     res
 }
 
+const ORGANIZATION_USERS: &str = "/organizations/users";
+const ORGANIZATION_USER: &str = "/organizations/users/{user}";
+
 /// Every Cloud Elements route, each registered with its OpenAPI operation (`routes!` takes
 /// the method and path from the handler's annotation); paths and verbs it does not have get
 /// the vendor's 404 and 405.
 pub(crate) fn router(state: AppState, _: &GatewayConfig) -> OpenApiRouter {
     let api = Elements { state };
-    let (routes, doc) = OpenApiRouter::new()
+    let (routes, mut doc) = OpenApiRouter::new()
         .routes(routes!(list::list, users::create))
         .routes(routes!(users::get, users::update, users::delete))
         .routes(routes!(roles::list))
         .routes(routes!(roles::grant, roles::revoke))
-        .routes(routes!(list::list_organization, users::create_organization))
-        .routes(routes!(
-            users::get_organization,
-            users::update_organization,
-            users::delete_organization
-        ))
         .split_for_parts();
+    // The vendor documents the user routes under `/organizations/users` too: the same
+    // handlers serve both paths, and the description repeats their operations there.
     let routes = routes
+        .route(ORGANIZATION_USERS, get(list::list).post(users::create))
+        .route(
+            ORGANIZATION_USER,
+            get(users::get).patch(users::update).delete(users::delete),
+        )
         .route("/", any(not_found))
         .route("/{*rest}", any(not_found))
         .method_not_allowed_fallback(method_not_allowed)
@@ -89,6 +94,14 @@ pub(crate) fn router(state: AppState, _: &GatewayConfig) -> OpenApiRouter {
     let routes = Router::new()
         .nest(BASE, routes)
         .layer(axum::middleware::from_fn(finish));
+    for (from, to) in [
+        ("/users", ORGANIZATION_USERS),
+        ("/users/{user}", ORGANIZATION_USER),
+    ] {
+        crate::openapi::alias(&mut doc, from, to, |id| {
+            id.replacen("User", "OrganizationUser", 1)
+        });
+    }
     let mut doc = crate::openapi::with_schema::<error::ErrorBody<'static>>(
         utoipa::openapi::OpenApi::default().nest(BASE, doc),
     );
@@ -98,6 +111,7 @@ pub(crate) fn router(state: AppState, _: &GatewayConfig) -> OpenApiRouter {
             tag: "Cloud Elements",
             security: &[crate::openapi::schemes::ELEMENTS],
             errors: <doc::Errors as utoipa::IntoResponses>::responses(),
+            path: doc::PathParams::into_params(|| None),
             header: Some((doc::REQUEST_ID, doc::request_id_header())),
             ..crate::openapi::Common::default()
         },

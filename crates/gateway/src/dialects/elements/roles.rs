@@ -4,7 +4,6 @@
 
 use super::auth::Ctx;
 use super::body::role_key;
-use super::doc;
 use super::error::ElementsError;
 use super::model::Role;
 use super::users::{find, not_found};
@@ -15,12 +14,11 @@ use axum::response::{IntoResponse, Response};
 use roster_proto::v1 as pb;
 use roster_proto::v1::ErrorReason;
 
+/// Lists the roles a user holds.
 #[utoipa::path(
     get,
     path = "/users/{user}/roles",
     operation_id = "elements_ListUserRoles",
-    summary = "Lists the roles a user holds.",
-    params(doc::UserPath),
     responses((status = 200, description = "The user's roles.", body = [Role])),
 )]
 pub(crate) async fn list(ctx: Ctx, Path(user): Path<String>) -> Result<Response, ElementsError> {
@@ -67,12 +65,11 @@ async fn change(
     ))
 }
 
+/// Grants a user a role (409 when held already).
 #[utoipa::path(
     put,
     path = "/users/{user}/roles/{key}",
     operation_id = "elements_GrantUserRole",
-    summary = "Grants a user a role (409 when held already).",
-    params(doc::UserRolePath),
     responses((status = 200, description = "The role granted.", body = Role)),
 )]
 pub(crate) async fn grant(
@@ -93,12 +90,11 @@ pub(crate) async fn grant(
     Ok(Json(role).into_response())
 }
 
+/// Revokes a role from a user (404 when not held).
 #[utoipa::path(
     delete,
     path = "/users/{user}/roles/{key}",
     operation_id = "elements_RevokeUserRole",
-    summary = "Revokes a role from a user (404 when not held).",
-    params(doc::UserRolePath),
     responses((status = 200, description = "Revoked; the body is empty.")),
 )]
 pub(crate) async fn revoke(

@@ -52,12 +52,12 @@ fn is_active(u: &pb::User) -> bool {
     u.status == pb::UserStatus::Active as i32
 }
 
+/// Reads a user by id or email.
 #[utoipa::path(
     get,
     path = "/users/{user}",
     operation_id = "elements_GetUser",
-    summary = "Reads a user by id or email.",
-    params(doc::UserPath, doc::GetQuery, doc::PasswordHeader),
+    params(doc::GetQuery, doc::PasswordHeader),
     responses((status = 200, description = "The user; with its `secret` when `Elements-User-Password` is its password.", body = User)),
 )]
 pub(crate) async fn get(
@@ -145,14 +145,15 @@ fn profile(b: &UserBody, u: &mut pb::User, paths: &mut Vec<String>) -> Result<()
     Ok(())
 }
 
-/// `POST /users` (DESIGN: the vendor documents create under `/accounts/{id}/users` and
-/// `/organizations/users`; `/users` creates in the organization too). Needs `email`,
-/// `firstName` and `lastName`; `org` is added to the roles asked for.
+/// Creates a user in the organization.
+///
+/// Needs `email`, `firstName` and `lastName`; `org` is added to the roles asked for.
+// DESIGN: the vendor documents create under `/accounts/{id}/users` and `/organizations/users`;
+// `/users` creates in the organization too.
 #[utoipa::path(
     post,
     path = "/users",
     operation_id = "elements_CreateUser",
-    summary = "Creates a user in the organization.",
     request_body(content = doc::NewUser, content_type = "application/json"),
     responses((status = 200, description = "The new user, with its `secret` and `roles`.", body = User)),
 )]
@@ -201,14 +202,13 @@ pub(crate) async fn create(ctx: Ctx, Body(b): Body<UserBody>) -> Result<Response
     Ok(Json(User::from_pb(&made, extras)).into_response())
 }
 
-/// `PATCH /users/{id}`: the fields sent, `password` included, in one write; the password is
-/// never echoed.
+/// Changes the fields the body names.
+///
+/// The fields sent, `password` included, are written at once; the password is never echoed.
 #[utoipa::path(
     patch,
     path = "/users/{user}",
     operation_id = "elements_UpdateUser",
-    summary = "Changes the fields the body names.",
-    params(doc::UserPath),
     request_body(content = UserBody, content_type = "application/json"),
     responses((status = 200, description = "The user as it is now.", body = User)),
 )]
@@ -264,14 +264,14 @@ pub(crate) async fn update(
     Ok(Json(User::from_pb(&updated, extras)).into_response())
 }
 
-/// `DELETE /users/{id}`: 200 with an empty body. DESIGN: an administrator cannot delete
-/// itself (403), so an organization keeps someone who can manage it.
+/// Deletes a user, not oneself.
+///
+/// 200 with an empty body. An administrator cannot delete itself (403), so that an
+/// organization keeps someone who can manage it.
 #[utoipa::path(
     delete,
     path = "/users/{user}",
     operation_id = "elements_DeleteUser",
-    summary = "Deletes a user (not oneself).",
-    params(doc::UserPath),
     responses((status = 200, description = "Deleted; the body is empty.")),
 )]
 pub(crate) async fn delete(ctx: Ctx, Path(user): Path<String>) -> Result<Response, ElementsError> {
@@ -279,80 +279,9 @@ pub(crate) async fn delete(ctx: Ctx, Path(user): Path<String>) -> Result<Respons
     if current.id == *ctx.token.user_id {
         return Err(ElementsError::forbidden("You cannot delete yourself"));
     }
-    let req = pb::DeleteUserRequest {
-        id: current.id,
-        etag: String::new(),
-    };
     ctx.core
-        .users()
-        .delete_user(req)
+        .delete_user(current.id)
         .await
         .map_err(|s| ElementsError::from_core(&s.into(), &not_found(&user).message))?;
     Ok(http::StatusCode::OK.into_response())
-}
-
-// The same operations under `/organizations/users` (the vendor documents both paths).
-
-#[utoipa::path(
-    get,
-    path = "/organizations/users/{user}",
-    operation_id = "elements_GetOrganizationUser",
-    summary = "Reads a user by id or email (as `GET /users/{user}`).",
-    params(doc::UserPath, doc::GetQuery, doc::PasswordHeader),
-    responses((status = 200, description = "The user; with its `secret` when `Elements-User-Password` is its password.", body = User)),
-)]
-pub(crate) async fn get_organization(
-    ctx: Ctx,
-    user: Path<String>,
-    q: Query<HashMap<String, String>>,
-    headers: HeaderMap,
-) -> Result<Response, ElementsError> {
-    get(ctx, user, q, headers).await
-}
-
-#[utoipa::path(
-    post,
-    path = "/organizations/users",
-    operation_id = "elements_CreateOrganizationUser",
-    summary = "Creates a user in the organization (as `POST /users`).",
-    request_body(content = doc::NewUser, content_type = "application/json"),
-    responses((status = 200, description = "The new user, with its `secret` and `roles`.", body = User)),
-)]
-pub(crate) async fn create_organization(
-    ctx: Ctx,
-    body: Body<UserBody>,
-) -> Result<Response, ElementsError> {
-    create(ctx, body).await
-}
-
-#[utoipa::path(
-    patch,
-    path = "/organizations/users/{user}",
-    operation_id = "elements_UpdateOrganizationUser",
-    summary = "Changes the fields the body names (as `PATCH /users/{user}`).",
-    params(doc::UserPath),
-    request_body(content = UserBody, content_type = "application/json"),
-    responses((status = 200, description = "The user as it is now.", body = User)),
-)]
-pub(crate) async fn update_organization(
-    ctx: Ctx,
-    user: Path<String>,
-    body: Body<UserBody>,
-) -> Result<Response, ElementsError> {
-    update(ctx, user, body).await
-}
-
-#[utoipa::path(
-    delete,
-    path = "/organizations/users/{user}",
-    operation_id = "elements_DeleteOrganizationUser",
-    summary = "Deletes a user, not oneself (as `DELETE /users/{user}`).",
-    params(doc::UserPath),
-    responses((status = 200, description = "Deleted; the body is empty.")),
-)]
-pub(crate) async fn delete_organization(
-    ctx: Ctx,
-    user: Path<String>,
-) -> Result<Response, ElementsError> {
-    delete(ctx, user).await
 }

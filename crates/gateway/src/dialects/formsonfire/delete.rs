@@ -8,7 +8,6 @@ use super::call::Call;
 use super::error::{FofError, field};
 use super::reply::Reply;
 use super::user_input::parse_id;
-use roster_proto::v1 as pb;
 
 /// A member from the query, else from the body.
 fn either(c: &Call, name: &str) -> Option<String> {
@@ -46,14 +45,9 @@ pub(crate) async fn delete(c: Call) -> Result<Reply, FofError> {
             )]));
         }
     };
-    let req = pb::DeleteUserRequest {
-        id: id.hyphenated().to_string(),
-        etag: String::new(),
-    };
     session
         .core
-        .users()
-        .delete_user(req)
+        .delete_user(id.hyphenated().to_string())
         .await
         .map_err(FofError::from)?;
     Ok(Reply::Empty)

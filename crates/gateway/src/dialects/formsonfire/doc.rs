@@ -66,24 +66,17 @@ pub(crate) struct GetQuery {
     email: Option<String>,
     /// The user's external id.
     external_id: Option<String>,
-    /// `Folders` and `Groups` by name instead of id.
-    use_names: Option<bool>,
-    /// `Folders` and `Groups` by external id instead of id.
-    use_external_ids: Option<bool>,
-    #[param(value_type = Option<Format>, inline, rename = "format")]
-    format: Option<String>,
 }
 
-/// `POST` and `PUT /user`.
+/// How the answer (and a write's body, unless it says) names `Folders` and `Groups`: by id
+/// unless one of these is true.
 #[derive(Debug, IntoParams)]
 #[into_params(parameter_in = Query, rename_all = "PascalCase")]
-pub(crate) struct WriteQuery {
-    /// `Folders` and `Groups` by name, unless the body says.
+pub(crate) struct RefsQuery {
+    /// By name.
     use_names: Option<bool>,
-    /// `Folders` and `Groups` by external id, unless the body says.
+    /// By external id.
     use_external_ids: Option<bool>,
-    #[param(value_type = Option<Format>, inline, rename = "format")]
-    format: Option<String>,
 }
 
 /// `DELETE /user`: `Id` here or in the body.
@@ -93,7 +86,13 @@ pub(crate) struct DeleteQuery {
     /// The user's GUID, with or without dashes.
     #[param(format = "uuid")]
     id: Option<String>,
-    #[param(value_type = Option<Format>, inline, rename = "format")]
+}
+
+/// The answer's format, on every route.
+#[derive(Debug, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub(crate) struct FormatQuery {
+    #[param(value_type = Option<Format>, inline)]
     format: Option<String>,
 }
 
@@ -127,12 +126,6 @@ pub(crate) struct SearchQuery {
     page_size: Option<i32>,
     /// Accepted; Roster keeps no audits of deleted users, so it adds no rows.
     include_deleted_user_audits: Option<bool>,
-    /// `Folders` and `Groups` by name instead of id.
-    use_names: Option<bool>,
-    /// `Folders` and `Groups` by external id instead of id.
-    use_external_ids: Option<bool>,
-    #[param(value_type = Option<Format>, inline, rename = "format")]
-    format: Option<String>,
 }
 
 /// A `User` body: the members `$head` lists, then those any body may carry. `CompanyId`

@@ -43,6 +43,7 @@ use axum::response::Response;
 use call::run;
 use error::FofError;
 use reply::Root;
+use utoipa::IntoParams as _;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -53,24 +54,24 @@ pub(crate) struct FormsOnFire {
     pub(crate) limits: FormsOnFireLimits,
 }
 
+/// Reads a user by Id, Email or ExternalId.
 #[utoipa::path(
     get,
     path = "/user",
     operation_id = "formsonfire_GetUser",
-    summary = "Reads a user by Id, Email or ExternalId.",
-    params(doc::GetQuery),
+    params(doc::GetQuery, doc::RefsQuery),
     responses((status = 200, description = "The user.", content((reply::UserResponseJson<'static> = "application/json"), (reply::UserResponseJson<'static> = "application/xml"))), doc::UserErrors),
 )]
 async fn get_user(State(api): State<FormsOnFire>, req: Request) -> Response {
     run(api, req, Root::User, get::get).await
 }
 
+/// Creates a user (or, with an `Id`, updates it).
 #[utoipa::path(
     post,
     path = "/user",
     operation_id = "formsonfire_CreateUser",
-    summary = "Creates a user (or, with an `Id`, updates it).",
-    params(doc::WriteQuery),
+    params(doc::RefsQuery),
     request_body(description = "The user, in JSON or XML (XML when no `Content-Type` is given).", content((doc::NewUser = "application/json"), (doc::NewUser = "application/xml"))),
     responses((status = 200, description = "The user's `Id` and `Status`.", content((reply::UserResponseJson<'static> = "application/json"), (reply::UserResponseJson<'static> = "application/xml"))), doc::UserErrors),
 )]
@@ -78,12 +79,12 @@ async fn post_user(State(api): State<FormsOnFire>, req: Request) -> Response {
     run(api, req, Root::User, write::create).await
 }
 
+/// Changes the members the body names on the user its `Id` names.
 #[utoipa::path(
     put,
     path = "/user",
     operation_id = "formsonfire_UpdateUser",
-    summary = "Changes the members the body names on the user its `Id` names.",
-    params(doc::WriteQuery),
+    params(doc::RefsQuery),
     request_body(description = "The user, in JSON or XML (XML when no `Content-Type` is given).", content((doc::UserChange = "application/json"), (doc::UserChange = "application/xml"))),
     responses((status = 200, description = "The user as it is now.", content((reply::UserResponseJson<'static> = "application/json"), (reply::UserResponseJson<'static> = "application/xml"))), doc::UserErrors),
 )]
@@ -91,11 +92,11 @@ async fn put_user(State(api): State<FormsOnFire>, req: Request) -> Response {
     run(api, req, Root::User, write::replace).await
 }
 
+/// Deletes a user, with its memberships and devices.
 #[utoipa::path(
     delete,
     path = "/user",
     operation_id = "formsonfire_DeleteUser",
-    summary = "Deletes a user, with its memberships and devices.",
     params(doc::DeleteQuery),
     responses((status = 200, description = "Deleted: only the `ResponseStatus`.", content((reply::UserResponseJson<'static> = "application/json"), (reply::UserResponseJson<'static> = "application/xml"))), doc::UserErrors),
 )]
@@ -103,12 +104,12 @@ async fn delete_user(State(api): State<FormsOnFire>, req: Request) -> Response {
     run(api, req, Root::User, delete::delete).await
 }
 
+/// Searches users by name, email or external id, a page at a time.
 #[utoipa::path(
     get,
     path = "/user/search",
     operation_id = "formsonfire_SearchUsers",
-    summary = "Searches users by name, email or external id, a page at a time.",
-    params(doc::SearchQuery),
+    params(doc::SearchQuery, doc::RefsQuery),
     responses((status = 200, description = "One page of matches, in creation order, and `TotalRows`.", content((reply::SearchJson<'static> = "application/json"), (reply::SearchJson<'static> = "application/xml"))), doc::SearchErrors),
 )]
 async fn search_users(State(api): State<FormsOnFire>, req: Request) -> Response {
@@ -157,6 +158,7 @@ pub(crate) fn router(state: AppState, config: &GatewayConfig) -> OpenApiRouter {
                 crate::openapi::schemes::FORMSONFIRE_COMPANY,
                 crate::openapi::schemes::FORMSONFIRE_KEY,
             ],
+            trailing: doc::FormatQuery::into_params(|| None),
             ..crate::openapi::Common::default()
         },
     );

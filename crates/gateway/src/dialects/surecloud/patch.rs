@@ -27,11 +27,11 @@ struct Envelope {
     users: Vec<serde_json::Value>,
 }
 
+/// Creates or modifies users, each on its own.
 #[utoipa::path(
     patch,
     path = "/restful/v1/user",
     operation_id = "surecloud_PatchUsers",
-    summary = "Creates or modifies users, each on its own.",
     description = "Each item creates a user (`email` and `role` required) or modifies one \
                    (found by `userID` or `email`). Attributes left out stay as they are, \
                    except `personType`, which becomes `INTERNAL`. An item that fails comes \

@@ -21,11 +21,11 @@ use std::time::Duration;
 /// The largest token request read: an email and a key are far smaller.
 const MAX_TOKEN_BODY: usize = 64 * 1024;
 
+/// Exchanges a user's email and secret key for a bearer token.
 #[utoipa::path(
     post,
     path = "/restful/v1/token",
     operation_id = "surecloud_CreateToken",
-    summary = "Exchanges a user's email and secret key for a bearer token.",
     request_body = TokenRequest,
     responses(
         (status = 200, description = "A JWT and its lifetime in seconds.", body = TokenResponse),

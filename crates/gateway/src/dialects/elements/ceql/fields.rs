@@ -23,6 +23,15 @@ enum Kind {
     },
 }
 
+/// The kind of a creation date, always set.
+const CREATED: Kind = Kind::Date {
+    never_is_epoch: false,
+};
+/// The kind of the last sign-in, unset when there was none.
+const LAST_LOGIN: Kind = Kind::Date {
+    never_is_epoch: true,
+};
+
 /// (CEQL name, core field, kind), in the order error messages list them.
 const FIELDS: [(&str, pb::UserField, Kind); 15] = [
     ("id", pb::UserField::Number, Kind::Int),
@@ -32,20 +41,8 @@ const FIELDS: [(&str, pb::UserField, Kind); 15] = [
     ("fullName", pb::UserField::FullName, Kind::Text),
     ("active", pb::UserField::Status, Kind::Active),
     ("enabled", pb::UserField::Status, Kind::Active),
-    (
-        "createdDate",
-        pb::UserField::CreateTime,
-        Kind::Date {
-            never_is_epoch: false,
-        },
-    ),
-    (
-        "lastLoginDate",
-        pb::UserField::LastActivityTime,
-        Kind::Date {
-            never_is_epoch: true,
-        },
-    ),
+    ("createdDate", pb::UserField::CreateTime, CREATED),
+    ("lastLoginDate", pb::UserField::LastActivityTime, LAST_LOGIN),
     ("city", pb::UserField::City, Kind::Text),
     ("country", pb::UserField::Country, Kind::Text),
     ("phone", pb::UserField::Phone, Kind::Text),
