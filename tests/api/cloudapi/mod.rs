@@ -6,3 +6,4 @@ mod rbac;
 mod roles;
 mod signatures;
 mod users;
+mod vendor;

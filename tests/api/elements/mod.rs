@@ -5,3 +5,4 @@ mod ceql;
 mod paging;
 mod roles;
 mod users;
+mod vendor;

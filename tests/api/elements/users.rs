@@ -32,7 +32,10 @@ async fn a_created_user_has_its_secret_and_org_role_and_reads_back_as_the_vendor
         .collect();
     assert_eq!(keys, ["admin", "org"]);
     assert_eq!(u["fullName"], "Sharda Sisson");
-    assert_eq!(u["lastLoginDate"], "1970-01-01");
+    assert_eq!(
+        u["lastLoginDate"], u["createdDate"],
+        "never signed in: the day it was created"
+    );
     assert_eq!(u["active"], true);
     assert_eq!(u["city"], "Oslo");
     assert!(u.get("password").is_none(), "never the password");
@@ -50,7 +53,8 @@ async fn a_created_user_has_its_secret_and_org_role_and_reads_back_as_the_vendor
     // By id and by email; the secret only with the right password.
     let plain = ce.get(&format!("/users/{id}")).await;
     assert_eq!(plain.status, 200);
-    assert!(plain.json().get("secret").is_none() && plain.json().get("roles").is_none());
+    assert!(plain.json().get("secret").is_none());
+    assert_eq!(plain.json()["roles"], u["roles"], "roles in every answer");
     let by_email = ce.get("/users/sharda@acme.test").await;
     assert_eq!(by_email.json()["id"], id);
     let right = ce
@@ -144,6 +148,11 @@ async fn patch_writes_what_is_sent_never_echoes_the_password_and_deactivates() {
     assert_eq!(p.json()["password"], "secured", "changed, but never echoed");
     assert!(!p.json().to_string().contains("New-Passw0rd"));
     assert_eq!(p.json()["roles"][0]["key"], "admin");
+    let patched_secret = p.json()["secret"].clone();
+    assert!(
+        patched_secret.is_string(),
+        "the new password reveals the secret"
+    );
     let secret = ce
         .send(
             app.http
@@ -151,10 +160,16 @@ async fn patch_writes_what_is_sent_never_echoes_the_password_and_deactivates() {
                 .header("Elements-User-Password", "New-Passw0rd"),
         )
         .await;
-    assert!(
-        secret.json()["secret"].is_string(),
+    assert_eq!(
+        secret.json()["secret"],
+        patched_secret,
         "the new password works"
     );
+    // Without a password a PATCH reveals nothing.
+    let plain = ce
+        .patch(&format!("/users/{id}"), json!({"lastName":"Lee"}))
+        .await;
+    assert!(plain.json().get("secret").is_none(), "{plain:?}");
 
     // A refused PATCH writes nothing.
     let bad = ce
@@ -179,14 +194,33 @@ async fn patch_writes_what_is_sent_never_echoes_the_password_and_deactivates() {
         .await;
     assert_eq!(off.json()["active"], false);
     assert_eq!(off.json()["enabled"], false);
-    assert!(!Ce::emails(&ce.get("/users").await).contains(&"anna@acme.test".to_owned()));
-    let all = ce.get_query("/users", &[("includeInactive", "true")]).await;
-    assert!(Ce::emails(&all).contains(&"anna@acme.test".to_owned()));
-    Ce::error(&ce.get(&format!("/users/{id}")).await, 404);
-    let inactive = ce
-        .get_query(&format!("/users/{id}"), &[("includeInactive", "true")])
-        .await;
-    assert_eq!(inactive.json()["active"], false);
+    // "If you think that you might need to access the user later, consider deactivating the
+    // user instead": a deactivated user is still listed and read, `active` saying so, with or
+    // without `includeInactive`; `where active = true` leaves it out.
+    for query in [
+        &[][..],
+        &[("includeInactive", "true")],
+        &[("includeInactive", "false")],
+    ] {
+        let all = ce.get_query("/users", query).await;
+        let anna = all
+            .json()
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|u| u["email"] == "anna@acme.test")
+            .cloned();
+        assert_eq!(
+            anna.map(|u| u["active"].clone()),
+            Some(json!(false)),
+            "{query:?}"
+        );
+        let one = ce.get_query(&format!("/users/{id}"), query).await;
+        assert_eq!(one.status, 200, "{query:?}: {one:?}");
+        assert_eq!(one.json()["active"], false);
+    }
+    let active = ce.get_query("/users", &[("where", "active = true")]).await;
+    assert!(!Ce::emails(&active).contains(&"anna@acme.test".to_owned()));
     let on = ce
         .patch(&format!("/users/{id}"), json!({"active": true}))
         .await;
@@ -257,7 +291,11 @@ async fn signing_in_with_a_user_secret_sets_its_last_login_date() {
     let id = made.json()["id"].as_i64().unwrap();
     let today = made.json()["createdDate"].as_str().unwrap().to_owned();
     let before = ce.get(&format!("/users/{id}")).await;
-    assert_eq!(before.json()["lastLoginDate"], "1970-01-01", "{before:?}");
+    assert_eq!(before.json()["lastLoginDate"], today.as_str(), "{before:?}");
+    let never = ce
+        .get_query("/users", &[("where", "lastLoginDate IS NULL")])
+        .await;
+    assert_eq!(Ce::emails(&never), ["lin@acme.test"], "it never signed in");
     // The owner's own calls were sign-ins.
     let owner = ce.get(&format!("/users/{}", t.admin.email)).await;
     assert_eq!(owner.json()["lastLoginDate"], today.as_str(), "{owner:?}");

@@ -7,3 +7,4 @@ mod hostile;
 mod interop;
 mod search;
 mod users;
+mod vendor;

@@ -1,5 +1,5 @@
-//! `GET /api/v2/user/search`: criteria, status, pages that return every match exactly once,
-//! and the total.
+//! `GET /api/v2/user/search`: criteria (none: every user), status, pages that return every
+//! match exactly once, and the total.
 
 use crate::support::formsonfire::{Fmt, t};
 use crate::support::formsonfire::{Fof, FofClient};
@@ -37,17 +37,35 @@ async fn many(f: &Fof, prefix: &str, n: usize) {
 }
 
 #[tokio::test]
-async fn search_needs_a_name_an_email_or_an_external_id() {
+async fn search_without_criteria_pages_through_every_user() {
+    // The vendor sends clients to search "to retrieve multiple Users at once": without `Name`,
+    // `Email` or `ExternalId` (or with blank ones) a search answers every user, page by page.
     let f = Fof::new().await;
+    many(&f, "all", 6).await;
     for fmt in Fmt::ALL {
-        for params in [vec![], vec![("Status", "Active")], vec![("Name", "  ")]] {
-            let a = f.c.get(fmt, "/user/search", &params).await;
-            assert_eq!(
-                FofClient::error(&a, 400, "NotEmpty")[0].1,
-                "Name",
-                "{fmt:?} {params:?}"
-            );
+        for criteria in [vec![], vec![("Name", "  ")]] {
+            let mut seen = Vec::new();
+            let mut totals = BTreeSet::new();
+            for page in 0..4 {
+                let no = page.to_string();
+                let mut params = criteria.clone();
+                params.extend([("PageSize", "3"), ("PageNo", no.as_str())]);
+                let a = f.c.get(fmt, "/user/search", &params).await;
+                FofClient::ok(&a);
+                totals.insert(a.get("TotalRows"));
+                seen.extend((0..3).filter_map(|i| a.id(&format!("Users.{i}.Id"))));
+            }
+            let unique: BTreeSet<&String> = seen.iter().collect();
+            // The six, and the tenant's owner.
+            assert_eq!((seen.len(), unique.len()), (7, 7), "{fmt:?} {criteria:?}");
+            assert_eq!(totals, BTreeSet::from([Some("7".to_owned())]), "{fmt:?}");
         }
+        // `Status` alone narrows it.
+        let none =
+            f.c.get(fmt, "/user/search", &[("Status", "Disabled")])
+                .await;
+        FofClient::ok(&none);
+        assert_eq!(none.get("TotalRows").as_deref(), Some("0"), "{fmt:?}");
     }
 }
 

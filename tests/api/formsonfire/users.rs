@@ -204,7 +204,7 @@ async fn a_duplicate_email_or_external_id_is_a_field_error() {
 }
 
 #[tokio::test]
-async fn put_changes_only_what_it_names_and_null_clears() {
+async fn put_changes_only_what_it_names_and_null_clears_even_the_website_role() {
     let f = Fof::new().await;
     for fmt in Fmt::ALL {
         let email = format!("put.{}@acme.test", fmt.param());
@@ -217,10 +217,14 @@ async fn put_changes_only_what_it_names_and_null_clears() {
                     ("Email", t(&email)),
                     ("ExternalId", t(format!("X-{}", fmt.param()))),
                     ("Country", t("NO")),
+                    ("WebsiteRole", t("Admin")),
                 ],
             )
             .await;
         let id = made.id("User.Id").unwrap();
+        let read = f.c.read(fmt, &id).await;
+        assert_eq!(read.get("User.WebsiteRole").as_deref(), Some("Admin"));
+        // "The website access role (if any)": null leaves the user without one.
         let put =
             f.c.put(
                 fmt,
@@ -228,11 +232,19 @@ async fn put_changes_only_what_it_names_and_null_clears() {
                     ("Id", t(&id)),
                     ("ExternalId", M::Null),
                     ("TimeZone", t("CET")),
+                    ("WebsiteRole", M::Null),
                 ],
             )
             .await;
         FofClient::ok(&put);
         assert_eq!(put.get("User.ExternalId"), None, "{fmt:?}: cleared");
+        assert_eq!(
+            put.get("User.WebsiteRole"),
+            None,
+            "{fmt:?}: no website role"
+        );
+        let read = f.c.read(fmt, &id).await;
+        assert_eq!(read.get("User.WebsiteRole"), None, "{fmt:?}: kept");
         assert_eq!(put.get("User.TimeZone").as_deref(), Some("CET"));
         assert_eq!(
             put.get("User.Country").as_deref(),

@@ -133,8 +133,10 @@ string_enum!(
 );
 
 string_enum!(
-    /// What a user may do in the tenant's applications; ordered from least to most.
+    /// What a user may do in the tenant's applications; ordered from least to most. `None` is
+    /// a user without a website role (Forms On Fire's `WebsiteRole`, "if any").
     AccessLevel {
+        None = "NONE",
         ReadOnly = "READ_ONLY",
         User = "USER",
         Admin = "ADMIN",

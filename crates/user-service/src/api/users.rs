@@ -248,6 +248,7 @@ impl<R: Store> pb::user_service_server::UserService for UsersApi<R> {
         };
         let users = &self.core.users;
         let expected = expected_version(&u.etag);
+        let sets_password = password.is_some();
         let user = match password {
             Some(p) => {
                 users
@@ -257,7 +258,14 @@ impl<R: Store> pb::user_service_server::UserService for UsersApi<R> {
             None => users.update(&who, id, &changes, expected).await,
         }
         .map_err(IntoStatus::into_status)?;
-        Ok(Response::new(user_to_pb(&user)))
+        let mut res = Response::new(user_to_pb(&user));
+        // A write that sets the password reveals the user's API secret, as the password does
+        // to RevealApiSecret (Cloud Elements answers it to such a PATCH); a token alone never
+        // reads it.
+        if sets_password && let Ok(v) = users.api_secret(user.id).parse() {
+            res.metadata_mut().insert(API_SECRET_METADATA, v);
+        }
+        Ok(res)
     }
 
     async fn delete_user(

@@ -50,6 +50,39 @@ pub(crate) struct RoleRef {
     pub(crate) key: String,
 }
 
+/// `roles` in the shapes the vendor's pages show: an array of `{"key": ...}` (the field table),
+/// or one such object (its PATCH description, "an object containing role assignment"). Any
+/// other shape is refused, never read as no roles.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct RoleRefs(pub(crate) Vec<RoleRef>);
+
+/// The schema of [`RoleRefs`].
+#[derive(Debug, ToSchema)]
+#[serde(untagged)]
+#[schema(as = elements::RoleRefs)]
+#[allow(dead_code)] // described, never built
+pub(crate) enum RoleRefsShape {
+    Many(Vec<RoleRef>),
+    One(RoleRef),
+}
+
+impl<'de> Deserialize<'de> for RoleRefs {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use serde_json::Value as V;
+        let one = |v: serde_json::Value| serde_json::from_value::<RoleRef>(v).ok();
+        let refs = match V::deserialize(d)? {
+            V::Array(items) => items.into_iter().map(one).collect(),
+            v @ V::Object(_) => one(v).map(|r| vec![r]),
+            V::Null | V::Bool(_) | V::Number(_) | V::String(_) => None,
+        };
+        refs.map(Self).ok_or_else(|| {
+            serde::de::Error::custom(
+                r#"roles must be an array of {"key": "<role>"} objects, or one such object"#,
+            )
+        })
+    }
+}
+
 /// The writable fields of a user (create and PATCH). PATCH changes the fields it names, `""`
 /// removing one; create needs `email`, `firstName` and `lastName` (`elements.NewUser`).
 #[derive(Debug, Default, Deserialize, ToSchema)]
@@ -63,7 +96,10 @@ pub(crate) struct UserBody {
     /// 7 to 1024 characters; never echoed.
     #[schema(min_length = 7, max_length = 1024)]
     pub(crate) password: Option<String>,
-    pub(crate) roles: Option<Vec<RoleRef>>,
+    #[schema(value_type = Option<RoleRefsShape>)]
+    pub(crate) roles: Option<RoleRefs>,
+    /// One role key, as in the vendor's PATCH example (`"key": "admin"`); added to `roles`.
+    pub(crate) key: Option<String>,
     pub(crate) active: Option<bool>,
     pub(crate) city: Option<String>,
     pub(crate) country: Option<String>,
@@ -91,10 +127,24 @@ pub(crate) fn check_password(p: &str) -> Result<(), ElementsError> {
     }
 }
 
-/// The role keys of a request, checked: `sys-admin` is 403 (only Cloud Elements itself grants
-/// it), any other unknown key 400.
-pub(crate) fn role_keys(roles: &[RoleRef]) -> Result<Vec<String>, ElementsError> {
-    roles.iter().map(|r| role_key(&r.key)).collect()
+impl UserBody {
+    /// The role keys the body asks for (`roles`, then `key`), checked; `None` when it names
+    /// none. `sys-admin` is 403 (only Cloud Elements itself grants it), any other unknown key
+    /// 400.
+    pub(crate) fn role_keys(&self) -> Result<Option<Vec<String>>, ElementsError> {
+        if self.roles.is_none() && self.key.is_none() {
+            return Ok(None);
+        }
+        let listed = self.roles.iter().flat_map(|r| &r.0).map(|r| r.key.as_str());
+        let mut keys = Vec::new();
+        for key in listed.chain(self.key.as_deref()) {
+            let key = role_key(key)?;
+            if !keys.contains(&key) {
+                keys.push(key);
+            }
+        }
+        Ok(Some(keys))
+    }
 }
 
 pub(crate) fn role_key(key: &str) -> Result<String, ElementsError> {

@@ -6,7 +6,7 @@
 // These types exist for their schemas and parameters; nothing reads their fields.
 #![allow(dead_code)]
 
-use super::body::RoleRef;
+use super::body::RoleRefsShape;
 use super::page_token::MAX_PAGE_SIZE;
 use std::collections::BTreeMap;
 use utoipa::openapi::header::HeaderBuilder;
@@ -40,7 +40,7 @@ pub(crate) struct ListQuery {
     /// Users per page (default 200).
     #[param(rename = "pageSize", minimum = 1, maximum = 500)]
     pub(crate) page_size: Option<i32>,
-    /// Also list users that are not active.
+    /// Accepted and harmless: deactivated users are always listed (`active` says which).
     #[param(rename = "includeInactive")]
     pub(crate) include_inactive: Option<bool>,
 }
@@ -51,7 +51,7 @@ const _: () = assert!(MAX_PAGE_SIZE == 500, "keep ListQuery's maximum in step");
 #[derive(Debug, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub(crate) struct GetQuery {
-    /// Also find a user that is not active.
+    /// Accepted and harmless: a deactivated user is always found (`active` says it).
     #[param(rename = "includeInactive")]
     pub(crate) include_inactive: Option<bool>,
 }
@@ -80,7 +80,9 @@ pub(crate) struct NewUser {
     /// 7 to 1024 characters; never echoed. Without one the user signs in by its secret.
     #[schema(min_length = 7, max_length = 1024)]
     password: Option<String>,
-    roles: Option<Vec<RoleRef>>,
+    roles: Option<RoleRefsShape>,
+    /// One role key (`"key": "admin"`); added to `roles`.
+    key: Option<String>,
     active: Option<bool>,
     city: Option<String>,
     country: Option<String>,

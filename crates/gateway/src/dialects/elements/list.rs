@@ -54,24 +54,18 @@ fn page_size(v: Option<&str>) -> Result<i32, ElementsError> {
     }
 }
 
-/// The filter of a request: the CEQL condition and, unless asked otherwise, active only.
-fn filter(
-    condition: Option<&str>,
-    include_inactive: bool,
-) -> Result<Option<pb::UserFilter>, ElementsError> {
+/// The filter of a request: its CEQL condition. Deactivated users are listed too, with
+/// `active` saying which they are (the vendor keeps them "if you might need to access the user
+/// later"); `where active = true` leaves them out.
+fn filter(condition: Option<&str>) -> Result<Option<pb::UserFilter>, ElementsError> {
     // Parsed untrimmed, so that error positions count from the client's first character.
-    let parsed = match condition.filter(|c| !c.trim().is_empty()) {
-        Some(c) => Some(
+    condition
+        .filter(|c| !c.trim().is_empty())
+        .map(|c| {
             ceql::parse(c)
-                .map_err(|e| ElementsError::bad_request(format!("Invalid where clause: {e}")))?,
-        ),
-        None => None,
-    };
-    Ok(match (parsed, include_inactive) {
-        (p, true) => p,
-        (None, false) => Some(ceql::active_is(true)),
-        (Some(p), false) => Some(ceql::all(vec![p, ceql::active_is(true)])),
-    })
+                .map_err(|e| ElementsError::bad_request(format!("Invalid where clause: {e}")))
+        })
+        .transpose()
 }
 
 /// Lists a page of the organization's users, by id.
@@ -86,8 +80,10 @@ pub(crate) async fn list(ctx: Ctx, RawQuery(raw): RawQuery) -> Result<Response, 
     let q: Query = serde_urlencoded::from_str(raw.as_deref().unwrap_or_default())
         .map_err(|e| ElementsError::bad_request(format!("Invalid query: {e}")))?;
     let size = page_size(q.page_size.as_deref())?;
-    let include_inactive = flag("includeInactive", q.include_inactive.as_deref())?;
-    let filter = filter(q.condition.as_deref(), include_inactive)?;
+    // `includeInactive` is still read (a bad value is a 400) but changes nothing: every user
+    // is listed.
+    flag("includeInactive", q.include_inactive.as_deref())?;
+    let filter = filter(q.condition.as_deref())?;
     let page_token = match q
         .next_page
         .as_deref()

@@ -9,14 +9,12 @@ use time::OffsetDateTime;
 use time::macros::format_description;
 use utoipa::ToSchema;
 
-/// What a user of the core shows as `lastLoginDate` when it never logged in.
-pub(crate) const NEVER: &str = "1970-01-01";
-
-/// `YYYY-MM-DD` (UTC) of a core time.
+/// `YYYY-MM-DD` (UTC) of a core time (every user has a creation time; `1970-01-01` only if the
+/// core ever sent none).
 pub(crate) fn day(t: Option<&prost_types::Timestamp>) -> String {
     t.and_then(|t| OffsetDateTime::from_unix_timestamp(t.seconds).ok())
         .and_then(|d| d.format(format_description!("[year]-[month]-[day]")).ok())
-        .unwrap_or_else(|| NEVER.to_owned())
+        .unwrap_or_else(|| "1970-01-01".to_owned())
 }
 
 /// The built-in roles as Cloud Elements shows them: (key, id, name, description). DESIGN:
@@ -80,8 +78,8 @@ impl Role {
 // The vendor's deprecated booleans are part of the shape.
 #[allow(clippy::struct_excessive_bools)]
 /// A user. `password` is `"secured"` in lists and after a PATCH that set it (never the
-/// password); `secret` appears on create and on a read with the right
-/// `Elements-User-Password`; `roles` on create and on a PATCH that set them.
+/// password); `secret` appears on create, on a PATCH by a caller who may set the user's
+/// password, and on a read with the right `Elements-User-Password`; `roles` always.
 #[serde_with::skip_serializing_none]
 #[derive(Debug, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
@@ -100,12 +98,12 @@ pub(crate) struct User {
     email: String,
     active: bool,
     secret: Option<String>,
-    /// `YYYY-MM-DD`; `1970-01-01` when the user never logged in.
+    /// `YYYY-MM-DD`; the creation date when the user never logged in.
     #[schema(format = Date)]
     last_login_date: String,
     #[serialize_always]
     full_name: Option<String>,
-    roles: Option<Vec<Role>>,
+    roles: Vec<Role>,
     city: Option<String>,
     country: Option<String>,
     phone: Option<String>,
@@ -129,7 +127,6 @@ pub(crate) struct Extras<'a> {
     /// `"password": "secured"` (lists, and a PATCH that changed it: never the password).
     pub(crate) password_placeholder: bool,
     pub(crate) secret: Option<&'a str>,
-    pub(crate) roles: bool,
 }
 
 fn set(v: Option<&String>) -> Option<String> {
@@ -154,9 +151,11 @@ impl User {
             email: u.email.clone(),
             active,
             secret: extras.secret.map(str::to_owned),
-            last_login_date: day(u.last_activity_time.as_ref()),
+            // The vendor: "the date that the user last logged in ..., or the date that someone
+            // created the account".
+            last_login_date: day(u.last_activity_time.as_ref().or(u.create_time.as_ref())),
             full_name,
-            roles: extras.roles.then(|| Role::all_of(u)),
+            roles: Role::all_of(u),
             city: set(u.city.as_ref()),
             country: set(u.country.as_ref()),
             phone: set(u.phone.as_ref()),
@@ -204,7 +203,7 @@ mod tests {
         .unwrap();
         assert_eq!(
             json,
-            r#"{"id":3833,"createdDate":"2017-07-13","firstName":"Sharda","lastName":"Sisson","email":"s@x.io","active":true,"secret":"s3","lastLoginDate":"1970-01-01","fullName":"Sharda Sisson","accountExpired":false,"accountLocked":false,"credentialsExpired":false,"emailValid":true,"accountNonExpired":true,"credentialsNonExpired":true,"accountNonLocked":true,"enabled":true}"#
+            r#"{"id":3833,"createdDate":"2017-07-13","firstName":"Sharda","lastName":"Sisson","email":"s@x.io","active":true,"secret":"s3","lastLoginDate":"2017-07-13","fullName":"Sharda Sisson","roles":[],"accountExpired":false,"accountLocked":false,"credentialsExpired":false,"emailValid":true,"accountNonExpired":true,"credentialsNonExpired":true,"accountNonLocked":true,"enabled":true}"#
         );
     }
 }

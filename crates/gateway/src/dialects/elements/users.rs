@@ -2,7 +2,7 @@
 //! and delete. Users are named by their integer id, or by email where the vendor allows it.
 
 use super::auth::Ctx;
-use super::body::{Body, UserBody, check_password, role_keys};
+use super::body::{Body, UserBody, check_password};
 use super::doc;
 use super::error::ElementsError;
 use super::list::flag;
@@ -48,8 +48,36 @@ pub(crate) async fn find(ctx: &Ctx, raw: &str, email_ok: bool) -> Result<pb::Use
     }
 }
 
-fn is_active(u: &pb::User) -> bool {
-    u.status == pb::UserStatus::Active as i32
+/// The user's secret as the core hands it over with a write: to its creator, and to a write
+/// that sets its password.
+fn api_secret<T>(res: &tonic::Response<T>) -> Option<String> {
+    res.metadata()
+        .get("roster-api-secret")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned)
+}
+
+/// The user's secret when `password` is its password (a wrong one counts towards the guess
+/// limit and reveals nothing).
+async fn revealed_secret(
+    ctx: &Ctx,
+    id: &str,
+    password: &str,
+) -> Result<Option<String>, ElementsError> {
+    let req = pb::VerifyPasswordRequest {
+        key: Some(pb::UserKey {
+            key: Some(pb::user_key::Key::Id(id.to_owned())),
+        }),
+        password: password.to_owned(),
+    };
+    let r = ctx
+        .core
+        .users()
+        .reveal_api_secret(req)
+        .await
+        .map_err(|s| ElementsError::from_core(&s.into(), &not_found(id).message))?
+        .into_inner();
+    Ok(r.valid.then_some(r.api_secret))
 }
 
 /// Reads a user by id or email.
@@ -66,38 +94,21 @@ pub(crate) async fn get(
     Query(q): Query<HashMap<String, String>>,
     headers: HeaderMap,
 ) -> Result<Response, ElementsError> {
+    // A deactivated user is read like any other (`active` says it); `includeInactive` is
+    // still read but changes nothing.
+    flag(
+        "includeInactive",
+        q.get("includeInactive").map(String::as_str),
+    )?;
     let u = find(&ctx, &user, true).await?;
-    if !is_active(&u)
-        && !flag(
-            "includeInactive",
-            q.get("includeInactive").map(String::as_str),
-        )?
-    {
-        return Err(not_found(&user));
-    }
     let password = headers
         .get("elements-user-password")
         .and_then(|v| v.to_str().ok())
         .filter(|p| !p.is_empty());
-    let mut secret = None;
-    if let Some(password) = password {
-        let req = pb::VerifyPasswordRequest {
-            key: Some(pb::UserKey {
-                key: Some(pb::user_key::Key::Id(u.id.clone())),
-            }),
-            password: password.to_owned(),
-        };
-        let r = ctx
-            .core
-            .users()
-            .reveal_api_secret(req)
-            .await
-            .map_err(|s| ElementsError::from_core(&s.into(), &not_found(&user).message))?
-            .into_inner();
-        if r.valid {
-            secret = Some(r.api_secret);
-        }
-    }
+    let secret = match password {
+        Some(password) => revealed_secret(&ctx, &u.id, password).await?,
+        None => None,
+    };
     let extras = Extras {
         secret: secret.as_deref(),
         ..Extras::default()
@@ -129,7 +140,9 @@ fn profile(b: &UserBody, u: &mut pb::User, paths: &mut Vec<String>) -> Result<()
             paths.push(path.to_owned());
         }
     }
-    if let Some(email) = &b.email {
+    // An email cannot be removed, so an empty one leaves it as it is: the vendor's own PATCH
+    // example sends `"email": ""`.
+    if let Some(email) = b.email.as_ref().filter(|e| !e.trim().is_empty()) {
         u.email.clone_from(email);
         paths.push("email".to_owned());
     }
@@ -170,7 +183,7 @@ pub(crate) async fn create(ctx: Ctx, Body(b): Body<UserBody>) -> Result<Response
     if let Some(p) = &b.password {
         check_password(p)?;
     }
-    let mut keys = role_keys(b.roles.as_deref().unwrap_or_default())?;
+    let mut keys = b.role_keys()?.unwrap_or_default();
     keys.push("org".to_owned());
     let mut u = pb::User {
         role_keys: keys,
@@ -187,16 +200,10 @@ pub(crate) async fn create(ctx: Ctx, Body(b): Body<UserBody>) -> Result<Response
         .create_user(req)
         .await
         .map_err(|s| ElementsError::from_core(&s.into(), "Not found"))?;
-    // The core hands the new user's secret to its creator in the response metadata.
-    let secret = res
-        .metadata()
-        .get("roster-api-secret")
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_owned);
+    let secret = api_secret(&res);
     let made = res.into_inner();
     let extras = Extras {
         secret: secret.as_deref(),
-        roles: true,
         ..Extras::default()
     };
     Ok(Json(User::from_pb(&made, extras)).into_response())
@@ -220,7 +227,7 @@ pub(crate) async fn update(
     if let Some(p) = &b.password {
         check_password(p)?;
     }
-    let keys = b.roles.as_deref().map(role_keys).transpose()?;
+    let keys = b.role_keys()?;
     let current = find(&ctx, &user, false).await?;
     // DESIGN: as with DELETE, an administrator cannot deactivate itself: a disabled user gets
     // no token, so it would lock itself out (the owner included).
@@ -241,6 +248,7 @@ pub(crate) async fn update(
     let missing = not_found(&user).message;
     // The password goes in the same write as the other fields, so a refused password leaves
     // the user as it was.
+    let mut secret = None;
     let updated = if paths.is_empty() && b.password.is_none() {
         current
     } else {
@@ -249,17 +257,21 @@ pub(crate) async fn update(
             update_mask: Some(prost_types::FieldMask { paths }),
             password: b.password.clone(),
         };
-        ctx.core
+        let res = ctx
+            .core
             .users()
             .update_user(req)
             .await
-            .map_err(|s| ElementsError::from_core(&s.into(), &missing))?
-            .into_inner()
+            .map_err(|s| ElementsError::from_core(&s.into(), &missing))?;
+        // As the vendor's example shows, a PATCH that sets the password answers the user's
+        // secret: the core hands it over with the write, the new password revealing it as
+        // `Elements-User-Password` does on a read (a token alone never reads a secret).
+        secret = api_secret(&res);
+        res.into_inner()
     };
     let extras = Extras {
         password_placeholder: b.password.is_some(),
-        roles: keys.is_some(),
-        ..Extras::default()
+        secret: secret.as_deref(),
     };
     Ok(Json(User::from_pb(&updated, extras)).into_response())
 }

@@ -106,7 +106,7 @@ pub(crate) enum SearchStatus {
     Deleted,
 }
 
-/// `GET /user/search`: at least one of `Name`, `Email`, `ExternalId`.
+/// `GET /user/search`: by `Name`, `Email` and `ExternalId`; without any, every user.
 #[derive(Debug, IntoParams)]
 #[into_params(parameter_in = Query, rename_all = "PascalCase")]
 pub(crate) struct SearchQuery {

@@ -1,6 +1,7 @@
-//! `GET /api/v2/user/search`: at least one of `Name` (case-insensitive substring of
-//! "FirstName LastName"), `Email` (case-insensitive substring) and `ExternalId` (exact);
-//! optionally `Status`; pages by `PageNo` (from 0) and `PageSize` (default 100, at most
+//! `GET /api/v2/user/search`: `Name` (case-insensitive substring of "FirstName LastName"),
+//! `Email` (case-insensitive substring) and `ExternalId` (exact), each optional: without any,
+//! every user, a page at a time (the vendor sends clients to search "to retrieve multiple
+//! Users at once"); optionally `Status`; pages by `PageNo` (from 0) and `PageSize` (default 100, at most
 //! 250), in creation order, with `TotalRows` counting every match. One round trip: the page
 //! and the count come from one ListUsers call (`skip` + `include_total_size`).
 //!
@@ -63,13 +64,6 @@ fn criteria(c: &Call) -> Result<Criteria, Vec<FieldError>> {
     }
     if let Some(x) = get("ExternalId") {
         filters.push(compare(F::ExternalId, Op::Eq, V::StringValue(x.to_owned())));
-    }
-    if filters.is_empty() {
-        errors.push(field(
-            "NotEmpty",
-            "Name",
-            "At least one of 'Name', 'Email' or 'ExternalId' must be given.",
-        ));
     }
     let mut deleted = false;
     match get("Status") {

@@ -115,9 +115,17 @@ pub(crate) fn to_contract(input: &UserInput, naming: Naming) -> Write {
         u.status = (*s).into();
         paths.push("status".to_owned());
     }
-    if let Some(r) = input.website_role.value() {
-        u.access_level = (*r).into();
-        paths.push("access_level".to_owned());
+    match &input.website_role {
+        Field::Absent => {}
+        // "The website access role (if any)": null leaves the user without one.
+        Field::Null => {
+            u.access_level = pb::AccessLevel::None.into();
+            paths.push("access_level".to_owned());
+        }
+        Field::Value(r) => {
+            u.access_level = (*r).into();
+            paths.push("access_level".to_owned());
+        }
     }
     if let Some(l) = input.license.value() {
         u.license_type = (*l).into();

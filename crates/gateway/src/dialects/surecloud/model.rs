@@ -114,7 +114,8 @@ impl Role {
     /// The core's levels above ADMIN are administrators too.
     pub(crate) fn of(level: pb::AccessLevel) -> Self {
         match level {
-            pb::AccessLevel::ReadOnly => Role::ReadOnly,
+            // SureCloud has no "no role": a user without a website role reads as READ_ONLY.
+            pb::AccessLevel::None | pb::AccessLevel::ReadOnly => Role::ReadOnly,
             pb::AccessLevel::Unspecified | pb::AccessLevel::User => Role::Contributor,
             pb::AccessLevel::Admin
             | pb::AccessLevel::EnterpriseAdmin

@@ -38,6 +38,7 @@ pub(crate) fn person_type_from_pb(p: pb::PersonType) -> Option<PersonType> {
 
 pub(crate) fn access_level_to_pb(a: AccessLevel) -> pb::AccessLevel {
     match a {
+        AccessLevel::None => pb::AccessLevel::None,
         AccessLevel::ReadOnly => pb::AccessLevel::ReadOnly,
         AccessLevel::User => pb::AccessLevel::User,
         AccessLevel::Admin => pb::AccessLevel::Admin,
@@ -50,6 +51,7 @@ pub(crate) fn access_level_to_pb(a: AccessLevel) -> pb::AccessLevel {
 pub(crate) fn access_level_from_pb(a: pb::AccessLevel) -> Option<AccessLevel> {
     match a {
         pb::AccessLevel::Unspecified => None,
+        pb::AccessLevel::None => Some(AccessLevel::None),
         pb::AccessLevel::ReadOnly => Some(AccessLevel::ReadOnly),
         pb::AccessLevel::User => Some(AccessLevel::User),
         pb::AccessLevel::Admin => Some(AccessLevel::Admin),

@@ -1,7 +1,8 @@
 //! The fields CEQL may name on users, and what each comparison becomes in the contract's
 //! structured filter. Dates compare by day when given as `YYYY-MM-DD` (`createdDate =
 //! '2017-07-13'` is that whole day, as the date the response shows), by instant when given
-//! with a time. `lastLoginDate` of a user who never logged in is `1970-01-01`, as shown;
+//! with a time. `lastLoginDate` of a user who never logged in is its `createdDate` (the vendor's
+//! "or the date that someone created the account"), as shown, and compares as such;
 //! `lastLoginDate IS NULL` finds exactly those users. DESIGN: field names ignore case; in
 //! `LIKE` only `%` is a wildcard (the vendor documents no other).
 
@@ -17,19 +18,18 @@ enum Kind {
     Int,
     Text,
     Active,
-    /// A time; `never_is_epoch` for last login, shown as 1970-01-01 when unset.
+    /// A time; when it is unset, the time of the field `unset_is` stands in (the creation
+    /// time for the last sign-in).
     Date {
-        never_is_epoch: bool,
+        unset_is: Option<pb::UserField>,
     },
 }
 
 /// The kind of a creation date, always set.
-const CREATED: Kind = Kind::Date {
-    never_is_epoch: false,
-};
+const CREATED: Kind = Kind::Date { unset_is: None };
 /// The kind of the last sign-in, unset when there was none.
 const LAST_LOGIN: Kind = Kind::Date {
-    never_is_epoch: true,
+    unset_is: Some(pb::UserField::CreateTime),
 };
 
 /// (CEQL name, core field, kind), in the order error messages list them.
@@ -175,22 +175,25 @@ pub(crate) fn comparison(
                 | CmpOp::IsNotNull => Err(refuse()),
             }
         }
-        Kind::Date { never_is_epoch } => {
+        Kind::Date { unset_is } => {
             let dates = values
                 .iter()
                 .map(|(v, p)| date_value(name, v, *p))
                 .collect::<Result<Vec<_>, _>>()?;
             let cond = date_condition(op, &dates).ok_or_else(refuse)?;
             let f = cond.to_pb(field);
-            if !never_is_epoch {
+            let Some(stand_in) = unset_is else {
                 return Ok(f);
-            }
-            // Unset means 1970-01-01: decide here what the condition says of that date.
-            Ok(if cond.holds_at(0) {
-                any(vec![f, cmp(field, O::IsNull, Vec::new())])
-            } else {
-                all(vec![f, cmp(field, O::IsNotNull, Vec::new())])
-            })
+            };
+            // Each branch says whether the field is set, so the whole is true or false for
+            // every user (never SQL's unknown), and NOT around it stays exact.
+            Ok(any(vec![
+                all(vec![cmp(field, O::IsNotNull, Vec::new()), f]),
+                all(vec![
+                    cmp(field, O::IsNull, Vec::new()),
+                    cond.to_pb(stand_in),
+                ]),
+            ]))
         }
     }
 }
@@ -263,29 +266,6 @@ enum DateCond {
 }
 
 impl DateCond {
-    fn holds_at(&self, t: i64) -> bool {
-        match self {
-            Self::All(cs) => cs.iter().all(|c| c.holds_at(t)),
-            Self::Any(cs) => cs.iter().any(|c| c.holds_at(t)),
-            Self::Cmp(op, v) => match op {
-                O::Eq => t == *v,
-                O::Ne => t != *v,
-                O::Lt => t < *v,
-                O::Le => t <= *v,
-                O::Gt => t > *v,
-                O::Ge => t >= *v,
-                O::Unspecified
-                | O::Like
-                | O::Prefix
-                | O::Contains
-                | O::In
-                | O::NotIn
-                | O::IsNull
-                | O::IsNotNull => false,
-            },
-        }
-    }
-
     fn to_pb(&self, field: pb::UserField) -> pb::UserFilter {
         match self {
             Self::All(cs) => all(cs.iter().map(|c| c.to_pb(field)).collect()),

@@ -13,8 +13,6 @@ mod lexer;
 mod parser;
 mod values;
 
-pub(crate) use fields::{active_is, all};
-
 use parser::Expr;
 use roster_proto::v1 as pb;
 

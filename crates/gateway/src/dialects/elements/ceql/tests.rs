@@ -50,21 +50,34 @@ fn and_binds_tighter_than_or_and_chains_stay_flat() {
 }
 
 #[test]
-fn a_day_is_a_range_and_never_logged_in_reads_as_1970() {
+fn a_day_is_a_range_and_never_logged_in_reads_as_the_creation_date() {
     let f = parse("createdDate = '2017-07-13'").unwrap();
     assert!(matches!(f.kind, Some(pb::user_filter::Kind::All(ref l)) if l.filters.len() == 2));
-    // 1970-01-01 is before 2020: unset last logins are included...
+    // Set last logins compare as themselves, unset ones as the creation date.
     let f = parse("lastLoginDate < '2020-01-01'").unwrap();
     let Some(pb::user_filter::Kind::Any(l)) = f.kind else {
         panic!("{f:?}")
     };
-    assert_eq!(only_cmp(&l.filters[1]).1, O::IsNull);
-    // ...and excluded (even under NOT) where 1970 does not match.
-    let f = parse("lastLoginDate > '2020-01-01'").unwrap();
-    let Some(pb::user_filter::Kind::All(l)) = f.kind else {
-        panic!("{f:?}")
+    let branch = |f: &pb::UserFilter| match &f.kind {
+        Some(pb::user_filter::Kind::All(l)) => l.filters.clone(),
+        other => panic!("{other:?}"),
     };
-    assert_eq!(only_cmp(&l.filters[1]).1, O::IsNotNull);
+    let field_op = |f: &pb::UserFilter| {
+        let (field, op, _) = only_cmp(f);
+        (field, op)
+    };
+    let set = branch(&l.filters[0]);
+    assert_eq!(
+        field_op(&set[0]),
+        (pb::UserField::LastActivityTime, O::IsNotNull)
+    );
+    assert_eq!(field_op(&set[1]), (pb::UserField::LastActivityTime, O::Lt));
+    let unset = branch(&l.filters[1]);
+    assert_eq!(
+        field_op(&unset[0]),
+        (pb::UserField::LastActivityTime, O::IsNull)
+    );
+    assert_eq!(field_op(&unset[1]), (pb::UserField::CreateTime, O::Lt));
 }
 
 #[test]
