@@ -9,3 +9,4 @@ mod headers;
 mod limits;
 mod patch;
 mod tokens;
+mod vendor;
