@@ -36,6 +36,17 @@ pub(crate) fn with_schema<T: utoipa::ToSchema>(mut doc: OpenApi) -> OpenApi {
     doc
 }
 
+/// `If-Match` on the writes that honour it (see `session::preconditions`).
+#[derive(Debug, utoipa::IntoParams)]
+#[into_params(parameter_in = Header)]
+#[allow(dead_code)] // described, never built
+pub(crate) struct IfMatch {
+    /// Write only if the user's `ETag` (from a read) is one of these, or `*`; otherwise 412
+    /// and nothing changes.
+    #[param(rename = "If-Match")]
+    if_match: Option<String>,
+}
+
 /// What every operation of a dialect shares in the description, said once on its router
 /// rather than on every handler.
 #[derive(Default)]

@@ -2,6 +2,7 @@
 
 mod headers;
 mod keys;
+mod preconditions;
 mod rbac;
 mod roles;
 mod signatures;

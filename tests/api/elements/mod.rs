@@ -3,6 +3,7 @@
 mod auth;
 mod ceql;
 mod paging;
+mod preconditions;
 mod roles;
 mod users;
 mod vendor;

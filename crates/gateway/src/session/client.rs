@@ -107,13 +107,9 @@ impl Core {
         AuthServiceClient::new(self.channel())
     }
 
-    /// Deletes the user with `id` as it is now: the dialects that delete by path have no way
-    /// to send an etag.
-    pub(crate) async fn delete_user(&self, id: String) -> Result<(), tonic::Status> {
-        let req = roster_proto::v1::DeleteUserRequest {
-            id,
-            etag: String::new(),
-        };
+    /// Deletes the user with `id`; with an `etag`, only if it is still the current one.
+    pub(crate) async fn delete_user(&self, id: String, etag: String) -> Result<(), tonic::Status> {
+        let req = roster_proto::v1::DeleteUserRequest { id, etag };
         self.users().delete_user(req).await.map(drop)
     }
 }

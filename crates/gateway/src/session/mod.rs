@@ -1,9 +1,11 @@
 //! What every dialect shares between the wire and the core: the request id, the body reader,
 //! the exchange of a credential for a cached core token, the client that carries that token to
-//! the core, and the replay of a request whose cached token the core refused.
+//! the core, the replay of a request whose cached token the core refused, and conditional
+//! writes (`ETag` / `If-Match`).
 
 pub(crate) mod body;
 mod client;
+pub(crate) mod preconditions;
 pub(crate) mod replay;
 pub mod request_id;
 pub mod token_cache;

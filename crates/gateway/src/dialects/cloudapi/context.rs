@@ -7,6 +7,7 @@ use super::error::ApiError;
 use super::params::{Bodies, Params};
 use crate::RequestId;
 use crate::core_error::{CoreError, Kind};
+use crate::session::preconditions::IfMatch;
 use crate::session::{Core, body};
 use axum::extract::{FromRequest, FromRequestParts, Path, Request};
 use http::request::Parts;
@@ -94,6 +95,7 @@ pub(crate) struct Signed<B> {
     /// order.
     names: Vec<String>,
     p: Params,
+    if_match: Option<IfMatch>,
     reads: std::marker::PhantomData<B>,
 }
 
@@ -106,6 +108,8 @@ pub(crate) struct Allowed {
     pub(crate) target: String,
     /// Everything the path names after the account, in order.
     pub(crate) names: Vec<String>,
+    /// The request's `If-Match`, for the writes that honour it.
+    pub(crate) if_match: Option<IfMatch>,
 }
 
 impl<B> Signed<B> {
@@ -117,6 +121,7 @@ impl<B> Signed<B> {
             p: self.p,
             target: self.names.first().cloned().unwrap_or_default(),
             names: self.names,
+            if_match: self.if_match,
         })
     }
 }
@@ -133,12 +138,14 @@ impl<B: Reads> FromRequest<CloudApi> for Signed<B> {
         let mut values = segments.into_iter().map(|(_, v)| v);
         let account = values.next().unwrap_or_default();
         let names = values.collect();
+        let if_match = IfMatch::of(&parts.headers);
         let p = params(Request::from_parts(parts, body), B::BODIES).await?;
         Ok(Self {
             ctx,
             account,
             names,
             p,
+            if_match,
             reads: std::marker::PhantomData,
         })
     }

@@ -172,6 +172,9 @@ pub(crate) enum Errors {
     /// `InvalidArgument` or `MissingParameter`.
     #[response(status = 409)]
     Conflict(ErrorBody<'static>),
+    /// `PreconditionFailed`: `If-Match` names no current `ETag` of the user.
+    #[response(status = 412)]
+    PreconditionFailed(ErrorBody<'static>),
     /// `RequestEntityTooLarge`.
     #[response(status = 413)]
     TooLarge(ErrorBody<'static>),

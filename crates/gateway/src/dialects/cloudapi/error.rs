@@ -95,6 +95,15 @@ impl ApiError {
         )
     }
 
+    /// restify's PreconditionFailedError: an `If-Match` that names no current etag.
+    pub(crate) fn precondition_failed(message: impl Into<String>) -> Self {
+        Self::new(
+            StatusCode::PRECONDITION_FAILED,
+            "PreconditionFailed",
+            message,
+        )
+    }
+
     pub(crate) fn internal() -> Self {
         Self::new(
             StatusCode::INTERNAL_SERVER_ERROR,

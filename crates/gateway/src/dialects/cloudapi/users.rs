@@ -1,15 +1,19 @@
 //! Users (`lib/users.js`): list, get, create, update, change password, delete. The account
-//! owner is a user of the core but not a CloudAPI sub-user, so it never shows here.
+//! owner is a user of the core but not a CloudAPI sub-user, so it never shows here. A user's
+//! reads and updates answer its `ETag`; updates and deletes honour `If-Match` (412 when it
+//! names no current etag).
 
 use super::context::{Allowed, Any, Ctx, Json, Signed, user_key};
 use super::doc;
 use super::error::{ApiError, or_not_found};
 use super::model::User;
 use super::params::Params;
-use super::response::{created, encode_segment, no_content, ok};
+use super::response::{created, encode_segment, json_response, no_content, ok};
 use super::validate::{check_email, check_login, check_password};
 use crate::core_error::CoreError;
+use crate::session::preconditions::{IfMatch, Unmet, etag_header, write_etag};
 use axum::response::Response;
+use http::StatusCode;
 use roster_proto::v1 as pb;
 use roster_proto::v1::filter_value::Kind as V;
 
@@ -125,7 +129,32 @@ async fn get_user(req: Signed<Any>) -> Result<Response, ApiError> {
         ..
     } = req.allow("getuser").await?;
     let u = find(&ctx, &user, || format!("{user} does not exist")).await?;
-    Ok(ok(&User::from_pb(&u, p.truthy("membership"))))
+    Ok(answer(&u, p.truthy("membership")))
+}
+
+/// 200 with the user and its `ETag`.
+fn answer(u: &pb::User, membership: bool) -> Response {
+    let etag = etag_header(&u.etag).into_iter().collect();
+    json_response(StatusCode::OK, &User::from_pb(u, membership), etag)
+}
+
+/// The etag a write of `current` carries, or CloudAPI's 412 when `If-Match` names another.
+fn precondition(if_match: Option<&IfMatch>, current: &pb::User) -> Result<String, ApiError> {
+    write_etag(if_match, &current.etag).map_err(|Unmet| unmet())
+}
+
+fn unmet() -> ApiError {
+    ApiError::precondition_failed("if-match did not match the user's etag")
+}
+
+/// A core refusal of a conditional write: 412 when a change landed after the read.
+fn write_refused(if_match: Option<&IfMatch>, s: &tonic::Status) -> ApiError {
+    let e = CoreError::from(s);
+    if Unmet::by_core(if_match, &e) {
+        unmet()
+    } else {
+        ApiError::from_core(e)
+    }
 }
 
 /// `POST /<account>/users`.
@@ -168,14 +197,19 @@ async fn create_user(req: Signed<Json>) -> Result<Response, ApiError> {
 /// `POST /<account>/users/<user>`.
 async fn update_user(req: Signed<Any>) -> Result<Response, ApiError> {
     let Allowed {
-        ctx, p, target: id, ..
+        ctx,
+        p,
+        target: id,
+        if_match,
+        ..
     } = req.allow("updateuser").await?;
     let current = find(&ctx, &id, || {
         format!("user with uuid \"{id}\" does not exist")
     })
     .await?;
     let mut u = pb::User {
-        id: current.id,
+        id: current.id.clone(),
+        etag: precondition(if_match.as_ref(), &current)?,
         ..Default::default()
     };
     let mut paths = profile_changes(&p, &mut u);
@@ -196,14 +230,16 @@ async fn update_user(req: Signed<Any>) -> Result<Response, ApiError> {
     };
     // An empty mask would mean "every field set"; CloudAPI without fields changes nothing.
     let updated = if req.update_mask.as_ref().is_some_and(|m| m.paths.is_empty()) {
-        find(&ctx, &id, || {
-            format!("user with uuid \"{id}\" does not exist")
-        })
-        .await?
+        current
     } else {
-        ctx.core.users().update_user(req).await?.into_inner()
+        ctx.core
+            .users()
+            .update_user(req)
+            .await
+            .map_err(|s| write_refused(if_match.as_ref(), &s))?
+            .into_inner()
     };
-    Ok(ok(&User::from_pb(&updated, false)))
+    Ok(answer(&updated, false))
 }
 
 /// `POST /<account>/users/<user>/change_password`.
@@ -238,19 +274,25 @@ async fn change_user_password(req: Signed<Any>) -> Result<Response, ApiError> {
         change_required: false,
     };
     let u = ctx.core.users().change_password(req).await?.into_inner();
-    Ok(ok(&User::from_pb(&u, false)))
+    Ok(answer(&u, false))
 }
 
 /// `DELETE /<account>/users/<user>`.
 async fn delete_user(req: Signed<Any>) -> Result<Response, ApiError> {
     let Allowed {
-        ctx, target: user, ..
+        ctx,
+        target: user,
+        if_match,
+        ..
     } = req.allow("deleteuser").await?;
     let current = find(&ctx, &user, || format!("{user} does not exist")).await?;
-    ctx.core
-        .delete_user(current.id)
-        .await
-        .map_err(|s| or_not_found(&s, || format!("{user} does not exist")))?;
+    let etag = precondition(if_match.as_ref(), &current)?;
+    ctx.core.delete_user(current.id, etag).await.map_err(|s| {
+        match write_refused(if_match.as_ref(), &s) {
+            e if e.status == StatusCode::PRECONDITION_FAILED => e,
+            _ => or_not_found(&s, || format!("{user} does not exist")),
+        }
+    })?;
     Ok(no_content())
 }
 
@@ -269,7 +311,8 @@ operations! {
         201 "Created; `Location` names it." => User;
     /// Updates a sub-user; an empty string removes a field.
     update(req: Any) => update_user(req),
-        post "/{account}/users/{user}" as "cloudapi_UpdateUser", request_body = doc::UpdateUser,
+        post "/{account}/users/{user}" as "cloudapi_UpdateUser",
+        params(crate::openapi::IfMatch), request_body = doc::UpdateUser,
         200 "The sub-user as updated." => User;
     /// Sets a sub-user's password.
     change_password(req: Any) => change_user_password(req),
@@ -277,5 +320,6 @@ operations! {
         request_body = doc::ChangePassword, 200 "The sub-user." => User;
     /// Deletes a sub-user.
     delete(req: Any) => delete_user(req),
-        delete "/{account}/users/{user}" as "cloudapi_DeleteUser", 204 "Deleted.";
+        delete "/{account}/users/{user}" as "cloudapi_DeleteUser",
+        params(crate::openapi::IfMatch), 204 "Deleted.";
 }

@@ -121,6 +121,7 @@ impl IntoResponses for Errors {
                 409,
                 "A conflict: the email is taken, the role is held, or a concurrent write.",
             ),
+            (412, "`If-Match` names no current `ETag` of the user."),
             (415, "The request body is not `application/json`."),
             (
                 429,

@@ -8,10 +8,12 @@ use super::error::ElementsError;
 use super::list::flag;
 use super::model::{Extras, User};
 use crate::core_error::CoreError;
+use crate::session::preconditions::{IfMatch, Unmet, etag_header, write_etag};
 use axum::Json;
 use axum::extract::{Path, Query};
 use axum::response::{IntoResponse, Response};
 use http::HeaderMap;
+use http::StatusCode;
 use roster_proto::v1 as pb;
 use std::collections::HashMap;
 
@@ -45,6 +47,36 @@ pub(crate) async fn find(ctx: &Ctx, raw: &str, email_ok: bool) -> Result<pb::Use
         // A key the core cannot parse (e.g. a malformed email) names nobody.
         Err(e) if e.is_malformed_key() => Err(not_found(raw)),
         Err(e) => Err(ElementsError::from_core(&e, &not_found(raw).message)),
+    }
+}
+
+/// 200 with the user and its `ETag`.
+fn answer(u: &pb::User, extras: Extras<'_>) -> Response {
+    let mut res = Json(User::from_pb(u, extras)).into_response();
+    if let Some((name, value)) = etag_header(&u.etag) {
+        res.headers_mut().insert(name, value);
+    }
+    res
+}
+
+/// The etag a write of `current` carries, or a 412 when `If-Match` names another version.
+fn precondition(if_match: Option<&IfMatch>, current: &pb::User) -> Result<String, ElementsError> {
+    write_etag(if_match, &current.etag).map_err(|Unmet| unmet())
+}
+
+fn unmet() -> ElementsError {
+    ElementsError::new(
+        StatusCode::PRECONDITION_FAILED,
+        "If-Match does not match the user's current ETag",
+    )
+}
+
+/// A core refusal of a write: 412 when `If-Match` asked for a version a change replaced.
+fn write_refused(if_match: Option<&IfMatch>, e: &CoreError, missing: &str) -> ElementsError {
+    if Unmet::by_core(if_match, e) {
+        unmet()
+    } else {
+        ElementsError::from_core(e, missing)
     }
 }
 
@@ -113,7 +145,7 @@ pub(crate) async fn get(
         secret: secret.as_deref(),
         ..Extras::default()
     };
-    Ok(Json(User::from_pb(&u, extras)).into_response())
+    Ok(answer(&u, extras))
 }
 
 /// The profile fields of `b` into `u`, with their mask paths.
@@ -216,14 +248,17 @@ pub(crate) async fn create(ctx: Ctx, Body(b): Body<UserBody>) -> Result<Response
     patch,
     path = "/users/{user}",
     operation_id = "elements_UpdateUser",
+    params(crate::openapi::IfMatch),
     request_body(content = UserBody, content_type = "application/json"),
     responses((status = 200, description = "The user as it is now.", body = User)),
 )]
 pub(crate) async fn update(
     ctx: Ctx,
     Path(user): Path<String>,
+    headers: HeaderMap,
     Body(b): Body<UserBody>,
 ) -> Result<Response, ElementsError> {
+    let if_match = IfMatch::of(&headers);
     if let Some(p) = &b.password {
         check_password(p)?;
     }
@@ -234,6 +269,9 @@ pub(crate) async fn update(
     if b.active == Some(false) && current.id == *ctx.token.user_id {
         return Err(ElementsError::forbidden("You cannot deactivate yourself"));
     }
+    precondition(if_match.as_ref(), &current)?;
+    // The etag read goes with the write either way: a change landing in between is a 412
+    // when `If-Match` asked for this version, else a 409 (the vendor's "conflict").
     let mut u = pb::User {
         id: current.id.clone(),
         etag: current.etag.clone(),
@@ -262,7 +300,7 @@ pub(crate) async fn update(
             .users()
             .update_user(req)
             .await
-            .map_err(|s| ElementsError::from_core(&s.into(), &missing))?;
+            .map_err(|s| write_refused(if_match.as_ref(), &s.into(), &missing))?;
         // As the vendor's example shows, a PATCH that sets the password answers the user's
         // secret: the core hands it over with the write, the new password revealing it as
         // `Elements-User-Password` does on a read (a token alone never reads a secret).
@@ -273,7 +311,7 @@ pub(crate) async fn update(
         password_placeholder: b.password.is_some(),
         secret: secret.as_deref(),
     };
-    Ok(Json(User::from_pb(&updated, extras)).into_response())
+    Ok(answer(&updated, extras))
 }
 
 /// Deletes a user, not oneself.
@@ -284,16 +322,23 @@ pub(crate) async fn update(
     delete,
     path = "/users/{user}",
     operation_id = "elements_DeleteUser",
+    params(crate::openapi::IfMatch),
     responses((status = 200, description = "Deleted; the body is empty.")),
 )]
-pub(crate) async fn delete(ctx: Ctx, Path(user): Path<String>) -> Result<Response, ElementsError> {
+pub(crate) async fn delete(
+    ctx: Ctx,
+    Path(user): Path<String>,
+    headers: HeaderMap,
+) -> Result<Response, ElementsError> {
+    let if_match = IfMatch::of(&headers);
     let current = find(&ctx, &user, false).await?;
     if current.id == *ctx.token.user_id {
         return Err(ElementsError::forbidden("You cannot delete yourself"));
     }
+    let etag = precondition(if_match.as_ref(), &current)?;
     ctx.core
-        .delete_user(current.id)
+        .delete_user(current.id, etag)
         .await
-        .map_err(|s| ElementsError::from_core(&s.into(), &not_found(&user).message))?;
+        .map_err(|s| write_refused(if_match.as_ref(), &s.into(), &not_found(&user).message))?;
     Ok(http::StatusCode::OK.into_response())
 }

@@ -47,7 +47,7 @@ pub(crate) async fn delete(c: Call) -> Result<Reply, FofError> {
     };
     session
         .core
-        .delete_user(id.hyphenated().to_string())
+        .delete_user(id.hyphenated().to_string(), String::new())
         .await
         .map_err(FofError::from)?;
     Ok(Reply::Empty)
