@@ -35,7 +35,7 @@ pub(crate) fn iso(t: Option<&prost_types::Timestamp>) -> String {
 /// The profile a user and an account both show, in CloudAPI's order (empty fields left out).
 #[serde_with::skip_serializing_none]
 #[derive(Debug, Serialize, ToSchema)]
-#[schema(as = cloudapi::Profile)]
+#[schema(as = cloudapi::UserProfile)]
 #[serde(rename_all = "camelCase")]
 pub(crate) struct Profile {
     pub(crate) company_name: Option<String>,
