@@ -1,6 +1,7 @@
 //! The user service: roster.v1 over gRPC on top of the domain core.
 //!
-//! Every call is authorised from its bearer token alone (tenant and scopes), converted from
+//! Every call is authorised from its bearer token (tenant and scopes; for a secret key's
+//! token, also the client's address against the user's restrictions), converted from
 //! protobuf into validated domain values, run as a use case, and answered with the domain
 //! result or an error with google.rpc details. The storage adapter is chosen by the binary.
 
