@@ -66,16 +66,29 @@ async fn key_patches(app: &TestApp, t: &TestTenant, key: &str) {
         .await;
 }
 
+/// The owner's key, restricted to `entry` (shown as `shown`), buys a token that patches;
+/// restricted to `other` instead, it buys none.
+async fn admits_only(app: &TestApp, entry: &str, shown: &str, other: &str) {
+    let t = app.tenant("acme").await;
+    let key = issue_key(app, &t, &t.admin.email).await;
+    assert_eq!(restrict(app, &t, &t.admin.email, &[entry]).await, [shown]);
+    key_patches(app, &t, &key).await;
+    restrict(app, &t, &t.admin.email, &[other]).await;
+    assert_eq!(
+        Sc::error(&token(app, &t.admin.email, &key).await, 403),
+        DENIED
+    );
+}
+
 #[tokio::test]
 async fn a_key_restricted_to_the_clients_address_buys_a_token_that_patches() {
-    let app = TestApp::spawn().await;
-    let t = app.tenant("acme").await;
-    let key = issue_key(&app, &t, &t.admin.email).await;
-    assert_eq!(
-        restrict(&app, &t, &t.admin.email, &["127.0.0.1"]).await,
-        ["127.0.0.1"]
-    );
-    key_patches(&app, &t, &key).await;
+    admits_only(
+        &TestApp::spawn().await,
+        "127.0.0.1",
+        "127.0.0.1",
+        "127.0.0.2",
+    )
+    .await;
 }
 
 #[tokio::test]
@@ -121,35 +134,24 @@ async fn a_token_from_before_the_restriction_is_refused_after_it() {
 #[tokio::test]
 async fn ipv6_ranges_match_a_client_on_ipv6_loopback() {
     let app = TestApp::spawn_with(|s| s.http_addr = "[::1]:0".parse().unwrap()).await;
-    let t = app.tenant("acme").await;
-    let key = issue_key(&app, &t, &t.admin.email).await;
-    assert_eq!(
-        restrict(&app, &t, &t.admin.email, &["::1/128"]).await,
-        ["::1"]
-    );
     assert!(
         app.http_url.starts_with("http://[::1]:"),
         "{}",
         app.http_url
     );
-    key_patches(&app, &t, &key).await;
     // The IPv4 loopback is another client.
-    restrict(&app, &t, &t.admin.email, &["127.0.0.1"]).await;
-    Sc::error(&token(&app, &t.admin.email, &key).await, 403);
+    admits_only(&app, "::1/128", "::1", "127.0.0.1").await;
 }
 
 #[tokio::test]
 async fn a_hostname_matches_by_its_forward_confirmed_reverse_lookup() {
-    let app = TestApp::spawn().await;
-    let t = app.tenant("acme").await;
-    let key = issue_key(&app, &t, &t.admin.email).await;
-    assert_eq!(
-        restrict(&app, &t, &t.admin.email, &["LocalHost."]).await,
-        ["localhost"]
-    );
-    key_patches(&app, &t, &key).await;
-    restrict(&app, &t, &t.admin.email, &["elsewhere.invalid"]).await;
-    Sc::error(&token(&app, &t.admin.email, &key).await, 403);
+    admits_only(
+        &TestApp::spawn().await,
+        "LocalHost.",
+        "localhost",
+        "elsewhere.invalid",
+    )
+    .await;
 }
 
 #[tokio::test]
