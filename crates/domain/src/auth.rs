@@ -4,7 +4,7 @@ use crate::StorageError;
 use crate::authz::CredentialKind;
 use crate::keys::{KeyError, KeyOwner, KeyRepository};
 use crate::rbac::{BuiltInRole, RbacRepository, RoleGrant};
-use crate::secret_keys::{SecretKeyId, SecretKeyRepository};
+use crate::secret_keys::{HostNames, NoHostNames, SecretKeyId, SecretKeyRepository};
 use crate::secrets::Secrets;
 use crate::signatures::{
     SignatureChecks, SignatureError, SignaturePolicy, SignatureVerifier, UsedSignatures,
@@ -13,6 +13,7 @@ use crate::tenants::{Tenant, TenantKey, TenantRepository};
 use crate::users::{AccessLevel, User, UserKey, UserRepository, UserStatus};
 use crate::values::{CompanyId, Email, Login, SshPublicKey, TenantLogin};
 use crate::{SystemClock, TenantId, UserId};
+use std::net::IpAddr;
 use std::sync::Arc;
 
 /// A credential as a dialect received it.
@@ -27,8 +28,13 @@ pub enum Credential {
     IntegrationKey { company_id: i64, key: String },
     /// CloudAPI: a request signed with an SSH key of the account owner or of a user.
     SshKey(SignedRequest),
-    /// SureCloud: a user's email and its secret key.
-    SecretKey { email: String, secret: String },
+    /// SureCloud: a user's email and its secret key, and the address of the client that
+    /// presents it (`None` when unknown), which the user's address restrictions must admit.
+    SecretKey {
+        email: String,
+        secret: String,
+        client: Option<IpAddr>,
+    },
 }
 
 /// What an HTTP Signature proves, as the dialect received it.
@@ -55,8 +61,8 @@ impl std::fmt::Debug for Credential {
             Credential::IntegrationKey { company_id, .. } => {
                 write!(f, "Credential::IntegrationKey({company_id}, ..)")
             }
-            Credential::SecretKey { email, .. } => {
-                write!(f, "Credential::SecretKey({email}, ..)")
+            Credential::SecretKey { email, client, .. } => {
+                write!(f, "Credential::SecretKey({email}, {client:?}, ..)")
             }
             Credential::SshKey(s) => {
                 write!(
@@ -130,6 +136,9 @@ pub enum AuthenticateError {
     InvalidCredentials,
     #[error("the user is disabled")]
     UserDisabled,
+    /// A secret key presented from an address its user's restrictions do not admit.
+    #[error("the secret key may not be used from this address")]
+    AddressNotAllowed,
     /// A request signature that is expired, incomplete or replayed (see
     /// [`crate::signatures`]).
     #[error(transparent)]
@@ -144,6 +153,17 @@ pub struct AuthService<R> {
     secrets: Arc<dyn Secrets>,
     verifier: Arc<dyn SignatureVerifier>,
     signatures: SignatureChecks,
+    names: Arc<dyn HostNames>,
+}
+
+/// Whether a token issued for a secret key may make a call.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SecretKeyUse {
+    Allowed,
+    /// The key was revoked or rotated, or its user disabled or deleted.
+    Stale,
+    /// The user's address restrictions do not admit the caller.
+    AddressNotAllowed,
 }
 
 impl<R: Clone> Clone for AuthService<R> {
@@ -153,6 +173,7 @@ impl<R: Clone> Clone for AuthService<R> {
             secrets: Arc::clone(&self.secrets),
             verifier: Arc::clone(&self.verifier),
             signatures: self.signatures.clone(),
+            names: Arc::clone(&self.names),
         }
     }
 }
@@ -172,7 +193,15 @@ where
             secrets,
             verifier,
             signatures: SignatureChecks::new(SignaturePolicy::default(), Arc::new(SystemClock)),
+            names: Arc::new(NoHostNames),
         }
+    }
+
+    /// How clients are named for the hostname entries of address restrictions.
+    #[must_use]
+    pub fn with_host_names(mut self, names: Arc<dyn HostNames>) -> Self {
+        self.names = names;
+        self
     }
 
     /// The date, method and replay checks of request signatures, on the core's clock.
@@ -227,15 +256,22 @@ where
                 })
             }
             Credential::SshKey(s) => self.signed(s).await,
-            Credential::SecretKey { email, secret } => self.secret_key(email, secret).await,
+            Credential::SecretKey {
+                email,
+                secret,
+                client,
+            } => self.secret_key(email, secret, *client).await,
         }
     }
 
-    /// The key is found by its digest (it names its tenant); the email must be its user's.
+    /// The key is found by its digest (it names its tenant); the email must be its user's,
+    /// and the user's address restrictions must admit `client`. A wrong key is refused
+    /// before the address is looked at, so a refusal for the address proves a right key.
     async fn secret_key(
         &self,
         email: &str,
         secret: &str,
+        client: Option<IpAddr>,
     ) -> Result<Authenticated, AuthenticateError> {
         let invalid = || AuthenticateError::InvalidCredentials;
         let email = Email::parse(email).map_err(|_| invalid())?;
@@ -258,19 +294,42 @@ where
         let mut principal = self
             .user_principal(tenant, user, None, CredentialKind::SecretKey)
             .await?;
+        if !self.admits(key.tenant, key.user, client).await? {
+            return Err(AuthenticateError::AddressNotAllowed);
+        }
         principal.secret_key = Some(key.id);
         Ok(principal)
     }
 
-    /// Whether a token issued for the secret key `key` of `user` may still be used: the key
-    /// was neither revoked nor rotated, and the user is not disabled.
-    pub async fn secret_key_is_current(
+    /// Whether `user`'s address restrictions admit `client`.
+    async fn admits(
+        &self,
+        tenant: TenantId,
+        user: UserId,
+        client: Option<IpAddr>,
+    ) -> Result<bool, StorageError> {
+        let list = self.repo.address_restrictions(tenant, user).await?;
+        Ok(list.admit(client, self.names.as_ref()).await)
+    }
+
+    /// Whether a token issued for the secret key `key` of `user` may make a call from
+    /// `client`: the key was neither revoked nor rotated, the user is not disabled, and the
+    /// user's address restrictions (as they are now, not when the token was issued) admit
+    /// the client.
+    pub async fn secret_key_use(
         &self,
         tenant: TenantId,
         user: UserId,
         key: SecretKeyId,
-    ) -> Result<bool, StorageError> {
-        self.repo.secret_key_is_current(tenant, user, key).await
+        client: Option<IpAddr>,
+    ) -> Result<SecretKeyUse, StorageError> {
+        if !self.repo.secret_key_is_current(tenant, user, key).await? {
+            Ok(SecretKeyUse::Stale)
+        } else if self.admits(tenant, user, client).await? {
+            Ok(SecretKeyUse::Allowed)
+        } else {
+            Ok(SecretKeyUse::AddressNotAllowed)
+        }
     }
 
     /// A user of `tenant` as a principal, refused when disabled.

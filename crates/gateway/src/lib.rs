@@ -44,6 +44,9 @@ pub struct GatewayConfig {
     pub formsonfire: FormsOnFireLimits,
     /// SureCloud requests: users and bytes.
     pub surecloud: SureCloudLimits,
+    /// Peers (addresses or ranges) whose `Forwarded` / `X-Forwarded-For` name the client
+    /// (see [`session::client_address`]); empty: the TCP peer is always the client.
+    pub trusted_proxies: Vec<ipnet::IpNet>,
 }
 
 impl GatewayConfig {
@@ -56,6 +59,7 @@ impl GatewayConfig {
             max_body_bytes: 16 * 1024 * 1024,
             formsonfire: FormsOnFireLimits::default(),
             surecloud: SureCloudLimits::default(),
+            trusted_proxies: Vec::new(),
         }
     }
 }
@@ -110,6 +114,10 @@ pub fn router(state: &AppState, config: &GatewayConfig) -> Router {
         .layer(DefaultBodyLimit::max(config.max_body_bytes))
         .layer(axum::middleware::from_fn(telemetry::observe))
         .layer(axum::middleware::from_fn(session::request_id::assign))
+        .layer(axum::middleware::from_fn_with_state(
+            session::client_address::TrustedProxies::from(config.trusted_proxies.as_slice()),
+            session::client_address::assign,
+        ))
 }
 
 /// A bound, not yet serving, gateway.
@@ -165,7 +173,11 @@ impl GatewayApp {
                 tracing::warn!(error = %e, "Cannot set TCP_NODELAY.");
             }
         });
-        axum::serve(listener, self.router)
+        // The peer's address: the client's, or that of a proxy (`trusted_proxies`).
+        let app = self
+            .router
+            .into_make_service_with_connect_info::<SocketAddr>();
+        axum::serve(listener, app)
             .with_graceful_shutdown(async move {
                 stop.await;
                 draining.store(true, Ordering::Relaxed);

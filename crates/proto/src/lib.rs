@@ -24,6 +24,11 @@ pub const FILE_DESCRIPTOR_SET: &[u8] = tonic::include_file_descriptor_set!("rost
 /// are in force.
 pub const AS_ROLE_METADATA: &str = "roster-as-role";
 
+/// gRPC request metadata carrying the address of the client a gateway serves (an IPv4 or
+/// IPv6 address), for secret-key address restrictions. The user service believes it only
+/// from a peer in its `trusted_gateways`; from anyone else the peer's own address counts.
+pub const CLIENT_ADDRESS_METADATA: &str = "roster-client-address";
+
 #[cfg(test)]
 mod tests {
     use prost::Message as _;

@@ -95,6 +95,7 @@ fn core_config(s: &Settings, keys: Keys) -> CoreConfig {
             max_skew: MAX_SKEW,
             allow_date_only: s.signature_allow_date_only,
         },
+        trusted_gateways: s.trusted_gateways.clone(),
     }
 }
 
@@ -237,5 +238,6 @@ fn gateway_config(s: &Settings, upstream: String) -> GatewayConfig {
         max_users: s.surecloud_max_users,
         max_body_bytes: s.surecloud_max_body_bytes,
     };
+    config.trusted_proxies.clone_from(&s.trusted_proxies);
     config
 }

@@ -54,6 +54,27 @@ pub enum UserCommand {
     /// A user's secret key, which it exchanges for a token (SureCloud `POST /restful/v1/token`).
     #[command(subcommand)]
     SecretKey(SecretKeyCommand),
+    /// Where a user's secret key (and the tokens of it) may be used from: shows the list,
+    /// replaces it with `--allow` entries, or removes it with `--clear`.
+    Restrict(RestrictArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct RestrictArgs {
+    /// The tenant login.
+    pub tenant: String,
+    /// The user's email, login or id.
+    pub user: String,
+    /// An IP address, CIDR range (`10.0.0.0/8`, `::1/128`) or hostname the key may be used
+    /// from; repeat for more. Replaces the whole list.
+    #[arg(long, conflicts_with = "clear")]
+    pub allow: Vec<String>,
+    /// Remove every restriction: the key may be used from anywhere.
+    #[arg(long)]
+    pub clear: bool,
+    /// Print one JSON object: `{"userId": "...", "allow": [...]}`.
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Debug, Subcommand)]

@@ -66,6 +66,9 @@ async fn main() -> Result<()> {
         Command::User(UserCommand::SecretKey(SecretKeyCommand::Revoke(args))) => {
             commands::secret_key::revoke(&settings, args).await
         }
+        Command::User(UserCommand::Restrict(args)) => {
+            commands::restrict::run(&settings, args).await
+        }
         Command::Group(GroupCommand::Create { tenant, path, json }) => {
             commands::group::create(&settings, tenant, path, *json).await
         }

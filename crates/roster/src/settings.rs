@@ -4,6 +4,7 @@
 
 use figment::Figment;
 use figment::providers::{Env, Format, Serialized, Toml};
+use ipnet::IpNet;
 use serde::{Deserialize, Serialize};
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
@@ -84,6 +85,16 @@ pub struct Settings {
     /// `(request-target)`, for old clients. Such signatures bind no method, so each is then
     /// accepted once, reads included.
     pub signature_allow_date_only: bool,
+    /// Gateway: peers (addresses or CIDR ranges, comma-separated) whose `Forwarded` /
+    /// `X-Forwarded-For` headers name the HTTP client, for secret-key address restrictions;
+    /// `none`: the TCP peer is always the client. Set it to the ingress or load balancer.
+    #[serde(with = "net_list")]
+    pub trusted_proxies: Vec<IpNet>,
+    /// User service: peers whose `roster-client-address` metadata names the client (the
+    /// gateways); any other caller's own address counts. Loopback by default, where
+    /// `roster serve` runs its gateway.
+    #[serde(with = "net_list")]
+    pub trusted_gateways: Vec<IpNet>,
 }
 
 impl Default for Settings {
@@ -120,6 +131,8 @@ impl Default for Settings {
             surecloud_max_body_bytes: 16 * 1024 * 1024,
             surecloud_token_ttl_secs: 3600,
             signature_allow_date_only: false,
+            trusted_proxies: Vec::new(),
+            trusted_gateways: roster_user_service::default_trusted_gateways(),
         }
     }
 }
@@ -151,6 +164,51 @@ mod addr_or_off {
         text.parse().map(Some).map_err(|e| {
             serde::de::Error::custom(format!("`{text}` is not an address nor `off`: {e}"))
         })
+    }
+}
+
+/// A list of addresses and CIDR ranges: in a file a TOML array or one string, in a variable
+/// one string, comma- or space-separated; `none` (or empty) is the empty list, and is how
+/// the empty list is written.
+mod net_list {
+    use ipnet::IpNet;
+    use serde::{Deserialize, Deserializer, Serializer};
+    use std::net::IpAddr;
+
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Raw {
+        One(String),
+        Many(Vec<String>),
+    }
+
+    pub(super) fn serialize<S: Serializer>(list: &[IpNet], s: S) -> Result<S::Ok, S::Error> {
+        if list.is_empty() {
+            return s.serialize_str("none");
+        }
+        let text: Vec<String> = list.iter().map(ToString::to_string).collect();
+        s.serialize_str(&text.join(","))
+    }
+
+    pub(super) fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<IpNet>, D::Error> {
+        let items = match Raw::deserialize(d)? {
+            Raw::One(s) => s.split([',', ' ']).map(str::to_owned).collect::<Vec<_>>(),
+            Raw::Many(v) => v,
+        };
+        items
+            .iter()
+            .map(|i| i.trim())
+            .filter(|i| !i.is_empty() && !i.eq_ignore_ascii_case("none"))
+            .map(|i| {
+                i.parse::<IpNet>()
+                    .or_else(|_| i.parse::<IpAddr>().map(IpNet::from))
+                    .map_err(|_| {
+                        serde::de::Error::custom(format!(
+                            "`{i}` is not an IP address or CIDR range"
+                        ))
+                    })
+            })
+            .collect()
     }
 }
 
@@ -274,6 +332,37 @@ mod tests {
             jail.set_env("ROSTER_METRICS_ADDR", "off");
             jail.set_env("ROSTER_MAX_BATHC_USERS", "1");
             assert_eq!(Settings::unknown_env_vars(), ["ROSTER_MAX_BATHC_USERS"]);
+            Ok(())
+        });
+    }
+
+    #[test]
+    #[allow(clippy::result_large_err)] // figment::Error is what Jail takes
+    fn trusted_peers_are_lists_of_addresses_and_ranges() {
+        figment::Jail::expect_with(|jail| {
+            let s = Settings::load(None).map_err(|e| e.to_string())?;
+            assert!(s.trusted_proxies.is_empty());
+            let loopback: Vec<IpNet> =
+                vec!["127.0.0.0/8".parse().unwrap(), "::1/128".parse().unwrap()];
+            assert_eq!(s.trusted_gateways, loopback);
+            jail.create_file(
+                "roster.toml",
+                "trusted_proxies = [\"10.0.0.0/8\", \"192.0.2.1\"]\ntrusted_gateways = \"none\"\n",
+            )?;
+            let s = Settings::load(Some(Path::new("roster.toml"))).map_err(|e| e.to_string())?;
+            assert_eq!(
+                s.trusted_proxies,
+                vec![
+                    "10.0.0.0/8".parse::<IpNet>().unwrap(),
+                    "192.0.2.1/32".parse().unwrap()
+                ]
+            );
+            assert!(s.trusted_gateways.is_empty());
+            jail.set_env("ROSTER_TRUSTED_PROXIES", "127.0.0.1, ::1");
+            let s = Settings::load(None).map_err(|e| e.to_string())?;
+            assert_eq!(s.trusted_proxies.len(), 2);
+            jail.set_env("ROSTER_TRUSTED_PROXIES", "10.0.0.0/33");
+            assert!(Settings::load(None).is_err());
             Ok(())
         });
     }

@@ -1,10 +1,11 @@
-//! [`SecretKeyRepository`] on sea-orm: one row per user, replaced on every issue.
+//! [`SecretKeyRepository`] on sea-orm: one row per user, replaced on every issue; and the
+//! users' address restrictions, one row per restricted user.
 
 use crate::Store;
-use crate::entities::{secret_key, user};
+use crate::entities::{address_restriction, secret_key, user};
 use crate::errors::storage;
 use roster_domain::ports::{SecretDigest, SecretKeyRepository};
-use roster_domain::secret_keys::{SecretKeyId, StoredSecretKey};
+use roster_domain::secret_keys::{AddressRestrictions, SecretKeyId, StoredSecretKey};
 use roster_domain::users::UserStatus;
 use roster_domain::{StorageError, TenantId, Timestamp, UserId};
 use sea_orm::ActiveValue::Set;
@@ -116,5 +117,61 @@ impl SecretKeyRepository for Store {
             .map_err(storage)?
             .is_some();
         Ok(found)
+    }
+
+    #[tracing::instrument(name = "db.address_restrictions.get", skip_all, fields(db.system = self.system()))]
+    async fn address_restrictions(
+        &self,
+        tenant: TenantId,
+        user: UserId,
+    ) -> Result<AddressRestrictions, StorageError> {
+        let Some(row) = address_restriction::Entity::find()
+            .filter(address_restriction::Column::TenantId.eq(tenant.as_uuid()))
+            .filter(address_restriction::Column::UserId.eq(user.as_uuid()))
+            .one(self.connection())
+            .await
+            .map_err(storage)?
+        else {
+            return Ok(AddressRestrictions::default());
+        };
+        let entries: Vec<&str> = row.entries.lines().collect();
+        AddressRestrictions::parse(&entries, "entries")
+            .map_err(|e| StorageError::msg(format!("stored address restrictions: {e}")))
+    }
+
+    #[tracing::instrument(name = "db.address_restrictions.put", skip_all, fields(db.system = self.system()))]
+    async fn put_address_restrictions(
+        &self,
+        tenant: TenantId,
+        user_number: i64,
+        restrictions: &AddressRestrictions,
+    ) -> Result<bool, StorageError> {
+        let w = self.write().await.map_err(storage)?;
+        let Some(found) = user::Entity::find_by_id(user_number)
+            .one(&w.txn)
+            .await
+            .map_err(storage)?
+            .filter(|u| u.tenant_id == tenant.as_uuid())
+        else {
+            return Ok(false);
+        };
+        address_restriction::Entity::delete_by_id(user_number)
+            .exec(&w.txn)
+            .await
+            .map_err(storage)?;
+        if !restrictions.is_empty() {
+            let row = address_restriction::ActiveModel {
+                user_number: Set(user_number),
+                tenant_id: Set(tenant.as_uuid()),
+                user_id: Set(found.id),
+                entries: Set(restrictions.to_strings().join("\n")),
+            };
+            address_restriction::Entity::insert(row)
+                .exec_without_returning(&w.txn)
+                .await
+                .map_err(storage)?;
+        }
+        w.txn.commit().await.map_err(storage)?;
+        Ok(true)
     }
 }

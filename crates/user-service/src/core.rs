@@ -7,7 +7,7 @@ use crate::secrets::ServerSecrets;
 use crate::status::{IntoStatus, missing_scope, status};
 use crate::tokens::{Caller, TokenConfig, TokenError, Tokens, scopes};
 use roster_domain::UserId;
-use roster_domain::auth::AuthService;
+use roster_domain::auth::{AuthService, AuthenticateError, SecretKeyUse};
 use roster_domain::authz::{Actor, CredentialKind, MemberAuthority, Principal, StoredAuthority};
 use roster_domain::folders::FolderService;
 use roster_domain::groups::GroupService;
@@ -85,6 +85,9 @@ pub struct CoreConfig {
     /// How request signatures (CloudAPI's HTTP Signatures) are checked beyond their
     /// cryptography: date window, method binding, replay.
     pub signatures: SignaturePolicy,
+    /// Peers whose `roster-client-address` metadata is believed (the gateways); see
+    /// [`crate::client_address`].
+    pub trusted_gateways: Vec<ipnet::IpNet>,
 }
 
 #[derive(Debug)]
@@ -102,6 +105,7 @@ pub struct Core<R> {
     pub(crate) folders: FolderService<R>,
     pub(crate) secret_keys: SecretKeyService<R>,
     pub(crate) secret_key_ttl: Duration,
+    trusted_gateways: Vec<ipnet::IpNet>,
     /// Each tenant's owner. An owner never changes, so entries never go stale; a deleted
     /// tenant's entry is harmless (its tokens name a tenant that no longer answers).
     owners: Mutex<HashMap<TenantId, Option<UserId>>>,
@@ -154,12 +158,14 @@ impl<R: Store> Core<R> {
                 Arc::clone(&clock),
             ),
             auth: AuthService::new(store.clone(), secrets, Arc::new(crate::ssh::HttpSignatures))
-                .with_signature_checks(SignatureChecks::new(config.signatures, Arc::clone(&clock))),
+                .with_signature_checks(SignatureChecks::new(config.signatures, Arc::clone(&clock)))
+                .with_host_names(Arc::new(crate::host_names::SystemHostNames::default())),
             tokens: Tokens::new(config.tokens),
             pages: PageTokens::new(server),
             clock,
             authenticate_ttl: config.authenticate_ttl,
             secret_key_ttl: config.secret_key_ttl,
+            trusted_gateways: config.trusted_gateways,
             owners: Mutex::default(),
             authorities: Mutex::default(),
             store,
@@ -189,26 +195,36 @@ impl<R: Store> Core<R> {
         self.clock.now()
     }
 
+    /// The address of the client `req` serves (see [`crate::client_address`]).
+    pub(crate) fn client_address<T>(&self, req: &Request<T>) -> Option<std::net::IpAddr> {
+        crate::client_address::client_address(req, &self.trusted_gateways)
+    }
+
     /// The verified caller of `req` (bearer token in `authorization`). A token issued for a
-    /// secret key is refused as soon as the key is revoked or rotated or its user disabled:
-    /// that costs one indexed read, on those tokens only.
+    /// secret key is refused as soon as the key is revoked or rotated or its user disabled,
+    /// and from a client its user's address restrictions do not admit: that costs two
+    /// indexed reads, on those tokens only.
     pub(crate) async fn caller<T: Sync>(&self, req: &Request<T>) -> Result<Caller, Status> {
         let caller = self.verified(req)?;
         if let Some(key) = &caller.secret_key {
-            let current = match (
+            let check = match (
                 caller.tenant,
                 roster_domain::UserId::parse(&caller.subject),
                 SecretKeyId::parse(key),
             ) {
                 (Some(tenant), Ok(user), Some(key)) => self
                     .auth
-                    .secret_key_is_current(tenant, user, key)
+                    .secret_key_use(tenant, user, key, self.client_address(req))
                     .await
                     .map_err(|e| crate::status::internal("auth", &e))?,
-                _ => false,
+                _ => SecretKeyUse::Stale,
             };
-            if !current {
-                return Err(TokenError::Invalid.into_status());
+            match check {
+                SecretKeyUse::Allowed => {}
+                SecretKeyUse::Stale => return Err(TokenError::Invalid.into_status()),
+                SecretKeyUse::AddressNotAllowed => {
+                    return Err(AuthenticateError::AddressNotAllowed.into_status());
+                }
             }
         }
         Ok(caller)

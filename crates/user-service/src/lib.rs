@@ -1,13 +1,16 @@
 //! The user service: roster.v1 over gRPC on top of the domain core.
 //!
-//! Every call is authorised from its bearer token alone (tenant and scopes), converted from
+//! Every call is authorised from its bearer token (tenant and scopes; for a secret key's
+//! token, also the client's address against the user's restrictions), converted from
 //! protobuf into validated domain values, run as a use case, and answered with the domain
 //! result or an error with google.rpc details. The storage adapter is chosen by the binary.
 
 mod api;
+mod client_address;
 pub mod convert;
 mod core;
 mod hasher;
+mod host_names;
 mod page_token;
 mod secrets;
 mod server;
@@ -19,9 +22,11 @@ mod tokens;
 pub use api::{
     AuthApi, FoldersApi, GroupsApi, KeysApi, RolesApi, SecretKeysApi, TenantsApi, UsersApi,
 };
+pub use client_address::default_trusted_gateways;
 pub use convert::users::user_to_pb;
 pub use core::{Core, CoreConfig, Store};
 pub use hasher::{Argon2Hasher, Argon2Memory, HashLimits};
+pub use host_names::SystemHostNames;
 pub use secrets::{ServerSecrets, random_bytes};
 pub use server::{GrpcServer, MAX_MESSAGE_BYTES, Readiness, ServeError};
 pub use ssh::parse_public_key;

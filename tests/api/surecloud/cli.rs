@@ -1,8 +1,21 @@
-//! The operator's side: `roster group create|list` and `roster user secret-key issue|revoke`,
+//! The operator's side: `roster group create|list`, `roster user secret-key issue|revoke` and
+//! `roster user restrict`,
 //! against a running `roster serve` on the same database.
 
 use crate::support::process::{Installation, RosterProcess, roster_command};
 use serde_json::{Value, json};
+
+/// `roster user secret-key issue` for acme's owner (the first seven: without `--json`).
+const ISSUE_OWNER_KEY: [&str; 8] = [
+    "user",
+    "secret-key",
+    "issue",
+    "--tenant",
+    "acme",
+    "--email",
+    "owner@acme.test",
+    "--json",
+];
 
 async fn run(inst: &Installation, args: &[&str]) -> String {
     let out = roster_command(args, &inst.env()).await;
@@ -65,20 +78,7 @@ async fn groups_and_secret_keys_from_the_cli_serve_a_surecloud_client() {
     .await;
     assert!(!bad.status.success());
 
-    let issued = run(
-        &inst,
-        &[
-            "user",
-            "secret-key",
-            "issue",
-            "--tenant",
-            "acme",
-            "--email",
-            "owner@acme.test",
-            "--json",
-        ],
-    )
-    .await;
+    let issued = run(&inst, &ISSUE_OWNER_KEY).await;
     let issued: Value = serde_json::from_str(issued.trim()).unwrap();
     let key = issued["secretKey"].as_str().unwrap().to_owned();
     assert_eq!(issued.as_object().unwrap().len(), 1);
@@ -144,4 +144,52 @@ async fn groups_and_secret_keys_from_the_cli_serve_a_surecloud_client() {
     )
     .await;
     assert!(!again.status.success(), "nothing left to revoke");
+}
+
+#[tokio::test]
+async fn restrictions_from_the_cli_are_set_shown_enforced_and_cleared() {
+    let inst = Installation::new().await;
+    run(
+        &inst,
+        &[
+            "tenant",
+            "create",
+            "acme",
+            "--admin-email",
+            "owner@acme.test",
+        ],
+    )
+    .await;
+    let restrict = |extra: &'static [&'static str]| {
+        let mut args = vec!["user", "restrict", "acme", "owner@acme.test", "--json"];
+        args.extend_from_slice(extra);
+        args
+    };
+    let set = run(
+        &inst,
+        &restrict(&["--allow", "10.0.0.0/8", "--allow", "Host.Example"]),
+    )
+    .await;
+    let set: Value = serde_json::from_str(set.trim()).unwrap();
+    assert_eq!(set["allow"], json!(["10.0.0.0/8", "host.example"]));
+    let shown: Value = serde_json::from_str(run(&inst, &restrict(&[])).await.trim()).unwrap();
+    assert_eq!(shown, set);
+    let bad = roster_command(&restrict(&["--allow", "10.0.0.300"]), &inst.env()).await;
+    assert!(!bad.status.success());
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("10.0.0.300"));
+
+    let issued = run(&inst, &ISSUE_OWNER_KEY[..7]).await;
+    let serve = RosterProcess::start("serve", &inst.env()).await;
+    let token = || {
+        reqwest::Client::new()
+            .post(format!("{}/restful/v1/token", serve.http_url()))
+            .json(&json!({"email": "owner@acme.test", "secretKey": issued.trim()}))
+            .send()
+    };
+    assert_eq!(token().await.unwrap().status(), 403, "loopback is not 10/8");
+
+    let cleared: Value =
+        serde_json::from_str(run(&inst, &restrict(&["--clear"])).await.trim()).unwrap();
+    assert_eq!(cleared["allow"], json!([]));
+    assert_eq!(token().await.unwrap().status(), 200);
 }

@@ -1,11 +1,17 @@
 //! Users' secret keys (SureCloud's "Secret Key"): a random credential per user, exchanged for
 //! a token. Only a digest is stored; the key is shown once, when issued. Issuing again
 //! rotates it, and tokens name the key they came from, so revoking or rotating a key ends
-//! those tokens at once (see [`crate::auth::AuthService::secret_key_is_current`]).
+//! those tokens at once, and a user's address restrictions refuse its key, and the tokens
+//! of it, to clients they do not admit (see [`crate::auth::AuthService::secret_key_use`]).
 
 mod port;
+mod restrictions;
 
 pub use port::SecretKeyRepository;
+pub use restrictions::{
+    AddressRestrictions, AllowedClient, HostNames, MAX_RESTRICTION_LEN, MAX_RESTRICTIONS,
+    NoHostNames,
+};
 
 use crate::authz::{Action, Denied, Principal};
 use crate::secrets::Secrets;
@@ -95,11 +101,13 @@ impl<R: UserRepository + SecretKeyRepository> SecretKeyService<R> {
         }
     }
 
-    /// The user `key` names, once the policy allowed `who` to manage its secret key.
+    /// The user `key` names, once the policy allowed `who` to run `action` on it (manage its
+    /// secret key, or read it).
     async fn target(
         &self,
         who: &Principal,
         key: &UserKey,
+        action: Action,
     ) -> Result<(TenantId, crate::users::User), SecretKeyError> {
         let tenant = who.tenant.ok_or(Denied::NotAllowed)?;
         let user = self
@@ -107,7 +115,7 @@ impl<R: UserRepository + SecretKeyRepository> SecretKeyService<R> {
             .get(tenant, key)
             .await?
             .ok_or(SecretKeyError::UserNotFound)?;
-        who.authorized_on(Action::WriteSecretKeys, &user)?;
+        who.authorized_on(action, &user)?;
         Ok((tenant, user))
     }
 
@@ -120,7 +128,7 @@ impl<R: UserRepository + SecretKeyRepository> SecretKeyService<R> {
         who: &Principal,
         user: &UserKey,
     ) -> Result<IssuedSecretKey, SecretKeyError> {
-        let (tenant, user) = self.target(who, user).await?;
+        let (tenant, user) = self.target(who, user, Action::WriteSecretKeys).await?;
         let secret = self.secrets.generate();
         let key = StoredSecretKey {
             tenant,
@@ -139,12 +147,48 @@ impl<R: UserRepository + SecretKeyRepository> SecretKeyService<R> {
         Ok(IssuedSecretKey { secret, key })
     }
 
+    /// The user's address restrictions, for a caller who may read the user.
+    ///
+    /// # Errors
+    /// `UserNotFound`, or `Denied`.
+    pub async fn restrictions(
+        &self,
+        who: &Principal,
+        user: &UserKey,
+    ) -> Result<(crate::users::User, AddressRestrictions), SecretKeyError> {
+        let (tenant, user) = self.target(who, user, Action::GetUser).await?;
+        let list = self.repo.address_restrictions(tenant, user.id).await?;
+        Ok((user, list))
+    }
+
+    /// Replaces the user's address restrictions (empty: none), for a caller who may manage
+    /// its secret key: who may hand out the key decides where it may be used.
+    ///
+    /// # Errors
+    /// `UserNotFound`, or `Denied`.
+    pub async fn restrict(
+        &self,
+        who: &Principal,
+        user: &UserKey,
+        list: &AddressRestrictions,
+    ) -> Result<crate::users::User, SecretKeyError> {
+        let (tenant, user) = self.target(who, user, Action::WriteSecretKeys).await?;
+        if !self
+            .repo
+            .put_address_restrictions(tenant, user.number, list)
+            .await?
+        {
+            return Err(SecretKeyError::UserNotFound);
+        }
+        Ok(user)
+    }
+
     /// Removes the user's key.
     ///
     /// # Errors
     /// `UserNotFound`, or `NotFound` when the user holds no key.
     pub async fn revoke(&self, who: &Principal, user: &UserKey) -> Result<(), SecretKeyError> {
-        let (_, user) = self.target(who, user).await?;
+        let (_, user) = self.target(who, user, Action::WriteSecretKeys).await?;
         if self.repo.delete_secret_key(user.number).await? {
             Ok(())
         } else {

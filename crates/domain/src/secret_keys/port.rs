@@ -1,6 +1,6 @@
 //! The port of the secret key store.
 
-use super::{SecretKeyId, StoredSecretKey};
+use super::{AddressRestrictions, SecretKeyId, StoredSecretKey};
 use crate::secrets::SecretDigest;
 use crate::{StorageError, TenantId, UserId};
 use std::future::Future;
@@ -35,5 +35,22 @@ pub trait SecretKeyRepository: Send + Sync + 'static {
         tenant: TenantId,
         user: UserId,
         key: SecretKeyId,
+    ) -> impl Future<Output = Result<bool, StorageError>> + Send;
+
+    /// Where the user's secret key may be used from (empty: anywhere). Kept on the user's
+    /// account, so they outlive a rotated or revoked key.
+    fn address_restrictions(
+        &self,
+        tenant: TenantId,
+        user: UserId,
+    ) -> impl Future<Output = Result<AddressRestrictions, StorageError>> + Send;
+
+    /// Replaces the user's (number `user_number`) restrictions; an empty list removes them.
+    /// Returns false, writing nothing, when the user no longer exists.
+    fn put_address_restrictions(
+        &self,
+        tenant: TenantId,
+        user_number: i64,
+        restrictions: &AddressRestrictions,
     ) -> impl Future<Output = Result<bool, StorageError>> + Send;
 }

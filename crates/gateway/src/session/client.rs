@@ -1,5 +1,6 @@
 //! The one way a dialect calls the core: a client bound to one request, which attaches the
-//! caller's token, the request id (and CloudAPI's `as-role`) to every call it makes. A handler
+//! caller's token, the request id, the client's address (and CloudAPI's `as-role`) to every
+//! call it makes. A handler
 //! never builds a `tonic::Request` or touches metadata itself.
 
 use super::RequestId;
@@ -27,6 +28,9 @@ pub(crate) struct Attach {
     authorization: Option<MetadataValue<Ascii>>,
     request_id: Option<MetadataValue<Ascii>>,
     as_role: Option<MetadataValue<Ascii>>,
+    /// The HTTP client's address, or `unknown` (which the core's restrictions refuse: sent
+    /// nothing, the core would take the gateway's own address for the client's).
+    client: Option<MetadataValue<Ascii>>,
 }
 
 impl Interceptor for Attach {
@@ -36,6 +40,7 @@ impl Interceptor for Attach {
             ("authorization", &self.authorization),
             ("x-request-id", &self.request_id),
             (roster_proto::AS_ROLE_METADATA, &self.as_role),
+            (roster_proto::CLIENT_ADDRESS_METADATA, &self.client),
         ] {
             if let Some(v) = value {
                 m.insert(key, v.clone());
@@ -59,6 +64,11 @@ impl Core {
             channel: upstream.channel(),
             attach: Attach {
                 request_id: MetadataValue::try_from(rid.as_str()).ok(),
+                client: MetadataValue::try_from(
+                    rid.client()
+                        .map_or_else(|| "unknown".to_owned(), |a| a.to_string()),
+                )
+                .ok(),
                 ..Attach::default()
             },
         }
@@ -129,6 +139,12 @@ mod tests {
         let req = plain.call(tonic::Request::new(())).unwrap();
         assert_eq!(req.metadata().get("x-request-id").unwrap(), rid.as_str());
         assert!(req.metadata().get("authorization").is_none());
+        assert_eq!(
+            req.metadata()
+                .get(roster_proto::CLIENT_ADDRESS_METADATA)
+                .unwrap(),
+            "unknown"
+        );
 
         let mut signed = core.with_token("t0k").acting_as(Some("ops")).attach;
         let req = signed.call(tonic::Request::new(())).unwrap();
@@ -136,6 +152,31 @@ mod tests {
         assert_eq!(
             req.metadata().get(roster_proto::AS_ROLE_METADATA).unwrap(),
             "ops"
+        );
+        assert!(
+            req.metadata()
+                .get(roster_proto::CLIENT_ADDRESS_METADATA)
+                .is_some()
+        );
+    }
+
+    #[tokio::test]
+    async fn the_client_address_of_the_request_goes_with_every_call() {
+        let upstream =
+            Upstream::connect_lazy("http://127.0.0.1:9", std::time::Duration::from_secs(1))
+                .unwrap();
+        let mut parts = http::Request::new(()).into_parts().0;
+        parts.extensions.insert(RequestId::new());
+        parts
+            .extensions
+            .insert(super::super::ClientAddress(Some([10, 1, 2, 3].into())));
+        let core = Core::anonymous(&upstream, &RequestId::of(&parts)).with_token("t");
+        let req = core.attach.clone().call(tonic::Request::new(())).unwrap();
+        assert_eq!(
+            req.metadata()
+                .get(roster_proto::CLIENT_ADDRESS_METADATA)
+                .unwrap(),
+            "10.1.2.3"
         );
     }
 }

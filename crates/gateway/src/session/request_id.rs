@@ -1,25 +1,34 @@
 //! Request ids: taken from `x-request-id` / `request-id` when the client sent a sane one,
 //! otherwise a new UUID; kept in the request's extensions for handlers and dialect headers,
-//! echoed as `x-request-id`, and passed to the core in gRPC metadata.
+//! echoed as `x-request-id`, and passed to the core in gRPC metadata. A request's id also
+//! carries its client's address ([`super::ClientAddress`]), so that whatever calls the core
+//! for the request passes both.
 
+use super::ClientAddress;
 use axum::extract::{FromRequestParts, Request};
 use axum::middleware::Next;
 use axum::response::Response;
 use http::HeaderValue;
 use http::request::Parts;
 use std::convert::Infallible;
+use std::net::IpAddr;
 use std::sync::Arc;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RequestId(Arc<str>);
+pub struct RequestId(Arc<str>, Option<IpAddr>);
 
 impl RequestId {
     pub fn new() -> Self {
-        Self(uuid::Uuid::new_v4().to_string().into())
+        Self(uuid::Uuid::new_v4().to_string().into(), None)
     }
 
     pub fn as_str(&self) -> &str {
         &self.0
+    }
+
+    /// The client's address as [`super::client_address::assign`] determined it.
+    pub fn client(&self) -> Option<IpAddr> {
+        self.1
     }
 
     /// The id [`assign`] gave this request (a fresh one outside the middleware, in tests).
@@ -33,7 +42,9 @@ impl RequestId {
     }
 
     fn in_extensions(e: &http::Extensions) -> Self {
-        e.get::<Self>().cloned().unwrap_or_default()
+        let mut id = e.get::<Self>().cloned().unwrap_or_default();
+        id.1 = e.get::<ClientAddress>().and_then(|c| c.0);
+        id
     }
 }
 
@@ -55,7 +66,7 @@ fn from_client(parts: &http::HeaderMap) -> Option<RequestId> {
         let ok = (1..=128).contains(&v.len())
             && v.bytes()
                 .all(|b| b.is_ascii_alphanumeric() || b"-_.:".contains(&b));
-        ok.then(|| RequestId(v.into()))
+        ok.then(|| RequestId(v.into(), None))
     })
 }
 

@@ -1,6 +1,7 @@
 //! The operator commands.
 
 pub mod group;
+pub mod restrict;
 pub mod secret_key;
 pub mod serve;
 pub mod tenant;

@@ -2,6 +2,7 @@
 #![allow(unreachable_pub)] // the derive macros generate pub items inside crate-private modules
 //! the Unix epoch (BIGINT), so both databases order and compare them alike.
 
+pub(crate) mod address_restriction;
 pub(crate) mod device;
 pub(crate) mod folder;
 pub(crate) mod group;

@@ -55,7 +55,12 @@ impl<R: Store> AuthApi<R> {
     }
 }
 
-fn credential(r: pb::AuthenticateRequest) -> Result<Credential, FieldViolations> {
+/// The credential of an `Authenticate` call from `client` (the client's address, for a
+/// secret key's restrictions).
+fn credential(
+    r: pb::AuthenticateRequest,
+    client: Option<std::net::IpAddr>,
+) -> Result<Credential, FieldViolations> {
     use pb::authenticate_request::Credential as C;
     match r.credential {
         Some(C::Organization(o)) => Ok(Credential::Organization {
@@ -78,6 +83,7 @@ fn credential(r: pb::AuthenticateRequest) -> Result<Credential, FieldViolations>
         Some(C::SecretKey(k)) => Ok(Credential::SecretKey {
             email: k.email,
             secret: k.secret_key,
+            client,
         }),
         None => Err(FieldViolations::single("credential", "is required")),
     }
@@ -89,7 +95,8 @@ impl<R: Store> pb::auth_service_server::AuthService for AuthApi<R> {
         &self,
         req: Request<pb::AuthenticateRequest>,
     ) -> Result<Response<pb::AuthenticateResponse>, Status> {
-        let cred = credential(req.into_inner()).map_err(IntoStatus::into_status)?;
+        let client = self.core.client_address(&req);
+        let cred = credential(req.into_inner(), client).map_err(IntoStatus::into_status)?;
         let principal = self
             .core
             .auth

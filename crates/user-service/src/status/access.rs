@@ -27,6 +27,13 @@ impl IntoStatus for AuthenticateError {
                 &[],
                 None,
             ),
+            Self::AddressNotAllowed => status(
+                Code::PermissionDenied,
+                "the secret key may not be used from this address",
+                ErrorReason::AddressNotAllowed,
+                &[],
+                None,
+            ),
             Self::Signature(e) => e.into_status(),
             Self::Storage(e) => internal("authenticate", &e),
         }

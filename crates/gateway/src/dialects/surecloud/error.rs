@@ -40,10 +40,17 @@ impl ScError {
     }
 
     /// A core failure of a whole request (item failures are `patchErrorMessage`s instead).
+    /// The user's restrictions do not admit the client's address (its secret key's, and the
+    /// key's tokens').
+    pub(crate) fn address_not_allowed() -> Self {
+        Self::forbidden("The secret key may not be used from this address")
+    }
+
     pub(crate) fn from_core(e: impl Into<CoreError>) -> Self {
         let e = e.into();
         match e.kind {
             Kind::Unauthenticated => Self::unauthorized(),
+            Kind::Forbidden if e.is(ErrorReason::AddressNotAllowed) => Self::address_not_allowed(),
             Kind::Forbidden => {
                 Self::forbidden("The caller may not administer users (needs ADMINISTRATOR)")
             }

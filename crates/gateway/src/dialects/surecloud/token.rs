@@ -1,7 +1,7 @@
 //! `POST /restful/v1/token`: a user's email and secret key for a JWT (DESIGN: the vendor
 //! documents the endpoint but not its shape; see docs/dialects/surecloud.md). The core checks
-//! the key and refuses a disabled user; the token names the key, so revoking or rotating it
-//! ends the token.
+//! the key and refuses a disabled user, and a client the user's address restrictions do not
+//! admit (403); the token names the key, so revoking or rotating it ends the token.
 
 use super::SureCloud;
 use super::body::{check_accept, check_content_type, read_body};
@@ -16,6 +16,7 @@ use axum::extract::{Request, State};
 use axum::response::{IntoResponse, Response};
 use http::StatusCode;
 use roster_proto::v1 as pb;
+use roster_proto::v1::ErrorReason;
 use std::time::Duration;
 
 /// The largest token request read: an email and a key are far smaller.
@@ -73,6 +74,7 @@ async fn token(api: &SureCloud, req: Request) -> Result<TokenResponse, ScError> 
                     "The email or the secret key is wrong, or the key was revoked",
                 )
             }
+            e if e.is(ErrorReason::AddressNotAllowed) => ScError::address_not_allowed(),
             e if e.kind == Kind::Forbidden => ScError::forbidden("The user is disabled"),
             e => ScError::from_core(e),
         })?
