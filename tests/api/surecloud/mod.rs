@@ -1,5 +1,6 @@
-//! SureCloud (`/restful/v1`) over real HTTP: tokens from secret keys, the bulk PATCH, its
-//! header and size rules, groups, and what holds under retries, races and crashes.
+//! SureCloud (`/restful/v1`) over real HTTP: tokens from secret keys and who may issue them,
+//! the bulk PATCH, its attributes, header and size rules, groups, and what holds under
+//! retries, races and crashes.
 
 mod cli;
 mod consistency;
@@ -8,4 +9,5 @@ mod groups;
 mod headers;
 mod limits;
 mod patch;
+mod secret_key_admin;
 mod tokens;

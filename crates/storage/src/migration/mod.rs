@@ -10,6 +10,7 @@ mod m20261201_000030_folders;
 mod m20261201_000040_secret_keys;
 mod m20261204_000050_used_signatures;
 mod m20261204_000060_auth_epoch;
+mod m20261205_000070_secret_key_admin_role;
 
 /// Every migration of the schema.
 #[derive(Debug)]
@@ -27,6 +28,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000040_secret_keys::Migration),
             Box::new(m20261204_000050_used_signatures::Migration),
             Box::new(m20261204_000060_auth_epoch::Migration),
+            Box::new(m20261205_000070_secret_key_admin_role::Migration),
         ]
     }
 }
