@@ -366,6 +366,7 @@ pub fn check_user_changes(
             | UserChange::ExternalId(_)
             | UserChange::PersonType(_)
             | UserChange::Metadata(_)
+            | UserChange::MetadataEntries(_)
             | UserChange::PasswordChangeRequired(_)
             | UserChange::Groups(_)
             | UserChange::Folders(_)
