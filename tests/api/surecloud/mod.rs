@@ -2,6 +2,7 @@
 //! the bulk PATCH, its attributes, header and size rules, groups, and what holds under
 //! retries, races and crashes.
 
+mod attributes;
 mod cli;
 mod consistency;
 mod crash;
