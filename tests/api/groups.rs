@@ -215,9 +215,9 @@ async fn users_join_groups_by_path_id_or_external_id_and_leave_on_delete() {
     ];
     let created = users.create_user(create(u)).await.unwrap().into_inner();
     let paths: Vec<_> = created.groups.iter().map(|g| g.path.as_str()).collect();
-    assert_eq!(paths, ["//Eng/Backend", "//Ops"], "sorted by path");
-    assert_eq!(created.groups[0].id, g1.id);
-    assert_eq!(created.groups[0].external_id.as_deref(), Some("BE"));
+    assert_eq!(paths, ["//Ops", "//Eng/Backend"], "in the order given");
+    assert_eq!(created.groups[1].id, g1.id);
+    assert_eq!(created.groups[1].external_id.as_deref(), Some("BE"));
     let g1_now = groups
         .get_group(pb::GetGroupRequest {
             key: Some(GKey::Id(g1.id.clone())),

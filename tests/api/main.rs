@@ -30,6 +30,7 @@ mod groups;
 mod guesses;
 mod isolation;
 mod listing;
+mod metadata;
 mod security;
 mod shutdown;
 mod split;

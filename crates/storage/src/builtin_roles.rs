@@ -1,6 +1,7 @@
-//! The built-in roles of a tenant (Cloud Elements' `org-admin`, `admin`, `org`): rows of the
-//! role table flagged `built_in`, named by their key, held through the same membership table
-//! as RBAC roles. Users name them by key ([`UserChange::RoleKeys`]).
+//! The built-in roles of a tenant (Cloud Elements' `org-admin`, `admin`, `org`, SureCloud's
+//! `secret-key-admin`): rows of the role table flagged `built_in`, named by their key, held
+//! through the same membership table as RBAC roles. Users name them by key
+//! ([`UserChange::RoleKeys`]).
 //!
 //! [`UserChange::RoleKeys`]: roster_domain::users::UserChange::RoleKeys
 

@@ -1,4 +1,4 @@
-//! The built-in roles migration gives tenants made before it their roles, and their owners
+//! The built-in roles migrations give tenants made before them their roles, and their owners
 //! `org-admin` and `org`.
 
 // A failed unwrap is a failed test.
@@ -13,7 +13,7 @@ use roster_domain::tenants::TenantKey;
 use roster_domain::users::UserKey;
 use roster_storage::migration::Migrator;
 use sea_orm::ConnectionTrait as _;
-use sea_orm::sea_query::Query;
+use sea_orm::sea_query::{Expr, ExprTrait as _, Query};
 use sea_orm_migration::MigratorTrait as _;
 
 #[tokio::test]
@@ -111,4 +111,23 @@ async fn tenants_from_before_the_migration_get_their_built_in_roles() {
         store.list_roles(t).await.unwrap().is_empty(),
         "not RBAC roles"
     );
+    // The role added later (SureCloud's Secret Key Administrator) came with its own
+    // migration: once each, held by nobody.
+    let rows = conn
+        .query_all(
+            &Query::select()
+                .column("name")
+                .from("roles")
+                .and_where(Expr::col("tenant_id").eq(tenant))
+                .and_where(Expr::col("built_in").eq(true))
+                .to_owned(),
+        )
+        .await
+        .unwrap();
+    let mut names: Vec<String> = rows
+        .iter()
+        .map(|r| r.try_get::<String>("", "name").unwrap())
+        .collect();
+    names.sort();
+    assert_eq!(names, ["admin", "org", "org-admin", "secret-key-admin"]);
 }

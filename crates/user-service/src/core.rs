@@ -315,6 +315,7 @@ impl<R: Store> Core<R> {
                 owner: owner == Some(user),
                 access_level: stored.access_level,
                 org_admin: stored.org_admin,
+                secret_key_admin: stored.secret_key_admin,
                 active,
             };
             let credential = caller

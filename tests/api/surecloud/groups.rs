@@ -30,7 +30,8 @@ async fn bad_groups_are_reported_one_by_one_and_the_rest_applies() {
     let u = &Sc::users(&a)[0];
     assert_eq!(
         u["groups"],
-        json!(["//Audit", "//Risk Department/Risk Analysts"])
+        json!(["//Risk Department/Risk Analysts", "//Audit"]),
+        "in the order sent"
     );
     assert_eq!(u["jobTitle"], "Analyst");
     let message = u["patchErrorMessage"].as_str().unwrap();

@@ -1,6 +1,8 @@
-//! SureCloud (`/restful/v1`) over real HTTP: tokens from secret keys, the bulk PATCH, its
-//! header and size rules, groups, address restrictions, and what holds under retries, races and crashes.
+//! SureCloud (`/restful/v1`) over real HTTP: tokens from secret keys and who may issue them,
+//! address restrictions, the bulk PATCH, its attributes, header and size rules, groups, and
+//! what holds under retries, races and crashes.
 
+mod attributes;
 mod cli;
 mod consistency;
 mod crash;
@@ -9,5 +11,6 @@ mod headers;
 mod limits;
 mod patch;
 mod restrictions;
+mod secret_key_admin;
 mod tokens;
 mod vendor;

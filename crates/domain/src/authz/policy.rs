@@ -7,12 +7,16 @@
 //!    never create or remove keys, secret keys or tokens.
 //! 4. Tenant administrators (the owner, administrators, `org-admin`, integration
 //!    credentials, service accounts) may run any tenant action; any other user only the RBAC
-//!    actions its active roles allow. Actions with no RBAC name are for administrators only.
+//!    actions its active roles allow, and a holder of `secret-key-admin` (SureCloud's Secret
+//!    Key Administrator) also `WriteSecretKeys`. Other actions with no RBAC name are for
+//!    administrators only.
 //! 5. The owner's record and credentials are written by the owner alone.
 //! 6. A user who is not an administrator writes only users who are not administrators and
 //!    whose roles it holds itself, and an administrator only users whose access level it
 //!    could give, so that nobody takes over (a password, a key, a secret key) a more
-//!    powerful account.
+//!    powerful account. So a Secret Key Administrator who is not an administrator manages
+//!    the secret keys of users who are not administrators, not the owner, and hold no RBAC
+//!    role it does not hold itself.
 //! 7. Nobody (but the owner) changes its own access level, status or roles, and nobody gives
 //!    an access level, role or permission it does not hold.
 
@@ -246,6 +250,7 @@ pub fn authorize(p: &Principal, action: Action, target: Option<&Subject>) -> Res
     if let Actor::Member(m) = &p.actor
         && !m.is_admin()
         && !action.rbac().is_some_and(|a| m.may(a))
+        && !(action == Action::WriteSecretKeys && m.secret_key_admin)
     {
         return Err(Denied::NotAllowed);
     }
@@ -361,6 +366,7 @@ pub fn check_user_changes(
             | UserChange::ExternalId(_)
             | UserChange::PersonType(_)
             | UserChange::Metadata(_)
+            | UserChange::MetadataEntries(_)
             | UserChange::PasswordChangeRequired(_)
             | UserChange::Groups(_)
             | UserChange::Folders(_)

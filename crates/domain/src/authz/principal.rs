@@ -71,6 +71,8 @@ pub struct StoredAuthority {
     /// Moves on every change that must end the tokens the user holds.
     pub epoch: i64,
     pub org_admin: bool,
+    /// Holds the built-in `secret-key-admin` role.
+    pub secret_key_admin: bool,
     /// Every RBAC role the user holds, default or not.
     pub grants: Vec<RoleGrant>,
 }
@@ -84,6 +86,8 @@ pub struct MemberAuthority {
     pub access_level: AccessLevel,
     /// Holds the built-in `org-admin` role.
     pub org_admin: bool,
+    /// Holds the built-in `secret-key-admin` role (SureCloud's Secret Key Administrator).
+    pub secret_key_admin: bool,
     /// The RBAC roles in force for this call: the user's default roles, or those the request
     /// named (CloudAPI `as-role`).
     pub active: Vec<RoleGrant>,

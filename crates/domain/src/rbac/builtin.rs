@@ -1,8 +1,9 @@
-//! Built-in roles: the Cloud Elements role keys, kept in the same role catalogue as the RBAC
-//! roles but in a namespace of their own. They carry no policies; what they allow is decided
-//! by the dialects and by [`crate::auth::Principal::is_admin`] (`org-admin` administers the
-//! tenant). Every tenant has all of them from its creation on; its owner holds `org-admin`
-//! and `org`.
+//! Built-in roles: the Cloud Elements role keys and SureCloud's Secret Key Administrator,
+//! kept in the same role catalogue as the RBAC roles but in a namespace of their own. They
+//! carry no policies; what they allow is decided by the dialects and by the policy
+//! (`org-admin` administers the tenant, `secret-key-admin` manages the secret keys of users
+//! who are not administrators). Every tenant has all of them from its creation on; its owner
+//! holds `org-admin` and `org`.
 
 use std::fmt;
 
@@ -15,10 +16,14 @@ pub enum BuiltInRole {
     Admin,
     /// `org`: an ordinary user of the organization.
     Org,
+    /// `secret-key-admin`: SureCloud's Secret Key Administrator; issues and revokes the
+    /// secret keys of users who are not administrators (see the policy's rule 6).
+    SecretKeyAdmin,
 }
 
 impl BuiltInRole {
-    pub const ALL: [BuiltInRole; 3] = [Self::OrgAdmin, Self::Admin, Self::Org];
+    pub const ALL: [BuiltInRole; 4] =
+        [Self::OrgAdmin, Self::Admin, Self::Org, Self::SecretKeyAdmin];
 
     /// The stable key (also the stored role name).
     pub fn key(self) -> &'static str {
@@ -26,6 +31,7 @@ impl BuiltInRole {
             Self::OrgAdmin => "org-admin",
             Self::Admin => "admin",
             Self::Org => "org",
+            Self::SecretKeyAdmin => "secret-key-admin",
         }
     }
 

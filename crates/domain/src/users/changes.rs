@@ -1,5 +1,6 @@
 //! What a client may write on a user: one [`UserChange`] per field, applied in order.
 
+use super::batch::UpsertWarning;
 use super::model::{
     AccessLevel, GroupSelector, LicenseType, PersonType, Profile, User, UserStatus,
 };
@@ -151,6 +152,10 @@ pub enum UserChange {
     PersonType(PersonType),
     AccessLevel(AccessLevel),
     Metadata(Metadata),
+    /// Single metadata entries set (`Some`) or removed (`None`), the others staying. Like
+    /// groups, applied by the store ([`UserChange::merge_metadata`]), which reports the
+    /// entries the metadata limits refuse.
+    MetadataEntries(Vec<(String, Option<String>)>),
     PasswordChangeRequired(bool),
     /// The complete set of groups the user should belong to.
     Groups(Vec<GroupSelector>),
@@ -187,6 +192,23 @@ impl UserChange {
                 None
             }
         })
+    }
+
+    /// Applies every `MetadataEntries` change of `changes` to `metadata` (after the rest was
+    /// applied); each entry the limits refuse is a warning at `user.metadata.<key>`.
+    pub fn merge_metadata(changes: &[UserChange], metadata: &mut Metadata) -> Vec<UpsertWarning> {
+        let mut warnings = Vec::new();
+        for c in changes {
+            if let UserChange::MetadataEntries(entries) = c {
+                for (key, why) in metadata.merge(entries.iter().cloned()) {
+                    warnings.push(UpsertWarning {
+                        field: format!("user.metadata.{key}"),
+                        message: why.to_string(),
+                    });
+                }
+            }
+        }
+        warnings
     }
 
     /// The hash of the last `Password` change, if any.
@@ -238,7 +260,9 @@ impl User {
                 UserChange::DoNotEmail(v) => self.do_not_email = *v,
                 UserChange::Password(_) => self.has_password = true,
                 // Resolved by the store.
-                UserChange::Folders(_) | UserChange::RoleKeys(_) => {}
+                UserChange::Folders(_)
+                | UserChange::RoleKeys(_)
+                | UserChange::MetadataEntries(_) => {}
             }
         }
         groups
@@ -263,6 +287,9 @@ pub struct NewUser {
     pub do_not_email: bool,
     /// The built-in roles the user starts with.
     pub role_keys: Vec<BuiltInRole>,
+    /// Single metadata entries, merged into `metadata` by the store (which applies the
+    /// metadata limits to them, see [`UserChange::MetadataEntries`]).
+    pub metadata_entries: Vec<(String, Option<String>)>,
 }
 
 impl NewUser {
@@ -292,6 +319,7 @@ impl NewUser {
             license: LicenseType::Standard,
             do_not_email: false,
             role_keys: Vec::new(),
+            metadata_entries: Vec::new(),
         }
     }
 
@@ -338,6 +366,7 @@ impl NewUser {
             UserChange::DoNotEmail(v) => self.do_not_email = *v,
             // A new user's password travels beside it (NewUserRecord::password_hash).
             UserChange::Password(_) => {}
+            UserChange::MetadataEntries(v) => self.metadata_entries.extend(v.iter().cloned()),
             UserChange::RoleKeys(v) => self.role_keys.clone_from(v),
         }
     }

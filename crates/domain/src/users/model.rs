@@ -22,7 +22,7 @@ pub struct User {
     pub metadata: Metadata,
     pub password_change_required: bool,
     pub has_password: bool,
-    /// Sorted by path.
+    /// In the order the write that set them gave (older memberships: by path).
     pub groups: Vec<GroupRef>,
     /// Most recently synchronised first.
     pub devices: Vec<Device>,

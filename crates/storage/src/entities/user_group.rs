@@ -8,6 +8,8 @@ pub struct Model {
     pub user_number: i64,
     #[sea_orm(primary_key, auto_increment = false)]
     pub group_id: Uuid,
+    /// The membership's place in the list the write that set the user's groups gave.
+    pub position: i64,
 }
 
 impl ActiveModelBehavior for ActiveModel {}

@@ -11,6 +11,8 @@ mod m20261201_000040_secret_keys;
 mod m20261204_000050_used_signatures;
 mod m20261204_000060_auth_epoch;
 mod m20261204_000070_address_restrictions;
+mod m20261205_000070_secret_key_admin_role;
+mod m20261205_000080_membership_order;
 
 /// Every migration of the schema.
 #[derive(Debug)]
@@ -29,6 +31,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261204_000050_used_signatures::Migration),
             Box::new(m20261204_000060_auth_epoch::Migration),
             Box::new(m20261204_000070_address_restrictions::Migration),
+            Box::new(m20261205_000070_secret_key_admin_role::Migration),
+            Box::new(m20261205_000080_membership_order::Migration),
         ]
     }
 }

@@ -23,30 +23,31 @@ pub(super) async fn authority<C: ConnectionTrait>(
     let Some(u) = find_row(conn, tenant, &UserKey::Id(user_id), false).await? else {
         return Ok(None);
     };
-    let (grants, org_admin) = roles_of_user(conn, u.number).await?;
+    let (grants, built_in) = roles_of_user(conn, u.number).await?;
     let bad = |what: &str| StorageError::msg(format!("stored {what} is invalid"));
     Ok(Some(StoredAuthority {
         status: UserStatus::from_name(&u.status).ok_or_else(|| bad("status"))?,
         access_level: AccessLevel::from_name(&u.access_level).ok_or_else(|| bad("access level"))?,
         epoch: u.auth_epoch,
-        org_admin,
+        org_admin: built_in.contains(&BuiltInRole::OrgAdmin),
+        secret_key_admin: built_in.contains(&BuiltInRole::SecretKeyAdmin),
         grants,
     }))
 }
 
 /// The RBAC roles of the user numbered `number`, each with every action its policies allow,
-/// and whether it holds the built-in `org-admin` role.
+/// and the built-in roles it holds.
 async fn roles_of_user<C: ConnectionTrait>(
     conn: &C,
     number: i64,
-) -> Result<(Vec<RoleGrant>, bool), StorageError> {
+) -> Result<(Vec<RoleGrant>, BTreeSet<BuiltInRole>), StorageError> {
     let memberships = role_member::Entity::find()
         .filter(role_member::Column::UserNumber.eq(number))
         .all(conn)
         .await
         .map_err(storage)?;
     if memberships.is_empty() {
-        return Ok((Vec::new(), false));
+        return Ok((Vec::new(), BTreeSet::new()));
     }
     let ids: Vec<uuid::Uuid> = memberships.iter().map(|m| m.role_id).collect();
     let (built_in, roles): (Vec<role::Model>, Vec<role::Model>) = role::Entity::find()
@@ -57,9 +58,10 @@ async fn roles_of_user<C: ConnectionTrait>(
         .map_err(storage)?
         .into_iter()
         .partition(|r| r.built_in);
-    let org_admin = built_in
+    let built_in: BTreeSet<BuiltInRole> = built_in
         .iter()
-        .any(|r| r.name == BuiltInRole::OrgAdmin.key());
+        .filter_map(|r| BuiltInRole::from_key(&r.name))
+        .collect();
     let rules_q = Query::select()
         .column((role_policy::Entity, role_policy::Column::RoleId))
         .column((policy::Entity, policy::Column::Rules))
@@ -93,5 +95,5 @@ async fn roles_of_user<C: ConnectionTrait>(
             })
         })
         .collect::<Result<_, StorageError>>()?;
-    Ok((grants, org_admin))
+    Ok((grants, built_in))
 }

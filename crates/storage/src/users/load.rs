@@ -99,6 +99,10 @@ async fn memberships<C: ConnectionTrait>(
             Expr::col((user_group::Entity, user_group::Column::UserNumber))
                 .is_in(numbers.iter().copied()),
         )
+        .order_by(
+            (user_group::Entity, user_group::Column::Position),
+            Order::Asc,
+        )
         .order_by((group::Entity, group::Column::Path), Order::Asc)
         .to_owned();
     let mut out: HashMap<i64, Vec<GroupRef>> = HashMap::new();

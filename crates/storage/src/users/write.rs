@@ -7,6 +7,7 @@ use crate::builtin_roles;
 use crate::entities::{group, user, user_group};
 use crate::errors::{Unique, foreign_key_violation, storage, unique_violation};
 use crate::rows::{group_ref, metadata_json};
+use roster_domain::FieldViolations;
 use roster_domain::groups::GroupRef;
 use roster_domain::ports::{NewUserRecord, UserGuard};
 use roster_domain::rbac::BuiltInRole;
@@ -14,7 +15,7 @@ use roster_domain::users::{
     CreateUserError, GroupSelector, Taken, UnknownGroup, UpdateUserError, UpsertWarning, User,
     UserChange, UserKey,
 };
-use roster_domain::values::Login;
+use roster_domain::values::{Login, Metadata};
 use roster_domain::{StorageError, TenantId, Timestamp};
 use sea_orm::ActiveValue::{NotSet, Set};
 use sea_orm::{
@@ -45,7 +46,7 @@ impl From<ResolveError> for UpdateUserError {
     }
 }
 
-/// The groups `selectors` name, deduplicated and sorted by path. Unknown ones are an error,
+/// The groups `selectors` name, deduplicated, in the order given. Unknown ones are an error,
 /// or with `lenient` a warning each.
 pub(crate) async fn resolve_groups<C: ConnectionTrait>(
     conn: &C,
@@ -110,7 +111,6 @@ pub(crate) async fn resolve_groups<C: ConnectionTrait>(
             }
         }
     }
-    refs.sort_by(|a, b| a.path.cmp(&b.path));
     Ok((refs, warnings))
 }
 
@@ -186,10 +186,14 @@ async fn set_memberships<C: ConnectionTrait>(
     if groups.is_empty() {
         return Ok(());
     }
-    let rows = groups.iter().map(|g| user_group::ActiveModel {
-        user_number: Set(number),
-        group_id: Set(g.id.as_uuid()),
-    });
+    // The position keeps the order given.
+    let rows = (0_i64..)
+        .zip(groups)
+        .map(|(position, g)| user_group::ActiveModel {
+            user_number: Set(number),
+            group_id: Set(g.id.as_uuid()),
+            position: Set(position),
+        });
     user_group::Entity::insert_many(rows)
         .exec(conn)
         .await
@@ -204,7 +208,14 @@ pub(crate) async fn insert_user<C: ConnectionTrait>(
     rec: &NewUserRecord,
     lenient_groups: bool,
 ) -> Result<(User, Vec<UpsertWarning>), CreateUserError> {
-    let (groups, warnings) = resolve_groups(conn, tenant, &rec.user.groups, lenient_groups).await?;
+    let mut metadata = rec.user.metadata.clone();
+    let entries = [UserChange::MetadataEntries(
+        rec.user.metadata_entries.clone(),
+    )];
+    let mut warnings = merged_metadata(&entries, &mut metadata, lenient_groups)
+        .map_err(CreateUserError::Invalid)?;
+    let (groups, w) = resolve_groups(conn, tenant, &rec.user.groups, lenient_groups).await?;
+    warnings.extend(w);
     let folders = resolve_folders(conn, tenant, &rec.user.folders).await?;
     let n = &rec.user;
     let login: Login = n.effective_login();
@@ -219,7 +230,7 @@ pub(crate) async fn insert_user<C: ConnectionTrait>(
         status: n.status,
         person_type: n.person_type,
         access_level: n.access_level,
-        metadata: n.metadata.clone(),
+        metadata,
         password_change_required: n.password_change_required,
         has_password: rec.password_hash.is_some(),
         groups,
@@ -260,6 +271,24 @@ pub(crate) async fn insert_user<C: ConnectionTrait>(
     ))
 }
 
+/// `metadata` with the single entries of `changes` merged in. Entries the metadata limits
+/// refuse are warnings when `lenient`, else the write is invalid.
+fn merged_metadata(
+    changes: &[UserChange],
+    metadata: &mut Metadata,
+    lenient: bool,
+) -> Result<Vec<UpsertWarning>, FieldViolations> {
+    let warnings = UserChange::merge_metadata(changes, metadata);
+    if lenient || warnings.is_empty() {
+        return Ok(warnings);
+    }
+    let mut v = FieldViolations::new();
+    for w in warnings {
+        v.add(w.field, w.message);
+    }
+    Err(v)
+}
+
 /// The distinct built-in roles of `keys`, in key order.
 fn key_set(keys: &[BuiltInRole]) -> Vec<BuiltInRole> {
     let mut k = keys.to_vec();
@@ -291,11 +320,13 @@ pub(crate) async fn modify_user<C: ConnectionTrait>(
     let before = load_one(conn, row).await?;
     guard(Some(&before), changes)?;
     let mut after = before.clone();
-    let mut warnings = Vec::new();
-    let groups_changed = match after.apply(changes) {
+    let selectors = after.apply(changes);
+    let mut warnings = merged_metadata(changes, &mut after.metadata, lenient_groups)
+        .map_err(UpdateUserError::Invalid)?;
+    let groups_changed = match selectors {
         Some(selectors) => {
             let (refs, w) = resolve_groups(conn, tenant, &selectors, lenient_groups).await?;
-            warnings = w;
+            warnings.extend(w);
             after.groups = refs;
             after.groups != before.groups
         }

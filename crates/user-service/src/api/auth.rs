@@ -282,6 +282,12 @@ fn scopes_of(p: &Authenticated) -> Vec<&'static str> {
         return scopes::TENANT_ADMIN.to_vec();
     }
     let mut out = BTreeSet::new();
+    // SureCloud's Secret Key Administrator: the policy decides whose keys.
+    if let PrincipalKind::User(u) = &p.kind
+        && u.holds(roster_domain::rbac::BuiltInRole::SecretKeyAdmin)
+    {
+        out.insert(scopes::SECRET_KEYS_WRITE);
+    }
     for action in p.grants.iter().flat_map(|g| g.actions.iter()) {
         if action == "*" {
             out.extend(

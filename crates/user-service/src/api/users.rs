@@ -3,7 +3,7 @@
 use crate::convert::filter::{filter_from_pb, order_from_pb};
 use crate::convert::time::from_pb;
 use crate::convert::users::{
-    changes_from, device_from_pb, key_from_pb, mask_fields, new_user_from_pb, user_to_pb,
+    device_from_pb, key_from_pb, masked_changes, new_user_from_pb, user_to_pb,
 };
 use crate::core::{Core, Store};
 use crate::status::{IntoStatus, to_rpc_status};
@@ -68,10 +68,11 @@ fn item_from_pb(i: usize, item: &pb::UpsertUserItem) -> Result<UpsertItem, Field
     let mut v = FieldViolations::new();
     let key = v.absorb(key_from_pb(item.key.as_ref(), &format!("items[{i}].key")));
     let user = item.user.clone().unwrap_or_default();
-    let changes = v.absorb(
-        mask_fields(item.update_mask.as_ref(), &user)
-            .and_then(|fields| changes_from(&user, &fields, &format!("items[{i}].user."))),
-    );
+    let changes = v.absorb(masked_changes(
+        item.update_mask.as_ref(),
+        &user,
+        &format!("items[{i}].user."),
+    ));
     match (key, changes) {
         (Some(key), Some(changes)) if v.is_empty() => Ok(UpsertItem {
             key,
@@ -234,10 +235,7 @@ impl<R: Store> pb::user_service_server::UserService for UsersApi<R> {
             .ok_or_else(|| FieldViolations::single("user", "is required").into_status())?;
         let id = user_id(&u.id, "user.id")?;
         let mut v = FieldViolations::new();
-        let changes = v.absorb(
-            mask_fields(r.update_mask.as_ref(), &u)
-                .and_then(|fields| changes_from(&u, &fields, "user.")),
-        );
+        let changes = v.absorb(masked_changes(r.update_mask.as_ref(), &u, "user."));
         let password = match r.password.as_deref() {
             Some(p) => v.check("password", Password::parse(p)),
             None => None,
@@ -316,8 +314,15 @@ impl<R: Store> pb::user_service_server::UserService for UsersApi<R> {
                         .warnings
                         .into_iter()
                         .map(|w| pb::UpsertWarning {
+                            // A refused metadata entry, or else an unknown group.
+                            reason: if w.field.starts_with("user.metadata.") {
+                                ErrorReason::InvalidField
+                            } else {
+                                ErrorReason::GroupNotFound
+                            }
+                            .as_str_name()
+                            .to_owned(),
                             field: w.field,
-                            reason: ErrorReason::GroupNotFound.as_str_name().to_owned(),
                             message: w.message,
                         })
                         .collect(),

@@ -49,6 +49,7 @@ impl World {
                 owner: id == self.owner,
                 access_level: level,
                 org_admin,
+                secret_key_admin: false,
                 active: roles.to_vec(),
             }),
             CredentialKind::SshKey,
@@ -174,23 +175,31 @@ fn a_sub_user_may_only_what_its_active_roles_allow() {
     assert_eq!(authorize(&star, Action::DeleteUser, Some(&plain)), Ok(()));
 }
 
+/// Users a member who is not an administrator and holds only `ops` may not write: an
+/// administrator, an `org-admin`, and a holder of a role it lacks.
+fn more_rights_than_a_member() -> [Subject; 3] {
+    [
+        subject(UserId::generate(), AccessLevel::Admin, &[], &[]),
+        subject(
+            UserId::generate(),
+            AccessLevel::User,
+            &[BuiltInRole::OrgAdmin],
+            &[],
+        ),
+        subject(UserId::generate(), AccessLevel::User, &[], &["auditors"]),
+    ]
+}
+
 #[test]
 fn a_sub_user_cannot_write_users_with_more_rights() {
     let w = World::new();
     let me = UserId::generate();
     let p = w.member(me, AccessLevel::User, false, &[grant("ops", &["*"])]);
     let admin = subject(UserId::generate(), AccessLevel::Admin, &[], &[]);
-    let org_admin = subject(
-        UserId::generate(),
-        AccessLevel::User,
-        &[BuiltInRole::OrgAdmin],
-        &[],
-    );
-    let other_role = subject(UserId::generate(), AccessLevel::User, &[], &["auditors"]);
     let same_role = subject(UserId::generate(), AccessLevel::User, &[], &["ops"]);
-    for t in [&admin, &org_admin, &other_role] {
+    for t in more_rights_than_a_member() {
         assert_eq!(
-            authorize(&p, Action::CreateUserKey, Some(t)),
+            authorize(&p, Action::CreateUserKey, Some(&t)),
             Err(Denied::Outranked)
         );
     }
@@ -200,6 +209,38 @@ fn a_sub_user_cannot_write_users_with_more_rights() {
     );
     // Reads are not writes.
     assert_eq!(authorize(&p, Action::GetUser, Some(&admin)), Ok(()));
+}
+
+#[test]
+fn a_secret_key_administrator_manages_the_keys_of_users_who_are_not_administrators() {
+    let w = World::new();
+    let me = UserId::generate();
+    let mut p = w.member(me, AccessLevel::User, false, &[]);
+    let plain = subject(UserId::generate(), AccessLevel::ReadOnly, &[], &[]);
+    assert_eq!(
+        authorize(&p, Action::WriteSecretKeys, Some(&plain)),
+        Err(Denied::NotAllowed),
+        "not without the role"
+    );
+    if let Actor::Member(m) = &mut p.actor {
+        m.secret_key_admin = true;
+    }
+    assert_eq!(authorize(&p, Action::WriteSecretKeys, Some(&plain)), Ok(()));
+    for t in more_rights_than_a_member() {
+        assert_eq!(
+            authorize(&p, Action::WriteSecretKeys, Some(&t)),
+            Err(Denied::Outranked)
+        );
+    }
+    assert_eq!(
+        authorize(&p, Action::WriteSecretKeys, Some(&w.owner_subject())),
+        Err(Denied::OwnerProtected)
+    );
+    // The role is about secret keys only.
+    assert_eq!(
+        authorize(&p, Action::UpdateUser, Some(&plain)),
+        Err(Denied::NotAllowed)
+    );
 }
 
 #[test]

@@ -19,6 +19,9 @@ const ATTRIBUTES: [&str; 8] = [
     "groups",
 ];
 
+/// The answer's own attribute, never a custom one.
+const ERROR_ATTRIBUTE: &str = "patchErrorMessage";
+
 /// For an item the core could not run, without saying why (the log has it).
 const NOT_WRITTEN: &str = "The user could not be written; nothing of it was changed";
 
@@ -106,16 +109,54 @@ pub(crate) fn group_paths(raw: &serde_json::Value) -> impl Iterator<Item = &str>
         .filter_map(serde_json::Value::as_str)
 }
 
-/// The attributes of `raw` Roster does not know, as notes.
-fn unknown_attributes(raw: &serde_json::Value) -> Vec<String> {
-    raw.as_object()
-        .map(|o| {
-            o.keys()
-                .filter(|k| !ATTRIBUTES.contains(&k.as_str()))
-                .map(|k| format!("Attribute '{k}' is not supported and was ignored"))
-                .collect()
-        })
-        .unwrap_or_default()
+/// The attributes of `raw` Roster does not model, kept as the user's custom attributes:
+/// each one a `metadata.<key>` path, its JSON text in `u.metadata` (none for `null`, which
+/// removes it). What cannot be kept (objects, arrays, the answer's own `patchErrorMessage`)
+/// is a note.
+fn custom_attributes(
+    raw: &serde_json::Value,
+    u: &mut pb::User,
+    paths: &mut Vec<String>,
+    notes: &mut Vec<String>,
+) {
+    let Some(obj) = raw.as_object() else { return };
+    for (key, value) in obj.iter().filter(|(k, _)| is_custom(k)) {
+        match value {
+            serde_json::Value::Object(_) | serde_json::Value::Array(_) => notes.push(format!(
+                "Attribute '{key}' was not stored: only strings, numbers, booleans and null are kept"
+            )),
+            serde_json::Value::Null => paths.push(format!("metadata.{key}")),
+            scalar @ (serde_json::Value::String(_)
+            | serde_json::Value::Number(_)
+            | serde_json::Value::Bool(_)) => {
+                u.metadata.insert(key.clone(), scalar.to_string());
+                paths.push(format!("metadata.{key}"));
+            }
+        }
+    }
+    if obj.contains_key(ERROR_ATTRIBUTE) {
+        notes.push(format!(
+            "Attribute '{ERROR_ATTRIBUTE}' is the answer's own and was ignored"
+        ));
+    }
+}
+
+/// Whether `key` is a custom attribute: neither one Roster models nor the answer's own.
+pub(crate) fn is_custom(key: &str) -> bool {
+    !ATTRIBUTES.contains(&key) && key != ERROR_ATTRIBUTE
+}
+
+/// A custom attribute's stored JSON text as the value it was sent as. Text that is not a
+/// JSON string, number or boolean (an entry another door wrote) is answered as a string.
+pub(crate) fn custom_value(stored: &str) -> serde_json::Value {
+    match serde_json::from_str::<serde_json::Value>(stored) {
+        Ok(
+            v @ (serde_json::Value::String(_)
+            | serde_json::Value::Number(_)
+            | serde_json::Value::Bool(_)),
+        ) => v,
+        _ => serde_json::Value::String(stored.to_owned()),
+    }
 }
 
 /// What an item is answered with when it fails: what it was sent with.
@@ -131,9 +172,9 @@ fn echo_of(raw: &serde_json::Value, p: Option<&UserPatch>) -> UserModel {
     match p {
         None => named,
         Some(p) => UserModel {
-            name: p.name.value(),
+            name: p.name.clone(),
             enabled: p.enabled,
-            job_title: p.job_title.value(),
+            job_title: p.job_title.clone(),
             role: p.role,
             person_type: Some(p.person_type.unwrap_or_default()),
             groups: p.groups.clone(),
@@ -223,7 +264,7 @@ pub(crate) fn plan(raw: &serde_json::Value, problems: &PathProblems) -> Planned 
             .collect();
         paths.push("groups".to_owned());
     }
-    notes.extend(unknown_attributes(raw));
+    custom_attributes(raw, &mut u, &mut paths, &mut notes);
     Planned {
         item: Ok(pb::UpsertUserItem {
             key: Some(pb::UserKey { key: Some(key) }),
@@ -314,6 +355,10 @@ pub(crate) fn report(p: Planned, result: Option<pb::UpsertUserResult>) -> UserMo
         (_, Some(u)) => {
             let mut messages = p.notes;
             for w in &r.warnings {
+                if let Some(key) = w.field.strip_prefix("user.metadata.") {
+                    messages.push(format!("Attribute '{key}' was not stored: {}", w.message));
+                    continue;
+                }
                 let path = w
                     .field
                     .split_once('[')
@@ -381,16 +426,45 @@ mod tests {
     }
 
     #[test]
-    fn malformed_groups_and_unknown_attributes_are_notes_not_failures() {
+    fn malformed_groups_and_objects_are_notes_not_failures() {
         let mut problems = PathProblems::new();
         problems.insert("B".to_owned(), "group path must start with '//'".to_owned());
         let p = plan(
-            &json!({"email": "a@example.com", "groups": ["//A", "B", "//A"], "phone": 1}),
+            &json!({"email": "a@example.com", "groups": ["//A", "B", "//A"], "tags": [1]}),
             &problems,
         );
         assert_eq!(p.groups, ["//A"]);
         assert_eq!(p.notes.len(), 2, "{:?}", p.notes);
         assert!(p.item.is_ok());
+    }
+
+    #[test]
+    fn custom_attributes_are_metadata_entries_kept_as_json_text() {
+        let p = plan(
+            &json!({"email": "a@example.com", "phone": "123", "level": 3, "vip": true,
+                    "gone": null, "patchErrorMessage": "x"}),
+            &PathProblems::new(),
+        );
+        let item = p.item.unwrap();
+        let u = item.user.unwrap();
+        assert_eq!(u.metadata["phone"], "\"123\"");
+        assert_eq!(u.metadata["level"], "3");
+        assert_eq!(u.metadata["vip"], "true");
+        assert!(!u.metadata.contains_key("gone"));
+        let paths = item.update_mask.unwrap().paths;
+        for key in ["phone", "level", "vip", "gone"] {
+            assert!(paths.contains(&format!("metadata.{key}")), "{paths:?}");
+        }
+        assert_eq!(p.notes.len(), 1, "{:?}", p.notes);
+        for (stored, back) in [
+            ("\"123\"", json!("123")),
+            ("3", json!(3)),
+            ("true", json!(true)),
+            ("plain text", json!("plain text")),
+            ("[1]", json!("[1]")),
+        ] {
+            assert_eq!(custom_value(stored), back, "{stored}");
+        }
     }
 
     #[test]

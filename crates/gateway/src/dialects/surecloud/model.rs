@@ -1,6 +1,7 @@
 //! SureCloud's bodies: the token exchange, a PATCH item as sent, and the user model returned,
 //! with the one mapping of `role` and `personType` onto the core's values.
 
+use super::item::{custom_value, is_custom};
 use roster_proto::v1 as pb;
 use serde::{Deserialize, Deserializer, Serialize};
 use utoipa::ToSchema;
@@ -51,6 +52,22 @@ impl Text {
             Text::Absent | Text::Clear => None,
         }
     }
+
+    /// A stored value: `None` is answered `null`.
+    pub(crate) fn of(stored: Option<String>) -> Self {
+        stored.map_or(Text::Clear, Text::Set)
+    }
+
+    pub(crate) fn is_absent(&self) -> bool {
+        *self == Text::Absent
+    }
+}
+
+/// Answered as the text, or `null`; an absent one is left out by its field.
+impl Serialize for Text {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        self.value().serialize(s)
+    }
 }
 
 impl<'de> Deserialize<'de> for Text {
@@ -93,7 +110,8 @@ pub(crate) struct UserPatch {
     pub(crate) groups: Option<Vec<String>>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+/// Read without regard to case (`contributor` is `CONTRIBUTOR`); answered upper case.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 #[schema(as = surecloud::Role)]
 pub(crate) enum Role {
@@ -102,7 +120,32 @@ pub(crate) enum Role {
     Administrator,
 }
 
+impl<'de> Deserialize<'de> for Role {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let raw = String::deserialize(d)?;
+        Role::ALL
+            .into_iter()
+            .find(|r| r.name().eq_ignore_ascii_case(&raw))
+            .ok_or_else(|| {
+                serde::de::Error::custom(format!(
+                    "unknown role `{raw}`, expected READ_ONLY, CONTRIBUTOR or ADMINISTRATOR"
+                ))
+            })
+    }
+}
+
 impl Role {
+    const ALL: [Role; 3] = [Role::ReadOnly, Role::Contributor, Role::Administrator];
+
+    /// The canonical spelling.
+    fn name(self) -> &'static str {
+        match self {
+            Role::ReadOnly => "READ_ONLY",
+            Role::Contributor => "CONTRIBUTOR",
+            Role::Administrator => "ADMINISTRATOR",
+        }
+    }
+
     pub(crate) fn to_pb(self) -> pb::AccessLevel {
         match self {
             Role::ReadOnly => pb::AccessLevel::ReadOnly,
@@ -159,13 +202,25 @@ impl PersonType {
 pub(crate) struct UserModel {
     #[serde(rename = "userID")]
     pub(crate) user_id: Option<String>,
-    pub(crate) name: Option<String>,
+    /// `null` when the user has none (left out of a failed item that did not name it).
+    #[serde(skip_serializing_if = "Text::is_absent")]
+    #[schema(value_type = Option<String>, nullable)]
+    pub(crate) name: Text,
     pub(crate) email: Option<String>,
     pub(crate) enabled: Option<bool>,
-    pub(crate) job_title: Option<String>,
+    /// `null` when the user has none.
+    #[serde(skip_serializing_if = "Text::is_absent")]
+    #[schema(value_type = Option<String>, nullable)]
+    pub(crate) job_title: Text,
     pub(crate) role: Option<Role>,
     pub(crate) person_type: Option<PersonType>,
+    /// In the order the request sent them, or, left out, the order the last write that set
+    /// them gave.
     pub(crate) groups: Option<Vec<String>>,
+    /// The user's custom attributes (those Roster does not model), each with the JSON type
+    /// it was sent with: a string, a number or a boolean.
+    #[serde(flatten)]
+    pub(crate) custom: std::collections::BTreeMap<String, serde_json::Value>,
     /// What failed: the whole item (then nothing of it was written), or single groups or
     /// attributes (then the rest applied). Messages are joined with `; `.
     #[schema(example = "Group '//Risk Department/Nobody' not found")]
@@ -185,13 +240,19 @@ impl UserModel {
         });
         Self {
             user_id: Some(u.id.clone()),
-            name,
+            name: Text::of(name),
             email: Some(u.email.clone()),
             enabled: Some(u.status() == pb::UserStatus::Active),
-            job_title: u.job_title.clone(),
+            job_title: Text::of(u.job_title.clone()),
             role: Some(Role::of(u.access_level())),
             person_type: Some(PersonType::of(u.person_type())),
             groups: Some(u.groups.iter().map(|g| g.path.clone()).collect()),
+            custom: u
+                .metadata
+                .iter()
+                .filter(|(k, _)| is_custom(k))
+                .map(|(k, v)| (k.clone(), custom_value(v)))
+                .collect(),
             patch_error_message: None,
         }
     }
@@ -209,7 +270,12 @@ mod tests {
         assert_eq!(Role::of(pb::AccessLevel::SuperAdmin), Role::Administrator);
         let r: Role = serde_json::from_str("\"READ_ONLY\"").unwrap();
         assert_eq!(r, Role::ReadOnly);
-        assert!(serde_json::from_str::<Role>("\"contributor\"").is_err());
+        for spelling in ["contributor", "Contributor", "CONTRIBUTOR"] {
+            let r: Role = serde_json::from_str(&format!("\"{spelling}\"")).unwrap();
+            assert_eq!(r, Role::Contributor);
+            assert_eq!(serde_json::to_string(&r).unwrap(), "\"CONTRIBUTOR\"");
+        }
+        assert!(serde_json::from_str::<Role>("\"contributors\"").is_err());
     }
 
     #[test]

@@ -3,7 +3,7 @@
 //! field is reported, not only the first.
 
 use super::enums::{access_level_from_pb, person_type_from_pb, status_from_pb};
-use super::mask::{profile_path, profile_value};
+use super::mask::{mask_fields, metadata_entries, profile_path, profile_value};
 use super::selectors::{group_selector, role_key};
 use crate::convert::folders::{folder_selector, license_from_pb};
 use roster_domain::FieldViolations;
@@ -25,6 +25,18 @@ pub(crate) fn changes_from(
     };
     let out = fields.iter().filter_map(|f| reader.change(*f)).collect();
     reader.violations.into_result().map(|()| out)
+}
+
+/// The changes an update's `mask` asks of `u` (its implied mask when empty), the single
+/// metadata entries it names included.
+pub(crate) fn masked_changes(
+    mask: Option<&prost_types::FieldMask>,
+    u: &pb::User,
+    prefix: &str,
+) -> Result<Vec<UserChange>, FieldViolations> {
+    let mut changes = changes_from(u, &mask_fields(mask, u)?, prefix)?;
+    changes.extend(metadata_entries(mask, u));
+    Ok(changes)
 }
 
 /// Reads changes from one message, gathering the violations.
@@ -178,8 +190,8 @@ impl Reader<'_> {
 
 #[cfg(test)]
 mod tests {
+    use super::super::mask::mask_fields;
     use super::*;
-    use crate::convert::users::mask_fields;
 
     #[test]
     fn a_masked_field_left_unset_is_cleared() {

@@ -1,7 +1,7 @@
 //! Which fields of a user a request sets: its update mask, or else the fields it holds.
 
 use roster_domain::FieldViolations;
-use roster_domain::users::{ProfileField, UserField};
+use roster_domain::users::{ProfileField, UserChange, UserField};
 use roster_proto::v1 as pb;
 
 /// Where each profile field sits in the message.
@@ -84,6 +84,9 @@ pub(crate) fn mask_fields(
     let mut v = FieldViolations::new();
     let mut out = Vec::with_capacity(paths.len());
     for p in paths {
+        if metadata_key(p).is_some() {
+            continue; // read by `metadata_entries`
+        }
         match UserField::from_path(p) {
             Some(f) if !out.contains(&f) => out.push(f),
             Some(_) => {}
@@ -94,6 +97,31 @@ pub(crate) fn mask_fields(
         }
     }
     v.into_result().map(|()| out)
+}
+
+/// The map key a `metadata.<key>` path names (AIP-161: a path may name one entry of a map
+/// with string keys; everything after the first dot is the key, verbatim).
+fn metadata_key(path: &str) -> Option<&str> {
+    path.strip_prefix("metadata.").filter(|k| !k.is_empty())
+}
+
+/// The entries of `u.metadata` the mask names one by one (`metadata.<key>`): each is set to
+/// its value in `u`, or removed when `u` has none. The other entries stay as they are. The
+/// store checks them against the metadata limits (see [`UserChange::MetadataEntries`]).
+///
+/// [`UserChange::MetadataEntries`]: roster_domain::users::UserChange::MetadataEntries
+pub(crate) fn metadata_entries(
+    mask: Option<&prost_types::FieldMask>,
+    u: &pb::User,
+) -> Option<UserChange> {
+    let entries: Vec<(String, Option<String>)> = mask
+        .map(|m| m.paths.as_slice())
+        .unwrap_or_default()
+        .iter()
+        .filter_map(|p| metadata_key(p))
+        .map(|k| (k.to_owned(), u.metadata.get(k).cloned()))
+        .collect();
+    (!entries.is_empty()).then_some(UserChange::MetadataEntries(entries))
 }
 
 #[cfg(test)]
@@ -107,5 +135,26 @@ mod tests {
         };
         let err = mask_fields(Some(&mask), &pb::User::default()).unwrap_err();
         assert_eq!(err.iter().count(), 2);
+    }
+
+    #[test]
+    fn metadata_paths_name_single_entries_to_set_or_remove() {
+        let mask = prost_types::FieldMask {
+            paths: vec!["metadata.a".into(), "metadata.b.c".into(), "city".into()],
+        };
+        let mut u = pb::User::default();
+        u.metadata.insert("a".into(), "1".into());
+        assert_eq!(mask_fields(Some(&mask), &u).unwrap().len(), 1);
+        assert_eq!(
+            metadata_entries(Some(&mask), &u),
+            Some(UserChange::MetadataEntries(vec![
+                ("a".into(), Some("1".into())),
+                ("b.c".into(), None),
+            ]))
+        );
+        let bare = prost_types::FieldMask {
+            paths: vec!["metadata.".into()],
+        };
+        assert!(mask_fields(Some(&bare), &u).is_err());
     }
 }
