@@ -11,9 +11,7 @@ async fn reads_answer_the_etag_and_writes_honour_if_match() {
     let app = TestApp::spawn().await;
     let t = app.tenant("acme").await;
     let ce = Ce::owner(&app, &t);
-    let id = ce.create("ann@acme.test", "Ann", "Lee").await["id"]
-        .as_i64()
-        .unwrap();
+    let id = ce.create_id("ann@acme.test", "Ann", "Lee").await;
     let url = app.url(&format!("/elements/api-v2/users/{id}"));
     let patch = |if_match: String, last: &'static str| {
         ce.send(

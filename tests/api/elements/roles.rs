@@ -5,26 +5,16 @@ use crate::support::TestApp;
 use crate::support::elements::Ce;
 use serde_json::json;
 
-fn keys(a: &serde_json::Value) -> Vec<String> {
-    a.as_array()
-        .unwrap()
-        .iter()
-        .map(|r| r["key"].as_str().unwrap().to_owned())
-        .collect()
-}
-
 #[tokio::test]
 async fn roles_are_granted_once_revoked_and_replaced() {
     let app = TestApp::spawn().await;
     let t = app.tenant("acme").await;
     let ce = Ce::owner(&app, &t);
-    let id = ce.create("ann@acme.test", "Ann", "Lee").await["id"]
-        .as_i64()
-        .unwrap();
+    let id = ce.create_id("ann@acme.test", "Ann", "Lee").await;
     let path = format!("/users/{id}/roles");
-    assert_eq!(keys(ce.get(&path).await.json()), ["org"]);
+    assert_eq!(Ce::role_keys(ce.get(&path).await.json()), ["org"]);
     let owner = ce.get(&format!("/users/{}/roles", t.admin.number)).await;
-    assert_eq!(keys(owner.json()), ["org-admin", "org"]);
+    assert_eq!(Ce::role_keys(owner.json()), ["org-admin", "org"]);
 
     let granted = ce.put(&format!("{path}/admin")).await;
     assert_eq!(granted.status, 200, "{granted:?}");
@@ -36,12 +26,12 @@ async fn roles_are_granted_once_revoked_and_replaced() {
     assert!(Ce::error(&ce.put(&format!("{path}/foo")).await, 400).contains("foo"));
     assert!(Ce::error(&ce.put(&format!("{path}/sys-admin")).await, 403).contains("sys-admin"));
     Ce::error(&ce.put("/users/999999/roles/admin").await, 404);
-    assert_eq!(keys(ce.get(&path).await.json()), ["admin", "org"]);
+    assert_eq!(Ce::role_keys(ce.get(&path).await.json()), ["admin", "org"]);
 
     let revoked = ce.delete(&format!("{path}/org")).await;
     assert_eq!(revoked.status, 200);
     Ce::error(&ce.delete(&format!("{path}/org")).await, 404);
-    assert_eq!(keys(ce.get(&path).await.json()), ["admin"]);
+    assert_eq!(Ce::role_keys(ce.get(&path).await.json()), ["admin"]);
 
     let p = ce
         .patch(
@@ -49,7 +39,7 @@ async fn roles_are_granted_once_revoked_and_replaced() {
             json!({"roles":[{"key":"org-admin"},{"key":"org"}]}),
         )
         .await;
-    assert_eq!(keys(&p.json()["roles"]), ["org-admin", "org"]);
+    assert_eq!(Ce::role_keys(&p.json()["roles"]), ["org-admin", "org"]);
     Ce::error(
         &ce.patch(
             &format!("/users/{id}"),
@@ -58,7 +48,10 @@ async fn roles_are_granted_once_revoked_and_replaced() {
         .await,
         403,
     );
-    assert_eq!(keys(ce.get(&path).await.json()), ["org-admin", "org"]);
+    assert_eq!(
+        Ce::role_keys(ce.get(&path).await.json()),
+        ["org-admin", "org"]
+    );
 }
 
 #[tokio::test]
@@ -66,15 +59,13 @@ async fn concurrent_grants_never_lose_one_another() {
     let app = TestApp::spawn().await;
     let t = app.tenant("acme").await;
     let ce = Ce::owner(&app, &t);
-    let id = ce.create("ann@acme.test", "Ann", "Lee").await["id"]
-        .as_i64()
-        .unwrap();
+    let id = ce.create_id("ann@acme.test", "Ann", "Lee").await;
     let (admin, org_admin) = (
         format!("/users/{id}/roles/admin"),
         format!("/users/{id}/roles/org-admin"),
     );
     let (a, b) = tokio::join!(ce.put(&admin), ce.put(&org_admin));
     assert_eq!((a.status, b.status), (200, 200), "{a:?} {b:?}");
-    let held = keys(ce.get(&format!("/users/{id}/roles")).await.json());
+    let held = Ce::role_keys(ce.get(&format!("/users/{id}/roles")).await.json());
     assert_eq!(held, ["org-admin", "admin", "org"]);
 }

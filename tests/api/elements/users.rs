@@ -253,9 +253,7 @@ async fn wrong_passwords_count_and_the_limit_answers_429() {
     let app = TestApp::spawn_with(|s| s.password_guesses_max = 2).await;
     let t = app.tenant("acme").await;
     let ce = Ce::owner(&app, &t);
-    let id = ce.create("ann@acme.test", "Ann", "Lee").await["id"]
-        .as_i64()
-        .unwrap();
+    let id = ce.create_id("ann@acme.test", "Ann", "Lee").await;
     let guess = |pw: &'static str| {
         ce.send(
             app.http

@@ -63,9 +63,7 @@ async fn the_pages_patch_example_sent_byte_for_byte_answers_the_pages_shape() {
     let app = TestApp::spawn().await;
     let t = app.tenant("acme").await;
     let ce = Ce::owner(&app, &t);
-    let id = ce.create("neta@acme.test", "Neta", "Alfaro").await["id"]
-        .as_i64()
-        .unwrap();
+    let id = ce.create_id("neta@acme.test", "Neta", "Alfaro").await;
     // The page's request, its body exactly as written there (it sends an empty email, and the
     // role as a top-level `key`).
     let body = "{\n\"firstName\": \"First\",\n\"lastName\": \"Last\",\n\"email\": \"\",\n\"password\": \"password\",\n\"key\": \"admin\"\n}";
@@ -121,18 +119,9 @@ async fn roles_are_assigned_in_every_shape_the_page_shows_and_refused_in_any_oth
     let app = TestApp::spawn().await;
     let t = app.tenant("acme").await;
     let ce = Ce::owner(&app, &t);
-    let id = ce.create("ann@acme.test", "Ann", "Lee").await["id"]
-        .as_i64()
-        .unwrap();
+    let id = ce.create_id("ann@acme.test", "Ann", "Lee").await;
     let path = format!("/users/{id}");
-    let keys = |u: &Value| -> Vec<String> {
-        u["roles"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|r| r["key"].as_str().unwrap().to_owned())
-            .collect()
-    };
+    let keys = |u: &Value| Ce::role_keys(&u["roles"]);
     for (body, want) in [
         (json!({"roles": [{"key": "admin"}]}), vec!["admin"]),
         (json!({"roles": {"key": "org-admin"}}), vec!["org-admin"]),

@@ -70,6 +70,23 @@ impl<'a> Ce<'a> {
         a.json().clone()
     }
 
+    /// Creates a user and returns its integer id.
+    pub(crate) async fn create_id(&self, email: &str, first: &str, last: &str) -> i64 {
+        self.create(email, first, last).await["id"]
+            .as_i64()
+            .expect("an integer id")
+    }
+
+    /// The keys of a list of roles, in order.
+    pub(crate) fn role_keys(roles: &Value) -> Vec<String> {
+        roles
+            .as_array()
+            .expect("an array of roles")
+            .iter()
+            .map(|r| r["key"].as_str().expect("a role key").to_owned())
+            .collect()
+    }
+
     /// The error's message, after checking the vendor's shape (`requestId` and `message`
     /// only) and that its request id is the one in the `elements-request-id` header.
     #[track_caller]
