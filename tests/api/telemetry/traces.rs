@@ -11,7 +11,7 @@ use fake_opentelemetry_collector::{ExportedSpan, FakeCollectorServer};
 use roster::telemetry::{Telemetry, TelemetryConfig};
 use roster_proto::v1 as pb;
 use std::collections::HashMap;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 async fn collector() -> (FakeCollectorServer, Telemetry) {
     let collector = FakeCollectorServer::start().await.unwrap();
@@ -24,16 +24,56 @@ async fn collector() -> (FakeCollectorServer, Telemetry) {
     (collector, telemetry)
 }
 
-/// Every span exported so far (waiting until at least `at_least` arrived).
+/// Every span exported until `done` holds of them, or 10 s pass. Waiting for a count is not
+/// enough: the user service's span of a call ends, and is exported, a moment after the gateway
+/// already has its answer, so a count can be reached by earlier spans while it is missing.
 async fn spans(
     collector: &mut FakeCollectorServer,
     telemetry: &Telemetry,
-    at_least: usize,
+    done: impl Fn(&[ExportedSpan]) -> bool,
 ) -> Vec<ExportedSpan> {
-    telemetry.flush();
-    collector
-        .exported_spans(at_least, Duration::from_secs(10))
-        .await
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let mut all = Vec::new();
+    loop {
+        telemetry.flush();
+        all.extend(
+            collector
+                .exported_spans(1, Duration::from_millis(200))
+                .await,
+        );
+        if done(&all) || Instant::now() > deadline {
+            return all;
+        }
+    }
+}
+
+/// Whether `all` holds a span `name` of `kind` in a trace `in_trace` accepts.
+fn has(all: &[ExportedSpan], name: &str, kind: &str, in_trace: impl Fn(&str) -> bool) -> bool {
+    all.iter()
+        .any(|s| s.name == name && s.kind == kind && in_trace(&s.trace_id))
+}
+
+/// The spans once the gateway's `route` span has, in its trace, the user service's `rpc` span
+/// and the database's `db` span; then checked by [`one_trace`].
+async fn traced(
+    collector: &mut FakeCollectorServer,
+    telemetry: &Telemetry,
+    route: &str,
+    dialect: &str,
+    rpc: &str,
+    db: &str,
+) -> Vec<ExportedSpan> {
+    let all = spans(collector, telemetry, |all| {
+        all.iter()
+            .filter(|r| r.name == route && r.kind == "SPAN_KIND_SERVER")
+            .any(|r| {
+                let here = |t: &str| t == r.trace_id;
+                has(all, rpc, "SPAN_KIND_SERVER", here) && has(all, db, "SPAN_KIND_INTERNAL", here)
+            })
+    })
+    .await;
+    one_trace(&all, route, dialect, rpc, db);
+    all
 }
 
 /// The chain of parents of `span`, nearest first, within the exported spans.
@@ -139,14 +179,15 @@ async fn a_cloudapi_request_is_one_trace_from_the_gateway_through_grpc_to_the_da
     let bob = cloud.user("bob").await;
     assert_eq!(cloud.get("/acme/users").await.status, 200);
 
-    let all = spans(&mut collector, &telemetry, 8).await;
-    one_trace(
-        &all,
+    let all = traced(
+        &mut collector,
+        &telemetry,
         "GET /{account}/users",
         "cloudapi",
         "roster.v1.UserService/ListUsers",
         "db.users.list",
-    );
+    )
+    .await;
 
     // The sub-user's creation hashed a password, in a span of its own under its request.
     let create = all
@@ -179,14 +220,15 @@ async fn a_cloud_elements_request_is_one_trace_from_the_gateway_through_grpc_to_
     let ce = Ce::owner(&app, &t);
     assert_eq!(ce.get("/users").await.status, 200);
 
-    let all = spans(&mut collector, &telemetry, 8).await;
-    one_trace(
-        &all,
+    let all = traced(
+        &mut collector,
+        &telemetry,
         "GET /elements/api-v2/users",
         "elements",
         "roster.v1.UserService/ListUsers",
         "db.users.list",
-    );
+    )
+    .await;
     no_secrets(
         &all,
         &[&t.admin_secret, &t.organization_secret, "Bearer ", "eyJ"],
@@ -207,14 +249,15 @@ async fn a_forms_on_fire_request_is_one_trace_from_the_gateway_through_grpc_to_t
         200
     );
 
-    let all = spans(&mut collector, &telemetry, 8).await;
-    one_trace(
-        &all,
+    let all = traced(
+        &mut collector,
+        &telemetry,
         "GET /api/v2/user",
         "formsonfire",
         "roster.v1.UserService/GetUser",
         "db.users.get",
-    );
+    )
+    .await;
     no_secrets(&all, &[&t.integration_key, "Bearer ", "eyJ"]);
 }
 
@@ -229,15 +272,15 @@ async fn a_surecloud_patch_is_one_trace_from_the_gateway_through_grpc_to_the_dat
         .await;
     assert_eq!(users.len(), 1);
 
-    // The token's own request makes spans too: wait for all of them (or the timeout).
-    let all = spans(&mut collector, &telemetry, 64).await;
-    one_trace(
-        &all,
+    let all = traced(
+        &mut collector,
+        &telemetry,
         "PATCH /restful/v1/user",
         "surecloud",
         "roster.v1.UserService/BatchUpsertUsers",
         "db.users.upsert_batch",
-    );
+    )
+    .await;
     no_secrets(&all, &[&sc.token, "Bearer ", "eyJ"]);
 }
 
@@ -255,7 +298,16 @@ async fn an_internal_callers_trace_context_is_continued() {
     );
     app.users(&t.token).get_user(req).await.unwrap();
 
-    let all = spans(&mut collector, &telemetry, 2).await;
+    let all = spans(&mut collector, &telemetry, |all| {
+        let here = |t: &str| t == trace;
+        has(
+            all,
+            "roster.v1.UserService/GetUser",
+            "SPAN_KIND_SERVER",
+            here,
+        ) && has(all, "db.users.get", "SPAN_KIND_INTERNAL", here)
+    })
+    .await;
     let server = one(
         &all,
         "roster.v1.UserService/GetUser",
