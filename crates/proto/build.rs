@@ -3,7 +3,7 @@
 use prost::Message as _;
 use std::path::{Path, PathBuf};
 
-const FILES: [&str; 9] = [
+const FILES: [&str; 10] = [
     "roster/v1/errors.proto",
     "roster/v1/users.proto",
     "roster/v1/groups.proto",
@@ -13,6 +13,7 @@ const FILES: [&str; 9] = [
     "roster/v1/roles.proto",
     "roster/v1/folders.proto",
     "roster/v1/secret_keys.proto",
+    "roster/v1/provisioning.proto",
 ];
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
