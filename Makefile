@@ -20,11 +20,15 @@ build: ## Build every crate.
 	$(CARGO) build --workspace --locked
 
 .PHONY: tools
-tools: $(TOOLS)/bin/grpcurl $(TOOLS)/triton/node_modules/.bin/triton ## Install the test tools (cargo-nextest if missing; grpcurl and the triton CLI into .tools).
+tools: $(TOOLS)/bin/grpcurl $(TOOLS)/triton/node_modules/.bin/triton $(TOOLS)/scim/bin/scim2 ## Install the test tools (cargo-nextest if missing; grpcurl, the triton CLI and the SCIM conformance suite into .tools).
 	@$(CARGO) nextest --version >/dev/null 2>&1 || $(CARGO) install cargo-nextest --locked
 
 $(TOOLS)/bin/grpcurl:
 	./scripts/install-grpcurl.sh $(TOOLS)/bin
+
+# The SCIM conformance suite (scim2-tester through scim2-cli) and reference server, from PyPI.
+$(TOOLS)/scim/bin/scim2:
+	./scripts/install-scim-tools.sh $(TOOLS)
 
 # The real CloudAPI client the tests drive, from npm, kept project-local.
 $(TOOLS)/triton/node_modules/.bin/triton:

@@ -25,6 +25,9 @@ ssh-keygen -q -t ed25519 -N '' -C schemathesis -f "$work/owner"
 # SureCloud: the owner's secret key, exchanged by hooks.py for a bearer token.
 ROSTER_ST_SURECLOUD_KEY=$("$bin" user secret-key issue --tenant acme --email owner@acme.test)
 export ROSTER_ST_SURECLOUD_KEY ROSTER_ST_SURECLOUD_EMAIL=owner@acme.test
+# SCIM: a provisioning token of the tenant.
+ROSTER_ST_SCIM_TOKEN=$("$bin" scim-token issue --tenant acme --name schemathesis)
+export ROSTER_ST_SCIM_TOKEN
 
 ROSTER_GRPC_ADDR=127.0.0.1:0 ROSTER_HTTP_ADDR=127.0.0.1:0 ROSTER_METRICS_ADDR=127.0.0.1:0 ROSTER_LOG_FORMAT=json RUST_LOG=warn,roster=info \
   "$bin" serve 2>"$work/serve.log" &

@@ -13,6 +13,7 @@ scripts/schemathesis.sh sets up (a fresh tenant made with `roster tenant create 
   created, so that generated requests also reach existing ones.
 - SureCloud: a bearer token fetched from `POST /restful/v1/token` with the owner's email
   and a secret key issued by `roster user secret-key issue`.
+- SCIM: a provisioning token issued by `roster scim-token issue`.
 """
 
 import base64
@@ -105,8 +106,8 @@ def flatmap_path_parameters(context, path_parameters):
 
 
 def seed(base: str) -> None:
-    """Creates the resources KNOWN names, through CloudAPI itself, then a user through each
-    of Cloud Elements and Forms On Fire."""
+    """Creates the resources KNOWN names, through CloudAPI itself, then users through each
+    of Cloud Elements, Forms On Fire and SCIM."""
     auth = CloudApiSignature()
     with open(os.environ["ROSTER_ST_SSH_KEY"] + ".pub", encoding="ascii") as f:
         laptop = f.read().strip()
@@ -123,6 +124,7 @@ def seed(base: str) -> None:
             raise SystemExit(f"seeding {path} failed: {r.status_code} {r.text}")
     seed_elements(base)
     seed_formsonfire(base)
+    seed_scim(base)
 
 
 def _tenant() -> dict:
@@ -270,3 +272,46 @@ def seed_formsonfire(base: str) -> None:
             raise SystemExit(f"seeding Forms On Fire failed: {r.status_code} {r.text}")
         known.append({"id": r.json()["User"]["Id"], "email": email_})
     _remember(formsonfire=known)
+
+
+# SCIM ------------------------------------------------------------------------------------
+
+
+@schemathesis.auth().apply_to(tag="SCIM")
+class ScimBearer:
+    """The tenant's provisioning token, made by `roster scim-token issue`."""
+
+    def get(self, case, ctx):
+        return os.environ["ROSTER_ST_SCIM_TOKEN"]
+
+    def set(self, case, data, ctx):
+        case.headers = case.headers or {}
+        case.headers["Authorization"] = f"Bearer {data}"
+
+
+@schemathesis.hook("flatmap_path_parameters").apply_to(tag="SCIM")
+def scim_path_parameters(context, path_parameters):
+    known = _known()["scim"]
+    return _half_known(dict(path_parameters or {}), {"id": known})
+
+
+def seed_scim(base: str) -> None:
+    """Users and a group that SCIM names by their ids."""
+    headers = {
+        "authorization": f"Bearer {os.environ['ROSTER_ST_SCIM_TOKEN']}",
+        "content-type": "application/scim+json",
+    }
+    ids = []
+    for name in ["frank", "grace"]:
+        body = {"userName": f"{name}@acme.test", "name": {"givenName": name.title()}}
+        r = requests.post(f"{base}/scim/v2/Users", json=body, headers=headers, timeout=30)
+        if r.status_code != 201:
+            raise SystemExit(f"seeding SCIM failed: {r.status_code} {r.text}")
+        ids.append(r.json()["id"])
+    body = {"displayName": "Known", "members": [{"value": ids[0]}]}
+    r = requests.post(f"{base}/scim/v2/Groups", json=body, headers=headers, timeout=30)
+    if r.status_code != 201:
+        raise SystemExit(f"seeding SCIM failed: {r.status_code} {r.text}")
+    ids.append(r.json()["id"])
+    ids.extend(["User", "Group", "urn:ietf:params:scim:schemas:core:2.0:User"])
+    _remember(scim=ids)

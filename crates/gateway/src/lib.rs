@@ -12,6 +12,7 @@ pub mod telemetry;
 pub mod upstream;
 
 pub use dialects::formsonfire::FormsOnFireLimits;
+pub use dialects::scim::ScimLimits;
 pub use dialects::surecloud::SureCloudLimits;
 pub use session::{CachedToken, RequestId, TokenCache, credential_key};
 pub use upstream::Upstream;
@@ -44,6 +45,8 @@ pub struct GatewayConfig {
     pub formsonfire: FormsOnFireLimits,
     /// SureCloud requests: users and bytes.
     pub surecloud: SureCloudLimits,
+    /// SCIM pages and `/Bulk` requests.
+    pub scim: ScimLimits,
     /// Peers (addresses or ranges) whose `Forwarded` / `X-Forwarded-For` name the client
     /// (see [`session::client_address`]); empty: the TCP peer is always the client.
     pub trusted_proxies: Vec<ipnet::IpNet>,
@@ -59,6 +62,7 @@ impl GatewayConfig {
             max_body_bytes: 16 * 1024 * 1024,
             formsonfire: FormsOnFireLimits::default(),
             surecloud: SureCloudLimits::default(),
+            scim: ScimLimits::default(),
             trusted_proxies: Vec::new(),
         }
     }

@@ -24,6 +24,7 @@ pub(crate) mod schemes {
     pub(crate) const ELEMENTS: &str = "elements_user_organization";
     pub(crate) const FORMSONFIRE_COMPANY: &str = "formsonfire_company_id";
     pub(crate) const FORMSONFIRE_KEY: &str = "formsonfire_integration_key";
+    pub(crate) const SCIM: &str = "scim_bearer";
 }
 
 /// `doc` with `T`'s schema (and those it names) among its components: for the error bodies,
@@ -184,6 +185,10 @@ pub(crate) fn base() -> OpenApi {
                 "Forms On Fire",
                 "Forms On Fire Users API v2, in JSON and XML.",
             ),
+            tag(
+                "SCIM",
+                "SCIM 2.0 (RFC 7643, 7644, 9865) for identity providers: users, groups, bulk.",
+            ),
         ]))
         .build();
     let components = api.components.get_or_insert_with(Default::default);
@@ -228,6 +233,17 @@ pub(crate) fn base() -> OpenApi {
             "IntegrationKey",
             "The integration key; in the query for GET and DELETE, in the body for POST and PUT.",
         ))),
+    );
+    components.add_security_scheme(
+        schemes::SCIM,
+        SecurityScheme::Http(
+            HttpBuilder::new()
+                .scheme(HttpAuthScheme::Bearer)
+                .description(Some(
+                    "A tenant's provisioning token, from `roster scim-token issue`.",
+                ))
+                .build(),
+        ),
     );
     api
 }
@@ -294,6 +310,7 @@ mod tests {
             super::schemes::ELEMENTS,
             super::schemes::FORMSONFIRE_COMPANY,
             super::schemes::FORMSONFIRE_KEY,
+            super::schemes::SCIM,
         ] {
             assert!(security.contains_key(s), "{s}");
         }

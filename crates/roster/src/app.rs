@@ -9,7 +9,7 @@ use metrics_exporter_prometheus::PrometheusHandle;
 use roster_domain::SystemClock;
 use roster_domain::signatures::{MAX_SKEW, SignaturePolicy};
 use roster_domain::users::GuessLimit;
-use roster_gateway::{FormsOnFireLimits, GatewayApp, GatewayConfig, SureCloudLimits};
+use roster_gateway::{FormsOnFireLimits, GatewayApp, GatewayConfig, ScimLimits, SureCloudLimits};
 use roster_storage::{Store, StoreOptions};
 use roster_user_service::{Core, CoreConfig, GrpcServer, TokenConfig};
 use std::net::SocketAddr;
@@ -237,6 +237,11 @@ fn gateway_config(s: &Settings, upstream: String) -> GatewayConfig {
     config.surecloud = SureCloudLimits {
         max_users: s.surecloud_max_users,
         max_body_bytes: s.surecloud_max_body_bytes,
+    };
+    config.scim = ScimLimits {
+        bulk_max_operations: s.scim_bulk_max_operations,
+        bulk_max_payload_bytes: s.scim_max_body_bytes,
+        ..ScimLimits::default()
     };
     config.trusted_proxies.clone_from(&s.trusted_proxies);
     config

@@ -81,6 +81,12 @@ pub struct Settings {
     pub surecloud_max_body_bytes: usize,
     /// Lifetime of the tokens `POST /restful/v1/token` returns for a secret key, in seconds.
     pub surecloud_token_ttl_secs: u64,
+    /// Most operations in one SCIM `/Bulk` request (advertised as `maxOperations`; more is
+    /// 413).
+    pub scim_bulk_max_operations: usize,
+    /// Largest SCIM request body, `/Bulk` included, in bytes (advertised as
+    /// `maxPayloadSize`; larger is 413).
+    pub scim_max_body_bytes: usize,
     /// Accept request signatures (CloudAPI) of writes that cover only `date`, not
     /// `(request-target)`, for old clients. Such signatures bind no method, so each is then
     /// accepted once, reads included.
@@ -130,6 +136,8 @@ impl Default for Settings {
             surecloud_max_users: 10_000,
             surecloud_max_body_bytes: 16 * 1024 * 1024,
             surecloud_token_ttl_secs: 3600,
+            scim_bulk_max_operations: 1000,
+            scim_max_body_bytes: 1024 * 1024,
             signature_allow_date_only: false,
             trusted_proxies: Vec::new(),
             trusted_gateways: roster_user_service::default_trusted_gateways(),

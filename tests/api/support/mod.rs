@@ -13,6 +13,7 @@ pub(crate) mod grpc;
 pub(crate) mod messages;
 pub(crate) mod process;
 pub(crate) mod records;
+pub(crate) mod scim;
 pub(crate) mod surecloud;
 pub(crate) mod tools;
 pub(crate) mod triton;

@@ -38,7 +38,7 @@ pub(crate) fn triton_bin() -> PathBuf {
     installed(".tools/triton/node_modules/.bin/triton")
 }
 
-fn installed(path: &str) -> PathBuf {
+pub(crate) fn installed(path: &str) -> PathBuf {
     let p = workspace_root().join(path);
     assert!(
         p.exists(),

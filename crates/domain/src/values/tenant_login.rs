@@ -18,6 +18,7 @@ pub const RESERVED_TENANT_LOGINS: &[&str] = &[
     "static",
     "assets",
     "local",
+    "scim",
 ];
 
 /// A tenant's login: the CloudAPI account name in every `/:account/...` path.

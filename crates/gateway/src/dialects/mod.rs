@@ -6,6 +6,7 @@ pub(crate) mod cloudapi;
 pub(crate) mod elements;
 pub(crate) mod formsonfire;
 mod refusal;
+pub(crate) mod scim;
 pub(crate) mod surecloud;
 
 use crate::{AppState, GatewayConfig};
@@ -43,6 +44,11 @@ pub(crate) const DIALECTS: &[Dialect] = &[
         name: "elements",
         prefix: "/elements/api-v2",
         router: elements::router,
+    },
+    Dialect {
+        name: "scim",
+        prefix: scim::BASE,
+        router: scim::router,
     },
 ];
 
@@ -87,5 +93,7 @@ mod tests {
         assert_eq!(dialect_of("/restful/v1/user"), "surecloud");
         assert_eq!(dialect_of("/restful/v1"), "surecloud");
         assert_eq!(dialect_of("/restful/v2/user"), "cloudapi");
+        assert_eq!(dialect_of("/scim/v2/Users"), "scim");
+        assert_eq!(dialect_of("/scim/v2x"), "cloudapi");
     }
 }
