@@ -6,6 +6,9 @@ pub(crate) mod cloudapi;
 pub(crate) mod elements;
 pub(crate) mod formsonfire;
 mod refusal;
+// Not called until the SCIM handlers are merged in.
+#[allow(dead_code, unused_imports)]
+pub(crate) mod scim;
 pub(crate) mod surecloud;
 
 use crate::{AppState, GatewayConfig};
