@@ -22,7 +22,7 @@ pub(crate) mod users;
 use std::fmt;
 
 pub(crate) use check::{check, check_value_filter};
-pub(crate) use eval::{matches, matches_value};
+pub(crate) use eval::{as_bool, get_ci, matches, matches_value, parse_date_time};
 pub(crate) use parser::{parse_filter, parse_path};
 pub(crate) use users::to_user_filter;
 
