@@ -30,7 +30,10 @@ async fn no_token_a_wrong_token_and_another_scheme_are_401_in_scim_shape() {
     for other in [&t.organization_secret, &t.integration_key, &t.owner_token] {
         Scim::error(&Scim::with_token(&app, other).get("/Users").await, 401);
     }
-    assert_eq!(Scim::with_token(&app, &good).get("/Users").await.status, 200);
+    assert_eq!(
+        Scim::with_token(&app, &good).get("/Users").await.status,
+        200
+    );
 }
 
 #[tokio::test]
@@ -49,7 +52,10 @@ async fn a_revoked_token_stops_at_once_even_while_cached() {
     c.revoke_provisioning_token(req).await.expect("revoked");
     Scim::error(&scim.get("/Users").await, 401);
     let a = scim
-        .post("/Users", json!({ "schemas": [USER], "userName": "x@acme.test" }))
+        .post(
+            "/Users",
+            json!({ "schemas": [USER], "userName": "x@acme.test" }),
+        )
         .await;
     Scim::error(&a, 401);
     // Nothing was created.
@@ -78,13 +84,27 @@ async fn one_tenants_token_never_reads_or_changes_another_tenants_resources() {
         .await
         .unwrap()
         .into_inner();
-    let etag = sa.get(&format!("/Users/{uid}")).await.header("etag").to_owned();
+    let etag = sa
+        .get(&format!("/Users/{uid}"))
+        .await
+        .header("etag")
+        .to_owned();
     for path in [format!("/Users/{uid}"), format!("/Groups/{gid}")] {
         Scim::error(&sb.get(&path).await, 404);
-        Scim::error(&sb.put(&path, json!({ "userName": "stolen@bravo.test", "displayName": "x" })).await, 404);
         Scim::error(
-            &sb.patch(&path, json!([{ "op": "replace", "path": "displayName", "value": "x" }]))
-                .await,
+            &sb.put(
+                &path,
+                json!({ "userName": "stolen@bravo.test", "displayName": "x" }),
+            )
+            .await,
+            404,
+        );
+        Scim::error(
+            &sb.patch(
+                &path,
+                json!([{ "op": "replace", "path": "displayName", "value": "x" }]),
+            )
+            .await,
             404,
         );
         Scim::error(&sb.delete(&path).await, 404);
@@ -99,21 +119,33 @@ async fn one_tenants_token_never_reads_or_changes_another_tenants_resources() {
         let r = sb.get_query("/Users", &[("filter", &filter)]).await;
         assert!(Scim::user_names(&r).is_empty(), "{filter}: {r:?}");
     }
-    let r = sb.get_query("/Groups", &[("filter", "displayName eq \"Sales\"")]).await;
+    let r = sb
+        .get_query("/Groups", &[("filter", "displayName eq \"Sales\"")])
+        .await;
     assert!(Scim::resources(&r).is_empty());
     let r = sb
-        .post("/Groups", json!({ "displayName": "Mine", "members": [{ "value": uid }] }))
+        .post(
+            "/Groups",
+            json!({ "displayName": "Mine", "members": [{ "value": uid }] }),
+        )
         .await;
     Scim::error(&r, 400);
     let r = sb
-        .patch(&format!("/Users/{uid}"), json!([{ "op": "replace", "path": "active", "value": false }]))
+        .patch(
+            &format!("/Users/{uid}"),
+            json!([{ "op": "replace", "path": "active", "value": false }]),
+        )
         .await;
     Scim::error(&r, 404);
     // A cursor of A's query is no cursor in B.
-    let page = sa.get_query("/Users", &[("cursor", ""), ("count", "1")]).await;
+    let page = sa
+        .get_query("/Users", &[("cursor", ""), ("count", "1")])
+        .await;
     let cursor = page.json()["nextCursor"].as_str().map(str::to_owned);
     if let Some(cursor) = cursor {
-        let r = sb.get_query("/Users", &[("cursor", &cursor), ("count", "1")]).await;
+        let r = sb
+            .get_query("/Users", &[("cursor", &cursor), ("count", "1")])
+            .await;
         assert_eq!(Scim::error(&r, 400), "invalidCursor");
     }
     let after = app

@@ -38,7 +38,10 @@ async fn operations_refer_to_what_earlier_ones_made_in_any_order() {
         )
         .await;
     assert_eq!(a.status, 200, "{a:?}");
-    assert_eq!(a.json()["schemas"], json!(["urn:ietf:params:scim:api:messages:2.0:BulkResponse"]));
+    assert_eq!(
+        a.json()["schemas"],
+        json!(["urn:ietf:params:scim:api:messages:2.0:BulkResponse"])
+    );
     let ops = a.json()["Operations"].as_array().unwrap().clone();
     assert_eq!(ops.len(), 3);
     assert_eq!(ops[0]["status"], "201", "{ops:?}");
@@ -49,7 +52,15 @@ async fn operations_refer_to_what_earlier_ones_made_in_any_order() {
     let user_id = user_location.rsplit('/').next().unwrap();
     assert!(ops[1]["version"].as_str().unwrap().starts_with("W/"));
     let g = scim
-        .get(&format!("/Groups/{}", ops[0]["location"].as_str().unwrap().rsplit('/').next().unwrap()))
+        .get(&format!(
+            "/Groups/{}",
+            ops[0]["location"]
+                .as_str()
+                .unwrap()
+                .rsplit('/')
+                .next()
+                .unwrap()
+        ))
         .await;
     assert_eq!(g.json()["members"][0]["value"], user_id);
     let u = scim.get(&format!("/Users/{user_id}")).await;
@@ -86,10 +97,16 @@ async fn fail_on_errors_stops_after_that_many_failures_and_each_operation_stands
     assert_eq!(ops[0]["status"], "201");
     assert_eq!(ops[1]["status"], "409");
     assert_eq!(ops[1]["response"]["scimType"], "uniqueness");
-    assert_eq!(ops[1]["response"]["schemas"][0], "urn:ietf:params:scim:api:messages:2.0:Error");
+    assert_eq!(
+        ops[1]["response"]["schemas"][0],
+        "urn:ietf:params:scim:api:messages:2.0:Error"
+    );
     assert_eq!(ops[2]["status"], "400");
     let names = Scim::user_names(&scim.get_query("/Users", &[("sortBy", "userName")]).await);
-    assert_eq!(names, ["ok1@acme.test", "owner@acme.test", "taken@acme.test"]);
+    assert_eq!(
+        names,
+        ["ok1@acme.test", "owner@acme.test", "taken@acme.test"]
+    );
     // A reference to an operation that failed fails too.
     let a = scim
         .post(
@@ -109,7 +126,14 @@ async fn fail_on_errors_stops_after_that_many_failures_and_each_operation_stands
     assert_eq!(ops[0]["status"], "400");
     assert_eq!(ops[1]["status"], "409");
     assert_eq!(ops[2]["status"], "409");
-    assert!(Scim::resources(&scim.get_query("/Groups", &[("filter", "displayName eq \"X\"")]).await).is_empty());
+    assert!(
+        Scim::resources(
+            &scim
+                .get_query("/Groups", &[("filter", "displayName eq \"X\"")])
+                .await
+        )
+        .is_empty()
+    );
 }
 
 #[tokio::test]
@@ -127,11 +151,22 @@ async fn requests_over_the_advertised_limits_are_413() {
     Scim::error(&scim.post("/Bulk", bulk(json!(ops), None)).await, 413);
     let big = "x".repeat(5000);
     let a = scim
-        .post("/Bulk", bulk(json!([{ "method": "POST", "path": "/Users", "bulkId": "a",
-            "data": { "userName": "a@acme.test", "nickName": big } }]), None))
+        .post(
+            "/Bulk",
+            bulk(
+                json!([{ "method": "POST", "path": "/Users", "bulkId": "a",
+            "data": { "userName": "a@acme.test", "nickName": big } }]),
+                None,
+            ),
+        )
         .await;
     Scim::error(&a, 413);
-    let a = scim.post("/Users", json!({ "userName": "b@acme.test", "nickName": "x".repeat(5000) })).await;
+    let a = scim
+        .post(
+            "/Users",
+            json!({ "userName": "b@acme.test", "nickName": "x".repeat(5000) }),
+        )
+        .await;
     Scim::error(&a, 413);
     assert_eq!(scim.get("/Users").await.json()["totalResults"], 1);
 }

@@ -38,6 +38,10 @@ async fn scim2_tester_reports_no_failure() {
         out.status.success() && failed.is_empty() && results.len() > 50,
         "scim2-tester: {} results, not successes:\n{}\n--- stderr:\n{stderr}",
         results.len(),
-        failed.iter().map(|l| l.to_string()).collect::<Vec<_>>().join("\n"),
+        failed
+            .iter()
+            .map(|l| l.to_string())
+            .collect::<Vec<_>>()
+            .join("\n"),
     );
 }

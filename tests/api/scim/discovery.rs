@@ -22,13 +22,21 @@ async fn the_service_provider_config_advertises_what_is_served() {
     assert_eq!(c["pagination"]["cursor"], true);
     assert_eq!(c["pagination"]["index"], true);
     assert_eq!(c["authenticationSchemes"][0]["type"], "oauthbearertoken");
-    assert!(c["meta"]["location"].as_str().unwrap().ends_with("/scim/v2/ServiceProviderConfig"));
+    assert!(
+        c["meta"]["location"]
+            .as_str()
+            .unwrap()
+            .ends_with("/scim/v2/ServiceProviderConfig")
+    );
     // What it advertises is enforced.
     let ops: Vec<_> = (0..8)
         .map(|i| json!({ "method": "DELETE", "path": format!("/Users/{i}") }))
         .collect();
     let a = scim
-        .post("/Bulk", json!({ "schemas": [crate::support::scim::BULK], "Operations": ops }))
+        .post(
+            "/Bulk",
+            json!({ "schemas": [crate::support::scim::BULK], "Operations": ops }),
+        )
         .await;
     Scim::error(&a, 413);
 }
@@ -44,7 +52,10 @@ async fn resource_types_and_schemas_are_list_responses_that_describe_every_attri
     let user = types.iter().find(|r| r["name"] == "User").expect("User");
     assert_eq!(user["endpoint"], "/Users");
     assert_eq!(user["schema"], USER);
-    assert_eq!(user["schemaExtensions"], json!([{ "schema": ENTERPRISE, "required": false }]));
+    assert_eq!(
+        user["schemaExtensions"],
+        json!([{ "schema": ENTERPRISE, "required": false }])
+    );
     let one = scim.get("/ResourceTypes/Group").await;
     assert_eq!(one.json()["schema"], GROUP);
 
@@ -58,7 +69,13 @@ async fn resource_types_and_schemas_are_list_responses_that_describe_every_attri
     let user = scim.get(&format!("/Schemas/{USER}")).await;
     assert_eq!(user.status, 200, "{user:?}");
     let attrs = user.json()["attributes"].as_array().unwrap().clone();
-    let attr = |n: &str| attrs.iter().find(|a| a["name"] == n).unwrap_or_else(|| panic!("{n}")).clone();
+    let attr = |n: &str| {
+        attrs
+            .iter()
+            .find(|a| a["name"] == n)
+            .unwrap_or_else(|| panic!("{n}"))
+            .clone()
+    };
     let user_name = attr("userName");
     assert_eq!(user_name["uniqueness"], "server");
     assert_eq!(user_name["caseExact"], false);
@@ -68,7 +85,15 @@ async fn resource_types_and_schemas_are_list_responses_that_describe_every_attri
     assert_eq!(attr("groups")["mutability"], "readOnly");
     // Every attribute spells out every characteristic, and no value is null.
     for a in &attrs {
-        for key in ["type", "multiValued", "required", "caseExact", "mutability", "returned", "uniqueness"] {
+        for key in [
+            "type",
+            "multiValued",
+            "required",
+            "caseExact",
+            "mutability",
+            "returned",
+            "uniqueness",
+        ] {
             assert!(!a[key].is_null(), "{key} of {}", a["name"]);
         }
     }
@@ -81,7 +106,10 @@ async fn filtered_discovery_unknown_paths_and_methods_answer_in_scim_shape() {
     let app = TestApp::spawn().await;
     let t = app.tenant("acme").await;
     let scim = Scim::of(&app, &t).await;
-    Scim::error(&scim.get_query("/Schemas", &[("filter", "id pr")]).await, 403);
+    Scim::error(
+        &scim.get_query("/Schemas", &[("filter", "id pr")]).await,
+        403,
+    );
     Scim::error(&scim.get("/Nope").await, 404);
     Scim::error(&scim.delete("/Users").await, 405);
     Scim::error(&scim.get("/Me").await, 501);

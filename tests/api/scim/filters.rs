@@ -9,7 +9,14 @@ async fn people(scim: &Scim<'_>) {
     for (user_name, given, family, title, active, dept) in [
         ("ann@acme.test", "Ann", "Archer", "Engineer", true, "R&D"),
         ("bob@acme.test", "Bob", "Baker", "Designer", false, "Design"),
-        ("cy@other.test", "Cy", "Cole", "engineering lead", true, "R&D"),
+        (
+            "cy@other.test",
+            "Cy",
+            "Cole",
+            "engineering lead",
+            true,
+            "R&D",
+        ),
         ("dee@acme.test", "Dee", "de Vries", "", true, ""),
     ] {
         let mut body = json!({
@@ -45,14 +52,23 @@ async fn each_filter_returns_exactly_its_users() {
         ("userName eq \"ann@acme.test\"", &[ann]),
         // userName has caseExact false.
         ("USERNAME EQ \"ANN@ACME.TEST\"", &[ann]),
-        ("userName ne \"ann@acme.test\" and userName ew \"acme.test\"", &[bob, dee, "owner@acme.test"]),
+        (
+            "userName ne \"ann@acme.test\" and userName ew \"acme.test\"",
+            &[bob, dee, "owner@acme.test"],
+        ),
         ("userName sw \"b\"", &[bob]),
         ("userName co \"other\"", &[cy]),
-        ("emails co \"@acme\" and not (userName eq \"owner@acme.test\")", &[ann, bob, dee]),
+        (
+            "emails co \"@acme\" and not (userName eq \"owner@acme.test\")",
+            &[ann, bob, dee],
+        ),
         ("emails[value ew \".test\" and value sw \"c\"]", &[cy]),
         ("emails.value eq \"dee@acme.test\"", &[dee]),
         ("name.familyName sw \"de \"", &[dee]),
-        ("name.givenName eq \"ann\" or name.givenName eq \"BOB\"", &[ann, bob]),
+        (
+            "name.givenName eq \"ann\" or name.givenName eq \"BOB\"",
+            &[ann, bob],
+        ),
         ("title pr", &[ann, bob, cy]),
         ("not (title pr) and nickName pr", &[dee]),
         ("title co \"engineer\"", &[ann, cy]),
@@ -62,10 +78,22 @@ async fn each_filter_returns_exactly_its_users() {
         // externalId has caseExact true.
         ("externalId eq \"EXT-CY\"", &[]),
         ("nickName eq \"dee\"", &[dee]),
-        ("urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department eq \"R&D\"", &[ann, cy]),
-        ("urn:ietf:params:scim:schemas:core:2.0:User:userName eq \"bob@acme.test\"", &[bob]),
-        ("(userName eq \"ann@acme.test\" or userName eq \"bob@acme.test\") and active eq true", &[ann]),
-        ("meta.created gt \"2000-01-01T00:00:00Z\" and name.givenName pr", &[ann, bob, cy, dee]),
+        (
+            "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department eq \"R&D\"",
+            &[ann, cy],
+        ),
+        (
+            "urn:ietf:params:scim:schemas:core:2.0:User:userName eq \"bob@acme.test\"",
+            &[bob],
+        ),
+        (
+            "(userName eq \"ann@acme.test\" or userName eq \"bob@acme.test\") and active eq true",
+            &[ann],
+        ),
+        (
+            "meta.created gt \"2000-01-01T00:00:00Z\" and name.givenName pr",
+            &[ann, bob, cy, dee],
+        ),
         ("meta.lastModified lt \"2000-01-01T00:00:00Z\"", &[]),
         // Microsoft Entra ID's probe: a random userName is an empty list, not a 404.
         ("userName eq \"7f3f6d28-1d2c-4f5e-9d7f-probe\"", &[]),
@@ -119,7 +147,14 @@ async fn sorting_orders_by_the_attribute_both_ways() {
         .await;
     assert_eq!(names(&a), ["Archer", "Baker", "Cole", "de Vries"]);
     let a = scim
-        .get_query("/Users", &[f[0], ("sortBy", "name.familyName"), ("sortOrder", "descending")])
+        .get_query(
+            "/Users",
+            &[
+                f[0],
+                ("sortBy", "name.familyName"),
+                ("sortOrder", "descending"),
+            ],
+        )
         .await;
     assert_eq!(names(&a), ["de Vries", "Cole", "Baker", "Archer"]);
     let a = scim.get_query("/Users", &[("sortBy", "nickName")]).await;
@@ -152,6 +187,8 @@ async fn searches_by_post_take_the_same_query() {
     let found = Scim::resources(&a);
     assert_eq!(found.len(), 1, "{a:?}");
     assert_eq!(found[0]["schemas"], json!([GROUP]));
-    let a = scim.post("/Users/.search", json!({ "filter": "userName pr" })).await;
+    let a = scim
+        .post("/Users/.search", json!({ "filter": "userName pr" }))
+        .await;
     assert_eq!(Scim::error(&a, 400), "invalidSyntax");
 }

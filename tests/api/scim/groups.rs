@@ -9,7 +9,11 @@ use serde_json::{Value, json};
 fn member_ids(g: &Value) -> Vec<String> {
     let mut ids: Vec<String> = g["members"]
         .as_array()
-        .map(|m| m.iter().map(|m| m["value"].as_str().unwrap().to_owned()).collect())
+        .map(|m| {
+            m.iter()
+                .map(|m| m["value"].as_str().unwrap().to_owned())
+                .collect()
+        })
         .unwrap_or_default();
     ids.sort();
     ids
@@ -49,7 +53,9 @@ async fn a_group_is_made_with_members_and_reads_back_with_them() {
     // The group is Roster's `//Sales`, and the users show it.
     let rg = app
         .groups(&t.token)
-        .get_group(pb::GetGroupRequest { key: Some(pb::get_group_request::Key::Id(id.clone())) })
+        .get_group(pb::GetGroupRequest {
+            key: Some(pb::get_group_request::Key::Id(id.clone())),
+        })
         .await
         .unwrap()
         .into_inner();
@@ -58,7 +64,12 @@ async fn a_group_is_made_with_members_and_reads_back_with_them() {
     assert_eq!(u.json()["groups"][0]["value"], id.as_str());
     assert_eq!(u.json()["groups"][0]["display"], "Sales");
     // Excluding members leaves them out.
-    let r = scim.get_query(&format!("/Groups/{id}"), &[("excludedAttributes", "members")]).await;
+    let r = scim
+        .get_query(
+            &format!("/Groups/{id}"),
+            &[("excludedAttributes", "members")],
+        )
+        .await;
     assert!(r.json().get("members").is_none());
 }
 
@@ -69,30 +80,43 @@ async fn members_change_one_at_a_time_in_every_style_without_the_whole_list() {
     let scim = Scim::of(&app, &t).await;
     let mut ids = Vec::new();
     for i in 0..4 {
-        ids.push(scim.user(&format!("m{i}@acme.test"), "M", &i.to_string()).await);
+        ids.push(
+            scim.user(&format!("m{i}@acme.test"), "M", &i.to_string())
+                .await,
+        );
     }
     let gid = scim.group("Team", &[&ids[0]]).await;
     let path = format!("/Groups/{gid}");
-    let members = || async {
-        member_ids(scim.get(&path).await.json())
-    };
+    let members = || async { member_ids(scim.get(&path).await.json()) };
     // Entra ID: one add per operation, `Add` capitalised; a PATCH answers 204.
     for id in &ids[1..3] {
         let r = scim
-            .patch(&path, json!([{ "op": "Add", "path": "members", "value": [{ "value": id }] }]))
+            .patch(
+                &path,
+                json!([{ "op": "Add", "path": "members", "value": [{ "value": id }] }]),
+            )
             .await;
         assert_eq!(r.status, 204, "{r:?}");
     }
     assert_eq!(members().await, sorted(&[&ids[0], &ids[1], &ids[2]]));
     // Adding a member twice is no change.
-    scim.patch(&path, json!([{ "op": "add", "path": "members", "value": [{ "value": ids[1] }] }]))
-        .await;
+    scim.patch(
+        &path,
+        json!([{ "op": "add", "path": "members", "value": [{ "value": ids[1] }] }]),
+    )
+    .await;
     assert_eq!(members().await.len(), 3);
     // Entra ID's value-style remove, and the RFC's filter style.
-    scim.patch(&path, json!([{ "op": "Remove", "path": "members", "value": [{ "value": ids[0] }] }]))
-        .await;
-    scim.patch(&path, json!([{ "op": "remove", "path": format!("members[value eq \"{}\"]", ids[1]) }]))
-        .await;
+    scim.patch(
+        &path,
+        json!([{ "op": "Remove", "path": "members", "value": [{ "value": ids[0] }] }]),
+    )
+    .await;
+    scim.patch(
+        &path,
+        json!([{ "op": "remove", "path": format!("members[value eq \"{}\"]", ids[1]) }]),
+    )
+    .await;
     assert_eq!(members().await, vec![ids[2].clone()]);
     // Replace the list, then a path-less replace with a new name.
     scim.patch(&path, json!([{ "op": "replace", "path": "members", "value": [{ "value": ids[3] }, { "value": ids[0] }] }]))
@@ -103,20 +127,27 @@ async fn members_change_one_at_a_time_in_every_style_without_the_whole_list() {
             app.http
                 .patch(scim.url(&format!("{path}?attributes=displayName")))
                 .header("content-type", "application/scim+json")
-                .body(json!({ "schemas": [crate::support::scim::PATCH_OP], "Operations": [
+                .body(
+                    json!({ "schemas": [crate::support::scim::PATCH_OP], "Operations": [
                     { "op": "replace", "value": { "displayName": "Team Two", "externalId": "t2" } }
-                ] }).to_string()),
+                ] })
+                    .to_string(),
+                ),
         )
         .await;
     assert_eq!(r.status, 200, "{r:?}");
     assert_eq!(r.json()["displayName"], "Team Two");
     assert!(r.json().get("members").is_none());
     // Removing every member.
-    scim.patch(&path, json!([{ "op": "remove", "path": "members" }])).await;
+    scim.patch(&path, json!([{ "op": "remove", "path": "members" }]))
+        .await;
     assert!(members().await.is_empty());
     // An unknown member changes nothing.
-    scim.patch(&path, json!([{ "op": "add", "path": "members", "value": [{ "value": ids[1] }] }]))
-        .await;
+    scim.patch(
+        &path,
+        json!([{ "op": "add", "path": "members", "value": [{ "value": ids[1] }] }]),
+    )
+    .await;
     let r = scim
         .patch(&path, json!([
             { "op": "add", "path": "members", "value": [{ "value": ids[2] }] },
@@ -136,7 +167,10 @@ async fn put_replaces_name_and_members_and_delete_removes_the_group() {
     let b = scim.user("b@acme.test", "B", "B").await;
     let gid = scim.group("Old", &[&a]).await;
     let r = scim
-        .put(&format!("/Groups/{gid}"), json!({ "schemas": [GROUP], "displayName": "New", "members": [{ "value": b }] }))
+        .put(
+            &format!("/Groups/{gid}"),
+            json!({ "schemas": [GROUP], "displayName": "New", "members": [{ "value": b }] }),
+        )
         .await;
     assert_eq!(r.status, 200, "{r:?}");
     assert_eq!(r.json()["displayName"], "New");
@@ -167,8 +201,14 @@ async fn groups_filter_by_name_external_id_and_member() {
     for (filter, want) in [
         ("displayName eq \"sales\"", vec!["Sales"]),
         ("displayName sw \"Sales\"", vec!["Sales", "Sales Ops"]),
-        (&*format!("members[value eq \"{a}\"]"), vec!["Engineering", "Sales"]),
-        (&*format!("members.value eq \"{a}\" and displayName co \"ing\""), vec!["Engineering"]),
+        (
+            &*format!("members[value eq \"{a}\"]"),
+            vec!["Engineering", "Sales"],
+        ),
+        (
+            &*format!("members.value eq \"{a}\" and displayName co \"ing\""),
+            vec!["Engineering"],
+        ),
         ("displayName eq \"nobody\"", vec![]),
     ] {
         let r = scim.get_query("/Groups", &[("filter", filter)]).await;
@@ -176,12 +216,17 @@ async fn groups_filter_by_name_external_id_and_member() {
         assert_eq!(names(&r), want, "{filter}");
         assert_eq!(r.json()["totalResults"], want.len());
     }
-    let r = scim.get_query("/Groups", &[("filter", "displayName eq")]).await;
+    let r = scim
+        .get_query("/Groups", &[("filter", "displayName eq")])
+        .await;
     assert_eq!(Scim::error(&r, 400), "invalidFilter");
     // A group as a member is refused: Roster's groups nest as a tree.
     let gid = scim.group("Parent", &[]).await;
     let r = scim
-        .post("/Groups", json!({ "displayName": "X", "members": [{ "value": gid, "type": "Group" }] }))
+        .post(
+            "/Groups",
+            json!({ "displayName": "X", "members": [{ "value": gid, "type": "Group" }] }),
+        )
         .await;
     assert_eq!(Scim::error(&r, 400), "invalidValue");
     let r = scim.post("/Groups", json!({ "displayName": "a/b" })).await;

@@ -10,7 +10,8 @@ async fn many(scim: &Scim<'_>, prefix: &str, n: usize) -> Vec<String> {
     let mut names = Vec::new();
     for i in 0..n {
         let name = format!("{prefix}{i:03}@acme.test");
-        scim.create_user(json!({ "schemas": [USER], "userName": name })).await;
+        scim.create_user(json!({ "schemas": [USER], "userName": name }))
+            .await;
         names.push(name);
     }
     names
@@ -30,7 +31,11 @@ async fn index_paging_walks_every_user_with_the_total() {
         let a = scim
             .get_query(
                 "/Users",
-                &[("startIndex", &start.to_string()), ("count", "3"), ("sortBy", "userName")],
+                &[
+                    ("startIndex", &start.to_string()),
+                    ("count", "3"),
+                    ("sortBy", "userName"),
+                ],
             )
             .await;
         assert_eq!(a.json()["totalResults"], 8);
@@ -46,8 +51,13 @@ async fn index_paging_walks_every_user_with_the_total() {
     assert_eq!(seen, want);
     // count=0 is the total alone; Okta's first page is startIndex=1&count=100.
     let a = scim.get_query("/Users", &[("count", "0")]).await;
-    assert_eq!((a.json()["totalResults"].clone(), Scim::resources(&a).len()), (json!(8), 0));
-    let a = scim.get_query("/Users", &[("startIndex", "1"), ("count", "100")]).await;
+    assert_eq!(
+        (a.json()["totalResults"].clone(), Scim::resources(&a).len()),
+        (json!(8), 0)
+    );
+    let a = scim
+        .get_query("/Users", &[("startIndex", "1"), ("count", "100")])
+        .await;
     assert_eq!(Scim::resources(&a).len(), 8);
 }
 
@@ -64,7 +74,11 @@ async fn cursors_return_every_user_exactly_once_while_others_are_added() {
         let a = scim
             .get_query(
                 "/Users",
-                &[("filter", "userName sw \"a\""), ("cursor", &cursor), ("count", "5")],
+                &[
+                    ("filter", "userName sw \"a\""),
+                    ("cursor", &cursor),
+                    ("count", "5"),
+                ],
             )
             .await;
         assert_eq!(a.status, 200, "{a:?}");
@@ -81,7 +95,10 @@ async fn cursors_return_every_user_exactly_once_while_others_are_added() {
     }
     let unique: HashSet<String> = seen.iter().cloned().collect();
     assert_eq!(unique.len(), seen.len(), "no user twice: {seen:?}");
-    assert!(before.is_subset(&unique), "every user that was there: {seen:?}");
+    assert!(
+        before.is_subset(&unique),
+        "every user that was there: {seen:?}"
+    );
 }
 
 #[tokio::test]
@@ -90,8 +107,13 @@ async fn an_altered_cursor_or_one_of_another_query_is_invalid_cursor() {
     let t = app.tenant("acme").await;
     let scim = Scim::of(&app, &t).await;
     many(&scim, "c", 4).await;
-    let a = scim.get_query("/Users", &[("cursor", ""), ("count", "2")]).await;
-    let next = a.json()["nextCursor"].as_str().expect("a next cursor").to_owned();
+    let a = scim
+        .get_query("/Users", &[("cursor", ""), ("count", "2")])
+        .await;
+    let next = a.json()["nextCursor"]
+        .as_str()
+        .expect("a next cursor")
+        .to_owned();
     let mut altered = next.clone().into_bytes();
     let last = altered.len() - 2;
     altered[last] = if altered[last] == b'A' { b'B' } else { b'A' };
@@ -108,7 +130,9 @@ async fn an_altered_cursor_or_one_of_another_query_is_invalid_cursor() {
         let a = scim.get_query("/Users", &q).await;
         assert_eq!(Scim::error(&a, 400), "invalidCursor", "{cursor} {filter}");
     }
-    let a = scim.get_query("/Users", &[("cursor", &next), ("startIndex", "2")]).await;
+    let a = scim
+        .get_query("/Users", &[("cursor", &next), ("startIndex", "2")])
+        .await;
     Scim::error(&a, 400);
 }
 
@@ -121,17 +145,34 @@ async fn groups_page_by_index_and_by_cursor() {
         scim.group(&format!("G{i}"), &[]).await;
     }
     let a = scim
-        .get_query("/Groups", &[("startIndex", "2"), ("count", "2"), ("sortBy", "displayName"), ("sortOrder", "descending")])
+        .get_query(
+            "/Groups",
+            &[
+                ("startIndex", "2"),
+                ("count", "2"),
+                ("sortBy", "displayName"),
+                ("sortOrder", "descending"),
+            ],
+        )
         .await;
-    let names: Vec<_> = Scim::resources(&a).iter().map(|g| g["displayName"].clone()).collect();
+    let names: Vec<_> = Scim::resources(&a)
+        .iter()
+        .map(|g| g["displayName"].clone())
+        .collect();
     assert_eq!(names, [json!("G3"), json!("G2")]);
     assert_eq!(a.json()["totalResults"], 5);
     let mut seen = Vec::new();
     let mut cursor = String::new();
     loop {
-        let a = scim.get_query("/Groups", &[("cursor", &cursor), ("count", "2")]).await;
+        let a = scim
+            .get_query("/Groups", &[("cursor", &cursor), ("count", "2")])
+            .await;
         assert_eq!(a.status, 200, "{a:?}");
-        seen.extend(Scim::resources(&a).iter().map(|g| g["displayName"].as_str().unwrap().to_owned()));
+        seen.extend(
+            Scim::resources(&a)
+                .iter()
+                .map(|g| g["displayName"].as_str().unwrap().to_owned()),
+        );
         match a.json()["nextCursor"].as_str() {
             Some(n) => cursor = n.to_owned(),
             None => break,

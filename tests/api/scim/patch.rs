@@ -39,7 +39,10 @@ async fn entra_id_patches_as_it_does_in_the_wild() {
     assert_eq!(u[ENTERPRISE]["manager"]["value"], "mgr-42");
     assert_eq!(u["title"], "Seller");
     assert_eq!(u["displayName"], "Ryan L");
-    assert_eq!(u["phoneNumbers"], json!([{ "type": "mobile", "value": "555-0100" }]));
+    assert_eq!(
+        u["phoneNumbers"],
+        json!([{ "type": "mobile", "value": "555-0100" }])
+    );
     assert_eq!(u["emails"][0]["value"], "ryan.l@acme.test");
     // The core has it: a disabled user with the new email, and the same login.
     let g = app
@@ -54,7 +57,10 @@ async fn entra_id_patches_as_it_does_in_the_wild() {
     assert_eq!(g.phone.as_deref(), Some("555-0100"));
     // Re-enabling, Entra-style.
     let a = scim
-        .patch(&path, json!([{ "op": "replace", "value": { "active": "True" } }]))
+        .patch(
+            &path,
+            json!([{ "op": "replace", "value": { "active": "True" } }]),
+        )
         .await;
     assert_eq!(a.json()["active"], true);
 }
@@ -92,14 +98,38 @@ async fn remove_clears_and_bad_operations_change_nothing() {
     let version = a.header("etag").to_owned();
     for (ops, kind, status) in [
         (json!([{ "op": "remove" }]), "noTarget", 400),
-        (json!([{ "op": "replace", "path": "id", "value": "x" }]), "mutability", 400),
-        (json!([{ "op": "replace", "path": "groups", "value": [] }]), "mutability", 400),
-        (json!([{ "op": "replace", "path": "emails[type eq", "value": "x" }]), "invalidPath", 400),
-        (json!([{ "op": "copy", "path": "title", "value": "x" }]), "invalidSyntax", 400),
-        (json!([{ "op": "replace", "path": "emails[type gt \"a\"].display", "value": "x" },
-                { "op": "replace", "path": "userName", "value": 5 }]), "invalidValue", 400),
-        (json!([{ "op": "replace", "path": "nickName", "value": "M" },
-                { "op": "replace", "path": "active", "value": "perhaps" }]), "invalidValue", 400),
+        (
+            json!([{ "op": "replace", "path": "id", "value": "x" }]),
+            "mutability",
+            400,
+        ),
+        (
+            json!([{ "op": "replace", "path": "groups", "value": [] }]),
+            "mutability",
+            400,
+        ),
+        (
+            json!([{ "op": "replace", "path": "emails[type eq", "value": "x" }]),
+            "invalidPath",
+            400,
+        ),
+        (
+            json!([{ "op": "copy", "path": "title", "value": "x" }]),
+            "invalidSyntax",
+            400,
+        ),
+        (
+            json!([{ "op": "replace", "path": "emails[type gt \"a\"].display", "value": "x" },
+                { "op": "replace", "path": "userName", "value": 5 }]),
+            "invalidValue",
+            400,
+        ),
+        (
+            json!([{ "op": "replace", "path": "nickName", "value": "M" },
+                { "op": "replace", "path": "active", "value": "perhaps" }]),
+            "invalidValue",
+            400,
+        ),
     ] {
         let a = scim.patch(&path, ops.clone()).await;
         assert_eq!(Scim::error(&a, status), kind, "{ops}");

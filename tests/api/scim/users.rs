@@ -67,17 +67,37 @@ async fn a_user_is_created_read_back_whole_and_its_password_never_shown() {
     assert_eq!(a.header("content-type"), "application/scim+json");
     let u = a.json().clone();
     let id = u["id"].as_str().unwrap();
-    assert_eq!(a.header("location"), u["meta"]["location"].as_str().unwrap());
-    assert!(a.header("location").ends_with(&format!("/scim/v2/Users/{id}")));
+    assert_eq!(
+        a.header("location"),
+        u["meta"]["location"].as_str().unwrap()
+    );
+    assert!(
+        a.header("location")
+            .ends_with(&format!("/scim/v2/Users/{id}"))
+    );
     assert_eq!(a.header("etag"), u["meta"]["version"].as_str().unwrap());
     assert_eq!(u["meta"]["resourceType"], "User");
     assert!(u.get("password").is_none());
     // Everything sent comes back as it was sent, columns and custom attributes alike.
     let sent = barbara();
     for key in [
-        "externalId", "userName", "name", "displayName", "nickName", "profileUrl", "title",
-        "userType", "preferredLanguage", "locale", "timezone", "active", "emails",
-        "phoneNumbers", "addresses", "ims", "roles",
+        "externalId",
+        "userName",
+        "name",
+        "displayName",
+        "nickName",
+        "profileUrl",
+        "title",
+        "userType",
+        "preferredLanguage",
+        "locale",
+        "timezone",
+        "active",
+        "emails",
+        "phoneNumbers",
+        "addresses",
+        "ims",
+        "roles",
     ] {
         let want = if key == "phoneNumbers" {
             json!([{ "value": "555-555-8377", "type": "work" }])
@@ -89,7 +109,10 @@ async fn a_user_is_created_read_back_whole_and_its_password_never_shown() {
     let ext = &u[ENTERPRISE];
     assert_eq!(ext["department"], "Tour Operations");
     assert_eq!(ext["organization"], "Universal Studios");
-    assert_eq!(ext["manager"]["value"], "26118915-6090-4610-87e4-49d8ca9f808d");
+    assert_eq!(
+        ext["manager"]["value"],
+        "26118915-6090-4610-87e4-49d8ca9f808d"
+    );
     assert_eq!(u["schemas"], json!([USER, ENTERPRISE]));
     let again = scim.get(&format!("/Users/{id}")).await;
     assert_eq!(again.json(), &u);
@@ -111,7 +134,10 @@ async fn the_same_user_reads_the_same_over_grpc_and_the_other_dialects_both_ways
     let app = TestApp::spawn().await;
     let t = app.tenant("acme").await;
     let scim = Scim::of(&app, &t).await;
-    let id = scim.create_user(barbara()).await["id"].as_str().unwrap().to_owned();
+    let id = scim.create_user(barbara()).await["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
     let g = app
         .users(&t.token)
         .get_user(pb::GetUserRequest { key: key_id(&id) })
@@ -146,15 +172,24 @@ async fn the_same_user_reads_the_same_over_grpc_and_the_other_dialects_both_ways
         .unwrap()
         .into_inner();
     let p = ce
-        .patch(&format!("/users/{}", made.number), json!({ "lastName": "Park" }))
+        .patch(
+            &format!("/users/{}", made.number),
+            json!({ "lastName": "Park" }),
+        )
         .await;
     assert_eq!(p.status, 200, "{p:?}");
     let s = scim.get(&format!("/Users/{}", made.id)).await;
     assert_eq!(s.status, 200, "{s:?}");
     let u = s.json();
     assert_eq!(u["userName"], made.login.as_str());
-    assert_eq!(u["name"], json!({ "givenName": "Kim", "familyName": "Park" }));
-    assert_eq!(u["emails"], json!([{ "value": "kim@acme.test", "primary": true }]));
+    assert_eq!(
+        u["name"],
+        json!({ "givenName": "Kim", "familyName": "Park" })
+    );
+    assert_eq!(
+        u["emails"],
+        json!([{ "value": "kim@acme.test", "primary": true }])
+    );
     assert_eq!(u["active"], true);
 }
 
@@ -165,11 +200,18 @@ async fn user_names_are_unique_without_case_and_a_conflict_changes_nothing() {
     let scim = Scim::of(&app, &t).await;
     scim.user("bjensen@example.com", "B", "J").await;
     let a = scim
-        .post("/Users", json!({ "schemas": [USER], "userName": "BJensen@Example.com" }))
+        .post(
+            "/Users",
+            json!({ "schemas": [USER], "userName": "BJensen@Example.com" }),
+        )
         .await;
     assert_eq!(Scim::error(&a, 409), "uniqueness");
     let list = scim.get("/Users").await;
-    assert_eq!(list.json()["totalResults"], 2, "the owner and Barbara: {list:?}");
+    assert_eq!(
+        list.json()["totalResults"],
+        2,
+        "the owner and Barbara: {list:?}"
+    );
 }
 
 #[tokio::test]
@@ -177,7 +219,10 @@ async fn put_replaces_the_user_and_what_it_leaves_out_is_cleared() {
     let app = TestApp::spawn().await;
     let t = app.tenant("acme").await;
     let scim = Scim::of(&app, &t).await;
-    let id = scim.create_user(barbara()).await["id"].as_str().unwrap().to_owned();
+    let id = scim.create_user(barbara()).await["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
     let a = scim
         .put(
             &format!("/Users/{id}"),
@@ -192,10 +237,24 @@ async fn put_replaces_the_user_and_what_it_leaves_out_is_cleared() {
         .await;
     assert_eq!(a.status, 200, "{a:?}");
     let u = a.json();
-    assert_eq!(u["name"], json!({ "givenName": "Barbara", "familyName": "Smith" }));
-    assert_eq!(u["userName"], "bjensen@example.com", "the login does not follow the email");
+    assert_eq!(
+        u["name"],
+        json!({ "givenName": "Barbara", "familyName": "Smith" })
+    );
+    assert_eq!(
+        u["userName"], "bjensen@example.com",
+        "the login does not follow the email"
+    );
     assert_eq!(u["active"], false);
-    for gone in ["nickName", "title", "phoneNumbers", "addresses", "ims", ENTERPRISE, "externalId"] {
+    for gone in [
+        "nickName",
+        "title",
+        "phoneNumbers",
+        "addresses",
+        "ims",
+        ENTERPRISE,
+        "externalId",
+    ] {
         assert!(u.get(gone).is_none(), "{gone}: {u}");
     }
     let g = app
@@ -205,7 +264,11 @@ async fn put_replaces_the_user_and_what_it_leaves_out_is_cleared() {
         .unwrap()
         .into_inner();
     assert_eq!(g.status, pb::UserStatus::Disabled as i32);
-    assert!(g.metadata.keys().all(|k| !k.starts_with("scim:")), "{:?}", g.metadata);
+    assert!(
+        g.metadata.keys().all(|k| !k.starts_with("scim:")),
+        "{:?}",
+        g.metadata
+    );
     // A deactivated user is still read and listed.
     assert_eq!(scim.get(&format!("/Users/{id}")).await.status, 200);
 }
@@ -256,7 +319,9 @@ async fn versions_make_writes_conditional() {
     let v1 = first.header("etag").to_owned();
     assert!(v1.starts_with("W/\""), "{v1}");
     // If-None-Match with the current version: 304.
-    let a = scim.send(app.http.get(scim.url(&path)).header("if-none-match", &v1)).await;
+    let a = scim
+        .send(app.http.get(scim.url(&path)).header("if-none-match", &v1))
+        .await;
     assert_eq!(a.status, 304);
     let set = |title: &str| json!([{ "op": "replace", "path": "title", "value": title }]);
     let patch = |v: &str, title: &str| {
@@ -275,7 +340,9 @@ async fn versions_make_writes_conditional() {
     assert_ne!(v1, v2);
     // The old version no longer matches: 412, and nothing changes.
     Scim::error(&patch(&v1, "Second").await, 412);
-    let del = scim.send(app.http.delete(scim.url(&path)).header("if-match", &v1)).await;
+    let del = scim
+        .send(app.http.delete(scim.url(&path)).header("if-match", &v1))
+        .await;
     Scim::error(&del, 412);
     let now = scim.get(&path).await;
     assert_eq!(now.json()["title"], "First");
@@ -283,8 +350,13 @@ async fn versions_make_writes_conditional() {
     // A no-op PATCH does not move the version or lastModified.
     let same = scim.patch(&path, set("First")).await;
     assert_eq!(same.header("etag"), v2);
-    assert_eq!(same.json()["meta"]["lastModified"], now.json()["meta"]["lastModified"]);
-    let del = scim.send(app.http.delete(scim.url(&path)).header("if-match", &v2)).await;
+    assert_eq!(
+        same.json()["meta"]["lastModified"],
+        now.json()["meta"]["lastModified"]
+    );
+    let del = scim
+        .send(app.http.delete(scim.url(&path)).header("if-match", &v2))
+        .await;
     assert_eq!(del.status, 204);
 }
 
@@ -293,9 +365,15 @@ async fn attributes_and_excluded_attributes_shape_the_answer() {
     let app = TestApp::spawn().await;
     let t = app.tenant("acme").await;
     let scim = Scim::of(&app, &t).await;
-    let id = scim.create_user(barbara()).await["id"].as_str().unwrap().to_owned();
+    let id = scim.create_user(barbara()).await["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
     let a = scim
-        .get_query(&format!("/Users/{id}"), &[("attributes", "userName,name.familyName")])
+        .get_query(
+            &format!("/Users/{id}"),
+            &[("attributes", "userName,name.familyName")],
+        )
         .await;
     assert_eq!(
         a.json(),

@@ -23,7 +23,11 @@ pub(crate) struct Scim<'a> {
 }
 
 /// Makes a provisioning token for the tenant, as its owner.
-pub(crate) async fn provisioning_token(app: &TestApp, t: &TestTenant, name: &str) -> (String, String) {
+pub(crate) async fn provisioning_token(
+    app: &TestApp,
+    t: &TestTenant,
+    name: &str,
+) -> (String, String) {
     let mut c = ProvisioningTokenServiceClient::new(app.channel.clone());
     let mut req = tonic::Request::new(pb::CreateProvisioningTokenRequest {
         name: name.to_owned(),

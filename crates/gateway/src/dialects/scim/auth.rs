@@ -101,7 +101,10 @@ mod tests {
     fn only_a_bearer_header_with_a_token_is_read() {
         let of = |v: &str| {
             let mut h = HeaderMap::new();
-            h.insert(http::header::AUTHORIZATION, HeaderValue::from_str(v).unwrap());
+            h.insert(
+                http::header::AUTHORIZATION,
+                HeaderValue::from_str(v).unwrap(),
+            );
             bearer(&h).map(str::to_owned)
         };
         assert_eq!(of("Bearer abc").as_deref(), Some("abc"));

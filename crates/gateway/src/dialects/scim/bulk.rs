@@ -5,6 +5,7 @@
 //! what `/ServiceProviderConfig` advertises, and a request over either is 413.
 
 use super::auth::Ctx;
+use super::doc;
 use super::error::{ScimError, ScimType};
 use super::precondition::{Conditions, Tags};
 use super::reply::{self, Base};
@@ -73,7 +74,7 @@ fn references(v: &Value, out: &mut Vec<String>) {
         }
         Value::Array(a) => a.iter().for_each(|v| references(v, out)),
         Value::Object(o) => o.values().for_each(|v| references(v, out)),
-        _ => {}
+        Value::Null | Value::Bool(_) | Value::Number(_) => {}
     }
 }
 
@@ -90,7 +91,7 @@ fn resolved(v: &Value, ids: &HashMap<String, String>) -> Value {
                 .map(|(k, v)| (k.clone(), resolved(v, ids)))
                 .collect(),
         ),
-        other => other.clone(),
+        other @ (Value::Null | Value::Bool(_) | Value::Number(_)) => other.clone(),
     }
 }
 
@@ -105,7 +106,12 @@ fn route(path: &str) -> Result<(Resource, Option<String>), ScimError> {
     let path = path.trim().trim_start_matches('/');
     let (head, id) = match path.split_once('/') {
         Some((h, id)) if !id.is_empty() && !id.contains('/') => (h, Some(id.to_owned())),
-        Some(_) => return Err(ScimError::bad(ScimType::InvalidPath, format!("No resource at /{path}"))),
+        Some(_) => {
+            return Err(ScimError::bad(
+                ScimType::InvalidPath,
+                format!("No resource at /{path}"),
+            ));
+        }
         None => (path, None),
     };
     let res = if head.eq_ignore_ascii_case("Users") {
@@ -130,26 +136,42 @@ async fn run(
 ) -> Result<(StatusCode, Option<Value>), ScimError> {
     let (res, id) = route(&op.path)?;
     let cond = Conditions {
-        if_match: op
-            .version
-            .as_ref()
-            .map(|v| Tags::Listed(super::precondition::opaque(v).map(str::to_owned).into_iter().collect())),
+        if_match: op.version.as_ref().map(|v| {
+            Tags::Listed(
+                super::precondition::opaque(v)
+                    .map(str::to_owned)
+                    .into_iter()
+                    .collect(),
+            )
+        }),
         if_none_match: None,
     };
     let need_id = || {
         id.clone().ok_or_else(|| {
-            ScimError::bad(ScimType::InvalidPath, format!("{} needs a resource id", op.method))
+            ScimError::bad(
+                ScimType::InvalidPath,
+                format!("{} needs a resource id", op.method),
+            )
         })
     };
-    let data = data.map(canonical).unwrap_or(Value::Null);
+    let data = data.map_or(Value::Null, canonical);
     let user = |u| Some(render(&u, base));
     let group = |g| Some(group_map::render(&g, base, None));
     Ok(match (res, &op.method) {
         (_, &Method::POST) if id.is_some() => {
-            return Err(ScimError::bad(ScimType::InvalidPath, "POST goes to /Users or /Groups"));
+            return Err(ScimError::bad(
+                ScimType::InvalidPath,
+                "POST goes to /Users or /Groups",
+            ));
         }
-        (Resource::Users, &Method::POST) => (StatusCode::CREATED, user(users::create_user(ctx, &data).await?)),
-        (Resource::Groups, &Method::POST) => (StatusCode::CREATED, group(groups::create_group(ctx, &data).await?)),
+        (Resource::Users, &Method::POST) => (
+            StatusCode::CREATED,
+            user(users::create_user(ctx, &data).await?),
+        ),
+        (Resource::Groups, &Method::POST) => (
+            StatusCode::CREATED,
+            group(groups::create_group(ctx, &data).await?),
+        ),
         (Resource::Users, &Method::PUT) => (
             StatusCode::OK,
             user(users::replace_user(ctx, &need_id()?, &data, &cond).await?),
@@ -177,7 +199,10 @@ async fn run(
     })
 }
 
-fn result(op: &Operation, outcome: Result<(StatusCode, Option<Value>), ScimError>) -> (Value, bool) {
+fn result(
+    op: &Operation,
+    outcome: Result<(StatusCode, Option<Value>), ScimError>,
+) -> (Value, bool) {
     let mut o = Map::new();
     o.insert("method".to_owned(), json!(op.method.as_str()));
     if let Some(b) = &op.bulk_id {
@@ -233,14 +258,13 @@ pub(crate) async fn bulk(
             ),
         ));
     }
-    let fail_on_errors = match field(o, "failOnErrors") {
-        None | Some(Value::Null) => None,
-        Some(v) => Some(
-            v.as_u64()
-                .filter(|n| *n > 0)
-                .ok_or_else(|| ScimError::invalid_value("failOnErrors must be a positive integer"))?,
-        ),
-    };
+    let fail_on_errors =
+        match field(o, "failOnErrors") {
+            None | Some(Value::Null) => None,
+            Some(v) => Some(v.as_u64().filter(|n| *n > 0).ok_or_else(|| {
+                ScimError::invalid_value("failOnErrors must be a positive integer")
+            })?),
+        };
     let ops = raw
         .iter()
         .enumerate()
@@ -251,7 +275,9 @@ pub(crate) async fn bulk(
         if let Some(b) = &op.bulk_id
             && !seen.insert(b.clone())
         {
-            return Err(ScimError::invalid_value(format!("bulkId {b:?} is used twice")));
+            return Err(ScimError::invalid_value(format!(
+                "bulkId {b:?} is used twice"
+            )));
         }
     }
     let results = run_all(&ctx, &base, &ops, fail_on_errors).await;
@@ -263,7 +289,12 @@ pub(crate) async fn bulk(
 
 /// Runs the operations: in order, except that one referring to a `bulkId` not yet created
 /// waits until it is (a reference that never resolves, or a cycle, fails with 409).
-async fn run_all(ctx: &Ctx, base: &str, ops: &[Operation], fail_on_errors: Option<u64>) -> Vec<Value> {
+async fn run_all(
+    ctx: &Ctx,
+    base: &str,
+    ops: &[Operation],
+    fail_on_errors: Option<u64>,
+) -> Vec<Value> {
     let mut ids: HashMap<String, String> = HashMap::new();
     let mut failed_ids = std::collections::HashSet::new();
     let mut pending: Vec<usize> = (0..ops.len()).collect();
@@ -282,7 +313,9 @@ async fn run_all(ctx: &Ctx, base: &str, ops: &[Operation], fail_on_errors: Optio
             if let Some(d) = &op.data {
                 references(d, &mut refs);
             }
-            let broken = refs.iter().find(|r| failed_ids.contains(*r) || !ops.iter().any(|o| o.bulk_id.as_ref() == Some(*r)));
+            let broken = refs.iter().find(|r| {
+                failed_ids.contains(*r) || !ops.iter().any(|o| o.bulk_id.as_ref() == Some(*r))
+            });
             if let Some(r) = broken {
                 let e = ScimError::new(
                     StatusCode::CONFLICT,
@@ -361,10 +394,19 @@ mod tests {
 
     #[test]
     fn operations_are_checked_for_shape() {
-        assert!(operation(0, &json!({ "method": "POST", "path": "/Users", "data": {} })).is_err());
+        assert!(
+            operation(
+                0,
+                &json!({ "method": "POST", "path": "/Users", "data": {} })
+            )
+            .is_err()
+        );
         assert!(operation(0, &json!({ "method": "GET", "path": "/Users" })).is_err());
         assert!(operation(0, &json!({ "method": "delete", "path": "/Users/1" })).is_ok());
-        assert_eq!(route("/Users/abc").unwrap(), (Resource::Users, Some("abc".to_owned())));
+        assert_eq!(
+            route("/Users/abc").unwrap(),
+            (Resource::Users, Some("abc".to_owned()))
+        );
         assert_eq!(route("Groups").unwrap(), (Resource::Groups, None));
         assert!(route("/Other").is_err());
         assert!(route("/Users/a/b").is_err());

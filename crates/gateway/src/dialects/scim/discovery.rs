@@ -4,6 +4,7 @@
 //! §4 says.
 
 use super::auth::Ctx;
+use super::doc;
 use super::error::ScimError;
 use super::reply::{self, Base};
 use super::{ScimLimits, schema, urn};
@@ -87,7 +88,7 @@ fn resource_type(id: &str, base: &str) -> Option<Value> {
     }))
 }
 
-fn list(resources: Vec<Value>) -> Value {
+fn list(resources: &[Value]) -> Value {
     json!({
         "schemas": [urn::LIST],
         "totalResults": resources.len(),
@@ -110,7 +111,10 @@ pub(crate) async fn service_provider_config(
     RawQuery(q): RawQuery,
 ) -> Result<Response, ScimError> {
     no_filter(q.as_deref())?;
-    Ok(reply::json(StatusCode::OK, &service_provider(ctx.api().limits, &base)))
+    Ok(reply::json(
+        StatusCode::OK,
+        &service_provider(ctx.api().limits, &base),
+    ))
 }
 
 /// The resource types: User and Group.
@@ -126,11 +130,11 @@ pub(crate) async fn resource_types(
     RawQuery(q): RawQuery,
 ) -> Result<Response, ScimError> {
     no_filter(q.as_deref())?;
-    let all = ["User", "Group"]
+    let all: Vec<Value> = ["User", "Group"]
         .into_iter()
         .filter_map(|id| resource_type(id, &base))
         .collect();
-    Ok(reply::json(StatusCode::OK, &list(all)))
+    Ok(reply::json(StatusCode::OK, &list(&all)))
 }
 
 /// One resource type.
@@ -163,11 +167,11 @@ pub(crate) async fn schemas(
     RawQuery(q): RawQuery,
 ) -> Result<Response, ScimError> {
     no_filter(q.as_deref())?;
-    let all = schema::SCHEMA_URNS
+    let all: Vec<Value> = schema::SCHEMA_URNS
         .iter()
         .filter_map(|u| schema::schema_json(u, &base))
         .collect();
-    Ok(reply::json(StatusCode::OK, &list(all)))
+    Ok(reply::json(StatusCode::OK, &list(&all)))
 }
 
 /// One schema, by its URN.

@@ -83,18 +83,18 @@ pub(crate) struct ReadConditions {
 /// A SCIM User (`urn:ietf:params:scim:schemas:core:2.0:User`, with the enterprise
 /// extension); `/Schemas` describes every attribute.
 #[derive(Debug, ToSchema)]
-#[schema(as = scim::User, additional_properties)]
+#[schema(as = scim::User)]
 pub(crate) struct User {
     schemas: Vec<String>,
     #[schema(read_only)]
     id: Option<String>,
     #[schema(rename = "userName")]
-    user_name: String,
+    login: String,
 }
 
 /// A SCIM Group (`urn:ietf:params:scim:schemas:core:2.0:Group`).
 #[derive(Debug, ToSchema)]
-#[schema(as = scim::Group, additional_properties)]
+#[schema(as = scim::Group)]
 pub(crate) struct Group {
     schemas: Vec<String>,
     #[schema(read_only)]
@@ -105,14 +105,14 @@ pub(crate) struct Group {
 
 /// Any SCIM message or resource: its shape is in the RFC and in `/Schemas`.
 #[derive(Debug, ToSchema)]
-#[schema(as = scim::Message, additional_properties)]
+#[schema(as = scim::Message)]
 pub(crate) struct Message {
     schemas: Option<Vec<String>>,
 }
 
 /// A ListResponse.
 #[derive(Debug, ToSchema)]
-#[schema(as = scim::ListResponse, additional_properties)]
+#[schema(as = scim::ListResponse)]
 pub(crate) struct ListResponse {
     schemas: Vec<String>,
     #[schema(rename = "totalResults")]
@@ -132,16 +132,40 @@ impl IntoResponses for Errors {
                 400,
                 "Bad input: `invalidSyntax`, `invalidValue`, `invalidFilter`, `invalidPath`, `noTarget`, `mutability`, `invalidCursor`, `tooMany`.",
             ),
-            (401, "No provisioning token, or one that is wrong or revoked."),
-            (403, "The core's policy refuses it, or a filter on a discovery endpoint."),
+            (
+                401,
+                "No provisioning token, or one that is wrong or revoked.",
+            ),
+            (
+                403,
+                "The core's policy refuses it, or a filter on a discovery endpoint.",
+            ),
             (404, "No such resource in the token's tenant."),
-            (409, "`uniqueness`: the userName, email or externalId is taken; or a group with child groups."),
-            (412, "`If-Match` or `If-None-Match` does not hold for the resource's version."),
-            (413, "The body is over `maxPayloadSize`, or a bulk request over `maxOperations`."),
-            (415, "The body is not JSON (`application/scim+json` or `application/json`)."),
-            (429, "Too many wrong passwords; `Retry-After` says when to try again."),
+            (
+                409,
+                "`uniqueness`: the userName, email or externalId is taken; or a group with child groups.",
+            ),
+            (
+                412,
+                "`If-Match` or `If-None-Match` does not hold for the resource's version.",
+            ),
+            (
+                413,
+                "The body is over `maxPayloadSize`, or a bulk request over `maxOperations`.",
+            ),
+            (
+                415,
+                "The body is not JSON (`application/scim+json` or `application/json`).",
+            ),
+            (
+                429,
+                "Too many wrong passwords; `Retry-After` says when to try again.",
+            ),
             (500, "Roster failed."),
-            (503, "The user service is unavailable or busy; `Retry-After` when it said."),
+            (
+                503,
+                "The user service is unavailable or busy; `Retry-After` when it said.",
+            ),
         ];
         cases
             .into_iter()

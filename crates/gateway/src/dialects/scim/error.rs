@@ -13,7 +13,8 @@ use utoipa::ToSchema;
 
 pub(crate) const ERROR_URN: &str = "urn:ietf:params:scim:api:messages:2.0:Error";
 
-/// The `scimType` keywords of RFC 7644 Table 9, and RFC 9865's cursor ones.
+/// The `scimType` keywords of RFC 7644 Table 9 (and RFC 9865's `invalidCursor`) Roster
+/// answers with.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum ScimType {
     InvalidFilter,
@@ -24,10 +25,7 @@ pub(crate) enum ScimType {
     InvalidPath,
     NoTarget,
     InvalidValue,
-    InvalidVers,
-    Sensitive,
     InvalidCursor,
-    ExpiredCursor,
 }
 
 impl ScimType {
@@ -41,10 +39,7 @@ impl ScimType {
             Self::InvalidPath => "invalidPath",
             Self::NoTarget => "noTarget",
             Self::InvalidValue => "invalidValue",
-            Self::InvalidVers => "invalidVers",
-            Self::Sensitive => "sensitive",
             Self::InvalidCursor => "invalidCursor",
-            Self::ExpiredCursor => "expiredCursor",
         }
     }
 }
@@ -188,7 +183,10 @@ impl IntoResponse for ScimError {
         let bytes = serde_json::to_vec(&self.body()).unwrap_or_default();
         let mut res = (self.status, bytes).into_response();
         let h = res.headers_mut();
-        h.insert(http::header::CONTENT_TYPE, HeaderValue::from_static(SCIM_JSON));
+        h.insert(
+            http::header::CONTENT_TYPE,
+            HeaderValue::from_static(SCIM_JSON),
+        );
         if let Some(secs) = self.retry_after {
             h.insert(http::header::RETRY_AFTER, HeaderValue::from(secs));
         }

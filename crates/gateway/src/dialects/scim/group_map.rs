@@ -7,7 +7,6 @@ use super::auth::Ctx;
 use super::error::{ScimError, ScimType};
 use super::time::rfc3339;
 use super::urn;
-use super::user_map::boolean;
 use roster_proto::v1 as pb;
 use serde_json::{Map, Value, json};
 use std::collections::HashMap;
@@ -29,7 +28,9 @@ pub(crate) fn member_ids(v: &Value) -> Result<Vec<String>, ScimError> {
     let items = match v {
         Value::Null => return Ok(Vec::new()),
         Value::Array(a) => a.clone(),
-        other => vec![other.clone()],
+        other @ (Value::Bool(_) | Value::Number(_) | Value::String(_) | Value::Object(_)) => {
+            vec![other.clone()]
+        }
     };
     items
         .iter()
@@ -113,7 +114,8 @@ pub(crate) async fn members_of(
     base: &str,
     ids: &[String],
 ) -> Result<HashMap<String, Vec<Value>>, ScimError> {
-    let mut out: HashMap<String, Vec<Value>> = ids.iter().map(|i| (i.clone(), Vec::new())).collect();
+    let mut out: HashMap<String, Vec<Value>> =
+        ids.iter().map(|i| (i.clone(), Vec::new())).collect();
     for chunk in ids.chunks(IDS_PER_QUERY) {
         let filter = pb::UserFilter {
             kind: Some(pb::user_filter::Kind::Compare(pb::UserComparison {
@@ -175,14 +177,20 @@ pub(crate) async fn render_all(
     Ok(groups
         .iter()
         .map(|g| {
-            let m = members.as_mut().map(|m| m.remove(&g.id).unwrap_or_default());
+            let m = members
+                .as_mut()
+                .map(|m| m.remove(&g.id).unwrap_or_default());
             render(g, base, m)
         })
         .collect())
 }
 
 /// Adds `members` to rendered groups.
-pub(crate) async fn add_members(ctx: &Ctx, base: &str, page: &mut [Value]) -> Result<(), ScimError> {
+pub(crate) async fn add_members(
+    ctx: &Ctx,
+    base: &str,
+    page: &mut [Value],
+) -> Result<(), ScimError> {
     let ids: Vec<String> = page
         .iter()
         .filter_map(|g| g["id"].as_str().map(str::to_owned))
@@ -254,7 +262,7 @@ pub(crate) async fn list_page(
 /// Sorts rendered groups by `by` (`displayName`, `externalId`, `id`, `meta.created`,
 /// `meta.lastModified`): text without case, groups without the value last.
 pub(crate) fn sort(groups: &mut [Value], by: &str, descending: bool) -> Result<(), ScimError> {
-    let bare = super::schema::strip_urn(by);
+    let bare = super::list::strip_urn(by);
     let path: &[&str] = match bare.to_ascii_lowercase().as_str() {
         "displayname" => &["displayName"],
         "externalid" => &["externalId"],
@@ -285,11 +293,6 @@ pub(crate) fn sort(groups: &mut [Value], by: &str, descending: bool) -> Result<(
         if descending { o.reverse() } else { o }
     });
     Ok(())
-}
-
-/// Whether `v` is a boolean `true` as identity providers write one.
-pub(crate) fn truthy(v: &Value) -> bool {
-    boolean(v).unwrap_or(false)
 }
 
 #[cfg(test)]

@@ -5,6 +5,7 @@
 //! members back.
 
 use super::auth::Ctx;
+use super::doc;
 use super::error::ScimError;
 use super::filter;
 use super::group_map::{self, Desired, member_ids, render};
@@ -12,6 +13,7 @@ use super::list::{self, Query};
 use super::patch::{self, Kind, Op, Operation};
 use super::precondition::Conditions;
 use super::reply::{self, Base};
+use super::schema;
 use super::user_map::canonical;
 use crate::core_error::CoreError;
 use axum::body::Body;
@@ -106,7 +108,12 @@ fn member_refused(ctx: &Ctx, s: tonic::Status, id: &str) -> ScimError {
 }
 
 /// Renames the group or sets its external id where `d` differs from `g`.
-async fn update(ctx: &Ctx, g: &pb::Group, d: &Desired, etag: String) -> Result<pb::Group, ScimError> {
+async fn update(
+    ctx: &Ctx,
+    g: &pb::Group,
+    d: &Desired,
+    etag: String,
+) -> Result<pb::Group, ScimError> {
     let mut paths = Vec::new();
     if d.display_name != g.name {
         paths.push("name".to_owned());
@@ -240,7 +247,7 @@ fn split(
                 (Op::Remove, None, None, None) => change.replace(Vec::new()),
                 // Entra ID removes members by listing them as the value.
                 (Op::Remove, None, None, Some(v)) => change.remove(member_ids(&v)?),
-                (Op::Remove, Some(f), None, _) => match filter::equalities(&f) {
+                (Op::Remove, Some(f), None, _) => match patch::equalities(&f) {
                     Some(eqs) if eqs.len() == 1 && eqs[0].0.eq_ignore_ascii_case("value") => {
                         let id = eqs[0].1.as_str().unwrap_or_default().to_owned();
                         change.remove(vec![id]);
@@ -277,9 +284,17 @@ pub(crate) async fn patch_group(
             .await?
             .remove(&g.id)
             .unwrap_or_default();
+        let parent = schema::Resource::Group
+            .core()
+            .attribute("members")
+            .ok_or_else(ScimError::internal)?;
         let gone = members
             .iter()
-            .filter(|m| by_filter.iter().any(|f| filter::matches_value(f, m)))
+            .filter(|m| {
+                by_filter
+                    .iter()
+                    .any(|f| filter::matches_value(f, m, parent))
+            })
             .filter_map(|m| m["value"].as_str().map(str::to_owned))
             .collect();
         change.remove(gone);
@@ -502,13 +517,14 @@ mod tests {
     use super::*;
     use serde_json::json;
 
-    fn ops(v: Value) -> Vec<Operation> {
-        patch::operations(&json!({ "schemas": [super::super::urn::PATCH], "Operations": v })).unwrap()
+    fn ops(v: &Value) -> Vec<Operation> {
+        patch::operations(&json!({ "schemas": [super::super::urn::PATCH], "Operations": v }))
+            .unwrap()
     }
 
     #[test]
     fn member_operations_become_one_change_whatever_their_style() {
-        let (rest, change, by_filter) = split(ops(json!([
+        let (rest, change, by_filter) = split(ops(&json!([
             { "op": "Add", "path": "members", "value": [{ "value": "a" }, { "value": "b" }] },
             { "op": "Remove", "path": "members", "value": [{ "value": "b" }] },
             { "op": "remove", "path": "members[value eq \"c\"]" },
@@ -520,7 +536,7 @@ mod tests {
         assert!(!change.replace);
         assert_eq!(rest.len(), 1);
         assert!(by_filter.is_empty());
-        let (_, change, _) = split(ops(json!([{ "op": "remove", "path": "members" }]))).unwrap();
+        let (_, change, _) = split(ops(&json!([{ "op": "remove", "path": "members" }]))).unwrap();
         assert!(change.replace && change.add.is_empty());
     }
 }

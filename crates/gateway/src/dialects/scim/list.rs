@@ -7,6 +7,7 @@
 //! here over the core's group pages.
 
 use super::auth::Ctx;
+use super::doc;
 use super::error::{ScimError, ScimType};
 use super::filter::{self, Filter};
 use super::group_map;
@@ -72,7 +73,10 @@ fn number(name: &str, raw: Option<&str>) -> Result<Option<i64>, ScimError> {
 
 fn parsed_filter(raw: Option<&str>) -> Result<Option<Filter>, ScimError> {
     raw.filter(|f| !f.trim().is_empty())
-        .map(|f| filter::parse(f).map_err(|e| ScimError::bad(ScimType::InvalidFilter, e.to_string())))
+        .map(|f| {
+            filter::parse_filter(f)
+                .map_err(|e| ScimError::bad(ScimType::InvalidFilter, e.to_string()))
+        })
         .transpose()
 }
 
@@ -154,7 +158,9 @@ impl Query {
     fn build(f: Fields<'_>, limits: ScimLimits) -> Result<Self, ScimError> {
         // A negative count is read as 0 and a count above the most as the most (§3.4.2.4).
         let count = f.count.map_or(limits.default_page_size, |c| {
-            u32::try_from(c.max(0)).unwrap_or(u32::MAX).min(limits.max_page_size)
+            u32::try_from(c.max(0))
+                .unwrap_or(u32::MAX)
+                .min(limits.max_page_size)
         });
         let paging = match (f.cursor, f.start_index) {
             (Some(_), Some(_)) => {
@@ -184,7 +190,10 @@ impl Query {
         };
         Ok(Self {
             filter: parsed_filter(f.filter)?,
-            sort_by: f.sort_by.filter(|s| !s.trim().is_empty()).map(str::to_owned),
+            sort_by: f
+                .sort_by
+                .filter(|s| !s.trim().is_empty())
+                .map(str::to_owned),
             descending,
             paging,
             projection: Projection::new(f.attributes, f.excluded),
@@ -199,6 +208,7 @@ impl Query {
 }
 
 /// The parameters of a query, from wherever they came.
+#[derive(Clone, Copy)]
 struct Fields<'a> {
     filter: Option<&'a str>,
     sort_by: Option<&'a str>,
@@ -210,6 +220,30 @@ struct Fields<'a> {
     excluded: Option<&'a str>,
 }
 
+/// `path` without a core schema's URN in front (`urn:…:User:userName` is `userName`).
+pub(crate) fn strip_urn(path: &str) -> &str {
+    for schema in [urn::USER, urn::GROUP] {
+        if let Some(head) = path.get(..schema.len())
+            && head.eq_ignore_ascii_case(schema)
+            && let Some(rest) = path[schema.len()..].strip_prefix(':')
+        {
+            return rest;
+        }
+    }
+    path
+}
+
+/// Whether a filter reads the attribute `name`.
+fn mentions(f: &Filter, name: &str) -> bool {
+    match f {
+        Filter::And(parts) | Filter::Or(parts) => parts.iter().any(|p| mentions(p, name)),
+        Filter::Not(inner) => mentions(inner, name),
+        Filter::Compare { path, .. }
+        | Filter::Present { path, .. }
+        | Filter::ValuePath { path, .. } => path.name.eq_ignore_ascii_case(name),
+    }
+}
+
 /// The order a `sortBy` of Users asks for.
 fn user_order(sort_by: Option<&str>, descending: bool) -> Result<Option<pb::UserOrder>, ScimError> {
     use pb::UserOrderField as F;
@@ -219,7 +253,7 @@ fn user_order(sort_by: Option<&str>, descending: bool) -> Result<Option<pb::User
             descending,
         }));
     };
-    let bare = schema::strip_urn(path);
+    let bare = strip_urn(path);
     let field = [
         ("userName", F::Login),
         ("emails", F::Email),
@@ -243,7 +277,12 @@ fn user_order(sort_by: Option<&str>, descending: bool) -> Result<Option<pb::User
     }))
 }
 
-fn list_response(total: u64, start: Option<u64>, next: Option<String>, resources: Vec<Value>) -> Value {
+fn list_response(
+    total: u64,
+    start: Option<u64>,
+    next: Option<String>,
+    resources: Vec<Value>,
+) -> Value {
     let mut o = Map::new();
     o.insert("schemas".to_owned(), json!([urn::LIST]));
     o.insert("totalResults".to_owned(), json!(total));
@@ -281,7 +320,8 @@ async fn user_page(
     let req = pb::ListUsersRequest {
         page_size: i32::try_from(page_size.max(1)).unwrap_or(1000),
         page_token: token,
-        skip: i32::try_from(skip).map_err(|_| ScimError::invalid_value("startIndex is too large"))?,
+        skip: i32::try_from(skip)
+            .map_err(|_| ScimError::invalid_value("startIndex is too large"))?,
         filter,
         order_by: user_order(q.sort_by.as_deref(), q.descending)?,
         include_total_size: true,
@@ -329,7 +369,7 @@ pub(crate) async fn users(ctx: &Ctx, base: &str, q: &Query) -> Result<Response, 
         Paging::Cursor { .. } if q.count() > 0 && !r.next_page_token.is_empty() => {
             Some(r.next_page_token)
         }
-        _ => None,
+        Paging::Index { .. } | Paging::Cursor { .. } => None,
     };
     Ok(reply::json(
         StatusCode::OK,
@@ -360,76 +400,65 @@ struct GroupPage {
     page: Vec<Value>,
 }
 
-/// Whether rendering a group for this query needs its members.
-fn needs_members(q: &Query) -> bool {
-    !q.projection.drops("members") || q.filter.as_ref().is_some_and(|f| filter::mentions(f, "members"))
-}
-
 async fn matching_groups(ctx: &Ctx, base: &str, q: &Query) -> Result<GroupPage, ScimError> {
-    let members = needs_members(q);
+    if let Some(f) = &q.filter {
+        filter::check(f, schema::Resource::Group)
+            .map_err(|e| ScimError::bad(ScimType::InvalidFilter, e.to_string()))?;
+    }
+    // Members are fetched with the groups when the filter reads them, else for the page only.
+    let filter_reads_members = q.filter.as_ref().is_some_and(|f| mentions(f, "members"));
+    let wants_members = !q.projection.drops("members");
     let keep = |g: &Value| {
         q.filter
             .as_ref()
             .is_none_or(|f| filter::matches(f, g, schema::Resource::Group))
     };
-    match &q.paging {
+    let (mut page, total, start, next) = match &q.paging {
         Paging::Cursor { cursor, count } => {
             if q.sort_by.is_some() {
                 return Err(ScimError::invalid_value(
                     "Groups paged by cursor come in path order: sortBy needs startIndex paging",
                 ));
             }
-            let (groups, next) =
-                group_map::list_page(ctx, cursor, *count).await?;
-            let rendered = group_map::render_all(ctx, base, &groups, members).await?;
-            let page: Vec<Value> = rendered.into_iter().filter(|g| keep(g)).collect();
+            let (groups, next) = group_map::list_page(ctx, cursor, *count).await?;
+            let mut page = group_map::render_all(ctx, base, &groups, filter_reads_members).await?;
+            page.retain(|g| keep(g));
+            let all = group_map::list_all(ctx).await?;
             let total = if q.filter.is_some() {
-                let all = group_map::list_all(ctx).await?;
-                let rendered = group_map::render_all(ctx, base, &all, members).await?;
-                rendered.iter().filter(|g| keep(g)).count() as u64
+                let all = group_map::render_all(ctx, base, &all, filter_reads_members).await?;
+                all.iter().filter(|g| keep(g)).count()
             } else {
-                group_map::list_all(ctx).await?.len() as u64
+                all.len()
             };
+            if *count == 0 {
+                page.clear();
+            }
             let next = (*count > 0 && !next.is_empty()).then_some(next);
-            Ok(GroupPage {
-                total,
-                start: None,
-                next,
-                page: if *count == 0 { Vec::new() } else { page },
-            })
+            (page, total, None, next)
         }
         Paging::Index { start, count } => {
             let all = group_map::list_all(ctx).await?;
-            let filtering = q.filter.is_some() || q.sort_by.is_some();
-            // Members are fetched for the page only, unless the filter reads them.
-            let mut rendered = group_map::render_all(
-                ctx,
-                base,
-                &all,
-                members && q.filter.as_ref().is_some_and(|f| filter::mentions(f, "members")),
-            )
-            .await?;
-            if filtering {
-                rendered.retain(|g| keep(g));
-                if let Some(by) = &q.sort_by {
-                    group_map::sort(&mut rendered, by, q.descending)?;
-                }
+            let mut rendered = group_map::render_all(ctx, base, &all, filter_reads_members).await?;
+            rendered.retain(|g| keep(g));
+            if let Some(by) = &q.sort_by {
+                group_map::sort(&mut rendered, by, q.descending)?;
             }
-            let total = rendered.len() as u64;
+            let total = rendered.len();
             let from = usize::try_from(start - 1).unwrap_or(usize::MAX);
             let take = usize::try_from(*count).unwrap_or(usize::MAX);
-            let mut page: Vec<Value> = rendered.into_iter().skip(from).take(take).collect();
-            if members && !q.filter.as_ref().is_some_and(|f| filter::mentions(f, "members")) {
-                group_map::add_members(ctx, base, &mut page).await?;
-            }
-            Ok(GroupPage {
-                total,
-                start: Some(*start),
-                next: None,
-                page,
-            })
+            let page = rendered.into_iter().skip(from).take(take).collect();
+            (page, total, Some(*start), None)
         }
+    };
+    if wants_members && !filter_reads_members {
+        group_map::add_members(ctx, base, &mut page).await?;
     }
+    Ok(GroupPage {
+        total: total as u64,
+        start,
+        next,
+        page,
+    })
 }
 
 /// Queries users and groups together, paged by `startIndex`.
@@ -479,15 +508,38 @@ pub(crate) async fn root_search(
         && count > 0
     {
         let r = user_page(&ctx, &q, f, from, count, String::new()).await?;
-        page.extend(r.users.iter().map(|u| users::project(u, &base, &q.projection)));
+        page.extend(
+            r.users
+                .iter()
+                .map(|u| users::project(u, &base, &q.projection)),
+        );
     }
     let group_query = Query {
-        paging: Paging::Index { start: 1, count: u32::MAX },
+        paging: Paging::Index {
+            start: 1,
+            count: u32::MAX,
+        },
         ..q.clone()
     };
-    let groups = matching_groups(&ctx, &base, &group_query).await?;
+    // A filter on an attribute Groups do not have matches no group.
+    let groups_apply = q
+        .filter
+        .as_ref()
+        .is_none_or(|f| filter::check(f, schema::Resource::Group).is_ok());
+    let groups = if groups_apply {
+        matching_groups(&ctx, &base, &group_query).await?
+    } else {
+        GroupPage {
+            total: 0,
+            start: None,
+            next: None,
+            page: Vec::new(),
+        }
+    };
     let groups_total = groups.total;
-    let room = usize::try_from(count).unwrap_or(usize::MAX).saturating_sub(page.len());
+    let room = usize::try_from(count)
+        .unwrap_or(usize::MAX)
+        .saturating_sub(page.len());
     let skip_groups = usize::try_from(from.saturating_sub(users_total)).unwrap_or(usize::MAX);
     page.extend(
         groups
@@ -514,10 +566,31 @@ mod tests {
     #[test]
     fn paging_parameters_are_read_leniently_and_bounded() {
         let p = |raw: &str| q(raw).unwrap().paging;
-        assert_eq!(p(""), Paging::Index { start: 1, count: 100 });
-        assert_eq!(p("startIndex=0&count=-5"), Paging::Index { start: 1, count: 0 });
-        assert_eq!(p("STARTINDEX=3&Count=100000"), Paging::Index { start: 3, count: 1000 });
-        assert_eq!(p("cursor=&count=2"), Paging::Cursor { cursor: String::new(), count: 2 });
+        assert_eq!(
+            p(""),
+            Paging::Index {
+                start: 1,
+                count: 100
+            }
+        );
+        assert_eq!(
+            p("startIndex=0&count=-5"),
+            Paging::Index { start: 1, count: 0 }
+        );
+        assert_eq!(
+            p("STARTINDEX=3&Count=100000"),
+            Paging::Index {
+                start: 3,
+                count: 1000
+            }
+        );
+        assert_eq!(
+            p("cursor=&count=2"),
+            Paging::Cursor {
+                cursor: String::new(),
+                count: 2
+            }
+        );
         assert!(q("cursor=x&startIndex=2").is_err());
         assert!(q("count=ten").is_err());
     }
@@ -525,7 +598,10 @@ mod tests {
     #[test]
     fn a_malformed_filter_is_invalid_filter() {
         let e = q("filter=userName%20eq").unwrap_err();
-        assert_eq!((e.status.as_u16(), e.scim_type), (400, Some(ScimType::InvalidFilter)));
+        assert_eq!(
+            (e.status.as_u16(), e.scim_type),
+            (400, Some(ScimType::InvalidFilter))
+        );
     }
 
     #[test]

@@ -106,10 +106,20 @@ pub(crate) fn router(state: AppState, config: &GatewayConfig) -> OpenApiRouter {
         .routes(routes!(discovery::schema_one))
         .routes(routes!(users::list, users::create))
         .routes(routes!(users::search))
-        .routes(routes!(users::get, users::replace, users::patch, users::delete))
+        .routes(routes!(
+            users::get,
+            users::replace,
+            users::patch,
+            users::delete
+        ))
         .routes(routes!(groups::list, groups::create))
         .routes(routes!(groups::search))
-        .routes(routes!(groups::get, groups::replace, groups::patch, groups::delete))
+        .routes(routes!(
+            groups::get,
+            groups::replace,
+            groups::patch,
+            groups::delete
+        ))
         .routes(routes!(list::root_search))
         .routes(routes!(bulk::bulk))
         .split_for_parts();

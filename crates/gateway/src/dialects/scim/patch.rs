@@ -105,74 +105,25 @@ pub(crate) struct Target {
     pub(crate) sub: Option<String>,
 }
 
-/// Strips a schema URN from the front of `path`: the extension's (kept) or a core one.
-fn schema_prefix(path: &str) -> (Option<&'static str>, &str) {
-    for (schema, ext) in [
-        (urn::ENTERPRISE, Some(urn::ENTERPRISE)),
-        (urn::USER, None),
-        (urn::GROUP, None),
-    ] {
-        if let Some(head) = path.get(..schema.len())
-            && head.eq_ignore_ascii_case(schema)
-        {
-            let rest = &path[schema.len()..];
-            if let Some(rest) = rest.strip_prefix(':') {
-                return (ext, rest);
-            }
-            if rest.is_empty() {
-                return (ext, rest);
-            }
-        }
-    }
-    (None, path)
-}
-
 fn known(name: &str) -> String {
     canonical_name(name).map_or_else(|| name.to_owned(), str::to_owned)
 }
 
 /// The target of a PATCH path.
 pub(crate) fn target(path: &str) -> Result<Target, ScimError> {
-    let invalid = |why: String| ScimError::bad(ScimType::InvalidPath, why);
-    let (ext, rest) = schema_prefix(path.trim());
-    if rest.is_empty() {
-        return Err(invalid(format!("The path {path:?} names no attribute")));
-    }
-    let (head, filter, tail) = match rest.find('[') {
-        Some(open) => {
-            let close = rest
-                .rfind(']')
-                .filter(|c| *c > open)
-                .ok_or_else(|| invalid(format!("The path {path:?} has an unclosed [")))?;
-            let inner = &rest[open + 1..close];
-            let f = filter::parse(inner)
-                .map_err(|e| invalid(format!("The filter of the path {path:?}: {e}")))?;
-            let tail = &rest[close + 1..];
-            let tail = match tail.strip_prefix('.') {
-                Some(t) if !t.is_empty() => Some(t),
-                None if tail.is_empty() => None,
-                _ => return Err(invalid(format!("The path {path:?} does not parse"))),
-            };
-            (&rest[..open], Some(f), tail.map(str::to_owned))
-        }
-        None => match rest.split_once('.') {
-            Some((a, s)) => (a, None, Some(s.to_owned())),
-            None => (rest, None, None),
-        },
-    };
-    let ok = |s: &str| {
-        !s.is_empty()
-            && s.chars()
-                .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-' || c == '$')
-    };
-    if !ok(head) || tail.as_deref().is_some_and(|t| !ok(t)) {
-        return Err(invalid(format!("The path {path:?} does not parse")));
-    }
+    let p = filter::parse_path(path)
+        .map_err(|e| ScimError::bad(ScimType::InvalidPath, format!("The path {path:?}: {e}")))?;
+    let ext = p
+        .path
+        .urn
+        .as_deref()
+        .filter(|u| u.eq_ignore_ascii_case(urn::ENTERPRISE))
+        .map(|_| urn::ENTERPRISE);
     Ok(Target {
         ext,
-        attr: known(head),
-        filter,
-        sub: tail.map(|t| known(&t)),
+        attr: known(&p.path.name),
+        filter: p.filter,
+        sub: p.path.sub.as_deref().map(known),
     })
 }
 
@@ -189,12 +140,23 @@ impl Kind {
         matches!(attr, "id" | "meta") || (self == Self::User && attr == "groups")
     }
 
-    fn multi_valued(self, ext: Option<&str>, attr: &str) -> bool {
-        let resource = match self {
+    fn resource(self) -> schema::Resource {
+        match self {
             Self::User => schema::Resource::User,
             Self::Group => schema::Resource::Group,
-        };
-        ext.is_none() && schema::is_multi_valued(resource, attr)
+        }
+    }
+
+    /// The attribute `attr` of the core schema, when it is one.
+    fn attribute(self, ext: Option<&str>, attr: &str) -> Option<&'static schema::Attribute> {
+        match ext {
+            None => self.resource().core().attribute(attr),
+            Some(_) => None,
+        }
+    }
+
+    fn multi_valued(self, ext: Option<&str>, attr: &str) -> bool {
+        self.attribute(ext, attr).is_some_and(|a| a.multi_valued)
     }
 }
 
@@ -264,12 +226,20 @@ fn normalize(attr: &str, v: &Value) -> Value {
                 .collect(),
         ),
         Value::Array(a) => Value::Array(a.iter().map(|v| normalize(attr, v)).collect()),
-        other => other.clone(),
+        other @ (Value::Null | Value::Bool(_) | Value::Number(_) | Value::String(_)) => {
+            other.clone()
+        }
     }
 }
 
 /// Applies one operation to one target.
-fn one(doc: &mut Value, op: Op, t: &Target, value: Option<&Value>, kind: Kind) -> Result<(), ScimError> {
+fn one(
+    doc: &mut Value,
+    op: Op,
+    t: &Target,
+    value: Option<&Value>,
+    kind: Kind,
+) -> Result<(), ScimError> {
     if kind.read_only(&t.attr) {
         return Err(ScimError::bad(
             ScimType::Mutability,
@@ -278,6 +248,11 @@ fn one(doc: &mut Value, op: Op, t: &Target, value: Option<&Value>, kind: Kind) -
     }
     let value = value.map(|v| normalize(&t.attr, v));
     let multi = kind.multi_valued(t.ext, &t.attr);
+    if let (Some(f), Some(parent)) = (&t.filter, kind.attribute(t.ext, &t.attr)) {
+        filter::check_value_filter(f, parent).map_err(|e| {
+            ScimError::bad(ScimType::InvalidPath, format!("The path's filter: {e}"))
+        })?;
+    }
     let o = container(doc, t)
         .ok_or_else(|| ScimError::invalid_syntax("The resource is not an object"))?;
     let key = key_in(o, &t.attr);
@@ -287,8 +262,8 @@ fn one(doc: &mut Value, op: Op, t: &Target, value: Option<&Value>, kind: Kind) -
             format!("{} is not multi-valued: it takes no filter", t.attr),
         ));
     }
-    if multi {
-        return many(o, &key, op, t, value);
+    if let Some(parent) = kind.attribute(t.ext, &t.attr).filter(|a| a.multi_valued) {
+        return many(o, &key, op, t, value, parent);
     }
     match (op, &t.sub, value) {
         (Op::Remove, None, _) => {
@@ -320,7 +295,11 @@ fn one(doc: &mut Value, op: Op, t: &Target, value: Option<&Value>, kind: Kind) -
                         inner.insert(k, v);
                     }
                 }
-                other => *other = Value::Object(new),
+                other @ (Value::Null
+                | Value::Bool(_)
+                | Value::Number(_)
+                | Value::String(_)
+                | Value::Array(_)) => *other = Value::Object(new),
             }
         }
         (_, None, Some(v)) => {
@@ -335,7 +314,9 @@ fn as_list(v: Value) -> Vec<Value> {
     match v {
         Value::Array(a) => a,
         Value::Null => Vec::new(),
-        other => vec![other],
+        other @ (Value::Bool(_) | Value::Number(_) | Value::String(_) | Value::Object(_)) => {
+            vec![other]
+        }
     }
 }
 
@@ -368,86 +349,30 @@ fn same(a: &Value, b: &Value) -> bool {
 
 /// An operation on a multi-valued attribute.
 fn many(
-    o: &mut Map<String, Value>,
+    resource: &mut Map<String, Value>,
     key: &str,
     op: Op,
-    t: &Target,
+    target: &Target,
     value: Option<Value>,
+    parent: &schema::Attribute,
 ) -> Result<(), ScimError> {
-    let mut items = o.get(key).cloned().map(as_list).unwrap_or_default();
-    match (&t.filter, op) {
-        (None, Op::Remove) => match (value, &t.sub) {
-            // Entra ID removes members by listing them as the value.
-            (Some(v), None) => {
-                let gone = as_list(v);
-                items.retain(|i| !gone.iter().any(|g| same(i, g)));
-            }
-            (_, Some(sub)) => {
-                for item in items.iter_mut().filter_map(Value::as_object_mut) {
-                    let k = key_in(item, sub);
-                    item.remove(&k);
-                }
-            }
-            (None, None) => items.clear(),
-        },
-        (None, Op::Add) => {
-            if t.sub.is_some() {
-                return Err(ScimError::bad(
-                    ScimType::InvalidPath,
-                    format!("add to {key}.<sub-attribute> needs a filter to say which value"),
-                ));
-            }
-            let new = as_list(value.unwrap_or(Value::Null));
-            let start = items.len();
-            for v in new {
-                if !items.iter().any(|i| same(i, &v)) {
-                    items.push(v);
-                }
-            }
-            let added_primary = (start..items.len())
-                .rfind(|i| items[*i].get("primary") == Some(&Value::Bool(true)));
-            one_primary(&mut items, added_primary);
-        }
-        (None, Op::Replace) => match &t.sub {
-            Some(sub) => {
-                for item in items.iter_mut().filter_map(Value::as_object_mut) {
-                    let k = key_in(item, sub);
-                    item.insert(k, value.clone().unwrap_or(Value::Null));
-                }
-            }
-            None => {
-                items = as_list(value.unwrap_or(Value::Null));
-                one_primary(&mut items, None);
-            }
-        },
-        (Some(f), _) => {
+    let mut items = resource.get(key).cloned().map(as_list).unwrap_or_default();
+    match &target.filter {
+        None => unfiltered(&mut items, key, op, target.sub.as_deref(), value)?,
+        Some(selector) => {
             let chosen: Vec<usize> = (0..items.len())
-                .filter(|i| filter::matches_value(f, &items[*i]))
+                .filter(|i| filter::matches_value(selector, &items[*i], parent))
                 .collect();
+            let value = value.unwrap_or(Value::Null);
+            let sub = target.sub.as_deref();
             match op {
-                Op::Remove => match &t.sub {
-                    None => {
-                        let mut i = 0;
-                        items.retain(|_| {
-                            i += 1;
-                            !chosen.contains(&(i - 1))
-                        });
-                    }
-                    Some(sub) => {
-                        for i in &chosen {
-                            if let Some(m) = items[*i].as_object_mut() {
-                                let k = key_in(m, sub);
-                                m.remove(&k);
-                            }
-                        }
-                    }
-                },
+                Op::Remove => remove_chosen(&mut items, &chosen, sub),
                 Op::Add | Op::Replace => {
-                    let v = value.unwrap_or(Value::Null);
+                    set_chosen(&mut items, &chosen, op, sub, &value);
                     if chosen.is_empty() {
                         // Entra ID adds `emails[type eq "work"].value` to a user without a
                         // work email: the value the filter describes is made.
-                        let made = made_from(f, t.sub.as_deref(), &v).ok_or_else(|| {
+                        let made = made_from(selector, sub, &value).ok_or_else(|| {
                             ScimError::bad(
                                 ScimType::NoTarget,
                                 format!("No value of {key} matches the path's filter"),
@@ -455,46 +380,123 @@ fn many(
                         })?;
                         items.push(made);
                     }
-                    for i in &chosen {
-                        match (&t.sub, items[*i].as_object_mut()) {
-                            (Some(sub), Some(m)) => {
-                                let k = key_in(m, sub);
-                                m.insert(k, v.clone());
-                            }
-                            (None, _) => {
-                                items[*i] = match (op, &items[*i], &v) {
-                                    (Op::Add, Value::Object(old), Value::Object(new)) => {
-                                        let mut m = old.clone();
-                                        m.extend(new.clone());
-                                        Value::Object(m)
-                                    }
-                                    _ => v.clone(),
-                                };
-                            }
-                            (Some(_), None) => {}
-                        }
-                    }
-                    let last = items.len().checked_sub(1);
-                    let newest = if chosen.is_empty() { last } else { chosen.last().copied() };
-                    let flagged = newest.filter(|i| items[*i].get("primary") == Some(&Value::Bool(true)));
+                    let newest = chosen
+                        .last()
+                        .copied()
+                        .or_else(|| items.len().checked_sub(1));
+                    let flagged =
+                        newest.filter(|i| items[*i].get("primary") == Some(&Value::Bool(true)));
                     one_primary(&mut items, flagged);
                 }
             }
         }
     }
     if items.is_empty() {
-        o.remove(key);
+        resource.remove(key);
     } else {
-        o.insert(key.to_owned(), Value::Array(items));
+        resource.insert(key.to_owned(), Value::Array(items));
     }
     Ok(())
+}
+
+/// An operation on a whole multi-valued attribute, or on a sub-attribute of every value.
+fn unfiltered(
+    items: &mut Vec<Value>,
+    key: &str,
+    op: Op,
+    sub: Option<&str>,
+    value: Option<Value>,
+) -> Result<(), ScimError> {
+    match (op, sub, value) {
+        // Entra ID removes members by listing them as the value.
+        (Op::Remove, None, Some(listed)) => {
+            let gone = as_list(listed);
+            items.retain(|item| !gone.iter().any(|g| same(item, g)));
+        }
+        (Op::Remove, None, None) => items.clear(),
+        (Op::Remove, Some(sub), _) => {
+            for item in items.iter_mut().filter_map(Value::as_object_mut) {
+                let k = key_in(item, sub);
+                item.remove(&k);
+            }
+        }
+        (Op::Add, Some(_), _) => {
+            return Err(ScimError::bad(
+                ScimType::InvalidPath,
+                format!("add to {key}.<sub-attribute> needs a filter to say which value"),
+            ));
+        }
+        (Op::Add, None, value) => {
+            let start = items.len();
+            for new in as_list(value.unwrap_or(Value::Null)) {
+                if !items.iter().any(|item| same(item, &new)) {
+                    items.push(new);
+                }
+            }
+            let added_primary = (start..items.len())
+                .rfind(|i| items[*i].get("primary") == Some(&Value::Bool(true)));
+            one_primary(items, added_primary);
+        }
+        (Op::Replace, Some(sub), value) => {
+            for item in items.iter_mut().filter_map(Value::as_object_mut) {
+                let k = key_in(item, sub);
+                item.insert(k, value.clone().unwrap_or(Value::Null));
+            }
+        }
+        (Op::Replace, None, value) => {
+            *items = as_list(value.unwrap_or(Value::Null));
+            one_primary(items, None);
+        }
+    }
+    Ok(())
+}
+
+/// Removes the values a filter chose, or their sub-attribute `sub`.
+fn remove_chosen(items: &mut Vec<Value>, chosen: &[usize], sub: Option<&str>) {
+    match sub {
+        None => {
+            let mut index = 0;
+            items.retain(|_| {
+                index += 1;
+                !chosen.contains(&(index - 1))
+            });
+        }
+        Some(sub) => {
+            for i in chosen {
+                if let Some(item) = items[*i].as_object_mut() {
+                    let k = key_in(item, sub);
+                    item.remove(&k);
+                }
+            }
+        }
+    }
+}
+
+/// Sets the values a filter chose (merging objects for `add`), or their sub-attribute.
+fn set_chosen(items: &mut [Value], chosen: &[usize], op: Op, sub: Option<&str>, value: &Value) {
+    for i in chosen {
+        let item = &mut items[*i];
+        match (sub, item) {
+            (Some(sub), Value::Object(fields)) => {
+                let k = key_in(fields, sub);
+                fields.insert(k, value.clone());
+            }
+            (None, Value::Object(fields)) if op == Op::Add && value.is_object() => {
+                if let Value::Object(new) = value {
+                    fields.extend(new.clone());
+                }
+            }
+            (None, item) => *item = value.clone(),
+            (Some(_), _) => {}
+        }
+    }
 }
 
 /// The value a filter of `eq` comparisons describes, with `sub` set to `v` (or `v`'s
 /// sub-attributes merged in): `None` when the filter is not such a description.
 fn made_from(f: &Filter, sub: Option<&str>, v: &Value) -> Option<Value> {
     let mut m = Map::new();
-    for (k, val) in filter::equalities(f)? {
+    for (k, val) in equalities(f)? {
         m.insert(known(&k), val);
     }
     match (sub, v) {
@@ -507,12 +509,45 @@ fn made_from(f: &Filter, sub: Option<&str>, v: &Value) -> Option<Value> {
     Some(Value::Object(m))
 }
 
+/// The `attr eq value` comparisons a filter is made of, when it is only such comparisons
+/// joined by `and`: the value it describes.
+pub(crate) fn equalities(f: &Filter) -> Option<Vec<(String, Value)>> {
+    match f {
+        Filter::Compare {
+            path,
+            op: filter::CompareOp::Eq,
+            value,
+            ..
+        } if path.urn.is_none() && path.sub.is_none() => {
+            let v = match value {
+                filter::CompValue::String(s) => Value::String(s.clone()),
+                filter::CompValue::Number(n) => Value::Number(n.clone()),
+                filter::CompValue::Bool(b) => Value::Bool(*b),
+                filter::CompValue::Null => return None,
+            };
+            Some(vec![(path.name.clone(), v)])
+        }
+        Filter::And(parts) => {
+            let mut out = Vec::new();
+            for p in parts {
+                out.extend(equalities(p)?);
+            }
+            Some(out)
+        }
+        Filter::Compare { .. }
+        | Filter::Or(_)
+        | Filter::Not(_)
+        | Filter::Present { .. }
+        | Filter::ValuePath { .. } => None,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use serde_json::json;
 
-    fn patched(doc: Value, ops: Value) -> Result<Value, ScimError> {
+    fn patched(doc: Value, ops: &Value) -> Result<Value, ScimError> {
         let body = json!({ "schemas": [urn::PATCH], "Operations": ops });
         let mut doc = canonical(doc);
         apply(&mut doc, &operations(&body)?, Kind::User)?;
@@ -536,7 +571,7 @@ mod tests {
     fn entra_capitalised_ops_string_booleans_and_pathless_dotted_keys() {
         let doc = patched(
             user(),
-            json!([
+            &json!([
                 { "op": "Replace", "path": "active", "value": "False" },
                 { "op": "Add", "value": {
                     "name.familyName": "J",
@@ -556,7 +591,7 @@ mod tests {
     fn value_paths_select_change_and_make_values() {
         let doc = patched(
             user(),
-            json!([
+            &json!([
                 { "op": "replace", "path": "emails[type eq \"work\"].value", "value": "w2@x" },
                 { "op": "add", "path": "phoneNumbers[type eq \"mobile\"].value", "value": "555" },
                 { "op": "remove", "path": "emails[type eq \"home\"]" },
@@ -567,14 +602,17 @@ mod tests {
             doc["emails"],
             json!([{ "value": "w2@x", "type": "work", "primary": true }])
         );
-        assert_eq!(doc["phoneNumbers"], json!([{ "type": "mobile", "value": "555" }]));
+        assert_eq!(
+            doc["phoneNumbers"],
+            json!([{ "type": "mobile", "value": "555" }])
+        );
     }
 
     #[test]
     fn a_new_primary_value_demotes_the_old_one() {
         let doc = patched(
             user(),
-            json!([{ "op": "add", "path": "emails", "value": [{ "value": "n@x", "primary": true }] }]),
+            &json!([{ "op": "add", "path": "emails", "value": [{ "value": "n@x", "primary": true }] }]),
         )
         .unwrap();
         assert_eq!(doc["emails"][0]["primary"], false);
@@ -583,7 +621,7 @@ mod tests {
 
     #[test]
     fn refusals_name_their_scim_type() {
-        let kind = |ops: Value| patched(user(), ops).unwrap_err().scim_type;
+        let kind = |ops: Value| patched(user(), &ops).unwrap_err().scim_type;
         assert_eq!(kind(json!([{ "op": "remove" }])), Some(ScimType::NoTarget));
         assert_eq!(
             kind(json!([{ "op": "replace", "path": "groups", "value": [] }])),
@@ -601,7 +639,8 @@ mod tests {
 
     #[test]
     fn remove_takes_a_list_of_values_entra_style() {
-        let mut doc = json!({ "displayName": "G", "members": [{ "value": "a" }, { "value": "b" }] });
+        let mut doc =
+            json!({ "displayName": "G", "members": [{ "value": "a" }, { "value": "b" }] });
         let body = json!({ "schemas": [urn::PATCH], "Operations": [
             { "op": "Remove", "path": "members", "value": [{ "value": "a" }] },
         ] });

@@ -68,7 +68,10 @@ impl Conditions {
     /// `If-Match` names another version or `If-None-Match` names this one.
     pub(crate) fn check_write(&self, version: &str) -> Result<(), ScimError> {
         let refused = self.if_match.as_ref().is_some_and(|t| !t.matches(version))
-            || self.if_none_match.as_ref().is_some_and(|t| t.matches(version));
+            || self
+                .if_none_match
+                .as_ref()
+                .is_some_and(|t| t.matches(version));
         if refused {
             Err(ScimError::precondition())
         } else {
@@ -78,7 +81,9 @@ impl Conditions {
 
     /// Whether a read of the resource at `version` is answered 304 (`If-None-Match`).
     pub(crate) fn not_modified(&self, version: &str) -> bool {
-        self.if_none_match.as_ref().is_some_and(|t| t.matches(version))
+        self.if_none_match
+            .as_ref()
+            .is_some_and(|t| t.matches(version))
     }
 
     /// Whether a read must fail 412 (`If-Match` naming another version).

@@ -126,9 +126,7 @@ fn copy(from: &Map<String, Value>, to: &mut Map<String, Value>, path: &[String])
     }
     match value {
         Value::Object(inner) => {
-            let slot = to
-                .entry(key)
-                .or_insert_with(|| Value::Object(Map::new()));
+            let slot = to.entry(key).or_insert_with(|| Value::Object(Map::new()));
             if let Value::Object(slot) = slot {
                 copy(inner, slot, rest);
             }
@@ -145,7 +143,7 @@ fn copy(from: &Map<String, Value>, to: &mut Map<String, Value>, path: &[String])
                 .collect();
             to.insert(key, Value::Array(picked));
         }
-        _ => {}
+        Value::Null | Value::Bool(_) | Value::Number(_) | Value::String(_) => {}
     }
 }
 
@@ -191,7 +189,10 @@ mod tests {
     #[test]
     fn attributes_keep_only_what_is_named_and_what_is_always_returned() {
         let p = Projection::new(
-            Some(&format!("USERNAME,name.familyName,emails.value,{}:department", urn::ENTERPRISE)),
+            Some(&format!(
+                "USERNAME,name.familyName,emails.value,{}:department",
+                urn::ENTERPRISE
+            )),
             None,
         );
         assert_eq!(
@@ -218,7 +219,13 @@ mod tests {
         assert_eq!(v["name"], json!({ "familyName": "J" }));
         assert!(p.drops("meta"));
         assert!(!p.drops("name"));
-        let p = Projection::new(None, Some(&format!("{}:User:userName", "urn:ietf:params:scim:schemas:core:2.0")));
+        let p = Projection::new(
+            None,
+            Some(&format!(
+                "{}:User:userName",
+                "urn:ietf:params:scim:schemas:core:2.0"
+            )),
+        );
         assert!(p.apply(user()).get("userName").is_none());
     }
 }

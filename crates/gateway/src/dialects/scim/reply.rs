@@ -98,13 +98,13 @@ pub(crate) async fn read_json(
     body: axum::body::Body,
 ) -> Result<Value, ScimError> {
     let rules = rules(api);
-    body::media_type(headers, &rules).map_err(refused)?;
-    let bytes: Bytes = body::read(body, &rules).await.map_err(refused)?;
+    body::media_type(headers, &rules).map_err(|e| refused(&e))?;
+    let bytes: Bytes = body::read(body, &rules).await.map_err(|e| refused(&e))?;
     serde_json::from_slice(&bytes)
         .map_err(|e| ScimError::invalid_syntax(format!("The body is not valid JSON: {e}")))
 }
 
-fn refused(e: BodyError) -> ScimError {
+fn refused(e: &BodyError) -> ScimError {
     let status = match e {
         BodyError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
         BodyError::MediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
@@ -119,7 +119,10 @@ pub(crate) fn require_schema(doc: &Value, urn: &str) -> Result<(), ScimError> {
     let listed = doc
         .get("schemas")
         .and_then(Value::as_array)
-        .is_some_and(|s| s.iter().any(|v| v.as_str().is_some_and(|v| v.eq_ignore_ascii_case(urn))));
+        .is_some_and(|s| {
+            s.iter()
+                .any(|v| v.as_str().is_some_and(|v| v.eq_ignore_ascii_case(urn)))
+        });
     if listed {
         Ok(())
     } else {
@@ -136,7 +139,10 @@ mod tests {
     #[test]
     fn the_base_is_the_host_the_client_used_and_never_a_forged_one() {
         let mut h = HeaderMap::new();
-        h.insert(http::header::HOST, HeaderValue::from_static("roster.test:8080"));
+        h.insert(
+            http::header::HOST,
+            HeaderValue::from_static("roster.test:8080"),
+        );
         assert_eq!(Base::of(&h).0, "http://roster.test:8080/scim/v2");
         h.insert(http::header::HOST, HeaderValue::from_static("evil/path?x"));
         assert_eq!(Base::of(&h).0, "http://localhost/scim/v2");

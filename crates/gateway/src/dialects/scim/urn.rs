@@ -1,8 +1,8 @@
 //! The URNs SCIM names schemas and messages by (RFC 7643 §3, RFC 7644 §3).
 
-pub(crate) const USER: &str = "urn:ietf:params:scim:schemas:core:2.0:User";
-pub(crate) const GROUP: &str = "urn:ietf:params:scim:schemas:core:2.0:Group";
-pub(crate) const ENTERPRISE: &str = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User";
+pub(crate) use super::schema::{
+    ENTERPRISE_USER_URN as ENTERPRISE, GROUP_URN as GROUP, USER_URN as USER,
+};
 pub(crate) const LIST: &str = "urn:ietf:params:scim:api:messages:2.0:ListResponse";
 pub(crate) const SEARCH: &str = "urn:ietf:params:scim:api:messages:2.0:SearchRequest";
 pub(crate) const PATCH: &str = "urn:ietf:params:scim:api:messages:2.0:PatchOp";

@@ -139,19 +139,12 @@ pub(crate) fn canonical(v: Value) -> Value {
                 .collect(),
         ),
         Value::Array(a) => Value::Array(a.into_iter().map(canonical).collect()),
-        other => other,
+        other @ (Value::Null | Value::Bool(_) | Value::Number(_) | Value::String(_)) => other,
     }
 }
 
 /// A boolean as identity providers send it: `true`, or `"True"` (Microsoft Entra ID).
-pub(crate) fn boolean(v: &Value) -> Option<bool> {
-    match v {
-        Value::Bool(b) => Some(*b),
-        Value::String(s) if s.eq_ignore_ascii_case("true") => Some(true),
-        Value::String(s) if s.eq_ignore_ascii_case("false") => Some(false),
-        _ => None,
-    }
-}
+pub(crate) use super::filter::as_bool as boolean;
 
 /// What a SCIM User document asks Roster's user to be.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -243,7 +236,8 @@ fn trivial(items: &[Value], columns: &[&str]) -> bool {
     match items {
         [Value::Object(m)] => {
             m.get("primary") == Some(&Value::Bool(true))
-                && m.keys().all(|k| k == "primary" || columns.contains(&k.as_str()))
+                && m.keys()
+                    .all(|k| k == "primary" || columns.contains(&k.as_str()))
         }
         _ => false,
     }
@@ -383,7 +377,10 @@ impl Desired {
     }
 
     /// Each optional column of `u` beside the value asked for.
-    fn columns_mut<'u>(&self, u: &'u mut pb::User) -> [(&'u mut Option<String>, Option<String>); 13] {
+    fn columns_mut<'u>(
+        &self,
+        u: &'u mut pb::User,
+    ) -> [(&'u mut Option<String>, Option<String>); 13] {
         [
             (&mut u.external_id, self.external_id.clone()),
             (&mut u.first_name, self.first_name.clone()),
@@ -496,9 +493,12 @@ impl Desired {
     }
 }
 
+/// A sub-attribute that is a column, and the column's value.
+type Column<'a> = (&'a str, Option<&'a String>);
+
 /// A stored multi-valued attribute with its primary value's columns put back: the columns
 /// are the truth (another dialect may have changed them since).
-fn merged(stored: Option<&String>, columns: &[(&str, Option<&String>)]) -> Vec<Value> {
+fn merged(stored: Option<&String>, columns: &[Column<'_>]) -> Vec<Value> {
     let mut items: Vec<Value> = stored
         .and_then(|s| serde_json::from_str(s).ok())
         .unwrap_or_default();
@@ -569,7 +569,7 @@ pub(crate) fn render(u: &pb::User, base: &str) -> Value {
         Value::Bool(u.status == pb::UserStatus::Active as i32),
     );
     let email = Some(&u.email).filter(|e| !e.is_empty());
-    let lists: [(&str, Vec<(&str, Option<&String>)>); 3] = [
+    let lists: [(&str, Vec<Column<'_>>); 3] = [
         ("emails", vec![("value", email)]),
         ("phoneNumbers", vec![("value", u.phone.as_ref())]),
         (
@@ -731,7 +731,10 @@ mod tests {
     fn rendering_then_reading_back_changes_nothing() {
         let u = user();
         let rendered = render(&u, "http://h/scim/v2");
-        assert_eq!(rendered["emails"], json!([{ "value": "bj@example.com", "primary": true }]));
+        assert_eq!(
+            rendered["emails"],
+            json!([{ "value": "bj@example.com", "primary": true }])
+        );
         assert_eq!(rendered["addresses"][0]["locality"], "Hollywood");
         assert_eq!(rendered[urn::ENTERPRISE]["department"], "Tour");
         assert_eq!(rendered[urn::ENTERPRISE]["manager"]["value"], "m-1");
@@ -762,8 +765,15 @@ mod tests {
         ] {
             assert!(paths.contains(&p.to_owned()), "{p} in {paths:?}");
         }
-        assert!(!paths.iter().any(|p| p == "metadata.other" || p == "first_name"));
-        assert_eq!(next.metadata.get("scim:nickName").map(String::as_str), Some("B"));
+        assert!(
+            !paths
+                .iter()
+                .any(|p| p == "metadata.other" || p == "first_name")
+        );
+        assert_eq!(
+            next.metadata.get("scim:nickName").map(String::as_str),
+            Some("B")
+        );
         assert!(!next.metadata.contains_key("scim:enterprise:department"));
     }
 }

@@ -4,6 +4,7 @@
 //! any other is worked out again on the new version.
 
 use super::auth::Ctx;
+use super::doc;
 use super::error::ScimError;
 use super::list::{self, Query};
 use super::patch::{self, Kind};
@@ -159,7 +160,11 @@ pub(crate) async fn create(
     let doc = canonical(reply::read_json(ctx.api(), &headers, body).await?);
     let u = create_user(&ctx, &doc).await?;
     let full = render(&u, &base);
-    Ok(reply::resource(StatusCode::CREATED, &full, &shown(&full, q.as_deref())))
+    Ok(reply::resource(
+        StatusCode::CREATED,
+        &full,
+        &shown(&full, q.as_deref()),
+    ))
 }
 
 /// Reads a user.
@@ -184,7 +189,11 @@ pub(crate) async fn get(
         return Ok(reply::not_modified(&u.etag));
     }
     let full = render(&u, &base);
-    Ok(reply::resource(StatusCode::OK, &full, &shown(&full, q.as_deref())))
+    Ok(reply::resource(
+        StatusCode::OK,
+        &full,
+        &shown(&full, q.as_deref()),
+    ))
 }
 
 /// Replaces a user: what the body leaves out is cleared.
@@ -207,7 +216,11 @@ pub(crate) async fn replace(
     let doc = canonical(reply::read_json(ctx.api(), &headers, body).await?);
     let u = replace_user(&ctx, &id, &doc, &Conditions::of(&headers)).await?;
     let full = render(&u, &base);
-    Ok(reply::resource(StatusCode::OK, &full, &shown(&full, q.as_deref())))
+    Ok(reply::resource(
+        StatusCode::OK,
+        &full,
+        &shown(&full, q.as_deref()),
+    ))
 }
 
 /// Modifies a user with add, remove and replace operations, all or nothing.
@@ -230,7 +243,11 @@ pub(crate) async fn patch(
     let body = reply::read_json(ctx.api(), &headers, body).await?;
     let u = patch_user(&ctx, &id, &body, &base, &Conditions::of(&headers)).await?;
     let full = render(&u, &base);
-    Ok(reply::resource(StatusCode::OK, &full, &shown(&full, q.as_deref())))
+    Ok(reply::resource(
+        StatusCode::OK,
+        &full,
+        &shown(&full, q.as_deref()),
+    ))
 }
 
 /// Deletes a user.
@@ -247,7 +264,9 @@ pub(crate) async fn delete(
     headers: HeaderMap,
 ) -> Result<Response, ScimError> {
     delete_user(&ctx, &id, &Conditions::of(&headers)).await?;
-    Ok(axum::response::IntoResponse::into_response(StatusCode::NO_CONTENT))
+    Ok(axum::response::IntoResponse::into_response(
+        StatusCode::NO_CONTENT,
+    ))
 }
 
 /// Queries users: filter, sort, and pages by index or cursor.

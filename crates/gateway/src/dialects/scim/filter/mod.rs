@@ -22,7 +22,7 @@ pub(crate) mod users;
 use std::fmt;
 
 pub(crate) use check::{check, check_value_filter};
-pub(crate) use eval::{as_bool, get_ci, matches, matches_value, parse_date_time};
+pub(crate) use eval::{as_bool, matches, matches_value};
 pub(crate) use parser::{parse_filter, parse_path};
 pub(crate) use users::to_user_filter;
 
@@ -82,6 +82,7 @@ impl AttrPath {
     }
 
     /// `name.sub`.
+    #[cfg(test)]
     pub(crate) fn with_sub(name: impl Into<String>, sub: impl Into<String>) -> Self {
         Self {
             sub: Some(sub.into()),
