@@ -66,7 +66,7 @@ test-postgres: tools ## The black-box suite and the storage tests on PostgreSQL 
 	ROSTER_TEST_DATABASE_URL=$(PG_URL) $(CARGO) nextest run -p roster-e2e -p roster-storage --locked
 
 .PHONY: bench
-bench: ## Measure a release build and rewrite BENCHMARKS.md (needs PostgreSQL too; SECTIONS="a b" runs only those).
+bench: $(TOOLS)/scim/bin/scim2 ## Measure a release build and rewrite BENCHMARKS.md (needs PostgreSQL too; SECTIONS="a b" runs only those).
 	ROSTER_TEST_DATABASE_URL=$(PG_URL) ./scripts/ensure-postgres.sh
 	$(CARGO) build --release --locked -p roster -p roster-bench
 	ROSTER_BENCH_POSTGRES_URL=$(PG_URL) ./target/release/roster-bench BENCHMARKS.md $(SECTIONS)

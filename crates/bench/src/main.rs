@@ -18,6 +18,7 @@ mod elements;
 mod formsonfire;
 mod grpc;
 mod load;
+mod scim;
 mod server;
 mod surecloud;
 
@@ -381,6 +382,18 @@ async fn main() -> Result<()> {
         );
         print!("{body}");
         write_section(&out, "authz", &body)?;
+    }
+    if runs("scim") {
+        let sqlite = scim::run(None).await?;
+        let postgres =
+            server::with_database(&pg_admin, |url| async move { scim::run(Some(&url)).await })
+                .await?;
+        let body = scim::report(
+            [("SQLite", &sqlite), ("PostgreSQL", &postgres)].into_iter(),
+            &chrono_free_date(),
+        );
+        print!("{body}");
+        write_section(&out, "scim", &body)?;
     }
     eprintln!("wrote {out}");
     Ok(())

@@ -62,6 +62,33 @@ async fn index_paging_walks_every_user_with_the_total() {
 }
 
 #[tokio::test]
+async fn index_pages_in_creation_order_see_every_user_once_while_others_are_added() {
+    let app = TestApp::spawn().await;
+    let t = app.tenant("acme").await;
+    let scim = Scim::of(&app, &t).await;
+    let before: HashSet<String> = many(&scim, "i", 9).await.into_iter().collect();
+    let mut seen = Vec::new();
+    let mut start = 1;
+    for round in 0.. {
+        let a = scim
+            .get_query("/Users", &[("startIndex", &start.to_string()), ("count", "4")])
+            .await;
+        let page = Scim::user_names(&a);
+        if page.is_empty() {
+            break;
+        }
+        start += page.len();
+        seen.extend(page);
+        // New users come after every user there was (the default order is creation order).
+        scim.create_user(json!({ "schemas": [USER], "userName": format!("late{round}@acme.test") }))
+            .await;
+    }
+    let unique: HashSet<String> = seen.iter().cloned().collect();
+    assert_eq!(unique.len(), seen.len(), "no user twice: {seen:?}");
+    assert!(before.is_subset(&unique), "every user that was there: {seen:?}");
+}
+
+#[tokio::test]
 async fn cursors_return_every_user_exactly_once_while_others_are_added() {
     let app = TestApp::spawn().await;
     let t = app.tenant("acme").await;

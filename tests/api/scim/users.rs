@@ -388,3 +388,30 @@ async fn attributes_and_excluded_attributes_shape_the_answer() {
         assert!(u.get("id").is_some() && u.get("userName").is_some());
     }
 }
+
+#[tokio::test]
+async fn a_user_provisioned_over_scim_is_read_by_every_dialect() {
+    use crate::support::cloudapi::Cloud;
+    use crate::support::dialect::DialectClient;
+    use crate::support::formsonfire::FofClient;
+    use crate::support::surecloud::Sc;
+    let cloud = Cloud::new().await;
+    let (app, t) = (&cloud.app, &cloud.tenant);
+    let scim = Scim::of(app, t).await;
+    let id = scim.create_user(barbara()).await["id"].as_str().unwrap().to_owned();
+    let u = app
+        .users(&t.token)
+        .get_user(pb::GetUserRequest { key: key_id(&id) })
+        .await
+        .unwrap()
+        .into_inner();
+    let (ce, sc, fof) = (Ce::owner(app, t), Sc::owner(app, t).await, FofClient::new(app, t));
+    let dialects: [&dyn DialectClient; 4] = [&cloud, &ce, &sc, &fof];
+    for d in dialects {
+        let a = d.get_user(&u).await;
+        assert_eq!(a.status, 200, "{}: {a:?}", d.name());
+        let text = a.text();
+        assert!(text.contains("bjensen@example.com"), "{}: {text}", d.name());
+        assert!(text.contains("Jensen"), "{}: {text}", d.name());
+    }
+}
