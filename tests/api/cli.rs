@@ -239,6 +239,7 @@ async fn grpcurl_lists_the_services_and_walks_through_a_user() {
         "roster.v1.GroupService",
         "roster.v1.TenantService",
         "roster.v1.AuthService",
+        "roster.v1.ProvisioningTokenService",
         "grpc.health.v1.Health",
     ] {
         assert!(
@@ -377,4 +378,154 @@ async fn roster_serve_listens_where_told_and_exits_cleanly_on_sigterm() {
         .expect("exits after SIGTERM")
         .unwrap();
     assert!(status.success(), "exit status {status:?}");
+}
+
+#[tokio::test]
+async fn scim_token_issue_list_and_revoke_from_the_cli() {
+    use pb::authenticate_request::Credential as C;
+    let app = TestApp::spawn().await;
+    let t = app.tenant("acme").await;
+    let exchange = |bearer: String| {
+        let mut auth = app.auth(None);
+        async move {
+            auth.authenticate(pb::AuthenticateRequest {
+                credential: Some(C::ProvisioningToken(bearer)),
+            })
+            .await
+        }
+    };
+
+    // Issue: one JSON object with the id and the bearer text, shown once.
+    let out = stdout(
+        &roster(
+            &app,
+            &[
+                "scim-token",
+                "issue",
+                "--tenant",
+                "acme",
+                "--name",
+                "Okta",
+                "--json",
+            ],
+        )
+        .await,
+    );
+    assert_eq!(out.lines().count(), 1, "{out}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let id = v["id"].as_str().unwrap().to_owned();
+    let bearer = v["token"].as_str().unwrap().to_owned();
+    let simple = uuid::Uuid::try_parse(&id).unwrap().simple().to_string();
+    assert!(
+        bearer.starts_with(&format!("rst_scim_{simple}_")),
+        "{bearer}"
+    );
+    // Without --json: the bearer text alone on stdout.
+    let plain = stdout(
+        &roster(
+            &app,
+            &[
+                "scim-token",
+                "issue",
+                "--tenant",
+                "acme",
+                "--name",
+                "Entra ID",
+            ],
+        )
+        .await,
+    );
+    let second = plain.trim().to_owned();
+    assert!(
+        second.starts_with("rst_scim_") && !second.contains(' '),
+        "{plain}"
+    );
+
+    // The token works over gRPC: it lists the tenant's users and creates one.
+    let token = exchange(bearer.clone())
+        .await
+        .expect("exchange")
+        .into_inner()
+        .token;
+    let mut users = app.users(&token);
+    users
+        .create_user(create(user("ann@acme.test")))
+        .await
+        .expect("create with a CLI-made provisioning token");
+    let listed = users
+        .list_users(pb::ListUsersRequest::default())
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(listed.users.len(), 2);
+
+    // The owner sees the CLI's tokens over gRPC, and the CLI's list shows the use.
+    let over_grpc = app
+        .provisioning_tokens(&t.owner_token)
+        .list_provisioning_tokens(pb::ListProvisioningTokensRequest {})
+        .await
+        .unwrap()
+        .into_inner()
+        .tokens;
+    let names: Vec<&str> = over_grpc.iter().map(|x| x.name.as_str()).collect();
+    assert_eq!(names, ["Okta", "Entra ID"]);
+    let lines: Vec<serde_json::Value> =
+        stdout(&roster(&app, &["scim-token", "list", "--tenant", "acme", "--json"]).await)
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect();
+    assert_eq!(lines.len(), 2, "{lines:?}");
+    assert_eq!(lines[0]["id"], id.as_str());
+    assert_eq!(lines[0]["name"], "Okta");
+    assert!(lines[0]["createTime"].as_str().unwrap().ends_with('Z'));
+    assert!(lines[0]["lastUsedTime"].is_string(), "used: {:?}", lines[0]);
+    assert!(
+        lines[1]["lastUsedTime"].is_null(),
+        "never used: {:?}",
+        lines[1]
+    );
+    for l in &lines {
+        assert!(l.get("token").is_none() && l.get("secret").is_none(), "{l}");
+    }
+    let text = stdout(&roster(&app, &["scim-token", "list", "--tenant", "acme"]).await);
+    assert!(text.contains(&id) && text.contains("Okta") && text.contains("never used"));
+    assert!(!text.contains(&bearer), "never the secret");
+
+    // Revoke: the exchanged token ends at once, the text is no longer exchanged.
+    let revoked = stdout(
+        &roster(
+            &app,
+            &["scim-token", "revoke", "--tenant", "acme", &id, "--json"],
+        )
+        .await,
+    );
+    assert_eq!(
+        serde_json::from_str::<serde_json::Value>(&revoked).unwrap()["revoked"],
+        true
+    );
+    let refused = users
+        .list_users(pb::ListUsersRequest::default())
+        .await
+        .unwrap_err();
+    assert_eq!(refused.code(), tonic::Code::Unauthenticated, "{refused:?}");
+    assert_eq!(
+        exchange(bearer).await.unwrap_err().code(),
+        tonic::Code::Unauthenticated
+    );
+    exchange(second).await.expect("the other token still works");
+
+    // Refusals: again, an unknown tenant, a bad name; each a failure with a message.
+    for args in [
+        &["scim-token", "revoke", "--tenant", "acme", id.as_str()][..],
+        &["scim-token", "list", "--tenant", "nosuch"][..],
+        &["scim-token", "issue", "--tenant", "acme", "--name", " "][..],
+    ] {
+        let o = roster(&app, args).await;
+        assert!(!o.status.success(), "{args:?}");
+        assert!(!o.stderr.is_empty(), "{args:?}");
+    }
+    let count = stdout(&roster(&app, &["scim-token", "list", "--tenant", "acme"]).await)
+        .lines()
+        .count();
+    assert_eq!(count, 1);
 }

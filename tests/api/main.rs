@@ -31,6 +31,7 @@ mod guesses;
 mod isolation;
 mod listing;
 mod metadata;
+mod provisioning_tokens;
 mod scim;
 mod security;
 mod shutdown;

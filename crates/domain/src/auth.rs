@@ -3,6 +3,7 @@
 use crate::StorageError;
 use crate::authz::CredentialKind;
 use crate::keys::{KeyError, KeyOwner, KeyRepository};
+use crate::provisioning::{ProvisioningToken, ProvisioningTokenRepository};
 use crate::rbac::{BuiltInRole, RbacRepository, RoleGrant};
 use crate::secret_keys::{HostNames, NoHostNames, SecretKeyId, SecretKeyRepository};
 use crate::secrets::Secrets;
@@ -12,7 +13,7 @@ use crate::signatures::{
 use crate::tenants::{Tenant, TenantKey, TenantRepository};
 use crate::users::{AccessLevel, User, UserKey, UserRepository, UserStatus};
 use crate::values::{CompanyId, Email, Login, SshPublicKey, TenantLogin};
-use crate::{SystemClock, TenantId, UserId};
+use crate::{ProvisioningTokenId, SystemClock, TenantId, Timestamp, UserId};
 use std::net::IpAddr;
 use std::sync::Arc;
 
@@ -35,6 +36,9 @@ pub enum Credential {
         secret: String,
         client: Option<IpAddr>,
     },
+    /// SCIM: a tenant's provisioning token, its whole bearer text
+    /// (see [`crate::provisioning`]).
+    ProvisioningToken(String),
 }
 
 /// What an HTTP Signature proves, as the dialect received it.
@@ -64,6 +68,7 @@ impl std::fmt::Debug for Credential {
             Credential::SecretKey { email, client, .. } => {
                 write!(f, "Credential::SecretKey({email}, {client:?}, ..)")
             }
+            Credential::ProvisioningToken(_) => f.write_str("Credential::ProvisioningToken(..)"),
             Credential::SshKey(s) => {
                 write!(
                     f,
@@ -90,11 +95,14 @@ pub struct Authenticated {
     pub key: Option<SshPublicKey>,
     /// For secret-key credentials: the key that verified.
     pub secret_key: Option<SecretKeyId>,
+    /// For provisioning tokens: the token that verified, as stored.
+    pub provisioning_token: Option<ProvisioningToken>,
 }
 
 #[derive(Debug, Clone)]
 pub enum PrincipalKind {
-    /// A tenant-wide integration credential: acts as the tenant's administrator.
+    /// A tenant-wide integration credential (an integration key, a provisioning token): acts
+    /// as the tenant's administrator, within its scopes.
     Integration,
     /// A user of the tenant.
     User(Box<User>),
@@ -185,6 +193,7 @@ where
         + KeyRepository
         + RbacRepository
         + SecretKeyRepository
+        + ProvisioningTokenRepository
         + UsedSignatures,
 {
     pub fn new(repo: R, secrets: Arc<dyn Secrets>, verifier: Arc<dyn SignatureVerifier>) -> Self {
@@ -253,8 +262,10 @@ where
                     epoch: 0,
                     key: None,
                     secret_key: None,
+                    provisioning_token: None,
                 })
             }
+            Credential::ProvisioningToken(bearer) => self.provisioning_token(bearer).await,
             Credential::SshKey(s) => self.signed(s).await,
             Credential::SecretKey {
                 email,
@@ -299,6 +310,66 @@ where
         }
         principal.secret_key = Some(key.id);
         Ok(principal)
+    }
+
+    /// A provisioning token is found by the id its text carries, then its secret is compared
+    /// with the stored digest in constant time. Every way of being wrong (malformed, unknown
+    /// id, wrong secret, tenant gone) is the same refusal. The id is no secret (the owner
+    /// lists it), so a look-up that finds nothing need not take as long as one that does.
+    async fn provisioning_token(&self, bearer: &str) -> Result<Authenticated, AuthenticateError> {
+        let invalid = || AuthenticateError::InvalidCredentials;
+        let (id, secret) = crate::provisioning::parse_bearer(bearer).ok_or_else(invalid)?;
+        let (token, digest) = self
+            .repo
+            .provisioning_token(id)
+            .await?
+            .ok_or_else(invalid)?;
+        if !self.secrets.matches(secret, &digest) {
+            return Err(invalid());
+        }
+        let tenant = self
+            .repo
+            .get_tenant(&TenantKey::Id(token.tenant))
+            .await?
+            .ok_or_else(invalid)?;
+        Ok(Authenticated {
+            tenant,
+            kind: PrincipalKind::Integration,
+            credential: CredentialKind::ProvisioningToken,
+            grants: Vec::new(),
+            epoch: 0,
+            key: None,
+            secret_key: None,
+            provisioning_token: Some(token),
+        })
+    }
+
+    /// Records that `token` was exchanged at `now`, at most once per
+    /// [`crate::provisioning::LAST_USED_GRANULARITY`] (a write on every exchange would cost
+    /// more than the record is worth).
+    ///
+    /// # Errors
+    /// Storage failures; the caller decides whether they matter (the exchange itself was
+    /// right).
+    pub async fn record_provisioning_use(
+        &self,
+        token: &ProvisioningToken,
+        now: Timestamp,
+    ) -> Result<(), StorageError> {
+        if token.use_is_news(now) {
+            self.repo.touch_provisioning_token(token.id, now).await?;
+        }
+        Ok(())
+    }
+
+    /// Whether a token exchanged for the provisioning token `id` of `tenant` may make a
+    /// call: the provisioning token was not revoked (nor its tenant deleted).
+    pub async fn provisioning_token_is_current(
+        &self,
+        tenant: TenantId,
+        id: ProvisioningTokenId,
+    ) -> Result<bool, StorageError> {
+        self.repo.provisioning_token_exists(tenant, id).await
     }
 
     /// Whether `user`'s address restrictions admit `client`.
@@ -356,6 +427,7 @@ where
             epoch: stored.epoch,
             key,
             secret_key: None,
+            provisioning_token: None,
         })
     }
 

@@ -61,6 +61,10 @@ uuid_id!(
     /// A folder's stable identifier.
     FolderId
 );
+uuid_id!(
+    /// A provisioning token's stable identifier (see [`crate::provisioning`]).
+    ProvisioningTokenId
+);
 
 /// The text is not a UUID.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

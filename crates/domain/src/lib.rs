@@ -3,7 +3,7 @@
 //! This crate knows no framework: no gRPC, HTTP or SQL. Adapters implement the ports (each
 //! beside its aggregate, all listed in [`ports`]) and call the use cases
 //! ([`users::UserService`], [`groups::GroupService`], [`tenants::TenantService`],
-//! [`auth::AuthService`]).
+//! [`auth::AuthService`], [`provisioning::ProvisioningTokenService`]).
 
 pub mod auth;
 pub mod authz;
@@ -15,6 +15,7 @@ pub mod ids;
 pub mod keys;
 pub mod page;
 pub mod ports;
+pub mod provisioning;
 pub mod rbac;
 pub mod secret_keys;
 pub mod secrets;
@@ -26,5 +27,5 @@ pub mod values;
 pub mod write_counter;
 
 pub use error::{FieldViolation, FieldViolations, StorageError, TryLater};
-pub use ids::{FolderId, GroupId, PolicyId, RoleId, TenantId, UserId};
+pub use ids::{FolderId, GroupId, PolicyId, ProvisioningTokenId, RoleId, TenantId, UserId};
 pub use time::{Clock, SystemClock, Timestamp};

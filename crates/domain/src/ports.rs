@@ -5,6 +5,7 @@
 pub use crate::folders::FolderRepository;
 pub use crate::groups::GroupRepository;
 pub use crate::keys::KeyRepository;
+pub use crate::provisioning::ProvisioningTokenRepository;
 pub use crate::rbac::RbacRepository;
 pub use crate::secret_keys::SecretKeyRepository;
 pub use crate::secrets::{SecretDigest, Secrets};

@@ -1,6 +1,6 @@
-//! Secrets the core hands out and checks (API secrets, organization secrets, integration and
-//! secret keys): a port, since generating and digesting them needs a server key and a hash
-//! the core does not pick.
+//! Secrets the core hands out and checks (API secrets, organization secrets, integration keys,
+//! secret keys, provisioning tokens): a port, since generating and digesting them needs a
+//! server key and a hash the core does not pick.
 
 use crate::UserId;
 use std::fmt;

@@ -47,6 +47,44 @@ pub enum Command {
     /// Manage a tenant's groups.
     #[command(subcommand)]
     Group(GroupCommand),
+    /// Manage a tenant's SCIM provisioning tokens (`Authorization: Bearer` at `/scim/v2`).
+    #[command(subcommand)]
+    ScimToken(ScimTokenCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ScimTokenCommand {
+    /// Make a provisioning token for an identity provider; prints it once.
+    Issue {
+        /// The tenant login.
+        #[arg(long)]
+        tenant: String,
+        /// What the token is for, e.g. the identity provider's name (1-100 characters).
+        #[arg(long)]
+        name: String,
+        /// Print one JSON object: `{"id": "...", "token": "..."}`.
+        #[arg(long)]
+        json: bool,
+    },
+    /// List the tenant's provisioning tokens, oldest first (never their secrets).
+    List {
+        /// The tenant login.
+        #[arg(long)]
+        tenant: String,
+        /// One JSON object a line.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Revoke a provisioning token: the tokens exchanged for it stop working at once.
+    Revoke {
+        /// The tenant login.
+        #[arg(long)]
+        tenant: String,
+        /// The token's id (as `list` shows it).
+        id: String,
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 #[derive(Debug, Subcommand)]

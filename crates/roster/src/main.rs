@@ -3,7 +3,8 @@
 use anyhow::{Context, Result};
 use clap::Parser as _;
 use roster::cli::{
-    Cli, Command, GroupCommand, SecretKeyCommand, TenantCommand, TokenCommand, UserCommand,
+    Cli, Command, GroupCommand, ScimTokenCommand, SecretKeyCommand, TenantCommand, TokenCommand,
+    UserCommand,
 };
 use roster::{Role, Settings, commands, telemetry};
 
@@ -74,6 +75,15 @@ async fn main() -> Result<()> {
         }
         Command::Group(GroupCommand::List { tenant, json }) => {
             commands::group::list(&settings, tenant, *json).await
+        }
+        Command::ScimToken(ScimTokenCommand::Issue { tenant, name, json }) => {
+            commands::scim_token::issue(&settings, tenant, name, *json).await
+        }
+        Command::ScimToken(ScimTokenCommand::List { tenant, json }) => {
+            commands::scim_token::list(&settings, tenant, *json).await
+        }
+        Command::ScimToken(ScimTokenCommand::Revoke { tenant, id, json }) => {
+            commands::scim_token::revoke(&settings, tenant, id, *json).await
         }
     };
     telemetry.shutdown();

@@ -19,6 +19,7 @@ mod groups;
 mod guesses;
 mod keys;
 pub mod migration;
+mod provisioning;
 mod rbac;
 mod rows;
 mod secret_keys;

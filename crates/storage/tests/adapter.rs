@@ -1,5 +1,5 @@
 //! The storage adapter on its own: unique violations become domain errors on both
-//! databases, and a write that fails leaves nothing behind.
+//! databases, a write that fails leaves nothing behind, and tenants' records stay apart.
 
 // A failed unwrap is a failed test.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
@@ -201,4 +201,98 @@ async fn a_used_signature_is_first_wins_under_concurrency() {
             .unwrap()
     );
     assert_eq!(count().await, 1, "the expired records were purged");
+}
+
+/// Provisioning tokens: found by id with their digest, listed oldest first per tenant, seen
+/// and revoked only in their own tenant, touched, and gone with their tenant.
+#[tokio::test]
+async fn provisioning_tokens_are_kept_per_tenant_and_go_with_it() {
+    use roster_domain::ProvisioningTokenId;
+    use roster_domain::ports::ProvisioningTokenRepository as _;
+    use roster_domain::provisioning::{ProvisioningToken, ProvisioningTokenName};
+    let (store, _db) = store().await;
+    let t = tenant(&store, "acme").await;
+    let other = tenant(&store, "other").await;
+    let at = |s: i64| Timestamp::from_micros(1_800_000_000_000_000 + s * 1_000_000);
+    let token = |tenant: TenantId, name: &str, created: Timestamp| ProvisioningToken {
+        id: ProvisioningTokenId::generate(),
+        tenant,
+        name: ProvisioningTokenName::parse(name).unwrap(),
+        created,
+        last_used: None,
+    };
+    let digest = |c: char| SecretDigest::from_hex(c.to_string().repeat(64));
+    // Made out of order: the list is by creation time.
+    let later = token(t, "Entra ID", at(10));
+    let first = token(t, "Okta", at(0));
+    let theirs = token(other, "Okta", at(5));
+    for (tok, d) in [(&later, 'b'), (&first, 'a'), (&theirs, 'c')] {
+        assert!(
+            store
+                .create_provisioning_token(tok, &digest(d))
+                .await
+                .unwrap()
+        );
+    }
+    assert!(
+        !store
+            .create_provisioning_token(&token(TenantId::generate(), "x", at(0)), &digest('d'))
+            .await
+            .unwrap(),
+        "no tenant, no token"
+    );
+
+    assert_eq!(
+        store.list_provisioning_tokens(t).await.unwrap(),
+        [first.clone(), later.clone()]
+    );
+    assert_eq!(
+        store.provisioning_token(first.id).await.unwrap(),
+        Some((first.clone(), digest('a')))
+    );
+    assert!(store.provisioning_token_exists(t, first.id).await.unwrap());
+    assert!(
+        !store
+            .provisioning_token_exists(other, first.id)
+            .await
+            .unwrap()
+    );
+
+    store
+        .touch_provisioning_token(first.id, at(60))
+        .await
+        .unwrap();
+    let (touched, _) = store.provisioning_token(first.id).await.unwrap().unwrap();
+    assert_eq!(touched.last_used, Some(at(60)));
+    let (untouched, _) = store.provisioning_token(later.id).await.unwrap().unwrap();
+    assert_eq!(untouched.last_used, None);
+
+    assert!(
+        !store
+            .delete_provisioning_token(other, first.id)
+            .await
+            .unwrap(),
+        "another tenant's token is not found"
+    );
+    assert!(store.delete_provisioning_token(t, first.id).await.unwrap());
+    assert!(!store.delete_provisioning_token(t, first.id).await.unwrap());
+    assert!(!store.provisioning_token_exists(t, first.id).await.unwrap());
+    assert_eq!(store.provisioning_token(first.id).await.unwrap(), None);
+    // Touching a revoked token writes nothing and fails nothing.
+    store
+        .touch_provisioning_token(first.id, at(120))
+        .await
+        .unwrap();
+    assert_eq!(
+        store.list_provisioning_tokens(t).await.unwrap(),
+        std::slice::from_ref(&later)
+    );
+
+    assert!(store.delete_tenant(t).await.unwrap());
+    assert_eq!(store.provisioning_token(later.id).await.unwrap(), None);
+    assert_eq!(
+        store.list_provisioning_tokens(other).await.unwrap(),
+        [theirs],
+        "the other tenant's token stays"
+    );
 }

@@ -13,9 +13,11 @@ use roster_domain::folders::FolderService;
 use roster_domain::groups::GroupService;
 use roster_domain::keys::KeyService;
 use roster_domain::ports::{
-    FolderRepository, GroupRepository, KeyRepository, PasswordGuesses, RbacRepository,
-    SecretKeyRepository, TenantRepository, UsedSignatures, UserRepository, WriteCounter,
+    FolderRepository, GroupRepository, KeyRepository, PasswordGuesses, ProvisioningTokenRepository,
+    RbacRepository, SecretKeyRepository, TenantRepository, UsedSignatures, UserRepository,
+    WriteCounter,
 };
+use roster_domain::provisioning::ProvisioningTokenService;
 use roster_domain::rbac::RbacService;
 use roster_domain::rbac::RoleGrant;
 use roster_domain::secret_keys::{SecretKeyId, SecretKeyService};
@@ -42,6 +44,7 @@ pub trait Store:
     + FolderRepository
     + PasswordGuesses
     + SecretKeyRepository
+    + ProvisioningTokenRepository
     + UsedSignatures
     + WriteCounter
     + Clone
@@ -56,6 +59,7 @@ impl<T> Store for T where
         + FolderRepository
         + PasswordGuesses
         + SecretKeyRepository
+        + ProvisioningTokenRepository
         + UsedSignatures
         + WriteCounter
         + Clone
@@ -105,6 +109,7 @@ pub struct Core<R> {
     pub(crate) folders: FolderService<R>,
     pub(crate) secret_keys: SecretKeyService<R>,
     pub(crate) secret_key_ttl: Duration,
+    pub(crate) provisioning: ProvisioningTokenService<R>,
     trusted_gateways: Vec<ipnet::IpNet>,
     /// Each tenant's owner. An owner never changes, so entries never go stale; a deleted
     /// tenant's entry is harmless (its tokens name a tenant that no longer answers).
@@ -157,6 +162,11 @@ impl<R: Store> Core<R> {
                 Arc::clone(&secrets),
                 Arc::clone(&clock),
             ),
+            provisioning: ProvisioningTokenService::new(
+                store.clone(),
+                Arc::clone(&secrets),
+                Arc::clone(&clock),
+            ),
             auth: AuthService::new(store.clone(), secrets, Arc::new(crate::ssh::HttpSignatures))
                 .with_signature_checks(SignatureChecks::new(config.signatures, Arc::clone(&clock)))
                 .with_host_names(Arc::new(crate::host_names::SystemHostNames::default())),
@@ -187,6 +197,11 @@ impl<R: Store> Core<R> {
         &self.secret_keys
     }
 
+    /// Provisioning tokens, for the operator CLI.
+    pub fn provisioning_tokens(&self) -> &ProvisioningTokenService<R> {
+        &self.provisioning
+    }
+
     pub fn tokens(&self) -> &Tokens {
         &self.tokens
     }
@@ -203,9 +218,27 @@ impl<R: Store> Core<R> {
     /// The verified caller of `req` (bearer token in `authorization`). A token issued for a
     /// secret key is refused as soon as the key is revoked or rotated or its user disabled,
     /// and from a client its user's address restrictions do not admit: that costs two
-    /// indexed reads, on those tokens only.
+    /// indexed reads, on those tokens only. A token exchanged for a provisioning token is
+    /// refused (`TOKEN_REVOKED`) as soon as that is revoked: one read by primary key.
     pub(crate) async fn caller<T: Sync>(&self, req: &Request<T>) -> Result<Caller, Status> {
         let caller = self.verified(req)?;
+        if caller.credential.as_deref() == Some(CredentialKind::ProvisioningToken.as_str()) {
+            let id = caller
+                .credential_id
+                .as_deref()
+                .and_then(|id| roster_domain::ProvisioningTokenId::parse(id).ok());
+            let current = match (caller.tenant, id) {
+                (Some(tenant), Some(id)) => self
+                    .auth
+                    .provisioning_token_is_current(tenant, id)
+                    .await
+                    .map_err(|e| crate::status::internal("auth", &e))?,
+                _ => false,
+            };
+            if !current {
+                return Err(TokenError::Revoked.into_status());
+            }
+        }
         if let Some(key) = &caller.secret_key {
             let check = match (
                 caller.tenant,
@@ -329,7 +362,16 @@ impl<R: Store> Core<R> {
                 });
             (Actor::Member(member), credential)
         } else if caller.kind.as_deref() == Some("integration") {
-            (Actor::Integration, CredentialKind::IntegrationKey)
+            // An integration key's or a provisioning token's; [`Core::caller`] checked that
+            // the provisioning token is current.
+            let credential = if caller.credential.as_deref()
+                == Some(CredentialKind::ProvisioningToken.as_str())
+            {
+                CredentialKind::ProvisioningToken
+            } else {
+                CredentialKind::IntegrationKey
+            };
+            (Actor::Integration, credential)
         } else {
             (Actor::Service, CredentialKind::ServiceToken)
         };

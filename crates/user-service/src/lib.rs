@@ -20,7 +20,8 @@ pub mod telemetry;
 mod tokens;
 
 pub use api::{
-    AuthApi, FoldersApi, GroupsApi, KeysApi, RolesApi, SecretKeysApi, TenantsApi, UsersApi,
+    AuthApi, FoldersApi, GroupsApi, KeysApi, ProvisioningTokensApi, RolesApi, SecretKeysApi,
+    TenantsApi, UsersApi,
 };
 pub use client_address::default_trusted_gateways;
 pub use convert::users::user_to_pb;

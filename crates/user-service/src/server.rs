@@ -1,14 +1,16 @@
-//! The gRPC server: the four roster.v1 services, health (per service and overall) and
+//! The gRPC server: the roster.v1 services, health (per service and overall) and
 //! reflection v1 and v1alpha (grpcurl 1.8 speaks only v1alpha).
 
 use crate::api::{
-    AuthApi, FoldersApi, GroupsApi, KeysApi, RolesApi, SecretKeysApi, TenantsApi, UsersApi,
+    AuthApi, FoldersApi, GroupsApi, KeysApi, ProvisioningTokensApi, RolesApi, SecretKeysApi,
+    TenantsApi, UsersApi,
 };
 use crate::core::{Core, Store};
 use roster_proto::v1::auth_service_server::AuthServiceServer;
 use roster_proto::v1::folder_service_server::FolderServiceServer;
 use roster_proto::v1::group_service_server::GroupServiceServer;
 use roster_proto::v1::key_service_server::KeyServiceServer;
+use roster_proto::v1::provisioning_token_service_server::ProvisioningTokenServiceServer;
 use roster_proto::v1::role_service_server::RoleServiceServer;
 use roster_proto::v1::secret_key_service_server::SecretKeyServiceServer;
 use roster_proto::v1::tenant_service_server::TenantServiceServer;
@@ -59,7 +61,7 @@ impl Readiness {
     }
 }
 
-const SERVICES: [&str; 8] = [
+const SERVICES: [&str; 9] = [
     <UserServiceServer<UsersApi<()>> as NamedService>::NAME,
     <GroupServiceServer<GroupsApi<()>> as NamedService>::NAME,
     <TenantServiceServer<TenantsApi<()>> as NamedService>::NAME,
@@ -68,6 +70,7 @@ const SERVICES: [&str; 8] = [
     <RoleServiceServer<RolesApi<()>> as NamedService>::NAME,
     <FolderServiceServer<FoldersApi<()>> as NamedService>::NAME,
     <SecretKeyServiceServer<SecretKeysApi<()>> as NamedService>::NAME,
+    <ProvisioningTokenServiceServer<ProvisioningTokensApi<()>> as NamedService>::NAME,
 ];
 
 async fn set_all(health: &HealthReporter, status: ServingStatus) {
@@ -132,6 +135,8 @@ impl<R: Store> GrpcServer<R> {
         let roles = RoleServiceServer::new(RolesApi::new(Arc::clone(&core)));
         let folders = FolderServiceServer::new(FoldersApi::new(Arc::clone(&core)));
         let secret_keys = SecretKeyServiceServer::new(SecretKeysApi::new(Arc::clone(&core)));
+        let provisioning =
+            ProvisioningTokenServiceServer::new(ProvisioningTokensApi::new(Arc::clone(&core)));
         let auth = AuthServiceServer::new(AuthApi::new(core));
         let shutdown = async move {
             stop.await;
@@ -150,6 +155,7 @@ impl<R: Store> GrpcServer<R> {
             .add_service(roles)
             .add_service(folders)
             .add_service(secret_keys)
+            .add_service(provisioning)
             // Without TCP_NODELAY small HTTP/2 frames wait on delayed ACKs (~40 ms a call).
             .serve_with_incoming_shutdown(
                 TcpIncoming::from(self.listener).with_nodelay(Some(true)),

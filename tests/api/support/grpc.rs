@@ -6,6 +6,7 @@ use roster_proto::v1::auth_service_client::AuthServiceClient;
 use roster_proto::v1::folder_service_client::FolderServiceClient;
 use roster_proto::v1::group_service_client::GroupServiceClient;
 use roster_proto::v1::key_service_client::KeyServiceClient;
+use roster_proto::v1::provisioning_token_service_client::ProvisioningTokenServiceClient;
 use roster_proto::v1::role_service_client::RoleServiceClient;
 use roster_proto::v1::secret_key_service_client::SecretKeyServiceClient;
 use roster_proto::v1::tenant_service_client::TenantServiceClient;
@@ -47,6 +48,7 @@ pub(crate) type Roles = RoleServiceClient<Authorized>;
 pub(crate) type Keys = KeyServiceClient<Authorized>;
 pub(crate) type SecretKeys = SecretKeyServiceClient<Authorized>;
 pub(crate) type Folders = FolderServiceClient<Authorized>;
+pub(crate) type ProvisioningTokens = ProvisioningTokenServiceClient<Authorized>;
 
 impl TestApp {
     pub(crate) fn users(&self, token: &str) -> Users {
@@ -75,6 +77,10 @@ impl TestApp {
 
     pub(crate) fn folders(&self, token: &str) -> Folders {
         FolderServiceClient::with_interceptor(self.channel.clone(), Bearer::token(token))
+    }
+
+    pub(crate) fn provisioning_tokens(&self, token: &str) -> ProvisioningTokens {
+        ProvisioningTokenServiceClient::with_interceptor(self.channel.clone(), Bearer::token(token))
     }
 
     /// The authentication service, with a token or anonymously.

@@ -3,8 +3,9 @@
 //! The rules, in the order they are checked:
 //! 1. The operator may do anything.
 //! 2. The caller's token must carry the action's scope (a coarse gate).
-//! 3. Credentials that may not mint (secret keys, organization secrets, integration keys)
-//!    never create or remove keys, secret keys or tokens.
+//! 3. Credentials that may not mint (secret keys, organization secrets, integration keys,
+//!    provisioning tokens) never create or remove keys, secret keys or tokens, and never
+//!    see or manage provisioning tokens.
 //! 4. Tenant administrators (the owner, administrators, `org-admin`, integration
 //!    credentials, service accounts) may run any tenant action; any other user only the RBAC
 //!    actions its active roles allow, and a holder of `secret-key-admin` (SureCloud's Secret
@@ -19,6 +20,10 @@
 //!    role it does not hold itself.
 //! 7. Nobody (but the owner) changes its own access level, status or roles, and nobody gives
 //!    an access level, role or permission it does not hold.
+//! 8. Service tokens and provisioning tokens are made by the owner alone (and the operator):
+//!    an administrator would give them more than its own access level allows, and a
+//!    provisioning token, which does not expire, is never made with a token that does (a
+//!    service account's).
 
 use super::principal::{Actor, Principal};
 use super::scopes;
@@ -64,6 +69,8 @@ pub enum Action {
     /// Issue or revoke a user's secret key.
     WriteSecretKeys,
     IssueToken,
+    /// Create, list or revoke the tenant's provisioning tokens (SCIM).
+    ManageProvisioningTokens,
     ReadTenant,
     /// Create, list or delete tenants of the installation.
     AdministerTenants,
@@ -98,7 +105,7 @@ impl Action {
             A::ReadFolders => scopes::FOLDERS_READ,
             A::WriteFolders => scopes::FOLDERS_WRITE,
             A::WriteSecretKeys => scopes::SECRET_KEYS_WRITE,
-            A::IssueToken => scopes::TOKENS_ISSUE,
+            A::IssueToken | A::ManageProvisioningTokens => scopes::TOKENS_ISSUE,
             A::ReadTenant => scopes::TENANT_READ,
             A::AdministerTenants => scopes::ADMIN,
         }
@@ -142,6 +149,7 @@ impl Action {
             | A::WriteFolders
             | A::WriteSecretKeys
             | A::IssueToken
+            | A::ManageProvisioningTokens
             | A::AdministerTenants => return None,
         })
     }
@@ -156,6 +164,7 @@ impl Action {
                 | Self::DeleteUserKey
                 | Self::WriteSecretKeys
                 | Self::IssueToken
+                | Self::ManageProvisioningTokens
         )
     }
 
@@ -257,6 +266,11 @@ pub fn authorize(p: &Principal, action: Action, target: Option<&Subject>) -> Res
     // A service token administers the tenant: only the owner may create one (an
     // administrator would give it more than its own access level allows).
     if action == Action::IssueToken && p.member().is_some_and(|m| !m.owner) {
+        return Err(Denied::NotAllowed);
+    }
+    // A provisioning token does not expire: only the owner manages them, never a service
+    // account, whose token does.
+    if action == Action::ManageProvisioningTokens && !p.is_owner() {
         return Err(Denied::NotAllowed);
     }
     if action.writes_account() && !p.is_owner() {

@@ -22,12 +22,15 @@ pub enum CredentialKind {
     ServiceToken,
     /// The installation's operator (the `roster` CLI on the server, or an `admin` token).
     Operator,
+    /// SCIM: a tenant's provisioning token (see [`crate::provisioning`]).
+    ProvisioningToken,
 }
 
 impl CredentialKind {
     /// Whether a caller holding this credential may create keys, secret keys or tokens.
-    /// Secret keys, organization secrets and integration keys may not: what they made would
-    /// outlive them (revoking the secret key would no longer end the access).
+    /// Secret keys, organization secrets, integration keys and provisioning tokens may not:
+    /// what they made would outlive them (revoking the secret key would no longer end the
+    /// access).
     pub fn may_mint(self) -> bool {
         matches!(
             self,
@@ -45,6 +48,7 @@ impl CredentialKind {
             Self::Password => "password",
             Self::ServiceToken => "service_token",
             Self::Operator => "operator",
+            Self::ProvisioningToken => "provisioning_token",
         }
     }
 
@@ -57,6 +61,7 @@ impl CredentialKind {
             Self::Password,
             Self::ServiceToken,
             Self::Operator,
+            Self::ProvisioningToken,
         ]
         .into_iter()
         .find(|k| k.as_str() == raw)
@@ -118,8 +123,9 @@ impl MemberAuthority {
 pub enum Actor {
     /// The installation's operator: every tenant, every action.
     Operator,
-    /// A tenant-wide integration credential (Forms On Fire's integration key): administers
-    /// the tenant's users, never its owner, never credentials.
+    /// A tenant-wide integration credential (Forms On Fire's integration key, a SCIM
+    /// provisioning token): administers the tenant's users, never its owner, never
+    /// credentials.
     Integration,
     /// A service account: what its token's scopes allow, never the owner.
     Service,
@@ -137,7 +143,8 @@ pub struct Principal {
     pub actor: Actor,
     pub credential: CredentialKind,
     /// Which credential of that kind: an SSH key's MD5 fingerprint, a secret key's id, the
-    /// company id of an integration key, a service token's subject; `None` when the kind
+    /// company id of an integration key, a service token's subject, a provisioning token's
+    /// id; `None` when the kind
     /// names it well enough (the operator, an organization secret).
     pub credential_id: Option<String>,
     /// What the caller's token allows at most (coarse: see [`super::scopes`]).

@@ -37,6 +37,10 @@ pub const TENANT_ADMIN: &[&str] = &[
     SECRET_KEYS_WRITE,
 ];
 
+/// What a token exchanged for a SCIM provisioning token carries: users and groups, nothing
+/// else (no folders, roles, keys, passwords, tenant or credentials).
+pub const PROVISIONING: &[&str] = &[USERS_READ, USERS_WRITE, GROUPS_READ, GROUPS_WRITE];
+
 /// Scopes that mint or manage credentials: a token obtained with a credential that may not
 /// mint ([`super::CredentialKind::may_mint`]) never carries them.
 pub const CREDENTIAL_ADMIN: &[&str] = &[TOKENS_ISSUE, SECRET_KEYS_WRITE, KEYS_WRITE];

@@ -25,6 +25,6 @@ pub use tenant_login::{RESERVED_TENANT_LOGINS, TenantLogin, TenantLoginError};
 pub use text::{ProfileText, TextError};
 
 /// True for characters that never belong in an identifier or a name.
-fn is_forbidden_char(c: char) -> bool {
+pub(crate) fn is_forbidden_char(c: char) -> bool {
     c.is_control() || matches!(c, '\u{200B}'..='\u{200F}' | '\u{2028}'..='\u{202E}' | '\u{FEFF}')
 }

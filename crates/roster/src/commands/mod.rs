@@ -2,6 +2,7 @@
 
 pub mod group;
 pub mod restrict;
+pub mod scim_token;
 pub mod secret_key;
 pub mod serve;
 pub mod tenant;

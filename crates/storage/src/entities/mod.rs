@@ -7,6 +7,7 @@ pub(crate) mod device;
 pub(crate) mod folder;
 pub(crate) mod group;
 pub(crate) mod policy;
+pub(crate) mod provisioning_token;
 pub(crate) mod role;
 pub(crate) mod role_member;
 pub(crate) mod role_policy;

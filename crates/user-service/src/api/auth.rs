@@ -8,6 +8,7 @@ use crate::tokens::{Binding, TokenError, scopes};
 use roster_domain::FieldViolations;
 use roster_domain::auth::{Authenticated, Credential, PrincipalKind, SignedRequest};
 use roster_domain::authz::{Action, Actor, CredentialKind, Principal, authorize};
+use roster_domain::provisioning::ProvisioningToken;
 use roster_proto::v1 as pb;
 use roster_proto::v1::ErrorReason;
 use std::collections::BTreeSet;
@@ -53,6 +54,19 @@ impl<R: Store> AuthApi<R> {
             tracing::warn!(error = %e, "Could not record a sign-in.");
         }
     }
+
+    /// A provisioning token exchanged is a use: its `last_used_time` moves to now, at most
+    /// once a minute, never failing the exchange.
+    async fn record_provisioning_use(&self, token: &ProvisioningToken) {
+        if let Err(e) = self
+            .core
+            .auth
+            .record_provisioning_use(token, self.core.now())
+            .await
+        {
+            tracing::warn!(error = %e, "Could not record a provisioning token's use.");
+        }
+    }
 }
 
 /// The credential of an `Authenticate` call from `client` (the client's address, for a
@@ -85,6 +99,7 @@ fn credential(
             secret: k.secret_key,
             client,
         }),
+        Some(C::ProvisioningToken(t)) => Ok(Credential::ProvisioningToken(t)),
         None => Err(FieldViolations::single("credential", "is required")),
     }
 }
@@ -106,13 +121,19 @@ impl<R: Store> pb::auth_service_server::AuthService for AuthApi<R> {
         if let PrincipalKind::User(u) = &principal.kind {
             self.record_sign_in(principal.tenant.id, u).await;
         }
+        if let Some(t) = &principal.provisioning_token {
+            self.record_provisioning_use(t).await;
+        }
         let mut granted = scopes_of(&principal);
         if !principal.credential.may_mint() {
             granted.retain(|s| !scopes::CREDENTIAL_ADMIN.contains(s));
         }
         let (subject, user_id, login, role_keys) = match &principal.kind {
             PrincipalKind::Integration => (
-                format!("integration:{}", principal.tenant.company_id),
+                match &principal.provisioning_token {
+                    Some(t) => format!("provisioning:{}", t.id),
+                    None => format!("integration:{}", principal.tenant.company_id),
+                },
                 String::new(),
                 String::new(),
                 Vec::new(),
@@ -152,6 +173,10 @@ impl<R: Store> pb::auth_service_server::AuthService for AuthApi<R> {
                         CredentialKind::IntegrationKey => {
                             Some(principal.tenant.company_id.to_string())
                         }
+                        CredentialKind::ProvisioningToken => principal
+                            .provisioning_token
+                            .as_ref()
+                            .map(|t| t.id.to_string()),
                         CredentialKind::OrganizationSecret
                         | CredentialKind::Password
                         | CredentialKind::ServiceToken
@@ -274,10 +299,14 @@ impl<R: Store> pb::auth_service_server::AuthService for AuthApi<R> {
     }
 }
 
-/// What a principal may do: everything for administrators (the owner, admin users and
-/// integration credentials), otherwise what the actions of all its roles need. Which of its
-/// roles are active is decided per request by the dialect, within these scopes.
+/// What a principal may do: a provisioning token's users and groups; everything for
+/// administrators (the owner, admin users and integration keys), otherwise what the actions of
+/// all its roles need. Which of its roles are active is decided per request by the dialect,
+/// within these scopes.
 fn scopes_of(p: &Authenticated) -> Vec<&'static str> {
+    if p.credential == CredentialKind::ProvisioningToken {
+        return scopes::PROVISIONING.to_vec();
+    }
     if p.is_admin() {
         return scopes::TENANT_ADMIN.to_vec();
     }

@@ -1,8 +1,9 @@
-//! The SSH key and secret key use cases' errors.
+//! The SSH key, secret key and provisioning token use cases' errors.
 
 use super::IntoStatus;
 use super::builders::{internal, not_found, status, tenant_gone, user_not_found};
 use roster_domain::keys::KeyError;
+use roster_domain::provisioning::ProvisioningTokenError;
 use roster_domain::secret_keys::SecretKeyError;
 use roster_proto::v1::ErrorReason;
 use tonic::{Code, Status};
@@ -36,6 +37,21 @@ impl IntoStatus for SecretKeyError {
             ),
             Self::Denied(d) => d.into_status(),
             Self::Storage(e) => internal("secret keys", &e),
+        }
+    }
+}
+
+impl IntoStatus for ProvisioningTokenError {
+    fn into_status(self) -> Status {
+        match self {
+            Self::Invalid(v) => v.into_status(),
+            Self::TenantNotFound => tenant_gone(),
+            Self::NotFound => not_found(
+                "provisioning token not found",
+                ErrorReason::ProvisioningTokenNotFound,
+            ),
+            Self::Denied(d) => d.into_status(),
+            Self::Storage(e) => internal("provisioning tokens", &e),
         }
     }
 }

@@ -379,6 +379,7 @@ fn credentials_that_cannot_mint_do_not() {
         CredentialKind::SecretKey,
         CredentialKind::OrganizationSecret,
         CredentialKind::IntegrationKey,
+        CredentialKind::ProvisioningToken,
     ] {
         let mut p = w.member(UserId::generate(), AccessLevel::Admin, true, &[]);
         p.credential = credential;
@@ -387,6 +388,7 @@ fn credentials_that_cannot_mint_do_not() {
             Action::DeleteUserKey,
             Action::WriteSecretKeys,
             Action::IssueToken,
+            Action::ManageProvisioningTokens,
         ] {
             assert_eq!(
                 authorize(&p, action, Some(&plain)),
@@ -415,4 +417,81 @@ fn scopes_are_a_ceiling_and_tenants_are_the_operators() {
         authorize(&with_admin, Action::AdministerTenants, None),
         Err(Denied::NotAllowed)
     );
+}
+
+#[test]
+fn only_the_owner_manages_provisioning_tokens() {
+    let w = World::new();
+    let action = Action::ManageProvisioningTokens;
+    assert_eq!(authorize(&w.owner(), action, None), Ok(()));
+    assert_eq!(authorize(&Principal::operator(), action, None), Ok(()));
+    let mut owner_by_secret = w.owner();
+    owner_by_secret.credential = CredentialKind::OrganizationSecret;
+    assert_eq!(
+        authorize(&owner_by_secret, action, None),
+        Err(Denied::Credential)
+    );
+    let refused = [
+        w.member(UserId::generate(), AccessLevel::SuperAdmin, true, &[]),
+        w.member(
+            UserId::generate(),
+            AccessLevel::User,
+            false,
+            &[grant("all", &["*"])],
+        ),
+        w.principal(Actor::Service, CredentialKind::ServiceToken),
+        w.principal(Actor::Integration, CredentialKind::IntegrationKey),
+        w.principal(Actor::Integration, CredentialKind::ProvisioningToken),
+    ];
+    for p in &refused {
+        let got = authorize(p, action, None);
+        assert!(
+            matches!(got, Err(Denied::NotAllowed | Denied::Credential)),
+            "{:?} {:?}: {got:?}",
+            p.actor,
+            p.credential
+        );
+    }
+}
+
+/// A provisioning token is an integration: it writes every user but the owner, and gives
+/// what an integration key gives (no credential, see above).
+#[test]
+fn a_provisioning_token_writes_users_as_the_integration_key_does() {
+    let w = World::new();
+    let mut p = w.principal(Actor::Integration, CredentialKind::ProvisioningToken);
+    p.scopes = scopes::PROVISIONING
+        .iter()
+        .map(|s| (*s).to_owned())
+        .collect();
+    let admin = subject(UserId::generate(), AccessLevel::SuperAdmin, &[], &[]);
+    for action in [
+        Action::ListUsers,
+        Action::CreateUser,
+        Action::UpdateUser,
+        Action::DeleteUser,
+        Action::ChangePassword,
+        Action::ReadGroups,
+        Action::WriteGroups,
+    ] {
+        assert_eq!(authorize(&p, action, Some(&admin)), Ok(()), "{action:?}");
+    }
+    assert_eq!(
+        authorize(&p, Action::UpdateUser, Some(&w.owner_subject())),
+        Err(Denied::OwnerProtected)
+    );
+    for action in [
+        Action::ReadFolders,
+        Action::ListRoles,
+        Action::VerifyPassword,
+        Action::ReadTenant,
+        Action::WriteSecretKeys,
+        Action::IssueToken,
+        Action::ManageProvisioningTokens,
+    ] {
+        assert!(
+            matches!(authorize(&p, action, None), Err(Denied::MissingScope(_))),
+            "{action:?}"
+        );
+    }
 }
