@@ -4,7 +4,6 @@
 use crate::support::scim::{Scim, USER, provisioning_token};
 use crate::support::{TestApp, key_id};
 use roster_proto::v1 as pb;
-use roster_proto::v1::provisioning_token_service_client::ProvisioningTokenServiceClient;
 use serde_json::json;
 
 #[tokio::test]
@@ -43,13 +42,10 @@ async fn a_revoked_token_stops_at_once_even_while_cached() {
     let (id, token) = provisioning_token(&app, &t, "okta").await;
     let scim = Scim::with_token(&app, &token);
     assert_eq!(scim.get("/Users").await.status, 200);
-    let mut c = ProvisioningTokenServiceClient::new(app.channel.clone());
-    let mut req = tonic::Request::new(pb::RevokeProvisioningTokenRequest { id });
-    req.metadata_mut().insert(
-        "authorization",
-        format!("Bearer {}", t.owner_token).parse().unwrap(),
-    );
-    c.revoke_provisioning_token(req).await.expect("revoked");
+    app.provisioning_tokens(&t.owner_token)
+        .revoke_provisioning_token(pb::RevokeProvisioningTokenRequest { id })
+        .await
+        .expect("revoked");
     Scim::error(&scim.get("/Users").await, 401);
     let a = scim
         .post(

@@ -4,7 +4,6 @@
 use super::answer::Answer;
 use super::app::{TestApp, TestTenant};
 use roster_proto::v1 as pb;
-use roster_proto::v1::provisioning_token_service_client::ProvisioningTokenServiceClient;
 use serde_json::{Value, json};
 
 pub(crate) const USER: &str = "urn:ietf:params:scim:schemas:core:2.0:User";
@@ -28,16 +27,11 @@ pub(crate) async fn provisioning_token(
     t: &TestTenant,
     name: &str,
 ) -> (String, String) {
-    let mut c = ProvisioningTokenServiceClient::new(app.channel.clone());
-    let mut req = tonic::Request::new(pb::CreateProvisioningTokenRequest {
-        name: name.to_owned(),
-    });
-    req.metadata_mut().insert(
-        "authorization",
-        format!("Bearer {}", t.owner_token).parse().expect("ASCII"),
-    );
-    let r = c
-        .create_provisioning_token(req)
+    let r = app
+        .provisioning_tokens(&t.owner_token)
+        .create_provisioning_token(pb::CreateProvisioningTokenRequest {
+            name: name.to_owned(),
+        })
         .await
         .expect("a provisioning token")
         .into_inner();
