@@ -13,6 +13,8 @@ mod m20261204_000060_auth_epoch;
 mod m20261204_000070_address_restrictions;
 mod m20261205_000070_secret_key_admin_role;
 mod m20261205_000080_membership_order;
+mod m20261206_000090_group_versions;
+mod m20261206_000100_user_orders;
 
 /// Every migration of the schema.
 #[derive(Debug)]
@@ -33,6 +35,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261204_000070_address_restrictions::Migration),
             Box::new(m20261205_000070_secret_key_admin_role::Migration),
             Box::new(m20261205_000080_membership_order::Migration),
+            Box::new(m20261206_000090_group_versions::Migration),
+            Box::new(m20261206_000100_user_orders::Migration),
         ]
     }
 }

@@ -71,6 +71,7 @@ async fn all_users(ctx: &Ctx) -> Result<Vec<pb::User>, ApiError> {
             values: vec![pb::FilterValue {
                 kind: Some(V::StringValue(ctx.caller.owner_user_id.clone())),
             }],
+            metadata_key: String::new(),
         })),
     };
     let mut out = Vec::new();

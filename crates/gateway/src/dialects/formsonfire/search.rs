@@ -29,6 +29,7 @@ fn compare(field: pb::UserField, op: pb::ComparisonOperator, value: V) -> pb::Us
             field: field.into(),
             operator: op.into(),
             values: vec![pb::FilterValue { kind: Some(value) }],
+            metadata_key: String::new(),
         })),
     }
 }

@@ -64,6 +64,7 @@ pub(crate) fn cmp(field: pb::UserField, op: O, values: Vec<V>) -> pb::UserFilter
                 .into_iter()
                 .map(|k| pb::FilterValue { kind: Some(k) })
                 .collect(),
+            metadata_key: String::new(),
         })),
     }
 }
