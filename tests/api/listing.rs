@@ -18,6 +18,7 @@ fn cmp(field: F, op: Op, values: Vec<V>) -> pb::UserFilter {
                 .into_iter()
                 .map(|k| pb::FilterValue { kind: Some(k) })
                 .collect(),
+            metadata_key: String::new(),
         })),
     }
 }

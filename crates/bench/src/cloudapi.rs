@@ -188,6 +188,7 @@ async fn measure(served: &Served) -> Result<CloudFigures> {
             values: vec![pb::FilterValue {
                 kind: Some(pb::filter_value::Kind::StringValue(owner)),
             }],
+            metadata_key: String::new(),
         })),
     };
     let list_grpc = {

@@ -79,6 +79,7 @@ fn list_request(page: usize) -> pb::ListUsersRequest {
                 values: vec![pb::FilterValue {
                     kind: Some(pb::filter_value::Kind::StringValue(EMAIL_PART.into())),
                 }],
+                metadata_key: String::new(),
             })),
         }),
         include_total_size: true,

@@ -96,7 +96,10 @@ impl Target {
     async fn page(&self, start: usize) -> Result<Duration> {
         let url = reqwest::Url::parse_with_params(
             &format!("{}/Users", self.base),
-            &[("startIndex", start.to_string()), ("count", PAGE.to_string())],
+            &[
+                ("startIndex", start.to_string()),
+                ("count", PAGE.to_string()),
+            ],
         )?;
         let began = Instant::now();
         let v = self.send(self.http.get(url), 200).await?;
@@ -168,7 +171,11 @@ async fn measure(t: &Target) -> Result<Rates> {
         last.push(t.page(USERS - PAGE + 1).await?);
     }
     let ids = &ids;
-    let patch = rate(QUERIES, |i| async move { t.patch(&ids[i % ids.len()], i).await }).await?;
+    let patch = rate(
+        QUERIES,
+        |i| async move { t.patch(&ids[i % ids.len()], i).await },
+    )
+    .await?;
     Ok(Rates {
         create,
         filter,
@@ -197,7 +204,10 @@ async fn reference() -> Result<(Child, String)> {
         .spawn()?;
     let base = format!("http://127.0.0.1:{port}");
     for _ in 0..100 {
-        if reqwest::get(format!("{base}/ServiceProviderConfig")).await.is_ok() {
+        if reqwest::get(format!("{base}/ServiceProviderConfig"))
+            .await
+            .is_ok()
+        {
             return Ok((child, base));
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
@@ -224,7 +234,14 @@ pub(crate) async fn run(database_url: Option<&str>) -> Result<Figures> {
     let http = reqwest::Client::builder().tcp_nodelay(true).build()?;
     let served = Served::start(database_url).await?;
     let roster = async {
-        tenant_json(&roster_bin()?, &served.dir, &served.database_url, "scimbench", None).await?;
+        tenant_json(
+            &roster_bin()?,
+            &served.dir,
+            &served.database_url,
+            "scimbench",
+            None,
+        )
+        .await?;
         let target = Target {
             http: http.clone(),
             base: format!("http://{}/scim/v2", served.http),
@@ -271,7 +288,11 @@ pub(crate) fn report<'a>(rows: impl Iterator<Item = (&'a str, &'a Figures)>, dat
         ];
         for (work, get) in pick {
             let (a, b) = (get(&f.roster), get(&f.reference));
-            let _ = writeln!(s, "| {name} | {work} | {a:.0} | {b:.0} | **{:.1}×** |", a / b);
+            let _ = writeln!(
+                s,
+                "| {name} | {work} | {a:.0} | {b:.0} | **{:.1}×** |",
+                a / b
+            );
         }
         let (first, last) = (f.roster.first_page_ms, f.roster.last_page_ms);
         let _ = writeln!(

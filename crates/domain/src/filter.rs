@@ -5,7 +5,8 @@
 //! database parses.
 
 use crate::users::{AccessLevel, PersonType, UserStatus};
-use crate::{Timestamp, UserId};
+use crate::values::Metadata;
+use crate::{GroupId, Timestamp, UserId};
 use std::fmt;
 
 /// Limits that keep one request's query bounded.
@@ -23,10 +24,12 @@ pub enum Filter {
     Compare(Comparison),
 }
 
-/// `field op values`, type-checked by [`Comparison::new`].
+/// `field op values`, type-checked by [`Comparison::new`] (or [`Comparison::metadata`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Comparison {
     field: FilterField,
+    /// The metadata entry compared, for [`FilterField::Metadata`] only.
+    key: Option<String>,
     op: Op,
     values: Vec<Value>,
 }
@@ -61,12 +64,20 @@ pub enum FilterField {
     LastActivity,
     HasPassword,
     PasswordChangeRequired,
+    /// A group the user is directly in: `Eq`/`In` hold when one of its groups is named,
+    /// `Ne`/`NotIn` when none is, `IsNull` when it is in no group.
+    GroupId,
+    /// The value of one metadata entry (named by the comparison's key), as text with case;
+    /// unset when the user has no such entry.
+    Metadata,
 }
 
 /// The kind of value a field holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FieldKind {
     Uuid,
+    /// A group's id.
+    GroupId,
     Int,
     Text,
     Time,
@@ -96,7 +107,9 @@ impl FilterField {
             | Self::PostalCode
             | Self::Address
             | Self::ExternalId
-            | Self::TimeZone => FieldKind::Text,
+            | Self::TimeZone
+            | Self::Metadata => FieldKind::Text,
+            Self::GroupId => FieldKind::GroupId,
             Self::Status => FieldKind::Status,
             Self::PersonType => FieldKind::PersonType,
             Self::AccessLevel => FieldKind::AccessLevel,
@@ -130,6 +143,7 @@ pub enum Op {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Value {
     Uuid(UserId),
+    GroupId(GroupId),
     Int(i64),
     Text(String),
     Time(Timestamp),
@@ -143,6 +157,7 @@ impl Value {
     pub fn kind(&self) -> FieldKind {
         match self {
             Self::Uuid(_) => FieldKind::Uuid,
+            Self::GroupId(_) => FieldKind::GroupId,
             Self::Int(_) => FieldKind::Int,
             Self::Text(_) => FieldKind::Text,
             Self::Time(_) => FieldKind::Time,
@@ -180,6 +195,12 @@ pub enum FilterProblem {
     TextOnly { op: Op, field: FilterField },
     #[error("{op:?} does not apply to {field:?}")]
     Unordered { op: Op, field: FilterField },
+    #[error("a metadata comparison needs the key of the entry it compares (metadata_key)")]
+    MetadataKeyMissing,
+    #[error("only a metadata comparison takes a metadata key, not {0:?}")]
+    MetadataKeyUnexpected(FilterField),
+    #[error("{0}")]
+    MetadataKey(String),
     #[error(
         "the filter is too complex (at most {MAX_FILTER_NODES} nodes, {MAX_FILTER_DEPTH} levels)"
     )]
@@ -189,8 +210,44 @@ pub enum FilterProblem {
 }
 
 impl Comparison {
-    /// A comparison whose operator, arity and value types fit the field.
+    /// A comparison whose operator, arity and value types fit the field. A metadata
+    /// comparison is made with [`Comparison::metadata`].
     pub fn new(field: FilterField, op: Op, values: Vec<Value>) -> Result<Self, FilterProblem> {
+        if field == FilterField::Metadata {
+            return Err(FilterProblem::MetadataKeyMissing);
+        }
+        Self::checked(field, None, op, values)
+    }
+
+    /// A comparison of the metadata entry `key` (exact), with the text operators.
+    pub fn metadata(key: &str, op: Op, values: Vec<Value>) -> Result<Self, FilterProblem> {
+        let key =
+            Metadata::parse_key(key).map_err(|e| FilterProblem::MetadataKey(e.to_string()))?;
+        Self::checked(FilterField::Metadata, Some(key), op, values)
+    }
+
+    /// `field` with an optional metadata key, as a contract carries it: the key must be there
+    /// for [`FilterField::Metadata`] and nowhere else.
+    pub fn with_key(
+        field: FilterField,
+        key: Option<&str>,
+        op: Op,
+        values: Vec<Value>,
+    ) -> Result<Self, FilterProblem> {
+        match (field, key) {
+            (FilterField::Metadata, Some(k)) => Self::metadata(k, op, values),
+            (FilterField::Metadata, None) => Err(FilterProblem::MetadataKeyMissing),
+            (f, Some(_)) => Err(FilterProblem::MetadataKeyUnexpected(f)),
+            (f, None) => Self::new(f, op, values),
+        }
+    }
+
+    fn checked(
+        field: FilterField,
+        key: Option<String>,
+        op: Op,
+        values: Vec<Value>,
+    ) -> Result<Self, FilterProblem> {
         let n = values.len();
         let arity_ok = match op {
             Op::IsNull | Op::IsNotNull => n == 0,
@@ -240,11 +297,21 @@ impl Comparison {
                 got: bad.kind(),
             });
         }
-        Ok(Self { field, op, values })
+        Ok(Self {
+            field,
+            key,
+            op,
+            values,
+        })
     }
 
     pub fn field(&self) -> FilterField {
         self.field
+    }
+
+    /// The metadata key of a [`FilterField::Metadata`] comparison.
+    pub fn key(&self) -> Option<&str> {
+        self.key.as_deref()
     }
 
     pub fn op(&self) -> Op {
@@ -319,6 +386,58 @@ mod tests {
         ));
         let many = vec![Value::Int(1); MAX_IN_VALUES + 1];
         assert!(Comparison::new(FilterField::Number, Op::In, many).is_err());
+    }
+
+    #[test]
+    fn group_and_metadata_comparisons_are_type_checked() {
+        let group = || Value::GroupId(GroupId::generate());
+        let text = || Value::Text("x".into());
+        for op in [Op::Eq, Op::Ne] {
+            assert!(Comparison::new(FilterField::GroupId, op, vec![group()]).is_ok());
+        }
+        for op in [Op::In, Op::NotIn] {
+            assert!(Comparison::new(FilterField::GroupId, op, vec![group(), group()]).is_ok());
+        }
+        for op in [Op::IsNull, Op::IsNotNull] {
+            assert!(Comparison::new(FilterField::GroupId, op, vec![]).is_ok());
+        }
+        assert!(matches!(
+            Comparison::new(FilterField::GroupId, Op::Lt, vec![group()]),
+            Err(FilterProblem::Unordered { .. })
+        ));
+        assert!(matches!(
+            Comparison::new(FilterField::GroupId, Op::Like, vec![group()]),
+            Err(FilterProblem::TextOnly { .. })
+        ));
+        assert!(matches!(
+            Comparison::new(
+                FilterField::GroupId,
+                Op::Eq,
+                vec![Value::Uuid(UserId::generate())]
+            ),
+            Err(FilterProblem::Type { .. })
+        ));
+        for op in [Op::Eq, Op::Lt, Op::Like, Op::Prefix, Op::Contains] {
+            let c = Comparison::metadata("dept", op, vec![text()]).unwrap();
+            assert_eq!((c.field(), c.key()), (FilterField::Metadata, Some("dept")));
+        }
+        assert!(Comparison::metadata("dept", Op::IsNull, vec![]).is_ok());
+        assert_eq!(
+            Comparison::new(FilterField::Metadata, Op::Eq, vec![text()]),
+            Err(FilterProblem::MetadataKeyMissing)
+        );
+        assert_eq!(
+            Comparison::with_key(FilterField::Email, Some("dept"), Op::Eq, vec![text()]),
+            Err(FilterProblem::MetadataKeyUnexpected(FilterField::Email))
+        );
+        assert!(matches!(
+            Comparison::with_key(FilterField::Metadata, Some(""), Op::Eq, vec![text()]),
+            Err(FilterProblem::MetadataKey(_))
+        ));
+        assert!(matches!(
+            Comparison::metadata("dept", Op::Eq, vec![Value::Int(1)]),
+            Err(FilterProblem::Type { .. })
+        ));
     }
 
     #[test]

@@ -1,9 +1,10 @@
 //! Keyset pages over users: a sort order, the position after the last row, and the query
 //! a page belongs to.
 
-use crate::Timestamp;
 use crate::filter::Filter;
 use crate::users::User;
+use crate::values::ExternalId;
+use crate::{Timestamp, UserId};
 
 /// The sort orders users can be listed in. Every order ends with `number`, which is unique,
 /// so a position in the order is always exact.
@@ -15,6 +16,32 @@ pub enum UserOrderField {
     Login,
     Email,
     Created,
+    /// The orders from here on are those SCIM clients ask for. Text orders compare without case;
+    /// users without the value come last ascending and first descending.
+    ExternalId,
+    DisplayName,
+    FirstName,
+    LastName,
+    JobTitle,
+    Updated,
+    Id,
+}
+
+impl UserOrderField {
+    /// The text of `user` this order sorts by, for the orders of optional text.
+    pub fn optional_text(self, user: &User) -> Option<Option<&str>> {
+        let p = &user.profile;
+        Some(match self {
+            Self::ExternalId => user.external_id.as_ref().map(ExternalId::as_str),
+            Self::DisplayName => p.display_name.as_deref(),
+            Self::FirstName => p.first_name.as_deref(),
+            Self::LastName => p.last_name.as_deref(),
+            Self::JobTitle => p.job_title.as_deref(),
+            Self::Number | Self::Login | Self::Email | Self::Created | Self::Updated | Self::Id => {
+                return None;
+            }
+        })
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
@@ -31,6 +58,10 @@ pub enum SortKey {
     /// Login or email key (lower case).
     Text(String),
     Time(Timestamp),
+    /// An optional text as stored (the order compares it without case); `None` when the row
+    /// has none.
+    Optional(Option<String>),
+    Id(UserId),
 }
 
 /// Where the next page starts: strictly after this row in the query's order.
@@ -48,6 +79,15 @@ impl UserCursor {
             UserOrderField::Login => SortKey::Text(user.login.key()),
             UserOrderField::Email => SortKey::Text(user.email.key()),
             UserOrderField::Created => SortKey::Time(user.created),
+            UserOrderField::Updated => SortKey::Time(user.updated),
+            UserOrderField::Id => SortKey::Id(user.id),
+            f @ (UserOrderField::ExternalId
+            | UserOrderField::DisplayName
+            | UserOrderField::FirstName
+            | UserOrderField::LastName
+            | UserOrderField::JobTitle) => {
+                SortKey::Optional(f.optional_text(user).flatten().map(str::to_owned))
+            }
         };
         Self {
             key,

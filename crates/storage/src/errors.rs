@@ -1,7 +1,7 @@
 //! Classifying database failures: which unique index a write collided with.
 
 use roster_domain::StorageError;
-use sea_orm::{DbErr, SqlErr};
+use sea_orm::{DbErr, RuntimeErr, SqlErr};
 
 /// The unique rule a write broke. PostgreSQL names the index (`ux_users_login_key`), SQLite
 /// the columns (`users.tenant_id, users.login_key`); both contain the column name matched here.
@@ -47,4 +47,20 @@ pub(crate) fn foreign_key_violation(err: &DbErr) -> bool {
         err.sql_err(),
         Some(SqlErr::ForeignKeyConstraintViolation(_))
     )
+}
+
+/// A PostgreSQL transaction that failed only because of a concurrent one (a deadlock, a
+/// serialization failure): it wrote nothing, and running it again may succeed.
+pub(crate) fn is_transient(err: &StorageError) -> bool {
+    let Some(
+        DbErr::Exec(RuntimeErr::SqlxError(e))
+        | DbErr::Query(RuntimeErr::SqlxError(e))
+        | DbErr::Conn(RuntimeErr::SqlxError(e)),
+    ) = err.0.downcast_ref::<DbErr>()
+    else {
+        return false;
+    };
+    e.as_database_error()
+        .and_then(sqlx::error::DatabaseError::code)
+        .is_some_and(|c| c == "40P01" || c == "40001")
 }

@@ -113,7 +113,9 @@ pub(crate) fn group_from_row(r: &group::Model, member_count: i64) -> Result<Grou
         path: gr.path,
         external_id: gr.external_id,
         created: Timestamp::from_micros(r.created_at),
+        updated: Timestamp::from_micros(r.updated_at),
         member_count,
+        version: r.version,
     })
 }
 

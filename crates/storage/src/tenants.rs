@@ -4,6 +4,7 @@ use crate::Store;
 use crate::builtin_roles;
 use crate::entities::{ssh_key, tenant};
 use crate::errors::{Unique, storage, unique_violation};
+use crate::groups::TouchedGroups;
 use crate::rows::tenant_from_row;
 use crate::users::write::insert_user;
 use roster_domain::ports::{SecretDigest, TenantRepository};
@@ -77,21 +78,28 @@ async fn insert_tenant(
         _ => CreateTenantError::Storage(storage(e)),
     })?;
     let tenant = tenant_from_row(row)?;
-    let (admin, _) = insert_user(txn, tenant.id, &r.owner, false)
-        .await
-        .map_err(|e| match e {
-            CreateUserError::Storage(s) => CreateTenantError::Storage(s),
-            // A new tenant has no users to collide with and the owner names no groups.
-            e @ (CreateUserError::TenantNotFound
-            | CreateUserError::Invalid(_)
-            | CreateUserError::Taken(_)
-            | CreateUserError::UnknownGroup(_)
-            | CreateUserError::UnknownFolder(_)
-            | CreateUserError::Denied(_)
-            | CreateUserError::TryLater(_)) => {
-                CreateTenantError::Storage(StorageError::msg(format!("owner user: {e}")))
-            }
-        })?;
+    // A new tenant has no groups for its owner to join: nothing to touch.
+    let (admin, _) = insert_user(
+        txn,
+        tenant.id,
+        &r.owner,
+        false,
+        &mut TouchedGroups::default(),
+    )
+    .await
+    .map_err(|e| match e {
+        CreateUserError::Storage(s) => CreateTenantError::Storage(s),
+        // A new tenant has no users to collide with and the owner names no groups.
+        e @ (CreateUserError::TenantNotFound
+        | CreateUserError::Invalid(_)
+        | CreateUserError::Taken(_)
+        | CreateUserError::UnknownGroup(_)
+        | CreateUserError::UnknownFolder(_)
+        | CreateUserError::Denied(_)
+        | CreateUserError::TryLater(_)) => {
+            CreateTenantError::Storage(StorageError::msg(format!("owner user: {e}")))
+        }
+    })?;
     builtin_roles::insert_for_tenant(
         txn,
         tenant.id.as_uuid(),

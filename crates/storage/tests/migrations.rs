@@ -131,3 +131,91 @@ async fn tenants_from_before_the_migration_get_their_built_in_roles() {
     names.sort();
     assert_eq!(names, ["admin", "org", "org-admin", "secret-key-admin"]);
 }
+
+/// Groups made before groups had versions start at version 1 (etag `W/"1"`), last changed
+/// when they were created; the next change moves both.
+#[tokio::test]
+async fn groups_from_before_versions_start_at_one_changed_when_created() {
+    use roster_domain::groups::{GroupChange, GroupKey};
+    use roster_domain::ports::GroupRepository;
+    use roster_domain::values::GroupName;
+    use roster_domain::{GroupId, Timestamp};
+
+    let db = TestDb::create().await;
+    let store = db.connect().await;
+    // Every migration before the provisioning tokens and the group versions
+    // (m20261206_000110).
+    Migrator::up(store.connection(), Some(11)).await.unwrap();
+    let conn = store.connection();
+    let (tenant, group) = (uuid::Uuid::new_v4(), uuid::Uuid::new_v4());
+    conn.execute(
+        &Query::insert()
+            .into_table("tenants")
+            .columns([
+                "id",
+                "login",
+                "login_key",
+                "name",
+                "company_id",
+                "organization_secret_digest",
+                "integration_key_digest",
+                "created_at",
+                "updated_at",
+            ])
+            .values_panic([
+                tenant.into(),
+                "old".into(),
+                "old".into(),
+                "old".into(),
+                1001_i64.into(),
+                "o".into(),
+                "i".into(),
+                0_i64.into(),
+                0_i64.into(),
+            ])
+            .to_owned(),
+    )
+    .await
+    .unwrap();
+    conn.execute(
+        &Query::insert()
+            .into_table("groups")
+            .columns(["id", "tenant_id", "name", "path", "created_at"])
+            .values_panic([
+                group.into(),
+                tenant.into(),
+                "Old".into(),
+                "//Old".into(),
+                1_234_567_i64.into(),
+            ])
+            .to_owned(),
+    )
+    .await
+    .unwrap();
+
+    store.migrate().await.unwrap();
+    let t = TenantId::from_uuid(tenant);
+    let id = GroupId::from_uuid(group);
+    let g = GroupRepository::get(&store, t, &GroupKey::Id(id))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(g.version, 1);
+    assert_eq!(g.etag(), "W/\"1\"");
+    assert_eq!(g.updated, g.created);
+    assert_eq!(g.created, Timestamp::from_micros(1_234_567));
+
+    let renamed = GroupRepository::update(
+        &store,
+        t,
+        id,
+        &[GroupChange::Name(GroupName::parse("New").unwrap())],
+        Some(1),
+        Timestamp::from_micros(2_000_000),
+    )
+    .await
+    .unwrap();
+    assert_eq!(renamed.path.as_str(), "//New");
+    assert_eq!(renamed.version, 2);
+    assert_eq!(renamed.updated, Timestamp::from_micros(2_000_000));
+}

@@ -8,8 +8,8 @@ use crate::secrets::ServerSecrets;
 use crate::status::invalid_page_token;
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use roster_domain::Timestamp;
 use roster_domain::page::{SortKey, UserCursor};
+use roster_domain::{Timestamp, UserId};
 use serde_json::{Value, json};
 use subtle::ConstantTimeEq;
 use tonic::Status;
@@ -95,6 +95,9 @@ impl PageTokens {
             SortKey::None => Value::Null,
             SortKey::Text(s) => json!({ "t": s }),
             SortKey::Time(t) => json!({ "m": t.as_micros() }),
+            // `null` for a row without the value.
+            SortKey::Optional(s) => json!({ "o": s }),
+            SortKey::Id(id) => json!({ "i": id.to_string() }),
         };
         self.seal("users", binding, &json!({ "k": key, "n": c.number }))
     }
@@ -106,10 +109,18 @@ impl PageTokens {
         let key = if k.is_null() {
             SortKey::None
         } else {
-            match (k.get("t"), k.get("m")) {
-                (Some(t), None) => SortKey::Text(t.as_str()?.to_owned()),
-                (None, Some(m)) => SortKey::Time(Timestamp::from_micros(m.as_i64()?)),
-                (Some(_), Some(_)) | (None, None) => return None,
+            let o = k.as_object()?;
+            if o.len() != 1 {
+                return None;
+            }
+            let (name, v) = o.iter().next()?;
+            match name.as_str() {
+                "t" => SortKey::Text(v.as_str()?.to_owned()),
+                "m" => SortKey::Time(Timestamp::from_micros(v.as_i64()?)),
+                "o" if v.is_null() => SortKey::Optional(None),
+                "o" => SortKey::Optional(Some(v.as_str()?.to_owned())),
+                "i" => SortKey::Id(UserId::parse(v.as_str()?).ok()?),
+                _ => return None,
             }
         };
         Some(UserCursor { key, number })
@@ -135,5 +146,22 @@ mod tests {
         let tampered = String::from_utf8(bytes).unwrap();
         assert_eq!(p.open_user_cursor(b"q1", &tampered), None);
         assert_eq!(p.open_user_cursor(b"q1", "garbage"), None);
+    }
+
+    #[test]
+    fn every_kind_of_sort_key_round_trips() {
+        let p = PageTokens::new(ServerSecrets::new(vec![7; 32]));
+        for key in [
+            SortKey::None,
+            SortKey::Text("bob".into()),
+            SortKey::Time(Timestamp::from_micros(12)),
+            SortKey::Optional(Some("O'Hara".into())),
+            SortKey::Optional(None),
+            SortKey::Id(UserId::generate()),
+        ] {
+            let c = UserCursor { key, number: 3 };
+            let t = p.seal_user_cursor(b"q", &c);
+            assert_eq!(p.open_user_cursor(b"q", &t), Some(c));
+        }
     }
 }

@@ -71,7 +71,10 @@ async fn index_pages_in_creation_order_see_every_user_once_while_others_are_adde
     let mut start = 1;
     for round in 0.. {
         let a = scim
-            .get_query("/Users", &[("startIndex", &start.to_string()), ("count", "4")])
+            .get_query(
+                "/Users",
+                &[("startIndex", &start.to_string()), ("count", "4")],
+            )
             .await;
         let page = Scim::user_names(&a);
         if page.is_empty() {
@@ -80,12 +83,17 @@ async fn index_pages_in_creation_order_see_every_user_once_while_others_are_adde
         start += page.len();
         seen.extend(page);
         // New users come after every user there was (the default order is creation order).
-        scim.create_user(json!({ "schemas": [USER], "userName": format!("late{round}@acme.test") }))
-            .await;
+        scim.create_user(
+            json!({ "schemas": [USER], "userName": format!("late{round}@acme.test") }),
+        )
+        .await;
     }
     let unique: HashSet<String> = seen.iter().cloned().collect();
     assert_eq!(unique.len(), seen.len(), "no user twice: {seen:?}");
-    assert!(before.is_subset(&unique), "every user that was there: {seen:?}");
+    assert!(
+        before.is_subset(&unique),
+        "every user that was there: {seen:?}"
+    );
 }
 
 #[tokio::test]

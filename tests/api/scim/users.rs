@@ -398,14 +398,21 @@ async fn a_user_provisioned_over_scim_is_read_by_every_dialect() {
     let cloud = Cloud::new().await;
     let (app, t) = (&cloud.app, &cloud.tenant);
     let scim = Scim::of(app, t).await;
-    let id = scim.create_user(barbara()).await["id"].as_str().unwrap().to_owned();
+    let id = scim.create_user(barbara()).await["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
     let u = app
         .users(&t.token)
         .get_user(pb::GetUserRequest { key: key_id(&id) })
         .await
         .unwrap()
         .into_inner();
-    let (ce, sc, fof) = (Ce::owner(app, t), Sc::owner(app, t).await, FofClient::new(app, t));
+    let (ce, sc, fof) = (
+        Ce::owner(app, t),
+        Sc::owner(app, t).await,
+        FofClient::new(app, t),
+    );
     let dialects: [&dyn DialectClient; 4] = [&cloud, &ce, &sc, &fof];
     for d in dialects {
         let a = d.get_user(&u).await;

@@ -7,7 +7,7 @@
 mod cloudapi;
 mod credentials;
 mod escalation;
-mod owner;
+pub(crate) mod owner;
 mod replay;
 mod revocation;
 mod tenants;

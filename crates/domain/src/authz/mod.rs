@@ -8,5 +8,8 @@ mod policy;
 mod principal;
 pub mod scopes;
 
-pub use policy::{Action, Denied, Subject, authorize, check_rbac_actions, check_user_changes};
+pub use policy::{
+    Action, Denied, Subject, authorize, check_member_changes, check_rbac_actions,
+    check_user_changes,
+};
 pub use principal::{Actor, CredentialKind, MemberAuthority, Principal, StoredAuthority};

@@ -392,6 +392,21 @@ pub fn check_user_changes(
     Ok(())
 }
 
+/// May `p` add `targets` to a group or remove them from one (`ChangeGroupMembers`, after
+/// [`authorize`] allowed `WriteGroups`)? Each target is judged as an update of its groups
+/// (`UpdateUser` with a `groups` mask) would judge it: the owner's memberships are changed by
+/// the owner alone, an administrator's only for users whose access level it could give, and
+/// a user who is not an administrator changes only its own and those of users it outranks.
+///
+/// # Errors
+/// Why not, for the first target refused.
+pub fn check_member_changes(p: &Principal, targets: &[Subject]) -> Result<(), Denied> {
+    if p.is_operator() {
+        return Ok(());
+    }
+    targets.iter().try_for_each(|t| may_write(p, t))
+}
+
 /// May `p` give (through a role or policy it writes) the RBAC actions `actions`, and change
 /// the memberships of `members` (users added to or removed from a role)?
 ///

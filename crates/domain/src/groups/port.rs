@@ -1,9 +1,18 @@
 //! The port of the group store.
 
-use super::{CreateGroupError, DeleteGroupError, Group, GroupKey, GroupQuery};
+use super::{
+    ChangeMembersError, CreateGroupError, DeleteGroupError, Group, GroupChange, GroupKey,
+    GroupQuery, MemberChanges, UpdateGroupError,
+};
+use crate::authz::{Denied, Subject};
 use crate::values::{ExternalId, GroupPath};
 use crate::{GroupId, StorageError, TenantId, Timestamp};
 use std::future::Future;
+
+/// A check the store runs inside a member change, on the users whose membership the change
+/// really alters (added non-members, removed members) as the write finds them, before it
+/// writes anything. Use cases pass the policy's decision here.
+pub type MemberGuard<'a> = &'a (dyn Fn(&[Subject]) -> Result<(), Denied> + Send + Sync);
 
 /// The group trees of every tenant.
 pub trait GroupRepository: Send + Sync + 'static {
@@ -33,6 +42,42 @@ pub trait GroupRepository: Send + Sync + 'static {
         tenant: TenantId,
         query: &GroupQuery,
     ) -> impl Future<Output = Result<Vec<Group>, StorageError>> + Send;
+
+    /// Applies `changes` to the group, all or nothing; a new name moves the paths of every
+    /// descendant in the same transaction. Writes nothing (and keeps the version) when
+    /// nothing changes.
+    ///
+    /// # Errors
+    /// MUST return `NotFound` for an unknown id, `EtagMismatch` unless `expected_version` (when
+    /// given) is current, `Exists` when a sibling already has the new name and
+    /// `ExternalIdTaken` when another group has the external id.
+    fn update(
+        &self,
+        tenant: TenantId,
+        id: GroupId,
+        changes: &[GroupChange],
+        expected_version: Option<i64>,
+        now: Timestamp,
+    ) -> impl Future<Output = Result<Group, UpdateGroupError>> + Send;
+
+    /// Adds and removes direct members in one transaction, with one statement per kind of
+    /// write whatever the number of users. A new membership comes last in its user's groups.
+    /// The group and every user whose membership changed get a new version and update time;
+    /// concurrent changes of one group never lose a member or add one twice.
+    ///
+    /// # Errors
+    /// MUST return `GroupNotFound`, `UnknownUser` for the first id (adds first, then
+    /// removes) that names no user of the tenant, `EtagMismatch` unless `expected_version`
+    /// (when given) is current, and the guard's refusal as `Denied`; nothing is written then.
+    fn change_members(
+        &self,
+        tenant: TenantId,
+        id: GroupId,
+        changes: &MemberChanges,
+        expected_version: Option<i64>,
+        now: Timestamp,
+        guard: MemberGuard<'_>,
+    ) -> impl Future<Output = Result<Group, ChangeMembersError>> + Send;
 
     /// # Errors
     /// MUST return `NotFound` for an unknown id and `HasChildren` when the group has children

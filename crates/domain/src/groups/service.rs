@@ -1,11 +1,15 @@
 //! Group use cases.
 
 use super::port::GroupRepository;
-use super::{Group, GroupKey, GroupQuery};
-use crate::authz::{Action, Principal};
+use super::{Group, GroupChange, GroupKey, GroupQuery, MemberChanges};
+use crate::authz::{Action, Principal, check_member_changes};
 use crate::values::{ExternalId, GroupPath};
-use crate::{Clock, GroupId, StorageError};
+use crate::{Clock, GroupId, StorageError, UserId};
 use std::sync::Arc;
+
+/// The most user ids one member change may name, adds and removes together (Entra ID sends
+/// groups of thousands in one request).
+pub const MAX_MEMBER_CHANGES: usize = 10_000;
 
 #[derive(Debug, thiserror::Error)]
 pub enum CreateGroupError {
@@ -48,6 +52,42 @@ pub enum DeleteGroupError {
     NotFound,
     #[error("group has child groups; delete them first or ask for a recursive delete")]
     HasChildren,
+    #[error(transparent)]
+    Denied(#[from] crate::authz::Denied),
+    #[error(transparent)]
+    Storage(#[from] StorageError),
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum UpdateGroupError {
+    #[error("group not found")]
+    NotFound,
+    #[error("the group was changed since the etag was read")]
+    EtagMismatch,
+    /// A sibling already has the new name.
+    #[error("group '{0}' already exists")]
+    Exists(GroupPath),
+    #[error("external id '{0}' is already used by another group")]
+    ExternalIdTaken(ExternalId),
+    #[error(transparent)]
+    Denied(#[from] crate::authz::Denied),
+    #[error(transparent)]
+    Storage(#[from] StorageError),
+}
+
+/// Why a member change wrote nothing.
+#[derive(Debug, thiserror::Error)]
+pub enum ChangeMembersError {
+    #[error("at most {max} user ids can be changed at once (got {got})")]
+    TooLarge { max: usize, got: usize },
+    #[error("group not found")]
+    GroupNotFound,
+    /// The first id that names no user of the tenant: `field` is where the request has it
+    /// (`add_user_ids[3]`).
+    #[error("user {id} not found")]
+    UnknownUser { id: UserId, field: String },
+    #[error("the group was changed since the etag was read")]
+    EtagMismatch,
     #[error(transparent)]
     Denied(#[from] crate::authz::Denied),
     #[error(transparent)]
@@ -118,6 +158,52 @@ impl<R: GroupRepository> GroupService<R> {
         let more = groups.len() > query.limit as usize;
         groups.truncate(query.limit as usize);
         Ok((groups, more))
+    }
+
+    /// Renames the group or sets its external id, as `changes` say; with `expected_version`,
+    /// only if it is current.
+    pub async fn update(
+        &self,
+        who: &Principal,
+        id: GroupId,
+        changes: &[GroupChange],
+        expected_version: Option<i64>,
+    ) -> Result<Group, UpdateGroupError> {
+        let tenant = who.authorized(Action::WriteGroups)?;
+        self.repo
+            .update(tenant, id, changes, expected_version, self.clock.now())
+            .await
+    }
+
+    /// Adds and removes direct members. Whoever may write groups may call it; each user whose
+    /// membership really changes is judged as an update of that user's groups would be (the
+    /// owner's by the owner alone, nobody's of a higher rank), so that this door is no way
+    /// around the rules of `UpdateUser`.
+    pub async fn change_members(
+        &self,
+        who: &Principal,
+        id: GroupId,
+        changes: &MemberChanges,
+        expected_version: Option<i64>,
+    ) -> Result<Group, ChangeMembersError> {
+        let tenant = who.authorized(Action::WriteGroups)?;
+        if changes.len() > MAX_MEMBER_CHANGES {
+            return Err(ChangeMembersError::TooLarge {
+                max: MAX_MEMBER_CHANGES,
+                got: changes.len(),
+            });
+        }
+        let guard = |targets: &[crate::authz::Subject]| check_member_changes(who, targets);
+        self.repo
+            .change_members(
+                tenant,
+                id,
+                changes,
+                expected_version,
+                self.clock.now(),
+                &guard,
+            )
+            .await
     }
 
     pub async fn delete(

@@ -76,11 +76,13 @@ pub trait UserRepository: Send + Sync + 'static {
         guard: UserGuard<'_>,
     ) -> impl Future<Output = Result<User, UpdateUserError>> + Send;
 
+    /// Deletes the user and its memberships; the groups it was in get a new version (`now`).
     fn delete(
         &self,
         tenant: TenantId,
         id: UserId,
         expected_version: Option<i64>,
+        now: Timestamp,
         guard: UserGuard<'_>,
     ) -> impl Future<Output = Result<(), DeleteUserError>> + Send;
 

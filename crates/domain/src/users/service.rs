@@ -221,7 +221,9 @@ impl<R: UserRepository, H: PasswordHasher> UserService<R, H> {
         let guard = |user: Option<&User>, _: &[UserChange]| {
             authorize(who, Action::DeleteUser, user.map(Subject::of).as_ref())
         };
-        self.repo.delete(tenant, id, expected_version, &guard).await
+        self.repo
+            .delete(tenant, id, expected_version, self.clock.now(), &guard)
+            .await
     }
 
     /// Runs every item on its own; one result per item, in order. Items refused before

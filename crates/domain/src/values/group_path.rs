@@ -96,6 +96,69 @@ impl GroupPath {
     }
 }
 
+/// One segment of a group path: a group's own name (`Risk Analysts`), by the segment rules of
+/// [`GroupPath`].
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct GroupName(String);
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum GroupNameError {
+    #[error("group name is empty")]
+    Empty,
+    #[error("group name is longer than 255 characters")]
+    Long,
+    #[error("group name must not contain '/'")]
+    Slash,
+    #[error("group name has leading or trailing spaces or a control character")]
+    Bad,
+}
+
+impl GroupName {
+    pub fn parse(raw: &str) -> Result<Self, GroupNameError> {
+        if raw.is_empty() {
+            return Err(GroupNameError::Empty);
+        }
+        if raw.chars().count() > 255 {
+            return Err(GroupNameError::Long);
+        }
+        if raw.contains('/') {
+            return Err(GroupNameError::Slash);
+        }
+        if raw.trim() != raw || raw.chars().any(super::is_forbidden_char) {
+            return Err(GroupNameError::Bad);
+        }
+        Ok(Self(raw.to_owned()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for GroupName {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl GroupPath {
+    /// The same place in the tree under another name: the last segment replaced.
+    #[must_use]
+    pub fn renamed(&self, name: &GroupName) -> GroupPath {
+        let cut = self.text.rfind('/').unwrap_or(1);
+        Self {
+            text: format!("{}{}", &self.text[..=cut], name.as_str()),
+        }
+    }
+
+    /// Whether `self` is `ancestor` or lies below it.
+    pub fn is_within(&self, ancestor: &GroupPath) -> bool {
+        self.text
+            .strip_prefix(ancestor.as_str())
+            .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
+    }
+}
+
 impl fmt::Display for GroupPath {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.text)
@@ -142,6 +205,34 @@ mod tests {
         assert_eq!(names, ["//A", "//A/B c", "//A/B c/D"]);
         assert_eq!(GroupPath::parse("//A").unwrap().parent(), None);
         assert_eq!(p.parent().unwrap().child("D").unwrap(), p);
+    }
+
+    #[test]
+    fn names_follow_the_segment_rules_and_rename_the_last_segment() {
+        for (raw, ok) in [
+            ("Risk Analysts", true),
+            ("Ünïcode & co", true),
+            ("", false),
+            (" A", false),
+            ("A ", false),
+            ("A/B", false),
+            ("a\u{7}", false),
+        ] {
+            assert_eq!(GroupName::parse(raw).is_ok(), ok, "{raw:?}");
+        }
+        assert_eq!(
+            GroupName::parse(&"x".repeat(256)),
+            Err(GroupNameError::Long)
+        );
+        let leaf = GroupPath::parse("//A/B c/D").unwrap();
+        let top = GroupPath::parse("//A").unwrap();
+        let name = GroupName::parse("E f").unwrap();
+        assert_eq!(leaf.renamed(&name).as_str(), "//A/B c/E f");
+        assert_eq!(top.renamed(&name).as_str(), "//E f");
+        // Every segment of a renamed path is valid: it parses again.
+        assert!(GroupPath::parse(leaf.renamed(&name).as_str()).is_ok());
+        assert!(leaf.is_within(&top) && top.is_within(&top));
+        assert!(!GroupPath::parse("//AB").unwrap().is_within(&top));
     }
 
     #[test]

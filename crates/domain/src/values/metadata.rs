@@ -31,6 +31,13 @@ fn check_entry(k: &str, v: &str) -> Result<(), MetadataError> {
 }
 
 impl Metadata {
+    /// A key an entry could have (1-128 characters, no control characters), e.g. to look
+    /// entries up by.
+    pub fn parse_key(raw: &str) -> Result<String, MetadataError> {
+        check_entry(raw, "")?;
+        Ok(raw.to_owned())
+    }
+
     pub fn parse(pairs: impl IntoIterator<Item = (String, String)>) -> Result<Self, MetadataError> {
         let mut map = BTreeMap::new();
         for (k, v) in pairs {

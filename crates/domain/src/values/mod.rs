@@ -16,7 +16,7 @@ pub use company_id::{CompanyId, CompanyIdError};
 pub use email::{Email, EmailError};
 pub use external_id::{ExternalId, ExternalIdError};
 pub use folder_name::{FolderName, FolderNameError};
-pub use group_path::{GroupPath, GroupPathError};
+pub use group_path::{GroupName, GroupNameError, GroupPath, GroupPathError};
 pub use login::{Login, LoginError};
 pub use metadata::{Metadata, MetadataError};
 pub use password::{Password, PasswordError, PasswordHash};

@@ -12,6 +12,9 @@ pub struct Model {
     pub path: String,
     pub external_id: Option<String>,
     pub created_at: i64,
+    /// Moves on every change of the group: rename, external id, members.
+    pub version: i64,
+    pub updated_at: i64,
 }
 
 impl ActiveModelBehavior for ActiveModel {}

@@ -14,6 +14,8 @@ mod m20261204_000070_address_restrictions;
 mod m20261205_000070_secret_key_admin_role;
 mod m20261205_000080_membership_order;
 mod m20261206_000090_provisioning_tokens;
+mod m20261206_000110_group_versions;
+mod m20261206_000120_user_orders;
 
 /// Every migration of the schema.
 #[derive(Debug)]
@@ -35,6 +37,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261205_000070_secret_key_admin_role::Migration),
             Box::new(m20261205_000080_membership_order::Migration),
             Box::new(m20261206_000090_provisioning_tokens::Migration),
+            Box::new(m20261206_000110_group_versions::Migration),
+            Box::new(m20261206_000120_user_orders::Migration),
         ]
     }
 }

@@ -6,6 +6,7 @@ use super::load::find_row;
 use super::write::{insert_user, modify_user};
 use crate::Store;
 use crate::errors::storage;
+use crate::groups::TouchedGroups;
 use roster_domain::ports::{NewUserRecord, UpsertPlan, UserGuard};
 use roster_domain::users::{CreateUserError, UpsertError, UpsertItem, UpsertOutcome};
 use roster_domain::{StorageError, TenantId, Timestamp};
@@ -58,8 +59,23 @@ async fn run_chunk(
         Err(e) => return failed(&e),
     };
     let mut results = Vec::with_capacity(n);
+    // The groups whose members changed get their new versions at the end of the chunk, not
+    // item by item: a chunk that held a group from its first item on while it waits for the
+    // users of later items would deadlock with another writer of those users.
+    let mut touched = TouchedGroups::default();
     for plan in chunk {
-        results.push(run_item(store.locks_rows(), &w.txn, tenant, plan, now, guard).await);
+        let lock = store.locks_rows();
+        results.push(run_item(lock, &w.txn, tenant, plan, now, guard, &mut touched).await);
+    }
+    if let Err(e) = touched.apply(&w.txn, store.locks_rows(), now).await {
+        tracing::error!(error = ?e, "Batch chunk failed; none of its items were written.");
+        return (0..n)
+            .map(|_| {
+                Err(UpsertError::Storage(StorageError::msg(
+                    "batch chunk failed",
+                )))
+            })
+            .collect();
     }
     match w.txn.commit().await {
         Ok(()) => results,
@@ -73,7 +89,7 @@ struct Fresh {
     secret_digest: roster_domain::ports::SecretDigest,
 }
 
-/// One item inside its own savepoint.
+/// One item inside its own savepoint; the groups it changed join `touched` when it succeeds.
 async fn run_item(
     lock: bool,
     txn: &DatabaseTransaction,
@@ -81,6 +97,7 @@ async fn run_item(
     plan: UpsertPlan,
     now: Timestamp,
     guard: UserGuard<'_>,
+    touched: &mut TouchedGroups,
 ) -> Result<UpsertOutcome, UpsertError> {
     let UpsertPlan {
         item,
@@ -95,10 +112,12 @@ async fn run_item(
     let mut attempt = 0;
     loop {
         let sp = txn.begin().await.map_err(storage)?;
-        let result = attempt_item(lock, &sp, tenant, &item, &fresh, now, guard).await;
+        let mut mine = TouchedGroups::default();
+        let result = attempt_item(lock, &sp, tenant, &item, &fresh, now, guard, &mut mine).await;
         match result {
             Ok(outcome) => {
                 sp.commit().await.map_err(storage)?;
+                touched.merge(mine);
                 return Ok(outcome);
             }
             Err(err) => {
@@ -116,6 +135,7 @@ async fn run_item(
     }
 }
 
+#[allow(clippy::too_many_arguments)]
 async fn attempt_item(
     lock: bool,
     conn: &DatabaseTransaction,
@@ -124,6 +144,7 @@ async fn attempt_item(
     fresh: &Fresh,
     now: Timestamp,
     guard: UserGuard<'_>,
+    touched: &mut TouchedGroups,
 ) -> Result<UpsertOutcome, UpsertError> {
     if find_row(conn, tenant, &item.key, lock).await?.is_some() {
         let (user, warnings) = modify_user(
@@ -136,6 +157,7 @@ async fn attempt_item(
             item.lenient_groups,
             now,
             guard,
+            touched,
         )
         .await?;
         return Ok(UpsertOutcome {
@@ -156,7 +178,7 @@ async fn attempt_item(
         secret_digest: fresh.secret_digest.clone(),
         now,
     };
-    let (user, warnings) = insert_user(conn, tenant, &rec, item.lenient_groups)
+    let (user, warnings) = insert_user(conn, tenant, &rec, item.lenient_groups, touched)
         .await
         .map_err(|e: CreateUserError| UpsertError::from(e))?;
     Ok(UpsertOutcome {

@@ -1,25 +1,81 @@
-//! The domain filter as a sea-query expression. Every value is a bound parameter; the only
-//! SQL text written here is fixed column expressions.
+//! The domain filter as a sea-query expression. Every value is a bound parameter (metadata
+//! keys too); the only SQL text written here is fixed column expressions.
+//!
+//! Metadata is stored as a JSON object in `users.metadata`; an entry is read with the
+//! database's JSON functions (SQLite `json_each`, PostgreSQL `jsonb ->>`), never by matching
+//! the stored text. Groups are an `EXISTS` over `user_groups`, served by its primary key.
 
-use crate::entities::user;
+use crate::entities::{user, user_group};
 use roster_domain::filter::{Comparison, Filter, FilterField, Op, Value};
-use sea_orm::sea_query::{Expr, ExprTrait, Func, LikeExpr};
+use sea_orm::DbBackend;
+use sea_orm::sea_query::{Expr, ExprTrait, Func, LikeExpr, Query};
 
-/// The condition a user row must meet.
-pub(crate) fn condition(filter: &Filter) -> Expr {
+/// The condition a user row must meet, in the SQL of `db`.
+pub(crate) fn condition(filter: &Filter, db: DbBackend) -> Expr {
     match filter {
         Filter::All(fs) => fs
             .iter()
-            .map(condition)
+            .map(|f| condition(f, db))
             .reduce(ExprTrait::and)
             .unwrap_or_else(|| Expr::cust("1 = 1")),
         Filter::Any(fs) => fs
             .iter()
-            .map(condition)
+            .map(|f| condition(f, db))
             .reduce(ExprTrait::or)
             .unwrap_or_else(|| Expr::cust("1 = 0")),
-        Filter::Not(f) => condition(f).not(),
-        Filter::Compare(c) => comparison(c),
+        Filter::Not(f) => condition(f, db).not(),
+        Filter::Compare(c) if c.field() == FilterField::GroupId => in_groups(c),
+        Filter::Compare(c) => comparison(c, db),
+    }
+}
+
+/// `EXISTS` (or `NOT EXISTS`) a membership of the user in the groups the comparison names
+/// (in any group, for `IsNull` / `IsNotNull`).
+fn in_groups(c: &Comparison) -> Expr {
+    let mut q = Query::select();
+    q.expr(Expr::val(1)).from(user_group::Entity).and_where(
+        Expr::col((user_group::Entity, user_group::Column::UserNumber))
+            .equals((user::Entity, user::Column::Number)),
+    );
+    let group = Expr::col((user_group::Entity, user_group::Column::GroupId));
+    let ids = || c.values().iter().map(|v| value(FilterField::GroupId, v));
+    let exists = match c.op() {
+        Op::Eq | Op::In => {
+            q.and_where(group.is_in(ids()));
+            true
+        }
+        Op::Ne | Op::NotIn => {
+            q.and_where(group.is_in(ids()));
+            false
+        }
+        Op::IsNotNull => true,
+        Op::IsNull => false,
+        // Comparison::new refuses the others for a group id; nothing matches them.
+        Op::Lt | Op::Le | Op::Gt | Op::Ge | Op::Like | Op::Prefix | Op::Contains => {
+            return Expr::cust("1 = 0");
+        }
+    };
+    if exists {
+        Expr::exists(q)
+    } else {
+        Expr::not_exists(q)
+    }
+}
+
+/// The value of the metadata entry `key`, or NULL when the user has none. The key is a
+/// parameter.
+fn metadata_entry(key: &str, db: DbBackend) -> Expr {
+    if db == DbBackend::Postgres {
+        Expr::cust_with_values(
+            "(CAST(users.metadata AS JSONB) ->> CAST($1 AS TEXT))",
+            [key.to_owned()],
+        )
+    } else {
+        // Every stored value is a JSON string, which json_each answers as text.
+        Expr::cust_with_values(
+            "(SELECT j.value FROM json_each(users.metadata) AS j WHERE j.key = ?)",
+            [key.to_owned()],
+        )
     }
 }
 
@@ -27,7 +83,7 @@ fn col(c: user::Column) -> Expr {
     Expr::col((user::Entity, c))
 }
 
-fn column(field: FilterField) -> Expr {
+fn column(field: FilterField, key: Option<&str>, db: DbBackend) -> Expr {
     use user::Column as C;
     match field {
         FilterField::Id => col(C::Id),
@@ -59,12 +115,16 @@ fn column(field: FilterField) -> Expr {
         FilterField::LastActivity => col(C::LastActivityAt),
         FilterField::HasPassword => Expr::cust("(users.password_hash IS NOT NULL)"),
         FilterField::PasswordChangeRequired => col(C::PasswordChangeRequired),
+        FilterField::Metadata => metadata_entry(key.unwrap_or_default(), db),
+        // Compared through `in_groups`, never as a column.
+        FilterField::GroupId => Expr::cust("NULL"),
     }
 }
 
 fn value(field: FilterField, v: &Value) -> Expr {
     match v {
         Value::Uuid(id) => Expr::val(id.as_uuid()),
+        Value::GroupId(id) => Expr::val(id.as_uuid()),
         Value::Int(i) => Expr::val(*i),
         // Login and email compare on their lower-case shadow columns.
         Value::Text(s) if field == FilterField::Login => Expr::val(s.to_lowercase()),
@@ -97,9 +157,9 @@ fn like(col: Expr, pattern: &str) -> Expr {
     Expr::expr(Func::lower(col)).like(LikeExpr::new(pattern.to_lowercase()).escape('\\'))
 }
 
-fn comparison(c: &Comparison) -> Expr {
+fn comparison(c: &Comparison, db: DbBackend) -> Expr {
     let field = c.field();
-    let col = column(field);
+    let col = column(field, c.key(), db);
     let mut values = c.values().iter().map(|v| value(field, v));
     let text = || match c.values().first() {
         Some(Value::Text(s)) => s.clone(),
@@ -137,8 +197,62 @@ mod tests {
 #[cfg(test)]
 mod sql_tests {
     use super::*;
+    use roster_domain::GroupId;
     use roster_domain::filter::{Comparison, Filter, FilterField, Op, Value};
     use sea_orm::sea_query::{PostgresQueryBuilder, Query, SqliteQueryBuilder};
+
+    #[test]
+    fn metadata_keys_and_values_are_parameters_on_both_databases() {
+        let c = Comparison::metadata("dept' OR '1'='1", Op::Eq, vec![Value::Text("x' --".into())])
+            .unwrap();
+        let f = Filter::Compare(c);
+        let (sqlite, values) = Query::select()
+            .expr(condition(&f, DbBackend::Sqlite))
+            .to_owned()
+            .build(SqliteQueryBuilder);
+        assert!(
+            sqlite.contains("json_each") && !sqlite.contains("dept"),
+            "{sqlite}"
+        );
+        assert_eq!(values.0.len(), 2, "key and value are parameters");
+        let (pg, values) = Query::select()
+            .expr(condition(&f, DbBackend::Postgres))
+            .to_owned()
+            .build(PostgresQueryBuilder);
+        assert!(
+            pg.contains("->> CAST($1 AS TEXT)") && pg.contains("= $2"),
+            "{pg}"
+        );
+        assert_eq!(values.0.len(), 2);
+    }
+
+    #[test]
+    fn group_comparisons_are_exists_over_memberships() {
+        let g = Value::GroupId(GroupId::generate());
+        for (op, values, want) in [
+            (Op::Eq, vec![g.clone()], "EXISTS"),
+            (Op::In, vec![g.clone(), g.clone()], "EXISTS"),
+            (Op::Ne, vec![g.clone()], "NOT EXISTS"),
+            (Op::NotIn, vec![g], "NOT EXISTS"),
+            (Op::IsNull, vec![], "NOT EXISTS"),
+            (Op::IsNotNull, vec![], "EXISTS"),
+        ] {
+            let c = Comparison::new(FilterField::GroupId, op, values).unwrap();
+            let (sql, _) = Query::select()
+                .expr(condition(&Filter::Compare(c), DbBackend::Postgres))
+                .to_owned()
+                .build(PostgresQueryBuilder);
+            assert!(
+                sql.contains(want) && sql.contains("user_groups"),
+                "{op:?}: {sql}"
+            );
+            assert_eq!(
+                sql.contains("NOT EXISTS"),
+                want == "NOT EXISTS",
+                "{op:?}: {sql}"
+            );
+        }
+    }
 
     #[test]
     fn like_binds_its_pattern_and_names_its_escape_on_both_databases() {
@@ -149,7 +263,7 @@ mod sql_tests {
         )
         .unwrap();
         let q = Query::select()
-            .expr(condition(&Filter::Compare(c)))
+            .expr(condition(&Filter::Compare(c), DbBackend::Sqlite))
             .to_owned();
         let (sqlite, values) = q.build(SqliteQueryBuilder);
         assert!(

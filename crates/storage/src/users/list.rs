@@ -1,5 +1,15 @@
 //! Keyset pages: `WHERE tenant AND filter AND (key, number) > cursor ORDER BY key, number`,
-//! served by the (tenant, key, number) indexes, so a page costs the same wherever it is.
+//! served by the (tenant, key, number) indexes, so a page costs the same wherever it is. The
+//! condition also bounds the key alone (`key >= cursor key`), which both databases turn into
+//! the start of an index range; the row comparison after it is spelled out, as not every
+//! database seeks on a row value over an expression.
+//!
+//! Orders of optional text (external id, names, job title) sort by one text key: `'1'` for
+//! an unset value, else `'0'` and the value without case. Unset values so come last
+//! ascending and first descending on both databases (whose own NULL orders differ), and a
+//! cursor is an ordinary value. The expression is written exactly as the indexes of
+//! migration `m20261206_000120_user_orders` have it, which is what lets the databases use
+//! those indexes.
 
 use super::filter::condition;
 use super::load::load;
@@ -7,7 +17,7 @@ use crate::entities::user;
 use crate::errors::storage;
 use roster_domain::page::{SortKey, UserCursor, UserOrder, UserOrderField, UserPage, UserQuery};
 use roster_domain::{StorageError, TenantId};
-use sea_orm::sea_query::{Expr, ExprTrait};
+use sea_orm::sea_query::{BinOper, Expr, ExprTrait, Func};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, EntityTrait, Order, PaginatorTrait, QueryFilter, QueryOrder,
     QuerySelect, Select,
@@ -15,10 +25,60 @@ use sea_orm::{
 
 fn sort_column(order: UserOrder) -> Option<user::Column> {
     match order.field {
-        UserOrderField::Number => None,
         UserOrderField::Login => Some(user::Column::LoginKey),
         UserOrderField::Email => Some(user::Column::EmailKey),
         UserOrderField::Created => Some(user::Column::CreatedAt),
+        UserOrderField::Updated => Some(user::Column::UpdatedAt),
+        UserOrderField::Id => Some(user::Column::Id),
+        // By number alone, or by `optional_text_key`.
+        UserOrderField::Number
+        | UserOrderField::ExternalId
+        | UserOrderField::DisplayName
+        | UserOrderField::FirstName
+        | UserOrderField::LastName
+        | UserOrderField::JobTitle => None,
+    }
+}
+
+/// The column of an order of optional text, as the SQL and the index name it.
+fn optional_text_column(order: UserOrder) -> Option<&'static str> {
+    match order.field {
+        UserOrderField::ExternalId => Some("external_id"),
+        UserOrderField::DisplayName => Some("display_name"),
+        UserOrderField::FirstName => Some("first_name"),
+        UserOrderField::LastName => Some("last_name"),
+        UserOrderField::JobTitle => Some("job_title"),
+        UserOrderField::Number
+        | UserOrderField::Login
+        | UserOrderField::Email
+        | UserOrderField::Created
+        | UserOrderField::Updated
+        | UserOrderField::Id => None,
+    }
+}
+
+/// The sort key of an optional text column: unset last, then the value without case. Fixed
+/// SQL text: `col` is one of [`optional_text_column`]'s names.
+fn optional_text_key(col: &'static str) -> Expr {
+    Expr::cust(format!(
+        "(CASE WHEN users.{col} IS NULL THEN '1' ELSE '0' || LOWER(users.{col}) END)"
+    ))
+}
+
+/// The key of a cursor in an order of optional text, folded by the database as the rows'
+/// keys are (the text is a parameter).
+fn optional_text_cursor(key: &SortKey) -> Expr {
+    match key {
+        SortKey::Optional(Some(s)) => {
+            Expr::val("0").binary(BinOper::Custom("||"), Func::lower(Expr::val(s.clone())))
+        }
+        // An unset value, or a cursor of another order (refused by the page token before it
+        // gets here): the start of the unset rows.
+        SortKey::Optional(None)
+        | SortKey::None
+        | SortKey::Text(_)
+        | SortKey::Time(_)
+        | SortKey::Id(_) => Expr::val("1"),
     }
 }
 
@@ -32,27 +92,42 @@ fn after(order: UserOrder, cursor: &UserCursor) -> Expr {
             col.gt(v)
         }
     };
-    let key_value = match &cursor.key {
-        SortKey::None => None,
-        SortKey::Text(s) => Some(Expr::val(s.clone())),
-        SortKey::Time(t) => Some(Expr::val(t.as_micros())),
-    };
-    match (sort_column(order), key_value) {
-        (Some(c), Some(v)) => {
-            let col = Expr::col((user::Entity, c));
-            beyond(col.clone(), v.clone())
-                .or(col.eq(v).and(beyond(number, Expr::val(cursor.number))))
+    let from = |col: Expr, v: Expr| {
+        if order.descending {
+            col.lte(v)
+        } else {
+            col.gte(v)
         }
-        // A cursor from another order cannot be honoured by key; the page token check in the
-        // service refuses those before they get here, so fall back to the number alone.
-        _ => beyond(number, Expr::val(cursor.number)),
+    };
+    let key = match (sort_column(order), optional_text_column(order), &cursor.key) {
+        (_, Some(text), k) => Some((optional_text_key(text), optional_text_cursor(k))),
+        (Some(c), None, SortKey::Text(s)) => {
+            Some((Expr::col((user::Entity, c)), Expr::val(s.clone())))
+        }
+        (Some(c), None, SortKey::Time(t)) => {
+            Some((Expr::col((user::Entity, c)), Expr::val(t.as_micros())))
+        }
+        (Some(c), None, SortKey::Id(id)) => {
+            Some((Expr::col((user::Entity, c)), Expr::val(id.as_uuid())))
+        }
+        // By number alone; or a cursor from another order, which the page token check in
+        // the service refuses before it gets here: the number alone then.
+        (None | Some(_), None, SortKey::None | SortKey::Optional(_))
+        | (None, None, SortKey::Text(_) | SortKey::Time(_) | SortKey::Id(_)) => None,
+    };
+    match key {
+        Some((col, v)) => from(col.clone(), v.clone()).and(
+            beyond(col.clone(), v.clone())
+                .or(col.eq(v).and(beyond(number, Expr::val(cursor.number)))),
+        ),
+        None => beyond(number, Expr::val(cursor.number)),
     }
 }
 
-fn filtered(tenant: TenantId, q: &UserQuery) -> Select<user::Entity> {
+fn filtered(tenant: TenantId, q: &UserQuery, db: sea_orm::DbBackend) -> Select<user::Entity> {
     let mut s = user::Entity::find().filter(user::Column::TenantId.eq(tenant.as_uuid()));
     if let Some(f) = &q.filter {
-        s = s.filter(condition(f));
+        s = s.filter(condition(f, db));
     }
     s
 }
@@ -62,8 +137,9 @@ pub(crate) async fn list<C: ConnectionTrait>(
     tenant: TenantId,
     q: &UserQuery,
 ) -> Result<UserPage, StorageError> {
+    let db = conn.get_database_backend();
     let total = if q.count_total {
-        Some(filtered(tenant, q).count(conn).await.map_err(storage)?)
+        Some(filtered(tenant, q, db).count(conn).await.map_err(storage)?)
     } else {
         None
     };
@@ -72,12 +148,15 @@ pub(crate) async fn list<C: ConnectionTrait>(
     } else {
         Order::Asc
     };
-    let mut s = filtered(tenant, q);
+    let mut s = filtered(tenant, q, db);
     if let Some(c) = &q.after {
         s = s.filter(after(q.order, c));
     }
     if let Some(c) = sort_column(q.order) {
         s = s.order_by(c, dir.clone());
+    }
+    if let Some(col) = optional_text_column(q.order) {
+        s = s.order_by(optional_text_key(col), dir.clone());
     }
     s = s
         .order_by(user::Column::Number, dir)
@@ -95,4 +174,69 @@ pub(crate) async fn list<C: ConnectionTrait>(
         None
     };
     Ok(UserPage { users, next, total })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use roster_domain::UserId;
+    use sea_orm::sea_query::{PostgresQueryBuilder, Query, SqliteQueryBuilder};
+
+    #[test]
+    fn optional_text_cursors_bound_the_key_and_bind_the_text() {
+        let order = UserOrder {
+            field: UserOrderField::LastName,
+            descending: false,
+        };
+        // sea-query puts the custom key in parentheses of its own.
+        let key =
+            "((CASE WHEN users.last_name IS NULL THEN '1' ELSE '0' || LOWER(users.last_name) END))";
+        let set = UserCursor {
+            key: SortKey::Optional(Some("O'Hara".into())),
+            number: 7,
+        };
+        let unset = UserCursor {
+            key: SortKey::Optional(None),
+            number: 7,
+        };
+        for cursor in [&set, &unset] {
+            let q = Query::select().expr(after(order, cursor)).to_owned();
+            let (sqlite, _) = q.build(SqliteQueryBuilder);
+            assert!(sqlite.contains(&format!("{key} >= ")), "{sqlite}");
+            assert!(
+                !sqlite.contains("Hara"),
+                "the text is a parameter: {sqlite}"
+            );
+            let (pg, _) = q.build(PostgresQueryBuilder);
+            assert!(pg.contains(&format!("{key} > ")), "{pg}");
+        }
+        let (pg, values) = Query::select()
+            .expr(after(order, &set))
+            .to_owned()
+            .build(PostgresQueryBuilder);
+        assert!(pg.contains("LOWER($"), "{pg}");
+        assert!(values.0.len() >= 3, "{values:?}");
+        let desc = UserOrder {
+            descending: true,
+            ..order
+        };
+        let (pg, _) = Query::select()
+            .expr(after(desc, &set))
+            .to_owned()
+            .build(PostgresQueryBuilder);
+        assert!(pg.contains(&format!("{key} <= ")), "{pg}");
+        let by_id = UserOrder {
+            field: UserOrderField::Id,
+            descending: false,
+        };
+        let id = UserCursor {
+            key: SortKey::Id(UserId::generate()),
+            number: 7,
+        };
+        let (sqlite, _) = Query::select()
+            .expr(after(by_id, &id))
+            .to_owned()
+            .build(SqliteQueryBuilder);
+        assert!(sqlite.contains("\"id\" >= "), "{sqlite}");
+    }
 }

@@ -138,7 +138,7 @@ async fn devices_of<C: ConnectionTrait>(
     Ok(out)
 }
 
-async fn roles_of<C: ConnectionTrait>(
+pub(crate) async fn roles_of<C: ConnectionTrait>(
     conn: &C,
     numbers: &[i64],
 ) -> Result<HashMap<i64, Vec<UserRole>>, StorageError> {

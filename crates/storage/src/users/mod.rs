@@ -10,6 +10,7 @@ pub(crate) mod write;
 use crate::Store;
 use crate::entities::{device, user};
 use crate::errors::storage;
+use crate::groups::TouchedGroups;
 use load::{find_row, load_one};
 use roster_domain::page::{UserPage, UserQuery};
 use roster_domain::ports::{NewUserRecord, SecretDigest, UpsertPlan, UserGuard, UserRepository};
@@ -31,7 +32,9 @@ impl UserRepository for Store {
         record: NewUserRecord,
     ) -> Result<User, CreateUserError> {
         let w = self.write().await.map_err(storage)?;
-        let (user, _) = write::insert_user(&w.txn, tenant, &record, false).await?;
+        let mut touched = TouchedGroups::default();
+        let (user, _) = write::insert_user(&w.txn, tenant, &record, false, &mut touched).await?;
+        touched.apply(&w.txn, self.locks_rows(), record.now).await?;
         w.txn.commit().await.map_err(storage)?;
         Ok(user)
     }
@@ -60,6 +63,7 @@ impl UserRepository for Store {
         guard: UserGuard<'_>,
     ) -> Result<User, UpdateUserError> {
         let w = self.write().await.map_err(storage)?;
+        let mut touched = TouchedGroups::default();
         let (user, _) = write::modify_user(
             &w.txn,
             self.locks_rows(),
@@ -70,8 +74,10 @@ impl UserRepository for Store {
             false,
             now,
             guard,
+            &mut touched,
         )
         .await?;
+        touched.apply(&w.txn, self.locks_rows(), now).await?;
         w.txn.commit().await.map_err(storage)?;
         Ok(user)
     }
@@ -82,6 +88,7 @@ impl UserRepository for Store {
         tenant: TenantId,
         id: UserId,
         expected_version: Option<i64>,
+        now: Timestamp,
         guard: UserGuard<'_>,
     ) -> Result<(), DeleteUserError> {
         let w = self.write().await.map_err(storage)?;
@@ -92,13 +99,18 @@ impl UserRepository for Store {
             return Err(DeleteUserError::EtagMismatch);
         }
         let number = row.number;
-        guard(Some(&load_one(&w.txn, row).await?), &[])?;
-        // Memberships, devices and keys go with the row (ON DELETE CASCADE).
+        let user = load_one(&w.txn, row).await?;
+        guard(Some(&user), &[])?;
+        // Memberships, devices and keys go with the row (ON DELETE CASCADE); the groups it
+        // was in lost a member.
         user::Entity::delete_many()
             .filter(user::Column::Number.eq(number))
             .exec(&w.txn)
             .await
             .map_err(storage)?;
+        let mut touched = TouchedGroups::default();
+        touched.add(user.groups.iter().map(|g| g.id.as_uuid()));
+        touched.apply(&w.txn, self.locks_rows(), now).await?;
         w.txn.commit().await.map_err(storage)?;
         Ok(())
     }

@@ -6,6 +6,7 @@ use super::load::{find_row, load_one};
 use crate::builtin_roles;
 use crate::entities::{group, user, user_group};
 use crate::errors::{Unique, foreign_key_violation, storage, unique_violation};
+use crate::groups::TouchedGroups;
 use crate::rows::{group_ref, metadata_json};
 use roster_domain::FieldViolations;
 use roster_domain::groups::GroupRef;
@@ -21,6 +22,7 @@ use sea_orm::ActiveValue::{NotSet, Set};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, QueryFilter,
 };
+use std::collections::BTreeSet;
 
 /// Why the groups of a write could not be resolved.
 pub(crate) enum ResolveError {
@@ -201,12 +203,13 @@ async fn set_memberships<C: ConnectionTrait>(
     Ok(())
 }
 
-/// Inserts a user and its memberships.
+/// Inserts a user and its memberships; the groups it joins are added to `touched`.
 pub(crate) async fn insert_user<C: ConnectionTrait>(
     conn: &C,
     tenant: TenantId,
     rec: &NewUserRecord,
     lenient_groups: bool,
+    touched: &mut TouchedGroups,
 ) -> Result<(User, Vec<UpsertWarning>), CreateUserError> {
     let mut metadata = rec.user.metadata.clone();
     let entries = [UserChange::MetadataEntries(
@@ -255,6 +258,7 @@ pub(crate) async fn insert_user<C: ConnectionTrait>(
         None => CreateUserError::Storage(storage(e)),
     })?;
     set_memberships(conn, row.number, &draft.groups, false).await?;
+    touched.add(draft.groups.iter().map(|g| g.id.as_uuid()));
     set_folder_grants(conn, row.number, &draft.folders, false).await?;
     if !n.role_keys.is_empty() {
         builtin_roles::set_for_user(conn, tenant.as_uuid(), row.number, &n.role_keys)
@@ -297,7 +301,8 @@ fn key_set(keys: &[BuiltInRole]) -> Vec<BuiltInRole> {
     k
 }
 
-/// Applies `changes` to the user `key` names. Writes nothing when nothing changes.
+/// Applies `changes` to the user `key` names. Writes nothing when nothing changes. The
+/// groups the user joins or leaves are added to `touched`.
 #[allow(clippy::too_many_arguments)]
 pub(crate) async fn modify_user<C: ConnectionTrait>(
     conn: &C,
@@ -309,6 +314,7 @@ pub(crate) async fn modify_user<C: ConnectionTrait>(
     lenient_groups: bool,
     now: Timestamp,
     guard: UserGuard<'_>,
+    touched: &mut TouchedGroups,
 ) -> Result<(User, Vec<UpsertWarning>), UpdateUserError> {
     let row = find_row(conn, tenant, key, lock)
         .await?
@@ -377,6 +383,12 @@ pub(crate) async fn modify_user<C: ConnectionTrait>(
     }
     if groups_changed {
         set_memberships(conn, before.number, &after.groups, true).await?;
+        // Joined or left; a new order of the same groups changes no group.
+        let ids = |u: &User| -> BTreeSet<uuid::Uuid> {
+            u.groups.iter().map(|g| g.id.as_uuid()).collect()
+        };
+        let (was, is) = (ids(&before), ids(&after));
+        touched.add(was.symmetric_difference(&is).copied());
     }
     if folders_changed {
         set_folder_grants(conn, before.number, &after.folders, true).await?;

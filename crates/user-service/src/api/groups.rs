@@ -1,10 +1,11 @@
 //! `roster.v1.GroupService`.
 
-use crate::convert::groups::group_to_pb;
+use super::expected_version;
+use crate::convert::groups::{group_changes, group_to_pb, member_changes_from_pb};
 use crate::core::{Core, Store};
 use crate::status::{IntoStatus, invalid_page_token, status};
 use crate::tokens::scopes;
-use roster_domain::groups::{GroupKey, GroupQuery};
+use roster_domain::groups::{ChangeMembersError, GroupKey, GroupQuery, MAX_MEMBER_CHANGES};
 use roster_domain::values::{ExternalId, GroupPath};
 use roster_domain::{FieldViolations, GroupId};
 use roster_proto::v1 as pb;
@@ -166,6 +167,52 @@ impl<R: Store> pb::group_service_server::GroupService for GroupsApi<R> {
             .await
             .map_err(IntoStatus::into_status)?;
         Ok(Response::new(()))
+    }
+
+    async fn update_group(
+        &self,
+        req: Request<pb::UpdateGroupRequest>,
+    ) -> Result<Response<pb::Group>, Status> {
+        let who = self.core.principal_for(&req, scopes::GROUPS_WRITE).await?;
+        let r = req.into_inner();
+        let g = r
+            .group
+            .ok_or_else(|| FieldViolations::single("group", "is required").into_status())?;
+        let id = group_id(&g.id, "group.id")?;
+        let changes = group_changes(r.update_mask.as_ref(), &g).map_err(IntoStatus::into_status)?;
+        let updated = self
+            .core
+            .groups
+            .update(&who, id, &changes, expected_version(&r.etag))
+            .await
+            .map_err(IntoStatus::into_status)?;
+        Ok(Response::new(group_to_pb(&updated)))
+    }
+
+    async fn change_group_members(
+        &self,
+        req: Request<pb::ChangeGroupMembersRequest>,
+    ) -> Result<Response<pb::Group>, Status> {
+        let who = self.core.principal_for(&req, scopes::GROUPS_WRITE).await?;
+        let r = req.into_inner();
+        // Refused before thousands of ids are read one by one.
+        let count = r.add_user_ids.len() + r.remove_user_ids.len();
+        if count > MAX_MEMBER_CHANGES {
+            return Err(ChangeMembersError::TooLarge {
+                max: MAX_MEMBER_CHANGES,
+                got: count,
+            }
+            .into_status());
+        }
+        let id = group_id(&r.group_id, "group_id")?;
+        let changes = member_changes_from_pb(&r).map_err(IntoStatus::into_status)?;
+        let group = self
+            .core
+            .groups
+            .change_members(&who, id, &changes, expected_version(&r.etag))
+            .await
+            .map_err(IntoStatus::into_status)?;
+        Ok(Response::new(group_to_pb(&group)))
     }
 
     async fn check_group_paths(

@@ -29,3 +29,12 @@ pub(crate) fn page_size(requested: i32) -> Result<u32, roster_domain::FieldViola
         }),
     }
 }
+
+/// A client etag as a version; text that is none of our etags can never be current.
+pub(crate) fn expected_version(etag: &str) -> Option<i64> {
+    if etag.is_empty() {
+        None
+    } else {
+        Some(roster_domain::users::version_of_etag(etag).unwrap_or(-1))
+    }
+}

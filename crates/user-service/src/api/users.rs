@@ -1,5 +1,6 @@
 //! `roster.v1.UserService`.
 
+use super::expected_version;
 use crate::convert::filter::{filter_from_pb, order_from_pb};
 use crate::convert::time::from_pb;
 use crate::convert::users::{
@@ -9,7 +10,7 @@ use crate::core::{Core, Store};
 use crate::status::{IntoStatus, to_rpc_status};
 use crate::tokens::scopes;
 use roster_domain::page::{DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, UserCursor, UserQuery};
-use roster_domain::users::{UpsertItem, version_of_etag};
+use roster_domain::users::UpsertItem;
 use roster_domain::values::Password;
 use roster_domain::{FieldViolations, UserId};
 use roster_proto::v1 as pb;
@@ -34,15 +35,6 @@ impl<R> UsersApi<R> {
 
 fn user_id(raw: &str, field: &str) -> Result<UserId, Status> {
     UserId::parse(raw).map_err(|e| FieldViolations::single(field, e).into_status())
-}
-
-/// A client etag as a version; text that is none of our etags can never be current.
-fn expected_version(etag: &str) -> Option<i64> {
-    if etag.is_empty() {
-        None
-    } else {
-        Some(version_of_etag(etag).unwrap_or(-1))
-    }
 }
 
 /// Binds page tokens to the query they were made for.

@@ -2,7 +2,6 @@
 
 use super::time::from_pb;
 use super::users::{access_level_from_pb, person_type_from_pb, status_from_pb};
-use roster_domain::UserId;
 use roster_domain::filter::{
     Comparison, FieldKind, Filter, FilterError, FilterField, FilterProblem, MAX_FILTER_DEPTH, Op,
     Value,
@@ -10,6 +9,7 @@ use roster_domain::filter::{
 use roster_domain::ids::IdError;
 use roster_domain::page::{UserOrder, UserOrderField};
 use roster_domain::users::{AccessLevel, PersonType, UserStatus};
+use roster_domain::{GroupId, UserId};
 use roster_proto::v1 as pb;
 
 fn field_from_pb(f: i32) -> Option<FilterField> {
@@ -42,6 +42,8 @@ fn field_from_pb(f: i32) -> Option<FilterField> {
         F::LastActivityTime => FilterField::LastActivity,
         F::HasPassword => FilterField::HasPassword,
         F::PasswordChangeRequired => FilterField::PasswordChangeRequired,
+        F::GroupId => FilterField::GroupId,
+        F::Metadata => FilterField::Metadata,
     })
 }
 
@@ -106,6 +108,7 @@ fn value(kind: FieldKind, v: &pb::FilterValue) -> Result<Value, ValueError> {
     let k = v.kind.as_ref().ok_or(ValueError::Unset)?;
     match (kind, k) {
         (FieldKind::Uuid, K::StringValue(s)) => Ok(Value::Uuid(UserId::parse(s)?)),
+        (FieldKind::GroupId, K::StringValue(s)) => Ok(Value::GroupId(GroupId::parse(s)?)),
         (FieldKind::Int, K::IntValue(i)) => Ok(Value::Int(*i)),
         (FieldKind::Text, K::StringValue(s)) => Ok(Value::Text(s.clone())),
         (FieldKind::Time, K::TimeValue(t)) => from_pb(t).map(Value::Time).ok_or(ValueError::Time),
@@ -132,7 +135,12 @@ fn value(kind: FieldKind, v: &pb::FilterValue) -> Result<Value, ValueError> {
             .ok_or(ValueError::AccessLevel)
         }
         (
-            FieldKind::Uuid | FieldKind::Int | FieldKind::Text | FieldKind::Time | FieldKind::Bool,
+            FieldKind::Uuid
+            | FieldKind::GroupId
+            | FieldKind::Int
+            | FieldKind::Text
+            | FieldKind::Time
+            | FieldKind::Bool,
             _,
         ) => Err(ValueError::WrongKind(kind)),
     }
@@ -192,7 +200,9 @@ pub(crate) fn filter_from_pb(
                     })
                 })
                 .collect::<Result<Vec<_>, _>>()?;
-            Comparison::new(field, op, values)
+            // The key travels as a plain string: empty is unset.
+            let key = Some(c.metadata_key.as_str()).filter(|k| !k.is_empty());
+            Comparison::with_key(field, key, op, values)
                 .map(Filter::Compare)
                 .map_err(|p| err(&at, p))
         }
@@ -213,6 +223,13 @@ pub(crate) fn order_from_pb(o: Option<&pb::UserOrder>) -> Result<UserOrder, Unkn
         pb::UserOrderField::Login => UserOrderField::Login,
         pb::UserOrderField::Email => UserOrderField::Email,
         pb::UserOrderField::CreateTime => UserOrderField::Created,
+        pb::UserOrderField::ExternalId => UserOrderField::ExternalId,
+        pb::UserOrderField::DisplayName => UserOrderField::DisplayName,
+        pb::UserOrderField::FirstName => UserOrderField::FirstName,
+        pb::UserOrderField::LastName => UserOrderField::LastName,
+        pb::UserOrderField::UpdateTime => UserOrderField::Updated,
+        pb::UserOrderField::Id => UserOrderField::Id,
+        pb::UserOrderField::JobTitle => UserOrderField::JobTitle,
     };
     Ok(UserOrder {
         field,
@@ -226,6 +243,15 @@ mod tests {
     use pb::filter_value::Kind as V;
 
     fn cmp(field: pb::UserField, op: pb::ComparisonOperator, values: Vec<V>) -> pb::UserFilter {
+        keyed(field, "", op, values)
+    }
+
+    fn keyed(
+        field: pb::UserField,
+        key: &str,
+        op: pb::ComparisonOperator,
+        values: Vec<V>,
+    ) -> pb::UserFilter {
         pb::UserFilter {
             kind: Some(pb::user_filter::Kind::Compare(pb::UserComparison {
                 field: field.into(),
@@ -234,8 +260,45 @@ mod tests {
                     .into_iter()
                     .map(|k| pb::FilterValue { kind: Some(k) })
                     .collect(),
+                metadata_key: key.to_owned(),
             })),
         }
+    }
+
+    #[test]
+    fn metadata_keys_belong_to_metadata_comparisons_only() {
+        use pb::ComparisonOperator as O;
+        use pb::UserField as F;
+        let x = || vec![V::StringValue("x".into())];
+        let parsed = filter_from_pb(&keyed(F::Metadata, "dept", O::Eq, x()), "filter", 0).unwrap();
+        let Filter::Compare(c) = parsed else {
+            panic!("a comparison")
+        };
+        assert_eq!((c.field(), c.key()), (FilterField::Metadata, Some("dept")));
+        for bad in [
+            keyed(F::Metadata, "", O::Eq, x()),
+            keyed(F::Email, "dept", O::Eq, x()),
+            keyed(F::Metadata, &"k".repeat(129), O::Eq, x()),
+        ] {
+            let e = filter_from_pb(&bad, "filter", 0).unwrap_err();
+            assert_eq!(e.path, "filter.compare", "{bad:?}");
+        }
+        let group = GroupId::generate().to_string();
+        assert!(
+            filter_from_pb(
+                &cmp(F::GroupId, O::In, vec![V::StringValue(group)]),
+                "filter",
+                0
+            )
+            .is_ok()
+        );
+        let bad_id = filter_from_pb(
+            &cmp(F::GroupId, O::Eq, vec![V::StringValue("nope".into())]),
+            "filter",
+            0,
+        )
+        .unwrap_err();
+        assert_eq!(bad_id.path, "filter.compare.values[0]");
     }
 
     #[test]

@@ -495,3 +495,71 @@ fn a_provisioning_token_writes_users_as_the_integration_key_does() {
         );
     }
 }
+
+/// Member changes are judged per user as an update of that user's groups would be: writing
+/// groups is for administrators, and no administrator reaches the owner's or a higher
+/// rank's memberships through a group.
+#[test]
+fn member_changes_follow_the_rules_of_updating_a_users_groups() {
+    let w = World::new();
+    let me = UserId::generate();
+    let admin = w.member(me, AccessLevel::Admin, false, &[]);
+    let service = w.principal(Actor::Service, CredentialKind::ServiceToken);
+    let integration = w.principal(Actor::Integration, CredentialKind::IntegrationKey);
+    let plain = subject(UserId::generate(), AccessLevel::User, &[], &[]);
+    let myself = subject(me, AccessLevel::Admin, &[], &[]);
+    let higher = subject(UserId::generate(), AccessLevel::SuperAdmin, &[], &[]);
+    let owner = w.owner_subject();
+
+    for p in [&admin, &service, &integration, &w.owner()] {
+        assert_eq!(authorize(p, Action::WriteGroups, None), Ok(()));
+        assert_eq!(
+            check_member_changes(p, &[plain.clone(), myself.clone()]),
+            Ok(())
+        );
+    }
+    for p in [&admin, &service, &integration] {
+        // The owner anywhere in the list refuses the whole change.
+        assert_eq!(
+            check_member_changes(p, &[plain.clone(), owner.clone()]),
+            Err(Denied::OwnerProtected),
+            "{:?}",
+            p.actor
+        );
+        assert_eq!(
+            check_user_changes(p, Some(&owner), &[UserChange::Groups(vec![])]),
+            Err(Denied::OwnerProtected),
+            "the same answer as UpdateUser"
+        );
+    }
+    assert_eq!(
+        check_member_changes(&admin, std::slice::from_ref(&higher)),
+        Err(Denied::Outranked)
+    );
+    assert_eq!(
+        check_user_changes(&admin, Some(&higher), &[UserChange::Groups(vec![])]),
+        Err(Denied::Outranked),
+        "the same answer as UpdateUser"
+    );
+    assert_eq!(
+        check_member_changes(&service, std::slice::from_ref(&higher)),
+        Ok(())
+    );
+    assert_eq!(
+        check_member_changes(&w.owner(), std::slice::from_ref(&owner)),
+        Ok(())
+    );
+    let op = Principal::operator_in(TenantId::generate(), Some(w.owner));
+    assert_eq!(check_member_changes(&op, &[owner, higher]), Ok(()));
+    // A member who is not an administrator never gets as far: groups are administrators'.
+    let writer = w.member(
+        UserId::generate(),
+        AccessLevel::User,
+        false,
+        &[grant("all", &["*"])],
+    );
+    assert_eq!(
+        authorize(&writer, Action::WriteGroups, None),
+        Err(Denied::NotAllowed)
+    );
+}

@@ -1,19 +1,110 @@
-//! [`GroupRepository`] on sea-orm.
+//! [`GroupRepository`] on sea-orm. Paths are materialised (`groups.path`), so a rename
+//! rewrites the paths of the whole subtree ([`rename`]); member changes are set-based
+//! ([`members`]).
+//!
+//! Locks, on PostgreSQL: a write that changes memberships locks the users it changes before
+//! the groups it changes (a user write holds its user when it touches its groups), so that
+//! member changes and user writes wait for each other instead of deadlocking. A transaction
+//! that still loses a deadlock (a rename racing a user write, say) is run again.
+
+mod members;
+mod rename;
 
 use crate::Store;
 use crate::entities::{group, user_group};
-use crate::errors::{Unique, foreign_key_violation, storage, unique_violation};
+use crate::errors::{Unique, foreign_key_violation, is_transient, storage, unique_violation};
 use crate::rows::group_from_row;
-use roster_domain::groups::{CreateGroupError, DeleteGroupError, Group, GroupKey, GroupQuery};
+use roster_domain::groups::{
+    ChangeMembersError, CreateGroupError, DeleteGroupError, Group, GroupChange, GroupKey,
+    GroupQuery, MemberChanges, MemberGuard, UpdateGroupError,
+};
 use roster_domain::ports::GroupRepository;
 use roster_domain::values::{ExternalId, GroupPath};
 use roster_domain::{GroupId, StorageError, TenantId, Timestamp};
 use sea_orm::ActiveValue::Set;
-use sea_orm::sea_query::{Expr, Func, OnConflict};
+use sea_orm::sea_query::{Expr, ExprTrait, Func, LockType, OnConflict};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
 };
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
+
+/// How often a group write that lost a deadlock to a concurrent transaction runs.
+const ATTEMPTS: usize = 3;
+
+/// Groups whose members a write changed: their versions and update times move when the
+/// write is done ([`TouchedGroups::apply`]), once per group however many users it changed.
+#[derive(Debug, Default)]
+pub(crate) struct TouchedGroups(BTreeSet<uuid::Uuid>);
+
+impl TouchedGroups {
+    pub(crate) fn add(&mut self, ids: impl IntoIterator<Item = uuid::Uuid>) {
+        self.0.extend(ids);
+    }
+
+    pub(crate) fn merge(&mut self, other: TouchedGroups) {
+        self.0.extend(other.0);
+    }
+
+    /// Gives every touched group a new version, locking them in id order first when `lock`
+    /// (PostgreSQL), so that writes touching the same groups queue instead of deadlocking.
+    pub(crate) async fn apply<C: ConnectionTrait>(
+        self,
+        conn: &C,
+        lock: bool,
+        now: Timestamp,
+    ) -> Result<(), StorageError> {
+        if self.0.is_empty() {
+            return Ok(());
+        }
+        if lock {
+            group::Entity::find()
+                .select_only()
+                .column(group::Column::Id)
+                .filter(group::Column::Id.is_in(self.0.iter().copied()))
+                .order_by_asc(group::Column::Id)
+                .lock(LockType::NoKeyUpdate)
+                .into_tuple::<uuid::Uuid>()
+                .all(conn)
+                .await
+                .map_err(storage)?;
+        }
+        group::Entity::update_many()
+            .col_expr(
+                group::Column::Version,
+                Expr::col(group::Column::Version).add(1),
+            )
+            .col_expr(group::Column::UpdatedAt, Expr::val(now.as_micros()))
+            .filter(group::Column::Id.is_in(self.0))
+            .exec(conn)
+            .await
+            .map_err(storage)?;
+        Ok(())
+    }
+}
+
+/// The row of one group of the tenant, locked against other writers of the group when
+/// `lock` (PostgreSQL; `FOR NO KEY UPDATE`, which lets memberships that reference it be
+/// written meanwhile).
+async fn locked_row<C: ConnectionTrait>(
+    conn: &C,
+    lock: bool,
+    tenant: TenantId,
+    id: GroupId,
+) -> Result<Option<group::Model>, StorageError> {
+    let mut q = group::Entity::find().filter(key_condition(tenant, &GroupKey::Id(id)));
+    if lock {
+        q = q.lock(LockType::NoKeyUpdate);
+    }
+    q.one(conn).await.map_err(storage)
+}
+
+/// The group of `row` with its member count.
+async fn counted<C: ConnectionTrait>(conn: &C, row: group::Model) -> Result<Group, StorageError> {
+    with_counts(conn, vec![row])
+        .await?
+        .pop()
+        .ok_or_else(|| StorageError::msg("loaded group vanished"))
+}
 
 fn key_condition(tenant: TenantId, key: &GroupKey) -> sea_orm::Condition {
     let by = match key {
@@ -79,6 +170,8 @@ fn new_row(
         path: Set(path.as_str().to_owned()),
         external_id: Set(ext.map(|x| x.as_str().to_owned())),
         created_at: Set(now.as_micros()),
+        version: Set(1),
+        updated_at: Set(now.as_micros()),
     }
 }
 
@@ -168,6 +261,49 @@ impl GroupRepository for Store {
             .await
             .map_err(storage)?;
         with_counts(self.connection(), rows).await
+    }
+
+    #[tracing::instrument(name = "db.groups.update", skip_all, fields(db.system = self.system()))]
+    async fn update(
+        &self,
+        tenant: TenantId,
+        id: GroupId,
+        changes: &[GroupChange],
+        expected_version: Option<i64>,
+        now: Timestamp,
+    ) -> Result<Group, UpdateGroupError> {
+        let mut attempt = 1;
+        loop {
+            match rename::update(self, tenant, id, changes, expected_version, now).await {
+                Err(UpdateGroupError::Storage(e)) if attempt < ATTEMPTS && is_transient(&e) => {
+                    tracing::warn!(attempt, "Group update lost a deadlock; running it again.");
+                    attempt += 1;
+                }
+                done => return done,
+            }
+        }
+    }
+
+    #[tracing::instrument(name = "db.groups.change_members", skip_all, fields(db.system = self.system()))]
+    async fn change_members(
+        &self,
+        tenant: TenantId,
+        id: GroupId,
+        changes: &MemberChanges,
+        expected_version: Option<i64>,
+        now: Timestamp,
+        guard: MemberGuard<'_>,
+    ) -> Result<Group, ChangeMembersError> {
+        let mut attempt = 1;
+        loop {
+            match members::change(self, tenant, id, changes, expected_version, now, guard).await {
+                Err(ChangeMembersError::Storage(e)) if attempt < ATTEMPTS && is_transient(&e) => {
+                    tracing::warn!(attempt, "Member change lost a deadlock; running it again.");
+                    attempt += 1;
+                }
+                done => return done,
+            }
+        }
     }
 
     #[tracing::instrument(name = "db.groups.delete", skip_all, fields(db.system = self.system()))]
