@@ -384,16 +384,7 @@ async fn main() -> Result<()> {
         write_section(&out, "authz", &body)?;
     }
     if runs("scim") {
-        let sqlite = scim::run(None).await?;
-        let postgres =
-            server::with_database(&pg_admin, |url| async move { scim::run(Some(&url)).await })
-                .await?;
-        let body = scim::report(
-            [("SQLite", &sqlite), ("PostgreSQL", &postgres)].into_iter(),
-            &chrono_free_date(),
-        );
-        print!("{body}");
-        write_section(&out, "scim", &body)?;
+        scim::section(&out, &pg_admin).await?;
     }
     eprintln!("wrote {out}");
     Ok(())

@@ -22,6 +22,9 @@ const QUERIES: usize = 400;
 const PAGE: usize = 100;
 const REFERENCE_TOKEN: &str = "bench-reference-token";
 
+/// How a row of the report reads its figure.
+type Rate = fn(&Rates) -> f64;
+
 /// One server's figures: operations per second.
 #[derive(Debug, Clone, Copy, Default)]
 pub(crate) struct Rates {
@@ -164,11 +167,11 @@ async fn measure(t: &Target) -> Result<Rates> {
         t.page((i % pages) * PAGE + 1).await.map(|_| ())
     })
     .await?;
-    let mut first = Vec::new();
-    let mut last = Vec::new();
+    let mut first_pages = Vec::new();
+    let mut last_pages = Vec::new();
     for _ in 0..30 {
-        first.push(t.page(1).await?);
-        last.push(t.page(USERS - PAGE + 1).await?);
+        first_pages.push(t.page(1).await?);
+        last_pages.push(t.page(USERS - PAGE + 1).await?);
     }
     let ids = &ids;
     let patch = rate(
@@ -181,8 +184,8 @@ async fn measure(t: &Target) -> Result<Rates> {
         filter,
         list,
         patch,
-        first_page_ms: median_ms(first),
-        last_page_ms: median_ms(last),
+        first_page_ms: median_ms(first_pages),
+        last_page_ms: median_ms(last_pages),
     })
 }
 
@@ -280,7 +283,7 @@ pub(crate) fn report<'a>(rows: impl Iterator<Item = (&'a str, &'a Figures)>, dat
     );
     let _ = writeln!(s, "|---|---|---:|---:|---:|");
     for (name, f) in rows {
-        let pick: [(&str, fn(&Rates) -> f64); 4] = [
+        let pick: [(&str, Rate); 4] = [
             ("create", |r| r.create),
             ("filter userName eq", |r| r.filter),
             ("list a page of 100", |r| r.list),
@@ -303,4 +306,17 @@ pub(crate) fn report<'a>(rows: impl Iterator<Item = (&'a str, &'a Figures)>, dat
         );
     }
     s
+}
+
+/// Runs the section on both databases and writes it into `out`.
+pub(crate) async fn section(out: &str, pg_admin: &str) -> Result<()> {
+    let sqlite = run(None).await?;
+    let postgres =
+        crate::server::with_database(pg_admin, |url| async move { run(Some(&url)).await }).await?;
+    let body = report(
+        [("SQLite", &sqlite), ("PostgreSQL", &postgres)].into_iter(),
+        &crate::chrono_free_date(),
+    );
+    print!("{body}");
+    crate::write_section(out, "scim", &body)
 }

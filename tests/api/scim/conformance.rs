@@ -40,7 +40,7 @@ async fn scim2_tester_reports_no_failure() {
         results.len(),
         failed
             .iter()
-            .map(|l| l.to_string())
+            .map(ToString::to_string)
             .collect::<Vec<_>>()
             .join("\n"),
     );

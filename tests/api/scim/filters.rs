@@ -54,12 +54,12 @@ async fn each_filter_returns_exactly_its_users() {
         ("USERNAME EQ \"ANN@ACME.TEST\"", &[ann]),
         (
             "userName ne \"ann@acme.test\" and userName ew \"acme.test\"",
-            &[bob, dee, "owner@acme.test"],
+            &[bob, dee],
         ),
         ("userName sw \"b\"", &[bob]),
         ("userName co \"other\"", &[cy]),
         (
-            "emails co \"@acme\" and not (userName eq \"owner@acme.test\")",
+            "emails co \"@acme\" and not (userName eq \"acme\")",
             &[ann, bob, dee],
         ),
         ("emails[value ew \".test\" and value sw \"c\"]", &[cy]),

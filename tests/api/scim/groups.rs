@@ -28,15 +28,15 @@ fn sorted(ids: &[&String]) -> Vec<String> {
 #[tokio::test]
 async fn a_group_is_made_with_members_and_reads_back_with_them() {
     let app = TestApp::spawn().await;
-    let t = app.tenant("acme").await;
-    let scim = Scim::of(&app, &t).await;
-    let a = scim.user("a@acme.test", "A", "A").await;
-    let b = scim.user("b@acme.test", "B", "B").await;
+    let tenant = app.tenant("acme").await;
+    let scim = Scim::of(&app, &tenant).await;
+    let ann = scim.user("a@acme.test", "A", "A").await;
+    let bob = scim.user("b@acme.test", "B", "B").await;
     let r = scim
         .post(
             "/Groups",
             json!({ "schemas": [GROUP], "displayName": "Sales", "externalId": "g-ext",
-                    "members": [{ "value": a, "type": "User" }, { "value": b }] }),
+                    "members": [{ "value": ann, "type": "User" }, { "value": bob }] }),
         )
         .await;
     assert_eq!(r.status, 201, "{r:?}");
@@ -44,7 +44,7 @@ async fn a_group_is_made_with_members_and_reads_back_with_them() {
     let id = g["id"].as_str().unwrap().to_owned();
     assert_eq!(g["displayName"], "Sales");
     assert_eq!(g["externalId"], "g-ext");
-    assert_eq!(member_ids(&g), sorted(&[&a, &b]));
+    assert_eq!(member_ids(&g), sorted(&[&ann, &bob]));
     assert_eq!(r.header("etag"), g["meta"]["version"].as_str().unwrap());
     assert!(r.header("location").ends_with(&format!("/Groups/{id}")));
     let m = &g["members"].as_array().unwrap()[0];
@@ -52,7 +52,7 @@ async fn a_group_is_made_with_members_and_reads_back_with_them() {
     assert_eq!(m["type"], "User");
     // The group is Roster's `//Sales`, and the users show it.
     let rg = app
-        .groups(&t.token)
+        .groups(&tenant.token)
         .get_group(pb::GetGroupRequest {
             key: Some(pb::get_group_request::Key::Id(id.clone())),
         })
@@ -60,7 +60,7 @@ async fn a_group_is_made_with_members_and_reads_back_with_them() {
         .unwrap()
         .into_inner();
     assert_eq!((rg.path.as_str(), rg.member_count), ("//Sales", 2));
-    let u = scim.get(&format!("/Users/{a}")).await;
+    let u = scim.get(&format!("/Users/{ann}")).await;
     assert_eq!(u.json()["groups"][0]["value"], id.as_str());
     assert_eq!(u.json()["groups"][0]["display"], "Sales");
     // Excluding members leaves them out.
@@ -161,23 +161,23 @@ async fn members_change_one_at_a_time_in_every_style_without_the_whole_list() {
 #[tokio::test]
 async fn put_replaces_name_and_members_and_delete_removes_the_group() {
     let app = TestApp::spawn().await;
-    let t = app.tenant("acme").await;
-    let scim = Scim::of(&app, &t).await;
-    let a = scim.user("a@acme.test", "A", "A").await;
-    let b = scim.user("b@acme.test", "B", "B").await;
-    let gid = scim.group("Old", &[&a]).await;
+    let tenant = app.tenant("acme").await;
+    let scim = Scim::of(&app, &tenant).await;
+    let ann = scim.user("a@acme.test", "A", "A").await;
+    let bob = scim.user("b@acme.test", "B", "B").await;
+    let gid = scim.group("Old", &[&ann]).await;
     let r = scim
         .put(
             &format!("/Groups/{gid}"),
-            json!({ "schemas": [GROUP], "displayName": "New", "members": [{ "value": b }] }),
+            json!({ "schemas": [GROUP], "displayName": "New", "members": [{ "value": bob }] }),
         )
         .await;
     assert_eq!(r.status, 200, "{r:?}");
     assert_eq!(r.json()["displayName"], "New");
-    assert_eq!(member_ids(r.json()), vec![b.clone()]);
+    assert_eq!(member_ids(r.json()), vec![bob.clone()]);
     assert_eq!(scim.delete(&format!("/Groups/{gid}")).await.status, 204);
     Scim::error(&scim.get(&format!("/Groups/{gid}")).await, 404);
-    let u = scim.get(&format!("/Users/{b}")).await;
+    let u = scim.get(&format!("/Users/{bob}")).await;
     assert!(u.json().get("groups").is_none());
 }
 

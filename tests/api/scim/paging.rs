@@ -23,7 +23,7 @@ async fn index_paging_walks_every_user_with_the_total() {
     let t = app.tenant("acme").await;
     let scim = Scim::of(&app, &t).await;
     let mut want = many(&scim, "u", 7).await;
-    want.push("owner@acme.test".to_owned());
+    want.push("acme".to_owned()); // the owner
     want.sort();
     let mut seen = Vec::new();
     let mut start = 1;
@@ -83,10 +83,12 @@ async fn index_pages_in_creation_order_see_every_user_once_while_others_are_adde
         start += page.len();
         seen.extend(page);
         // New users come after every user there was (the default order is creation order).
-        scim.create_user(
-            json!({ "schemas": [USER], "userName": format!("late{round}@acme.test") }),
-        )
-        .await;
+        if round < 3 {
+            scim.create_user(
+                json!({ "schemas": [USER], "userName": format!("late{round}@acme.test") }),
+            )
+            .await;
+        }
     }
     let unique: HashSet<String> = seen.iter().cloned().collect();
     assert_eq!(unique.len(), seen.len(), "no user twice: {seen:?}");

@@ -132,37 +132,37 @@ async fn a_user_is_created_read_back_whole_and_its_password_never_shown() {
 #[tokio::test]
 async fn the_same_user_reads_the_same_over_grpc_and_the_other_dialects_both_ways() {
     let app = TestApp::spawn().await;
-    let t = app.tenant("acme").await;
-    let scim = Scim::of(&app, &t).await;
+    let tenant = app.tenant("acme").await;
+    let scim = Scim::of(&app, &tenant).await;
     let id = scim.create_user(barbara()).await["id"]
         .as_str()
         .unwrap()
         .to_owned();
-    let g = app
-        .users(&t.token)
+    let stored = app
+        .users(&tenant.token)
         .get_user(pb::GetUserRequest { key: key_id(&id) })
         .await
         .unwrap()
         .into_inner();
-    assert_eq!(g.login, "bjensen@example.com");
-    assert_eq!(g.email, "bjensen@example.com");
-    assert_eq!(g.first_name.as_deref(), Some("Barbara"));
-    assert_eq!(g.last_name.as_deref(), Some("Jensen"));
-    assert_eq!(g.job_title.as_deref(), Some("Tour Guide"));
-    assert_eq!(g.city.as_deref(), Some("Hollywood"));
-    assert_eq!(g.phone.as_deref(), Some("555-555-8377"));
-    assert_eq!(g.company_name.as_deref(), Some("Universal Studios"));
-    assert_eq!(g.external_id.as_deref(), Some("ext-bj"));
-    assert_eq!(g.status, pb::UserStatus::Active as i32);
-    let ce = Ce::owner(&app, &t);
-    let e = ce.get(&format!("/users/{}", g.number)).await;
-    assert_eq!(e.status, 200, "{e:?}");
-    assert_eq!(e.json()["email"], "bjensen@example.com");
-    assert_eq!(e.json()["firstName"], "Barbara");
+    assert_eq!(stored.login, "bjensen@example.com");
+    assert_eq!(stored.email, "bjensen@example.com");
+    assert_eq!(stored.first_name.as_deref(), Some("Barbara"));
+    assert_eq!(stored.last_name.as_deref(), Some("Jensen"));
+    assert_eq!(stored.job_title.as_deref(), Some("Tour Guide"));
+    assert_eq!(stored.city.as_deref(), Some("Hollywood"));
+    assert_eq!(stored.phone.as_deref(), Some("555-555-8377"));
+    assert_eq!(stored.company_name.as_deref(), Some("Universal Studios"));
+    assert_eq!(stored.external_id.as_deref(), Some("ext-bj"));
+    assert_eq!(stored.status, pb::UserStatus::Active as i32);
+    let ce = Ce::owner(&app, &tenant);
+    let read = ce.get(&format!("/users/{}", stored.number)).await;
+    assert_eq!(read.status, 200, "{read:?}");
+    assert_eq!(read.json()["email"], "bjensen@example.com");
+    assert_eq!(read.json()["firstName"], "Barbara");
 
     // The other way: made over gRPC, changed over Cloud Elements, read over SCIM.
     let made = app
-        .users(&t.token)
+        .users(&tenant.token)
         .create_user(create(pb::User {
             first_name: Some("Kim".into()),
             last_name: Some("Lee".into()),
@@ -288,12 +288,12 @@ async fn delete_removes_the_user_and_a_second_delete_is_404() {
 
 #[tokio::test]
 async fn bad_values_are_400_invalid_value_and_nothing_is_written() {
+    // (A user without any email is no bad value: see `a_user_without_an_email_has_none`.)
     let app = TestApp::spawn().await;
     let t = app.tenant("acme").await;
     let scim = Scim::of(&app, &t).await;
     for body in [
         json!({ "schemas": [USER] }),
-        json!({ "schemas": [USER], "userName": "nomail" }),
         json!({ "schemas": [USER], "userName": "a@b.test", "active": "maybe" }),
         json!({ "schemas": [USER], "userName": "a@b.test", "displayName": 7 }),
         json!({ "schemas": [USER], "userName": "a@b.test", "emails": [{ "value": "not an email" }] }),
@@ -324,7 +324,7 @@ async fn versions_make_writes_conditional() {
         .await;
     assert_eq!(a.status, 304);
     let set = |title: &str| json!([{ "op": "replace", "path": "title", "value": title }]);
-    let patch = |v: &str, title: &str| {
+    let patch_at = |v: &str, title: &str| {
         let body = json!({ "schemas": [crate::support::scim::PATCH_OP], "Operations": set(title) });
         scim.send(
             app.http
@@ -334,12 +334,12 @@ async fn versions_make_writes_conditional() {
                 .body(body.to_string()),
         )
     };
-    let a = patch(&v1, "First").await;
+    let a = patch_at(&v1, "First").await;
     assert_eq!(a.status, 200, "{a:?}");
     let v2 = a.header("etag").to_owned();
     assert_ne!(v1, v2);
     // The old version no longer matches: 412, and nothing changes.
-    Scim::error(&patch(&v1, "Second").await, 412);
+    Scim::error(&patch_at(&v1, "Second").await, 412);
     let del = scim
         .send(app.http.delete(scim.url(&path)).header("if-match", &v1))
         .await;
@@ -421,4 +421,40 @@ async fn a_user_provisioned_over_scim_is_read_by_every_dialect() {
         assert!(text.contains("bjensen@example.com"), "{}: {text}", d.name());
         assert!(text.contains("Jensen"), "{}: {text}", d.name());
     }
+}
+
+#[tokio::test]
+async fn a_user_without_an_email_has_none_until_one_is_given() {
+    let app = TestApp::spawn().await;
+    let t = app.tenant("acme").await;
+    let scim = Scim::of(&app, &t).await;
+    let u = scim
+        .create_user(json!({ "schemas": [USER], "userName": "bjensen" }))
+        .await;
+    assert!(u.get("emails").is_none(), "{u}");
+    let id = u["id"].as_str().unwrap();
+    // Roster's user has a stand-in under the reserved `.invalid` domain, unique per user.
+    let g = app
+        .users(&t.token)
+        .get_user(pb::GetUserRequest { key: key_id(id) })
+        .await
+        .unwrap()
+        .into_inner();
+    assert!(g.email.ends_with("@no-email.invalid"), "{}", g.email);
+    let other = scim
+        .create_user(json!({ "schemas": [USER], "userName": "kjensen" }))
+        .await;
+    assert_eq!(other["userName"], "kjensen");
+    let a = scim
+        .patch(
+            &format!("/Users/{id}"),
+            json!([{ "op": "add", "path": "emails", "value": [{ "value": "bj@acme.test" }] }]),
+        )
+        .await;
+    assert_eq!(a.status, 200, "{a:?}");
+    assert_eq!(a.json()["emails"], json!([{ "value": "bj@acme.test" }]));
+    let a = scim
+        .get_query("/Users", &[("filter", "emails co \"invalid\"")])
+        .await;
+    assert_eq!(Scim::user_names(&a), ["kjensen"]);
 }

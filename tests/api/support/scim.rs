@@ -95,7 +95,6 @@ impl<'a> Scim<'a> {
     }
 
     /// Creates a user from `body` and returns it.
-    #[track_caller]
     pub(crate) async fn create_user(&self, body: Value) -> Value {
         let a = self.post("/Users", body).await;
         assert_eq!(a.status, 201, "{a:?}");

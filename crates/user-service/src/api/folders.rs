@@ -90,7 +90,11 @@ impl<R: Store> pb::folder_service_server::FolderService for FoldersApi<R> {
         let who = self.core.principal_for(&req, scopes::FOLDERS_READ).await?;
         let r = req.into_inner();
         let limit = super::page_size(r.page_size).map_err(IntoStatus::into_status)?;
-        let after = self.core.pages.open_key("folders", &[], &r.page_token)?;
+        let binding = super::tenant_binding(&who);
+        let after = self
+            .core
+            .pages
+            .open_key("folders", &binding, &r.page_token)?;
         let (folders, more) = self
             .core
             .folders
@@ -98,7 +102,7 @@ impl<R: Store> pb::folder_service_server::FolderService for FoldersApi<R> {
             .await
             .map_err(IntoStatus::into_status)?;
         let next_page_token = match folders.last() {
-            Some(f) if more => self.core.pages.seal_key("folders", &[], &f.name.key()),
+            Some(f) if more => self.core.pages.seal_key("folders", &binding, &f.name.key()),
             _ => String::new(),
         };
         Ok(Response::new(pb::ListFoldersResponse {

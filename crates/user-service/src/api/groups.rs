@@ -119,7 +119,11 @@ impl<R: Store> pb::group_service_server::GroupService for GroupsApi<R> {
             .as_deref()
             .map(|p| group_id(p, "parent_id"))
             .transpose()?;
-        let binding = r.parent_id.clone().unwrap_or_default().into_bytes();
+        let binding = [
+            super::tenant_binding(&who),
+            r.parent_id.clone().unwrap_or_default().into_bytes(),
+        ]
+        .concat();
         let after = match self
             .core
             .pages

@@ -38,3 +38,11 @@ pub(crate) fn expected_version(etag: &str) -> Option<i64> {
         Some(roster_domain::users::version_of_etag(etag).unwrap_or(-1))
     }
 }
+
+/// What binds a page token to the caller's tenant: the same query's token from another
+/// tenant does not verify, so a cursor never crosses tenants.
+pub(crate) fn tenant_binding(who: &roster_domain::authz::Principal) -> Vec<u8> {
+    who.tenant
+        .map(|t| t.as_uuid().as_bytes().to_vec())
+        .unwrap_or_default()
+}

@@ -1,6 +1,6 @@
 //! `roster.v1.UserService`.
 
-use super::expected_version;
+use super::{expected_version, tenant_binding};
 use crate::convert::filter::{filter_from_pb, order_from_pb};
 use crate::convert::time::from_pb;
 use crate::convert::users::{
@@ -9,6 +9,7 @@ use crate::convert::users::{
 use crate::core::{Core, Store};
 use crate::status::{IntoStatus, to_rpc_status};
 use crate::tokens::scopes;
+use roster_domain::authz::Principal;
 use roster_domain::page::{DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, UserCursor, UserQuery};
 use roster_domain::users::UpsertItem;
 use roster_domain::values::Password;
@@ -38,8 +39,11 @@ fn user_id(raw: &str, field: &str) -> Result<UserId, Status> {
 }
 
 /// Binds page tokens to the query they were made for.
-fn query_binding(r: &pb::ListUsersRequest) -> Vec<u8> {
+fn query_binding(who: &Principal, r: &pb::ListUsersRequest) -> Vec<u8> {
     let mut h = Sha256::new();
+    // A token of one tenant is no token in another, even for the same query.
+    h.update(tenant_binding(who));
+    h.update([0]);
     h.update(
         r.filter
             .as_ref()
@@ -180,7 +184,7 @@ impl<R: Store> pb::user_service_server::UserService for UsersApi<R> {
             0
         });
         v.into_result().map_err(IntoStatus::into_status)?;
-        let binding = query_binding(&r);
+        let binding = query_binding(&who, &r);
         let after = self.core.pages.open_cursor(&binding, &r.page_token)?;
         let query = UserQuery {
             filter,

@@ -78,6 +78,26 @@ fn references(v: &Value, out: &mut Vec<String>) {
     }
 }
 
+/// The `bulkId`s a path refers to (`/Users/bulkId:qwerty`).
+fn path_references(path: &str, out: &mut Vec<String>) {
+    for segment in path.split('/') {
+        references(&Value::String(segment.to_owned()), out);
+    }
+}
+
+/// `path` with its `bulkId:x` segments replaced by the ids they were given.
+fn resolved_path(path: &str, ids: &HashMap<String, String>) -> String {
+    path.split('/')
+        .map(
+            |segment| match segment.strip_prefix(BULK_ID).and_then(|b| ids.get(b)) {
+                Some(id) => id.as_str(),
+                None => segment,
+            },
+        )
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
 /// `v` with every `bulkId:x` replaced by the id `x` was given.
 fn resolved(v: &Value, ids: &HashMap<String, String>) -> Value {
     match v {
@@ -309,7 +329,7 @@ async fn run_all(
             }
             let op = &ops[i];
             let mut refs = Vec::new();
-            references(&Value::String(op.path.clone()), &mut refs);
+            path_references(&op.path, &mut refs);
             if let Some(d) = &op.data {
                 references(d, &mut refs);
             }
@@ -335,9 +355,8 @@ async fn run_all(
                 waiting.push(i);
                 continue;
             }
-            let path = resolved(&Value::String(op.path.clone()), &ids);
             let op_now = Operation {
-                path: path.as_str().unwrap_or_default().to_owned(),
+                path: resolved_path(&op.path, &ids),
                 ..op.clone()
             };
             let data = op.data.as_ref().map(|d| resolved(d, &ids));
@@ -386,6 +405,10 @@ mod tests {
         references(&v, &mut refs);
         assert_eq!(refs, ["u1", "u2"]);
         let ids = HashMap::from([("u1".to_owned(), "id-1".to_owned())]);
+        let mut refs = Vec::new();
+        path_references("/Users/bulkId:u1", &mut refs);
+        assert_eq!(refs, ["u1"]);
+        assert_eq!(resolved_path("/Users/bulkId:u1", &ids), "/Users/id-1");
         assert_eq!(
             resolved(&v, &ids),
             json!({ "members": [{ "value": "id-1" }], "x": "bulkId:u2", "y": "bulkId" })

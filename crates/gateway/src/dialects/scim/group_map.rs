@@ -72,12 +72,13 @@ impl Desired {
 }
 
 /// One member as a Group shows it.
+///
+/// Without `display`: a member is what the client wrote (`value`, `$ref`, `type`), so that a
+/// group read back after a PATCH holds exactly the members it was given.
 fn member(u: &pb::User, base: &str) -> Value {
-    let display = u.display_name.clone().unwrap_or_else(|| u.login.clone());
     json!({
         "value": u.id,
         "$ref": format!("{base}/Users/{}", u.id),
-        "display": display,
         "type": "User",
     })
 }

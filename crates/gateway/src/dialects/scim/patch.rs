@@ -169,14 +169,8 @@ pub(crate) fn apply(doc: &mut Value, ops: &[Operation], kind: Kind) -> Result<()
                     if key.eq_ignore_ascii_case("schemas") {
                         continue;
                     }
-                    // The extension's object: its attributes one by one.
                     if key == urn::ENTERPRISE {
-                        if let Value::Object(inner) = value {
-                            for (k, v) in inner {
-                                let t = target(&format!("{}:{k}", urn::ENTERPRISE))?;
-                                one(doc, op.op, &t, Some(v), kind)?;
-                            }
-                        }
+                        extension(doc, op.op, Some(value), kind)?;
                         continue;
                     }
                     one(doc, op.op, &target(key)?, Some(value), kind)?;
@@ -187,8 +181,39 @@ pub(crate) fn apply(doc: &mut Value, ops: &[Operation], kind: Kind) -> Result<()
                     "An operation without a path needs an object value",
                 ));
             }
+            // The path is the extension itself: its object as a whole.
+            (Some(path), value) if path.eq_ignore_ascii_case(urn::ENTERPRISE) => {
+                extension(doc, op.op, value.as_ref(), kind)?;
+            }
             (Some(path), value) => one(doc, op.op, &target(path)?, value.as_ref(), kind)?,
         }
+    }
+    Ok(())
+}
+
+/// An operation on the enterprise extension's object: `remove` drops it, `replace` sets it
+/// whole, `add` sets the attributes it names, one by one.
+fn extension(doc: &mut Value, op: Op, value: Option<&Value>, kind: Kind) -> Result<(), ScimError> {
+    if matches!(op, Op::Remove | Op::Replace)
+        && let Some(o) = doc.as_object_mut()
+    {
+        o.remove(urn::ENTERPRISE);
+    }
+    if op == Op::Remove {
+        return Ok(());
+    }
+    let Some(Value::Object(inner)) = value else {
+        return Err(ScimError::invalid_value(format!(
+            "{} takes an object",
+            urn::ENTERPRISE
+        )));
+    };
+    for (k, v) in inner
+        .iter()
+        .filter(|(k, _)| !k.eq_ignore_ascii_case("schemas"))
+    {
+        let t = target(&format!("{}:{k}", urn::ENTERPRISE))?;
+        one(doc, Op::Add, &t, Some(v), kind)?;
     }
     Ok(())
 }

@@ -14,6 +14,22 @@ use std::collections::BTreeMap;
 /// The prefix of the metadata keys SCIM keeps its attributes under.
 pub(crate) const META_PREFIX: &str = "scim:";
 
+/// The domain of the address a user gets when SCIM gives it none: Roster's users need an
+/// email, and SCIM's do not. `.invalid` is reserved (RFC 2606): no real address has it, so
+/// such an address is never shown as one of the user's `emails`, and nothing can be sent
+/// to it.
+const NO_EMAIL_DOMAIN: &str = "@no-email.invalid";
+
+/// A fresh stand-in address for a user without one (unique, as emails must be).
+fn no_email() -> String {
+    format!("{}{NO_EMAIL_DOMAIN}", uuid::Uuid::new_v4().simple())
+}
+
+/// Whether `email` is such a stand-in.
+pub(crate) fn is_no_email(email: &str) -> bool {
+    email.to_ascii_lowercase().ends_with(NO_EMAIL_DOMAIN)
+}
+
 /// Core attributes kept as metadata text, by their path.
 pub(crate) const TEXT_META: &[&str] = &[
     "nickName",
@@ -150,7 +166,8 @@ pub(crate) use super::filter::as_bool as boolean;
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub(crate) struct Desired {
     pub(crate) login: String,
-    pub(crate) email: String,
+    /// `None` when the document gives no email (nor a userName that is one).
+    pub(crate) email: Option<String>,
     pub(crate) external_id: Option<String>,
     pub(crate) first_name: Option<String>,
     pub(crate) last_name: Option<String>,
@@ -164,7 +181,7 @@ pub(crate) struct Desired {
     pub(crate) postal_code: Option<String>,
     pub(crate) country: Option<String>,
     pub(crate) phone: Option<String>,
-    /// `None`: the document does not say (the status stays as it is).
+    /// `None`: unassigned; a new user is then active, an existing one invited.
     pub(crate) active: Option<bool>,
     pub(crate) password: Option<String>,
     /// The `scim:*` metadata entries, by key.
@@ -293,13 +310,8 @@ impl Desired {
         if let Some(ext) = object(o, urn::ENTERPRISE)? {
             d.enterprise(ext)?;
         }
-        if d.email.is_empty() {
-            if !d.login.contains('@') {
-                return Err(ScimError::invalid_value(
-                    "Roster needs an email address: give emails, or a userName that is one",
-                ));
-            }
-            d.email.clone_from(&d.login);
+        if d.email.is_none() && d.login.contains('@') {
+            d.email = Some(d.login.clone());
         }
         Ok(d)
     }
@@ -310,7 +322,7 @@ impl Desired {
             let first = primary.and_then(|i| items.get(i));
             let columns: &[&str] = match *key {
                 "emails" => {
-                    self.email = sub_text(first, "value")?.unwrap_or_default();
+                    self.email = sub_text(first, "value")?;
                     &["value"]
                 }
                 "phoneNumbers" => {
@@ -370,7 +382,7 @@ impl Desired {
 
     fn fill(&self, u: &mut pb::User) {
         u.login.clone_from(&self.login);
-        u.email.clone_from(&self.email);
+        u.email = self.email.clone().unwrap_or_else(no_email);
         for (to, from) in self.columns_mut(u) {
             *to = from;
         }
@@ -432,9 +444,17 @@ impl Desired {
             }
             *to = from;
         }
-        let email_changes = !self.email.eq_ignore_ascii_case(&current.email);
-        if email_changes {
-            next.email.clone_from(&self.email);
+        // Without an email asked for, a stand-in stays as it is; a real one is replaced.
+        let email = match &self.email {
+            Some(e) => Some(e.clone()),
+            None if is_no_email(&current.email) => None,
+            None => Some(no_email()),
+        };
+        let email_changes = email
+            .as_ref()
+            .is_some_and(|e| !e.eq_ignore_ascii_case(&current.email));
+        if let Some(e) = email.filter(|_| email_changes) {
+            next.email = e;
             paths.push("email".to_owned());
         }
         // A login that is the email follows it unless the login is named: name it whenever
@@ -443,17 +463,16 @@ impl Desired {
             next.login.clone_from(&self.login);
             paths.push("login".to_owned());
         }
-        if let Some(active) = self.active {
-            let is_active = current.status == pb::UserStatus::Active as i32;
-            if active != is_active {
-                next.status = if active {
-                    pb::UserStatus::Active
-                } else {
-                    pb::UserStatus::Disabled
-                }
-                .into();
-                paths.push("status".to_owned());
-            }
+        // `active` unassigned (left out, or removed) is Roster's INVITED: neither active nor
+        // deactivated.
+        let status = match self.active {
+            Some(true) => pb::UserStatus::Active,
+            Some(false) => pb::UserStatus::Disabled,
+            None => pb::UserStatus::Invited,
+        };
+        if current.status != status as i32 {
+            next.status = status.into();
+            paths.push("status".to_owned());
         }
         let old = current
             .metadata
@@ -542,6 +561,27 @@ fn put_text(o: &mut Map<String, Value>, key: &str, v: Option<&String>) {
     }
 }
 
+/// The enterprise extension's attributes of `u` (empty when it has none).
+fn enterprise_of(u: &pb::User, base: &str) -> Map<String, Value> {
+    let meta = |k: &str| u.metadata.get(&format!("{META_PREFIX}{k}"));
+    let mut ext = Map::new();
+    put_text(&mut ext, "organization", u.company_name.as_ref());
+    for key in ENTERPRISE_META {
+        let Some(v) = meta(&format!("enterprise:{key}")) else {
+            continue;
+        };
+        if *key == "manager" {
+            ext.insert(
+                "manager".to_owned(),
+                json!({ "value": v, "$ref": format!("{base}/Users/{v}") }),
+            );
+        } else {
+            ext.insert((*key).to_owned(), Value::String(v.clone()));
+        }
+    }
+    ext
+}
+
 /// The SCIM User of `u`, whole (projection comes after); `base` is the SCIM base URL.
 pub(crate) fn render(u: &pb::User, base: &str) -> Value {
     let meta = |k: &str| u.metadata.get(&format!("{META_PREFIX}{k}"));
@@ -564,11 +604,17 @@ pub(crate) fn render(u: &pb::User, base: &str) -> Value {
     put_text(&mut o, "displayName", u.display_name.as_ref());
     put_text(&mut o, "title", u.job_title.as_ref());
     put_text(&mut o, "timezone", u.time_zone.as_ref());
-    o.insert(
-        "active".to_owned(),
-        Value::Bool(u.status == pb::UserStatus::Active as i32),
-    );
-    let email = Some(&u.email).filter(|e| !e.is_empty());
+    // An invited user (not yet active, nor deactivated) has `active` unassigned.
+    match pb::UserStatus::try_from(u.status) {
+        Ok(pb::UserStatus::Active) => {
+            o.insert("active".to_owned(), Value::Bool(true));
+        }
+        Ok(pb::UserStatus::Disabled) => {
+            o.insert("active".to_owned(), Value::Bool(false));
+        }
+        Ok(pb::UserStatus::Invited | pb::UserStatus::Unspecified) | Err(_) => {}
+    }
+    let email = Some(&u.email).filter(|e| !e.is_empty() && !is_no_email(e));
     let lists: [(&str, Vec<Column<'_>>); 3] = [
         ("emails", vec![("value", email)]),
         ("phoneNumbers", vec![("value", u.phone.as_ref())]),
@@ -609,21 +655,7 @@ pub(crate) fn render(u: &pb::User, base: &str) -> Value {
             .collect();
         o.insert("groups".to_owned(), Value::Array(groups));
     }
-    let mut ext = Map::new();
-    put_text(&mut ext, "organization", u.company_name.as_ref());
-    for key in ENTERPRISE_META {
-        let Some(v) = meta(&format!("enterprise:{key}")) else {
-            continue;
-        };
-        if *key == "manager" {
-            ext.insert(
-                "manager".to_owned(),
-                json!({ "value": v, "$ref": format!("{base}/Users/{v}") }),
-            );
-        } else {
-            ext.insert((*key).to_owned(), Value::String(v.clone()));
-        }
-    }
+    let ext = enterprise_of(u, base);
     let mut schemas = vec![json!(urn::USER)];
     if !ext.is_empty() {
         schemas.push(json!(urn::ENTERPRISE));
@@ -660,16 +692,32 @@ mod tests {
         }));
         assert_eq!(d.login, "bjensen@example.com");
         // A userName that is an email is the email when no emails are given.
-        assert_eq!(d.email, "bjensen@example.com");
+        assert_eq!(d.email.as_deref(), Some("bjensen@example.com"));
         assert_eq!(d.active, Some(false));
         assert_eq!(d.first_name.as_deref(), Some("Barbara"));
         assert_eq!(d.last_name.as_deref(), Some("Jensen"));
     }
 
     #[test]
-    fn a_user_without_any_email_is_refused() {
-        let e = Desired::from_doc(&json!({ "userName": "bjensen" })).unwrap_err();
-        assert_eq!(e.status, 400);
+    fn a_user_without_any_email_gets_a_stand_in_that_is_never_shown() {
+        let d = Desired::from_doc(&json!({ "userName": "bjensen" })).unwrap();
+        assert_eq!(d.email, None);
+        let mut u = d.to_new_user();
+        assert!(is_no_email(&u.email), "{}", u.email);
+        u.id = "6f0c2c42-24c4-4a8e-9a41-1d2c8f7c8a11".into();
+        let rendered = render(&u, "http://h/scim/v2");
+        assert!(rendered.get("emails").is_none(), "{rendered}");
+        // Read back and written, nothing changes; an email given replaces the stand-in.
+        let (_, paths) = Desired::from_doc(&rendered).unwrap().changes_to(&u);
+        assert!(paths.is_empty(), "{paths:?}");
+        let d = Desired::from_doc(
+            &json!({ "userName": "bjensen", "emails": [{ "value": "b@x.test" }] }),
+        );
+        let (next, paths) = d.unwrap().changes_to(&u);
+        assert_eq!(
+            (next.email.as_str(), paths.contains(&"email".to_owned())),
+            ("b@x.test", true)
+        );
     }
 
     #[test]
@@ -681,7 +729,7 @@ mod tests {
                 { "value": "work@example.com", "type": "work", "primary": "True" },
             ],
         }));
-        assert_eq!(d.email, "work@example.com");
+        assert_eq!(d.email.as_deref(), Some("work@example.com"));
         let kept: Value = serde_json::from_str(&d.meta["scim:emails"]).unwrap();
         assert_eq!(kept[1]["primary"], true);
         // One primary value with only its column says nothing more: not kept.
