@@ -302,8 +302,8 @@ def seed_scim(base: str) -> None:
         "content-type": "application/scim+json",
     }
     ids = []
-    for name in ["frank", "grace"]:
-        body = {"userName": f"{name}@acme.test", "name": {"givenName": name.title()}}
+    for name in ["sam", "tess"]:
+        body = {"userName": f"{name}.scim@acme.test", "name": {"givenName": name.title()}}
         r = requests.post(f"{base}/scim/v2/Users", json=body, headers=headers, timeout=30)
         if r.status_code != 201:
             raise SystemExit(f"seeding SCIM failed: {r.status_code} {r.text}")

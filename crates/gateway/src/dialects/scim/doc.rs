@@ -103,6 +103,15 @@ pub(crate) struct Group {
     display_name: String,
 }
 
+/// A User or Group as an answer shows it: `attributes` / `excludedAttributes` may leave out
+/// any attribute but `id` and `schemas`; `/Schemas` describes them all.
+#[derive(Debug, ToSchema)]
+#[schema(as = scim::Resource)]
+pub(crate) struct Resource {
+    schemas: Vec<String>,
+    id: String,
+}
+
 /// Any SCIM message or resource: its shape is in the RFC and in `/Schemas`.
 #[derive(Debug, ToSchema)]
 #[schema(as = scim::Message)]

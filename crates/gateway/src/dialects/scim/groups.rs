@@ -368,7 +368,7 @@ async fn answer(
     operation_id = "scim_CreateGroup",
     params(doc::ProjectionQuery),
     request_body(content = doc::Group, content_type = "application/scim+json"),
-    responses((status = 201, description = "The group made.", body = doc::Group, content_type = "application/scim+json", headers(("ETag" = String, description = "The version, as `meta.version`."), ("Location" = String, description = "The resource, as `meta.location`.")))),
+    responses((status = 201, description = "The group made.", body = doc::Resource, content_type = "application/scim+json", headers(("ETag" = String, description = "The version, as `meta.version`."), ("Location" = String, description = "The resource, as `meta.location`.")))),
 )]
 pub(crate) async fn create(
     ctx: Ctx,
@@ -388,7 +388,7 @@ pub(crate) async fn create(
     path = "/Groups/{id}",
     operation_id = "scim_GetGroup",
     params(doc::ProjectionQuery, doc::ReadConditions),
-    responses((status = 200, description = "The group.", body = doc::Group, content_type = "application/scim+json", headers(("ETag" = String, description = "The version, as `meta.version`."))), (status = 304, description = "Not modified: `If-None-Match` names its version.")),
+    responses((status = 200, description = "The group.", body = doc::Resource, content_type = "application/scim+json", headers(("ETag" = String, description = "The version, as `meta.version`."))), (status = 304, description = "Not modified: `If-None-Match` names its version.")),
 )]
 pub(crate) async fn get(
     ctx: Ctx,
@@ -413,7 +413,7 @@ pub(crate) async fn get(
     operation_id = "scim_ReplaceGroup",
     params(doc::ProjectionQuery, doc::WriteConditions),
     request_body(content = doc::Group, content_type = "application/scim+json"),
-    responses((status = 200, description = "The group as replaced.", body = doc::Group, content_type = "application/scim+json", headers(("ETag" = String, description = "The version, as `meta.version`.")))),
+    responses((status = 200, description = "The group as replaced.", body = doc::Resource, content_type = "application/scim+json", headers(("ETag" = String, description = "The version, as `meta.version`.")))),
 )]
 pub(crate) async fn replace(
     ctx: Ctx,
@@ -437,7 +437,7 @@ pub(crate) async fn replace(
     operation_id = "scim_PatchGroup",
     params(doc::ProjectionQuery, doc::WriteConditions),
     request_body(content = doc::Message, content_type = "application/scim+json"),
-    responses((status = 200, description = "The group as modified.", body = doc::Group, content_type = "application/scim+json", headers(("ETag" = String, description = "The version, as `meta.version`."))), (status = 204, description = "Modified (groups, unless the request names attributes).")),
+    responses((status = 200, description = "The group as modified.", body = doc::Resource, content_type = "application/scim+json", headers(("ETag" = String, description = "The version, as `meta.version`."))), (status = 204, description = "Modified (groups, unless the request names attributes).")),
 )]
 pub(crate) async fn patch(
     ctx: Ctx,

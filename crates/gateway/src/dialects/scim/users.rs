@@ -148,7 +148,7 @@ fn shown(full: &Value, q: Option<&str>) -> Value {
     operation_id = "scim_CreateUser",
     params(doc::ProjectionQuery),
     request_body(content = doc::User, content_type = "application/scim+json"),
-    responses((status = 201, description = "The user made.", body = doc::User, content_type = "application/scim+json", headers(("ETag" = String, description = "The version, as `meta.version`."), ("Location" = String, description = "The resource, as `meta.location`.")))),
+    responses((status = 201, description = "The user made.", body = doc::Resource, content_type = "application/scim+json", headers(("ETag" = String, description = "The version, as `meta.version`."), ("Location" = String, description = "The resource, as `meta.location`.")))),
 )]
 pub(crate) async fn create(
     ctx: Ctx,
@@ -173,7 +173,7 @@ pub(crate) async fn create(
     path = "/Users/{id}",
     operation_id = "scim_GetUser",
     params(doc::ProjectionQuery, doc::ReadConditions),
-    responses((status = 200, description = "The user.", body = doc::User, content_type = "application/scim+json", headers(("ETag" = String, description = "The version, as `meta.version`."))), (status = 304, description = "Not modified: `If-None-Match` names its version.")),
+    responses((status = 200, description = "The user.", body = doc::Resource, content_type = "application/scim+json", headers(("ETag" = String, description = "The version, as `meta.version`."))), (status = 304, description = "Not modified: `If-None-Match` names its version.")),
 )]
 pub(crate) async fn get(
     ctx: Ctx,
@@ -203,7 +203,7 @@ pub(crate) async fn get(
     operation_id = "scim_ReplaceUser",
     params(doc::ProjectionQuery, doc::WriteConditions),
     request_body(content = doc::User, content_type = "application/scim+json"),
-    responses((status = 200, description = "The user as replaced.", body = doc::User, content_type = "application/scim+json", headers(("ETag" = String, description = "The version, as `meta.version`.")))),
+    responses((status = 200, description = "The user as replaced.", body = doc::Resource, content_type = "application/scim+json", headers(("ETag" = String, description = "The version, as `meta.version`.")))),
 )]
 pub(crate) async fn replace(
     ctx: Ctx,
@@ -230,7 +230,7 @@ pub(crate) async fn replace(
     operation_id = "scim_PatchUser",
     params(doc::ProjectionQuery, doc::WriteConditions),
     request_body(content = doc::Message, content_type = "application/scim+json"),
-    responses((status = 200, description = "The user as modified.", body = doc::User, content_type = "application/scim+json", headers(("ETag" = String, description = "The version, as `meta.version`.")))),
+    responses((status = 200, description = "The user as modified.", body = doc::Resource, content_type = "application/scim+json", headers(("ETag" = String, description = "The version, as `meta.version`.")))),
 )]
 pub(crate) async fn patch(
     ctx: Ctx,
