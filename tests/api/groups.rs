@@ -142,6 +142,7 @@ async fn groups_list_in_path_order_by_page_and_by_parent() {
     }
     let mut paths = Vec::new();
     let mut token = String::new();
+    let mut previous = Vec::new();
     loop {
         let r = groups
             .list_groups(pb::ListGroupsRequest {
@@ -153,12 +154,32 @@ async fn groups_list_in_path_order_by_page_and_by_parent() {
             .unwrap()
             .into_inner();
         paths.extend(r.groups.into_iter().map(|g| g.path));
+        previous.push(r.previous_page_token);
         if r.next_page_token.is_empty() {
             break;
         }
         token = r.next_page_token;
     }
     assert_eq!(paths, ["//A", "//A/y", "//A/z", "//B", "//B/x", "//C"]);
+    assert!(previous[0].is_empty(), "nothing before the first page");
+    // Back from the last page by previous_page_token: the same pages, in path order.
+    let mut back = Vec::new();
+    let mut token = previous.pop().unwrap_or_default();
+    while !token.is_empty() {
+        let r = groups
+            .list_groups(pb::ListGroupsRequest {
+                page_size: 2,
+                page_token: token,
+                parent_id: None,
+            })
+            .await
+            .unwrap()
+            .into_inner();
+        assert!(!r.next_page_token.is_empty());
+        back.insert(0, r.groups.into_iter().map(|g| g.path).collect::<Vec<_>>());
+        token = r.previous_page_token;
+    }
+    assert_eq!(back, [["//A", "//A/y"], ["//A/z", "//B"]]);
     let a = groups
         .resolve_group_path(pb::ResolveGroupPathRequest { path: "//A".into() })
         .await

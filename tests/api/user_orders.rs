@@ -305,3 +305,80 @@ async fn paging_through_a_new_order_sees_every_user_once_while_users_are_added()
         }
     }
 }
+
+/// One page in `field` order from `token`: its ids and its next and previous tokens.
+async fn page_at(
+    users: &mut Users,
+    field: O,
+    descending: bool,
+    token: &str,
+) -> (Vec<String>, String, String) {
+    let r = users
+        .list_users(pb::ListUsersRequest {
+            filter: Some(ours()),
+            page_size: 2,
+            page_token: token.to_owned(),
+            order_by: Some(pb::UserOrder {
+                field: field.into(),
+                descending,
+            }),
+            ..Default::default()
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    let ids = r.users.into_iter().map(|u| u.id).collect();
+    (ids, r.next_page_token, r.previous_page_token)
+}
+
+#[tokio::test]
+async fn previous_page_tokens_walk_back_through_every_order_both_ways() {
+    let app = TestApp::spawn().await;
+    let t = app.tenant("acme").await;
+    let mut users = app.users(&t.token);
+    for p in PEOPLE {
+        users.create_user(create(person(p))).await.unwrap();
+    }
+    let all = [O::Number, O::Login, O::Email, O::CreateTime]
+        .into_iter()
+        .chain(ORDERS);
+    for field in all {
+        for descending in [false, true] {
+            let what = format!("{field:?}, desc {descending}");
+            // Forward, keeping each page and the token that reached it.
+            let mut forward = Vec::new();
+            let mut token = String::new();
+            loop {
+                let (ids, next, previous) = page_at(&mut users, field, descending, &token).await;
+                assert_eq!(
+                    previous.is_empty(),
+                    token.is_empty(),
+                    "only the first page has nothing before it ({what})"
+                );
+                forward.push((ids, previous));
+                if next.is_empty() {
+                    break;
+                }
+                token = next;
+            }
+            assert_eq!(forward.len(), 3, "six people, two a page ({what})");
+            // Back from the last page: the same pages, in reverse, each in the query's order.
+            let mut back = Vec::new();
+            let mut token = forward.last().unwrap().1.clone();
+            let mut next_of_first = String::new();
+            while !token.is_empty() {
+                let (ids, next, previous) = page_at(&mut users, field, descending, &token).await;
+                assert!(!next.is_empty(), "a page read backward has a next ({what})");
+                back.push(ids);
+                next_of_first = next;
+                token = previous;
+            }
+            back.reverse();
+            let want: Vec<Vec<String>> = forward[..2].iter().map(|(ids, _)| ids.clone()).collect();
+            assert_eq!(back, want, "{what}");
+            // And forward again from a page reached backward.
+            let (ids, _, _) = page_at(&mut users, field, descending, &next_of_first).await;
+            assert_eq!(ids, forward[1].0, "{what}");
+        }
+    }
+}

@@ -104,6 +104,9 @@ pub struct UserQuery {
     /// 1..=MAX_PAGE_SIZE
     pub page_size: u32,
     pub after: Option<UserCursor>,
+    /// Rows strictly before this position instead: the page before a page, read backward and
+    /// returned in the query's order. Used without `after` and `skip`.
+    pub before: Option<UserCursor>,
     /// Rows to skip before the page (page-number clients); used without `after`.
     pub skip: u64,
     pub count_total: bool,
@@ -118,6 +121,8 @@ pub struct UserPage {
     pub users: Vec<User>,
     /// Set when more users follow.
     pub next: Option<UserCursor>,
+    /// Set when users come before this page: where the page before it ends.
+    pub previous: Option<UserCursor>,
     /// Every user matching the filter, when asked for.
     pub total: Option<u64>,
 }

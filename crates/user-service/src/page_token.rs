@@ -14,6 +14,14 @@ use serde_json::{Value, json};
 use subtle::ConstantTimeEq;
 use tonic::Status;
 
+/// Which side of a position a token's page lies on: a next page comes after the position,
+/// a previous page before it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Side {
+    After,
+    Before,
+}
+
 #[derive(Debug, Clone)]
 pub(crate) struct PageTokens {
     secrets: ServerSecrets,
@@ -53,7 +61,39 @@ impl PageTokens {
 
     /// A token for a page that ends at `key` (groups by path, tenants by login).
     pub(crate) fn seal_key(&self, kind: &str, binding: &[u8], key: &str) -> String {
-        self.seal(kind, binding, &json!({ "a": key }))
+        self.seal_key_on(kind, binding, key, Side::After)
+    }
+
+    /// A token for the page on `side` of `key`.
+    pub(crate) fn seal_key_on(&self, kind: &str, binding: &[u8], key: &str, side: Side) -> String {
+        let payload = match side {
+            Side::After => json!({ "a": key }),
+            Side::Before => json!({ "b": key }),
+        };
+        self.seal(kind, binding, &payload)
+    }
+
+    /// The key a token names and the side its page lies on: `None` for no token, an error
+    /// for a bad one.
+    pub(crate) fn open_key_on(
+        &self,
+        kind: &str,
+        binding: &[u8],
+        token: &str,
+    ) -> Result<Option<(String, Side)>, Status> {
+        if token.is_empty() {
+            return Ok(None);
+        }
+        let v = self
+            .open(kind, binding, token)
+            .ok_or_else(invalid_page_token)?;
+        let (key, side) = match (v.get("a"), v.get("b")) {
+            (Some(a), None) => (a, Side::After),
+            (None, Some(b)) => (b, Side::Before),
+            _ => return Err(invalid_page_token()),
+        };
+        let key = key.as_str().ok_or_else(invalid_page_token)?;
+        Ok(Some((key.to_owned(), side)))
     }
 
     /// The key a token names: `None` for no token, an error for a bad one.
@@ -76,12 +116,13 @@ impl PageTokens {
         Ok(Some(key.to_owned()))
     }
 
-    /// The cursor a users page token names: `None` for no token, an error for a bad one.
+    /// The cursor a users page token names and the side its page lies on: `None` for no
+    /// token, an error for a bad one.
     pub(crate) fn open_cursor(
         &self,
         binding: &[u8],
         token: &str,
-    ) -> Result<Option<UserCursor>, Status> {
+    ) -> Result<Option<(UserCursor, Side)>, Status> {
         if token.is_empty() {
             return Ok(None);
         }
@@ -90,7 +131,7 @@ impl PageTokens {
             .ok_or_else(invalid_page_token)
     }
 
-    pub(crate) fn seal_user_cursor(&self, binding: &[u8], c: &UserCursor) -> String {
+    pub(crate) fn seal_user_cursor(&self, binding: &[u8], c: &UserCursor, side: Side) -> String {
         let key = match &c.key {
             SortKey::None => Value::Null,
             SortKey::Text(s) => json!({ "t": s }),
@@ -99,11 +140,20 @@ impl PageTokens {
             SortKey::Optional(s) => json!({ "o": s }),
             SortKey::Id(id) => json!({ "i": id.to_string() }),
         };
-        self.seal("users", binding, &json!({ "k": key, "n": c.number }))
+        let payload = match side {
+            Side::After => json!({ "k": key, "n": c.number }),
+            Side::Before => json!({ "k": key, "n": c.number, "b": true }),
+        };
+        self.seal("users", binding, &payload)
     }
 
-    fn open_user_cursor(&self, binding: &[u8], token: &str) -> Option<UserCursor> {
+    fn open_user_cursor(&self, binding: &[u8], token: &str) -> Option<(UserCursor, Side)> {
         let v = self.open("users", binding, token)?;
+        let side = match v.get("b") {
+            None => Side::After,
+            Some(Value::Bool(true)) => Side::Before,
+            Some(_) => return None,
+        };
         let number = v.get("n")?.as_i64()?;
         let k = v.get("k")?;
         let key = if k.is_null() {
@@ -123,7 +173,7 @@ impl PageTokens {
                 _ => return None,
             }
         };
-        Some(UserCursor { key, number })
+        Some((UserCursor { key, number }, side))
     }
 }
 
@@ -138,8 +188,13 @@ mod tests {
             key: SortKey::Text("bob@x.com".into()),
             number: 42,
         };
-        let t = p.seal_user_cursor(b"q1", &c);
-        assert_eq!(p.open_user_cursor(b"q1", &t), Some(c));
+        let t = p.seal_user_cursor(b"q1", &c, Side::After);
+        assert_eq!(
+            p.open_user_cursor(b"q1", &t),
+            Some((c.clone(), Side::After))
+        );
+        let back = p.seal_user_cursor(b"q1", &c, Side::Before);
+        assert_eq!(p.open_user_cursor(b"q1", &back), Some((c, Side::Before)));
         assert_eq!(p.open_user_cursor(b"q2", &t), None, "another query");
         let mut bytes = t.into_bytes();
         bytes[3] ^= 1;
@@ -160,8 +215,28 @@ mod tests {
             SortKey::Id(UserId::generate()),
         ] {
             let c = UserCursor { key, number: 3 };
-            let t = p.seal_user_cursor(b"q", &c);
-            assert_eq!(p.open_user_cursor(b"q", &t), Some(c));
+            let t = p.seal_user_cursor(b"q", &c, Side::After);
+            assert_eq!(p.open_user_cursor(b"q", &t), Some((c, Side::After)));
         }
+    }
+
+    #[test]
+    fn key_tokens_carry_their_side_and_plain_key_readers_refuse_a_previous_page() {
+        let p = PageTokens::new(ServerSecrets::new(vec![7; 32]));
+        let next = p.seal_key("groups", b"t", "//A");
+        let prev = p.seal_key_on("groups", b"t", "//A", Side::Before);
+        assert_eq!(
+            p.open_key_on("groups", b"t", &next).unwrap(),
+            Some(("//A".to_owned(), Side::After))
+        );
+        assert_eq!(
+            p.open_key_on("groups", b"t", &prev).unwrap(),
+            Some(("//A".to_owned(), Side::Before))
+        );
+        assert!(p.open_key("groups", b"t", &prev).is_err());
+        assert!(
+            p.open_key_on("groups", b"u", &prev).is_err(),
+            "another tenant"
+        );
     }
 }

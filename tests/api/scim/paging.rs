@@ -217,3 +217,63 @@ async fn groups_page_by_index_and_by_cursor() {
     }
     assert_eq!(seen, ["G0", "G1", "G2", "G3", "G4"]);
 }
+
+#[tokio::test]
+async fn previous_cursors_walk_back_through_users_and_groups() {
+    let app = TestApp::spawn().await;
+    let t = app.tenant("acme").await;
+    let scim = Scim::of(&app, &t).await;
+    many(&scim, "p", 5).await;
+    for i in 0..5 {
+        scim.group(&format!("G{i}"), &[]).await;
+    }
+    for (path, filter, name) in [
+        ("/Users", "userName sw \"p\"", "userName"),
+        ("/Groups", "", "displayName"),
+    ] {
+        let query = |cursor: &str| {
+            let mut q = vec![("cursor", cursor.to_owned()), ("count", "2".to_owned())];
+            // Groups paged by cursor come in path order, and take no sortBy.
+            if !filter.is_empty() {
+                q.push(("filter", filter.to_owned()));
+                q.push(("sortBy", "userName".to_owned()));
+            }
+            q
+        };
+        let get = async |cursor: &str| {
+            let q = query(cursor);
+            let q: Vec<(&str, &str)> = q.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            let a = scim.get_query(path, &q).await;
+            assert_eq!(a.status, 200, "{a:?}");
+            let names: Vec<String> = Scim::resources(&a)
+                .iter()
+                .map(|r| r[name].as_str().unwrap().to_owned())
+                .collect();
+            let cursor = |k: &str| a.json()[k].as_str().map(str::to_owned);
+            (names, cursor("nextCursor"), cursor("previousCursor"))
+        };
+        let mut forward = Vec::new();
+        let mut cursor = String::new();
+        let mut last_previous;
+        loop {
+            let (names, next, previous) = get(&cursor).await;
+            assert_eq!(previous.is_none(), cursor.is_empty(), "{path}");
+            forward.push(names);
+            last_previous = previous;
+            match next {
+                Some(n) => cursor = n,
+                None => break,
+            }
+        }
+        assert_eq!(forward.len(), 3, "{path}: {forward:?}");
+        let mut back = Vec::new();
+        let mut cursor = last_previous;
+        while let Some(c) = cursor {
+            let (names, next, previous) = get(&c).await;
+            assert!(next.is_some(), "{path}");
+            back.insert(0, names);
+            cursor = previous;
+        }
+        assert_eq!(back, forward[..2], "{path}");
+    }
+}

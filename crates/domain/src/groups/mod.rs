@@ -91,5 +91,8 @@ pub struct GroupQuery {
     pub parent: Option<GroupId>,
     /// Start after this path.
     pub after: Option<GroupPath>,
+    /// Or end before this path: the page before a page (read backward, returned in path
+    /// order). Used without `after`.
+    pub before: Option<GroupPath>,
     pub limit: u32,
 }

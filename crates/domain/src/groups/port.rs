@@ -36,7 +36,8 @@ pub trait GroupRepository: Send + Sync + 'static {
         key: &GroupKey,
     ) -> impl Future<Output = Result<Option<Group>, StorageError>> + Send;
 
-    /// Up to `query.limit` groups in path order.
+    /// Up to `query.limit` groups in path order: the first ones after `query.after`, or the
+    /// last ones before `query.before`.
     fn list(
         &self,
         tenant: TenantId,

@@ -136,7 +136,8 @@ impl<R: GroupRepository> GroupService<R> {
             .ok_or(GetGroupError::NotFound)
     }
 
-    /// One page of groups and whether more follow.
+    /// One page of groups, in path order, and whether more follow in the direction read:
+    /// after the page, or before it for a query with `before`.
     pub async fn list(
         &self,
         who: &Principal,
@@ -156,6 +157,10 @@ impl<R: GroupRepository> GroupService<R> {
         q.limit = query.limit.saturating_add(1);
         let mut groups = self.repo.list(tenant, &q).await?;
         let more = groups.len() > query.limit as usize;
+        if more && query.before.is_some() {
+            // Read backward: the row beyond the page is the first one.
+            groups.remove(0);
+        }
         groups.truncate(query.limit as usize);
         Ok((groups, more))
     }

@@ -146,7 +146,7 @@ impl<R: UserRepository, H: PasswordHasher> UserService<R, H> {
                 format_args!("must be between 1 and {MAX_PAGE_SIZE}"),
             );
         }
-        if query.after.is_some() && query.skip > 0 {
+        if (query.after.is_some() || query.before.is_some()) && query.skip > 0 {
             v.add("skip", "cannot be combined with page_token");
         }
         if let Some(f) = &query.filter

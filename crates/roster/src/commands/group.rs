@@ -38,6 +38,7 @@ pub async fn list(s: &Settings, tenant: &str, json_out: bool) -> Result<()> {
     let mut query = GroupQuery {
         parent: None,
         after: None,
+        before: None,
         limit: 1000,
     };
     loop {

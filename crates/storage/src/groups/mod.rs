@@ -254,12 +254,21 @@ impl GroupRepository for Store {
         if let Some(after) = &q.after {
             s = s.filter(group::Column::Path.gt(after.as_str()));
         }
-        let rows = s
-            .order_by_asc(group::Column::Path)
-            .limit(u64::from(q.limit))
-            .all(self.connection())
-            .await
-            .map_err(storage)?;
+        // A page before `before` is the nearest rows below it: read downward, then turned
+        // back into path order.
+        let mut rows = match &q.before {
+            Some(before) => s
+                .filter(group::Column::Path.lt(before.as_str()))
+                .order_by_desc(group::Column::Path),
+            None => s.order_by_asc(group::Column::Path),
+        }
+        .limit(u64::from(q.limit))
+        .all(self.connection())
+        .await
+        .map_err(storage)?;
+        if q.before.is_some() {
+            rows.reverse();
+        }
         with_counts(self.connection(), rows).await
     }
 

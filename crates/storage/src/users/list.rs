@@ -143,37 +143,68 @@ pub(crate) async fn list<C: ConnectionTrait>(
     } else {
         None
     };
-    let dir = if q.order.descending {
+    // A page before a position is read in the reverse order from that position, then turned
+    // back: the same index range, walked the other way.
+    let order = if q.before.is_some() {
+        UserOrder {
+            descending: !q.order.descending,
+            ..q.order
+        }
+    } else {
+        q.order
+    };
+    let dir = if order.descending {
         Order::Desc
     } else {
         Order::Asc
     };
     let mut s = filtered(tenant, q, db);
-    if let Some(c) = &q.after {
-        s = s.filter(after(q.order, c));
+    if let Some(c) = q.after.as_ref().or(q.before.as_ref()) {
+        s = s.filter(after(order, c));
     }
-    if let Some(c) = sort_column(q.order) {
+    if let Some(c) = sort_column(order) {
         s = s.order_by(c, dir.clone());
     }
-    if let Some(col) = optional_text_column(q.order) {
+    if let Some(col) = optional_text_column(order) {
         s = s.order_by(optional_text_key(col), dir.clone());
     }
     s = s
         .order_by(user::Column::Number, dir)
         .limit(u64::from(q.page_size) + 1);
-    if q.after.is_none() && q.skip > 0 {
+    let skipped = q.after.is_none() && q.before.is_none() && q.skip > 0;
+    if skipped {
         s = s.offset(q.skip);
     }
     let mut rows = s.all(conn).await.map_err(storage)?;
     let more = rows.len() > q.page_size as usize;
     rows.truncate(q.page_size as usize);
+    if q.before.is_some() {
+        rows.reverse();
+    }
     let users = load(conn, rows).await?;
-    let next = if more {
-        users.last().map(|u| UserCursor::after(u, q.order))
+    let position = |u: &roster_domain::users::User| UserCursor::after(u, q.order);
+    let (next, previous) = if q.before.is_some() {
+        // Backward: `more` means more before; the users after this page are the ones the
+        // client came from.
+        (
+            users.last().map(position),
+            users.first().filter(|_| more).map(position),
+        )
     } else {
-        None
+        (
+            users.last().filter(|_| more).map(position),
+            users
+                .first()
+                .filter(|_| q.after.is_some() || skipped)
+                .map(position),
+        )
     };
-    Ok(UserPage { users, next, total })
+    Ok(UserPage {
+        users,
+        next,
+        previous,
+        total,
+    })
 }
 
 #[cfg(test)]

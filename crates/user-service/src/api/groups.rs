@@ -3,9 +3,10 @@
 use super::expected_version;
 use crate::convert::groups::{group_changes, group_to_pb, member_changes_from_pb};
 use crate::core::{Core, Store};
+use crate::page_token::Side;
 use crate::status::{IntoStatus, invalid_page_token, status};
 use crate::tokens::scopes;
-use roster_domain::groups::{ChangeMembersError, GroupKey, GroupQuery, MAX_MEMBER_CHANGES};
+use roster_domain::groups::{ChangeMembersError, Group, GroupKey, GroupQuery, MAX_MEMBER_CHANGES};
 use roster_domain::values::{ExternalId, GroupPath};
 use roster_domain::{FieldViolations, GroupId};
 use roster_proto::v1 as pb;
@@ -124,14 +125,23 @@ impl<R: Store> pb::group_service_server::GroupService for GroupsApi<R> {
             r.parent_id.clone().unwrap_or_default().into_bytes(),
         ]
         .concat();
-        let after = match self
-            .core
-            .pages
-            .open_key("groups", &binding, &r.page_token)?
-        {
-            Some(p) => Some(GroupPath::parse(&p).map_err(|_| invalid_page_token())?),
-            None => None,
-        };
+        let (after, before) =
+            match self
+                .core
+                .pages
+                .open_key_on("groups", &binding, &r.page_token)?
+            {
+                Some((p, side)) => {
+                    let p = GroupPath::parse(&p).map_err(|_| invalid_page_token())?;
+                    match side {
+                        Side::After => (Some(p), None),
+                        Side::Before => (None, Some(p)),
+                    }
+                }
+                None => (None, None),
+            };
+        let backward = before.is_some();
+        let came_from_before = after.is_some();
         let (groups, more) = self
             .core
             .groups
@@ -140,21 +150,31 @@ impl<R: Store> pb::group_service_server::GroupService for GroupsApi<R> {
                 &GroupQuery {
                     parent,
                     after,
+                    before,
                     limit,
                 },
             )
             .await
             .map_err(IntoStatus::into_status)?;
-        let next_page_token = match groups.last() {
-            Some(g) if more => self
-                .core
-                .pages
-                .seal_key("groups", &binding, g.path.as_str()),
+        // `more` is in the direction read: after the page going forward, before it going back
+        // (and then the groups after it are those the client came from).
+        let (has_next, has_previous) = if backward {
+            (true, more)
+        } else {
+            (more, came_from_before)
+        };
+        let token = |g: Option<&Group>, wanted: bool, side: Side| match g {
+            Some(g) if wanted => {
+                self.core
+                    .pages
+                    .seal_key_on("groups", &binding, g.path.as_str(), side)
+            }
             _ => String::new(),
         };
         Ok(Response::new(pb::ListGroupsResponse {
+            next_page_token: token(groups.last(), has_next, Side::After),
+            previous_page_token: token(groups.first(), has_previous, Side::Before),
             groups: groups.iter().map(group_to_pb).collect(),
-            next_page_token,
         }))
     }
 

@@ -7,6 +7,7 @@ use crate::convert::users::{
     device_from_pb, key_from_pb, masked_changes, new_user_from_pb, user_to_pb,
 };
 use crate::core::{Core, Store};
+use crate::page_token::Side;
 use crate::status::{IntoStatus, to_rpc_status};
 use crate::tokens::scopes;
 use roster_domain::authz::Principal;
@@ -185,12 +186,17 @@ impl<R: Store> pb::user_service_server::UserService for UsersApi<R> {
         });
         v.into_result().map_err(IntoStatus::into_status)?;
         let binding = query_binding(&who, &r);
-        let after = self.core.pages.open_cursor(&binding, &r.page_token)?;
+        let (after, before) = match self.core.pages.open_cursor(&binding, &r.page_token)? {
+            Some((c, Side::After)) => (Some(c), None),
+            Some((c, Side::Before)) => (None, Some(c)),
+            None => (None, None),
+        };
         let query = UserQuery {
             filter,
             order,
             page_size,
             after: after.clone(),
+            before,
             skip,
             count_total: r.include_total_size,
         };
@@ -214,7 +220,11 @@ impl<R: Store> pb::user_service_server::UserService for UsersApi<R> {
         Ok(Response::new(pb::ListUsersResponse {
             users: page.users.iter().map(user_to_pb).collect(),
             next_page_token: next
-                .map(|c| self.core.pages.seal_user_cursor(&binding, &c))
+                .map(|c| self.core.pages.seal_user_cursor(&binding, &c, Side::After))
+                .unwrap_or_default(),
+            previous_page_token: page
+                .previous
+                .map(|c| self.core.pages.seal_user_cursor(&binding, &c, Side::Before))
                 .unwrap_or_default(),
             total_size: page.total.map(|t| i64::try_from(t).unwrap_or(i64::MAX)),
         }))

@@ -38,7 +38,7 @@ pub(crate) struct ListQuery {
     start_index: Option<i64>,
     /// Results per page: default 100, at most 1000; 0 gives the total alone.
     count: Option<i64>,
-    /// RFC 9865: empty for the first page, then the previous answer's `nextCursor`.
+    /// RFC 9865: empty for the first page, then an answer's `nextCursor` or `previousCursor`.
     cursor: Option<String>,
     /// Only these attributes (comma-separated), besides `id` and `schemas`.
     attributes: Option<String>,
@@ -126,6 +126,17 @@ pub(crate) struct ListResponse {
     schemas: Vec<String>,
     #[schema(rename = "totalResults")]
     total_results: i64,
+    #[schema(rename = "itemsPerPage")]
+    items_per_page: i64,
+    /// Index paging: where this page starts.
+    #[schema(rename = "startIndex")]
+    start_index: Option<i64>,
+    /// Cursor paging: the page after this one, when there is one.
+    #[schema(rename = "nextCursor")]
+    next_cursor: Option<String>,
+    /// Cursor paging: the page before this one, when there is one.
+    #[schema(rename = "previousCursor")]
+    previous_cursor: Option<String>,
     #[schema(rename = "Resources")]
     resources: Vec<Message>,
 }

@@ -209,7 +209,8 @@ pub(crate) async fn add_members(
     Ok(())
 }
 
-async fn groups_page(
+/// One page of the tenant's groups in path order, from a page token (a SCIM cursor).
+pub(crate) async fn groups_page(
     ctx: &Ctx,
     token: &str,
     size: u32,
@@ -248,16 +249,6 @@ pub(crate) async fn list_all(ctx: &Ctx) -> Result<Vec<pb::Group>, ScimError> {
         }
         token = r.next_page_token;
     }
-}
-
-/// One page of groups in path order from a cursor (the core's page token).
-pub(crate) async fn list_page(
-    ctx: &Ctx,
-    cursor: &str,
-    count: u32,
-) -> Result<(Vec<pb::Group>, String), ScimError> {
-    let r = groups_page(ctx, cursor, count).await?;
-    Ok((r.groups, r.next_page_token))
 }
 
 /// Sorts rendered groups by `by` (`displayName`, `externalId`, `id`, `meta.created`,

@@ -277,12 +277,25 @@ fn user_order(sort_by: Option<&str>, descending: bool) -> Result<Option<pb::User
     }))
 }
 
-fn list_response(
-    total: u64,
-    start: Option<u64>,
+/// RFC 9865's cursors of a page: the core's page tokens for the pages after and before it.
+#[derive(Debug, Default)]
+struct Cursors {
     next: Option<String>,
-    resources: Vec<Value>,
-) -> Value {
+    previous: Option<String>,
+}
+
+impl Cursors {
+    /// The cursors of a page `count` asked for; a page of zero (a count of the total) has none.
+    fn of(count: u32, next: String, previous: String) -> Self {
+        let keep = |t: String| (count > 0 && !t.is_empty()).then_some(t);
+        Self {
+            next: keep(next),
+            previous: keep(previous),
+        }
+    }
+}
+
+fn list_response(total: u64, start: Option<u64>, cursors: Cursors, resources: Vec<Value>) -> Value {
     let mut o = Map::new();
     o.insert("schemas".to_owned(), json!([urn::LIST]));
     o.insert("totalResults".to_owned(), json!(total));
@@ -290,8 +303,11 @@ fn list_response(
     if let Some(s) = start {
         o.insert("startIndex".to_owned(), json!(s));
     }
-    if let Some(n) = next {
+    if let Some(n) = cursors.next {
         o.insert("nextCursor".to_owned(), json!(n));
+    }
+    if let Some(p) = cursors.previous {
+        o.insert("previousCursor".to_owned(), json!(p));
     }
     o.insert("Resources".to_owned(), Value::Array(resources));
     Value::Object(o)
@@ -365,15 +381,15 @@ pub(crate) async fn users(ctx: &Ctx, base: &str, q: &Query) -> Result<Response, 
         .map(|u| users::project(u, base, &q.projection))
         .collect();
     let total = u64::try_from(r.total_size.unwrap_or(0)).unwrap_or(0);
-    let next = match q.paging {
-        Paging::Cursor { .. } if q.count() > 0 && !r.next_page_token.is_empty() => {
-            Some(r.next_page_token)
+    let cursors = match q.paging {
+        Paging::Cursor { count, .. } => {
+            Cursors::of(count, r.next_page_token, r.previous_page_token)
         }
-        Paging::Index { .. } | Paging::Cursor { .. } => None,
+        Paging::Index { .. } => Cursors::default(),
     };
     Ok(reply::json(
         StatusCode::OK,
-        &list_response(total, start, next, resources),
+        &list_response(total, start, cursors, resources),
     ))
 }
 
@@ -388,7 +404,7 @@ pub(crate) async fn groups(ctx: &Ctx, base: &str, q: &Query) -> Result<Response,
         .collect();
     Ok(reply::json(
         StatusCode::OK,
-        &list_response(total, found.start, found.next, resources),
+        &list_response(total, found.start, found.cursors, resources),
     ))
 }
 
@@ -396,7 +412,7 @@ pub(crate) async fn groups(ctx: &Ctx, base: &str, q: &Query) -> Result<Response,
 struct GroupPage {
     total: u64,
     start: Option<u64>,
-    next: Option<String>,
+    cursors: Cursors,
     page: Vec<Value>,
 }
 
@@ -413,15 +429,16 @@ async fn matching_groups(ctx: &Ctx, base: &str, q: &Query) -> Result<GroupPage, 
             .as_ref()
             .is_none_or(|f| filter::matches(f, g, schema::Resource::Group))
     };
-    let (mut page, total, start, next) = match &q.paging {
+    let (mut page, total, start, cursors) = match &q.paging {
         Paging::Cursor { cursor, count } => {
             if q.sort_by.is_some() {
                 return Err(ScimError::invalid_value(
                     "Groups paged by cursor come in path order: sortBy needs startIndex paging",
                 ));
             }
-            let (groups, next) = group_map::list_page(ctx, cursor, *count).await?;
-            let mut page = group_map::render_all(ctx, base, &groups, filter_reads_members).await?;
+            let r = group_map::groups_page(ctx, cursor, *count).await?;
+            let mut page =
+                group_map::render_all(ctx, base, &r.groups, filter_reads_members).await?;
             page.retain(|g| keep(g));
             let all = group_map::list_all(ctx).await?;
             let total = if q.filter.is_some() {
@@ -433,8 +450,8 @@ async fn matching_groups(ctx: &Ctx, base: &str, q: &Query) -> Result<GroupPage, 
             if *count == 0 {
                 page.clear();
             }
-            let next = (*count > 0 && !next.is_empty()).then_some(next);
-            (page, total, None, next)
+            let cursors = Cursors::of(*count, r.next_page_token, r.previous_page_token);
+            (page, total, None, cursors)
         }
         Paging::Index { start, count } => {
             let all = group_map::list_all(ctx).await?;
@@ -447,7 +464,7 @@ async fn matching_groups(ctx: &Ctx, base: &str, q: &Query) -> Result<GroupPage, 
             let from = usize::try_from(start - 1).unwrap_or(usize::MAX);
             let take = usize::try_from(*count).unwrap_or(usize::MAX);
             let page = rendered.into_iter().skip(from).take(take).collect();
-            (page, total, Some(*start), None)
+            (page, total, Some(*start), Cursors::default())
         }
     };
     if wants_members && !filter_reads_members {
@@ -456,7 +473,7 @@ async fn matching_groups(ctx: &Ctx, base: &str, q: &Query) -> Result<GroupPage, 
     Ok(GroupPage {
         total: total as u64,
         start,
-        next,
+        cursors,
         page,
     })
 }
@@ -532,7 +549,7 @@ pub(crate) async fn root_search(
         GroupPage {
             total: 0,
             start: None,
-            next: None,
+            cursors: Cursors::default(),
             page: Vec::new(),
         }
     };
@@ -551,7 +568,12 @@ pub(crate) async fn root_search(
     );
     Ok(reply::json(
         StatusCode::OK,
-        &list_response(users_total + groups_total, Some(start), None, page),
+        &list_response(
+            users_total + groups_total,
+            Some(start),
+            Cursors::default(),
+            page,
+        ),
     ))
 }
 
