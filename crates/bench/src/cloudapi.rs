@@ -26,18 +26,19 @@ pub(crate) struct CloudFigures {
     pub(crate) list_grpc: LoadResult,
 }
 
-fn ssh_string(out: &mut Vec<u8>, bytes: &[u8]) {
+pub(crate) fn ssh_string(out: &mut Vec<u8>, bytes: &[u8]) {
     out.extend_from_slice(&u32::try_from(bytes.len()).unwrap_or(0).to_be_bytes());
     out.extend_from_slice(bytes);
 }
 
-struct Signer {
-    key: SigningKey,
-    key_id: String,
+pub(crate) struct Signer {
+    pub(crate) key: SigningKey,
+    pub(crate) key_id: String,
 }
 
 impl Signer {
-    fn headers(&self, method: &str, target: &str) -> (String, String) {
+    /// The `date` and `authorization` headers of a signed request.
+    pub(crate) fn headers(&self, method: &str, target: &str) -> (String, String) {
         let date = httpdate::fmt_http_date(SystemTime::now());
         let message = format!("(request-target): {method} {target}\ndate: {date}");
         let sig = STANDARD.encode(self.key.sign(message.as_bytes()).to_bytes());

@@ -20,6 +20,7 @@ mod grpc;
 mod load;
 mod scim;
 mod server;
+mod soak;
 mod surecloud;
 
 use anyhow::{Context, Result};
@@ -385,6 +386,14 @@ async fn main() -> Result<()> {
     }
     if runs("scim") {
         scim::section(&out, &pg_admin).await?;
+    }
+    // Not part of a plain `make bench`: `make soak` names it.
+    if wanted.iter().any(|w| w == "soak") {
+        let seconds = std::env::var("ROSTER_SOAK_SECONDS")
+            .ok()
+            .and_then(|s| s.parse().ok())
+            .unwrap_or(600);
+        soak::section(&out, &pg_admin, seconds).await?;
     }
     eprintln!("wrote {out}");
     Ok(())
