@@ -5,7 +5,7 @@ Every string literal of the Rust sources (plain, raw, byte; `concat!` groups joi
 `format!` strings with their placeholders filled in) and every `json!` body that is plain
 JSON is a candidate; each target keeps those that look like its language, from the sources
 of its own dialect. Forms On Fire also takes its testdata files and the XML and JSON samples
-of its reference page. Seeds are named by their content's SHA-1, so regenerating is stable;
+of its reference page; SSH keys also give their decoded blobs. Seeds are named by their content's SHA-1, so regenerating is stable;
 each target's directory is rewritten whole.
 
 Usage: scripts/fuzz-seeds.py   (from anywhere; paths are relative to the repository)
@@ -13,6 +13,7 @@ Usage: scripts/fuzz-seeds.py   (from anywhere; paths are relative to the reposit
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import json
 import re
@@ -272,8 +273,17 @@ def httpsig_header() -> list[bytes]:
 
 
 def ssh_key() -> list[bytes]:
+    """Key lines, and their blobs alone: the target also reads its input as a raw blob."""
     found = from_rust(("crates/**/*.rs", "tests/**/*.rs"))
-    return [s for s in found if s.startswith(KEY_TYPES)]
+    lines = [s for s in found if s.startswith(KEY_TYPES)]
+    blobs = []
+    for line in lines:
+        parts = line.split()
+        try:
+            blobs.append(base64.b64decode(parts[1], validate=True))
+        except (IndexError, ValueError):
+            continue
+    return lines + blobs
 
 
 TARGETS = {

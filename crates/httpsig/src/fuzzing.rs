@@ -2,7 +2,7 @@
 //! that replays their committed seeds. Each takes any bytes and returns nothing: a panic is a
 //! finding, so besides running the parsers they assert what must hold of what they return.
 
-use crate::{Algorithm, PublicKey, parse_authorization, signing_string};
+use crate::{Algorithm, KeyKind, PublicKey, parse_authorization, signing_string};
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 
@@ -40,11 +40,25 @@ pub fn httpsig_header(data: &[u8]) {
     assert!(same, "{again:?} parses to {reparsed:?}, not {params:?}");
 }
 
-/// An OpenSSH public key line: parsed, fingerprinted, written back (which must parse to the
-/// same key) and asked to verify the input itself as a signature under every algorithm.
+/// An OpenSSH public key line, and the bytes as the blob of a line of every key type (base64
+/// would hide the wire format from the fuzzer's mutations): each parsed, fingerprinted,
+/// written back (which must parse to the same key) and asked to verify the input itself as
+/// a signature under every algorithm.
 pub fn ssh_key(data: &[u8]) {
-    let text = String::from_utf8_lossy(data);
-    let Ok(key) = PublicKey::parse_openssh(&text) else {
+    key_line(&String::from_utf8_lossy(data), data);
+    let blob = STANDARD.encode(data);
+    for kind in [
+        KeyKind::Rsa,
+        KeyKind::EcdsaP256,
+        KeyKind::EcdsaP384,
+        KeyKind::Ed25519,
+    ] {
+        key_line(&format!("{} {blob} fuzz", kind.as_str()), data);
+    }
+}
+
+fn key_line(text: &str, data: &[u8]) {
+    let Ok(key) = PublicKey::parse_openssh(text) else {
         return;
     };
     let md5 = key.fingerprint_md5();
