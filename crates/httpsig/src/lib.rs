@@ -3,6 +3,9 @@
 //! strings and verification. No dependency on the rest of Roster: the user service (the
 //! authority over keys) and the gateway (which re-checks cached keys) both use it.
 
+// The fuzz targets' entry points: never part of a normal build.
+#[cfg(any(test, fuzzing))]
+pub mod fuzzing;
 mod header;
 mod key;
 mod wire;

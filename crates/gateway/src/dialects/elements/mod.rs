@@ -4,7 +4,7 @@
 
 mod auth;
 mod body;
-mod ceql;
+pub(crate) mod ceql;
 mod doc;
 mod error;
 mod list;

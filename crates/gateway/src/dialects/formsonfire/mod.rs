@@ -8,28 +8,28 @@
 //! dialect's answer.
 
 mod auth;
-mod body;
+pub(crate) mod body;
 mod call;
 mod delete;
 mod doc;
-mod error;
+pub(crate) mod error;
 mod format;
 mod get;
 mod limits;
 mod query;
 mod reply;
-mod response_status;
+pub(crate) mod response_status;
 mod search;
 mod tree;
-mod user_input;
+pub(crate) mod user_input;
 mod user_json;
-mod user_view;
-mod user_write;
+pub(crate) mod user_view;
+pub(crate) mod user_write;
 mod user_xml;
 mod vocab;
 mod write;
-mod xml_read;
-mod xml_write;
+pub(crate) mod xml_read;
+pub(crate) mod xml_write;
 
 #[cfg(test)]
 mod fixtures;
