@@ -3,7 +3,7 @@
 use prost::Message as _;
 use std::path::{Path, PathBuf};
 
-const FILES: [&str; 10] = [
+const FILES: [&str; 11] = [
     "roster/v1/errors.proto",
     "roster/v1/users.proto",
     "roster/v1/groups.proto",
@@ -14,6 +14,7 @@ const FILES: [&str; 10] = [
     "roster/v1/folders.proto",
     "roster/v1/secret_keys.proto",
     "roster/v1/provisioning.proto",
+    "roster/v1/idempotency.proto",
 ];
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -27,6 +28,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     tonic_prost_build::configure()
         // google.rpc.Status comes from tonic-types, so that its ErrorDetails helpers apply.
         .extern_path(".google.rpc", "::tonic_types")
+        // Ordered, so that a message encodes to the same bytes every time: a write's
+        // idempotency fingerprint is a digest of its encoding.
+        .btree_map(".roster.v1.User.metadata")
         .compile_fds(fds)?;
     Ok(())
 }

@@ -141,6 +141,7 @@ async fn a_plain_user_gets_no_administration_and_a_disabled_one_no_token() {
             user: Some(patch),
             update_mask: crate::support::mask(&["status"]),
             password: None,
+            ..Default::default()
         })
         .await
         .unwrap();

@@ -32,6 +32,7 @@ async fn items_succeed_or_fail_alone_and_come_back_in_order() {
         .create_group(pb::CreateGroupRequest {
             path: "//Risk/Analysts".into(),
             external_id: None,
+            ..Default::default()
         })
         .await
         .unwrap();
@@ -81,6 +82,7 @@ async fn items_succeed_or_fail_alone_and_come_back_in_order() {
                     false,
                 ),
             ],
+            ..Default::default()
         })
         .await
         .unwrap()
@@ -156,6 +158,7 @@ async fn the_same_batch_twice_gives_the_same_state() {
                 )
             })
             .collect(),
+        ..Default::default()
     };
     let first = users
         .batch_upsert_users(batch.clone())
@@ -196,7 +199,10 @@ async fn a_strict_item_fails_whole_on_an_unknown_group() {
     );
     it.lenient_groups = false;
     let r = users
-        .batch_upsert_users(pb::BatchUpsertUsersRequest { items: vec![it] })
+        .batch_upsert_users(pb::BatchUpsertUsersRequest {
+            items: vec![it],
+            ..Default::default()
+        })
         .await
         .unwrap()
         .into_inner();
@@ -227,7 +233,10 @@ async fn a_batch_over_the_maximum_is_refused_whole() {
         .collect();
     let st = expect_code(
         users
-            .batch_upsert_users(pb::BatchUpsertUsersRequest { items })
+            .batch_upsert_users(pb::BatchUpsertUsersRequest {
+                items,
+                ..Default::default()
+            })
             .await,
         Code::InvalidArgument,
     );

@@ -56,6 +56,7 @@ async fn role_keys_are_written_on_create_and_replaced_on_update() {
             user: Some(patch),
             update_mask: mask(&["role_keys"]),
             password: None,
+            ..Default::default()
         })
         .await
         .unwrap()
@@ -70,6 +71,7 @@ async fn role_keys_are_written_on_create_and_replaced_on_update() {
             }),
             update_mask: mask(&["role_keys"]),
             password: None,
+            ..Default::default()
         })
         .await
         .unwrap()
@@ -102,6 +104,7 @@ async fn rbac_lists_never_show_built_in_roles_and_may_reuse_their_names() {
                 name: "admin".into(),
                 ..Default::default()
             }),
+            ..Default::default()
         })
         .await
         .unwrap()
@@ -117,7 +120,10 @@ async fn rbac_lists_never_show_built_in_roles_and_may_reuse_their_names() {
         .collect();
     assert_eq!(names, ["admin"]);
     roles
-        .delete_role(pb::DeleteRoleRequest { id: admin.id })
+        .delete_role(pb::DeleteRoleRequest {
+            id: admin.id,
+            ..Default::default()
+        })
         .await
         .unwrap();
 }

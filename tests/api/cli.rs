@@ -102,6 +102,7 @@ async fn tenant_create_json_gives_a_token_that_manages_users_while_serve_runs() 
             user: Some(patch),
             update_mask: mask(&["first_name"]),
             password: None,
+            ..Default::default()
         })
         .await
         .unwrap()
@@ -111,6 +112,7 @@ async fn tenant_create_json_gives_a_token_that_manages_users_while_serve_runs() 
         .delete_user(pb::DeleteUserRequest {
             id: created.id,
             etag: updated.etag,
+            ..Default::default()
         })
         .await
         .unwrap();

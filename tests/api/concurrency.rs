@@ -110,6 +110,7 @@ async fn concurrent_read_modify_writes_with_etags_lose_no_update() {
                         user: Some(patch),
                         update_mask: crate::support::mask(&["metadata"]),
                         password: None,
+                        ..Default::default()
                     })
                     .await;
                 match r {
@@ -153,6 +154,7 @@ async fn concurrent_batches_on_the_same_users_leave_each_user_whole() {
                 lenient_groups: true,
             })
             .collect(),
+        ..Default::default()
     };
     let (mut one, mut two) = (app.users(&t.token), app.users(&t.token));
     let (a, b) = tokio::join!(

@@ -49,6 +49,7 @@ async fn every_dialect_answers_an_unknown_user_with_its_own_not_found() {
         .delete_user(pb::DeleteUserRequest {
             id: gone.id.clone(),
             etag: String::new(),
+            ..Default::default()
         })
         .await
         .expect("delete user");

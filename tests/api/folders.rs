@@ -29,6 +29,7 @@ async fn folders_are_unique_by_name_without_case_and_found_every_way() {
         .create_folder(pb::CreateFolderRequest {
             name: "field reports".into(),
             external_id: None,
+            ..Default::default()
         })
         .await;
     assert_eq!(
@@ -39,6 +40,7 @@ async fn folders_are_unique_by_name_without_case_and_found_every_way() {
         .create_folder(pb::CreateFolderRequest {
             name: "Other".into(),
             external_id: Some("F-1".into()),
+            ..Default::default()
         })
         .await;
     assert_eq!(
@@ -49,6 +51,7 @@ async fn folders_are_unique_by_name_without_case_and_found_every_way() {
         .create_folder(pb::CreateFolderRequest {
             name: " ".into(),
             external_id: None,
+            ..Default::default()
         })
         .await;
     assert_eq!(
@@ -136,6 +139,7 @@ async fn granting_and_revoking_change_users_folders_and_etags() {
         .grant_folder(pb::GrantFolderRequest {
             folder_id: reports.id.clone(),
             user_ids: vec![a.id.clone(), b.id.clone(), a.id.clone()],
+            ..Default::default()
         })
         .await
         .unwrap()
@@ -159,6 +163,7 @@ async fn granting_and_revoking_change_users_folders_and_etags() {
         .grant_folder(pb::GrantFolderRequest {
             folder_id: reports.id.clone(),
             user_ids: vec![a.id.clone()],
+            ..Default::default()
         })
         .await
         .unwrap()
@@ -175,6 +180,7 @@ async fn granting_and_revoking_change_users_folders_and_etags() {
         .grant_folder(pb::GrantFolderRequest {
             folder_id: g.id.clone(),
             user_ids: vec![a.id.clone(), uuid::Uuid::now_v7().to_string()],
+            ..Default::default()
         })
         .await;
     let st = expect_code(unknown, Code::InvalidArgument);
@@ -193,6 +199,7 @@ async fn granting_and_revoking_change_users_folders_and_etags() {
         .revoke_folder(pb::RevokeFolderRequest {
             folder_id: reports.id.clone(),
             user_ids: vec![b.id.clone()],
+            ..Default::default()
         })
         .await
         .unwrap()
@@ -201,6 +208,7 @@ async fn granting_and_revoking_change_users_folders_and_etags() {
     folders
         .delete_folder(pb::DeleteFolderRequest {
             id: reports.id.clone(),
+            ..Default::default()
         })
         .await
         .unwrap();
@@ -214,7 +222,10 @@ async fn granting_and_revoking_change_users_folders_and_etags() {
         "a deleted folder is gone from its users"
     );
     let gone = folders
-        .delete_folder(pb::DeleteFolderRequest { id: reports.id })
+        .delete_folder(pb::DeleteFolderRequest {
+            id: reports.id,
+            ..Default::default()
+        })
         .await;
     expect_code(gone, Code::NotFound);
 }
@@ -263,6 +274,7 @@ async fn users_name_folders_by_id_name_or_external_id_and_unknown_ones_are_refus
             }),
             update_mask: mask(&["folders"]),
             password: None,
+            ..Default::default()
         })
         .await
         .unwrap()
@@ -292,6 +304,7 @@ async fn licence_type_and_do_not_email_have_defaults_and_round_trip() {
             }),
             update_mask: mask(&["license_type", "do_not_email"]),
             password: None,
+            ..Default::default()
         })
         .await
         .unwrap()
@@ -320,6 +333,7 @@ async fn a_password_in_update_user_is_written_with_the_fields_or_not_at_all() {
         }),
         update_mask: mask(&["first_name"]),
         password: Some(pw.into()),
+        ..Default::default()
     };
     let st = expect_code(
         users.update_user(update("Never", "short")).await,
@@ -378,6 +392,7 @@ async fn the_first_activity_of_an_invited_user_makes_it_active_and_only_then() {
                 key: key_id(&u.id),
                 time: None,
                 device: None,
+                ..Default::default()
             })
             .await
             .unwrap()

@@ -45,6 +45,7 @@ fn rename(id: &str, name: &str, etag: &str) -> pb::UpdateGroupRequest {
         }),
         update_mask: mask(&["name"]),
         etag: etag.to_owned(),
+        ..Default::default()
     }
 }
 
@@ -57,6 +58,7 @@ fn set_external_id(id: &str, external_id: Option<&str>) -> pb::UpdateGroupReques
         }),
         update_mask: mask(&["external_id"]),
         etag: String::new(),
+        ..Default::default()
     }
 }
 
@@ -254,6 +256,7 @@ async fn a_rename_onto_a_sibling_or_a_bad_name_is_refused_with_nothing_changed()
                 }),
                 update_mask: mask(&["path"]),
                 etag: String::new(),
+                ..Default::default()
             })
             .await,
         Code::InvalidArgument,
@@ -417,6 +420,7 @@ async fn the_etag_moves_when_members_join_or_leave_through_their_users() {
         }),
         update_mask: mask(&["groups"]),
         password: None,
+        ..Default::default()
     };
     app.users(&t.token)
         .update_user(change(vec![in_team(&team.id), in_team(&other.id)]))
@@ -447,7 +451,10 @@ async fn the_etag_moves_when_members_join_or_leave_through_their_users() {
     };
     let r = app
         .users(&t.token)
-        .batch_upsert_users(pb::BatchUpsertUsersRequest { items: vec![item] })
+        .batch_upsert_users(pb::BatchUpsertUsersRequest {
+            items: vec![item],
+            ..Default::default()
+        })
         .await
         .unwrap()
         .into_inner();
@@ -458,6 +465,7 @@ async fn the_etag_moves_when_members_join_or_leave_through_their_users() {
         .delete_user(pb::DeleteUserRequest {
             id: ann.id.clone(),
             etag: String::new(),
+            ..Default::default()
         })
         .await
         .unwrap();

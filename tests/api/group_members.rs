@@ -24,6 +24,7 @@ fn change(group: &pb::Group, add: &[&str], remove: &[&str]) -> pb::ChangeGroupMe
         remove_user_ids: remove.iter().map(|s| (*s).to_owned()).collect(),
         replace: false,
         etag: String::new(),
+        ..Default::default()
     }
 }
 
@@ -105,7 +106,10 @@ async fn many_users(app: &TestApp, t: &TestTenant, prefix: &str, n: usize) -> Ve
         .collect();
     let r = app
         .users(&t.token)
-        .batch_upsert_users(pb::BatchUpsertUsersRequest { items })
+        .batch_upsert_users(pb::BatchUpsertUsersRequest {
+            items,
+            ..Default::default()
+        })
         .await
         .unwrap()
         .into_inner();
@@ -402,6 +406,7 @@ async fn concurrent_member_changes_of_one_group_lose_no_member_and_add_none_twic
             }),
             update_mask: mask(&["groups"]),
             password: None,
+            ..Default::default()
         };
         async move { users.update_user(req).await.map(|_| ()) }
     });
@@ -542,6 +547,7 @@ async fn refused_principals_change_nothing() {
         }),
         update_mask: mask(&["name"]),
         etag: String::new(),
+        ..Default::default()
     };
     for token in [&plain_token, &no_write] {
         let st = expect_code(

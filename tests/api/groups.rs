@@ -22,6 +22,7 @@ async fn creating_a_path_creates_its_missing_parents() {
         .create_group(pb::CreateGroupRequest {
             path: "//Risk Department/Risk Analysts".into(),
             external_id: Some("G-7".into()),
+            ..Default::default()
         })
         .await
         .unwrap()
@@ -54,6 +55,7 @@ async fn creating_a_path_creates_its_missing_parents() {
         .create_group(pb::CreateGroupRequest {
             path: "//Risk Department/Auditors".into(),
             external_id: None,
+            ..Default::default()
         })
         .await
         .unwrap()
@@ -70,6 +72,7 @@ async fn paths_are_case_sensitive_and_duplicates_refused() {
         .create_group(pb::CreateGroupRequest {
             path: "//Risk".into(),
             external_id: None,
+            ..Default::default()
         })
         .await
         .unwrap();
@@ -77,6 +80,7 @@ async fn paths_are_case_sensitive_and_duplicates_refused() {
         .create_group(pb::CreateGroupRequest {
             path: "//risk".into(),
             external_id: None,
+            ..Default::default()
         })
         .await
         .unwrap();
@@ -85,6 +89,7 @@ async fn paths_are_case_sensitive_and_duplicates_refused() {
             .create_group(pb::CreateGroupRequest {
                 path: "//Risk".into(),
                 external_id: None,
+                ..Default::default()
             })
             .await,
         Code::AlreadyExists,
@@ -112,6 +117,7 @@ async fn malformed_paths_are_invalid_arguments() {
                 .create_group(pb::CreateGroupRequest {
                     path: bad.into(),
                     external_id: None,
+                    ..Default::default()
                 })
                 .await,
             Code::InvalidArgument,
@@ -136,6 +142,7 @@ async fn groups_list_in_path_order_by_page_and_by_parent() {
             .create_group(pb::CreateGroupRequest {
                 path: p.into(),
                 external_id: None,
+                ..Default::default()
             })
             .await
             .unwrap();
@@ -213,6 +220,7 @@ async fn users_join_groups_by_path_id_or_external_id_and_leave_on_delete() {
         .create_group(pb::CreateGroupRequest {
             path: "//Eng/Backend".into(),
             external_id: Some("BE".into()),
+            ..Default::default()
         })
         .await
         .unwrap()
@@ -221,6 +229,7 @@ async fn users_join_groups_by_path_id_or_external_id_and_leave_on_delete() {
         .create_group(pb::CreateGroupRequest {
             path: "//Ops".into(),
             external_id: None,
+            ..Default::default()
         })
         .await
         .unwrap()
@@ -262,6 +271,7 @@ async fn users_join_groups_by_path_id_or_external_id_and_leave_on_delete() {
             user: Some(patch),
             update_mask: mask(&["groups"]),
             password: None,
+            ..Default::default()
         })
         .await
         .unwrap()
@@ -281,6 +291,7 @@ async fn users_join_groups_by_path_id_or_external_id_and_leave_on_delete() {
                 user: Some(patch),
                 update_mask: mask(&["groups"]),
                 password: None,
+                ..Default::default()
             })
             .await,
         Code::InvalidArgument,
@@ -293,6 +304,7 @@ async fn users_join_groups_by_path_id_or_external_id_and_leave_on_delete() {
         .delete_group(pb::DeleteGroupRequest {
             id: g2.id,
             recursive: false,
+            ..Default::default()
         })
         .await
         .unwrap();
@@ -313,6 +325,7 @@ async fn a_group_with_children_is_deleted_only_recursively() {
         .create_group(pb::CreateGroupRequest {
             path: "//A/B/C".into(),
             external_id: None,
+            ..Default::default()
         })
         .await
         .unwrap();
@@ -326,6 +339,7 @@ async fn a_group_with_children_is_deleted_only_recursively() {
             .delete_group(pb::DeleteGroupRequest {
                 id: a.id.clone(),
                 recursive: false,
+                ..Default::default()
             })
             .await,
         Code::FailedPrecondition,
@@ -335,6 +349,7 @@ async fn a_group_with_children_is_deleted_only_recursively() {
         .delete_group(pb::DeleteGroupRequest {
             id: a.id.clone(),
             recursive: true,
+            ..Default::default()
         })
         .await
         .unwrap();
@@ -349,6 +364,7 @@ async fn a_group_with_children_is_deleted_only_recursively() {
             .delete_group(pb::DeleteGroupRequest {
                 id: a.id,
                 recursive: true,
+                ..Default::default()
             })
             .await,
         Code::NotFound,

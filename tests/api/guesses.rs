@@ -18,6 +18,7 @@ async fn with_password(app: &TestApp, token: &str, email: &str) -> pb::User {
         .create_user(pb::CreateUserRequest {
             user: Some(crate::support::user(email)),
             password: Some("right-Passw0rd".into()),
+            ..Default::default()
         })
         .await
         .unwrap()

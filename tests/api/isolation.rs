@@ -20,6 +20,7 @@ async fn tenant_a_never_reads_lists_changes_or_deletes_tenant_b_users() {
         .create_group(pb::CreateGroupRequest {
             path: "//Secret".into(),
             external_id: None,
+            ..Default::default()
         })
         .await
         .unwrap();
@@ -54,6 +55,7 @@ async fn tenant_a_never_reads_lists_changes_or_deletes_tenant_b_users() {
             user: Some(patch),
             update_mask: crate::support::mask(&["city"]),
             password: None,
+            ..Default::default()
         })
         .await,
         Code::NotFound,
@@ -62,6 +64,7 @@ async fn tenant_a_never_reads_lists_changes_or_deletes_tenant_b_users() {
         as_a.delete_user(pb::DeleteUserRequest {
             id: victim.id.clone(),
             etag: String::new(),
+            ..Default::default()
         })
         .await,
         Code::NotFound,
@@ -71,6 +74,7 @@ async fn tenant_a_never_reads_lists_changes_or_deletes_tenant_b_users() {
             id: victim.id.clone(),
             password: "new-Passw0rd".into(),
             change_required: false,
+            ..Default::default()
         })
         .await,
         Code::NotFound,
@@ -88,6 +92,7 @@ async fn tenant_a_never_reads_lists_changes_or_deletes_tenant_b_users() {
             key: key_id(&victim.id),
             time: None,
             device: None,
+            ..Default::default()
         })
         .await,
         Code::NotFound,
@@ -106,6 +111,7 @@ async fn tenant_a_never_reads_lists_changes_or_deletes_tenant_b_users() {
                 create_if_missing: true,
                 lenient_groups: false,
             }],
+            ..Default::default()
         })
         .await
         .unwrap()
@@ -156,6 +162,7 @@ async fn keys_roles_and_policies_are_per_tenant() {
                 rules: vec!["CAN getuser".into()],
                 ..Default::default()
             }),
+            ..Default::default()
         })
         .await
         .unwrap()
@@ -166,6 +173,7 @@ async fn keys_roles_and_policies_are_per_tenant() {
                 name: "r".into(),
                 ..Default::default()
             }),
+            ..Default::default()
         })
         .await
         .unwrap()
@@ -199,7 +207,10 @@ async fn keys_roles_and_policies_are_per_tenant() {
     );
     expect_code(
         a_roles
-            .delete_policy(pb::DeletePolicyRequest { id: policy.id })
+            .delete_policy(pb::DeletePolicyRequest {
+                id: policy.id,
+                ..Default::default()
+            })
             .await,
         Code::NotFound,
     );
@@ -222,6 +233,7 @@ async fn keys_roles_and_policies_are_per_tenant() {
                     members: vec![member],
                     ..Default::default()
                 }),
+                ..Default::default()
             })
             .await,
         Code::InvalidArgument,
@@ -237,6 +249,7 @@ async fn keys_roles_and_policies_are_per_tenant() {
             owner: Some(owner.clone()),
             public_key: line,
             name: "k".into(),
+            ..Default::default()
         })
         .await
         .unwrap();

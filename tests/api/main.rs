@@ -30,6 +30,7 @@ mod group_edits;
 mod group_members;
 mod groups;
 mod guesses;
+mod idempotency;
 mod isolation;
 mod listing;
 mod metadata;

@@ -17,6 +17,7 @@ fn update(id: &str, pairs: &[(&str, &str)], paths: &[&str]) -> pb::UpdateUserReq
         }),
         update_mask: mask(paths),
         password: None,
+        ..Default::default()
     }
 }
 

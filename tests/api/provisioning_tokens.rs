@@ -17,7 +17,10 @@ use tonic::Code;
 async fn issue(app: &TestApp, t: &TestTenant, name: &str) -> (String, String) {
     let r = app
         .provisioning_tokens(&t.owner_token)
-        .create_provisioning_token(pb::CreateProvisioningTokenRequest { name: name.into() })
+        .create_provisioning_token(pb::CreateProvisioningTokenRequest {
+            name: name.into(),
+            ..Default::default()
+        })
         .await
         .expect("create a provisioning token")
         .into_inner();
@@ -84,6 +87,7 @@ async fn the_owner_issues_a_provisioning_token_that_provisions_users_and_groups(
         .provisioning_tokens(&t.owner_token)
         .create_provisioning_token(pb::CreateProvisioningTokenRequest {
             name: "  Okta  ".into(),
+            ..Default::default()
         })
         .await
         .expect("the owner makes a provisioning token")
@@ -165,6 +169,7 @@ async fn the_owner_issues_a_provisioning_token_that_provisions_users_and_groups(
             }),
             update_mask: mask(&["first_name"]),
             password: Some("A-long-passw0rd".into()),
+            ..Default::default()
         })
         .await
         .expect("update")
@@ -184,6 +189,7 @@ async fn the_owner_issues_a_provisioning_token_that_provisions_users_and_groups(
         .delete_user(pb::DeleteUserRequest {
             id: ann.id.clone(),
             etag: updated.etag,
+            ..Default::default()
         })
         .await
         .expect("delete");
@@ -198,6 +204,7 @@ async fn the_owner_issues_a_provisioning_token_that_provisions_users_and_groups(
             }),
             update_mask: mask(&["first_name"]),
             password: None,
+            ..Default::default()
         })
         .await;
     assert_eq!(
@@ -208,6 +215,7 @@ async fn the_owner_issues_a_provisioning_token_that_provisions_users_and_groups(
         .delete_user(pb::DeleteUserRequest {
             id: t.admin.id.clone(),
             etag: String::new(),
+            ..Default::default()
         })
         .await;
     expect_code(owner_delete, Code::PermissionDenied);
@@ -261,7 +269,10 @@ async fn revoking_a_provisioning_token_ends_its_tokens_at_once() {
     assert_eq!(emails(&app, &okta_token).await.len(), 1);
 
     app.provisioning_tokens(&t.owner_token)
-        .revoke_provisioning_token(pb::RevokeProvisioningTokenRequest { id: okta.clone() })
+        .revoke_provisioning_token(pb::RevokeProvisioningTokenRequest {
+            id: okta.clone(),
+            ..Default::default()
+        })
         .await
         .expect("revoke");
 
@@ -304,7 +315,10 @@ async fn revoking_a_provisioning_token_ends_its_tokens_at_once() {
     // Revoking it again: not found.
     let again = app
         .provisioning_tokens(&t.owner_token)
-        .revoke_provisioning_token(pb::RevokeProvisioningTokenRequest { id: okta.clone() })
+        .revoke_provisioning_token(pb::RevokeProvisioningTokenRequest {
+            id: okta.clone(),
+            ..Default::default()
+        })
         .await;
     assert_eq!(
         reason(&expect_code(again, Code::NotFound)),
@@ -317,7 +331,10 @@ async fn revoking_a_provisioning_token_ends_its_tokens_at_once() {
 
     // A deleted tenant takes its tokens with it.
     app.tenants(&app.admin_token())
-        .delete_tenant(pb::DeleteTenantRequest { id: t.id.clone() })
+        .delete_tenant(pb::DeleteTenantRequest {
+            id: t.id.clone(),
+            ..Default::default()
+        })
         .await
         .expect("delete the tenant");
     let r = app
@@ -417,6 +434,7 @@ async fn a_provisioning_token_never_sees_another_tenant() {
             }),
             update_mask: mask(&["first_name"]),
             password: None,
+            ..Default::default()
         })
         .await;
     expect_code(r, Code::NotFound);
@@ -424,6 +442,7 @@ async fn a_provisioning_token_never_sees_another_tenant() {
         .delete_user(pb::DeleteUserRequest {
             id: ann.id.clone(),
             etag: String::new(),
+            ..Default::default()
         })
         .await;
     expect_code(r, Code::NotFound);
@@ -446,7 +465,10 @@ async fn a_provisioning_token_never_sees_another_tenant() {
     assert!(b_list.iter().all(|x| x.id != a_id), "{b_list:?}");
     let r = app
         .provisioning_tokens(&b.owner_token)
-        .revoke_provisioning_token(pb::RevokeProvisioningTokenRequest { id: a_id.clone() })
+        .revoke_provisioning_token(pb::RevokeProvisioningTokenRequest {
+            id: a_id.clone(),
+            ..Default::default()
+        })
         .await;
     assert_eq!(
         reason(&expect_code(r, Code::NotFound)),
@@ -510,6 +532,7 @@ async fn only_the_owner_creates_lists_or_revokes_provisioning_tokens() {
         let r = c
             .create_provisioning_token(pb::CreateProvisioningTokenRequest {
                 name: "sneaky".into(),
+                ..Default::default()
             })
             .await;
         expect_code(r, Code::PermissionDenied);
@@ -520,6 +543,7 @@ async fn only_the_owner_creates_lists_or_revokes_provisioning_tokens() {
         let r = c
             .revoke_provisioning_token(pb::RevokeProvisioningTokenRequest {
                 id: existing.clone(),
+                ..Default::default()
             })
             .await;
         let s = expect_code(r, Code::PermissionDenied);
@@ -531,6 +555,7 @@ async fn only_the_owner_creates_lists_or_revokes_provisioning_tokens() {
         let r = c
             .create_provisioning_token(pb::CreateProvisioningTokenRequest {
                 name: String::new(),
+                ..Default::default()
             })
             .await;
         expect_code(r, Code::PermissionDenied);
@@ -573,6 +598,7 @@ async fn a_provisioning_token_mints_no_credential() {
             .secret_keys(&token)
             .issue_secret_key(pb::IssueSecretKeyRequest {
                 user: key_email(email),
+                ..Default::default()
             })
             .await;
         expect_code(r, Code::PermissionDenied);
@@ -581,6 +607,7 @@ async fn a_provisioning_token_mints_no_credential() {
         .provisioning_tokens(&token)
         .create_provisioning_token(pb::CreateProvisioningTokenRequest {
             name: "more".into(),
+            ..Default::default()
         })
         .await;
     expect_code(r, Code::PermissionDenied);
@@ -601,6 +628,7 @@ async fn a_provisioning_token_mints_no_credential() {
             .secret_keys(&t.owner_token)
             .revoke_secret_key(pb::RevokeSecretKeyRequest {
                 user: key_email(email),
+                ..Default::default()
             })
             .await;
         assert_eq!(
@@ -622,19 +650,26 @@ async fn bad_names_and_ids_are_invalid_arguments() {
         "a\u{7}b".into(),
     ] {
         let r = c
-            .create_provisioning_token(pb::CreateProvisioningTokenRequest { name: name.clone() })
+            .create_provisioning_token(pb::CreateProvisioningTokenRequest {
+                name: name.clone(),
+                ..Default::default()
+            })
             .await;
         let s = expect_code(r, Code::InvalidArgument);
         assert_eq!(violated_fields(&s), ["name"], "{name:?}");
     }
     c.create_provisioning_token(pb::CreateProvisioningTokenRequest {
         name: "é".repeat(100),
+        ..Default::default()
     })
     .await
     .expect("100 characters are allowed");
     for id in ["", "nope", "rst_scim_x"] {
         let r = c
-            .revoke_provisioning_token(pb::RevokeProvisioningTokenRequest { id: id.into() })
+            .revoke_provisioning_token(pb::RevokeProvisioningTokenRequest {
+                id: id.into(),
+                ..Default::default()
+            })
             .await;
         let s = expect_code(r, Code::InvalidArgument);
         assert_eq!(violated_fields(&s), ["id"], "{id:?}");
@@ -642,6 +677,7 @@ async fn bad_names_and_ids_are_invalid_arguments() {
     let r = c
         .revoke_provisioning_token(pb::RevokeProvisioningTokenRequest {
             id: uuid::Uuid::now_v7().to_string(),
+            ..Default::default()
         })
         .await;
     assert_eq!(

@@ -88,6 +88,7 @@ fn with_password(tag: &str) -> pb::CreateUserRequest {
     pb::CreateUserRequest {
         user: Some(crate::support::user(&format!("{tag}@acme.test"))),
         password: Some("s3cret-Passw0rd".to_owned()),
+        ..Default::default()
     }
 }
 

@@ -121,7 +121,10 @@ async fn tenants_are_listed_read_and_deleted_with_everything_in_them() {
     );
 
     tenants
-        .delete_tenant(pb::DeleteTenantRequest { id: b.id.clone() })
+        .delete_tenant(pb::DeleteTenantRequest {
+            id: b.id.clone(),
+            ..Default::default()
+        })
         .await
         .unwrap();
     let st = expect_code(

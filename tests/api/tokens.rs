@@ -134,6 +134,7 @@ async fn a_token_without_the_scope_is_denied() {
             .create_group(pb::CreateGroupRequest {
                 path: "//A".into(),
                 external_id: None,
+                ..Default::default()
             })
             .await,
         Code::PermissionDenied,
@@ -191,6 +192,7 @@ async fn a_token_for_a_tenant_that_does_not_exist_sees_nothing() {
             .create_group(pb::CreateGroupRequest {
                 path: "//A/B".into(),
                 external_id: None,
+                ..Default::default()
             })
             .await,
         Code::Unauthenticated,

@@ -218,6 +218,7 @@ async fn every_new_order_sorts_both_ways_with_unset_values_last_and_ties_by_numb
             }),
             update_mask: mask(&["city"]),
             password: None,
+            ..Default::default()
         })
         .await
         .unwrap();

@@ -126,6 +126,7 @@ async fn an_update_writes_only_the_masked_fields_and_clears_unset_ones() {
             user: Some(patch),
             update_mask: mask(&["first_name", "city"]),
             password: None,
+            ..Default::default()
         })
         .await
         .unwrap()
@@ -168,6 +169,7 @@ async fn an_empty_mask_updates_the_fields_that_are_set() {
             user: Some(patch),
             update_mask: None,
             password: None,
+            ..Default::default()
         })
         .await
         .unwrap()
@@ -195,6 +197,7 @@ async fn an_unchanged_update_keeps_the_etag() {
             user: Some(same),
             update_mask: mask(&["city"]),
             password: None,
+            ..Default::default()
         })
         .await
         .unwrap()
@@ -224,6 +227,7 @@ async fn a_stale_etag_is_refused_and_a_current_one_accepted() {
             user: Some(first),
             update_mask: mask(&["city"]),
             password: None,
+            ..Default::default()
         })
         .await
         .unwrap();
@@ -240,6 +244,7 @@ async fn a_stale_etag_is_refused_and_a_current_one_accepted() {
                 user: Some(stale),
                 update_mask: mask(&["city"]),
                 password: None,
+                ..Default::default()
             })
             .await,
         Code::FailedPrecondition,
@@ -261,6 +266,7 @@ async fn a_stale_etag_is_refused_and_a_current_one_accepted() {
             .delete_user(pb::DeleteUserRequest {
                 id: created.id.clone(),
                 etag: created.etag,
+                ..Default::default()
             })
             .await,
         Code::FailedPrecondition,
@@ -270,6 +276,7 @@ async fn a_stale_etag_is_refused_and_a_current_one_accepted() {
         .delete_user(pb::DeleteUserRequest {
             id: created.id,
             etag: v2.into_inner().etag,
+            ..Default::default()
         })
         .await
         .unwrap();
@@ -289,6 +296,7 @@ async fn a_deleted_user_is_gone_and_its_email_free_again() {
         .delete_user(pb::DeleteUserRequest {
             id: created.id.clone(),
             etag: String::new(),
+            ..Default::default()
         })
         .await
         .unwrap();
@@ -301,6 +309,7 @@ async fn a_deleted_user_is_gone_and_its_email_free_again() {
             .delete_user(pb::DeleteUserRequest {
                 id: created.id,
                 etag: String::new(),
+                ..Default::default()
             })
             .await,
         Code::NotFound,
@@ -321,6 +330,7 @@ async fn passwords_are_set_verified_and_changed() {
         .create_user(pb::CreateUserRequest {
             user: Some(user("ivy@example.com")),
             password: Some("first-Passw0rd".into()),
+            ..Default::default()
         })
         .await
         .unwrap()
@@ -353,6 +363,7 @@ async fn passwords_are_set_verified_and_changed() {
             id: created.id.clone(),
             password: "second-Passw0rd".into(),
             change_required: true,
+            ..Default::default()
         })
         .await
         .unwrap()
@@ -381,6 +392,7 @@ async fn passwords_are_set_verified_and_changed() {
                 id: created.id,
                 password: "short".into(),
                 change_required: false,
+                ..Default::default()
             })
             .await,
         Code::InvalidArgument,
@@ -438,6 +450,7 @@ async fn activity_is_recorded_with_devices_and_never_moves_back() {
             key: key_id(&created.id),
             time: at(2_000_000_000),
             device: Some(device.clone()),
+            ..Default::default()
         })
         .await
         .unwrap()
@@ -456,6 +469,7 @@ async fn activity_is_recorded_with_devices_and_never_moves_back() {
             key: key_id(&created.id),
             time: at(1_900_000_000),
             device: Some(newer_device),
+            ..Default::default()
         })
         .await
         .unwrap()
@@ -498,6 +512,7 @@ async fn a_login_that_is_the_email_follows_it() {
             user: Some(u),
             update_mask: mask(&paths),
             password: None,
+            ..Default::default()
         }
     };
     let ann = users

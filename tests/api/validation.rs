@@ -72,6 +72,7 @@ async fn every_bad_field_of_a_create_is_reported_and_nothing_written() {
             pb::CreateUserRequest {
                 user: Some(user("f@example.com")),
                 password: Some("123".into()),
+                ..Default::default()
             },
             vec!["password"],
         ),
@@ -90,6 +91,7 @@ async fn every_bad_field_of_a_create_is_reported_and_nothing_written() {
             pb::CreateUserRequest {
                 user: None,
                 password: None,
+                ..Default::default()
             },
             vec!["user"],
         ),
@@ -130,6 +132,7 @@ async fn a_bad_update_changes_nothing() {
                 }),
                 update_mask: mask(&["city", "shoe_size"]),
                 password: None,
+                ..Default::default()
             },
             Code::InvalidArgument,
             "update_mask",
@@ -143,6 +146,7 @@ async fn a_bad_update_changes_nothing() {
                 }),
                 update_mask: mask(&["create_time"]),
                 password: None,
+                ..Default::default()
             },
             Code::InvalidArgument,
             "update_mask",
@@ -158,6 +162,7 @@ async fn a_bad_update_changes_nothing() {
                 }),
                 update_mask: mask(&["email", "city"]),
                 password: None,
+                ..Default::default()
             },
             Code::InvalidArgument,
             "user.email",
@@ -171,6 +176,7 @@ async fn a_bad_update_changes_nothing() {
                 }),
                 update_mask: mask(&["login"]),
                 password: None,
+                ..Default::default()
             },
             Code::InvalidArgument,
             "user.login",
@@ -185,6 +191,7 @@ async fn a_bad_update_changes_nothing() {
                 }),
                 update_mask: mask(&["city"]),
                 password: None,
+                ..Default::default()
             },
             Code::InvalidArgument,
             "user.id",
@@ -206,6 +213,7 @@ async fn a_bad_update_changes_nothing() {
                 user: Some(stale),
                 update_mask: mask(&["city"]),
                 password: None,
+                ..Default::default()
             })
             .await,
         Code::FailedPrecondition,
@@ -243,6 +251,7 @@ async fn an_update_that_collides_is_refused_whole() {
                 user: Some(patch),
                 update_mask: mask(&["email", "city"]),
                 password: None,
+                ..Default::default()
             })
             .await,
         Code::AlreadyExists,

@@ -91,6 +91,7 @@ async fn prepare(served: &Served) -> Result<Prepared> {
                 pb::CreateUserRequest {
                     user: Some(u),
                     password: None,
+                    ..Default::default()
                 },
                 &token,
             ))

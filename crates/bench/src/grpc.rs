@@ -22,7 +22,13 @@ pub(crate) async fn upsert_all(
     items: Vec<pb::UpsertUserItem>,
 ) -> Result<pb::BatchUpsertUsersResponse> {
     let r = users
-        .batch_upsert_users(authed(pb::BatchUpsertUsersRequest { items }, token))
+        .batch_upsert_users(authed(
+            pb::BatchUpsertUsersRequest {
+                items,
+                ..Default::default()
+            },
+            token,
+        ))
         .await?
         .into_inner();
     let failed = r

@@ -141,6 +141,7 @@ async fn measure(
             let req = pb::CreateUserRequest {
                 user: Some(user),
                 password: Some("bench-Passw0rd".into()),
+                ..Default::default()
             };
             client.create_user(authed(req, &token)).await.is_ok()
         }

@@ -179,6 +179,7 @@ async fn measure(served: &Served, n: usize) -> Result<Figures> {
         let mut req = tonic::Request::new(pb::CreateUserRequest {
             user: Some(user),
             password: None,
+            ..Default::default()
         });
         req.metadata_mut()
             .insert("authorization", format!("Bearer {token}").parse()?);

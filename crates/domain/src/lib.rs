@@ -3,7 +3,8 @@
 //! This crate knows no framework: no gRPC, HTTP or SQL. Adapters implement the ports (each
 //! beside its aggregate, all listed in [`ports`]) and call the use cases
 //! ([`users::UserService`], [`groups::GroupService`], [`tenants::TenantService`],
-//! [`auth::AuthService`], [`provisioning::ProvisioningTokenService`]).
+//! [`auth::AuthService`], [`provisioning::ProvisioningTokenService`],
+//! [`idempotency::Idempotency`]).
 
 pub mod auth;
 pub mod authz;
@@ -11,6 +12,7 @@ pub mod error;
 pub mod filter;
 pub mod folders;
 pub mod groups;
+pub mod idempotency;
 pub mod ids;
 pub mod keys;
 pub mod page;

@@ -4,6 +4,7 @@
 
 pub use crate::folders::FolderRepository;
 pub use crate::groups::GroupRepository;
+pub use crate::idempotency::IdempotencyRecords;
 pub use crate::keys::KeyRepository;
 pub use crate::provisioning::ProvisioningTokenRepository;
 pub use crate::rbac::RbacRepository;

@@ -112,7 +112,12 @@ pub fn router(state: &AppState, config: &GatewayConfig) -> Router {
     app = app.merge(openapi::docs(api));
     // Router::layer wraps each route, so `observe` sees the matched route template; the
     // request id is assigned outside it, before it runs.
+    // Idempotency inside the replay of refused tokens: a replay claims with its fresh token.
     app.fallback(not_found)
+        .layer(axum::middleware::from_fn_with_state(
+            config.max_body_bytes,
+            session::idempotency::guard,
+        ))
         .layer(axum::middleware::from_fn(session::replay::replay_refused))
         .layer(axum::middleware::from_fn_with_state(
             Arc::clone(&state.draining),

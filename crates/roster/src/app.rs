@@ -7,6 +7,7 @@ use crate::telemetry;
 use anyhow::{Context, Result};
 use metrics_exporter_prometheus::PrometheusHandle;
 use roster_domain::SystemClock;
+use roster_domain::idempotency::IdempotencyRules;
 use roster_domain::signatures::{MAX_SKEW, SignaturePolicy};
 use roster_domain::users::GuessLimit;
 use roster_gateway::{FormsOnFireLimits, GatewayApp, GatewayConfig, ScimLimits, SureCloudLimits};
@@ -96,6 +97,10 @@ fn core_config(s: &Settings, keys: Keys) -> CoreConfig {
             allow_date_only: s.signature_allow_date_only,
         },
         trusted_gateways: s.trusted_gateways.clone(),
+        idempotency: IdempotencyRules {
+            ttl: Duration::from_secs(s.idempotency_ttl_secs),
+            lease: Duration::from_secs(s.idempotency_lease_secs),
+        },
     }
 }
 
@@ -165,6 +170,22 @@ fn metrics_upkeep(handle: PrometheusHandle) -> Tier {
     })
 }
 
+/// How often expired idempotency keys are purged (a bounded batch each time; a claim also
+/// takes over an expired key it meets).
+const IDEMPOTENCY_PURGE_EVERY: Duration = Duration::from_mins(1);
+
+/// Purges expired idempotency keys while the user service runs.
+fn idempotency_upkeep(core: Arc<Core<Store>>) -> Tier {
+    Tier::spawn(
+        "idempotency upkeep",
+        Readiness::Untracked,
+        |until| async move {
+            roster_user_service::prune_idempotency_keys(core, IDEMPOTENCY_PURGE_EVERY, until).await;
+            Ok(())
+        },
+    )
+}
+
 /// Opens (and, if asked, migrates) the store and serves the user service over it; returns
 /// where it listens and the store, whose pool the metrics report.
 async fn start_user_service(s: &Settings, tiers: &mut Vec<Tier>) -> Result<(SocketAddr, Store)> {
@@ -172,7 +193,9 @@ async fn start_user_service(s: &Settings, tiers: &mut Vec<Tier>) -> Result<(Sock
     if s.migrate_on_start {
         migrate(&store).await?;
     }
-    let grpc = GrpcServer::bind(s.grpc_addr, core(s, store.clone())?)
+    let core = core(s, store.clone())?;
+    tiers.push(idempotency_upkeep(Arc::clone(&core)));
+    let grpc = GrpcServer::bind(s.grpc_addr, core)
         .await
         .with_context(|| format!("cannot listen on {}", s.grpc_addr))?;
     let addr = grpc.local_addr();

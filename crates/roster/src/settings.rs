@@ -101,6 +101,12 @@ pub struct Settings {
     /// `roster serve` runs its gateway.
     #[serde(with = "net_list")]
     pub trusted_gateways: Vec<IpNet>,
+    /// How long the answer of an idempotent write (gRPC `request_id`, REST `Idempotency-Key`)
+    /// is kept for its retries, in seconds.
+    pub idempotency_ttl_secs: u64,
+    /// How long an idempotent write's claim holds its key while it runs, in seconds: past it
+    /// a retry may run the write again (the claim's process died). Longer than any request.
+    pub idempotency_lease_secs: u64,
 }
 
 impl Default for Settings {
@@ -141,6 +147,8 @@ impl Default for Settings {
             signature_allow_date_only: false,
             trusted_proxies: Vec::new(),
             trusted_gateways: roster_user_service::default_trusted_gateways(),
+            idempotency_ttl_secs: 86_400,
+            idempotency_lease_secs: 120,
         }
     }
 }

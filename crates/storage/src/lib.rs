@@ -17,6 +17,7 @@ mod errors;
 mod folders;
 mod groups;
 mod guesses;
+mod idempotency;
 mod keys;
 pub mod migration;
 mod provisioning;

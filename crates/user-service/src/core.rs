@@ -11,11 +11,12 @@ use roster_domain::auth::{AuthService, AuthenticateError, SecretKeyUse};
 use roster_domain::authz::{Actor, CredentialKind, MemberAuthority, Principal, StoredAuthority};
 use roster_domain::folders::FolderService;
 use roster_domain::groups::GroupService;
+use roster_domain::idempotency::{Idempotency, IdempotencyRules};
 use roster_domain::keys::KeyService;
 use roster_domain::ports::{
-    FolderRepository, GroupRepository, KeyRepository, PasswordGuesses, ProvisioningTokenRepository,
-    RbacRepository, SecretKeyRepository, TenantRepository, UsedSignatures, UserRepository,
-    WriteCounter,
+    FolderRepository, GroupRepository, IdempotencyRecords, KeyRepository, PasswordGuesses,
+    ProvisioningTokenRepository, RbacRepository, SecretKeyRepository, TenantRepository,
+    UsedSignatures, UserRepository, WriteCounter,
 };
 use roster_domain::provisioning::ProvisioningTokenService;
 use roster_domain::rbac::RbacService;
@@ -46,6 +47,7 @@ pub trait Store:
     + SecretKeyRepository
     + ProvisioningTokenRepository
     + UsedSignatures
+    + IdempotencyRecords
     + WriteCounter
     + Clone
 {
@@ -61,6 +63,7 @@ impl<T> Store for T where
         + SecretKeyRepository
         + ProvisioningTokenRepository
         + UsedSignatures
+        + IdempotencyRecords
         + WriteCounter
         + Clone
 {
@@ -92,6 +95,9 @@ pub struct CoreConfig {
     /// Peers whose `roster-client-address` metadata is believed (the gateways); see
     /// [`crate::client_address`].
     pub trusted_gateways: Vec<ipnet::IpNet>,
+    /// How long idempotent answers are kept and claims held (`request_id`,
+    /// `Idempotency-Key`).
+    pub idempotency: IdempotencyRules,
 }
 
 #[derive(Debug)]
@@ -110,6 +116,9 @@ pub struct Core<R> {
     pub(crate) secret_keys: SecretKeyService<R>,
     pub(crate) secret_key_ttl: Duration,
     pub(crate) provisioning: ProvisioningTokenService<R>,
+    pub(crate) idempotency: Idempotency<R>,
+    /// Seals kept answers (see [`crate::idempotency`]).
+    pub(crate) sealer: crate::idempotency::Sealer,
     trusted_gateways: Vec<ipnet::IpNet>,
     /// Each tenant's owner. An owner never changes, so entries never go stale; a deleted
     /// tenant's entry is harmless (its tokens name a tenant that no longer answers).
@@ -170,6 +179,8 @@ impl<R: Store> Core<R> {
             auth: AuthService::new(store.clone(), secrets, Arc::new(crate::ssh::HttpSignatures))
                 .with_signature_checks(SignatureChecks::new(config.signatures, Arc::clone(&clock)))
                 .with_host_names(Arc::new(crate::host_names::SystemHostNames::default())),
+            idempotency: Idempotency::new(store.clone(), Arc::clone(&clock), config.idempotency),
+            sealer: crate::idempotency::Sealer::new(&server),
             tokens: Tokens::new(config.tokens),
             pages: PageTokens::new(server),
             clock,

@@ -11,6 +11,7 @@ pub mod convert;
 mod core;
 mod hasher;
 mod host_names;
+mod idempotency;
 mod page_token;
 mod secrets;
 mod server;
@@ -20,14 +21,15 @@ pub mod telemetry;
 mod tokens;
 
 pub use api::{
-    AuthApi, FoldersApi, GroupsApi, KeysApi, ProvisioningTokensApi, RolesApi, SecretKeysApi,
-    TenantsApi, UsersApi,
+    AuthApi, FoldersApi, GroupsApi, IdempotencyApi, KeysApi, ProvisioningTokensApi, RolesApi,
+    SecretKeysApi, TenantsApi, UsersApi,
 };
 pub use client_address::default_trusted_gateways;
 pub use convert::users::user_to_pb;
 pub use core::{Core, CoreConfig, Store};
 pub use hasher::{Argon2Hasher, Argon2Memory, HashLimits};
 pub use host_names::SystemHostNames;
+pub use idempotency::prune_idempotency_keys;
 pub use secrets::{ServerSecrets, random_bytes};
 pub use server::{GrpcServer, MAX_MESSAGE_BYTES, Readiness, ServeError};
 pub use ssh::parse_public_key;

@@ -2,13 +2,14 @@
 //! reflection v1 and v1alpha (grpcurl 1.8 speaks only v1alpha).
 
 use crate::api::{
-    AuthApi, FoldersApi, GroupsApi, KeysApi, ProvisioningTokensApi, RolesApi, SecretKeysApi,
-    TenantsApi, UsersApi,
+    AuthApi, FoldersApi, GroupsApi, IdempotencyApi, KeysApi, ProvisioningTokensApi, RolesApi,
+    SecretKeysApi, TenantsApi, UsersApi,
 };
 use crate::core::{Core, Store};
 use roster_proto::v1::auth_service_server::AuthServiceServer;
 use roster_proto::v1::folder_service_server::FolderServiceServer;
 use roster_proto::v1::group_service_server::GroupServiceServer;
+use roster_proto::v1::idempotency_service_server::IdempotencyServiceServer;
 use roster_proto::v1::key_service_server::KeyServiceServer;
 use roster_proto::v1::provisioning_token_service_server::ProvisioningTokenServiceServer;
 use roster_proto::v1::role_service_server::RoleServiceServer;
@@ -61,7 +62,7 @@ impl Readiness {
     }
 }
 
-const SERVICES: [&str; 9] = [
+const SERVICES: [&str; 10] = [
     <UserServiceServer<UsersApi<()>> as NamedService>::NAME,
     <GroupServiceServer<GroupsApi<()>> as NamedService>::NAME,
     <TenantServiceServer<TenantsApi<()>> as NamedService>::NAME,
@@ -71,6 +72,7 @@ const SERVICES: [&str; 9] = [
     <FolderServiceServer<FoldersApi<()>> as NamedService>::NAME,
     <SecretKeyServiceServer<SecretKeysApi<()>> as NamedService>::NAME,
     <ProvisioningTokenServiceServer<ProvisioningTokensApi<()>> as NamedService>::NAME,
+    <IdempotencyServiceServer<IdempotencyApi<()>> as NamedService>::NAME,
 ];
 
 async fn set_all(health: &HealthReporter, status: ServingStatus) {
@@ -137,6 +139,10 @@ impl<R: Store> GrpcServer<R> {
         let secret_keys = SecretKeyServiceServer::new(SecretKeysApi::new(Arc::clone(&core)));
         let provisioning =
             ProvisioningTokenServiceServer::new(ProvisioningTokensApi::new(Arc::clone(&core)));
+        // Complete carries a whole HTTP answer, as large as a 10 000-user batch's.
+        let idempotency = IdempotencyServiceServer::new(IdempotencyApi::new(Arc::clone(&core)))
+            .max_decoding_message_size(MAX_MESSAGE_BYTES)
+            .max_encoding_message_size(MAX_MESSAGE_BYTES);
         let auth = AuthServiceServer::new(AuthApi::new(core));
         let shutdown = async move {
             stop.await;
@@ -156,6 +162,7 @@ impl<R: Store> GrpcServer<R> {
             .add_service(folders)
             .add_service(secret_keys)
             .add_service(provisioning)
+            .add_service(idempotency)
             // Without TCP_NODELAY small HTTP/2 frames wait on delayed ACKs (~40 ms a call).
             .serve_with_incoming_shutdown(
                 TcpIncoming::from(self.listener).with_nodelay(Some(true)),

@@ -153,6 +153,7 @@ async fn a_disabled_sub_user_is_refused() {
             user: Some(patch),
             update_mask: crate::support::mask(&["status"]),
             password: None,
+            ..Default::default()
         })
         .await
         .unwrap();

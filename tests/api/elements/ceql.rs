@@ -32,6 +32,7 @@ async fn people(app: &TestApp, t: &crate::support::TestTenant) -> Vec<i64> {
                 nanos: 0,
             }),
             device: None,
+            ..Default::default()
         })
         .await
         .unwrap();

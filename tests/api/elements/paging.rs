@@ -20,7 +20,10 @@ async fn seed(app: &TestApp, token: &str, n: usize, prefix: &str) {
         .collect();
     let r = app
         .users(token)
-        .batch_upsert_users(pb::BatchUpsertUsersRequest { items })
+        .batch_upsert_users(pb::BatchUpsertUsersRequest {
+            items,
+            ..Default::default()
+        })
         .await
         .unwrap()
         .into_inner();

@@ -351,6 +351,7 @@ async fn dates_have_seven_fraction_digits_and_devices_come_from_recorded_activit
                 name: Some("Field laptop".into()),
                 last_sync_time: None,
             }),
+            ..Default::default()
         })
         .await
         .unwrap();

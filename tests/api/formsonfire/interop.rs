@@ -95,6 +95,7 @@ async fn a_user_created_here_reads_the_same_over_grpc_and_through_cloudapi() {
             }),
             update_mask: crate::support::mask(&["first_name"]),
             password: None,
+            ..Default::default()
         })
         .await
         .unwrap();

@@ -25,7 +25,10 @@ async fn many(f: &Fof, prefix: &str, n: usize) {
         .collect();
     let r = f
         .users()
-        .batch_upsert_users(pb::BatchUpsertUsersRequest { items })
+        .batch_upsert_users(pb::BatchUpsertUsersRequest {
+            items,
+            ..Default::default()
+        })
         .await
         .unwrap()
         .into_inner();
@@ -93,6 +96,7 @@ async fn name_email_external_id_and_status_narrow_the_search() {
             }),
             update_mask: crate::support::mask(&["status", "external_id"]),
             password: None,
+            ..Default::default()
         })
         .await
         .unwrap();

@@ -43,7 +43,10 @@ async fn a_revoked_token_stops_at_once_even_while_cached() {
     let scim = Scim::with_token(&app, &token);
     assert_eq!(scim.get("/Users").await.status, 200);
     app.provisioning_tokens(&t.owner_token)
-        .revoke_provisioning_token(pb::RevokeProvisioningTokenRequest { id })
+        .revoke_provisioning_token(pb::RevokeProvisioningTokenRequest {
+            id,
+            ..Default::default()
+        })
         .await
         .expect("revoked");
     Scim::error(&scim.get("/Users").await, 401);

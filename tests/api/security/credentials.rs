@@ -104,6 +104,7 @@ async fn a_surecloud_jwt_used_over_grpc_mints_no_key_secret_key_or_token() {
                         owner: Some(o.clone()),
                         public_key: new_key.public_line("sneaky"),
                         name: "sneaky".into(),
+                        ..Default::default()
                     })
                     .await,
                 &what,
@@ -114,6 +115,7 @@ async fn a_surecloud_jwt_used_over_grpc_mints_no_key_secret_key_or_token() {
                 .delete_key(pb::DeleteKeyRequest {
                     owner: Some(account()),
                     name_or_fingerprint: owner_key.fingerprint(),
+                    ..Default::default()
                 })
                 .await,
             &format!("{who}: DeleteKey of the account"),
@@ -127,6 +129,7 @@ async fn a_surecloud_jwt_used_over_grpc_mints_no_key_secret_key_or_token() {
                 app.secret_keys(jwt)
                     .issue_secret_key(pb::IssueSecretKeyRequest {
                         user: key_email(email),
+                        ..Default::default()
                     })
                     .await,
                 &format!("{who}: IssueSecretKey for {email}"),
@@ -135,6 +138,7 @@ async fn a_surecloud_jwt_used_over_grpc_mints_no_key_secret_key_or_token() {
                 app.secret_keys(jwt)
                     .revoke_secret_key(pb::RevokeSecretKeyRequest {
                         user: key_email(email),
+                        ..Default::default()
                     })
                     .await,
                 &format!("{who}: RevokeSecretKey for {email}"),
@@ -180,6 +184,7 @@ async fn a_surecloud_jwt_used_over_grpc_mints_no_key_secret_key_or_token() {
         .secret_keys(&t.owner_token)
         .revoke_secret_key(pb::RevokeSecretKeyRequest {
             user: key_email("worker@acme.test"),
+            ..Default::default()
         })
         .await
         .unwrap_err();
@@ -242,7 +247,10 @@ async fn only_the_owner_manages_its_secret_key_and_keys() {
         for key in [key_email(&owner.email), key_id(&owner.id)] {
             let s = expect_code(
                 app.secret_keys(tok)
-                    .issue_secret_key(pb::IssueSecretKeyRequest { user: key.clone() })
+                    .issue_secret_key(pb::IssueSecretKeyRequest {
+                        user: key.clone(),
+                        ..Default::default()
+                    })
                     .await,
                 Code::PermissionDenied,
             );
@@ -253,7 +261,10 @@ async fn only_the_owner_manages_its_secret_key_and_keys() {
             );
             let s = expect_code(
                 app.secret_keys(tok)
-                    .revoke_secret_key(pb::RevokeSecretKeyRequest { user: key })
+                    .revoke_secret_key(pb::RevokeSecretKeyRequest {
+                        user: key,
+                        ..Default::default()
+                    })
                     .await,
                 Code::PermissionDenied,
             );
@@ -275,6 +286,7 @@ async fn only_the_owner_manages_its_secret_key_and_keys() {
                         owner: Some(of_user(key.clone())),
                         public_key: new_key.public_line("sneaky"),
                         name: "sneaky".into(),
+                        ..Default::default()
                     })
                     .await,
                 Code::NotFound,
@@ -285,6 +297,7 @@ async fn only_the_owner_manages_its_secret_key_and_keys() {
                     .delete_key(pb::DeleteKeyRequest {
                         owner: Some(of_user(key)),
                         name_or_fingerprint: owner_key.fingerprint(),
+                        ..Default::default()
                     })
                     .await,
                 Code::NotFound,
@@ -297,6 +310,7 @@ async fn only_the_owner_manages_its_secret_key_and_keys() {
                     owner: Some(account()),
                     public_key: new_key.public_line("sneaky"),
                     name: "sneaky".into(),
+                    ..Default::default()
                 })
                 .await,
             Code::PermissionDenied,
@@ -307,6 +321,7 @@ async fn only_the_owner_manages_its_secret_key_and_keys() {
                 .delete_key(pb::DeleteKeyRequest {
                     owner: Some(account()),
                     name_or_fingerprint: owner_key.fingerprint(),
+                    ..Default::default()
                 })
                 .await,
             Code::PermissionDenied,
@@ -334,6 +349,7 @@ async fn only_the_owner_manages_its_secret_key_and_keys() {
         owner: Some(account()),
         public_key: new_key.public_line("laptop"),
         name: "laptop".into(),
+        ..Default::default()
     })
     .await
     .expect("the owner adds an account key");
@@ -341,6 +357,7 @@ async fn only_the_owner_manages_its_secret_key_and_keys() {
     mine.delete_key(pb::DeleteKeyRequest {
         owner: Some(account()),
         name_or_fingerprint: "laptop".into(),
+        ..Default::default()
     })
     .await
     .expect("the owner removes it");
@@ -349,6 +366,7 @@ async fn only_the_owner_manages_its_secret_key_and_keys() {
         .secret_keys(&t.owner_token)
         .issue_secret_key(pb::IssueSecretKeyRequest {
             user: key_email(&owner.email),
+            ..Default::default()
         })
         .await
         .expect("the owner rotates its secret key")
@@ -359,6 +377,7 @@ async fn only_the_owner_manages_its_secret_key_and_keys() {
     app.secret_keys(&t.owner_token)
         .revoke_secret_key(pb::RevokeSecretKeyRequest {
             user: key_email(&owner.email),
+            ..Default::default()
         })
         .await
         .expect("the owner revokes its secret key");
@@ -500,6 +519,7 @@ async fn an_administrator_cannot_take_over_a_more_powerful_account() {
             owner: Some(of_user(pb::user_key::Key::Id(sup.id.clone()))),
             public_key: sup_key.public_line("super"),
             name: "super".into(),
+            ..Default::default()
         })
         .await
         .unwrap();
@@ -522,6 +542,7 @@ async fn an_administrator_cannot_take_over_a_more_powerful_account() {
         app.secret_keys(&tok)
             .issue_secret_key(pb::IssueSecretKeyRequest {
                 user: key_id(&sup.id),
+                ..Default::default()
             })
             .await
             .map(|_| ()),
@@ -531,6 +552,7 @@ async fn an_administrator_cannot_take_over_a_more_powerful_account() {
         app.secret_keys(&tok)
             .revoke_secret_key(pb::RevokeSecretKeyRequest {
                 user: key_id(&sup.id),
+                ..Default::default()
             })
             .await
             .map(|_| ()),
@@ -542,6 +564,7 @@ async fn an_administrator_cannot_take_over_a_more_powerful_account() {
                 id: sup.id.clone(),
                 password: "Mine-Passw0rd".into(),
                 change_required: false,
+                ..Default::default()
             })
             .await
             .map(|_| ()),
@@ -557,6 +580,7 @@ async fn an_administrator_cannot_take_over_a_more_powerful_account() {
                 }),
                 update_mask: crate::support::mask(&["email"]),
                 password: Some("Mine-Passw0rd".into()),
+                ..Default::default()
             })
             .await
             .map(|_| ()),
@@ -568,6 +592,7 @@ async fn an_administrator_cannot_take_over_a_more_powerful_account() {
                 owner: Some(of_user(pb::user_key::Key::Id(sup.id.clone()))),
                 public_key: TestKey::p256(4).public_line("mine"),
                 name: "mine".into(),
+                ..Default::default()
             })
             .await
             .map(|_| ()),
@@ -578,6 +603,7 @@ async fn an_administrator_cannot_take_over_a_more_powerful_account() {
             .delete_key(pb::DeleteKeyRequest {
                 owner: Some(of_user(pb::user_key::Key::Id(sup.id.clone()))),
                 name_or_fingerprint: "super".into(),
+                ..Default::default()
             })
             .await
             .map(|_| ()),
@@ -588,6 +614,7 @@ async fn an_administrator_cannot_take_over_a_more_powerful_account() {
             .delete_user(pb::DeleteUserRequest {
                 id: sup.id.clone(),
                 etag: String::new(),
+                ..Default::default()
             })
             .await
             .map(|_| ()),
@@ -644,6 +671,7 @@ async fn an_administrator_cannot_take_over_a_more_powerful_account() {
     app.secret_keys(&tok)
         .issue_secret_key(pb::IssueSecretKeyRequest {
             user: key_id(&peer.id),
+            ..Default::default()
         })
         .await
         .expect("an administrator manages a peer's secret key");

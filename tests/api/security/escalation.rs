@@ -29,6 +29,7 @@ fn policy(name: &str, rules: &[&str]) -> pb::CreatePolicyRequest {
             rules: rules.iter().map(|r| (*r).to_owned()).collect(),
             ..Default::default()
         }),
+        ..Default::default()
     }
 }
 
@@ -54,6 +55,7 @@ fn role(name: &str, members: &[&str], policies: &[&str]) -> pb::CreateRoleReques
                 .collect(),
             ..Default::default()
         }),
+        ..Default::default()
     }
 }
 
@@ -195,6 +197,7 @@ async fn a_member_cannot_write_roles_or_policies_beyond_its_own_rights() {
                 update_mask: Some(prost_types::FieldMask {
                     paths: vec!["rules".into()],
                 }),
+                ..Default::default()
             })
             .await,
         Code::PermissionDenied,
@@ -226,6 +229,7 @@ async fn a_member_cannot_write_roles_or_policies_beyond_its_own_rights() {
                     ..root.clone()
                 }),
                 update_mask: members_mask.clone(),
+                ..Default::default()
             })
             .await,
         Code::PermissionDenied,
@@ -248,6 +252,7 @@ async fn a_member_cannot_write_roles_or_policies_beyond_its_own_rights() {
                     ..writers.clone()
                 }),
                 update_mask: members_mask.clone(),
+                ..Default::default()
             })
             .await,
         Code::PermissionDenied,
@@ -277,6 +282,7 @@ async fn a_member_cannot_write_roles_or_policies_beyond_its_own_rights() {
                 ..writers
             }),
             update_mask: members_mask,
+            ..Default::default()
         })
         .await
         .unwrap();
@@ -368,6 +374,7 @@ async fn groups_folders_and_the_owners_roles_are_not_a_sub_users_to_change() {
         .create_folder(pb::CreateFolderRequest {
             name: "Audits".into(),
             external_id: None,
+            ..Default::default()
         })
         .await
         .unwrap()
@@ -379,6 +386,7 @@ async fn groups_folders_and_the_owners_roles_are_not_a_sub_users_to_change() {
             .create_group(pb::CreateGroupRequest {
                 path: "//Admins".into(),
                 external_id: None,
+                ..Default::default()
             })
             .await,
         Code::PermissionDenied,
@@ -390,6 +398,7 @@ async fn groups_folders_and_the_owners_roles_are_not_a_sub_users_to_change() {
                 .create_folder(pb::CreateFolderRequest {
                     name: "Mine".into(),
                     external_id: None,
+                    ..Default::default()
                 })
                 .await,
             Code::PermissionDenied,
@@ -399,6 +408,7 @@ async fn groups_folders_and_the_owners_roles_are_not_a_sub_users_to_change() {
                 .grant_folder(pb::GrantFolderRequest {
                     folder_id: folder.id.clone(),
                     user_ids: vec![bob.id.clone(), carol.id.clone()],
+                    ..Default::default()
                 })
                 .await,
             Code::PermissionDenied,

@@ -82,6 +82,7 @@ async fn no_door_deletes_disables_or_demotes_the_owner() {
                 .delete_user(pb::DeleteUserRequest {
                     id: got.id.clone(),
                     etag: String::new(),
+                    ..Default::default()
                 })
                 .await,
             Code::PermissionDenied,
@@ -122,6 +123,7 @@ async fn no_door_deletes_disables_or_demotes_the_owner() {
                 id: t.admin.id.clone(),
                 password: "Taken-0ver-pass".into(),
                 change_required: false,
+                ..Default::default()
             })
             .await,
         Code::PermissionDenied,
@@ -226,6 +228,7 @@ async fn the_owners_keys_and_secret_key_are_the_owners_alone() {
             owner: Some(account.clone()),
             public_key: line.clone(),
             name: "evil".into(),
+            ..Default::default()
         })
         .await,
         Code::PermissionDenied,
@@ -236,6 +239,7 @@ async fn the_owners_keys_and_secret_key_are_the_owners_alone() {
             owner: Some(owner_as_user.clone()),
             public_key: line.clone(),
             name: "evil".into(),
+            ..Default::default()
         })
         .await,
         Code::NotFound,
@@ -248,6 +252,7 @@ async fn the_owners_keys_and_secret_key_are_the_owners_alone() {
             app.secret_keys(&t.token)
                 .issue_secret_key(pb::IssueSecretKeyRequest {
                     user: crate::support::key_email(&t.admin.email),
+                    ..Default::default()
                 })
                 .await,
             Code::PermissionDenied,
@@ -256,6 +261,7 @@ async fn the_owners_keys_and_secret_key_are_the_owners_alone() {
             app.secret_keys(&t.token)
                 .revoke_secret_key(pb::RevokeSecretKeyRequest {
                     user: crate::support::key_email(&t.admin.email),
+                    ..Default::default()
                 })
                 .await,
             Code::PermissionDenied,
@@ -274,6 +280,7 @@ async fn the_owners_keys_and_secret_key_are_the_owners_alone() {
             owner: Some(account.clone()),
             public_key: line,
             name: "mine".into(),
+            ..Default::default()
         })
         .await
         .unwrap();

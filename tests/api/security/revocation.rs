@@ -97,6 +97,7 @@ async fn an_elements_org_admin_losing_its_role_or_account_is_refused_on_the_next
                         }),
                         update_mask: mask(&["role_keys"]),
                         password: None,
+                        ..Default::default()
                     })
                     .await
                     .expect("the owner takes org-admin away");
@@ -330,6 +331,7 @@ async fn revoked(app: &TestApp, t: &TestTenant, token: &str, victim: &pb::User, 
                 }),
                 update_mask: mask(&["city"]),
                 password: None,
+                ..Default::default()
             })
             .await,
         Code::Unauthenticated,
@@ -371,6 +373,7 @@ async fn a_user_token_ends_when_its_password_changes() {
             id: u.id.clone(),
             password: "N3w-Passw0rd".into(),
             change_required: false,
+            ..Default::default()
         })
         .await
         .unwrap();
@@ -383,6 +386,7 @@ async fn a_user_token_ends_when_its_password_changes() {
             id: u.id.clone(),
             password: "N3w-Passw0rd".into(),
             change_required: false,
+            ..Default::default()
         })
         .await
         .unwrap();
@@ -409,6 +413,7 @@ async fn a_user_token_ends_when_one_of_its_keys_is_deleted() {
                 owner: owner_of_keys(),
                 public_key: key.public_line(name),
                 name: name.into(),
+                ..Default::default()
             })
             .await
             .expect("the owner adds a key");
@@ -426,6 +431,7 @@ async fn a_user_token_ends_when_one_of_its_keys_is_deleted() {
         .delete_key(pb::DeleteKeyRequest {
             owner: owner_of_keys(),
             name_or_fingerprint: "one".into(),
+            ..Default::default()
         })
         .await
         .expect("the tenant's administrator removes a key");
@@ -590,6 +596,7 @@ async fn a_cloudapi_sub_user_keeps_writing_after_its_password_changes() {
             id: bob_id.clone(),
             password: "N3w-Passw0rd".into(),
             change_required: false,
+            ..Default::default()
         })
         .await
         .unwrap();

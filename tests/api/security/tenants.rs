@@ -75,6 +75,7 @@ async fn grpc_a_tenants_tokens_never_reach_b_users_by_id() {
                     user: Some(patch),
                     update_mask: mask(&["city", "status", "role_keys"]),
                     password: Some("Pwned-Passw0rd".into()),
+                    ..Default::default()
                 })
                 .await,
             Code::NotFound,
@@ -86,6 +87,7 @@ async fn grpc_a_tenants_tokens_never_reach_b_users_by_id() {
                     id: victim.id.clone(),
                     password: "Pwned-Passw0rd".into(),
                     change_required: false,
+                    ..Default::default()
                 })
                 .await,
             Code::NotFound,
@@ -95,6 +97,7 @@ async fn grpc_a_tenants_tokens_never_reach_b_users_by_id() {
                 .delete_user(pb::DeleteUserRequest {
                     id: victim.id.clone(),
                     etag: String::new(),
+                    ..Default::default()
                 })
                 .await,
             Code::NotFound,
@@ -109,6 +112,7 @@ async fn grpc_a_tenants_tokens_never_reach_b_users_by_id() {
                     }),
                     public_key: TestKey::ed25519(5).public_line("sneaky"),
                     name: "sneaky".into(),
+                    ..Default::default()
                 })
                 .await,
             Code::NotFound,
@@ -117,7 +121,10 @@ async fn grpc_a_tenants_tokens_never_reach_b_users_by_id() {
         for key in [key_id(&victim.id), key_email(&victim.email)] {
             let s = expect_code(
                 app.secret_keys(&tok)
-                    .issue_secret_key(pb::IssueSecretKeyRequest { user: key })
+                    .issue_secret_key(pb::IssueSecretKeyRequest {
+                        user: key,
+                        ..Default::default()
+                    })
                     .await,
                 Code::NotFound,
             );

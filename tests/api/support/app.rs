@@ -97,6 +97,10 @@ impl TestApp {
         let db = TestDb::create(dir.path()).await;
         let mut settings = test_settings(dir.path(), &db.url);
         tweak(&mut settings);
+        Self::start(settings, db, dir).await
+    }
+
+    async fn start(settings: Settings, db: TestDb, dir: tempfile::TempDir) -> Self {
         let server = roster::start(&settings, Role::All)
             .await
             .expect("roster starts");
@@ -129,6 +133,23 @@ impl TestApp {
             db,
             dir,
         }
+    }
+
+    /// The same installation stopped and started again: same settings, database and keys,
+    /// new ports.
+    pub(crate) async fn restarted(self) -> Self {
+        let Self {
+            settings,
+            _server: server,
+            db,
+            dir,
+            ..
+        } = self;
+        server
+            .shutdown(Duration::from_secs(5))
+            .await
+            .expect("roster stops");
+        Self::start(settings, db, dir).await
     }
 
     /// Settings for another gateway in front of this app's user service.

@@ -5,6 +5,7 @@ use super::app::TestApp;
 use roster_proto::v1::auth_service_client::AuthServiceClient;
 use roster_proto::v1::folder_service_client::FolderServiceClient;
 use roster_proto::v1::group_service_client::GroupServiceClient;
+use roster_proto::v1::idempotency_service_client::IdempotencyServiceClient;
 use roster_proto::v1::key_service_client::KeyServiceClient;
 use roster_proto::v1::provisioning_token_service_client::ProvisioningTokenServiceClient;
 use roster_proto::v1::role_service_client::RoleServiceClient;
@@ -49,6 +50,7 @@ pub(crate) type Keys = KeyServiceClient<Authorized>;
 pub(crate) type SecretKeys = SecretKeyServiceClient<Authorized>;
 pub(crate) type Folders = FolderServiceClient<Authorized>;
 pub(crate) type ProvisioningTokens = ProvisioningTokenServiceClient<Authorized>;
+pub(crate) type Idempotency = IdempotencyServiceClient<Authorized>;
 
 impl TestApp {
     pub(crate) fn users(&self, token: &str) -> Users {
@@ -81,6 +83,12 @@ impl TestApp {
 
     pub(crate) fn provisioning_tokens(&self, token: &str) -> ProvisioningTokens {
         ProvisioningTokenServiceClient::with_interceptor(self.channel.clone(), Bearer::token(token))
+    }
+
+    /// The idempotency service, with a token or anonymously.
+    pub(crate) fn idempotency(&self, token: Option<&str>) -> Idempotency {
+        let b = token.map_or(Bearer(None), Bearer::token);
+        IdempotencyServiceClient::with_interceptor(self.channel.clone(), b)
     }
 
     /// The authentication service, with a token or anonymously.

@@ -18,6 +18,7 @@ pub(crate) fn create(u: pb::User) -> pb::CreateUserRequest {
     pb::CreateUserRequest {
         user: Some(u),
         password: None,
+        ..Default::default()
     }
 }
 

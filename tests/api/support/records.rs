@@ -52,6 +52,7 @@ pub(crate) async fn make_user(
         .create_user(pb::CreateUserRequest {
             user: Some(u),
             password: Some("Passw0rd-1".into()),
+            ..Default::default()
         })
         .await
         .expect("create user")
@@ -77,6 +78,7 @@ pub(crate) async fn set_status(app: &TestApp, t: &TestTenant, id: &str, status: 
                 paths: vec!["status".into()],
             }),
             password: None,
+            ..Default::default()
         })
         .await
         .expect("the owner sets the user's status");
@@ -88,6 +90,7 @@ pub(crate) async fn folder(c: &Folders, name: &str, external_id: Option<&str>) -
         .create_folder(pb::CreateFolderRequest {
             name: name.to_owned(),
             external_id: external_id.map(str::to_owned),
+            ..Default::default()
         })
         .await
         .expect("create folder")
@@ -100,6 +103,7 @@ pub(crate) async fn group(c: &Groups, path: &str, external_id: Option<&str>) -> 
         .create_group(pb::CreateGroupRequest {
             path: path.to_owned(),
             external_id: external_id.map(str::to_owned),
+            ..Default::default()
         })
         .await
         .expect("create group")

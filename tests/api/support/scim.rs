@@ -31,6 +31,7 @@ pub(crate) async fn provisioning_token(
         .provisioning_tokens(&t.owner_token)
         .create_provisioning_token(pb::CreateProvisioningTokenRequest {
             name: name.to_owned(),
+            ..Default::default()
         })
         .await
         .expect("a provisioning token")

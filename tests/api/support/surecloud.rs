@@ -13,6 +13,7 @@ pub(crate) async fn issue_key(app: &TestApp, t: &TestTenant, email: &str) -> Str
     app.secret_keys(&t.owner_token)
         .issue_secret_key(pb::IssueSecretKeyRequest {
             user: key_email(email),
+            ..Default::default()
         })
         .await
         .expect("issue a secret key")

@@ -21,6 +21,7 @@ async fn restrict(app: &TestApp, t: &TestTenant, email: &str, allow: &[&str]) ->
         .set_secret_key_restrictions(pb::SetSecretKeyRestrictionsRequest {
             user: key_email(email),
             allow: allow.iter().map(|a| (*a).to_owned()).collect(),
+            ..Default::default()
         })
         .await
         .expect("set restrictions")
@@ -270,6 +271,7 @@ async fn malformed_entries_are_named_and_change_nothing() {
             .set_secret_key_restrictions(pb::SetSecretKeyRestrictionsRequest {
                 user: key_email(&t.admin.email),
                 allow: vec!["10.0.0.0/8".into(), "10.0.0.300".into(), "a b".into()],
+                ..Default::default()
             })
             .await,
         Code::InvalidArgument,
@@ -282,6 +284,7 @@ async fn malformed_entries_are_named_and_change_nothing() {
             .set_secret_key_restrictions(pb::SetSecretKeyRestrictionsRequest {
                 user: key_email(&t.admin.email),
                 allow: too_many,
+                ..Default::default()
             })
             .await,
         Code::InvalidArgument,
@@ -372,6 +375,7 @@ async fn only_who_may_manage_the_key_sets_restrictions() {
             .set_secret_key_restrictions(pb::SetSecretKeyRestrictionsRequest {
                 user: key_email(email),
                 allow: vec!["0.0.0.0/0".into()],
+                ..Default::default()
             })
             .await
             .expect_err(who);
@@ -399,6 +403,7 @@ async fn only_who_may_manage_the_key_sets_restrictions() {
         .set_secret_key_restrictions(pb::SetSecretKeyRestrictionsRequest {
             user: key_email("target@acme.test"),
             allow: vec!["10.0.0.0/8".into()],
+            ..Default::default()
         })
         .await
         .unwrap()

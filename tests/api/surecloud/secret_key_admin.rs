@@ -23,6 +23,7 @@ async fn member(app: &TestApp, t: &TestTenant, email: &str, keys: &[&str]) -> pb
             }),
             update_mask: crate::support::mask(&["role_keys"]),
             password: None,
+            ..Default::default()
         })
         .await
         .unwrap()
@@ -42,6 +43,7 @@ async fn signed_in(app: &TestApp, t: &TestTenant, user: &pb::User) -> pb::Authen
             }),
             public_key: key.public_line("laptop"),
             name: "laptop".into(),
+            ..Default::default()
         })
         .await
         .unwrap();
@@ -72,6 +74,7 @@ async fn issue(app: &TestApp, tok: &str, user: &str) -> Result<String, tonic::St
     app.secret_keys(tok)
         .issue_secret_key(pb::IssueSecretKeyRequest {
             user: key_email(user),
+            ..Default::default()
         })
         .await
         .map(|r| r.into_inner().secret_key)
@@ -81,6 +84,7 @@ async fn revoke(app: &TestApp, tok: &str, user: &str) -> Result<(), tonic::Statu
     app.secret_keys(tok)
         .revoke_secret_key(pb::RevokeSecretKeyRequest {
             user: key_email(user),
+            ..Default::default()
         })
         .await
         .map(|_| ())

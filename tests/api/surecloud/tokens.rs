@@ -103,6 +103,7 @@ async fn revoking_or_rotating_a_key_ends_its_tokens_at_once() {
     app.secret_keys(&t.owner_token)
         .revoke_secret_key(pb::RevokeSecretKeyRequest {
             user: key_email(&t.admin.email),
+            ..Default::default()
         })
         .await
         .unwrap();
@@ -117,6 +118,7 @@ async fn revoking_or_rotating_a_key_ends_its_tokens_at_once() {
         .secret_keys(&t.owner_token)
         .revoke_secret_key(pb::RevokeSecretKeyRequest {
             user: key_email(&t.admin.email),
+            ..Default::default()
         })
         .await
         .unwrap_err();
@@ -192,6 +194,7 @@ async fn only_administrators_may_patch() {
         .secret_keys(&admin.token)
         .issue_secret_key(pb::IssueSecretKeyRequest {
             user: key_email("worker@acme.test"),
+            ..Default::default()
         })
         .await
         .unwrap_err();

@@ -9,6 +9,7 @@ mod refusal;
 pub(crate) mod scim;
 pub(crate) mod surecloud;
 
+use crate::session::idempotency::Refuse;
 use crate::{AppState, GatewayConfig};
 use utoipa_axum::router::OpenApiRouter;
 
@@ -21,6 +22,8 @@ pub(crate) struct Dialect {
     pub(crate) prefix: &'static str,
     /// Its routes, from the shared state and the gateway's settings (where its own are).
     pub(crate) router: fn(AppState, &GatewayConfig) -> OpenApiRouter,
+    /// How it refuses a keyed write before it runs (see [`crate::session::idempotency`]).
+    pub(crate) refuse_key: Refuse,
 }
 
 /// The dialects this gateway serves.
@@ -29,26 +32,31 @@ pub(crate) const DIALECTS: &[Dialect] = &[
         name: "cloudapi",
         prefix: "/",
         router: cloudapi::router,
+        refuse_key: cloudapi::refuse_key,
     },
     Dialect {
         name: "formsonfire",
         prefix: "/api/v2",
         router: formsonfire::router,
+        refuse_key: formsonfire::refuse_key,
     },
     Dialect {
         name: "surecloud",
         prefix: surecloud::BASE,
         router: surecloud::router,
+        refuse_key: surecloud::refuse_key,
     },
     Dialect {
         name: "elements",
         prefix: "/elements/api-v2",
         router: elements::router,
+        refuse_key: elements::refuse_key,
     },
     Dialect {
         name: "scim",
         prefix: scim::BASE,
         router: scim::router,
+        refuse_key: scim::refuse_key,
     },
 ];
 
@@ -72,6 +80,16 @@ pub(crate) fn dialect_of(path: &str) -> &'static str {
         })
         .max_by_key(|d| d.prefix.len())
         .map_or("cloudapi", |d| d.name)
+}
+
+/// How the dialect that serves `path` refuses a keyed write; `None` on the gateway's own
+/// paths.
+pub(crate) fn refusal_of(path: &str) -> Option<Refuse> {
+    let name = dialect_of(path);
+    DIALECTS
+        .iter()
+        .find(|d| d.name == name)
+        .map(|d| d.refuse_key)
 }
 
 #[cfg(test)]

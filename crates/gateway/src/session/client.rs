@@ -4,10 +4,12 @@
 //! never builds a `tonic::Request` or touches metadata itself.
 
 use super::RequestId;
+use super::idempotency::{Gate, Halted};
 use crate::telemetry::TracedChannel;
 use crate::upstream::Upstream;
 use roster_proto::v1::auth_service_client::AuthServiceClient;
 use roster_proto::v1::group_service_client::GroupServiceClient;
+use roster_proto::v1::idempotency_service_client::IdempotencyServiceClient;
 use roster_proto::v1::key_service_client::KeyServiceClient;
 use roster_proto::v1::role_service_client::RoleServiceClient;
 use roster_proto::v1::tenant_service_client::TenantServiceClient;
@@ -55,6 +57,8 @@ impl Interceptor for Attach {
 pub(crate) struct Core {
     channel: TracedChannel,
     attach: Attach,
+    /// The request's idempotency gate, when it is a keyed write.
+    gate: Option<Gate>,
 }
 
 impl Core {
@@ -71,6 +75,7 @@ impl Core {
                 .ok(),
                 ..Attach::default()
             },
+            gate: rid.gate().cloned(),
         }
     }
 
@@ -85,6 +90,17 @@ impl Core {
     pub(crate) fn acting_as(mut self, role: Option<&str>) -> Self {
         self.attach.as_role = role.and_then(|r| MetadataValue::try_from(r).ok());
         self
+    }
+
+    /// Once the caller is authenticated, and before the first call that may change anything:
+    /// hands this core to the request's idempotency layer and waits for its word (at once
+    /// when the request carries no `Idempotency-Key`). `Halted`: the layer answers the
+    /// request itself, so the route stops with any error.
+    pub(crate) async fn admit(&self) -> Result<(), Halted> {
+        match &self.gate {
+            Some(gate) => gate.admit(self).await,
+            None => Ok(()),
+        }
     }
 
     fn channel(&self) -> Channel {
@@ -117,9 +133,20 @@ impl Core {
         AuthServiceClient::new(self.channel())
     }
 
+    /// Complete carries a whole answer, as large as a 10 000-user batch's.
+    pub(crate) fn idempotency(&self) -> IdempotencyServiceClient<Channel> {
+        IdempotencyServiceClient::new(self.channel())
+            .max_decoding_message_size(MAX_MESSAGE_BYTES)
+            .max_encoding_message_size(MAX_MESSAGE_BYTES)
+    }
+
     /// Deletes the user with `id`; with an `etag`, only if it is still the current one.
     pub(crate) async fn delete_user(&self, id: String, etag: String) -> Result<(), tonic::Status> {
-        let req = roster_proto::v1::DeleteUserRequest { id, etag };
+        let req = roster_proto::v1::DeleteUserRequest {
+            id,
+            etag,
+            request_id: String::new(),
+        };
         self.users().delete_user(req).await.map(drop)
     }
 }

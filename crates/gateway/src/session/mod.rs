@@ -1,11 +1,13 @@
 //! What every dialect shares between the wire and the core: the request id, the client's
 //! address, the body reader, the exchange of a credential for a cached core token, the client
 //! that carries that token to the core, the replay of a request whose cached token the core
-//! refused, and conditional writes (`ETag` / `If-Match`).
+//! refused, conditional writes (`ETag` / `If-Match`), and idempotent retries
+//! (`Idempotency-Key`).
 
 pub(crate) mod body;
 mod client;
 pub mod client_address;
+pub(crate) mod idempotency;
 pub(crate) mod preconditions;
 pub(crate) mod replay;
 pub mod request_id;

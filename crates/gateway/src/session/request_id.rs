@@ -1,10 +1,12 @@
 //! Request ids: taken from `x-request-id` / `request-id` when the client sent a sane one,
 //! otherwise a new UUID; kept in the request's extensions for handlers and dialect headers,
 //! echoed as `x-request-id`, and passed to the core in gRPC metadata. A request's id also
-//! carries its client's address ([`super::ClientAddress`]), so that whatever calls the core
-//! for the request passes both.
+//! carries its client's address ([`super::ClientAddress`]) and, for a keyed write, its
+//! idempotency gate ([`super::idempotency`]), so that whatever calls the core for the request
+//! has all three.
 
 use super::ClientAddress;
+use super::idempotency::Gate;
 use axum::extract::{FromRequestParts, Request};
 use axum::middleware::Next;
 use axum::response::Response;
@@ -15,11 +17,11 @@ use std::net::IpAddr;
 use std::sync::Arc;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RequestId(Arc<str>, Option<IpAddr>);
+pub struct RequestId(Arc<str>, Option<IpAddr>, Option<Gate>);
 
 impl RequestId {
     pub fn new() -> Self {
-        Self(uuid::Uuid::new_v4().to_string().into(), None)
+        Self(uuid::Uuid::new_v4().to_string().into(), None, None)
     }
 
     pub fn as_str(&self) -> &str {
@@ -29,6 +31,11 @@ impl RequestId {
     /// The client's address as [`super::client_address::assign`] determined it.
     pub fn client(&self) -> Option<IpAddr> {
         self.1
+    }
+
+    /// The gate of a keyed write (see [`super::idempotency`]).
+    pub(crate) fn gate(&self) -> Option<&Gate> {
+        self.2.as_ref()
     }
 
     /// The id [`assign`] gave this request (a fresh one outside the middleware, in tests).
@@ -44,6 +51,7 @@ impl RequestId {
     fn in_extensions(e: &http::Extensions) -> Self {
         let mut id = e.get::<Self>().cloned().unwrap_or_default();
         id.1 = e.get::<ClientAddress>().and_then(|c| c.0);
+        id.2 = e.get::<Gate>().cloned();
         id
     }
 }
@@ -66,7 +74,7 @@ fn from_client(parts: &http::HeaderMap) -> Option<RequestId> {
         let ok = (1..=128).contains(&v.len())
             && v.bytes()
                 .all(|b| b.is_ascii_alphanumeric() || b"-_.:".contains(&b));
-        ok.then(|| RequestId(v.into(), None))
+        ok.then(|| RequestId(v.into(), None, None))
     })
 }
 

@@ -23,6 +23,7 @@ pub async fn create(s: &Settings, args: &TenantCreate) -> Result<()> {
         company_id: args.company_id,
         admin_email: args.admin_email.clone(),
         owner_ssh_keys: ssh_keys.iter().map(|k| k.trim().to_owned()).collect(),
+        request_id: String::new(),
     };
     let new = new_tenant_from_pb(&request).map_err(|v| anyhow!("invalid tenant: {v}"))?;
     let created = core

@@ -16,6 +16,7 @@ mod m20261205_000080_membership_order;
 mod m20261206_000090_provisioning_tokens;
 mod m20261206_000110_group_versions;
 mod m20261206_000120_user_orders;
+mod m20261207_000130_idempotency_keys;
 
 /// Every migration of the schema.
 #[derive(Debug)]
@@ -39,6 +40,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000090_provisioning_tokens::Migration),
             Box::new(m20261206_000110_group_versions::Migration),
             Box::new(m20261206_000120_user_orders::Migration),
+            Box::new(m20261207_000130_idempotency_keys::Migration),
         ]
     }
 }

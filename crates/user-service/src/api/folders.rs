@@ -47,24 +47,28 @@ impl<R: Store> pb::folder_service_server::FolderService for FoldersApi<R> {
         &self,
         req: Request<pb::CreateFolderRequest>,
     ) -> Result<Response<pb::Folder>, Status> {
-        let who = self.core.principal_for(&req, scopes::FOLDERS_WRITE).await?;
-        let r = req.into_inner();
-        let mut v = FieldViolations::new();
-        let name = v.check("name", FolderName::parse(&r.name));
-        let ext = match r.external_id.as_deref() {
-            Some(x) => v.check("external_id", ExternalId::parse(x)),
-            None => None,
-        };
-        let Some(name) = name.filter(|_| v.is_empty()) else {
-            return Err(v.into_status());
-        };
-        let f = self
-            .core
-            .folders
-            .create(&who, &name, ext)
+        self.core
+            .once(req, |req| async move {
+                let who = self.core.principal_for(&req, scopes::FOLDERS_WRITE).await?;
+                let r = req.into_inner();
+                let mut v = FieldViolations::new();
+                let name = v.check("name", FolderName::parse(&r.name));
+                let ext = match r.external_id.as_deref() {
+                    Some(x) => v.check("external_id", ExternalId::parse(x)),
+                    None => None,
+                };
+                let Some(name) = name.filter(|_| v.is_empty()) else {
+                    return Err(v.into_status());
+                };
+                let f = self
+                    .core
+                    .folders
+                    .create(&who, &name, ext)
+                    .await
+                    .map_err(IntoStatus::into_status)?;
+                Ok(Response::new(folder_to_pb(&f)))
+            })
             .await
-            .map_err(IntoStatus::into_status)?;
-        Ok(Response::new(folder_to_pb(&f)))
     }
 
     async fn get_folder(
@@ -115,45 +119,57 @@ impl<R: Store> pb::folder_service_server::FolderService for FoldersApi<R> {
         &self,
         req: Request<pb::DeleteFolderRequest>,
     ) -> Result<Response<()>, Status> {
-        let who = self.core.principal_for(&req, scopes::FOLDERS_WRITE).await?;
-        let id = folder_id(&req.get_ref().id, "id")?;
         self.core
-            .folders
-            .delete(&who, id)
+            .once(req, |req| async move {
+                let who = self.core.principal_for(&req, scopes::FOLDERS_WRITE).await?;
+                let id = folder_id(&req.get_ref().id, "id")?;
+                self.core
+                    .folders
+                    .delete(&who, id)
+                    .await
+                    .map_err(IntoStatus::into_status)?;
+                Ok(Response::new(()))
+            })
             .await
-            .map_err(IntoStatus::into_status)?;
-        Ok(Response::new(()))
     }
 
     async fn grant_folder(
         &self,
         req: Request<pb::GrantFolderRequest>,
     ) -> Result<Response<pb::Folder>, Status> {
-        let who = self.core.principal_for(&req, scopes::FOLDERS_WRITE).await?;
-        let r = req.into_inner();
-        let (id, users) = grant_args(&r.folder_id, &r.user_ids)?;
-        let f = self
-            .core
-            .folders
-            .grant(&who, id, &users)
+        self.core
+            .once(req, |req| async move {
+                let who = self.core.principal_for(&req, scopes::FOLDERS_WRITE).await?;
+                let r = req.into_inner();
+                let (id, users) = grant_args(&r.folder_id, &r.user_ids)?;
+                let f = self
+                    .core
+                    .folders
+                    .grant(&who, id, &users)
+                    .await
+                    .map_err(IntoStatus::into_status)?;
+                Ok(Response::new(folder_to_pb(&f)))
+            })
             .await
-            .map_err(IntoStatus::into_status)?;
-        Ok(Response::new(folder_to_pb(&f)))
     }
 
     async fn revoke_folder(
         &self,
         req: Request<pb::RevokeFolderRequest>,
     ) -> Result<Response<pb::Folder>, Status> {
-        let who = self.core.principal_for(&req, scopes::FOLDERS_WRITE).await?;
-        let r = req.into_inner();
-        let (id, users) = grant_args(&r.folder_id, &r.user_ids)?;
-        let f = self
-            .core
-            .folders
-            .revoke(&who, id, &users)
+        self.core
+            .once(req, |req| async move {
+                let who = self.core.principal_for(&req, scopes::FOLDERS_WRITE).await?;
+                let r = req.into_inner();
+                let (id, users) = grant_args(&r.folder_id, &r.user_ids)?;
+                let f = self
+                    .core
+                    .folders
+                    .revoke(&who, id, &users)
+                    .await
+                    .map_err(IntoStatus::into_status)?;
+                Ok(Response::new(folder_to_pb(&f)))
+            })
             .await
-            .map_err(IntoStatus::into_status)?;
-        Ok(Response::new(folder_to_pb(&f)))
     }
 }

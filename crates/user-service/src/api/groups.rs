@@ -43,24 +43,28 @@ impl<R: Store> pb::group_service_server::GroupService for GroupsApi<R> {
         &self,
         req: Request<pb::CreateGroupRequest>,
     ) -> Result<Response<pb::Group>, Status> {
-        let who = self.core.principal_for(&req, scopes::GROUPS_WRITE).await?;
-        let r = req.into_inner();
-        let mut v = FieldViolations::new();
-        let p = v.check("path", GroupPath::parse(&r.path));
-        let ext = match r.external_id.as_deref() {
-            Some(x) => v.check("external_id", ExternalId::parse(x)),
-            None => None,
-        };
-        let Some(p) = p.filter(|_| v.is_empty()) else {
-            return Err(v.into_status());
-        };
-        let g = self
-            .core
-            .groups
-            .create(&who, &p, ext)
+        self.core
+            .once(req, |req| async move {
+                let who = self.core.principal_for(&req, scopes::GROUPS_WRITE).await?;
+                let r = req.into_inner();
+                let mut v = FieldViolations::new();
+                let p = v.check("path", GroupPath::parse(&r.path));
+                let ext = match r.external_id.as_deref() {
+                    Some(x) => v.check("external_id", ExternalId::parse(x)),
+                    None => None,
+                };
+                let Some(p) = p.filter(|_| v.is_empty()) else {
+                    return Err(v.into_status());
+                };
+                let g = self
+                    .core
+                    .groups
+                    .create(&who, &p, ext)
+                    .await
+                    .map_err(IntoStatus::into_status)?;
+                Ok(Response::new(group_to_pb(&g)))
+            })
             .await
-            .map_err(IntoStatus::into_status)?;
-        Ok(Response::new(group_to_pb(&g)))
     }
 
     async fn get_group(
@@ -182,61 +186,74 @@ impl<R: Store> pb::group_service_server::GroupService for GroupsApi<R> {
         &self,
         req: Request<pb::DeleteGroupRequest>,
     ) -> Result<Response<()>, Status> {
-        let who = self.core.principal_for(&req, scopes::GROUPS_WRITE).await?;
-        let r = req.into_inner();
-        let id = group_id(&r.id, "id")?;
         self.core
-            .groups
-            .delete(&who, id, r.recursive)
+            .once(req, |req| async move {
+                let who = self.core.principal_for(&req, scopes::GROUPS_WRITE).await?;
+                let r = req.into_inner();
+                let id = group_id(&r.id, "id")?;
+                self.core
+                    .groups
+                    .delete(&who, id, r.recursive)
+                    .await
+                    .map_err(IntoStatus::into_status)?;
+                Ok(Response::new(()))
+            })
             .await
-            .map_err(IntoStatus::into_status)?;
-        Ok(Response::new(()))
     }
 
     async fn update_group(
         &self,
         req: Request<pb::UpdateGroupRequest>,
     ) -> Result<Response<pb::Group>, Status> {
-        let who = self.core.principal_for(&req, scopes::GROUPS_WRITE).await?;
-        let r = req.into_inner();
-        let g = r
-            .group
-            .ok_or_else(|| FieldViolations::single("group", "is required").into_status())?;
-        let id = group_id(&g.id, "group.id")?;
-        let changes = group_changes(r.update_mask.as_ref(), &g).map_err(IntoStatus::into_status)?;
-        let updated = self
-            .core
-            .groups
-            .update(&who, id, &changes, expected_version(&r.etag))
+        self.core
+            .once(req, |req| async move {
+                let who = self.core.principal_for(&req, scopes::GROUPS_WRITE).await?;
+                let r = req.into_inner();
+                let g = r
+                    .group
+                    .ok_or_else(|| FieldViolations::single("group", "is required").into_status())?;
+                let id = group_id(&g.id, "group.id")?;
+                let changes =
+                    group_changes(r.update_mask.as_ref(), &g).map_err(IntoStatus::into_status)?;
+                let updated = self
+                    .core
+                    .groups
+                    .update(&who, id, &changes, expected_version(&r.etag))
+                    .await
+                    .map_err(IntoStatus::into_status)?;
+                Ok(Response::new(group_to_pb(&updated)))
+            })
             .await
-            .map_err(IntoStatus::into_status)?;
-        Ok(Response::new(group_to_pb(&updated)))
     }
 
     async fn change_group_members(
         &self,
         req: Request<pb::ChangeGroupMembersRequest>,
     ) -> Result<Response<pb::Group>, Status> {
-        let who = self.core.principal_for(&req, scopes::GROUPS_WRITE).await?;
-        let r = req.into_inner();
-        // Refused before thousands of ids are read one by one.
-        let count = r.add_user_ids.len() + r.remove_user_ids.len();
-        if count > MAX_MEMBER_CHANGES {
-            return Err(ChangeMembersError::TooLarge {
-                max: MAX_MEMBER_CHANGES,
-                got: count,
-            }
-            .into_status());
-        }
-        let id = group_id(&r.group_id, "group_id")?;
-        let changes = member_changes_from_pb(&r).map_err(IntoStatus::into_status)?;
-        let group = self
-            .core
-            .groups
-            .change_members(&who, id, &changes, expected_version(&r.etag))
+        self.core
+            .once(req, |req| async move {
+                let who = self.core.principal_for(&req, scopes::GROUPS_WRITE).await?;
+                let r = req.into_inner();
+                // Refused before thousands of ids are read one by one.
+                let count = r.add_user_ids.len() + r.remove_user_ids.len();
+                if count > MAX_MEMBER_CHANGES {
+                    return Err(ChangeMembersError::TooLarge {
+                        max: MAX_MEMBER_CHANGES,
+                        got: count,
+                    }
+                    .into_status());
+                }
+                let id = group_id(&r.group_id, "group_id")?;
+                let changes = member_changes_from_pb(&r).map_err(IntoStatus::into_status)?;
+                let group = self
+                    .core
+                    .groups
+                    .change_members(&who, id, &changes, expected_version(&r.etag))
+                    .await
+                    .map_err(IntoStatus::into_status)?;
+                Ok(Response::new(group_to_pb(&group)))
+            })
             .await
-            .map_err(IntoStatus::into_status)?;
-        Ok(Response::new(group_to_pb(&group)))
     }
 
     async fn check_group_paths(

@@ -80,30 +80,38 @@ impl<R: Store> pb::key_service_server::KeyService for KeysApi<R> {
         &self,
         req: Request<pb::CreateKeyRequest>,
     ) -> Result<Response<pb::Key>, Status> {
-        let who = self.core.principal_for(&req, scopes::KEYS_WRITE).await?;
-        let r = req.get_ref();
-        let owner = owner(r.owner.as_ref())?;
-        let name = Some(r.name.as_str()).filter(|n| !n.trim().is_empty());
-        let key = parse_public_key(&r.public_key, name)
-            .map_err(|e| FieldViolations::single("public_key", e).into_status())?;
-        let key = self
-            .core
-            .keys
-            .create(&who, &owner, key)
+        self.core
+            .once(req, |req| async move {
+                let who = self.core.principal_for(&req, scopes::KEYS_WRITE).await?;
+                let r = req.get_ref();
+                let owner = owner(r.owner.as_ref())?;
+                let name = Some(r.name.as_str()).filter(|n| !n.trim().is_empty());
+                let key = parse_public_key(&r.public_key, name)
+                    .map_err(|e| FieldViolations::single("public_key", e).into_status())?;
+                let key = self
+                    .core
+                    .keys
+                    .create(&who, &owner, key)
+                    .await
+                    .map_err(IntoStatus::into_status)?;
+                Ok(Response::new(key_to_pb(&key)))
+            })
             .await
-            .map_err(IntoStatus::into_status)?;
-        Ok(Response::new(key_to_pb(&key)))
     }
 
     async fn delete_key(&self, req: Request<pb::DeleteKeyRequest>) -> Result<Response<()>, Status> {
-        let who = self.core.principal_for(&req, scopes::KEYS_WRITE).await?;
-        let r = req.get_ref();
-        let owner = owner(r.owner.as_ref())?;
         self.core
-            .keys
-            .delete(&who, &owner, name_or_fp(&r.name_or_fingerprint)?)
+            .once(req, |req| async move {
+                let who = self.core.principal_for(&req, scopes::KEYS_WRITE).await?;
+                let r = req.get_ref();
+                let owner = owner(r.owner.as_ref())?;
+                self.core
+                    .keys
+                    .delete(&who, &owner, name_or_fp(&r.name_or_fingerprint)?)
+                    .await
+                    .map_err(IntoStatus::into_status)?;
+                Ok(Response::new(()))
+            })
             .await
-            .map_err(IntoStatus::into_status)?;
-        Ok(Response::new(()))
     }
 }

@@ -3,6 +3,7 @@
 mod auth;
 mod folders;
 mod groups;
+mod idempotency;
 mod keys;
 mod provisioning;
 mod roles;
@@ -13,6 +14,7 @@ mod users;
 pub use auth::AuthApi;
 pub use folders::FoldersApi;
 pub use groups::GroupsApi;
+pub use idempotency::IdempotencyApi;
 pub use keys::KeysApi;
 pub use provisioning::ProvisioningTokensApi;
 pub use roles::RolesApi;

@@ -39,17 +39,21 @@ impl<R: Store> pb::provisioning_token_service_server::ProvisioningTokenService
         &self,
         req: Request<pb::CreateProvisioningTokenRequest>,
     ) -> Result<Response<pb::CreateProvisioningTokenResponse>, Status> {
-        let who = self.core.principal_for(&req, scopes::TOKENS_ISSUE).await?;
-        let issued = self
-            .core
-            .provisioning
-            .create(&who, &req.get_ref().name)
+        self.core
+            .once(req, |req| async move {
+                let who = self.core.principal_for(&req, scopes::TOKENS_ISSUE).await?;
+                let issued = self
+                    .core
+                    .provisioning
+                    .create(&who, &req.get_ref().name)
+                    .await
+                    .map_err(IntoStatus::into_status)?;
+                Ok(Response::new(pb::CreateProvisioningTokenResponse {
+                    token: Some(token_to_pb(&issued.token)),
+                    secret: issued.bearer,
+                }))
+            })
             .await
-            .map_err(IntoStatus::into_status)?;
-        Ok(Response::new(pb::CreateProvisioningTokenResponse {
-            token: Some(token_to_pb(&issued.token)),
-            secret: issued.bearer,
-        }))
     }
 
     async fn list_provisioning_tokens(
@@ -72,12 +76,16 @@ impl<R: Store> pb::provisioning_token_service_server::ProvisioningTokenService
         &self,
         req: Request<pb::RevokeProvisioningTokenRequest>,
     ) -> Result<Response<()>, Status> {
-        let who = self.core.principal_for(&req, scopes::TOKENS_ISSUE).await?;
         self.core
-            .provisioning
-            .revoke(&who, &req.get_ref().id)
+            .once(req, |req| async move {
+                let who = self.core.principal_for(&req, scopes::TOKENS_ISSUE).await?;
+                self.core
+                    .provisioning
+                    .revoke(&who, &req.get_ref().id)
+                    .await
+                    .map_err(IntoStatus::into_status)?;
+                Ok(Response::new(()))
+            })
             .await
-            .map_err(IntoStatus::into_status)?;
-        Ok(Response::new(()))
     }
 }

@@ -67,51 +67,64 @@ impl<R: Store> pb::role_service_server::RoleService for RolesApi<R> {
         &self,
         req: Request<pb::CreateRoleRequest>,
     ) -> Result<Response<pb::Role>, Status> {
-        let who = self.core.principal_for(&req, scopes::ROLES_WRITE).await?;
-        let new = new_role_from_pb(req.get_ref().role.as_ref()).map_err(IntoStatus::into_status)?;
-        let role = self
-            .core
-            .rbac
-            .create_role(&who, new)
+        self.core
+            .once(req, |req| async move {
+                let who = self.core.principal_for(&req, scopes::ROLES_WRITE).await?;
+                let new = new_role_from_pb(req.get_ref().role.as_ref())
+                    .map_err(IntoStatus::into_status)?;
+                let role = self
+                    .core
+                    .rbac
+                    .create_role(&who, new)
+                    .await
+                    .map_err(IntoStatus::into_status)?;
+                Ok(Response::new(role_to_pb(&role)))
+            })
             .await
-            .map_err(IntoStatus::into_status)?;
-        Ok(Response::new(role_to_pb(&role)))
     }
 
     async fn update_role(
         &self,
         req: Request<pb::UpdateRoleRequest>,
     ) -> Result<Response<pb::Role>, Status> {
-        let who = self.core.principal_for(&req, scopes::ROLES_WRITE).await?;
-        let r = req.get_ref();
-        let role = r
-            .role
-            .as_ref()
-            .ok_or_else(|| FieldViolations::single("role", "is required").into_status())?;
-        let id = role_id(&role.id, "role.id")?;
-        let changes =
-            role_changes_from_pb(role, r.update_mask.as_ref()).map_err(IntoStatus::into_status)?;
-        let role = self
-            .core
-            .rbac
-            .update_role(&who, id, &changes)
+        self.core
+            .once(req, |req| async move {
+                let who = self.core.principal_for(&req, scopes::ROLES_WRITE).await?;
+                let r = req.get_ref();
+                let role = r
+                    .role
+                    .as_ref()
+                    .ok_or_else(|| FieldViolations::single("role", "is required").into_status())?;
+                let id = role_id(&role.id, "role.id")?;
+                let changes = role_changes_from_pb(role, r.update_mask.as_ref())
+                    .map_err(IntoStatus::into_status)?;
+                let role = self
+                    .core
+                    .rbac
+                    .update_role(&who, id, &changes)
+                    .await
+                    .map_err(IntoStatus::into_status)?;
+                Ok(Response::new(role_to_pb(&role)))
+            })
             .await
-            .map_err(IntoStatus::into_status)?;
-        Ok(Response::new(role_to_pb(&role)))
     }
 
     async fn delete_role(
         &self,
         req: Request<pb::DeleteRoleRequest>,
     ) -> Result<Response<()>, Status> {
-        let who = self.core.principal_for(&req, scopes::ROLES_WRITE).await?;
-        let id = role_id(&req.get_ref().id, "id")?;
         self.core
-            .rbac
-            .delete_role(&who, id)
+            .once(req, |req| async move {
+                let who = self.core.principal_for(&req, scopes::ROLES_WRITE).await?;
+                let id = role_id(&req.get_ref().id, "id")?;
+                self.core
+                    .rbac
+                    .delete_role(&who, id)
+                    .await
+                    .map_err(IntoStatus::into_status)?;
+                Ok(Response::new(()))
+            })
             .await
-            .map_err(IntoStatus::into_status)?;
-        Ok(Response::new(()))
     }
 
     async fn list_policies(
@@ -148,51 +161,62 @@ impl<R: Store> pb::role_service_server::RoleService for RolesApi<R> {
         &self,
         req: Request<pb::CreatePolicyRequest>,
     ) -> Result<Response<pb::Policy>, Status> {
-        let who = self.core.principal_for(&req, scopes::ROLES_WRITE).await?;
-        let new =
-            new_policy_from_pb(req.get_ref().policy.as_ref()).map_err(IntoStatus::into_status)?;
-        let p = self
-            .core
-            .rbac
-            .create_policy(&who, new)
+        self.core
+            .once(req, |req| async move {
+                let who = self.core.principal_for(&req, scopes::ROLES_WRITE).await?;
+                let new = new_policy_from_pb(req.get_ref().policy.as_ref())
+                    .map_err(IntoStatus::into_status)?;
+                let p = self
+                    .core
+                    .rbac
+                    .create_policy(&who, new)
+                    .await
+                    .map_err(IntoStatus::into_status)?;
+                Ok(Response::new(policy_to_pb(&p)))
+            })
             .await
-            .map_err(IntoStatus::into_status)?;
-        Ok(Response::new(policy_to_pb(&p)))
     }
 
     async fn update_policy(
         &self,
         req: Request<pb::UpdatePolicyRequest>,
     ) -> Result<Response<pb::Policy>, Status> {
-        let who = self.core.principal_for(&req, scopes::ROLES_WRITE).await?;
-        let r = req.get_ref();
-        let p = r
-            .policy
-            .as_ref()
-            .ok_or_else(|| FieldViolations::single("policy", "is required").into_status())?;
-        let id = policy_id(&p.id, "policy.id")?;
-        let changes =
-            policy_changes_from_pb(p, r.update_mask.as_ref()).map_err(IntoStatus::into_status)?;
-        let p = self
-            .core
-            .rbac
-            .update_policy(&who, id, &changes)
+        self.core
+            .once(req, |req| async move {
+                let who = self.core.principal_for(&req, scopes::ROLES_WRITE).await?;
+                let r = req.get_ref();
+                let p = r.policy.as_ref().ok_or_else(|| {
+                    FieldViolations::single("policy", "is required").into_status()
+                })?;
+                let id = policy_id(&p.id, "policy.id")?;
+                let changes = policy_changes_from_pb(p, r.update_mask.as_ref())
+                    .map_err(IntoStatus::into_status)?;
+                let p = self
+                    .core
+                    .rbac
+                    .update_policy(&who, id, &changes)
+                    .await
+                    .map_err(IntoStatus::into_status)?;
+                Ok(Response::new(policy_to_pb(&p)))
+            })
             .await
-            .map_err(IntoStatus::into_status)?;
-        Ok(Response::new(policy_to_pb(&p)))
     }
 
     async fn delete_policy(
         &self,
         req: Request<pb::DeletePolicyRequest>,
     ) -> Result<Response<()>, Status> {
-        let who = self.core.principal_for(&req, scopes::ROLES_WRITE).await?;
-        let id = policy_id(&req.get_ref().id, "id")?;
         self.core
-            .rbac
-            .delete_policy(&who, id)
+            .once(req, |req| async move {
+                let who = self.core.principal_for(&req, scopes::ROLES_WRITE).await?;
+                let id = policy_id(&req.get_ref().id, "id")?;
+                self.core
+                    .rbac
+                    .delete_policy(&who, id)
+                    .await
+                    .map_err(IntoStatus::into_status)?;
+                Ok(Response::new(()))
+            })
             .await
-            .map_err(IntoStatus::into_status)?;
-        Ok(Response::new(()))
     }
 }

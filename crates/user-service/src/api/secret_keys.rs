@@ -54,36 +54,44 @@ impl<R: Store> pb::secret_key_service_server::SecretKeyService for SecretKeysApi
         &self,
         req: Request<pb::IssueSecretKeyRequest>,
     ) -> Result<Response<pb::IssueSecretKeyResponse>, Status> {
-        let (who, user) = self
-            .who_and_user(&req, scopes::SECRET_KEYS_WRITE, req.get_ref().user.as_ref())
-            .await?;
-        let issued = self
-            .core
-            .secret_keys
-            .issue(&who, &user)
+        self.core
+            .once(req, |req| async move {
+                let (who, user) = self
+                    .who_and_user(&req, scopes::SECRET_KEYS_WRITE, req.get_ref().user.as_ref())
+                    .await?;
+                let issued = self
+                    .core
+                    .secret_keys
+                    .issue(&who, &user)
+                    .await
+                    .map_err(IntoStatus::into_status)?;
+                Ok(Response::new(pb::IssueSecretKeyResponse {
+                    secret_key: issued.secret,
+                    key_id: issued.key.id.to_string(),
+                    user_id: issued.key.user.to_string(),
+                    create_time: Some(to_pb(issued.key.created)),
+                }))
+            })
             .await
-            .map_err(IntoStatus::into_status)?;
-        Ok(Response::new(pb::IssueSecretKeyResponse {
-            secret_key: issued.secret,
-            key_id: issued.key.id.to_string(),
-            user_id: issued.key.user.to_string(),
-            create_time: Some(to_pb(issued.key.created)),
-        }))
     }
 
     async fn revoke_secret_key(
         &self,
         req: Request<pb::RevokeSecretKeyRequest>,
     ) -> Result<Response<()>, Status> {
-        let (who, user) = self
-            .who_and_user(&req, scopes::SECRET_KEYS_WRITE, req.get_ref().user.as_ref())
-            .await?;
         self.core
-            .secret_keys
-            .revoke(&who, &user)
+            .once(req, |req| async move {
+                let (who, user) = self
+                    .who_and_user(&req, scopes::SECRET_KEYS_WRITE, req.get_ref().user.as_ref())
+                    .await?;
+                self.core
+                    .secret_keys
+                    .revoke(&who, &user)
+                    .await
+                    .map_err(IntoStatus::into_status)?;
+                Ok(Response::new(()))
+            })
             .await
-            .map_err(IntoStatus::into_status)?;
-        Ok(Response::new(()))
     }
 
     async fn get_secret_key_restrictions(
@@ -106,17 +114,21 @@ impl<R: Store> pb::secret_key_service_server::SecretKeyService for SecretKeysApi
         &self,
         req: Request<pb::SetSecretKeyRestrictionsRequest>,
     ) -> Result<Response<pb::SecretKeyRestrictions>, Status> {
-        let (who, user) = self
-            .who_and_user(&req, scopes::SECRET_KEYS_WRITE, req.get_ref().user.as_ref())
-            .await?;
-        let list = AddressRestrictions::parse(&req.get_ref().allow, "allow")
-            .map_err(IntoStatus::into_status)?;
-        let user = self
-            .core
-            .secret_keys
-            .restrict(&who, &user, &list)
+        self.core
+            .once(req, |req| async move {
+                let (who, user) = self
+                    .who_and_user(&req, scopes::SECRET_KEYS_WRITE, req.get_ref().user.as_ref())
+                    .await?;
+                let list = AddressRestrictions::parse(&req.get_ref().allow, "allow")
+                    .map_err(IntoStatus::into_status)?;
+                let user = self
+                    .core
+                    .secret_keys
+                    .restrict(&who, &user, &list)
+                    .await
+                    .map_err(IntoStatus::into_status)?;
+                Ok(Response::new(restrictions_to_pb(&user, &list)))
+            })
             .await
-            .map_err(IntoStatus::into_status)?;
-        Ok(Response::new(restrictions_to_pb(&user, &list)))
     }
 }

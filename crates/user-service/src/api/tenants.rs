@@ -57,25 +57,29 @@ impl<R: Store> pb::tenant_service_server::TenantService for TenantsApi<R> {
         &self,
         req: Request<pb::CreateTenantRequest>,
     ) -> Result<Response<pb::CreateTenantResponse>, Status> {
-        let caller = self.core.caller(&req).await?;
-        if !caller.has(scopes::ADMIN) {
-            return Err(missing_scope(scopes::ADMIN));
-        }
-        let who = self.core.principal_of(&req, caller).await?;
-        let new = new_tenant_from_pb(req.get_ref()).map_err(IntoStatus::into_status)?;
-        let c = self
-            .core
-            .tenants
-            .create(&who, new)
+        self.core
+            .once(req, |req| async move {
+                let caller = self.core.caller(&req).await?;
+                if !caller.has(scopes::ADMIN) {
+                    return Err(missing_scope(scopes::ADMIN));
+                }
+                let who = self.core.principal_of(&req, caller).await?;
+                let new = new_tenant_from_pb(req.get_ref()).map_err(IntoStatus::into_status)?;
+                let c = self
+                    .core
+                    .tenants
+                    .create(&who, new)
+                    .await
+                    .map_err(IntoStatus::into_status)?;
+                Ok(Response::new(pb::CreateTenantResponse {
+                    tenant: Some(tenant_to_pb(&c.tenant)),
+                    admin: Some(user_to_pb(&c.admin)),
+                    admin_secret: c.admin_secret,
+                    integration_key: c.integration_key,
+                    organization_secret: c.organization_secret,
+                }))
+            })
             .await
-            .map_err(IntoStatus::into_status)?;
-        Ok(Response::new(pb::CreateTenantResponse {
-            tenant: Some(tenant_to_pb(&c.tenant)),
-            admin: Some(user_to_pb(&c.admin)),
-            admin_secret: c.admin_secret,
-            integration_key: c.integration_key,
-            organization_secret: c.organization_secret,
-        }))
     }
 
     async fn get_tenant(
@@ -149,18 +153,22 @@ impl<R: Store> pb::tenant_service_server::TenantService for TenantsApi<R> {
         &self,
         req: Request<pb::DeleteTenantRequest>,
     ) -> Result<Response<()>, Status> {
-        let caller = self.core.caller(&req).await?;
-        if !caller.has(scopes::ADMIN) {
-            return Err(missing_scope(scopes::ADMIN));
-        }
-        let who = self.core.principal_of(&req, caller).await?;
-        let id = TenantId::parse(&req.get_ref().id)
-            .map_err(|e| FieldViolations::single("id", e).into_status())?;
         self.core
-            .tenants
-            .delete(&who, id)
+            .once(req, |req| async move {
+                let caller = self.core.caller(&req).await?;
+                if !caller.has(scopes::ADMIN) {
+                    return Err(missing_scope(scopes::ADMIN));
+                }
+                let who = self.core.principal_of(&req, caller).await?;
+                let id = TenantId::parse(&req.get_ref().id)
+                    .map_err(|e| FieldViolations::single("id", e).into_status())?;
+                self.core
+                    .tenants
+                    .delete(&who, id)
+                    .await
+                    .map_err(IntoStatus::into_status)?;
+                Ok(Response::new(()))
+            })
             .await
-            .map_err(IntoStatus::into_status)?;
-        Ok(Response::new(()))
     }
 }

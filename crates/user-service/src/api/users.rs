@@ -112,29 +112,33 @@ impl<R: Store> pb::user_service_server::UserService for UsersApi<R> {
         &self,
         req: Request<pb::CreateUserRequest>,
     ) -> Result<Response<pb::User>, Status> {
-        let who = self.core.principal_for(&req, scopes::USERS_WRITE).await?;
-        let r = req.into_inner();
-        let mut v = FieldViolations::new();
-        let new = v.absorb(new_user_from_pb(r.user.as_ref()));
-        let password = match r.password.as_deref() {
-            Some(p) => v.check("password", Password::parse(p)),
-            None => None,
-        };
-        let new = match new {
-            Some(n) if v.is_empty() => n,
-            _ => return Err(v.into_status()),
-        };
-        let user = self
-            .core
-            .users
-            .create(&who, new, password)
+        self.core
+            .once(req, |req| async move {
+                let who = self.core.principal_for(&req, scopes::USERS_WRITE).await?;
+                let r = req.into_inner();
+                let mut v = FieldViolations::new();
+                let new = v.absorb(new_user_from_pb(r.user.as_ref()));
+                let password = match r.password.as_deref() {
+                    Some(p) => v.check("password", Password::parse(p)),
+                    None => None,
+                };
+                let new = match new {
+                    Some(n) if v.is_empty() => n,
+                    _ => return Err(v.into_status()),
+                };
+                let user = self
+                    .core
+                    .users
+                    .create(&who, new, password)
+                    .await
+                    .map_err(IntoStatus::into_status)?;
+                let mut res = Response::new(user_to_pb(&user));
+                if let Ok(v) = self.core.users.api_secret(user.id).parse() {
+                    res.metadata_mut().insert(API_SECRET_METADATA, v);
+                }
+                Ok(res)
+            })
             .await
-            .map_err(IntoStatus::into_status)?;
-        let mut res = Response::new(user_to_pb(&user));
-        if let Ok(v) = self.core.users.api_secret(user.id).parse() {
-            res.metadata_mut().insert(API_SECRET_METADATA, v);
-        }
-        Ok(res)
     }
 
     async fn get_user(
@@ -234,132 +238,148 @@ impl<R: Store> pb::user_service_server::UserService for UsersApi<R> {
         &self,
         req: Request<pb::UpdateUserRequest>,
     ) -> Result<Response<pb::User>, Status> {
-        let who = self.core.principal_for(&req, scopes::USERS_WRITE).await?;
-        let r = req.into_inner();
-        let u = r
-            .user
-            .ok_or_else(|| FieldViolations::single("user", "is required").into_status())?;
-        let id = user_id(&u.id, "user.id")?;
-        let mut v = FieldViolations::new();
-        let changes = v.absorb(masked_changes(r.update_mask.as_ref(), &u, "user."));
-        let password = match r.password.as_deref() {
-            Some(p) => v.check("password", Password::parse(p)),
-            None => None,
-        };
-        let changes = match changes {
-            Some(c) if v.is_empty() => c,
-            _ => return Err(v.into_status()),
-        };
-        let users = &self.core.users;
-        let expected = expected_version(&u.etag);
-        let sets_password = password.is_some();
-        let user = match password {
-            Some(p) => {
-                users
-                    .update_with_password(&who, id, changes, expected, p)
-                    .await
-            }
-            None => users.update(&who, id, &changes, expected).await,
-        }
-        .map_err(IntoStatus::into_status)?;
-        let mut res = Response::new(user_to_pb(&user));
-        // A write that sets the password reveals the user's API secret, as the password does
-        // to RevealApiSecret (Cloud Elements answers it to such a PATCH); a token alone never
-        // reads it.
-        if sets_password && let Ok(v) = users.api_secret(user.id).parse() {
-            res.metadata_mut().insert(API_SECRET_METADATA, v);
-        }
-        Ok(res)
+        self.core
+            .once(req, |req| async move {
+                let who = self.core.principal_for(&req, scopes::USERS_WRITE).await?;
+                let r = req.into_inner();
+                let u = r
+                    .user
+                    .ok_or_else(|| FieldViolations::single("user", "is required").into_status())?;
+                let id = user_id(&u.id, "user.id")?;
+                let mut v = FieldViolations::new();
+                let changes = v.absorb(masked_changes(r.update_mask.as_ref(), &u, "user."));
+                let password = match r.password.as_deref() {
+                    Some(p) => v.check("password", Password::parse(p)),
+                    None => None,
+                };
+                let changes = match changes {
+                    Some(c) if v.is_empty() => c,
+                    _ => return Err(v.into_status()),
+                };
+                let users = &self.core.users;
+                let expected = expected_version(&u.etag);
+                let sets_password = password.is_some();
+                let user = match password {
+                    Some(p) => {
+                        users
+                            .update_with_password(&who, id, changes, expected, p)
+                            .await
+                    }
+                    None => users.update(&who, id, &changes, expected).await,
+                }
+                .map_err(IntoStatus::into_status)?;
+                let mut res = Response::new(user_to_pb(&user));
+                // A write that sets the password reveals the user's API secret, as the password does
+                // to RevealApiSecret (Cloud Elements answers it to such a PATCH); a token alone never
+                // reads it.
+                if sets_password && let Ok(v) = users.api_secret(user.id).parse() {
+                    res.metadata_mut().insert(API_SECRET_METADATA, v);
+                }
+                Ok(res)
+            })
+            .await
     }
 
     async fn delete_user(
         &self,
         req: Request<pb::DeleteUserRequest>,
     ) -> Result<Response<()>, Status> {
-        let who = self.core.principal_for(&req, scopes::USERS_WRITE).await?;
-        let r = req.into_inner();
-        let id = user_id(&r.id, "id")?;
         self.core
-            .users
-            .delete(&who, id, expected_version(&r.etag))
+            .once(req, |req| async move {
+                let who = self.core.principal_for(&req, scopes::USERS_WRITE).await?;
+                let r = req.into_inner();
+                let id = user_id(&r.id, "id")?;
+                self.core
+                    .users
+                    .delete(&who, id, expected_version(&r.etag))
+                    .await
+                    .map_err(IntoStatus::into_status)?;
+                Ok(Response::new(()))
+            })
             .await
-            .map_err(IntoStatus::into_status)?;
-        Ok(Response::new(()))
     }
 
     async fn batch_upsert_users(
         &self,
         req: Request<pb::BatchUpsertUsersRequest>,
     ) -> Result<Response<pb::BatchUpsertUsersResponse>, Status> {
-        let who = self.core.principal_for(&req, scopes::USERS_WRITE).await?;
-        let r = req.into_inner();
-        let items = r
-            .items
-            .iter()
-            .enumerate()
-            .map(|(i, it)| item_from_pb(i, it))
-            .collect();
-        let outcomes = self
-            .core
-            .users
-            .batch_upsert(&who, items)
-            .await
-            .map_err(IntoStatus::into_status)?;
-        let results = outcomes
-            .into_iter()
-            .map(|o| match o {
-                Ok(o) => pb::UpsertUserResult {
-                    status: Some(tonic_types::Status {
-                        code: 0,
-                        message: String::new(),
-                        details: vec![],
-                    }),
-                    user: Some(user_to_pb(&o.user)),
-                    created: o.created,
-                    warnings: o
-                        .warnings
-                        .into_iter()
-                        .map(|w| pb::UpsertWarning {
-                            // A refused metadata entry, or else an unknown group.
-                            reason: if w.field.starts_with("user.metadata.") {
-                                ErrorReason::InvalidField
-                            } else {
-                                ErrorReason::GroupNotFound
-                            }
-                            .as_str_name()
-                            .to_owned(),
-                            field: w.field,
-                            message: w.message,
-                        })
-                        .collect(),
-                },
-                Err(e) => pb::UpsertUserResult {
-                    status: Some(to_rpc_status(&e.into_status())),
-                    user: None,
-                    created: false,
-                    warnings: vec![],
-                },
+        self.core
+            .once(req, |req| async move {
+                let who = self.core.principal_for(&req, scopes::USERS_WRITE).await?;
+                let r = req.into_inner();
+                let items = r
+                    .items
+                    .iter()
+                    .enumerate()
+                    .map(|(i, it)| item_from_pb(i, it))
+                    .collect();
+                let outcomes = self
+                    .core
+                    .users
+                    .batch_upsert(&who, items)
+                    .await
+                    .map_err(IntoStatus::into_status)?;
+                let results = outcomes
+                    .into_iter()
+                    .map(|o| match o {
+                        Ok(o) => pb::UpsertUserResult {
+                            status: Some(tonic_types::Status {
+                                code: 0,
+                                message: String::new(),
+                                details: vec![],
+                            }),
+                            user: Some(user_to_pb(&o.user)),
+                            created: o.created,
+                            warnings: o
+                                .warnings
+                                .into_iter()
+                                .map(|w| pb::UpsertWarning {
+                                    // A refused metadata entry, or else an unknown group.
+                                    reason: if w.field.starts_with("user.metadata.") {
+                                        ErrorReason::InvalidField
+                                    } else {
+                                        ErrorReason::GroupNotFound
+                                    }
+                                    .as_str_name()
+                                    .to_owned(),
+                                    field: w.field,
+                                    message: w.message,
+                                })
+                                .collect(),
+                        },
+                        Err(e) => pb::UpsertUserResult {
+                            status: Some(to_rpc_status(&e.into_status())),
+                            user: None,
+                            created: false,
+                            warnings: vec![],
+                        },
+                    })
+                    .collect();
+                Ok(Response::new(pb::BatchUpsertUsersResponse { results }))
             })
-            .collect();
-        Ok(Response::new(pb::BatchUpsertUsersResponse { results }))
+            .await
     }
 
     async fn change_password(
         &self,
         req: Request<pb::ChangePasswordRequest>,
     ) -> Result<Response<pb::User>, Status> {
-        let who = self.core.principal_for(&req, scopes::USERS_WRITE).await?;
-        let r = req.into_inner();
-        let id = user_id(&r.id, "id")?;
-        let password = Password::parse(&r.password)
-            .map_err(|e| FieldViolations::single("password", e).into_status())?;
-        let user = self
-            .core
-            .users
-            .change_password(&who, id, password, r.change_required)
+        self.core
+            .once(req, |req| async move {
+                let who = self.core.principal_for(&req, scopes::USERS_WRITE).await?;
+                let r = req.into_inner();
+                let id = user_id(&r.id, "id")?;
+                let password = Password::parse(&r.password)
+                    .map_err(|e| FieldViolations::single("password", e).into_status())?;
+                let user = self
+                    .core
+                    .users
+                    .change_password(&who, id, password, r.change_required)
+                    .await
+                    .map_err(IntoStatus::into_status)?;
+                Ok(Response::new(user_to_pb(&user)))
+            })
             .await
-            .map_err(IntoStatus::into_status)?;
-        Ok(Response::new(user_to_pb(&user)))
     }
 
     async fn verify_password(
@@ -377,28 +397,32 @@ impl<R: Store> pb::user_service_server::UserService for UsersApi<R> {
         &self,
         req: Request<pb::RecordActivityRequest>,
     ) -> Result<Response<pb::User>, Status> {
-        let who = self.core.principal_for(&req, scopes::USERS_WRITE).await?;
-        let r = req.into_inner();
-        let mut v = FieldViolations::new();
-        let key = v.absorb(key_from_pb(r.key.as_ref(), "key"));
-        let at = match &r.time {
-            Some(t) => v.check("time", from_pb(t).ok_or("is not a valid time")),
-            None => None,
-        };
-        let device = match &r.device {
-            Some(d) => v.absorb(device_from_pb(d, at.unwrap_or_else(|| self.core.now()))),
-            None => None,
-        };
-        let Some(key) = key.filter(|_| v.is_empty()) else {
-            return Err(v.into_status());
-        };
-        let user = self
-            .core
-            .users
-            .record_activity(&who, &key, at, device)
+        self.core
+            .once(req, |req| async move {
+                let who = self.core.principal_for(&req, scopes::USERS_WRITE).await?;
+                let r = req.into_inner();
+                let mut v = FieldViolations::new();
+                let key = v.absorb(key_from_pb(r.key.as_ref(), "key"));
+                let at = match &r.time {
+                    Some(t) => v.check("time", from_pb(t).ok_or("is not a valid time")),
+                    None => None,
+                };
+                let device = match &r.device {
+                    Some(d) => v.absorb(device_from_pb(d, at.unwrap_or_else(|| self.core.now()))),
+                    None => None,
+                };
+                let Some(key) = key.filter(|_| v.is_empty()) else {
+                    return Err(v.into_status());
+                };
+                let user = self
+                    .core
+                    .users
+                    .record_activity(&who, &key, at, device)
+                    .await
+                    .map_err(IntoStatus::into_status)?;
+                Ok(Response::new(user_to_pb(&user)))
+            })
             .await
-            .map_err(IntoStatus::into_status)?;
-        Ok(Response::new(user_to_pb(&user)))
     }
 
     async fn reveal_api_secret(

@@ -137,6 +137,12 @@ pub(super) fn opaque_internal() -> Status {
     )
 }
 
+/// An internal failure that is no storage error: logged with `context`, answered opaquely.
+pub(crate) fn opaque(context: &str) -> Status {
+    tracing::error!(context, "Internal failure.");
+    opaque_internal()
+}
+
 pub(crate) fn internal(context: &str, err: &StorageError) -> Status {
     tracing::error!(error = ?err, context, "Storage failure.");
     opaque_internal()

@@ -9,6 +9,7 @@ mod access;
 mod builders;
 mod folders;
 mod groups;
+mod idempotency;
 mod keys;
 mod passwords;
 mod rbac;
@@ -16,7 +17,9 @@ mod tenants;
 mod users;
 
 pub use builders::ERROR_DOMAIN;
-pub(crate) use builders::{internal, invalid_page_token, missing_scope, status, to_rpc_status};
+pub(crate) use builders::{
+    internal, invalid_page_token, missing_scope, opaque, status, to_rpc_status,
+};
 
 use roster_domain::{FieldViolations, StorageError};
 use tonic::Status;

@@ -44,8 +44,10 @@ impl FromRequestParts<CloudApi> for Ctx {
             .map(|(_, v)| v)
             .filter(|v| !v.is_empty());
         let core = Core::anonymous(&api.state.upstream, &RequestId::of(parts))
-            .with_token(&caller.token.token)
-            .acting_as(as_role.as_deref());
+            .with_token(&caller.token.token);
+        // Before the roles it acts with: whose keys they are depends on the credential only.
+        core.admit().await.map_err(|_| ApiError::internal())?;
+        let core = core.acting_as(as_role.as_deref());
         Ok(Self {
             caller,
             core,

@@ -137,6 +137,7 @@ async fn create_key(req: Signed<Json>, whose: Whose) -> Result<Response, ApiErro
         owner: Some(ring.owner.clone()),
         public_key: line,
         name: p.text("name").unwrap_or_default(),
+        request_id: String::new(),
     };
     let k = ctx.core.keys().create_key(req).await.map_err(|s| {
         let e = CoreError::from(&s);
@@ -160,6 +161,7 @@ async fn delete_key(req: Signed<Any>, whose: Whose) -> Result<Response, ApiError
     let req = pb::DeleteKeyRequest {
         owner: Some(ring.owner.clone()),
         name_or_fingerprint: key.to_owned(),
+        request_id: String::new(),
     };
     ctx.core
         .keys()

@@ -20,6 +20,7 @@ mod roles;
 mod users;
 mod validate;
 
+use crate::session::idempotency::{Asked, KeyRefusal};
 use crate::{AppState, GatewayConfig};
 use axum::Router;
 use axum::extract::Request;
@@ -45,6 +46,21 @@ async fn method_not_allowed(req: Request) -> Response {
 /// CloudAPI's answer to a path it does not serve.
 pub(crate) fn not_found(path: &str) -> Response {
     ApiError::not_found(format!("{path} does not exist")).into_response()
+}
+
+/// A keyed write the gateway answers before it runs (see [`crate::session::idempotency`]),
+/// with the headers restify adds to every answer.
+pub(crate) fn refuse_key(asked: &Asked<'_>, why: KeyRefusal) -> Response {
+    let e = match why {
+        KeyRefusal::Core(e) => ApiError::from_core(e),
+        KeyRefusal::Malformed => ApiError::invalid_header(why.message()),
+        KeyRefusal::Body(_) => ApiError::new(why.status(), "PayloadTooLarge", why.message()),
+        KeyRefusal::InUse => ApiError::new(why.status(), "Conflict", why.message()),
+        KeyRefusal::Reused => ApiError::new(why.status(), "UnprocessableEntity", why.message()),
+    };
+    let mut res = e.into_response();
+    response::restify_headers(res.headers_mut(), asked.rid, std::time::Instant::now());
+    res
 }
 
 /// Every CloudAPI route, each registered with its OpenAPI operation (`routes!` takes the

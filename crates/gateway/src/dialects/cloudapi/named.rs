@@ -125,7 +125,7 @@ pub(crate) async fn delete<R: Named>(req: Signed<Any>) -> Result<Response, ApiEr
 }
 
 /// `Named` for a record kept by the core's RoleService, which names its RPCs, requests and
-/// fields after the record (`list_roles`, `CreateRoleRequest { role }`, ...).
+/// fields after the record (`list_roles`, `CreateRoleRequest { role, request_id: String::new(),  }`, ...).
 macro_rules! named {
     ($record:ty, $collection:literal, $noun:literal, $view:ty, $field:ident, $plural:ident,
      $list:ident($list_req:ident), $get:ident($get_req:ident), $create:ident($create_req:ident),
@@ -163,7 +163,10 @@ macro_rules! named {
             }
             fn create(core: &Core, new: Self) -> impl Future<Output = Result<Self, Status>> + Send {
                 let mut c = core.roles();
-                let req = pb::$create_req { $field: Some(new) };
+                let req = pb::$create_req {
+                    $field: Some(new),
+                    request_id: String::new(),
+                };
                 async move { Ok(c.$create(req).await?.into_inner()) }
             }
             fn update(
@@ -175,13 +178,18 @@ macro_rules! named {
                 let req = pb::$update_req {
                     $field: Some(change),
                     update_mask: Some(prost_types::FieldMask { paths }),
+                    request_id: String::new(),
                 };
                 async move { Ok(c.$update(req).await?.into_inner()) }
             }
             fn delete(core: &Core, id: String) -> impl Future<Output = Result<(), Status>> + Send {
                 let mut c = core.roles();
                 async move {
-                    c.$delete(pb::$delete_req { id }).await?;
+                    c.$delete(pb::$delete_req {
+                        id,
+                        request_id: String::new(),
+                    })
+                    .await?;
                     Ok(())
                 }
             }

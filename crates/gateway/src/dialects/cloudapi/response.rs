@@ -80,7 +80,13 @@ pub(crate) async fn full_response(req: Request, next: Next) -> Response {
     let started = Instant::now();
     let id = RequestId::of_request(&req);
     let mut res = next.run(req).await;
-    let h = res.headers_mut();
+    restify_headers(res.headers_mut(), &id, started);
+    res
+}
+
+/// The headers restify adds to every CloudAPI answer, for the request `id` that started at
+/// `started`.
+pub(crate) fn restify_headers(h: &mut http::HeaderMap, id: &RequestId, started: Instant) {
     let set = |h: &mut http::HeaderMap, name: &'static str, value: &str| {
         if let Ok(v) = HeaderValue::from_str(value) {
             h.insert(HeaderName::from_static(name), v);
@@ -106,7 +112,6 @@ pub(crate) async fn full_response(req: Request, next: Next) -> Response {
         "access-control-expose-headers",
         "Api-Version, Request-Id, Response-Time",
     );
-    res
 }
 
 #[cfg(test)]

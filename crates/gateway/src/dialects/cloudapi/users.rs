@@ -185,6 +185,7 @@ async fn create_user(req: Signed<Json>) -> Result<Response, ApiError> {
     let req = pb::CreateUserRequest {
         user: Some(u),
         password: Some(password),
+        request_id: String::new(),
     };
     let made = ctx.core.users().create_user(req).await?.into_inner();
     let location = format!(
@@ -228,6 +229,7 @@ async fn update_user(req: Signed<Any>) -> Result<Response, ApiError> {
         user: Some(u),
         update_mask: Some(prost_types::FieldMask { paths }),
         password: None,
+        request_id: String::new(),
     };
     // An empty mask would mean "every field set"; CloudAPI without fields changes nothing.
     let updated = if req.update_mask.as_ref().is_some_and(|m| m.paths.is_empty()) {
@@ -273,6 +275,7 @@ async fn change_user_password(req: Signed<Any>) -> Result<Response, ApiError> {
         id: current.id,
         password,
         change_required: false,
+        request_id: String::new(),
     };
     let u = ctx.core.users().change_password(req).await?.into_inner();
     Ok(answer(&u, false))

@@ -99,10 +99,9 @@ impl FromRequestParts<Elements> for Ctx {
                 authenticate(&anonymous, user, org)
             })
             .await?;
-        Ok(Self {
-            core: anonymous.with_token(&token.token),
-            token,
-        })
+        let core = anonymous.with_token(&token.token);
+        core.admit().await.map_err(|_| ElementsError::internal())?;
+        Ok(Self { token, core })
     }
 }
 

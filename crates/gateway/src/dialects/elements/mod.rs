@@ -13,6 +13,7 @@ mod page_token;
 mod roles;
 mod users;
 
+use crate::session::idempotency::{Asked, KeyRefusal};
 use crate::{AppState, GatewayConfig, RequestId};
 use axum::Router;
 use axum::body::Body;
@@ -51,9 +52,13 @@ async fn method_not_allowed(req: Request) -> Response {
 /// `requestId`.
 async fn finish(req: Request, next: Next) -> Response {
     let id = RequestId::of_request(&req);
-    let mut res = next.run(req).await;
+    identified(next.run(req).await, &id)
+}
+
+/// The request id on an answer: in `elements-request-id`, and in an error body's `requestId`.
+fn identified(mut res: Response, id: &RequestId) -> Response {
     if let Some(ErrorMessage(message)) = res.extensions_mut().remove::<ErrorMessage>() {
-        let bytes = error::body_with_id(&message, &id);
+        let bytes = error::body_with_id(&message, id);
         let (mut parts, _) = res.into_parts();
         parts.headers.remove(http::header::CONTENT_LENGTH);
         res = Response::from_parts(parts, Body::from(bytes));
@@ -62,6 +67,16 @@ async fn finish(req: Request, next: Next) -> Response {
         res.headers_mut().insert("elements-request-id", v);
     }
     res
+}
+
+/// A keyed write the gateway answers before it runs (see [`crate::session::idempotency`]),
+/// outside the dialect's own middleware: the request id is added here.
+pub(crate) fn refuse_key(asked: &Asked<'_>, why: KeyRefusal) -> Response {
+    let e = match why.split() {
+        Ok((status, message)) => ElementsError::new(status, message),
+        Err(e) => ElementsError::from_core(&e, "Not found"),
+    };
+    identified(e.into_response(), asked.rid)
 }
 
 const ORGANIZATION_USERS: &str = "/organizations/users";

@@ -47,6 +47,7 @@ async fn change(
                 paths: vec!["role_keys".to_owned()],
             }),
             password: None,
+            request_id: String::new(),
         };
         match ctx
             .core

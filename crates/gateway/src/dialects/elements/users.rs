@@ -225,6 +225,7 @@ pub(crate) async fn create(ctx: Ctx, Body(b): Body<UserBody>) -> Result<Response
     let req = pb::CreateUserRequest {
         user: Some(u),
         password: b.password.clone(),
+        request_id: String::new(),
     };
     let res = ctx
         .core
@@ -294,6 +295,7 @@ pub(crate) async fn update(
             user: Some(u),
             update_mask: Some(prost_types::FieldMask { paths }),
             password: b.password.clone(),
+            request_id: String::new(),
         };
         let res = ctx
             .core

@@ -70,8 +70,7 @@ pub(crate) async fn authenticate(
             Ok::<_, FofError>(CachedToken::authenticated(r))
         })
         .await?;
-    Ok(Session {
-        core: anonymous.with_token(&token.token),
-        company_id,
-    })
+    let core = anonymous.with_token(&token.token);
+    core.admit().await.map_err(|_| FofError::internal())?;
+    Ok(Session { company_id, core })
 }

@@ -12,6 +12,7 @@
 
 use super::response_status::{FieldError, ResponseStatus};
 use crate::core_error::{CoreError, Kind};
+use crate::session::idempotency::KeyRefusal;
 use http::StatusCode;
 use roster_proto::v1::ErrorReason;
 
@@ -125,6 +126,17 @@ impl FofError {
             "MethodNotAllowed",
             format!("The endpoint {method} {path} does not exist."),
         )
+    }
+
+    /// A keyed write refused before it runs (see [`crate::session::idempotency`]).
+    pub(crate) fn keyed(why: KeyRefusal) -> Self {
+        match why {
+            KeyRefusal::Core(e) => Self::from_core(&e),
+            KeyRefusal::Malformed => Self::bad_request("InvalidValue", why.message()),
+            KeyRefusal::Body(_) => Self::bad_request("RequestTooLarge", why.message()),
+            KeyRefusal::InUse => Self::new(why.status(), "Conflict", why.message()),
+            KeyRefusal::Reused => Self::new(why.status(), "UnprocessableEntity", why.message()),
+        }
     }
 
     pub(crate) fn internal() -> Self {

@@ -36,6 +36,7 @@ mod fixtures;
 
 pub use limits::FormsOnFireLimits;
 
+use crate::session::idempotency::{Asked, KeyRefusal};
 use crate::{AppState, GatewayConfig};
 use axum::Router;
 use axum::extract::{OriginalUri, Request, State};
@@ -125,6 +126,15 @@ async fn no_endpoint(State(api): State<FormsOnFire>, req: Request) -> Response {
         .map_or_else(|| req.uri().path().to_owned(), |u| u.path().to_owned());
     let e = FofError::no_endpoint(req.method().as_str(), &path);
     run(api, req, Root::Error, |_| async move { Err(e) }).await
+}
+
+/// A keyed write the gateway answers before it runs (see [`crate::session::idempotency`]), in
+/// the format the request asks for.
+pub(crate) fn refuse_key(asked: &Asked<'_>, why: KeyRefusal) -> Response {
+    let query = query::Query::parse(asked.uri.query()).unwrap_or_default();
+    let format = format::negotiate(&query, asked.headers, body::kind(asked.headers).ok())
+        .unwrap_or(format::Format::Json);
+    reply::failed(format, Root::User, &FofError::keyed(why))
 }
 
 /// Every Forms On Fire route, each registered with its OpenAPI operation (`routes!` takes

@@ -74,6 +74,7 @@ async fn update(
         user: Some(w.user),
         update_mask: Some(prost_types::FieldMask { paths: w.paths }),
         password: w.password,
+        request_id: String::new(),
     };
     Ok(s.core.users().update_user(req).await?.into_inner())
 }
@@ -95,6 +96,7 @@ pub(crate) async fn create(c: Call) -> Result<Reply, FofError> {
     let req = pb::CreateUserRequest {
         user: Some(w.user),
         password: w.password,
+        request_id: String::new(),
     };
     let made = session.core.users().create_user(req).await?.into_inner();
     Ok(Reply::user(UserOut::created(&made)))

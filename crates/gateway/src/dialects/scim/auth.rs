@@ -84,8 +84,10 @@ impl FromRequestParts<Scim> for Ctx {
                 authenticate(&anonymous, token)
             })
             .await?;
+        let core = anonymous.with_token(&cached.token);
+        core.admit().await.map_err(|_| ScimError::internal())?;
         Ok(Self {
-            core: anonymous.with_token(&cached.token),
+            core,
             key,
             api: api.clone(),
         })

@@ -5,6 +5,7 @@
 
 use super::SCIM_JSON;
 use crate::core_error::{CoreError, Kind};
+use crate::session::idempotency::{Asked, KeyRefusal};
 use axum::response::{IntoResponse, Response};
 use http::{HeaderValue, StatusCode};
 use roster_proto::v1::ErrorReason;
@@ -176,6 +177,17 @@ impl From<CoreError> for ScimError {
     fn from(e: CoreError) -> Self {
         Self::from_core(&e, "Resource not found")
     }
+}
+
+/// A keyed write the gateway answers before it runs (see [`crate::session::idempotency`]).
+pub(crate) fn refuse_key(_: &Asked<'_>, why: KeyRefusal) -> Response {
+    let malformed = matches!(why, KeyRefusal::Malformed);
+    match why.split() {
+        Ok((_, message)) if malformed => ScimError::invalid_value(message),
+        Ok((status, message)) => ScimError::new(status, message),
+        Err(e) => ScimError::from_core(&e, "Not found"),
+    }
+    .into_response()
 }
 
 impl IntoResponse for ScimError {

@@ -87,6 +87,7 @@ async fn change_members(
         remove_user_ids: change.remove,
         replace: change.replace,
         etag,
+        request_id: String::new(),
     };
     ctx.core
         .groups()
@@ -133,6 +134,7 @@ async fn update(
         }),
         update_mask: Some(FieldMask { paths }),
         etag,
+        request_id: String::new(),
     };
     ctx.core
         .groups()
@@ -162,6 +164,7 @@ pub(crate) async fn create_group(ctx: &Ctx, doc: &Value) -> Result<pb::Group, Sc
     let req = pb::CreateGroupRequest {
         path: format!("//{}", d.display_name),
         external_id: d.external_id.clone(),
+        request_id: String::new(),
     };
     let g = ctx
         .core
@@ -181,6 +184,7 @@ pub(crate) async fn create_group(ctx: &Ctx, doc: &Value) -> Result<pb::Group, Sc
             let undo = pb::DeleteGroupRequest {
                 id: g.id.clone(),
                 recursive: false,
+                request_id: String::new(),
             };
             if let Err(s) = ctx.core.groups().delete_group(undo).await {
                 tracing::warn!(group = %g.id, error = %s.message(), "Cannot undo a refused group create.");
@@ -319,6 +323,7 @@ pub(crate) async fn delete_group(ctx: &Ctx, id: &str, cond: &Conditions) -> Resu
     let req = pb::DeleteGroupRequest {
         id: g.id,
         recursive: false,
+        request_id: String::new(),
     };
     ctx.core
         .groups()

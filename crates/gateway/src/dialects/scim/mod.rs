@@ -28,6 +28,7 @@ use axum::extract::Request;
 use axum::response::{IntoResponse, Response};
 use axum::routing::any;
 use error::ScimError;
+pub(crate) use error::refuse_key;
 use http::StatusCode;
 use utoipa::IntoParams as _;
 use utoipa_axum::router::OpenApiRouter;

@@ -48,6 +48,7 @@ pub(crate) async fn create_user(ctx: &Ctx, doc: &Value) -> Result<pb::User, Scim
     let req = pb::CreateUserRequest {
         user: Some(d.to_new_user()),
         password: d.password.clone(),
+        request_id: String::new(),
     };
     ctx.core
         .users()
@@ -78,6 +79,7 @@ where
             user: Some(next),
             update_mask: Some(FieldMask { paths }),
             password: desired.password.clone(),
+            request_id: String::new(),
         };
         match ctx.core.users().update_user(req).await {
             Ok(u) => return Ok(u.into_inner()),

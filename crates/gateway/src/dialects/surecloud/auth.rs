@@ -71,11 +71,9 @@ pub(crate) async fn authenticate(
         .tokens
         .get_or_fetch(key, || introspect(&anonymous, token))
         .await?;
-    Ok(Caller {
-        core: anonymous.with_token(&token.token),
-        token,
-        key,
-    })
+    let core = anonymous.with_token(&token.token);
+    core.admit().await.map_err(|_| ScError::internal())?;
+    Ok(Caller { token, key, core })
 }
 
 #[cfg(test)]

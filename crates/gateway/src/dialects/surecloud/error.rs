@@ -3,6 +3,7 @@
 
 use super::super::refusal::{Refusal, Shape};
 use crate::core_error::{CoreError, Kind};
+use crate::session::idempotency::{Asked, KeyRefusal};
 use axum::Json;
 use axum::response::{IntoResponse, Response};
 use http::StatusCode;
@@ -69,6 +70,15 @@ impl ScError {
             Kind::NotFound | Kind::Taken | Kind::Internal => Self::internal(),
         }
     }
+}
+
+/// A keyed write the gateway answers before it runs (see [`crate::session::idempotency`]).
+pub(crate) fn refuse_key(_: &Asked<'_>, why: KeyRefusal) -> Response {
+    match why.split() {
+        Ok((status, message)) => ScError::new(status, message),
+        Err(e) => ScError::from_core(e),
+    }
+    .into_response()
 }
 
 impl Shape for ScShape {

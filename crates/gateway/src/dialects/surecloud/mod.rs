@@ -17,6 +17,7 @@ use crate::{AppState, GatewayConfig};
 use axum::Router;
 use axum::extract::Request;
 use axum::response::{IntoResponse, Response};
+pub(crate) use error::refuse_key;
 use error::{ErrorBody, ScError};
 use http::StatusCode;
 use utoipa_axum::router::OpenApiRouter;

@@ -142,7 +142,10 @@ async fn upsert(
     let r = caller
         .core
         .users()
-        .batch_upsert_users(pb::BatchUpsertUsersRequest { items })
+        .batch_upsert_users(pb::BatchUpsertUsersRequest {
+            items,
+            request_id: String::new(),
+        })
         .await
         .map_err(|s| caller.refused(api, s))?
         .into_inner();
