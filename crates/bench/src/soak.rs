@@ -139,6 +139,7 @@ impl Doors {
                         ..Default::default()
                     }),
                     password: None,
+                    request_id: String::new(),
                 },
                 &self.token,
             ))
@@ -225,6 +226,7 @@ async fn open_doors(served: &Served) -> Result<Doors> {
                         ..Default::default()
                     }),
                     password: None,
+                    request_id: String::new(),
                 },
                 &token,
             ))
