@@ -3,12 +3,12 @@
 //! the balancer (tonic's `balance_channel`, tower's power-of-two-choices) what joins and what
 //! leaves. The task ends when the channel is dropped.
 
+use super::Tally;
 use super::members::{Health, Member, Members};
 use super::targets::{Resolver, Target, all_literal};
 use std::collections::{BTreeMap, BTreeSet};
 use std::net::SocketAddr;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
@@ -27,13 +27,13 @@ pub(super) enum Event {
     Health(SocketAddr, Health),
 }
 
-/// A channel over every replica of `targets`, and the number of replicas that answer
-/// SERVING. `every`: how often the names are resolved again.
+/// A channel over every replica of `targets`, and what their health watches say. `every`:
+/// how often the names are resolved again.
 pub(super) fn start(
     targets: Vec<Target>,
     timeout: Duration,
     every: Duration,
-) -> (Channel, Arc<AtomicUsize>) {
+) -> (Channel, Arc<Tally>) {
     let (channel, balancer) = Channel::balance_channel(CHANGES.max(targets.len()));
     let (events_tx, events) = mpsc::channel(64);
     let mut discovery = Discovery {
@@ -41,11 +41,11 @@ pub(super) fn start(
         targets,
         timeout,
         balancer,
-        serving: Arc::new(AtomicUsize::new(0)),
+        tally: Arc::new(Tally::default()),
         watchers: BTreeMap::new(),
         events: events_tx,
     };
-    let serving = Arc::clone(&discovery.serving);
+    let tally = Arc::clone(&discovery.tally);
     let literals = all_literal(&discovery.targets).then(|| {
         let found = discovery.literals();
         discovery.members.resolved(&found).0
@@ -57,8 +57,11 @@ pub(super) fn start(
         // The channel has room for every target.
         let _ = discovery.balancer.try_send(Change::Insert(m, endpoint));
     }
+    discovery
+        .tally
+        .set(discovery.members.serving(), discovery.members.up());
     tokio::spawn(discovery.run(events, every, literals));
-    (channel, serving)
+    (channel, tally)
 }
 
 /// A spawned task, aborted when dropped.
@@ -77,7 +80,7 @@ struct Discovery {
     timeout: Duration,
     members: Members,
     balancer: mpsc::Sender<Change<Member, Endpoint>>,
-    serving: Arc<AtomicUsize>,
+    tally: Arc<Tally>,
     /// One health watch per replica.
     watchers: BTreeMap<SocketAddr, Task>,
     events: mpsc::Sender<Event>,
@@ -120,8 +123,7 @@ impl Discovery {
                 }
                 None => return,
             }
-            self.serving
-                .store(self.members.serving(), Ordering::Relaxed);
+            self.tally.set(self.members.serving(), self.members.up());
             if !self.update_balancer().await {
                 return;
             }

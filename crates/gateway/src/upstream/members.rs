@@ -106,6 +106,14 @@ impl Members {
             .count()
     }
 
+    /// How many replicas are not known to be down.
+    pub(super) fn up(&self) -> usize {
+        self.replicas
+            .values()
+            .filter(|r| r.health != Health::Down)
+            .count()
+    }
+
     fn wanted(&self) -> BTreeSet<Member> {
         if self.replicas.is_empty() {
             return (0..self.targets).map(Member::AsGiven).collect();
@@ -203,6 +211,7 @@ mod tests {
         assert!(!m.set_health(addr(9), Health::Down), "not a replica");
         assert_eq!(m.serving(), 2);
         assert!(m.set_health(addr(2), Health::Down));
+        assert_eq!(m.up(), 1);
         assert_eq!(
             m.sync(),
             Diff {

@@ -5,13 +5,16 @@
 //! HTTP/2 keeps every call of a connection on one replica, so a Kubernetes Service, which
 //! balances connections, would pin a gateway to one user-service pod. When the URL names a
 //! host (a headless Service) or lists several URLs, the channel balances calls over every
-//! replica instead: see [`discovery`]. One IP literal is one plain connection.
+//! replica instead: see [`discovery`]; a call that could not connect to the replica it was
+//! given is sent to another ([`Failover`]). One IP literal is one plain connection.
 
 mod discovery;
+mod failover;
 mod members;
 mod targets;
 mod watch;
 
+pub(crate) use failover::Failover;
 pub use targets::UpstreamError;
 
 use crate::telemetry::TracedChannel;
@@ -30,10 +33,32 @@ pub const DEFAULT_RESOLVE_INTERVAL: Duration = Duration::from_secs(5);
 #[derive(Debug, Clone)]
 pub struct Upstream {
     channel: Channel,
-    traced: TracedChannel,
-    /// How many replicas' health watches last said SERVING; `None` for one IP literal, which
-    /// is not watched.
-    serving: Option<Arc<AtomicUsize>>,
+    calls: Failover,
+    /// What the replicas' health watches say; `None` for one IP literal, which is not watched.
+    tally: Option<Arc<Tally>>,
+}
+
+/// What the replicas' health watches last said, for the readiness probe and the failover.
+#[derive(Debug, Default)]
+struct Tally {
+    serving: AtomicUsize,
+    /// Replicas not known to be down.
+    up: AtomicUsize,
+}
+
+impl Tally {
+    fn set(&self, serving: usize, up: usize) {
+        self.serving.store(serving, Ordering::Relaxed);
+        self.up.store(up, Ordering::Relaxed);
+    }
+
+    fn serving(&self) -> usize {
+        self.serving.load(Ordering::Relaxed)
+    }
+
+    fn up(&self) -> usize {
+        self.up.load(Ordering::Relaxed)
+    }
 }
 
 impl Upstream {
@@ -57,32 +82,29 @@ impl Upstream {
             return Ok(Self::new(channel, None));
         }
         let every = every.max(Duration::from_secs(1));
-        let (channel, serving) = discovery::start(targets, timeout, every);
-        Ok(Self::new(channel, Some(serving)))
+        let (channel, tally) = discovery::start(targets, timeout, every);
+        Ok(Self::new(channel, Some(tally)))
     }
 
-    fn new(channel: Channel, serving: Option<Arc<AtomicUsize>>) -> Self {
+    fn new(channel: Channel, tally: Option<Arc<Tally>>) -> Self {
+        let traced = TracedChannel::new(channel.clone());
         Self {
-            traced: TracedChannel::new(channel.clone()),
+            calls: Failover::new(traced, tally.clone()),
             channel,
-            serving,
+            tally,
         }
     }
 
     /// The traced channel every call to the core goes through (see [`crate::session::Core`]).
-    pub(crate) fn channel(&self) -> TracedChannel {
-        self.traced.clone()
+    pub(crate) fn channel(&self) -> Failover {
+        self.calls.clone()
     }
 
     /// Whether a user-service replica answers its health check with SERVING: one whose
     /// health watch says so, else whichever the channel picks. Untraced: probes would drown
     /// the request traces.
     pub async fn ready(&self, timeout: Duration) -> bool {
-        if self
-            .serving
-            .as_ref()
-            .is_some_and(|s| s.load(Ordering::Relaxed) > 0)
-        {
+        if self.tally.as_ref().is_some_and(|t| t.serving() > 0) {
             return true;
         }
         let mut health = HealthClient::new(self.channel.clone());
