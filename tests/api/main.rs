@@ -14,6 +14,7 @@
 mod support;
 
 mod auth;
+mod balance;
 mod batch;
 mod builtin_roles;
 mod busy;

@@ -18,7 +18,7 @@ pub use dialects::formsonfire::FormsOnFireLimits;
 pub use dialects::scim::ScimLimits;
 pub use dialects::surecloud::SureCloudLimits;
 pub use session::{CachedToken, RequestId, TokenCache, credential_key};
-pub use upstream::Upstream;
+pub use upstream::{DEFAULT_RESOLVE_INTERVAL, Upstream, UpstreamError};
 
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, Request};
@@ -35,8 +35,11 @@ use tokio::net::TcpListener;
 /// How the gateway is set up.
 #[derive(Debug, Clone)]
 pub struct GatewayConfig {
-    /// The user service, `http://host:port`.
+    /// The user service, `http://host:port`, or several such URLs, comma-separated. Calls
+    /// are balanced over every address the hosts resolve to (see [`Upstream`]).
     pub upstream_url: String,
+    /// How often the host names of `upstream_url` are resolved again.
+    pub upstream_resolve_interval: Duration,
     /// Deadline of one call to the user service.
     pub upstream_timeout: Duration,
     pub token_cache_capacity: usize,
@@ -60,6 +63,7 @@ impl GatewayConfig {
         Self {
             upstream_url: upstream_url.into(),
             upstream_timeout: Duration::from_secs(30),
+            upstream_resolve_interval: DEFAULT_RESOLVE_INTERVAL,
             token_cache_capacity: 10_000,
             token_refresh_margin: Duration::from_mins(1),
             max_body_bytes: 16 * 1024 * 1024,
@@ -84,7 +88,7 @@ pub struct AppState {
 #[derive(Debug, thiserror::Error)]
 pub enum GatewayError {
     #[error("invalid user service URL: {0}")]
-    Upstream(#[from] tonic::transport::Error),
+    Upstream(#[from] UpstreamError),
     #[error(transparent)]
     Io(#[from] std::io::Error),
 }
@@ -144,7 +148,11 @@ pub struct GatewayApp {
 impl GatewayApp {
     pub async fn bind(addr: SocketAddr, config: &GatewayConfig) -> Result<Self, GatewayError> {
         let state = AppState {
-            upstream: Upstream::connect_lazy(&config.upstream_url, config.upstream_timeout)?,
+            upstream: Upstream::connect_lazy_resolving(
+                &config.upstream_url,
+                config.upstream_timeout,
+                config.upstream_resolve_interval,
+            )?,
             tokens: Arc::new(TokenCache::new(
                 config.token_cache_capacity,
                 config.token_refresh_margin,

@@ -252,6 +252,7 @@ async fn start_gateway(
 
 fn gateway_config(s: &Settings, upstream: String) -> GatewayConfig {
     let mut config = GatewayConfig::new(upstream);
+    config.upstream_resolve_interval = Duration::from_secs(s.user_service_resolve_interval_secs);
     config.max_body_bytes = s.max_body_bytes;
     config.formsonfire = FormsOnFireLimits {
         max_body_bytes: s.formsonfire_max_body_bytes,

@@ -23,8 +23,12 @@ pub struct Settings {
     pub grpc_addr: SocketAddr,
     /// HTTP listen address of the gateway.
     pub http_addr: SocketAddr,
-    /// The user service as the gateway reaches it; default `http://<grpc_addr>`.
+    /// The user service as the gateway reaches it; default `http://<grpc_addr>`. A host
+    /// name stands for every address it resolves to (a headless Service: one per pod), and
+    /// several URLs may be given, comma-separated; calls are balanced over all of them.
     pub user_service_url: Option<String>,
+    /// Seconds between two resolutions of the host names of `user_service_url` (at least 1).
+    pub user_service_resolve_interval_secs: u64,
     /// Apply pending migrations when `serve` or `user-service` starts.
     pub migrate_on_start: bool,
     /// `iss` of issued tokens.
@@ -118,6 +122,7 @@ impl Default for Settings {
             grpc_addr: SocketAddr::from(([127, 0, 0, 1], 50051)),
             http_addr: SocketAddr::from(([127, 0, 0, 1], 8080)),
             user_service_url: None,
+            user_service_resolve_interval_secs: 5,
             migrate_on_start: true,
             token_issuer: "roster".to_owned(),
             token_audience: "roster.v1".to_owned(),

@@ -5,8 +5,7 @@
 
 use super::RequestId;
 use super::idempotency::{Gate, Halted};
-use crate::telemetry::TracedChannel;
-use crate::upstream::Upstream;
+use crate::upstream::{Failover, Upstream};
 use roster_proto::v1::auth_service_client::AuthServiceClient;
 use roster_proto::v1::group_service_client::GroupServiceClient;
 use roster_proto::v1::idempotency_service_client::IdempotencyServiceClient;
@@ -22,7 +21,7 @@ use tonic::service::interceptor::InterceptedService;
 const MAX_MESSAGE_BYTES: usize = 64 * 1024 * 1024;
 
 /// The channel every client of a [`Core`] runs on.
-pub(crate) type Channel = InterceptedService<TracedChannel, Attach>;
+pub(crate) type Channel = InterceptedService<Failover, Attach>;
 
 /// The metadata a request's calls carry.
 #[derive(Debug, Clone, Default)]
@@ -55,7 +54,7 @@ impl Interceptor for Attach {
 /// The core, as one request of one caller reaches it.
 #[derive(Debug, Clone)]
 pub(crate) struct Core {
-    channel: TracedChannel,
+    channel: Failover,
     attach: Attach,
     /// The request's idempotency gate, when it is a keyed write.
     gate: Option<Gate>,

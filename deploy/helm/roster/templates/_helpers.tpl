@@ -21,6 +21,10 @@
 {{- define "roster.userService.fullname" -}}
 {{- printf "%s-user-service" (include "roster.fullname" . | trunc 50 | trimSuffix "-") }}
 {{- end }}
+{{/* The user service's headless Service, which the gateway resolves to every ready pod. */}}
+{{- define "roster.userService.headlessName" -}}
+{{- printf "%s-user-service-headless" (include "roster.fullname" . | trunc 41 | trimSuffix "-") }}
+{{- end }}
 {{- define "roster.gateway.fullname" -}}
 {{- printf "%s-gateway" (include "roster.fullname" . | trunc 55 | trimSuffix "-") }}
 {{- end }}
