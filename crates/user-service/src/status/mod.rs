@@ -16,7 +16,9 @@ mod tenants;
 mod users;
 
 pub use builders::ERROR_DOMAIN;
-pub(crate) use builders::{internal, invalid_page_token, missing_scope, status, to_rpc_status};
+pub(crate) use builders::{
+    invalid_page_token, missing_scope, status, storage_failure, to_rpc_status,
+};
 
 use roster_domain::{FieldViolations, StorageError};
 use tonic::Status;
@@ -34,6 +36,6 @@ impl IntoStatus for FieldViolations {
 
 impl IntoStatus for StorageError {
     fn into_status(self) -> Status {
-        internal("storage", &self)
+        storage_failure("storage", &self)
     }
 }
