@@ -209,8 +209,8 @@ mod tests {
         assert_eq!(refused.code(), tonic::Code::DeadlineExceeded);
 
         // No deadline (outside the middleware): nothing is sent; the channel's timeout holds.
-        let plain = Core::anonymous(&upstream, &RequestId::new()).attach.clone();
-        let req = plain.clone().call(tonic::Request::new(())).unwrap();
+        let mut plain = Core::anonymous(&upstream, &RequestId::new()).attach;
+        let req = plain.call(tonic::Request::new(())).unwrap();
         assert!(req.metadata().get("grpc-timeout").is_none());
     }
 
