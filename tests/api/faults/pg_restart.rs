@@ -54,11 +54,19 @@ async fn a_restarted_database_is_served_again_without_restarting_roster_and_lose
         .await;
     let outcomes = load.stop().await;
 
+    let during = outcomes
+        .iter()
+        .filter(|o| o.sent <= restarted && o.answered >= restarting)
+        .count();
+    assert!(
+        during > 0,
+        "no request was under way while PostgreSQL restarted"
+    );
     let stored = d.stored_emails().await;
     let acknowledged = assert_nothing_acknowledged_is_lost(&outcomes, &stored);
     let refused = outcomes.iter().filter(|o| !o.acknowledged()).count();
     eprintln!(
-        "pg_restart: {} requests, {acknowledged} acknowledged, {refused} told to try again; pg_ctlcluster restart took {:?}; every dialect served again {recovered:?} after it returned; the test took {:?}",
+        "pg_restart: {} requests ({during} under way during the restart), {acknowledged} acknowledged, {refused} told to try again; pg_ctlcluster restart took {:?}; every dialect served again {recovered:?} after it returned; the test took {:?}",
         outcomes.len(),
         restarted.duration_since(restarting),
         began.elapsed(),
