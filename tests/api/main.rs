@@ -24,6 +24,7 @@ mod concurrency;
 mod configuration;
 mod dialects;
 mod elements;
+mod faults;
 mod folders;
 mod formsonfire;
 mod gateway;

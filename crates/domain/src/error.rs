@@ -4,19 +4,52 @@ use std::fmt;
 use std::time::Duration;
 
 /// A failure inside a driven adapter (the database, the hasher). The domain never looks
-/// inside it; the inbound adapter logs it and answers with an opaque internal error.
+/// inside it; the inbound adapter answers by its [`StorageFault`]: an opaque internal error
+/// (logged) unless the adapter said that trying again later may succeed.
 #[derive(Debug, thiserror::Error)]
 #[error("storage failure")]
-pub struct StorageError(#[source] pub Box<dyn std::error::Error + Send + Sync>);
+pub struct StorageError(
+    #[source] pub Box<dyn std::error::Error + Send + Sync>,
+    StorageFault,
+);
+
+/// What a storage failure means to the caller, as the adapter that failed classified it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum StorageFault {
+    /// A failure that trying again will not cure (a broken row, a bug), or one nobody
+    /// classified.
+    #[default]
+    Failed,
+    /// Every database connection stayed taken for as long as the pool waits: the step that
+    /// needed one did nothing.
+    Busy,
+    /// The call's deadline ran out while the database worked (see [`crate::deadline`]): the
+    /// statement was cancelled, and a write's transaction rolled back.
+    DeadlineExceeded,
+    /// The database could not be reached, or dropped the connection (it is restarting, say).
+    Unreachable,
+}
 
 impl StorageError {
     pub fn new(err: impl std::error::Error + Send + Sync + 'static) -> Self {
-        Self(Box::new(err))
+        Self(Box::new(err), StorageFault::Failed)
+    }
+
+    /// A failure the adapter has classified.
+    pub fn with_fault(
+        fault: StorageFault,
+        err: impl std::error::Error + Send + Sync + 'static,
+    ) -> Self {
+        Self(Box::new(err), fault)
     }
 
     /// A failure described only by a message (a row that no longer parses, say).
     pub fn msg(message: impl Into<String>) -> Self {
-        Self(message.into().into())
+        Self(message.into().into(), StorageFault::Failed)
+    }
+
+    pub fn fault(&self) -> StorageFault {
+        self.1
     }
 }
 

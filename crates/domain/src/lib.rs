@@ -8,6 +8,7 @@
 
 pub mod auth;
 pub mod authz;
+pub mod deadline;
 pub mod error;
 pub mod filter;
 pub mod folders;
@@ -28,6 +29,6 @@ pub mod users;
 pub mod values;
 pub mod write_counter;
 
-pub use error::{FieldViolation, FieldViolations, StorageError, TryLater};
+pub use error::{FieldViolation, FieldViolations, StorageError, StorageFault, TryLater};
 pub use ids::{FolderId, GroupId, PolicyId, ProvisioningTokenId, RoleId, TenantId, UserId};
 pub use time::{Clock, SystemClock, Timestamp};

@@ -29,8 +29,11 @@ pub(crate) enum Kind {
     Exhausted,
     /// The core is busy (reason `TRY_LATER`): try again after `retry_after`.
     Busy,
-    /// The core cannot be reached, or did not answer in time.
+    /// The core cannot be reached (or its database cannot), or the call broke off.
     Unavailable,
+    /// The request's deadline ran out before the core answered (DEADLINE_EXCEEDED, or
+    /// CANCELLED, which is how tonic's own timers report it).
+    Timeout,
     /// The core failed. Logged once, here; the client is never told why.
     Internal,
 }
@@ -104,7 +107,14 @@ impl CoreError {
                     .collect()
             })
             .unwrap_or_default();
-        let kind = kind_of(s.code(), reason);
+        // UNKNOWN with an error of its own was made here, by the transport, not sent by the
+        // core: the connection broke mid-call (the user service died, say).
+        let broken = s.code() == Code::Unknown && std::error::Error::source(s).is_some();
+        let kind = if broken {
+            Kind::Unavailable
+        } else {
+            kind_of(s.code(), reason)
+        };
         if kind == Kind::Internal {
             tracing::error!(code = ?s.code(), message = %s.message(), "The core failed.");
         }
@@ -115,7 +125,8 @@ impl CoreError {
             message: s.message().to_owned(),
             metadata: info.map(|i| i.metadata).unwrap_or_default(),
             violations,
-            retry_after: if kind == Kind::Busy {
+            // Every "try again" answer says when.
+            retry_after: if matches!(kind, Kind::Busy | Kind::Unavailable | Kind::Timeout) {
                 Some(retry_after.unwrap_or(1))
             } else {
                 retry_after
@@ -135,7 +146,8 @@ fn kind_of(code: Code, reason: Option<ErrorReason>) -> Kind {
         Code::Unauthenticated => Kind::Unauthenticated,
         Code::PermissionDenied => Kind::Forbidden,
         Code::ResourceExhausted => Kind::Exhausted,
-        Code::Unavailable | Code::DeadlineExceeded | Code::Cancelled => Kind::Unavailable,
+        Code::Unavailable => Kind::Unavailable,
+        Code::DeadlineExceeded | Code::Cancelled => Kind::Timeout,
         Code::Ok
         | Code::Unknown
         | Code::Aborted
@@ -261,10 +273,10 @@ mod tests {
         use Kind::*;
         let table = [
             (Code::Ok, Internal),
-            (Code::Cancelled, Unavailable),
+            (Code::Cancelled, Timeout),
             (Code::Unknown, Internal),
             (Code::InvalidArgument, Invalid),
-            (Code::DeadlineExceeded, Unavailable),
+            (Code::DeadlineExceeded, Timeout),
             (Code::NotFound, NotFound),
             (Code::AlreadyExists, Taken),
             (Code::PermissionDenied, Forbidden),
@@ -281,6 +293,24 @@ mod tests {
         for (code, kind) in table {
             assert_eq!(kind_of(code, None), kind, "{code:?}");
         }
+    }
+
+    #[test]
+    fn transport_failures_are_unavailable_and_every_try_again_says_when() {
+        // As tonic reports a connection that broke mid-call: UNKNOWN, with the cause.
+        let mut broken = tonic::Status::unknown("h2 protocol error: connection reset");
+        broken.set_source(std::sync::Arc::new(std::io::Error::other("reset")));
+        let e = CoreError::from(broken);
+        assert_eq!((e.kind, e.retry_after), (Kind::Unavailable, Some(1)));
+        // UNKNOWN as the core sends it is its failure.
+        assert_eq!(
+            CoreError::from(tonic::Status::unknown("x")).kind,
+            Kind::Internal
+        );
+        let late = CoreError::from(tonic::Status::deadline_exceeded("late"));
+        assert_eq!((late.kind, late.retry_after), (Kind::Timeout, Some(1)));
+        let down = CoreError::from(tonic::Status::unavailable("down"));
+        assert_eq!((down.kind, down.retry_after), (Kind::Unavailable, Some(1)));
     }
 
     #[test]

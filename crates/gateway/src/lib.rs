@@ -40,7 +40,8 @@ pub struct GatewayConfig {
     pub upstream_url: String,
     /// How often the host names of `upstream_url` are resolved again.
     pub upstream_resolve_interval: Duration,
-    /// Deadline of one call to the user service.
+    /// The time one request's calls to the user service may take together, counted from
+    /// its arrival: each call carries what is left as its gRPC deadline.
     pub upstream_timeout: Duration,
     pub token_cache_capacity: usize,
     /// Cached tokens are renewed this long before they expire.
@@ -123,6 +124,11 @@ pub fn router(state: &AppState, config: &GatewayConfig) -> Router {
             session::idempotency::guard,
         ))
         .layer(axum::middleware::from_fn(session::replay::replay_refused))
+        // Outside the replay, so that a replayed request has what is left of the budget.
+        .layer(axum::middleware::from_fn_with_state(
+            config.upstream_timeout,
+            session::deadline::assign,
+        ))
         .layer(axum::middleware::from_fn_with_state(
             Arc::clone(&state.draining),
             health::close_while_draining,

@@ -45,6 +45,7 @@ pub async fn open_store(s: &Settings) -> Result<Store> {
     }
     let options = StoreOptions {
         max_connections: s.database_max_connections,
+        acquire_timeout: Duration::from_millis(s.database_acquire_timeout_ms),
         ..StoreOptions::default()
     };
     Store::connect(&url, &options)
@@ -253,6 +254,7 @@ async fn start_gateway(
 fn gateway_config(s: &Settings, upstream: String) -> GatewayConfig {
     let mut config = GatewayConfig::new(upstream);
     config.upstream_resolve_interval = Duration::from_secs(s.user_service_resolve_interval_secs);
+    config.upstream_timeout = Duration::from_millis(s.upstream_timeout_ms);
     config.max_body_bytes = s.max_body_bytes;
     config.formsonfire = FormsOnFireLimits {
         max_body_bytes: s.formsonfire_max_body_bytes,

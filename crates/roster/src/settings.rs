@@ -19,6 +19,10 @@ pub struct Settings {
     pub database_url: Option<String>,
     /// Database connection pool size.
     pub database_max_connections: u32,
+    /// Longest a call waits for a free database connection, in milliseconds; past it the
+    /// call is refused with TRY_LATER (503 with `Retry-After` in the dialects). Keep it well
+    /// below `upstream_timeout_ms`.
+    pub database_acquire_timeout_ms: u64,
     /// gRPC listen address of the user service.
     pub grpc_addr: SocketAddr,
     /// HTTP listen address of the gateway.
@@ -29,6 +33,10 @@ pub struct Settings {
     pub user_service_url: Option<String>,
     /// Seconds between two resolutions of the host names of `user_service_url` (at least 1).
     pub user_service_resolve_interval_secs: u64,
+    /// Gateway: the time one HTTP request's calls to the user service may take together, in
+    /// milliseconds from its arrival. Each call carries what is left as its gRPC deadline,
+    /// which the user service passes down to the database.
+    pub upstream_timeout_ms: u64,
     /// Apply pending migrations when `serve` or `user-service` starts.
     pub migrate_on_start: bool,
     /// `iss` of issued tokens.
@@ -119,10 +127,12 @@ impl Default for Settings {
             data_dir: PathBuf::from("./roster-data"),
             database_url: None,
             database_max_connections: 10,
+            database_acquire_timeout_ms: 3000,
             grpc_addr: SocketAddr::from(([127, 0, 0, 1], 50051)),
             http_addr: SocketAddr::from(([127, 0, 0, 1], 8080)),
             user_service_url: None,
             user_service_resolve_interval_secs: 5,
+            upstream_timeout_ms: 30_000,
             migrate_on_start: true,
             token_issuer: "roster".to_owned(),
             token_audience: "roster.v1".to_owned(),

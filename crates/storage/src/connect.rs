@@ -1,5 +1,8 @@
 //! Building the pool: SQLite with WAL, a busy timeout and foreign keys; PostgreSQL as is.
+//! Both bound how long a connection may wait on the database by the deadline of the call
+//! that takes it (see [`crate::deadline`]).
 
+use crate::deadline;
 use crate::{PoolStats, Store};
 use sea_orm::{SqlxPostgresConnector, SqlxSqliteConnector};
 use sqlx::postgres::{PgPool, PgPoolOptions};
@@ -15,8 +18,12 @@ use tokio::sync::Mutex;
 #[derive(Debug, Clone)]
 pub struct StoreOptions {
     pub max_connections: u32,
+    /// Longest a call waits for a free connection; past it the call fails as busy
+    /// ([`roster_domain::StorageFault::Busy`]). Keep it well below the callers' deadlines,
+    /// so that a saturated pool answers "try later" rather than running out their time.
     pub acquire_timeout: Duration,
-    /// How long SQLite waits for another process's write lock.
+    /// How long SQLite waits for another process's write lock (less when the call's
+    /// deadline is nearer).
     pub busy_timeout: Duration,
 }
 
@@ -24,7 +31,7 @@ impl Default for StoreOptions {
     fn default() -> Self {
         Self {
             max_connections: 10,
-            acquire_timeout: Duration::from_secs(30),
+            acquire_timeout: Duration::from_secs(3),
             busy_timeout: Duration::from_secs(15),
         }
     }
@@ -70,9 +77,20 @@ pub(crate) async fn connect(url: &str, o: &StoreOptions) -> Result<Store, Connec
             .synchronous(SqliteSynchronous::Normal)
             .busy_timeout(o.busy_timeout)
             .foreign_keys(true);
+        let busy = o.busy_timeout;
         let pool = SqlitePoolOptions::new()
             .max_connections(o.max_connections)
             .acquire_timeout(o.acquire_timeout)
+            // The statement below reaches the connection's worker as the liveness ping would.
+            .test_before_acquire(false)
+            .after_connect(move |conn, _| Box::pin(deadline::bound_sqlite(conn, busy, false)))
+            .before_acquire(move |conn, _| {
+                Box::pin(async move {
+                    deadline::bound_sqlite(conn, busy, true)
+                        .await
+                        .map(|()| true)
+                })
+            })
             .connect_with(opts)
             .await
             .map_err(ConnectError::Connect)?;
@@ -86,6 +104,13 @@ pub(crate) async fn connect(url: &str, o: &StoreOptions) -> Result<Store, Connec
         let pool = PgPoolOptions::new()
             .max_connections(o.max_connections)
             .acquire_timeout(o.acquire_timeout)
+            // The statement below is a round trip that fails on a dead connection, as the
+            // liveness ping would: it replaces the ping rather than adding to it.
+            .test_before_acquire(false)
+            .after_connect(|conn, _| Box::pin(deadline::bound_postgres(conn, false)))
+            .before_acquire(|conn, _| {
+                Box::pin(async move { deadline::bound_postgres(conn, true).await.map(|()| true) })
+            })
             .connect(url)
             .await
             .map_err(ConnectError::Connect)?;

@@ -12,6 +12,7 @@
 
 mod builtin_roles;
 mod connect;
+mod deadline;
 mod entities;
 mod errors;
 mod folders;

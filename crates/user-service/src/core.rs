@@ -243,7 +243,7 @@ impl<R: Store> Core<R> {
                     .auth
                     .provisioning_token_is_current(tenant, id)
                     .await
-                    .map_err(|e| crate::status::internal("auth", &e))?,
+                    .map_err(|e| crate::status::storage_failure("auth", &e))?,
                 _ => false,
             };
             if !current {
@@ -260,7 +260,7 @@ impl<R: Store> Core<R> {
                     .auth
                     .secret_key_use(tenant, user, key, self.client_address(req))
                     .await
-                    .map_err(|e| crate::status::internal("auth", &e))?,
+                    .map_err(|e| crate::status::storage_failure("auth", &e))?,
                 _ => SecretKeyUse::Stale,
             };
             match check {
@@ -346,7 +346,7 @@ impl<R: Store> Core<R> {
             let stored = self
                 .authority(tenant, user)
                 .await
-                .map_err(|e| crate::status::internal("auth", &e))?
+                .map_err(|e| crate::status::storage_failure("auth", &e))?
                 .ok_or_else(|| TokenError::Revoked.into_status())?;
             if stored.status == UserStatus::Disabled
                 || caller.epoch.is_some_and(|e| e != stored.epoch)
@@ -460,7 +460,7 @@ impl<R: Store> Core<R> {
             .auth
             .tenant(&TenantKey::Id(tenant))
             .await
-            .map_err(|e| crate::status::internal("auth", &e))?
+            .map_err(|e| crate::status::storage_failure("auth", &e))?
             .ok_or_else(|| TokenError::Revoked.into_status())?;
         self.owners
             .lock()

@@ -9,6 +9,7 @@ mod api;
 mod client_address;
 pub mod convert;
 mod core;
+mod deadline;
 mod hasher;
 mod host_names;
 mod idempotency;

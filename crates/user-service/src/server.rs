@@ -150,6 +150,8 @@ impl<R: Store> GrpcServer<R> {
         };
         Server::builder()
             .layer(crate::telemetry::TelemetryLayer)
+            // Inside telemetry, so that a call answered DEADLINE_EXCEEDED is counted as such.
+            .layer(crate::deadline::DeadlineLayer)
             .add_service(health_svc)
             .add_service(reflection_v1)
             .add_service(reflection_v1alpha)

@@ -54,6 +54,70 @@ pub(crate) struct TestTenant {
     pub(crate) owner_token: String,
 }
 
+/// Tokens signed with the test key, as any server started with the test settings (in this
+/// process or another) accepts them.
+#[derive(Debug)]
+pub(crate) struct TestTokens(Tokens);
+
+impl TestTokens {
+    pub(crate) fn new(settings: &Settings) -> Self {
+        Self(Tokens::new(TokenConfig {
+            issuer: settings.token_issuer.clone(),
+            audience: settings.token_audience.clone(),
+            keys: vec![TokenKey {
+                kid: TEST_KID.to_owned(),
+                secret: TEST_KEY.to_vec(),
+            }],
+            default_ttl: Duration::from_mins(10),
+            max_ttl: Duration::from_hours(24),
+        }))
+    }
+
+    /// A service token of `tenant` (or of the installation) with `scopes`.
+    pub(crate) fn token(&self, tenant: Option<&str>, scopes: &[&str]) -> String {
+        let tenant = tenant.map(|t| roster_domain::TenantId::parse(t).expect("tenant id"));
+        self.0
+            .issue(
+                tenant,
+                "test",
+                scopes,
+                None,
+                roster_domain::Clock::now(&roster_domain::SystemClock),
+            )
+            .expect("token")
+            .token
+    }
+
+    /// A token of the user `user` of `tenant`, as Authenticate mints it for an SSH key
+    /// signature (`epoch`: the user's authorization epoch now).
+    pub(crate) fn user_token(
+        &self,
+        tenant: &str,
+        user: &str,
+        scopes: &[&str],
+        epoch: i64,
+    ) -> String {
+        let tenant = roster_domain::TenantId::parse(tenant).expect("tenant id");
+        self.0
+            .issue_bound(
+                Some(tenant),
+                user,
+                scopes,
+                None,
+                roster_domain::Clock::now(&roster_domain::SystemClock),
+                roster_user_service::Binding {
+                    kind: Some("user"),
+                    credential: Some("ssh_key"),
+                    credential_id: None,
+                    epoch: Some(epoch),
+                    secret_key: None,
+                },
+            )
+            .expect("token")
+            .token
+    }
+}
+
 /// Roster running on loopback with a database of its own.
 #[derive(Debug)]
 pub(crate) struct TestApp {
@@ -64,7 +128,7 @@ pub(crate) struct TestApp {
     pub(crate) metrics_url: Option<String>,
     pub(crate) channel: Channel,
     pub(crate) http: reqwest::Client,
-    tokens: Tokens,
+    tokens: TestTokens,
     /// Held, never read: the servers run as long as the app.
     _server: Server,
     pub(crate) db: TestDb,
@@ -111,16 +175,7 @@ impl TestApp {
             .unwrap()
             .timeout(Duration::from_mins(1))
             .connect_lazy();
-        let tokens = Tokens::new(TokenConfig {
-            issuer: settings.token_issuer.clone(),
-            audience: settings.token_audience.clone(),
-            keys: vec![TokenKey {
-                kid: TEST_KID.to_owned(),
-                secret: TEST_KEY.to_vec(),
-            }],
-            default_ttl: Duration::from_mins(10),
-            max_ttl: Duration::from_hours(24),
-        });
+        let tokens = TestTokens::new(&settings);
         Self {
             settings,
             grpc_addr,
@@ -162,17 +217,7 @@ impl TestApp {
 
     /// A token signed with the server's key.
     pub(crate) fn token(&self, tenant: Option<&str>, scopes: &[&str]) -> String {
-        let tenant = tenant.map(|t| roster_domain::TenantId::parse(t).expect("tenant id"));
-        self.tokens
-            .issue(
-                tenant,
-                "test",
-                scopes,
-                None,
-                roster_domain::Clock::now(&roster_domain::SystemClock),
-            )
-            .expect("token")
-            .token
+        self.tokens.token(tenant, scopes)
     }
 
     /// A token of the user `user` of `tenant`, as Authenticate mints it for an SSH key
@@ -184,29 +229,12 @@ impl TestApp {
         scopes: &[&str],
         epoch: i64,
     ) -> String {
-        let tenant = roster_domain::TenantId::parse(tenant).expect("tenant id");
-        self.tokens
-            .issue_bound(
-                Some(tenant),
-                user,
-                scopes,
-                None,
-                roster_domain::Clock::now(&roster_domain::SystemClock),
-                roster_user_service::Binding {
-                    kind: Some("user"),
-                    credential: Some("ssh_key"),
-                    credential_id: None,
-                    epoch: Some(epoch),
-                    secret_key: None,
-                },
-            )
-            .expect("token")
-            .token
+        self.tokens.user_token(tenant, user, scopes, epoch)
     }
 
     /// The installation administrator's token.
     pub(crate) fn admin_token(&self) -> String {
-        self.token(None, &[scopes::ADMIN])
+        self.tokens.token(None, &[scopes::ADMIN])
     }
 
     /// Creates a tenant over gRPC, with a tenant-administrator token for it.

@@ -24,7 +24,7 @@ use tonic_types::StatusExt as _;
 pub(crate) struct Bearer(Option<MetadataValue<Ascii>>);
 
 impl Bearer {
-    fn token(token: &str) -> Self {
+    pub(crate) fn token(token: &str) -> Self {
         Self(Some(
             format!("Bearer {token}").parse().expect("ASCII token"),
         ))

@@ -57,11 +57,20 @@ impl<S> Refusal<S> {
         Self::new(StatusCode::INTERNAL_SERVER_ERROR, "Internal server error")
     }
 
-    /// The core could not be reached or did not answer in time.
+    /// The core (or its database) could not be reached.
     pub(crate) fn unavailable() -> Self {
         Self::new(
             StatusCode::SERVICE_UNAVAILABLE,
             "The service is unavailable; try again",
+        )
+    }
+
+    /// The request's deadline ran out before the core answered: 503 like the other "try
+    /// again" answers, which is what these vendors document (none documents 504).
+    pub(crate) fn timed_out() -> Self {
+        Self::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "The service did not answer in time; try again",
         )
     }
 }

@@ -1,7 +1,7 @@
 //! The one way a dialect calls the core: a client bound to one request, which attaches the
 //! caller's token, the request id, the client's address (and CloudAPI's `as-role`) to every
-//! call it makes. A handler
-//! never builds a `tonic::Request` or touches metadata itself.
+//! call it makes, and gives each call what is left of the request's deadline as its own
+//! (`grpc-timeout`). A handler never builds a `tonic::Request` or touches metadata itself.
 
 use super::RequestId;
 use super::idempotency::{Gate, Halted};
@@ -13,6 +13,7 @@ use roster_proto::v1::key_service_client::KeyServiceClient;
 use roster_proto::v1::role_service_client::RoleServiceClient;
 use roster_proto::v1::tenant_service_client::TenantServiceClient;
 use roster_proto::v1::user_service_client::UserServiceClient;
+use std::time::Instant;
 use tonic::metadata::{Ascii, MetadataValue};
 use tonic::service::Interceptor;
 use tonic::service::interceptor::InterceptedService;
@@ -32,10 +33,23 @@ pub(crate) struct Attach {
     /// The HTTP client's address, or `unknown` (which the core's restrictions refuse: sent
     /// nothing, the core would take the gateway's own address for the client's).
     client: Option<MetadataValue<Ascii>>,
+    /// When the request's calls must be done (see [`super::deadline`]).
+    deadline: Option<Instant>,
 }
 
 impl Interceptor for Attach {
     fn call(&mut self, mut req: tonic::Request<()>) -> Result<tonic::Request<()>, tonic::Status> {
+        if let Some(deadline) = self.deadline {
+            let left = deadline.saturating_duration_since(Instant::now());
+            if left.is_zero() {
+                // Not sent: the core could only answer the same, later.
+                return Err(tonic::Status::deadline_exceeded(
+                    "the request's time for the core is spent",
+                ));
+            }
+            // Also what the channel waits for the answer (tonic reads it back).
+            req.set_timeout(left);
+        }
         let m = req.metadata_mut();
         for (key, value) in [
             ("authorization", &self.authorization),
@@ -72,6 +86,7 @@ impl Core {
                         .map_or_else(|| "unknown".to_owned(), |a| a.to_string()),
                 )
                 .ok(),
+                deadline: rid.deadline(),
                 ..Attach::default()
             },
             gate: rid.gate().cloned(),
@@ -184,6 +199,45 @@ mod tests {
                 .get(roster_proto::CLIENT_ADDRESS_METADATA)
                 .is_some()
         );
+    }
+
+    #[tokio::test]
+    async fn every_call_carries_what_is_left_of_the_request_deadline() {
+        let upstream =
+            Upstream::connect_lazy("http://127.0.0.1:9", std::time::Duration::from_secs(30))
+                .unwrap();
+        let budget = std::time::Duration::from_secs(2);
+        let mut parts = http::Request::new(()).into_parts().0;
+        parts
+            .extensions
+            .insert(super::super::Deadline(Instant::now() + budget));
+        let core = Core::anonymous(&upstream, &RequestId::of(&parts)).with_token("t");
+        let req = core.attach.clone().call(tonic::Request::new(())).unwrap();
+        let sent = req
+            .metadata()
+            .get("grpc-timeout")
+            .unwrap()
+            .to_str()
+            .unwrap();
+        let micros: u64 = sent.strip_suffix('u').unwrap().parse().unwrap();
+        assert!(micros > 1_000_000 && micros <= 2_000_000, "{sent}");
+
+        // Spent: the call is not made, and the dialects read DEADLINE_EXCEEDED.
+        parts
+            .extensions
+            .insert(super::super::Deadline(Instant::now()));
+        let core = Core::anonymous(&upstream, &RequestId::of(&parts));
+        let refused = core
+            .attach
+            .clone()
+            .call(tonic::Request::new(()))
+            .unwrap_err();
+        assert_eq!(refused.code(), tonic::Code::DeadlineExceeded);
+
+        // No deadline (outside the middleware): nothing is sent; the channel's timeout holds.
+        let mut plain = Core::anonymous(&upstream, &RequestId::new()).attach;
+        let req = plain.call(tonic::Request::new(())).unwrap();
+        assert!(req.metadata().get("grpc-timeout").is_none());
     }
 
     #[tokio::test]

@@ -1,12 +1,12 @@
 //! Request ids: taken from `x-request-id` / `request-id` when the client sent a sane one,
 //! otherwise a new UUID; kept in the request's extensions for handlers and dialect headers,
 //! echoed as `x-request-id`, and passed to the core in gRPC metadata. A request's id also
-//! carries its client's address ([`super::ClientAddress`]) and, for a keyed write, its
-//! idempotency gate ([`super::idempotency`]), so that whatever calls the core for the request
-//! has all three.
+//! carries its client's address ([`super::ClientAddress`]), its deadline ([`super::Deadline`])
+//! and, for a keyed write, its idempotency gate ([`super::idempotency`]), so that whatever
+//! calls the core for the request has all of them.
 
-use super::ClientAddress;
 use super::idempotency::Gate;
+use super::{ClientAddress, Deadline};
 use axum::extract::{FromRequestParts, Request};
 use axum::middleware::Next;
 use axum::response::Response;
@@ -15,27 +15,48 @@ use http::request::Parts;
 use std::convert::Infallible;
 use std::net::IpAddr;
 use std::sync::Arc;
+use std::time::Instant;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RequestId(Arc<str>, Option<IpAddr>, Option<Gate>);
+pub struct RequestId {
+    id: Arc<str>,
+    client: Option<IpAddr>,
+    deadline: Option<Instant>,
+    gate: Option<Gate>,
+}
 
 impl RequestId {
     pub fn new() -> Self {
-        Self(uuid::Uuid::new_v4().to_string().into(), None, None)
+        Self::from_id(uuid::Uuid::new_v4().to_string().into())
+    }
+
+    fn from_id(id: Arc<str>) -> Self {
+        Self {
+            id,
+            client: None,
+            deadline: None,
+            gate: None,
+        }
     }
 
     pub fn as_str(&self) -> &str {
-        &self.0
+        &self.id
     }
 
     /// The client's address as [`super::client_address::assign`] determined it.
     pub fn client(&self) -> Option<IpAddr> {
-        self.1
+        self.client
+    }
+
+    /// When the request's calls to the core must be done, as [`super::deadline::assign`]
+    /// set it (none outside that middleware, in tests).
+    pub fn deadline(&self) -> Option<Instant> {
+        self.deadline
     }
 
     /// The gate of a keyed write (see [`super::idempotency`]).
     pub(crate) fn gate(&self) -> Option<&Gate> {
-        self.2.as_ref()
+        self.gate.as_ref()
     }
 
     /// The id [`assign`] gave this request (a fresh one outside the middleware, in tests).
@@ -50,8 +71,9 @@ impl RequestId {
 
     fn in_extensions(e: &http::Extensions) -> Self {
         let mut id = e.get::<Self>().cloned().unwrap_or_default();
-        id.1 = e.get::<ClientAddress>().and_then(|c| c.0);
-        id.2 = e.get::<Gate>().cloned();
+        id.client = e.get::<ClientAddress>().and_then(|c| c.0);
+        id.deadline = e.get::<Deadline>().map(|d| d.0);
+        id.gate = e.get::<Gate>().cloned();
         id
     }
 }
@@ -64,7 +86,7 @@ impl Default for RequestId {
 
 impl std::fmt::Display for RequestId {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
+        f.write_str(&self.id)
     }
 }
 
@@ -74,7 +96,7 @@ fn from_client(parts: &http::HeaderMap) -> Option<RequestId> {
         let ok = (1..=128).contains(&v.len())
             && v.bytes()
                 .all(|b| b.is_ascii_alphanumeric() || b"-_.:".contains(&b));
-        ok.then(|| RequestId(v.into(), None, None))
+        ok.then(|| RequestId::from_id(v.into()))
     })
 }
 

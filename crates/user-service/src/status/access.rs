@@ -2,7 +2,7 @@
 //! and authorisation.
 
 use super::IntoStatus;
-use super::builders::{internal, missing_scope, opaque_internal, status};
+use super::builders::{missing_scope, opaque_internal, status, storage_failure};
 use crate::tokens::TokenError;
 use roster_domain::auth::AuthenticateError;
 use roster_domain::authz::Denied;
@@ -35,7 +35,7 @@ impl IntoStatus for AuthenticateError {
                 None,
             ),
             Self::Signature(e) => e.into_status(),
-            Self::Storage(e) => internal("authenticate", &e),
+            Self::Storage(e) => storage_failure("authenticate", &e),
         }
     }
 }

@@ -1,7 +1,7 @@
 //! The statuses every family of errors builds on: ErrorInfo and BadRequest details kept
 //! small enough to travel, and the answers shared across families.
 
-use roster_domain::{FieldViolations, StorageError, TryLater};
+use roster_domain::{FieldViolations, StorageError, StorageFault, TryLater};
 use roster_proto::v1::ErrorReason;
 use std::collections::HashMap;
 use std::time::Duration;
@@ -143,9 +143,34 @@ pub(crate) fn opaque(context: &str) -> Status {
     opaque_internal()
 }
 
-pub(crate) fn internal(context: &str, err: &StorageError) -> Status {
-    tracing::error!(error = ?err, context, "Storage failure.");
-    opaque_internal()
+/// A storage failure, by what the adapter said of it: TRY_LATER when no connection came free
+/// in time (as for a busy hasher), DEADLINE_EXCEEDED when the call's deadline ran out in the
+/// database, UNAVAILABLE when the database cannot be reached; otherwise internal, and the
+/// client learns nothing of it.
+pub(crate) fn storage_failure(context: &str, err: &StorageError) -> Status {
+    match err.fault() {
+        StorageFault::Failed => {
+            tracing::error!(error = ?err, context, "Storage failure.");
+            opaque_internal()
+        }
+        StorageFault::Busy => {
+            tracing::warn!(error = ?err, context, "No database connection came free in time.");
+            let retry_after = Duration::from_secs(1);
+            retry_later(
+                ErrorReason::TryLater,
+                "the service is busy; try again later".to_owned(),
+                retry_after,
+            )
+        }
+        StorageFault::DeadlineExceeded => {
+            tracing::warn!(error = ?err, context, "The call's deadline ran out in the database.");
+            Status::deadline_exceeded("the deadline ran out before the database answered")
+        }
+        StorageFault::Unreachable => {
+            tracing::warn!(error = ?err, context, "The database cannot be reached.");
+            Status::unavailable("the database cannot be reached; try again")
+        }
+    }
 }
 
 /// A page token that is malformed, altered, or made for another query.
@@ -204,6 +229,23 @@ mod tests {
         assert!(s.message().len() < 8 * 1024);
         let one = invalid(&FieldViolations::single("user.email", "is invalid"));
         assert_eq!(one.message(), "invalid request: user.email: is invalid");
+    }
+
+    #[test]
+    fn storage_failures_say_whether_trying_again_may_help() {
+        let err = |fault| StorageError::with_fault(fault, std::io::Error::other("x"));
+        let failed = storage_failure("t", &err(StorageFault::Failed));
+        assert_eq!(failed.code(), Code::Internal);
+        assert_eq!(failed.message(), "internal error");
+        let busy = storage_failure("t", &err(StorageFault::Busy));
+        assert_eq!(busy.code(), Code::ResourceExhausted);
+        assert_eq!(busy.get_details_error_info().unwrap().reason, "TRY_LATER");
+        let delay = busy.get_details_retry_info().unwrap().retry_delay;
+        assert_eq!(delay, Some(Duration::from_secs(1)));
+        let late = storage_failure("t", &err(StorageFault::DeadlineExceeded));
+        assert_eq!(late.code(), Code::DeadlineExceeded);
+        let down = storage_failure("t", &err(StorageFault::Unreachable));
+        assert_eq!(down.code(), Code::Unavailable);
     }
 
     #[test]

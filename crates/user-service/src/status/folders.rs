@@ -1,7 +1,9 @@
 //! The folder use cases' errors.
 
 use super::IntoStatus;
-use super::builders::{already_exists, internal, invalid, not_found, tenant_gone, unknown_item};
+use super::builders::{
+    already_exists, invalid, not_found, storage_failure, tenant_gone, unknown_item,
+};
 use roster_domain::folders::{
     CreateFolderError, DeleteFolderError, GetFolderError, GrantFolderError, ListFoldersError,
 };
@@ -22,7 +24,7 @@ impl IntoStatus for CreateFolderError {
                 already_exists(msg, ErrorReason::ExternalIdTaken, "external_id")
             }
             Self::Denied(d) => d.into_status(),
-            Self::Storage(e) => internal("create folder", &e),
+            Self::Storage(e) => storage_failure("create folder", &e),
         }
     }
 }
@@ -32,7 +34,7 @@ impl IntoStatus for GetFolderError {
         match self {
             Self::NotFound => folder_missing(),
             Self::Denied(d) => d.into_status(),
-            Self::Storage(e) => internal("get folder", &e),
+            Self::Storage(e) => storage_failure("get folder", &e),
         }
     }
 }
@@ -41,7 +43,7 @@ impl IntoStatus for ListFoldersError {
     fn into_status(self) -> Status {
         match self {
             Self::Denied(d) => d.into_status(),
-            Self::Storage(e) => internal("list folders", &e),
+            Self::Storage(e) => storage_failure("list folders", &e),
         }
     }
 }
@@ -51,7 +53,7 @@ impl IntoStatus for DeleteFolderError {
         match self {
             Self::NotFound => folder_missing(),
             Self::Denied(d) => d.into_status(),
-            Self::Storage(e) => internal("delete folder", &e),
+            Self::Storage(e) => storage_failure("delete folder", &e),
         }
     }
 }
@@ -69,7 +71,7 @@ impl IntoStatus for GrantFolderError {
                 "names no user of the tenant",
             ),
             Self::Denied(d) => d.into_status(),
-            Self::Storage(e) => internal("folder grants", &e),
+            Self::Storage(e) => storage_failure("folder grants", &e),
         }
     }
 }

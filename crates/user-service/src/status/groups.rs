@@ -1,7 +1,7 @@
 //! The group use cases' errors.
 
 use super::IntoStatus;
-use super::builders::{already_exists, internal, not_found, status, tenant_gone};
+use super::builders::{already_exists, not_found, status, storage_failure, tenant_gone};
 use roster_domain::groups::{
     ChangeMembersError, CreateGroupError, DeleteGroupError, GetGroupError, ListGroupsError,
     UpdateGroupError,
@@ -34,7 +34,7 @@ impl IntoStatus for UpdateGroupError {
                 already_exists(msg, ErrorReason::ExternalIdTaken, "group.external_id")
             }
             Self::Denied(d) => d.into_status(),
-            Self::Storage(e) => internal("update group", &e),
+            Self::Storage(e) => storage_failure("update group", &e),
         }
     }
 }
@@ -61,7 +61,7 @@ impl IntoStatus for ChangeMembersError {
             ),
             Self::EtagMismatch => etag_mismatch(),
             Self::Denied(d) => d.into_status(),
-            Self::Storage(e) => internal("change group members", &e),
+            Self::Storage(e) => storage_failure("change group members", &e),
         }
     }
 }
@@ -76,7 +76,7 @@ impl IntoStatus for CreateGroupError {
                 already_exists(msg, ErrorReason::ExternalIdTaken, "external_id")
             }
             Self::Denied(d) => d.into_status(),
-            Self::Storage(e) => internal("create group", &e),
+            Self::Storage(e) => storage_failure("create group", &e),
         }
     }
 }
@@ -86,7 +86,7 @@ impl IntoStatus for GetGroupError {
         match self {
             Self::NotFound => group_missing(),
             Self::Denied(d) => d.into_status(),
-            Self::Storage(e) => internal("get group", &e),
+            Self::Storage(e) => storage_failure("get group", &e),
         }
     }
 }
@@ -96,7 +96,7 @@ impl IntoStatus for ListGroupsError {
         match self {
             Self::ParentNotFound => group_missing(),
             Self::Denied(d) => d.into_status(),
-            Self::Storage(e) => internal("list groups", &e),
+            Self::Storage(e) => storage_failure("list groups", &e),
         }
     }
 }
@@ -114,7 +114,7 @@ impl IntoStatus for DeleteGroupError {
                 None,
             ),
             Self::Denied(d) => d.into_status(),
-            Self::Storage(e) => internal("delete group", &e),
+            Self::Storage(e) => storage_failure("delete group", &e),
         }
     }
 }

@@ -1,7 +1,7 @@
 //! A claimed request id (or `Idempotency-Key`) that cannot be used now.
 
 use super::IntoStatus;
-use super::builders::{internal, status};
+use super::builders::{status, storage_failure};
 use roster_domain::idempotency::ClaimError;
 use roster_proto::v1::ErrorReason;
 use tonic::{Code, Status};
@@ -23,7 +23,7 @@ impl IntoStatus for ClaimError {
                 &[],
                 None,
             ),
-            Self::Storage(e) => internal("idempotency", &e),
+            Self::Storage(e) => storage_failure("idempotency", &e),
         }
     }
 }

@@ -1,7 +1,7 @@
 //! The SSH key, secret key and provisioning token use cases' errors.
 
 use super::IntoStatus;
-use super::builders::{internal, not_found, status, tenant_gone, user_not_found};
+use super::builders::{not_found, status, storage_failure, tenant_gone, user_not_found};
 use roster_domain::keys::KeyError;
 use roster_domain::provisioning::ProvisioningTokenError;
 use roster_domain::secret_keys::SecretKeyError;
@@ -22,7 +22,7 @@ impl IntoStatus for KeyError {
             ),
             Self::TenantNotFound => tenant_gone(),
             Self::Denied(d) => d.into_status(),
-            Self::Storage(e) => internal("keys", &e),
+            Self::Storage(e) => storage_failure("keys", &e),
         }
     }
 }
@@ -36,7 +36,7 @@ impl IntoStatus for SecretKeyError {
                 ErrorReason::SecretKeyNotFound,
             ),
             Self::Denied(d) => d.into_status(),
-            Self::Storage(e) => internal("secret keys", &e),
+            Self::Storage(e) => storage_failure("secret keys", &e),
         }
     }
 }
@@ -51,7 +51,7 @@ impl IntoStatus for ProvisioningTokenError {
                 ErrorReason::ProvisioningTokenNotFound,
             ),
             Self::Denied(d) => d.into_status(),
-            Self::Storage(e) => internal("provisioning tokens", &e),
+            Self::Storage(e) => storage_failure("provisioning tokens", &e),
         }
     }
 }

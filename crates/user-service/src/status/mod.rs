@@ -18,7 +18,7 @@ mod users;
 
 pub use builders::ERROR_DOMAIN;
 pub(crate) use builders::{
-    internal, invalid_page_token, missing_scope, opaque, status, to_rpc_status,
+    invalid_page_token, missing_scope, opaque, status, storage_failure, to_rpc_status,
 };
 
 use roster_domain::{FieldViolations, StorageError};
@@ -37,6 +37,6 @@ impl IntoStatus for FieldViolations {
 
 impl IntoStatus for StorageError {
     fn into_status(self) -> Status {
-        internal("storage", &self)
+        storage_failure("storage", &self)
     }
 }

@@ -1,7 +1,7 @@
 //! The password use cases' errors.
 
 use super::IntoStatus;
-use super::builders::{internal, invalid, retry_later, try_later, user_not_found};
+use super::builders::{invalid, retry_later, storage_failure, try_later, user_not_found};
 use roster_domain::users::{ChangePasswordError, VerifyPasswordError};
 use roster_proto::v1::ErrorReason;
 use std::time::Duration;
@@ -14,7 +14,7 @@ impl IntoStatus for ChangePasswordError {
             Self::NotFound => user_not_found(),
             Self::Denied(d) => d.into_status(),
             Self::TryLater(t) => try_later(t),
-            Self::Storage(e) => internal("change password", &e),
+            Self::Storage(e) => storage_failure("change password", &e),
         }
     }
 }
@@ -30,7 +30,7 @@ impl IntoStatus for VerifyPasswordError {
             ),
             Self::Denied(d) => d.into_status(),
             Self::TryLater(t) => try_later(t),
-            Self::Storage(e) => internal("verify password", &e),
+            Self::Storage(e) => storage_failure("verify password", &e),
         }
     }
 }

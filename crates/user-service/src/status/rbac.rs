@@ -1,7 +1,7 @@
 //! The role and policy use cases' errors.
 
 use super::IntoStatus;
-use super::builders::{already_exists, internal, not_found, tenant_gone, unknown_item};
+use super::builders::{already_exists, not_found, storage_failure, tenant_gone, unknown_item};
 use roster_domain::rbac::{PolicyError, RoleError};
 use roster_proto::v1::ErrorReason;
 use tonic::Status;
@@ -25,7 +25,7 @@ impl IntoStatus for RoleError {
             }
             Self::TenantNotFound => tenant_gone(),
             Self::Denied(d) => d.into_status(),
-            Self::Storage(e) => internal("roles", &e),
+            Self::Storage(e) => storage_failure("roles", &e),
         }
     }
 }
@@ -38,7 +38,7 @@ impl IntoStatus for PolicyError {
             Self::Exists(_) => already_exists(msg, ErrorReason::PolicyExists, "policy.name"),
             Self::TenantNotFound => tenant_gone(),
             Self::Denied(d) => d.into_status(),
-            Self::Storage(e) => internal("policies", &e),
+            Self::Storage(e) => storage_failure("policies", &e),
         }
     }
 }

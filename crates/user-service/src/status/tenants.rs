@@ -1,7 +1,7 @@
 //! The tenant use cases' errors.
 
 use super::IntoStatus;
-use super::builders::{already_exists, internal, tenant_gone};
+use super::builders::{already_exists, storage_failure, tenant_gone};
 use roster_domain::tenants::{CreateTenantError, DeleteTenantError, GetTenantError};
 use roster_proto::v1::ErrorReason;
 use tonic::Status;
@@ -15,7 +15,7 @@ impl IntoStatus for CreateTenantError {
                 already_exists(msg, ErrorReason::CompanyIdTaken, "company_id")
             }
             Self::Denied(d) => d.into_status(),
-            Self::Storage(e) => internal("create tenant", &e),
+            Self::Storage(e) => storage_failure("create tenant", &e),
         }
     }
 }
@@ -25,7 +25,7 @@ impl IntoStatus for GetTenantError {
         match self {
             Self::NotFound => tenant_gone(),
             Self::Denied(d) => d.into_status(),
-            Self::Storage(e) => internal("get tenant", &e),
+            Self::Storage(e) => storage_failure("get tenant", &e),
         }
     }
 }
@@ -35,7 +35,7 @@ impl IntoStatus for DeleteTenantError {
         match self {
             Self::NotFound => tenant_gone(),
             Self::Denied(d) => d.into_status(),
-            Self::Storage(e) => internal("delete tenant", &e),
+            Self::Storage(e) => storage_failure("delete tenant", &e),
         }
     }
 }

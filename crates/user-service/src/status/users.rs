@@ -1,7 +1,7 @@
 //! The user use cases' errors.
 
 use super::IntoStatus;
-use super::builders::{internal, invalid, status, tenant_gone, try_later, user_not_found};
+use super::builders::{invalid, status, storage_failure, tenant_gone, try_later, user_not_found};
 use roster_domain::FieldViolations;
 use roster_domain::users::{
     BatchTooLarge, CreateUserError, DeleteUserError, GetUserError, ListUsersError,
@@ -75,7 +75,7 @@ impl IntoStatus for CreateUserError {
             Self::UnknownFolder(f) => f.into_status(),
             Self::Denied(d) => d.into_status(),
             Self::TryLater(t) => try_later(t),
-            Self::Storage(e) => internal("create user", &e),
+            Self::Storage(e) => storage_failure("create user", &e),
         }
     }
 }
@@ -85,7 +85,7 @@ impl IntoStatus for GetUserError {
         match self {
             Self::NotFound => user_not_found(),
             Self::Denied(d) => d.into_status(),
-            Self::Storage(e) => internal("get user", &e),
+            Self::Storage(e) => storage_failure("get user", &e),
         }
     }
 }
@@ -95,7 +95,7 @@ impl IntoStatus for ListUsersError {
         match self {
             Self::Invalid(v) => invalid(&v),
             Self::Denied(d) => d.into_status(),
-            Self::Storage(e) => internal("list users", &e),
+            Self::Storage(e) => storage_failure("list users", &e),
         }
     }
 }
@@ -111,7 +111,7 @@ impl IntoStatus for UpdateUserError {
             Self::UnknownFolder(f) => f.into_status(),
             Self::Denied(d) => d.into_status(),
             Self::TryLater(t) => try_later(t),
-            Self::Storage(e) => internal("update user", &e),
+            Self::Storage(e) => storage_failure("update user", &e),
         }
     }
 }
@@ -122,7 +122,7 @@ impl IntoStatus for DeleteUserError {
             Self::NotFound => user_not_found(),
             Self::EtagMismatch => etag_mismatch(),
             Self::Denied(d) => d.into_status(),
-            Self::Storage(e) => internal("delete user", &e),
+            Self::Storage(e) => storage_failure("delete user", &e),
         }
     }
 }
@@ -139,7 +139,7 @@ impl IntoStatus for UpsertError {
             Self::UnknownFolder(f) => f.into_status(),
             Self::Denied(d) => d.into_status(),
             Self::TryLater(t) => try_later(t),
-            Self::Storage(e) => internal("batch upsert item", &e),
+            Self::Storage(e) => storage_failure("batch upsert item", &e),
         }
     }
 }
@@ -162,7 +162,7 @@ impl IntoStatus for RecordActivityError {
         match self {
             Self::NotFound => user_not_found(),
             Self::Denied(d) => d.into_status(),
-            Self::Storage(e) => internal("record activity", &e),
+            Self::Storage(e) => storage_failure("record activity", &e),
         }
     }
 }

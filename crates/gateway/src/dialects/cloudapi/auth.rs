@@ -262,6 +262,7 @@ fn refused(e: CoreError) -> ApiError {
         | Kind::Exhausted
         | Kind::Busy
         | Kind::Unavailable
+        | Kind::Timeout
         | Kind::Internal => ApiError::from_core(e),
     }
 }

@@ -14,7 +14,7 @@ pub(crate) struct ApiError {
     pub(crate) status: StatusCode,
     pub(crate) code: &'static str,
     pub(crate) message: String,
-    /// Seconds for `Retry-After` (a busy core).
+    /// Seconds for `Retry-After` (a busy, unreachable or late core).
     pub(crate) retry_after: Option<u64>,
 }
 
@@ -146,7 +146,19 @@ impl ApiError {
                     "The service is busy; try again later",
                 )
             },
-            Kind::Unavailable => Self::unavailable(),
+            Kind::Unavailable => Self {
+                retry_after: e.retry_after,
+                ..Self::unavailable()
+            },
+            // 503 like every "try again" this dialect documents.
+            Kind::Timeout => Self {
+                retry_after: e.retry_after,
+                ..Self::new(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "ServiceUnavailable",
+                    "The service did not answer in time; try again later",
+                )
+            },
             Kind::Internal => Self::internal(),
         }
     }

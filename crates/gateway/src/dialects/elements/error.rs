@@ -1,6 +1,7 @@
 //! Cloud Elements errors: `{"requestId","message"}` with the vendor's normalized statuses
 //! (400 bad parameter, 401 bad secrets, 403 forbidden, 404, 405, 409 conflict, 415, 429 when
-//! the password guess limit trips, 500, and 503 with `Retry-After` when the core is busy). Internal failures never show the core's message.
+//! the password guess limit trips, 500, and 503 with `Retry-After` when the core is busy,
+//! unreachable or out of time). Internal failures never show the core's message.
 
 use super::super::refusal::{Refusal, Shape};
 use crate::RequestId;
@@ -74,7 +75,8 @@ impl ElementsError {
                 ),
             )
             .retry_after(e.retry_after),
-            Kind::Unavailable => Self::unavailable(),
+            Kind::Unavailable => Self::unavailable().retry_after(e.retry_after),
+            Kind::Timeout => Self::timed_out().retry_after(e.retry_after),
             Kind::Internal => Self::internal(),
         }
     }

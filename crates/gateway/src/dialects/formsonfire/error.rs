@@ -22,7 +22,7 @@ pub(crate) struct FofError {
     pub(crate) code: String,
     pub(crate) message: String,
     pub(crate) errors: Vec<FieldError>,
-    /// Seconds for `Retry-After` (a busy core).
+    /// Seconds for `Retry-After` (a busy, unreachable or late core).
     pub(crate) retry_after: Option<u64>,
 }
 
@@ -212,7 +212,19 @@ impl FofError {
                 e.message.clone(),
             ),
             Kind::Unauthenticated | Kind::Forbidden => Self::unauthorized(),
-            Kind::Unavailable => Self::unavailable(),
+            Kind::Unavailable => Self {
+                retry_after: e.retry_after,
+                ..Self::unavailable()
+            },
+            // 503 like every "try again" this dialect documents.
+            Kind::Timeout => Self {
+                retry_after: e.retry_after,
+                ..Self::new(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "ServiceUnavailable",
+                    "The service did not answer in time; try again later.",
+                )
+            },
             // The core is busy (TRY_LATER): 503 with `Retry-After`.
             Kind::Busy => Self {
                 retry_after: e.retry_after,

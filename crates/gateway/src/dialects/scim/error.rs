@@ -150,10 +150,15 @@ impl ScimError {
                 StatusCode::SERVICE_UNAVAILABLE,
                 "The service is busy; try again later",
             )),
-            Kind::Unavailable => Self::new(
+            Kind::Unavailable => retry(Self::new(
                 StatusCode::SERVICE_UNAVAILABLE,
                 "The service is unavailable; try again",
-            ),
+            )),
+            // 503 like every "try again" this dialect documents.
+            Kind::Timeout => retry(Self::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "The service did not answer in time; try again",
+            )),
             Kind::Internal => Self::internal(),
         }
     }

@@ -65,7 +65,8 @@ impl ScError {
                 "The service is busy; try again later",
             )
             .retry_after(e.retry_after),
-            Kind::Unavailable => Self::unavailable(),
+            Kind::Unavailable => Self::unavailable().retry_after(e.retry_after),
+            Kind::Timeout => Self::timed_out().retry_after(e.retry_after),
             // A whole PATCH names no one user: a missing or taken user is an item's failure.
             Kind::NotFound | Kind::Taken | Kind::Internal => Self::internal(),
         }
