@@ -149,6 +149,7 @@ async fn tenant(grpc_url: &str, base: &str) -> Clients {
         SecretKeyServiceClient::with_interceptor(channel.clone(), Bearer::token(&owner_token))
             .issue_secret_key(pb::IssueSecretKeyRequest {
                 user: key_email(&owner.email),
+                request_id: String::new(),
             })
             .await
             .expect("a secret key")
@@ -158,6 +159,7 @@ async fn tenant(grpc_url: &str, base: &str) -> Clients {
         ProvisioningTokenServiceClient::with_interceptor(channel, Bearer::token(&owner_token))
             .create_provisioning_token(pb::CreateProvisioningTokenRequest {
                 name: "faults".to_owned(),
+                request_id: String::new(),
             })
             .await
             .expect("a provisioning token")
