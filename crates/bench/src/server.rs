@@ -84,6 +84,21 @@ pub(crate) async fn tenant_json(
     Ok(serde_json::from_slice(&out.stdout)?)
 }
 
+/// `roster <args>` on the served database; its standard output.
+pub(crate) async fn cli(served: &Served, args: &[&str]) -> Result<String> {
+    let out = Command::new(roster_bin()?)
+        .arg("--data-dir")
+        .arg(&served.dir)
+        .args(["--database-url", &served.database_url])
+        .args(args)
+        .output()
+        .await?;
+    if !out.status.success() {
+        bail!("roster {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    }
+    Ok(String::from_utf8(out.stdout)?.trim().to_owned())
+}
+
 impl Served {
     pub(crate) async fn start(database_url: Option<&str>) -> Result<Self> {
         let bin = roster_bin()?;

@@ -7,7 +7,7 @@
 
 use crate::cloudapi::{Signer, ssh_string};
 use crate::grpc::authed;
-use crate::server::{Served, proc_kib, roster_bin, tenant_json};
+use crate::server::{Served, cli, proc_kib, roster_bin, tenant_json};
 use anyhow::{Context, Result, bail, ensure};
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
@@ -165,21 +165,6 @@ fn grpc_status(e: Option<tonic::Status>) -> u16 {
         ) => 400,
         Some(_) => 500,
     }
-}
-
-/// `roster <args>` on the served database; its standard output.
-async fn cli(served: &Served, args: &[&str]) -> Result<String> {
-    let out = tokio::process::Command::new(roster_bin()?)
-        .arg("--data-dir")
-        .arg(&served.dir)
-        .args(["--database-url", &served.database_url])
-        .args(args)
-        .output()
-        .await?;
-    if !out.status.success() {
-        bail!("roster {args:?}: {}", String::from_utf8_lossy(&out.stderr));
-    }
-    Ok(String::from_utf8(out.stdout)?.trim().to_owned())
 }
 
 /// The tenant `soak` with an Ed25519 owner key, `USERS` users and a credential for each door.

@@ -6,8 +6,8 @@
 //! no validation, no lookups, no group memberships). `ROSTER_BENCH_SURECLOUD_USERS` sets
 //! the count (for a quick check that the section runs).
 
-use crate::server::{Served, roster_bin, tenant_json};
-use anyhow::{Context, Result, bail};
+use crate::server::{Served, cli, roster_bin, tenant_json};
+use anyhow::{Context, Result};
 use roster_proto::v1 as pb;
 use roster_proto::v1::user_service_client::UserServiceClient;
 use sea_orm::ConnectionTrait as _;
@@ -45,21 +45,6 @@ pub(crate) async fn run(database_url: Option<&str>) -> Result<Figures> {
     let figures = measure(&served, users()).await;
     served.stop().await?;
     figures
-}
-
-/// `roster <args>` on the served database; its standard output.
-async fn cli(served: &Served, args: &[&str]) -> Result<String> {
-    let out = tokio::process::Command::new(roster_bin()?)
-        .arg("--data-dir")
-        .arg(&served.dir)
-        .args(["--database-url", &served.database_url])
-        .args(args)
-        .output()
-        .await?;
-    if !out.status.success() {
-        bail!("roster {args:?}: {}", String::from_utf8_lossy(&out.stderr));
-    }
-    Ok(String::from_utf8(out.stdout)?.trim().to_owned())
 }
 
 fn body(n: usize, title: &str) -> Value {
