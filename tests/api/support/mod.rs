@@ -7,6 +7,7 @@ pub(crate) mod app;
 pub(crate) mod cloudapi;
 pub(crate) mod db;
 pub(crate) mod dialect;
+pub(crate) mod dynamic;
 pub(crate) mod elements;
 pub(crate) mod formsonfire;
 pub(crate) mod grpc;
@@ -15,6 +16,7 @@ pub(crate) mod process;
 pub(crate) mod records;
 pub(crate) mod scim;
 pub(crate) mod surecloud;
+pub(crate) mod tenant_rows;
 pub(crate) mod tools;
 pub(crate) mod triton;
 
