@@ -25,6 +25,7 @@ mod configuration;
 mod dialects;
 mod elements;
 mod faults;
+mod folder_grants;
 mod folders;
 mod formsonfire;
 mod gateway;

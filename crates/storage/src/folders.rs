@@ -5,6 +5,7 @@ use crate::entities::{folder, user, user_folder};
 use crate::errors::{Unique, foreign_key_violation, storage, unique_violation};
 use crate::rows::folder_from_row;
 use roster_domain::folders::{CreateFolderError, Folder, FolderKey, FolderQuery, GrantFolderError};
+use roster_domain::groups::MemberGuard;
 use roster_domain::ports::FolderRepository;
 use roster_domain::values::{ExternalId, FolderName};
 use roster_domain::{FolderId, StorageError, TenantId, Timestamp, UserId};
@@ -245,6 +246,7 @@ impl FolderRepository for Store {
         id: FolderId,
         users: &[UserId],
         now: Timestamp,
+        guard: MemberGuard<'_>,
     ) -> Result<Folder, GrantFolderError> {
         let w = self.write().await.map_err(storage)?;
         let row = find(&w.txn, tenant, &FolderKey::Id(id))
@@ -255,6 +257,7 @@ impl FolderRepository for Store {
         let mut new: Vec<i64> = numbers.into_iter().filter(|n| !held.contains(n)).collect();
         new.sort_unstable();
         new.dedup();
+        guard(&crate::groups::subjects(&w.txn, &new).await?)?;
         if !new.is_empty() {
             let grants = new.iter().map(|n| user_folder::ActiveModel {
                 user_number: Set(*n),
@@ -277,6 +280,7 @@ impl FolderRepository for Store {
         id: FolderId,
         users: &[UserId],
         now: Timestamp,
+        guard: MemberGuard<'_>,
     ) -> Result<Folder, GrantFolderError> {
         let w = self.write().await.map_err(storage)?;
         let row = find(&w.txn, tenant, &FolderKey::Id(id))
@@ -293,6 +297,7 @@ impl FolderRepository for Store {
             .await
             .map_err(storage)?;
         let held: Vec<i64> = holders(&w.txn, row.id, &known).await?.into_iter().collect();
+        guard(&crate::groups::subjects(&w.txn, &held).await?)?;
         if !held.is_empty() {
             user_folder::Entity::delete_many()
                 .filter(user_folder::Column::FolderId.eq(row.id))

@@ -1,6 +1,7 @@
 //! The port of the folder store.
 
 use super::{CreateFolderError, Folder, FolderKey, FolderQuery, GrantFolderError};
+use crate::groups::MemberGuard;
 use crate::values::{ExternalId, FolderName};
 use crate::{FolderId, StorageError, TenantId, Timestamp, UserId};
 use std::future::Future;
@@ -43,26 +44,32 @@ pub trait FolderRepository: Send + Sync + 'static {
     /// Grants the folder to `users`, all or nothing; users who hold it already are skipped.
     /// Every user whose folders change gets a new version.
     ///
+    /// `guard` judges the users whose folders would change before anything is written.
+    ///
     /// # Errors
-    /// MUST return `FolderNotFound` for an unknown folder and `UnknownUser` for the first id
-    /// that names no user of the tenant, writing nothing then.
+    /// MUST return `FolderNotFound` for an unknown folder, `UnknownUser` for the first id
+    /// that names no user of the tenant, and the guard's refusal as `Denied`, writing
+    /// nothing then.
     fn grant_folder(
         &self,
         tenant: TenantId,
         id: FolderId,
         users: &[UserId],
         now: Timestamp,
+        guard: MemberGuard<'_>,
     ) -> impl Future<Output = Result<Folder, GrantFolderError>> + Send;
 
-    /// Takes the folder away from those of `users` who hold it.
+    /// Takes the folder away from those of `users` who hold it; `guard` judges them first.
     ///
     /// # Errors
-    /// MUST return `FolderNotFound` for an unknown folder.
+    /// MUST return `FolderNotFound` for an unknown folder and the guard's refusal as
+    /// `Denied`, writing nothing then.
     fn revoke_folder(
         &self,
         tenant: TenantId,
         id: FolderId,
         users: &[UserId],
         now: Timestamp,
+        guard: MemberGuard<'_>,
     ) -> impl Future<Output = Result<Folder, GrantFolderError>> + Send;
 }

@@ -2,7 +2,7 @@
 
 use super::port::FolderRepository;
 use super::{Folder, FolderKey, FolderQuery};
-use crate::authz::{Action, Principal};
+use crate::authz::{Action, Principal, Subject, check_member_changes};
 use crate::values::{ExternalId, FolderName};
 use crate::{Clock, FieldViolations, FolderId, StorageError, UserId};
 use std::sync::Arc;
@@ -148,7 +148,10 @@ impl<R: FolderRepository> FolderService<R> {
         }
     }
 
-    /// Grants the folder to every user in `users`, all or nothing.
+    /// Grants the folder to every user in `users`, all or nothing. Whoever may write folders
+    /// may call it; each user whose grants really change is judged as an update of that
+    /// user's folders would be (the owner's by the owner alone, nobody's of a higher rank),
+    /// so that this door is no way around the rules of `UpdateUser`.
     pub async fn grant(
         &self,
         who: &Principal,
@@ -157,12 +160,13 @@ impl<R: FolderRepository> FolderService<R> {
     ) -> Result<Folder, GrantFolderError> {
         let tenant = who.authorized(Action::WriteFolders)?;
         check_users(users)?;
+        let guard = |targets: &[Subject]| check_member_changes(who, targets);
         self.repo
-            .grant_folder(tenant, id, users, self.clock.now())
+            .grant_folder(tenant, id, users, self.clock.now(), &guard)
             .await
     }
 
-    /// Takes the folder away from every user in `users` who holds it.
+    /// Takes the folder away from every user in `users` who holds it, judged as [`Self::grant`].
     pub async fn revoke(
         &self,
         who: &Principal,
@@ -171,8 +175,9 @@ impl<R: FolderRepository> FolderService<R> {
     ) -> Result<Folder, GrantFolderError> {
         let tenant = who.authorized(Action::WriteFolders)?;
         check_users(users)?;
+        let guard = |targets: &[Subject]| check_member_changes(who, targets);
         self.repo
-            .revoke_folder(tenant, id, users, self.clock.now())
+            .revoke_folder(tenant, id, users, self.clock.now(), &guard)
             .await
     }
 }

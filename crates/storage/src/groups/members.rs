@@ -121,7 +121,7 @@ async fn members_of<C: ConnectionTrait>(
 }
 
 /// What the policy needs to know of the users `numbers`.
-async fn subjects<C: ConnectionTrait>(
+pub(crate) async fn subjects<C: ConnectionTrait>(
     conn: &C,
     numbers: &[i64],
 ) -> Result<Vec<Subject>, StorageError> {

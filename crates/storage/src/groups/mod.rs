@@ -8,6 +8,7 @@
 //! that still loses a deadlock (a rename racing a user write, say) is run again.
 
 mod members;
+pub(crate) use members::subjects;
 mod rename;
 
 use crate::Store;
