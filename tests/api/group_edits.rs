@@ -474,3 +474,81 @@ async fn the_etag_moves_when_members_join_or_leave_through_their_users() {
     assert_eq!(gone.member_count, 0);
     assert!(nanos(gone.update_time.as_ref()) >= nanos(rejoined.update_time.as_ref()));
 }
+
+/// A member's `groups` show each group's path and external id: a rename (of the group or an
+/// ancestor), a new external id and a delete change what the member reads, so its ETag and
+/// update time move; a user in no touched group keeps both.
+#[tokio::test]
+async fn members_etags_move_when_their_groups_are_renamed_or_deleted() {
+    let app = TestApp::spawn().await;
+    let t = app.tenant("acme").await;
+    let groups = app.groups(&t.token);
+    let top = group(&groups, "//Top", None).await;
+    let sub = group(&groups, "//Top/Sub", None).await;
+    let aside = group(&groups, "//Aside", None).await;
+    let mut users = app.users(&t.token);
+    let mut make = async |email: &str, g: &pb::Group| {
+        let mut u = user(email);
+        u.groups = vec![pb::GroupRef {
+            id: g.id.clone(),
+            ..Default::default()
+        }];
+        users.create_user(create(u)).await.unwrap().into_inner()
+    };
+    let in_sub = make("sub@acme.test", &sub).await;
+    let in_top = make("top@acme.test", &top).await;
+    let bystander = make("aside@acme.test", &aside).await;
+    let read = |u: &pb::User| {
+        let (app, t, id) = (&app, &t, u.id.clone());
+        async move {
+            app.users(&t.token)
+                .get_user(get_by(Key::Id(id)))
+                .await
+                .unwrap()
+                .into_inner()
+        }
+    };
+
+    // Renaming the parent moves the child's path, so the child's member changes too.
+    app.groups(&t.token)
+        .update_group(rename(&top.id, "Summit", ""))
+        .await
+        .unwrap();
+    let (sub_now, top_now) = (read(&in_sub).await, read(&in_top).await);
+    assert_eq!(sub_now.groups[0].path, "//Summit/Sub");
+    for (before, now) in [(&in_sub, &sub_now), (&in_top, &top_now)] {
+        assert_ne!(now.etag, before.etag, "{}", before.email);
+        assert!(nanos(now.update_time.as_ref()) > nanos(before.update_time.as_ref()));
+    }
+    assert_eq!(
+        read(&bystander).await,
+        bystander,
+        "not a member of a renamed group"
+    );
+
+    // A new external id shows in the direct members' groups only.
+    app.groups(&t.token)
+        .update_group(set_external_id(&sub.id, Some("hr-sub")))
+        .await
+        .unwrap();
+    let sub_ext = read(&in_sub).await;
+    assert_eq!(sub_ext.groups[0].external_id.as_deref(), Some("hr-sub"));
+    assert_ne!(sub_ext.etag, sub_now.etag);
+    assert_eq!(read(&in_top).await, top_now, "a member of the parent only");
+
+    // Deleting the whole tree takes the group from both members.
+    app.groups(&t.token)
+        .delete_group(pb::DeleteGroupRequest {
+            id: top.id.clone(),
+            recursive: true,
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    for (before, email) in [(&sub_ext, "sub@acme.test"), (&top_now, "top@acme.test")] {
+        let now = read(before).await;
+        assert!(now.groups.is_empty(), "{email}");
+        assert_ne!(now.etag, before.etag, "{email}");
+    }
+    assert_eq!(read(&bystander).await, bystander);
+}

@@ -4,13 +4,14 @@ use crate::Store;
 use crate::entities::{folder, user, user_folder};
 use crate::errors::{Unique, foreign_key_violation, storage, unique_violation};
 use crate::rows::folder_from_row;
+use crate::users::touch::touch_users;
 use roster_domain::folders::{CreateFolderError, Folder, FolderKey, FolderQuery, GrantFolderError};
 use roster_domain::groups::MemberGuard;
 use roster_domain::ports::FolderRepository;
 use roster_domain::values::{ExternalId, FolderName};
 use roster_domain::{FolderId, StorageError, TenantId, Timestamp, UserId};
 use sea_orm::ActiveValue::Set;
-use sea_orm::sea_query::{Expr, ExprTrait, Func};
+use sea_orm::sea_query::{Expr, Func};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use std::collections::{HashMap, HashSet};
 
@@ -107,28 +108,6 @@ async fn user_numbers<C: ConnectionTrait>(
                 .ok_or(GrantFolderError::UnknownUser { index, id: *id })
         })
         .collect()
-}
-
-/// Gives the users whose folders changed a new version, as every user write does.
-async fn touch_users<C: ConnectionTrait>(
-    conn: &C,
-    numbers: &[i64],
-    now: Timestamp,
-) -> Result<(), StorageError> {
-    if numbers.is_empty() {
-        return Ok(());
-    }
-    user::Entity::update_many()
-        .col_expr(user::Column::UpdatedAt, Expr::val(now.as_micros()))
-        .col_expr(
-            user::Column::Version,
-            Expr::col(user::Column::Version).add(1),
-        )
-        .filter(user::Column::Number.is_in(numbers.iter().copied()))
-        .exec(conn)
-        .await
-        .map_err(storage)?;
-    Ok(())
 }
 
 /// Which of `numbers` hold `folder` already.

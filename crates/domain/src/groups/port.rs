@@ -80,6 +80,9 @@ pub trait GroupRepository: Send + Sync + 'static {
         guard: MemberGuard<'_>,
     ) -> impl Future<Output = Result<Group, ChangeMembersError>> + Send;
 
+    /// Deletes the group (and its subtree when `recursive`); every user who was a direct
+    /// member of a deleted group gets a new version and update time (`now`).
+    ///
     /// # Errors
     /// MUST return `NotFound` for an unknown id and `HasChildren` when the group has children
     /// and `recursive` is false.
@@ -88,5 +91,6 @@ pub trait GroupRepository: Send + Sync + 'static {
         tenant: TenantId,
         id: GroupId,
         recursive: bool,
+        now: Timestamp,
     ) -> impl Future<Output = Result<(), DeleteGroupError>> + Send;
 }

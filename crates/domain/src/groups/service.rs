@@ -218,6 +218,8 @@ impl<R: GroupRepository> GroupService<R> {
         recursive: bool,
     ) -> Result<(), DeleteGroupError> {
         let tenant = who.authorized(Action::WriteGroups)?;
-        self.repo.delete(tenant, id, recursive).await
+        self.repo
+            .delete(tenant, id, recursive, self.clock.now())
+            .await
     }
 }

@@ -8,6 +8,7 @@ use crate::Store;
 use crate::entities::{group, user, user_group};
 use crate::errors::storage;
 use crate::users::load::roles_of;
+use crate::users::touch::touch_users;
 use roster_domain::authz::Subject;
 use roster_domain::groups::{ChangeMembersError, Group, GroupKey, MemberChanges, MemberGuard};
 use roster_domain::users::{AccessLevel, UserStatus};
@@ -216,27 +217,6 @@ async fn delete<C: ConnectionTrait>(
         user_group::Entity::delete_many()
             .filter(user_group::Column::GroupId.eq(group))
             .filter(user_group::Column::UserNumber.is_in(chunk.iter().copied()))
-            .exec(conn)
-            .await
-            .map_err(storage)?;
-    }
-    Ok(())
-}
-
-/// A new version and update time for the users `numbers`, as every user write gives.
-async fn touch_users<C: ConnectionTrait>(
-    conn: &C,
-    numbers: &[i64],
-    now: Timestamp,
-) -> Result<(), StorageError> {
-    for chunk in numbers.chunks(CHUNK) {
-        user::Entity::update_many()
-            .col_expr(user::Column::UpdatedAt, Expr::val(now.as_micros()))
-            .col_expr(
-                user::Column::Version,
-                Expr::col(user::Column::Version).add(1),
-            )
-            .filter(user::Column::Number.is_in(chunk.iter().copied()))
             .exec(conn)
             .await
             .map_err(storage)?;

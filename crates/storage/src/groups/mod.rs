@@ -322,16 +322,17 @@ impl GroupRepository for Store {
         tenant: TenantId,
         id: GroupId,
         recursive: bool,
+        now: Timestamp,
     ) -> Result<(), DeleteGroupError> {
         let w = self.write().await.map_err(storage)?;
-        let exists = group::Entity::find()
+        let Some(row) = group::Entity::find()
             .filter(key_condition(tenant, &GroupKey::Id(id)))
-            .count(&w.txn)
+            .one(&w.txn)
             .await
-            .map_err(storage)?;
-        if exists == 0 {
+            .map_err(storage)?
+        else {
             return Err(DeleteGroupError::NotFound);
-        }
+        };
         if !recursive {
             let children = group::Entity::find()
                 .filter(group::Column::ParentId.eq(id.as_uuid()))
@@ -342,6 +343,16 @@ impl GroupRepository for Store {
                 return Err(DeleteGroupError::HasChildren);
             }
         }
+        // The members lose the group from their `groups`: their versions move first, while
+        // the memberships are still there to find them.
+        crate::users::touch::touch_members(
+            &w.txn,
+            tenant,
+            row.id,
+            recursive.then_some(row.path.as_str()),
+            now,
+        )
+        .await?;
         // Descendants and memberships follow by ON DELETE CASCADE.
         group::Entity::delete_many()
             .filter(key_condition(tenant, &GroupKey::Id(id)))

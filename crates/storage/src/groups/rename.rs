@@ -8,6 +8,7 @@ use crate::Store;
 use crate::entities::group;
 use crate::errors::{Unique, storage, unique_violation};
 use crate::rows::group_ref;
+use crate::users::touch::touch_members;
 use roster_domain::groups::{Group, GroupChange, UpdateGroupError};
 use roster_domain::values::{ExternalId, GroupPath};
 use roster_domain::{GroupId, TenantId, Timestamp};
@@ -121,6 +122,16 @@ pub(super) async fn update(
             .await
             .map_err(|e| collision(e, &path, None))?;
     }
+    // Members see the group's path (a rename: the subtree's too) and external id in their
+    // `groups`: their versions move.
+    touch_members(
+        &w.txn,
+        tenant,
+        row.id,
+        renamed.then_some(path.as_str()),
+        now,
+    )
+    .await?;
     let fresh = locked_row(&w.txn, false, tenant, id)
         .await?
         .ok_or(UpdateGroupError::NotFound)?;

@@ -5,6 +5,7 @@ mod filter;
 mod folder_links;
 mod list;
 pub(crate) mod load;
+pub(crate) mod touch;
 pub(crate) mod write;
 
 use crate::Store;
