@@ -35,6 +35,7 @@ mod guesses;
 mod idempotency;
 mod isolation;
 mod listing;
+mod matrix;
 mod metadata;
 mod provisioning_tokens;
 mod scim;

@@ -1,0 +1,1 @@
+//! The gRPC cross-tenant matrix (placeholder: it is written on another branch).
