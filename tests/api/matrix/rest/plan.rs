@@ -30,6 +30,36 @@ const USER: &[Kind] = &[
     Kind::ExternalId,
 ];
 
+/// Which of A's identifiers a body template is given: a role's or a group's members take
+/// A's users (and its group), a role's policies A's policies and roles; others every kind.
+fn template_kinds(template: &serde_json::Value) -> Option<&'static [Kind]> {
+    let names = |key: &str| {
+        template
+            .get(key)
+            .is_some_and(|m| m.to_string().contains("{v}"))
+    };
+    if names("members") {
+        Some(&[
+            Kind::UserId,
+            Kind::OwnerId,
+            Kind::Number,
+            Kind::Login,
+            Kind::Email,
+            Kind::ExternalId,
+            Kind::GroupId,
+        ])
+    } else if names("policies") {
+        Some(&[
+            Kind::PolicyId,
+            Kind::PolicyName,
+            Kind::RoleId,
+            Kind::RoleName,
+        ])
+    } else {
+        None
+    }
+}
+
 /// Which of A's identifiers a path parameter is given.
 fn path_kinds(name: &str) -> Option<&'static [Kind]> {
     Some(match name {
@@ -253,7 +283,8 @@ pub(crate) fn calls(op: &Op, v: &Victim, b: &Attacker<'_>, key_line: &str) -> Ve
         }
     }
     for template in &bodies.naming {
-        for x in v.all_names() {
+        let values = template_kinds(template).map_or_else(|| v.all_names(), |k| v.named(k));
+        for x in values {
             let body = fill(template, x, next()).to_string();
             calls.push(call(
                 "body".into(),
