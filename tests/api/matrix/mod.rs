@@ -1,5 +1,6 @@
-//! The cross-tenant matrix: every route and every RPC, called with one tenant's credentials
-//! naming another tenant's records, never answers with the other tenant's data and never
+//! The cross-tenant matrix: every route of every dialect and every RPC, called with tenant
+//! B's valid credentials naming tenant A's records, never answers with A's data and never
 //! changes it.
 
 mod grpc;
+mod rest;
