@@ -197,8 +197,8 @@ pub(crate) async fn guard(
 }
 
 /// Keeps the route's answer for the key, or releases the key (in the background when the
-/// core cannot take it now: [`settle::Settlement`]); then sends the answer, which the request earned
-/// whether or not it could be kept.
+/// core cannot take it now: [`settle::Settlement`]); then sends the answer, which the
+/// request earned whether or not it could be kept.
 async fn settle(
     core: &Core,
     key: String,
