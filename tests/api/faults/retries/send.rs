@@ -23,8 +23,9 @@ pub(super) struct Attempt {
     pub(super) answered: Instant,
     /// Whether the answer was one to send the write again on.
     pub(super) again: bool,
-    /// Whether it was cut off in flight (no answer, or "unavailable": the connection to the
-    /// user service or the database broke): it may have been done with its answer lost.
+    /// Whether it was cut off in flight (no answer; "unavailable": the connection to the user
+    /// service or the database broke; or out of time, which may come just as the write
+    /// commits): it may have been done with its answer lost.
     pub(super) cut: bool,
     /// Status and message, for the failure messages.
     pub(super) said: String,
@@ -98,7 +99,8 @@ pub(super) async fn http(
             match a.status {
                 503 => {
                     let m = dialect.try_again(a).ok()?;
-                    Some((said, m.contains("unavailable")))
+                    let m = m.to_lowercase();
+                    Some((said, m.contains("unavailable") || m.contains("in time")))
                 }
                 // The claim of the first send still holds the key (it is released, or its
                 // lease ends); any other conflict is the write's own answer.
@@ -140,7 +142,7 @@ where
             Err(s) if grpc_again(s) => {
                 let cut = matches!(
                     s.code(),
-                    Code::Unavailable | Code::Unknown | Code::Cancelled
+                    Code::Unavailable | Code::Unknown | Code::Cancelled | Code::DeadlineExceeded
                 );
                 Some((format!("{:?} {}", s.code(), s.message()), cut))
             }

@@ -66,10 +66,10 @@ pub(super) enum How {
     Replayed,
     /// It said the write was already done (a create's email taken, an update's etag gone
     /// stale, a delete's user gone), after an earlier send was cut off in flight: that send
-    /// was done, but the user service or the database went down before the answer was kept,
-    /// so the key was free for the retry. Idempotency keys cannot cover this (Roster keeps an
-    /// answer after the write commits, not with it); the database must still show the
-    /// write's effect exactly once.
+    /// was done, but the user service or the database went down, or its deadline ran out,
+    /// between the commit and the keeping of its answer, so the key was free for the retry.
+    /// Idempotency keys cannot cover this (Roster keeps an answer after the write commits,
+    /// not with it); the database must still show the write's effect exactly once.
     Lost,
 }
 
@@ -184,8 +184,10 @@ async fn rest(clients: Clients, dialect: Dialect, log: Log, n: usize) {
         .as_ref()
         .filter(|a| dialect.acknowledged(a))
         .and_then(|a| answered_id(dialect, a));
+    // "A user with this email already exists", "Login is already taken", ...
     let taken = got.as_ref().is_some_and(|a| {
-        (400..500).contains(&a.status) && a.text().to_lowercase().contains("exist")
+        let text = a.text().to_lowercase();
+        (400..500).contains(&a.status) && (text.contains("exist") || text.contains("taken"))
     });
     let how = how_http(got.as_ref(), &attempts, taken);
     let effect = match &made {
