@@ -70,7 +70,7 @@ test-postgres: tools ## The black-box suite and the storage tests on PostgreSQL 
 faults: ## The PostgreSQL restart fault test, alone: it restarts the local cluster under everyone using it, so run it after the main suites (`make test faults`).
 	ROSTER_TEST_DATABASE_URL=$(PG_URL) ./scripts/ensure-postgres.sh
 	$(CARGO) build --workspace --all-targets --locked
-	ROSTER_TEST_DATABASE_URL=$(PG_URL) ROSTER_FAULTS_PG_RESTART=1 $(CARGO) nextest run -p roster-e2e --locked --success-output immediate -E 'test(/^faults::pg_restart::/)'
+	ROSTER_TEST_DATABASE_URL=$(PG_URL) ROSTER_FAULTS_PG_RESTART=1 $(CARGO) nextest run -p roster-e2e --locked --success-output immediate -E 'test(/^faults::(retries::)?pg_restart::/)'
 
 .PHONY: bench
 bench: $(TOOLS)/scim/bin/scim2 ## Measure a release build and rewrite BENCHMARKS.md (needs PostgreSQL too; SECTIONS="a b" runs only those).

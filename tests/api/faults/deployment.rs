@@ -15,6 +15,7 @@ use roster_proto::v1 as pb;
 use roster_proto::v1::provisioning_token_service_client::ProvisioningTokenServiceClient;
 use roster_proto::v1::secret_key_service_client::SecretKeyServiceClient;
 use roster_proto::v1::tenant_service_client::TenantServiceClient;
+use roster_proto::v1::user_service_client::UserServiceClient;
 use roster_user_service::scopes;
 use sqlx::Connection as _;
 use std::collections::HashSet;
@@ -37,6 +38,8 @@ pub(super) struct Limits {
     pub(super) deadline: Duration,
     /// `database_acquire_timeout_ms` of the user service.
     pub(super) acquire: Duration,
+    /// `idempotency_lease_secs` of the user service, when not its default.
+    pub(super) lease: Option<Duration>,
 }
 
 #[derive(Debug)]
@@ -72,6 +75,9 @@ impl Deployment {
                 limits.acquire.as_millis().to_string(),
             ),
         ]);
+        if let Some(lease) = limits.lease {
+            user_service_env.push(("ROSTER_IDEMPOTENCY_LEASE_SECS", lease.as_secs().to_string()));
+        }
         let user_service = RosterProcess::start("user-service", &user_service_env).await;
         let gateway_data = install.dir.path().join("gateway-data");
         let gateway = RosterProcess::start(
@@ -121,6 +127,41 @@ impl Deployment {
         let _ = conn.close().await;
         rows.into_iter().collect()
     }
+
+    /// The tenant's users as the database has them.
+    pub(super) async fn stored_users(&self) -> Vec<StoredUser> {
+        let mut conn = sqlx::PgConnection::connect(&self.install.db.url)
+            .await
+            .expect("the test database");
+        let rows: Vec<(String, String, i64, i64, Option<String>)> =
+            sqlx::query_as("SELECT lower(email), id::text, number, version, first_name FROM users")
+                .fetch_all(&mut conn)
+                .await
+                .expect("read the users");
+        let _ = conn.close().await;
+        rows.into_iter()
+            .map(|(email, id, number, version, first_name)| StoredUser {
+                email,
+                id,
+                number,
+                version,
+                first_name,
+            })
+            .collect()
+    }
+}
+
+/// A row of `users`, as far as the fault tests read it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) struct StoredUser {
+    /// Lower case.
+    pub(super) email: String,
+    pub(super) id: String,
+    /// The integer id Cloud Elements shows.
+    pub(super) number: i64,
+    /// What the etag is made from.
+    pub(super) version: i64,
+    pub(super) first_name: Option<String>,
 }
 
 /// Creates the tenant `acme` over gRPC and a credential for each dialect.
@@ -155,6 +196,7 @@ async fn tenant(grpc_url: &str, base: &str) -> Clients {
             .expect("a secret key")
             .into_inner()
             .secret_key;
+    let users = UserServiceClient::with_interceptor(channel.clone(), Bearer::token(&owner_token));
     let scim =
         ProvisioningTokenServiceClient::with_interceptor(channel, Bearer::token(&owner_token))
             .create_provisioning_token(pb::CreateProvisioningTokenRequest {
@@ -192,5 +234,6 @@ async fn tenant(grpc_url: &str, base: &str) -> Clients {
         integration_key: created.integration_key,
         surecloud: surecloud["token"].as_str().expect("a token").to_owned(),
         scim,
+        users,
     }
 }

@@ -102,15 +102,24 @@ pub(super) struct Clients {
     pub(super) surecloud: String,
     /// A provisioning token (SCIM).
     pub(super) scim: String,
+    /// The owner over gRPC, straight to the user service (no deadline of its own: each
+    /// call sets one).
+    pub(super) users: crate::support::grpc::Users,
 }
 
 impl Clients {
     /// Creates the user `email` through `dialect`.
     pub(super) async fn create(&self, dialect: Dialect, email: &str) -> Answer {
+        Answer::of(self.create_request(dialect, email)).await
+    }
+
+    /// The request that creates the user `email` through `dialect`, built afresh (CloudAPI's
+    /// signature is accepted once, so each send of a retried create is signed again).
+    pub(super) fn create_request(&self, dialect: Dialect, email: &str) -> reqwest::RequestBuilder {
         let url = |path: &str| format!("{}{path}", self.base);
         // CloudAPI logins take letters, digits, `_`, `.` and `@`.
         let login = email.split('@').next().unwrap_or(email).replace('-', "_");
-        let r = match dialect {
+        match dialect {
             Dialect::CloudApi => signed(
                 &self.http,
                 &self.base,
@@ -155,7 +164,6 @@ impl Clients {
                     })
                     .to_string(),
                 ),
-        };
-        Answer::of(r).await
+        }
     }
 }

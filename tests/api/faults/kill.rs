@@ -16,6 +16,7 @@ async fn a_killed_user_service_is_503_in_every_dialect_until_it_is_back_and_lose
     let mut d = Deployment::start(Limits {
         deadline: Duration::from_secs(5),
         acquire: Duration::from_secs(1),
+        lease: None,
     })
     .await;
     let load = Load::start(&d.clients);

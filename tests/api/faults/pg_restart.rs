@@ -11,7 +11,7 @@ use super::load::{Load, assert_nothing_acknowledged_is_lost};
 use std::time::{Duration, Instant};
 
 /// `pg_ctlcluster <version> main restart`, for the cluster the tests use.
-async fn restart_postgres() {
+pub(super) async fn restart_postgres() {
     let version = std::fs::read_dir("/etc/postgresql")
         .expect("a Debian PostgreSQL cluster (/etc/postgresql)")
         .filter_map(|e| e.ok()?.file_name().into_string().ok())
@@ -40,6 +40,7 @@ async fn a_restarted_database_is_served_again_without_restarting_roster_and_lose
     let d = Deployment::start(Limits {
         deadline: Duration::from_secs(5),
         acquire: Duration::from_secs(1),
+        lease: None,
     })
     .await;
     let load = Load::start(&d.clients);

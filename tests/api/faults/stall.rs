@@ -47,6 +47,7 @@ async fn a_stalled_database_answers_in_time_and_serves_again_once_released() {
     let d = Deployment::start(Limits {
         deadline: DEADLINE,
         acquire: Duration::from_millis(500),
+        lease: None,
     })
     .await;
     // Every credential exchanged and cached while the database answers.

@@ -40,17 +40,23 @@ fn scalar(v: &Value) -> Option<String> {
 impl Answer {
     /// Sends `r` and reads the answer whole.
     pub(crate) async fn of(r: reqwest::RequestBuilder) -> Self {
-        let res = r.send().await.expect("the gateway answers");
+        Self::try_of(r).await.expect("the gateway answers, whole")
+    }
+
+    /// Sends `r` and reads the answer whole; the error when there is none (no connection,
+    /// a timeout, a body cut short), for a client that sends again.
+    pub(crate) async fn try_of(r: reqwest::RequestBuilder) -> Result<Self, reqwest::Error> {
+        let res = r.send().await?;
         let status = res.status().as_u16();
         let headers = res.headers().clone();
-        let raw = res.bytes().await.expect("the whole body").to_vec();
-        Self {
+        let raw = res.bytes().await?.to_vec();
+        Ok(Self {
             status,
             headers,
             raw,
             json: OnceLock::new(),
             doc: OnceLock::new(),
-        }
+        })
     }
 
     /// A header's value, empty when absent.

@@ -49,7 +49,7 @@ pub enum ClaimError {
 
 /// The idempotency use cases. No policy action guards them: a caller only ever reaches its
 /// own scope, which the adapter derives from its principal.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Idempotency<R> {
     repo: R,
     clock: Arc<dyn Clock>,

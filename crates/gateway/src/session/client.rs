@@ -13,7 +13,7 @@ use roster_proto::v1::key_service_client::KeyServiceClient;
 use roster_proto::v1::role_service_client::RoleServiceClient;
 use roster_proto::v1::tenant_service_client::TenantServiceClient;
 use roster_proto::v1::user_service_client::UserServiceClient;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 use tonic::metadata::{Ascii, MetadataValue};
 use tonic::service::Interceptor;
 use tonic::service::interceptor::InterceptedService;
@@ -104,6 +104,18 @@ impl Core {
     pub(crate) fn acting_as(mut self, role: Option<&str>) -> Self {
         self.attach.as_role = role.and_then(|r| MetadataValue::try_from(r).ok());
         self
+    }
+
+    /// This core with at least `least` left of the request's deadline (none stays none): for
+    /// the calls that settle what the request did once its own time may be spent, such as
+    /// freeing the idempotency key of a request that ran out of time, so that its retry runs
+    /// instead of being told the request still runs until the key's lease ends.
+    pub(crate) fn with_at_least(&self, least: Duration) -> Self {
+        let mut next = self.clone();
+        if let Some(d) = next.attach.deadline.as_mut() {
+            *d = (*d).max(Instant::now() + least);
+        }
+        next
     }
 
     /// Once the caller is authenticated, and before the first call that may change anything:
@@ -233,6 +245,14 @@ mod tests {
             .call(tonic::Request::new(()))
             .unwrap_err();
         assert_eq!(refused.code(), tonic::Code::DeadlineExceeded);
+        // Given time of its own (to settle what the request did), the call is made.
+        let settling = core.with_at_least(budget);
+        let req = settling
+            .attach
+            .clone()
+            .call(tonic::Request::new(()))
+            .unwrap();
+        assert!(req.metadata().get("grpc-timeout").is_some());
 
         // No deadline (outside the middleware): nothing is sent; the channel's timeout holds.
         let mut plain = Core::anonymous(&upstream, &RequestId::new()).attach;

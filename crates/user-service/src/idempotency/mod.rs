@@ -9,6 +9,7 @@
 
 mod requests;
 mod seal;
+mod unsettled;
 
 pub(crate) use requests::Idempotent;
 pub(crate) use seal::Sealer;
@@ -185,9 +186,11 @@ impl<R: Store> Core<R> {
             .map_err(IntoStatus::into_status)?;
         match claim {
             Claim::Run(claim) => {
+                let unsettled = unsettled::Unsettled::new(&self.idempotency, &scope, &key, claim);
                 let out = run(req).await;
                 let answer = keep(&out).map(|a| self.sealer.seal(&binding, &a.encode_to_vec()));
                 self.settle(&scope, &key, claim, answer).await;
+                unsettled.settled();
                 out
             }
             Claim::Replay(sealed) => {

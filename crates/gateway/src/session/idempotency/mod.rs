@@ -22,6 +22,7 @@
 
 mod answer;
 mod gate;
+mod settle;
 
 pub(crate) use gate::{Admission, Gate, Halted};
 
@@ -195,9 +196,9 @@ pub(crate) async fn guard(
     settle(&core, key, claim_id, res, &asked, refuse).await
 }
 
-/// Keeps the route's answer for the key, or releases the key; then sends the answer. A
-/// failure to keep it does not change the answer, which the request earned: the key then
-/// stays claimed until its lease ends.
+/// Keeps the route's answer for the key, or releases the key (in the background when the
+/// core cannot take it now: [`settle::Settlement`]); then sends the answer, which the
+/// request earned whether or not it could be kept.
 async fn settle(
     core: &Core,
     key: String,
@@ -208,24 +209,16 @@ async fn settle(
 ) -> Response {
     let (parts, body) = res.into_parts();
     let bytes = axum::body::to_bytes(body, usize::MAX).await.ok();
-    let mut client = core.idempotency();
-    let done = match &bytes {
-        Some(b) if answer::keeps(parts.status) => client
-            .complete(pb::CompleteIdempotencyKeyRequest {
-                key,
-                claim_id,
-                answer: Some(answer::kept(parts.status, &parts.headers, b)),
-            })
-            .await
-            .map(drop),
-        _ => client
-            .release(pb::ReleaseIdempotencyKeyRequest { key, claim_id })
-            .await
-            .map(drop),
+    let answer = bytes
+        .as_ref()
+        .filter(|_| answer::keeps(parts.status))
+        .map(|b| answer::kept(parts.status, &parts.headers, b));
+    let settlement = settle::Settlement {
+        key,
+        claim_id,
+        answer,
     };
-    if let Err(s) = done {
-        tracing::warn!(code = ?s.code(), message = %s.message(), "Cannot settle an idempotency key.");
-    }
+    settlement.settle(core).await;
     if let Some(b) = bytes {
         Response::from_parts(parts, Body::from(b))
     } else {
