@@ -119,7 +119,7 @@ schemathesis: ## Schemathesis (from PyPI, into .tools) against /openapi.json of 
 	./scripts/schemathesis.sh target/debug/roster $(TOOLS)
 
 .PHONY: ci
-ci: lint test helm-check schemathesis soak-ci fuzz-ci ## What CI runs.
+ci: lint test faults helm-check schemathesis soak-ci fuzz-ci ## What CI runs (the database restart right after the suites, alone).
 
 .PHONY: clean
 clean: ## Remove build output and installed tools.
