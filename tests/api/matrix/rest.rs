@@ -17,7 +17,7 @@ mod victim;
 use crate::support::TestApp;
 use crate::support::cloudapi::TestKey;
 use crate::support::scim::Scim;
-use crate::support::tenant_rows::tenant_rows;
+use crate::support::tenant_rows::{changes, tenant_rows};
 use attacker::{Attacker, Call};
 use futures::{StreamExt as _, stream};
 use reqwest::Method;
@@ -30,21 +30,6 @@ use victim::Victim;
 /// A public key of B's, for the writes that add keys.
 fn attacker_key() -> String {
     TestKey::ed25519(42).public_line("attacker@laptop")
-}
-
-/// What changed among A's rows, table by table.
-fn changes(before: &[String], after: &[String]) -> Vec<String> {
-    before
-        .iter()
-        .filter(|r| !after.contains(r))
-        .map(|r| format!("- {r}"))
-        .chain(
-            after
-                .iter()
-                .filter(|r| !before.contains(r))
-                .map(|r| format!("+ {r}")),
-        )
-        .collect()
 }
 
 /// Runs the matrix on the routes tagged `tag`.

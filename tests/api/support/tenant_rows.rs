@@ -43,6 +43,21 @@ pub(crate) async fn tenant_rows(db: &TestDb, tenant_id: &str) -> Vec<String> {
     mine
 }
 
+/// What differs between two snapshots: rows gone (`- `) and rows new (`+ `).
+pub(crate) fn changes(before: &[String], after: &[String]) -> Vec<String> {
+    before
+        .iter()
+        .filter(|r| !after.contains(r))
+        .map(|r| format!("- {r}"))
+        .chain(
+            after
+                .iter()
+                .filter(|r| !before.contains(r))
+                .map(|r| format!("+ {r}")),
+        )
+        .collect()
+}
+
 fn belongs(row: &Map<String, Value>, ids: &BTreeSet<String>) -> bool {
     row.iter().any(|(column, value)| {
         (["id", "number"].contains(&column.as_str())

@@ -11,7 +11,7 @@ mod tenant;
 
 use crate::support::TestApp;
 use crate::support::dynamic::{call, contract, methods};
-use crate::support::tenant_rows::tenant_rows;
+use crate::support::tenant_rows::{changes, tenant_rows};
 use prost_reflect::{DynamicMessage, MethodDescriptor};
 use requests::{Builder, path, widen_mask, with};
 use tenant::{Kind, Named};
@@ -156,17 +156,7 @@ async fn no_method_lets_one_tenant_read_or_change_another_tenants_records() {
     );
     assert!(aimed > 200, "only {aimed} calls named A's records");
     let after = tenant_rows(&app.db, &a.tenant.id).await;
-    let changed: Vec<_> = before
-        .iter()
-        .filter(|r| !after.contains(r))
-        .map(|r| format!("- {r}"))
-        .chain(
-            after
-                .iter()
-                .filter(|r| !before.contains(r))
-                .map(|r| format!("+ {r}")),
-        )
-        .collect();
+    let changed = changes(&before, &after);
     assert!(
         changed.is_empty(),
         "A's rows changed after {calls} calls: {changed:#?}"
