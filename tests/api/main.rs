@@ -43,6 +43,7 @@ mod scim;
 mod security;
 mod shutdown;
 mod split;
+mod statistics;
 mod surecloud;
 mod telemetry;
 mod tenants;

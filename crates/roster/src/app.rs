@@ -187,6 +187,32 @@ fn idempotency_upkeep(core: Arc<Core<Store>>) -> Tier {
     )
 }
 
+/// Keeps the planner's statistics current while the user service runs (see
+/// `roster_storage::Store::refresh_statistics`).
+fn statistics_upkeep(store: Store, every: Duration) -> Tier {
+    Tier::spawn(
+        "statistics upkeep",
+        Readiness::Untracked,
+        |until| async move {
+            let mut tick = tokio::time::interval(every);
+            tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+            tokio::pin!(until);
+            loop {
+                tokio::select! {
+                    () = &mut until => return Ok(()),
+                    _ = tick.tick() => match store.refresh_statistics().await {
+                        Ok(tables) if !tables.is_empty() => {
+                            tracing::info!(?tables, "Refreshed the planner's statistics.");
+                        }
+                        Ok(_) => {}
+                        Err(e) => tracing::warn!(error = ?e, "Cannot refresh the planner's statistics."),
+                    },
+                }
+            }
+        },
+    )
+}
+
 /// Opens (and, if asked, migrates) the store and serves the user service over it; returns
 /// where it listens and the store, whose pool the metrics report.
 async fn start_user_service(s: &Settings, tiers: &mut Vec<Tier>) -> Result<(SocketAddr, Store)> {
@@ -196,6 +222,12 @@ async fn start_user_service(s: &Settings, tiers: &mut Vec<Tier>) -> Result<(Sock
     }
     let core = core(s, store.clone())?;
     tiers.push(idempotency_upkeep(Arc::clone(&core)));
+    if s.statistics_interval_secs > 0 {
+        tiers.push(statistics_upkeep(
+            store.clone(),
+            Duration::from_secs(s.statistics_interval_secs),
+        ));
+    }
     let grpc = GrpcServer::bind(s.grpc_addr, core)
         .await
         .with_context(|| format!("cannot listen on {}", s.grpc_addr))?;

@@ -119,6 +119,9 @@ pub struct Settings {
     /// How long an idempotent write's claim holds its key while it runs, in seconds: past it
     /// a retry may run the write again (the claim's process died). Longer than any request.
     pub idempotency_lease_secs: u64,
+    /// User service: how often to look for tables whose planner statistics are stale and
+    /// refresh them (PostgreSQL `ANALYZE`, SQLite `PRAGMA optimize`), in seconds; 0: never.
+    pub statistics_interval_secs: u64,
 }
 
 impl Default for Settings {
@@ -164,6 +167,7 @@ impl Default for Settings {
             trusted_gateways: roster_user_service::default_trusted_gateways(),
             idempotency_ttl_secs: 86_400,
             idempotency_lease_secs: 120,
+            statistics_interval_secs: 30,
         }
     }
 }

@@ -25,6 +25,7 @@ mod provisioning;
 mod rbac;
 mod rows;
 mod secret_keys;
+mod statistics;
 mod tenants;
 mod used_signatures;
 mod users;
