@@ -1,7 +1,7 @@
 //! Rows to domain values. Conversion re-validates every value: a row that no longer parses
 //! is a storage error, never a panic.
 
-use crate::entities::{device, folder, group, tenant, user};
+use crate::entities::{folder, group, tenant, user};
 use roster_domain::folders::{Folder, FolderRef};
 use roster_domain::groups::{Group, GroupRef};
 use roster_domain::rbac::{RbacName, UserRole};
@@ -147,17 +147,6 @@ pub(crate) fn folder_from_row(
         created: Timestamp::from_micros(r.created_at),
         member_count,
     })
-}
-
-pub(crate) fn device_from_row(r: device::Model) -> Device {
-    Device {
-        id: r.device_id,
-        os: r.os,
-        os_version: r.os_version,
-        app_version: r.app_version,
-        name: r.name,
-        last_sync: Timestamp::from_micros(r.last_sync_at),
-    }
 }
 
 pub(crate) fn tenant_from_row(r: tenant::Model) -> Result<Tenant, StorageError> {

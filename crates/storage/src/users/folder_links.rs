@@ -1,5 +1,5 @@
-//! A user's folder grants: loading them for a page of users in one query, resolving the
-//! selectors a write names, and replacing the set.
+//! A user's folder grants: resolving the selectors a write names, and replacing the set
+//! (they are read with the user, see [`super::links`]).
 
 use crate::entities::{folder, user_folder};
 use crate::errors::storage;
@@ -8,9 +8,7 @@ use roster_domain::folders::{FolderKey, FolderRef};
 use roster_domain::users::{CreateUserError, UnknownFolder, UpdateUserError};
 use roster_domain::{StorageError, TenantId};
 use sea_orm::ActiveValue::Set;
-use sea_orm::sea_query::{Expr, ExprTrait, Order, Query};
 use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter};
-use std::collections::HashMap;
 
 /// Why the folders of a write could not be resolved.
 pub(crate) enum FolderLinkError {
@@ -40,41 +38,6 @@ impl From<FolderLinkError> for UpdateUserError {
             FolderLinkError::Storage(s) => Self::Storage(s),
         }
     }
-}
-
-/// The folders of each of `numbers`, sorted by name without case.
-pub(crate) async fn folders_of<C: ConnectionTrait>(
-    conn: &C,
-    numbers: &[i64],
-) -> Result<HashMap<i64, Vec<FolderRef>>, StorageError> {
-    let stmt = Query::select()
-        .column((user_folder::Entity, user_folder::Column::UserNumber))
-        .column((folder::Entity, folder::Column::Id))
-        .column((folder::Entity, folder::Column::Name))
-        .column((folder::Entity, folder::Column::ExternalId))
-        .from(user_folder::Entity)
-        .inner_join(
-            folder::Entity,
-            Expr::col((folder::Entity, folder::Column::Id))
-                .equals((user_folder::Entity, user_folder::Column::FolderId)),
-        )
-        .and_where(
-            Expr::col((user_folder::Entity, user_folder::Column::UserNumber))
-                .is_in(numbers.iter().copied()),
-        )
-        .order_by((folder::Entity, folder::Column::NameKey), Order::Asc)
-        .to_owned();
-    let mut out: HashMap<i64, Vec<FolderRef>> = HashMap::new();
-    for row in conn.query_all(&stmt).await.map_err(storage)? {
-        let n: i64 = row.try_get("", "user_number").map_err(storage)?;
-        let id: uuid::Uuid = row.try_get("", "id").map_err(storage)?;
-        let name: String = row.try_get("", "name").map_err(storage)?;
-        let ext: Option<String> = row.try_get("", "external_id").map_err(storage)?;
-        out.entry(n)
-            .or_default()
-            .push(folder_ref(id, &name, ext.as_deref())?);
-    }
-    Ok(out)
 }
 
 fn matches(f: &folder::Model, sel: &FolderKey) -> bool {

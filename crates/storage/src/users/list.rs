@@ -12,7 +12,7 @@
 //! those indexes.
 
 use super::filter::condition;
-use super::load::load;
+use super::links::whole_users;
 use crate::entities::user;
 use crate::errors::storage;
 use roster_domain::page::{SortKey, UserCursor, UserOrder, UserOrderField, UserPage, UserQuery};
@@ -175,13 +175,12 @@ pub(crate) async fn list<C: ConnectionTrait>(
     if skipped {
         s = s.offset(q.skip);
     }
-    let mut rows = s.all(conn).await.map_err(storage)?;
-    let more = rows.len() > q.page_size as usize;
-    rows.truncate(q.page_size as usize);
+    let mut users = whole_users(conn, s).await?;
+    let more = users.len() > q.page_size as usize;
+    users.truncate(q.page_size as usize);
     if q.before.is_some() {
-        rows.reverse();
+        users.reverse();
     }
-    let users = load(conn, rows).await?;
     let position = |u: &roster_domain::users::User| UserCursor::after(u, q.order);
     let (next, previous) = if q.before.is_some() {
         // Backward: `more` means more before; the users after this page are the ones the

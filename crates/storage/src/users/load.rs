@@ -1,17 +1,16 @@
-//! Loading whole users: rows plus their groups and devices, in one query each for any
-//! number of users (no N+1).
+//! Finding users by key and loading them whole (see [`super::links`]: row and links in one
+//! query, for any number of users).
 
-use crate::entities::{device, group, user, user_group};
-use crate::entities::{role, role_member};
+use super::links::whole_users;
+use crate::entities::{role, role_member, user};
 use crate::errors::storage;
-use crate::rows::{UserLinks, device_from_row, group_ref, rbac_name, user_from_row};
+use crate::rows::rbac_name;
 use roster_domain::RoleId;
-use roster_domain::groups::GroupRef;
 use roster_domain::rbac::{BuiltInRole, UserRole};
-use roster_domain::users::{Device, User, UserKey};
+use roster_domain::users::{User, UserKey};
 use roster_domain::{StorageError, TenantId};
 use sea_orm::sea_query::{Expr, ExprTrait, Order, Query};
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect};
 use std::collections::HashMap;
 
 /// The condition naming one user of one tenant.
@@ -43,6 +42,20 @@ pub(crate) async fn find_row<C: ConnectionTrait>(
     q.one(conn).await.map_err(storage)
 }
 
+/// The whole user `key` names, row and links in one query.
+pub(crate) async fn find_whole<C: ConnectionTrait>(
+    conn: &C,
+    tenant: TenantId,
+    key: &UserKey,
+) -> Result<Option<User>, StorageError> {
+    let mut users = whole_users(
+        conn,
+        user::Entity::find().filter(key_condition(tenant, key)),
+    )
+    .await?;
+    Ok(users.pop())
+}
+
 pub(crate) async fn load_one<C: ConnectionTrait>(
     conn: &C,
     row: user::Model,
@@ -53,7 +66,8 @@ pub(crate) async fn load_one<C: ConnectionTrait>(
         .ok_or_else(|| StorageError::msg("loaded user vanished"))
 }
 
-/// Whole users for `rows`, in the same order.
+/// Whole users for `rows`, in the same order: the rows again with their links, in one query
+/// (callers hold rows they have just read or written in the same transaction).
 pub(crate) async fn load<C: ConnectionTrait>(
     conn: &C,
     rows: Vec<user::Model>,
@@ -62,80 +76,22 @@ pub(crate) async fn load<C: ConnectionTrait>(
         return Ok(Vec::new());
     }
     let numbers: Vec<i64> = rows.iter().map(|r| r.number).collect();
-    let mut groups = memberships(conn, &numbers).await?;
-    let mut devices = devices_of(conn, &numbers).await?;
-    let mut roles = roles_of(conn, &numbers).await?;
-    let mut folders = super::folder_links::folders_of(conn, &numbers).await?;
-    rows.into_iter()
-        .map(|r| {
-            let n = r.number;
-            let links = UserLinks {
-                groups: groups.remove(&n).unwrap_or_default(),
-                devices: devices.remove(&n).unwrap_or_default(),
-                roles: roles.remove(&n).unwrap_or_default(),
-                folders: folders.remove(&n).unwrap_or_default(),
-            };
-            user_from_row(r, links)
+    let mut found: HashMap<i64, User> = whole_users(
+        conn,
+        user::Entity::find().filter(user::Column::Number.is_in(numbers.iter().copied())),
+    )
+    .await?
+    .into_iter()
+    .map(|u| (u.number, u))
+    .collect();
+    numbers
+        .iter()
+        .map(|n| {
+            found
+                .remove(n)
+                .ok_or_else(|| StorageError::msg("loaded user vanished"))
         })
         .collect()
-}
-
-async fn memberships<C: ConnectionTrait>(
-    conn: &C,
-    numbers: &[i64],
-) -> Result<HashMap<i64, Vec<GroupRef>>, StorageError> {
-    let stmt = Query::select()
-        .column((user_group::Entity, user_group::Column::UserNumber))
-        .column((group::Entity, group::Column::Id))
-        .column((group::Entity, group::Column::Path))
-        .column((group::Entity, group::Column::ExternalId))
-        .from(user_group::Entity)
-        .inner_join(
-            group::Entity,
-            Expr::col((group::Entity, group::Column::Id))
-                .equals((user_group::Entity, user_group::Column::GroupId)),
-        )
-        .and_where(
-            Expr::col((user_group::Entity, user_group::Column::UserNumber))
-                .is_in(numbers.iter().copied()),
-        )
-        .order_by(
-            (user_group::Entity, user_group::Column::Position),
-            Order::Asc,
-        )
-        .order_by((group::Entity, group::Column::Path), Order::Asc)
-        .to_owned();
-    let mut out: HashMap<i64, Vec<GroupRef>> = HashMap::new();
-    for row in conn.query_all(&stmt).await.map_err(storage)? {
-        let n: i64 = row.try_get("", "user_number").map_err(storage)?;
-        let id: uuid::Uuid = row.try_get("", "id").map_err(storage)?;
-        let path: String = row.try_get("", "path").map_err(storage)?;
-        let ext: Option<String> = row.try_get("", "external_id").map_err(storage)?;
-        out.entry(n)
-            .or_default()
-            .push(group_ref(id, &path, ext.as_deref())?);
-    }
-    Ok(out)
-}
-
-async fn devices_of<C: ConnectionTrait>(
-    conn: &C,
-    numbers: &[i64],
-) -> Result<HashMap<i64, Vec<Device>>, StorageError> {
-    let rows = device::Entity::find()
-        .filter(device::Column::UserNumber.is_in(numbers.iter().copied()))
-        .order_by_desc(device::Column::LastSyncAt)
-        .order_by_asc(device::Column::DeviceId)
-        .all(conn)
-        .await
-        .map_err(storage)?;
-    let mut out: HashMap<i64, Vec<Device>> = HashMap::new();
-    for r in rows {
-        out.entry(r.user_number)
-            .or_default()
-            .push(device_from_row(r));
-    }
-    Ok(out)
 }
 
 pub(crate) async fn roles_of<C: ConnectionTrait>(

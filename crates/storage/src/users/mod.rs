@@ -3,6 +3,7 @@
 mod batch;
 mod filter;
 mod folder_links;
+mod links;
 mod list;
 pub(crate) mod load;
 pub(crate) mod touch;
@@ -12,7 +13,7 @@ use crate::Store;
 use crate::entities::{device, user};
 use crate::errors::storage;
 use crate::groups::TouchedGroups;
-use load::{find_row, load_one};
+use load::{find_row, find_whole, load_one};
 use roster_domain::page::{UserPage, UserQuery};
 use roster_domain::ports::{NewUserRecord, SecretDigest, UpsertPlan, UserGuard, UserRepository};
 use roster_domain::users::{
@@ -42,10 +43,7 @@ impl UserRepository for Store {
 
     #[tracing::instrument(name = "db.users.get", skip_all, fields(db.system = self.system()))]
     async fn get(&self, tenant: TenantId, key: &UserKey) -> Result<Option<User>, StorageError> {
-        match find_row(self.connection(), tenant, key, false).await? {
-            Some(row) => Ok(Some(load_one(self.connection(), row).await?)),
-            None => Ok(None),
-        }
+        find_whole(self.connection(), tenant, key).await
     }
 
     #[tracing::instrument(name = "db.users.list", skip_all, fields(db.system = self.system()))]
@@ -244,15 +242,13 @@ impl UserRepository for Store {
         tenant: TenantId,
         digest: &SecretDigest,
     ) -> Result<Option<User>, StorageError> {
-        let row = user::Entity::find()
-            .filter(user::Column::TenantId.eq(tenant.as_uuid()))
-            .filter(user::Column::SecretDigest.eq(digest.as_str()))
-            .one(self.connection())
-            .await
-            .map_err(storage)?;
-        match row {
-            Some(r) => Ok(Some(load_one(self.connection(), r).await?)),
-            None => Ok(None),
-        }
+        let found = links::whole_users(
+            self.connection(),
+            user::Entity::find()
+                .filter(user::Column::TenantId.eq(tenant.as_uuid()))
+                .filter(user::Column::SecretDigest.eq(digest.as_str())),
+        )
+        .await?;
+        Ok(found.into_iter().next())
     }
 }
