@@ -277,6 +277,9 @@ struct Window {
     /// Failed calls (of either kind) by the call that failed, with the last status seen.
     failed_calls: [(usize, u16); CALLS],
     rss_kib: u64,
+    /// Of which anonymous memory (heap, page caches) and file mappings.
+    anon_kib: u64,
+    file_kib: u64,
     fds: usize,
 }
 
@@ -420,8 +423,22 @@ async fn soak(served: &Served, seconds: u64) -> Result<Figures> {
             for i in 0..WINDOWS {
                 tokio::time::sleep_until((start + window.mul_f64(i as f64 + 1.0)).into()).await;
                 let mut ws = windows.lock().await;
-                ws[i].rss_kib = proc_kib(pid, "VmRSS").unwrap_or(0);
-                ws[i].fds = fd_count(pid);
+                let w = &mut ws[i];
+                w.rss_kib = proc_kib(pid, "VmRSS").unwrap_or(0);
+                w.anon_kib = proc_kib(pid, "RssAnon").unwrap_or(0);
+                w.file_kib = proc_kib(pid, "RssFile").unwrap_or(0);
+                w.fds = fd_count(pid);
+                // A line a window, so that growth can be seen levelling off or not.
+                eprintln!(
+                    "[soak] window {}: {} calls, p99 {:.1} ms, RSS {:.1} MiB (anonymous {:.1}, files {:.1}), {} fds",
+                    i + 1,
+                    w.latencies.len(),
+                    w.p99_ms(),
+                    w.rss_kib as f64 / 1024.0,
+                    w.anon_kib as f64 / 1024.0,
+                    w.file_kib as f64 / 1024.0,
+                    w.fds
+                );
             }
         })
     };

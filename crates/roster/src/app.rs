@@ -46,6 +46,7 @@ pub async fn open_store(s: &Settings) -> Result<Store> {
     let options = StoreOptions {
         max_connections: s.database_max_connections,
         acquire_timeout: Duration::from_millis(s.database_acquire_timeout_ms),
+        sqlite_cache_kib: s.database_sqlite_cache_kib,
         ..StoreOptions::default()
     };
     Store::connect(&url, &options)

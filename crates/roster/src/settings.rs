@@ -23,6 +23,9 @@ pub struct Settings {
     /// call is refused with TRY_LATER (503 with `Retry-After` in the dialects). Keep it well
     /// below `upstream_timeout_ms`.
     pub database_acquire_timeout_ms: u64,
+    /// SQLite: the memory the pool's page caches may hold together, in KiB (split evenly
+    /// over the connections, at least 64 KiB each).
+    pub database_sqlite_cache_kib: u32,
     /// gRPC listen address of the user service.
     pub grpc_addr: SocketAddr,
     /// HTTP listen address of the gateway.
@@ -131,6 +134,7 @@ impl Default for Settings {
             database_url: None,
             database_max_connections: 10,
             database_acquire_timeout_ms: 3000,
+            database_sqlite_cache_kib: roster_storage::DEFAULT_SQLITE_CACHE_KIB,
             grpc_addr: SocketAddr::from(([127, 0, 0, 1], 50051)),
             http_addr: SocketAddr::from(([127, 0, 0, 1], 8080)),
             user_service_url: None,

@@ -25,7 +25,16 @@ pub struct StoreOptions {
     /// How long SQLite waits for another process's write lock (less when the call's
     /// deadline is nearer).
     pub busy_timeout: Duration,
+    /// SQLite: the page caches of all the pool's connections together, in KiB.
+    pub sqlite_cache_kib: u32,
 }
+
+/// The smallest page cache a SQLite connection gets, in KiB.
+const MIN_CACHE_KIB: u32 = 64;
+
+/// The default [`StoreOptions::sqlite_cache_kib`]: 4 MiB, where SQLite alone would give each
+/// connection 2 MiB (20 MiB for a pool of 10) and fill them as the database grows.
+pub const DEFAULT_SQLITE_CACHE_KIB: u32 = 4096;
 
 impl Default for StoreOptions {
     fn default() -> Self {
@@ -33,6 +42,7 @@ impl Default for StoreOptions {
             max_connections: 10,
             acquire_timeout: Duration::from_secs(3),
             busy_timeout: Duration::from_secs(15),
+            sqlite_cache_kib: DEFAULT_SQLITE_CACHE_KIB,
         }
     }
 }
@@ -77,6 +87,11 @@ pub(crate) async fn connect(url: &str, o: &StoreOptions) -> Result<Store, Connec
             .synchronous(SqliteSynchronous::Normal)
             .busy_timeout(o.busy_timeout)
             .foreign_keys(true);
+        // SQLite keeps a page cache per connection; the budget is the pool's, so that the
+        // memory it may take is known, whatever the pool size (pages beyond it are read
+        // again from the operating system's file cache).
+        let per_connection = (o.sqlite_cache_kib / o.max_connections.max(1)).max(MIN_CACHE_KIB);
+        let opts = opts.pragma("cache_size", format!("-{per_connection}"));
         let busy = o.busy_timeout;
         let pool = SqlitePoolOptions::new()
             .max_connections(o.max_connections)

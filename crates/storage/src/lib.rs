@@ -30,7 +30,7 @@ mod tenants;
 mod used_signatures;
 mod users;
 
-pub use connect::{ConnectError, StoreOptions};
+pub use connect::{ConnectError, DEFAULT_SQLITE_CACHE_KIB, StoreOptions};
 
 use sea_orm::{
     DatabaseConnection, DatabaseTransaction, DbBackend, DbErr, SqliteTransactionMode,

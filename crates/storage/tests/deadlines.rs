@@ -1,6 +1,7 @@
 //! Waiting on the database, bounded: a call's statements are cancelled by PostgreSQL when
 //! the call's deadline runs out (and its connection serves the next call), and a pool with
-//! no free connection answers "busy" after its wait, on both databases.
+//! no free connection answers "busy" after its wait, on both databases. SQLite's page caches
+//! stay within the pool's budget.
 
 // A failed unwrap is a failed test.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
@@ -134,4 +135,49 @@ async fn a_pool_with_no_free_connection_answers_busy_after_its_wait() {
             .unwrap()
             .is_none()
     );
+}
+
+/// `PRAGMA cache_size` as one of the pool's connections has it (negative: KiB).
+async fn cache_size(store: &Store) -> i64 {
+    let c = store.connection();
+    let row = c
+        .query_one_raw(Statement::from_string(
+            c.get_database_backend(),
+            "PRAGMA cache_size",
+        ))
+        .await
+        .unwrap()
+        .unwrap();
+    row.try_get_by_index(0).unwrap()
+}
+
+#[tokio::test]
+async fn each_connection_gets_its_share_of_the_cache_budget() {
+    let db = TestDb::create().await;
+    if !db.url.starts_with("sqlite") {
+        eprintln!("skipped: the page cache budget is SQLite's");
+        return;
+    }
+    let options = StoreOptions {
+        max_connections: 4,
+        sqlite_cache_kib: 1024,
+        ..StoreOptions::default()
+    };
+    let store = Store::connect(&db.url, &options).await.unwrap();
+    assert_eq!(cache_size(&store).await, -256);
+
+    // A budget too small to split still leaves every connection a working cache.
+    let options = StoreOptions {
+        max_connections: 10,
+        sqlite_cache_kib: 100,
+        ..StoreOptions::default()
+    };
+    let store = Store::connect(&db.url, &options).await.unwrap();
+    assert_eq!(cache_size(&store).await, -64);
+
+    // By default the pool's caches hold 4 MiB together, not SQLite's 2 MiB a connection.
+    let store = Store::connect(&db.url, &StoreOptions::default())
+        .await
+        .unwrap();
+    assert_eq!(cache_size(&store).await, -409);
 }
