@@ -114,6 +114,7 @@ pub(crate) async fn connect(url: &str, o: &StoreOptions) -> Result<Store, Connec
             db: SqlxSqliteConnector::from_sqlx_sqlite_pool(pool),
             write_gate: Some(Arc::new(Mutex::new(()))),
             writes: Arc::default(),
+            memo: Arc::default(),
         })
     } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
         let pool = PgPoolOptions::new()
@@ -134,6 +135,7 @@ pub(crate) async fn connect(url: &str, o: &StoreOptions) -> Result<Store, Connec
             db: SqlxPostgresConnector::from_sqlx_postgres_pool(pool),
             write_gate: None,
             writes: Arc::default(),
+            memo: Arc::default(),
         })
     } else {
         Err(ConnectError::Scheme)

@@ -52,6 +52,8 @@ pub struct Store {
     /// Grows when one of this process's write transactions starts and when it ends (see
     /// [`roster_domain::ports::WriteCounter`]).
     writes: Arc<AtomicU64>,
+    /// Counts and page starts of recent searches (see [`users::memo`]).
+    memo: Arc<users::memo::SearchMemo>,
 }
 
 /// How the pool's connections are used right now.

@@ -307,3 +307,49 @@ async fn search_results_name_folders_and_groups_as_asked() {
         assert!(uuid::Uuid::try_parse(&by_id.list("Users.0.Groups")[0]).is_ok());
     }
 }
+
+/// `TotalRows` and the ids of page `no` (of 5) of the users whose email has `memo`.
+async fn memo_page(f: &Fof, no: &str) -> (Option<String>, Vec<String>) {
+    let a =
+        f.c.get(
+            Fmt::Json,
+            "/user/search",
+            &[("Email", "memo"), ("PageSize", "5"), ("PageNo", no)],
+        )
+        .await;
+    FofClient::ok(&a);
+    let ids = (0..5)
+        .filter_map(|i| a.id(&format!("Users.{i}.Id")))
+        .collect();
+    (a.get("TotalRows"), ids)
+}
+
+#[tokio::test]
+async fn a_page_read_again_after_a_change_shows_the_change() {
+    // The count of a search and where its numbered pages start are remembered for the same
+    // search asked again; a write ends what was remembered.
+    let f = Fof::new().await;
+    many(&f, "memo", 12).await;
+    let first = memo_page(&f, "0").await;
+    let second = memo_page(&f, "1").await;
+    let third = memo_page(&f, "2").await;
+    assert_eq!(first.0.as_deref(), Some("12"));
+    assert_eq!((second.1.len(), third.1.len()), (5, 2));
+    assert_eq!(memo_page(&f, "1").await, second);
+    assert_eq!(memo_page(&f, "2").await, third);
+
+    // The first match goes: every later page moves up by one, and the total goes down.
+    f.users()
+        .delete_user(pb::DeleteUserRequest {
+            id: first.1[0].clone(),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    let (total, ids) = memo_page(&f, "1").await;
+    assert_eq!(total.as_deref(), Some("11"));
+    let mut moved_up = second.1[1..].to_vec();
+    moved_up.push(third.1[0].clone());
+    assert_eq!(ids, moved_up);
+    assert_eq!(memo_page(&f, "2").await.1, third.1[1..].to_vec());
+}

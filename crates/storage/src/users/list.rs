@@ -13,6 +13,7 @@
 
 use super::filter::condition;
 use super::links::whole_users;
+use super::memo::{Search, SearchMemo};
 use crate::entities::user;
 use crate::errors::storage;
 use roster_domain::page::{SortKey, UserCursor, UserOrder, UserOrderField, UserPage, UserQuery};
@@ -132,16 +133,25 @@ fn filtered(tenant: TenantId, q: &UserQuery, db: sea_orm::DbBackend) -> Select<u
     s
 }
 
+/// A page of `q`. Counts and the starts of numbered pages come from `memo` when it has them
+/// as of `writes` (this process's write count, read before anything else), and go into it.
 pub(crate) async fn list<C: ConnectionTrait>(
     conn: &C,
     tenant: TenantId,
     q: &UserQuery,
+    memo: &SearchMemo,
+    writes: u64,
 ) -> Result<UserPage, StorageError> {
     let db = conn.get_database_backend();
-    let total = if q.count_total {
-        Some(filtered(tenant, q, db).count(conn).await.map_err(storage)?)
-    } else {
-        None
+    let search = Search::of(tenant, q);
+    let total = match (q.count_total, memo.count(&search, writes)) {
+        (false, _) => None,
+        (true, Some(n)) => Some(n),
+        (true, None) => {
+            let n = filtered(tenant, q, db).count(conn).await.map_err(storage)?;
+            memo.remember_count(search.clone(), n, writes);
+            Some(n)
+        }
     };
     // A page before a position is read in the reverse order from that position, then turned
     // back: the same index range, walked the other way.
@@ -158,8 +168,18 @@ pub(crate) async fn list<C: ConnectionTrait>(
     } else {
         Order::Asc
     };
+    let numbered = q.after.is_none() && q.before.is_none();
+    let skipped = numbered && q.skip > 0;
+    // A numbered page starts after a remembered row when there is one; else it is read by
+    // OFFSET with the row before it, which is remembered for the next time.
+    let start = if skipped {
+        memo.start(&search, q.skip, writes)
+    } else {
+        None
+    };
+    let lead = skipped && start.is_none();
     let mut s = filtered(tenant, q, db);
-    if let Some(c) = q.after.as_ref().or(q.before.as_ref()) {
+    if let Some(c) = q.after.as_ref().or(q.before.as_ref()).or(start.as_ref()) {
         s = s.filter(after(order, c));
     }
     if let Some(c) = sort_column(order) {
@@ -170,18 +190,28 @@ pub(crate) async fn list<C: ConnectionTrait>(
     }
     s = s
         .order_by(user::Column::Number, dir)
-        .limit(u64::from(q.page_size) + 1);
-    let skipped = q.after.is_none() && q.before.is_none() && q.skip > 0;
-    if skipped {
-        s = s.offset(q.skip);
+        .limit(u64::from(q.page_size) + 1 + u64::from(lead));
+    if lead {
+        s = s.offset(q.skip - 1);
     }
     let mut users = whole_users(conn, s).await?;
+    let position = |u: &roster_domain::users::User| UserCursor::after(u, q.order);
+    if lead && !users.is_empty() {
+        let before = users.remove(0);
+        memo.remember_start(search.clone(), q.skip, position(&before), writes);
+    }
     let more = users.len() > q.page_size as usize;
     users.truncate(q.page_size as usize);
     if q.before.is_some() {
         users.reverse();
     }
-    let position = |u: &roster_domain::users::User| UserCursor::after(u, q.order);
+    if numbered
+        && more
+        && let Some(last) = users.last()
+    {
+        let next = q.skip + u64::from(q.page_size);
+        memo.remember_start(search, next, position(last), writes);
+    }
     let (next, previous) = if q.before.is_some() {
         // Backward: `more` means more before; the users after this page are the ones the
         // client came from.

@@ -6,6 +6,7 @@ mod folder_links;
 mod links;
 mod list;
 pub(crate) mod load;
+pub(crate) mod memo;
 pub(crate) mod touch;
 pub(crate) mod write;
 
@@ -48,7 +49,8 @@ impl UserRepository for Store {
 
     #[tracing::instrument(name = "db.users.list", skip_all, fields(db.system = self.system()))]
     async fn list(&self, tenant: TenantId, query: &UserQuery) -> Result<UserPage, StorageError> {
-        list::list(self.connection(), tenant, query).await
+        let writes = roster_domain::ports::WriteCounter::writes(self);
+        list::list(self.connection(), tenant, query, &self.memo, writes).await
     }
 
     #[tracing::instrument(name = "db.users.modify", skip_all, fields(db.system = self.system()))]
