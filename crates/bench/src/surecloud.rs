@@ -118,18 +118,9 @@ async fn measure(served: &Served, n: usize) -> Result<Figures> {
         .to_owned();
     let url = format!("{base}/user");
 
-    // The local PostgreSQL cluster runs with autovacuum off: without statistics, the cached
-    // plans of the per-item lookups scan the growing table and a 10 000-user PATCH turns
-    // quadratic. ANALYZE every second stands in for the autovacuum a production database runs.
-    let analyzer = served.database_url.starts_with("postgres").then(|| {
-        let url = served.database_url.clone();
-        tokio::spawn(async move {
-            loop {
-                let _ = crate::server::analyze(&url).await;
-                tokio::time::sleep(Duration::from_secs(1)).await;
-            }
-        })
-    });
+    // The local PostgreSQL cluster runs with autovacuum off, and nothing here analyzes:
+    // what keeps the per-item lookups fast as the PATCH fills the table is Roster's own
+    // analyze between a long batch's transactions.
     eprintln!("[surecloud] PATCH of {n} new users");
     let create = patch(&http, &url, &jwt, &body(n, "Analyst")).await;
     eprintln!("[surecloud] PATCH modifying {n} users");
@@ -137,9 +128,6 @@ async fn measure(served: &Served, n: usize) -> Result<Figures> {
         Ok(_) => patch(&http, &url, &jwt, &body(n, "Senior Analyst")).await,
         Err(_) => Ok(Duration::ZERO),
     };
-    if let Some(a) = analyzer {
-        a.abort();
-    }
     let (create, modify) = (create?, modify?);
 
     eprintln!("[surecloud] {n} CreateUser calls over gRPC, one at a time");

@@ -28,10 +28,21 @@ pub(crate) async fn upsert_batch(
     guard: UserGuard<'_>,
 ) -> Vec<Result<UpsertOutcome, UpsertError>> {
     let mut out = Vec::with_capacity(plans.len());
+    // Only a batch of more than one transaction can need it.
+    let mut growth = if plans.len() > CHUNK {
+        store.batch_growth().await
+    } else {
+        None
+    };
     let mut plans = plans.into_iter().peekable();
     while plans.peek().is_some() {
         let chunk: Vec<UpsertPlan> = plans.by_ref().take(CHUNK).collect();
-        out.extend(run_chunk(store, tenant, chunk, now, guard).await);
+        let results = run_chunk(store, tenant, chunk, now, guard).await;
+        let written = results.iter().filter(|r| r.is_ok()).count();
+        out.extend(results);
+        if let Some(g) = growth.as_mut() {
+            store.after_batch_chunk(g, written).await;
+        }
     }
     out
 }
