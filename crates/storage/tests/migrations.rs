@@ -219,3 +219,51 @@ async fn groups_from_before_versions_start_at_one_changed_when_created() {
     assert_eq!(renamed.version, 2);
     assert_eq!(renamed.updated, Timestamp::from_micros(2_000_000));
 }
+
+#[tokio::test]
+async fn substring_searches_are_served_by_trigram_indexes_on_postgresql() {
+    let db = TestDb::create().await;
+    if !db.url.starts_with("postgres") {
+        eprintln!("skipped: pg_trgm is PostgreSQL's");
+        return;
+    }
+    let store = db.connect().await;
+    Migrator::up(store.connection(), None).await.unwrap();
+    // The search's own comparison (`users/filter.rs`, whose tests hold it to the indexes'
+    // expressions): the planner picks the index without being pushed beyond "no scan of
+    // the whole table".
+    let txn = sea_orm::TransactionTrait::begin(store.connection())
+        .await
+        .unwrap();
+    txn.execute_unprepared("SET LOCAL enable_seqscan = off")
+        .await
+        .unwrap();
+    for (column, index) in [
+        ("LOWER(users.email_key)", "ix_users_trgm_email"),
+        ("LOWER(users.login_key)", "ix_users_trgm_login"),
+        ("LOWER(users.display_name)", "ix_users_trgm_display_name"),
+        ("LOWER(users.external_id)", "ix_users_trgm_external_id"),
+        (
+            "LOWER(NULLIF(TRIM(COALESCE(users.first_name, '') || ' ' || COALESCE(users.last_name, '')), ''))",
+            "ix_users_trgm_full_name",
+        ),
+    ] {
+        let plan: Vec<String> = txn
+            .query_all_raw(sea_orm::Statement::from_string(
+                sea_orm::DbBackend::Postgres,
+                format!(
+                    "EXPLAIN SELECT number FROM users WHERE {column} LIKE '%smith%' ESCAPE '\\'"
+                ),
+            ))
+            .await
+            .unwrap()
+            .iter()
+            .map(|r| r.try_get_by_index::<String>(0).unwrap())
+            .collect();
+        assert!(
+            plan.iter().any(|l| l.contains(index)),
+            "{index}: {}",
+            plan.join("\n")
+        );
+    }
+}

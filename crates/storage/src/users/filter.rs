@@ -274,4 +274,39 @@ mod sql_tests {
         let (pg, _) = q.build(PostgresQueryBuilder);
         assert!(pg.contains("LIKE $1") && pg.contains("ESCAPE"), "{pg}");
     }
+
+    #[test]
+    fn substring_searches_compare_what_the_trigram_indexes_hold() {
+        use crate::migration::m20261208_000140_search_trigrams::TRIGRAM_INDEXES;
+        // The planner uses an expression index only for the very expression: spelling aside
+        // (quotes, qualifiers, parentheses, spaces), the search's must be the index's.
+        let plain = |s: &str| {
+            s.replace("\"users\".", "")
+                .replace("users.", "")
+                .chars()
+                .filter(|c| !matches!(c, '"' | '(' | ')' | ' '))
+                .collect::<String>()
+        };
+        for (field, index) in [
+            (FilterField::Login, "login"),
+            (FilterField::Email, "email"),
+            (FilterField::FullName, "full_name"),
+            (FilterField::DisplayName, "display_name"),
+            (FilterField::ExternalId, "external_id"),
+        ] {
+            let (_, expr) = TRIGRAM_INDEXES
+                .iter()
+                .find(|(name, _)| *name == index)
+                .unwrap();
+            let c = Comparison::new(field, Op::Contains, vec![Value::Text("an".into())]).unwrap();
+            let (pg, _) = Query::select()
+                .expr(condition(&Filter::Compare(c), DbBackend::Postgres))
+                .to_owned()
+                .build(PostgresQueryBuilder);
+            assert!(
+                plain(&pg).starts_with(&format!("SELECT{}LIKE", plain(expr))),
+                "{field:?}: {pg}"
+            );
+        }
+    }
 }
