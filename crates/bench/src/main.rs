@@ -18,6 +18,7 @@ mod elements;
 mod formsonfire;
 mod grpc;
 mod load;
+mod pgbench;
 mod scim;
 mod server;
 mod soak;
@@ -52,6 +53,8 @@ struct BackendFigures {
     raw: f64,
     /// PostgreSQL server CPU seconds per create, when it runs on this machine.
     db_cpu_ms: f64,
+    /// PostgreSQL: `pgbench -S -M prepared` transactions per second at GetUser's concurrency.
+    pgbench_tps: Option<f64>,
 }
 
 async fn seed(users: &mut UserServiceClient<Channel>, token: &str) -> Result<()> {
@@ -113,6 +116,13 @@ async fn measure(
         }
     })
     .await;
+    let pgbench_tps = match database_url {
+        Some(url) => {
+            eprintln!("[{name}] pgbench -S -M prepared, {GET_CONCURRENCY} clients, {PHASE:?}");
+            Some(pgbench::select_only(url, GET_CONCURRENCY, PHASE).await?)
+        }
+        None => None,
+    };
 
     eprintln!("[{name}] raw argon2id on {cores} threads, {PHASE:?}");
     let raw = tokio::task::spawn_blocking(move || raw_argon2(cores, PHASE)).await?;
@@ -167,6 +177,7 @@ async fn measure(
         client_cpu_ms,
         raw,
         db_cpu_ms,
+        pgbench_tps,
     })
 }
 
@@ -226,6 +237,16 @@ fn report(figures: &[BackendFigures], cores: usize) -> String {
             a.name,
             b.get.per_second() / a.get.per_second()
         );
+    }
+    for f in figures {
+        if let Some(tps) = f.pgbench_tps {
+            let _ = writeln!(
+                s,
+                "\n{} itself, `pgbench -S -M prepared -c {GET_CONCURRENCY}` over TCP on the same server, just after: {tps:.0} primary-key SELECTs/s. **GetUser ÷ pgbench: {:.3}** (a GetUser is a gRPC call with a token check and one query of the user and its links).",
+                f.name,
+                f.get.per_second() / tps
+            );
+        }
     }
     let _ = writeln!(
         s,
