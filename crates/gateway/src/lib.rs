@@ -43,6 +43,8 @@ pub struct GatewayConfig {
     /// The time one request's calls to the user service may take together, counted from
     /// its arrival: each call carries what is left as its gRPC deadline.
     pub upstream_timeout: Duration,
+    /// The same for the bulk routes (a SureCloud PATCH, a SCIM `/Bulk`).
+    pub upstream_bulk_timeout: Duration,
     pub token_cache_capacity: usize,
     /// Cached tokens are renewed this long before they expire.
     pub token_refresh_margin: Duration,
@@ -64,6 +66,7 @@ impl GatewayConfig {
         Self {
             upstream_url: upstream_url.into(),
             upstream_timeout: Duration::from_secs(30),
+            upstream_bulk_timeout: Duration::from_mins(10),
             upstream_resolve_interval: DEFAULT_RESOLVE_INTERVAL,
             token_cache_capacity: 10_000,
             token_refresh_margin: Duration::from_mins(1),
@@ -154,9 +157,12 @@ pub struct GatewayApp {
 impl GatewayApp {
     pub async fn bind(addr: SocketAddr, config: &GatewayConfig) -> Result<Self, GatewayError> {
         let state = AppState {
+            // The channel's own timeout is only the backstop: each call of a request carries
+            // what is left of that request's deadline, which for a bulk route runs past the
+            // ordinary budget.
             upstream: Upstream::connect_lazy_resolving(
                 &config.upstream_url,
-                config.upstream_timeout,
+                config.upstream_timeout.max(config.upstream_bulk_timeout),
                 config.upstream_resolve_interval,
             )?,
             tokens: Arc::new(TokenCache::new(

@@ -288,6 +288,7 @@ fn gateway_config(s: &Settings, upstream: String) -> GatewayConfig {
     let mut config = GatewayConfig::new(upstream);
     config.upstream_resolve_interval = Duration::from_secs(s.user_service_resolve_interval_secs);
     config.upstream_timeout = Duration::from_millis(s.upstream_timeout_ms);
+    config.upstream_bulk_timeout = Duration::from_millis(s.upstream_bulk_timeout_ms);
     config.max_body_bytes = s.max_body_bytes;
     config.formsonfire = FormsOnFireLimits {
         max_body_bytes: s.formsonfire_max_body_bytes,

@@ -40,6 +40,9 @@ pub struct Settings {
     /// milliseconds from its arrival. Each call carries what is left as its gRPC deadline,
     /// which the user service passes down to the database.
     pub upstream_timeout_ms: u64,
+    /// The same for the bulk routes (a SureCloud PATCH, a SCIM `/Bulk`), whose work grows
+    /// with the request.
+    pub upstream_bulk_timeout_ms: u64,
     /// Apply pending migrations when `serve` or `user-service` starts.
     pub migrate_on_start: bool,
     /// `iss` of issued tokens.
@@ -140,6 +143,7 @@ impl Default for Settings {
             user_service_url: None,
             user_service_resolve_interval_secs: 5,
             upstream_timeout_ms: 30_000,
+            upstream_bulk_timeout_ms: 600_000,
             migrate_on_start: true,
             token_issuer: "roster".to_owned(),
             token_audience: "roster.v1".to_owned(),

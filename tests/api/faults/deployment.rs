@@ -89,6 +89,12 @@ impl Deployment {
                     "ROSTER_UPSTREAM_TIMEOUT_MS",
                     limits.deadline.as_millis().to_string(),
                 ),
+                // The SureCloud PATCH among the writers is a bulk route: the same deadline,
+                // so that every dialect's stalled write answers within it.
+                (
+                    "ROSTER_UPSTREAM_BULK_TIMEOUT_MS",
+                    limits.deadline.as_millis().to_string(),
+                ),
             ],
         )
         .await;

@@ -12,5 +12,6 @@ mod limits;
 mod patch;
 mod restrictions;
 mod secret_key_admin;
+mod slow_database;
 mod tokens;
 mod vendor;

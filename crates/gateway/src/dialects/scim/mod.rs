@@ -122,7 +122,14 @@ pub(crate) fn router(state: AppState, config: &GatewayConfig) -> OpenApiRouter {
             groups::delete
         ))
         .routes(routes!(list::root_search))
-        .routes(routes!(bulk::bulk))
+        .merge(
+            OpenApiRouter::new()
+                .routes(routes!(bulk::bulk))
+                .route_layer(axum::middleware::from_fn_with_state(
+                    config.upstream_bulk_timeout,
+                    crate::session::deadline::bulk,
+                )),
+        )
         .split_for_parts();
     let routes = routes
         .route("/Me", any(me))

@@ -25,6 +25,20 @@ const ERROR_ATTRIBUTE: &str = "patchErrorMessage";
 /// For an item the core could not run, without saying why (the log has it).
 const NOT_WRITTEN: &str = "The user could not be written; nothing of it was changed";
 
+/// What became of an item sent to the core.
+#[derive(Debug)]
+pub(crate) enum Sent {
+    /// The core's answer for it.
+    Answered(Box<pb::UpsertUserResult>),
+    /// Its call failed: it may have been written or not.
+    Unconfirmed,
+    /// An earlier call failed, so it never reached the core.
+    Skipped,
+}
+
+const UNCONFIRMED: &str = "The request ran out of time or lost the server before this user was confirmed; it may have been written or not: send it again";
+const NOT_SENT: &str = "Not written: the request stopped at an earlier user; send this user again";
+
 /// How an item names its user.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Key {
@@ -335,7 +349,7 @@ fn failure(status: &tonic_types::Status, key: Option<Key>) -> String {
 }
 
 /// The answer for one item, from its plan and (when it was sent) the core's result.
-pub(crate) fn report(p: Planned, result: Option<pb::UpsertUserResult>) -> UserModel {
+pub(crate) fn report(p: Planned, result: Option<Sent>) -> UserModel {
     let failed = |message: String| UserModel {
         patch_error_message: Some(message),
         ..p.echo
@@ -347,8 +361,11 @@ pub(crate) fn report(p: Planned, result: Option<pb::UpsertUserResult>) -> UserMo
     if let Some(m) = item_failure {
         return failed(m);
     }
-    let Some(r) = result else {
-        return failed(NOT_WRITTEN.to_owned());
+    let r = match result {
+        Some(Sent::Answered(r)) => *r,
+        Some(Sent::Unconfirmed) => return failed(UNCONFIRMED.to_owned()),
+        Some(Sent::Skipped) => return failed(NOT_SENT.to_owned()),
+        None => return failed(NOT_WRITTEN.to_owned()),
     };
     match (&r.status, &r.user) {
         (Some(s), _) if s.code != 0 => failed(failure(s, p.key)),

@@ -72,9 +72,15 @@ pub(crate) fn router(state: AppState, config: &GatewayConfig) -> OpenApiRouter {
         limits: config.surecloud,
         state,
     };
+    let bulk = OpenApiRouter::new()
+        .routes(routes!(patch::patch))
+        .route_layer(axum::middleware::from_fn_with_state(
+            config.upstream_bulk_timeout,
+            crate::session::deadline::bulk,
+        ));
     let (routes, doc) = OpenApiRouter::new()
         .routes(routes!(token::create))
-        .routes(routes!(patch::patch))
+        .merge(bulk)
         .with_state(api)
         .split_for_parts();
     // Error bodies appear only through the `IntoResponses` enums, whose schema the routes do

@@ -10,7 +10,7 @@ use super::auth::{Caller, authenticate};
 use super::body::{check_accept, check_content_type, read_body};
 use super::doc;
 use super::error::ScError;
-use super::item::{PathProblems, Planned, group_paths, plan, report};
+use super::item::{PathProblems, Planned, Sent, group_paths, plan, report};
 use super::model::{PatchRequest, UserModel};
 use crate::RequestId;
 use axum::Json;
@@ -133,29 +133,56 @@ async fn check_group_paths(
         .collect())
 }
 
+/// Items one call to the core carries. A larger PATCH goes as several calls in turn, so that
+/// when one fails (the database too slow for the deadline, the core gone) the users of the
+/// calls before it, committed, are answered as written.
+const CALL_ITEMS: usize = 1000;
+
 async fn upsert(
     api: &SureCloud,
     caller: &Caller,
     items: Vec<pb::UpsertUserItem>,
-) -> Result<Vec<pb::UpsertUserResult>, ScError> {
-    let sent = items.len();
-    let r = caller
-        .core
-        .users()
-        .batch_upsert_users(pb::BatchUpsertUsersRequest {
-            items,
-            request_id: String::new(),
-        })
-        .await
-        .map_err(|s| caller.refused(api, s))?
-        .into_inner();
-    if r.results.len() != sent {
-        tracing::error!(
-            sent,
-            got = r.results.len(),
-            "SureCloud: the core answered another number of items."
-        );
-        return Err(ScError::internal());
+) -> Result<Vec<Sent>, ScError> {
+    let total = items.len();
+    let mut out: Vec<Sent> = Vec::with_capacity(total);
+    let mut rest = items.into_iter().peekable();
+    while rest.peek().is_some() {
+        let chunk: Vec<pb::UpsertUserItem> = rest.by_ref().take(CALL_ITEMS).collect();
+        let sent = chunk.len();
+        let answer = caller
+            .core
+            .users()
+            .batch_upsert_users(pb::BatchUpsertUsersRequest {
+                items: chunk,
+                request_id: String::new(),
+            })
+            .await;
+        match answer {
+            Ok(r) => {
+                let r = r.into_inner();
+                if r.results.len() != sent {
+                    tracing::error!(
+                        sent,
+                        got = r.results.len(),
+                        "SureCloud: the core answered another number of items."
+                    );
+                    return Err(ScError::internal());
+                }
+                out.extend(r.results.into_iter().map(|r| Sent::Answered(Box::new(r))));
+            }
+            // Nothing written yet: the request fails as a whole, in the dialect's shape.
+            Err(s) if out.is_empty() => return Err(caller.refused(api, s)),
+            Err(s) => {
+                tracing::warn!(
+                    code = ?s.code(),
+                    answered = out.len(),
+                    total,
+                    "SureCloud: a call of a large PATCH failed; its users and those after it are answered as not confirmed."
+                );
+                out.extend((0..sent).map(|_| Sent::Unconfirmed));
+                out.extend(rest.by_ref().map(|_| Sent::Skipped));
+            }
+        }
     }
-    Ok(r.results)
+    Ok(out)
 }
