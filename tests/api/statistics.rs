@@ -22,6 +22,18 @@ async fn users_statistics(url: &str) -> (Option<String>, i64) {
     row
 }
 
+/// A server analyzing every `interval` seconds, on PostgreSQL only (the counters are
+/// PostgreSQL's).
+async fn postgres_app(interval: u64) -> Option<TestApp> {
+    let app = TestApp::spawn_with(|s| s.statistics_interval_secs = interval).await;
+    if app.db.is_postgres() {
+        Some(app)
+    } else {
+        eprintln!("statistics: skipped: the analyze counters are PostgreSQL's");
+        None
+    }
+}
+
 /// `n` new users of the token's tenant, created by one BatchUpsertUsers.
 async fn new_users_in_one_batch(app: &TestApp, token: &str, n: usize) {
     let items: Vec<pb::UpsertUserItem> = (0..n)
@@ -48,11 +60,9 @@ async fn new_users_in_one_batch(app: &TestApp, token: &str, n: usize) {
 
 #[tokio::test]
 async fn a_table_that_grew_is_analyzed_by_roster_itself() {
-    let app = TestApp::spawn_with(|s| s.statistics_interval_secs = 1).await;
-    if !app.db.is_postgres() {
-        eprintln!("statistics: skipped: the analyze counters are PostgreSQL's");
+    let Some(app) = postgres_app(1).await else {
         return;
-    }
+    };
     let t = app.tenant("acme").await;
     // One transaction's worth: the batch leaves the analyze to the round.
     new_users_in_one_batch(&app, &t.token, 200).await;
@@ -102,11 +112,9 @@ async fn a_round_on_either_database_succeeds_while_users_are_written() {
 
 #[tokio::test]
 async fn with_the_interval_at_zero_nothing_is_analyzed() {
-    let app = TestApp::spawn_with(|s| s.statistics_interval_secs = 0).await;
-    if !app.db.is_postgres() {
-        eprintln!("statistics: skipped: the analyze counters are PostgreSQL's");
+    let Some(app) = postgres_app(0).await else {
         return;
-    }
+    };
     let t = app.tenant("acme").await;
     for i in 0..60 {
         app.users(&t.token)
@@ -123,11 +131,9 @@ async fn a_long_batch_analyzes_the_table_it_grows_without_waiting_for_a_round() 
     // A batch's own lookups must be planned for the table as the batch is filling it: with
     // the background round switched off, the batch itself analyzes `users` between two of
     // its transactions once it has written past the analyze threshold.
-    let app = TestApp::spawn_with(|s| s.statistics_interval_secs = 0).await;
-    if !app.db.is_postgres() {
-        eprintln!("statistics: skipped: the analyze counters are PostgreSQL's");
+    let Some(app) = postgres_app(0).await else {
         return;
-    }
+    };
     let t = app.tenant("acme").await;
     assert_eq!(users_statistics(&app.db.url).await.0, None, "not yet");
     new_users_in_one_batch(&app, &t.token, 600).await;

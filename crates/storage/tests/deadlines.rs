@@ -28,18 +28,20 @@ fn anyone() -> UserKey {
     UserKey::Id(UserId::generate())
 }
 
-/// `statement_timeout` as a connection of the pool has it now.
-async fn statement_timeout(store: &Store) -> String {
+/// The one value `sql` (a `SHOW` or a `PRAGMA`) answers on a connection of the pool.
+async fn setting<T: sea_orm::TryGetable>(store: &Store, sql: &str) -> T {
     let c = store.connection();
     let row = c
-        .query_one_raw(Statement::from_string(
-            c.get_database_backend(),
-            "SHOW statement_timeout",
-        ))
+        .query_one_raw(Statement::from_string(c.get_database_backend(), sql))
         .await
         .unwrap()
         .unwrap();
     row.try_get_by_index(0).unwrap()
+}
+
+/// `statement_timeout` as a connection of the pool has it now.
+async fn statement_timeout(store: &Store) -> String {
+    setting(store, "SHOW statement_timeout").await
 }
 
 #[tokio::test]
@@ -139,16 +141,7 @@ async fn a_pool_with_no_free_connection_answers_busy_after_its_wait() {
 
 /// `PRAGMA cache_size` as one of the pool's connections has it (negative: KiB).
 async fn cache_size(store: &Store) -> i64 {
-    let c = store.connection();
-    let row = c
-        .query_one_raw(Statement::from_string(
-            c.get_database_backend(),
-            "PRAGMA cache_size",
-        ))
-        .await
-        .unwrap()
-        .unwrap();
-    row.try_get_by_index(0).unwrap()
+    setting(store, "PRAGMA cache_size").await
 }
 
 #[tokio::test]
