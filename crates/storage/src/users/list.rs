@@ -13,6 +13,7 @@
 
 use super::filter::condition;
 use super::links::whole_users;
+use super::load::load_numbers;
 use super::memo::{Search, SearchMemo};
 use crate::entities::user;
 use crate::errors::storage;
@@ -133,6 +134,33 @@ fn filtered(tenant: TenantId, q: &UserQuery, db: sea_orm::DbBackend) -> Select<u
     s
 }
 
+/// A page read by OFFSET, with the row before it first: the row before it and the page. The
+/// rows an OFFSET skips are still computed in full by PostgreSQL, links included, so the skip
+/// is over the numbers alone and the page is then read whole.
+async fn offset_page<C: ConnectionTrait>(
+    conn: &C,
+    s: Select<user::Entity>,
+) -> Result<
+    (
+        Option<roster_domain::users::User>,
+        Vec<roster_domain::users::User>,
+    ),
+    StorageError,
+> {
+    let numbers: Vec<i64> = s
+        .select_only()
+        .column(user::Column::Number)
+        .into_tuple()
+        .all(conn)
+        .await
+        .map_err(storage)?;
+    let mut users = load_numbers(conn, &numbers).await?;
+    // The row before may have gone since the numbers were read: then there is none.
+    let before = (!users.is_empty() && users.first().map(|u| u.number) == numbers.first().copied())
+        .then(|| users.remove(0));
+    Ok((before, users))
+}
+
 /// A page of `q`. Counts and the starts of numbered pages come from `memo` when it has them
 /// as of `writes` (this process's write count, read before anything else), and go into it.
 pub(crate) async fn list<C: ConnectionTrait>(
@@ -194,11 +222,15 @@ pub(crate) async fn list<C: ConnectionTrait>(
     if lead {
         s = s.offset(q.skip - 1);
     }
-    let mut users = whole_users(conn, s).await?;
+    // The row before the page, when the page is read by OFFSET.
+    let (before_page, mut users) = if lead {
+        offset_page(conn, s).await?
+    } else {
+        (None, whole_users(conn, s).await?)
+    };
     let position = |u: &roster_domain::users::User| UserCursor::after(u, q.order);
-    if lead && !users.is_empty() {
-        let before = users.remove(0);
-        memo.remember_start(search.clone(), q.skip, position(&before), writes);
+    if let Some(before) = &before_page {
+        memo.remember_start(search.clone(), q.skip, position(before), writes);
     }
     let more = users.len() > q.page_size as usize;
     users.truncate(q.page_size as usize);

@@ -72,10 +72,24 @@ pub(crate) async fn load<C: ConnectionTrait>(
     conn: &C,
     rows: Vec<user::Model>,
 ) -> Result<Vec<User>, StorageError> {
-    if rows.is_empty() {
+    let numbers: Vec<i64> = rows.iter().map(|r| r.number).collect();
+    let users = load_numbers(conn, &numbers).await?;
+    if users.len() == numbers.len() {
+        Ok(users)
+    } else {
+        Err(StorageError::msg("loaded user vanished"))
+    }
+}
+
+/// Whole users numbered `numbers`, in that order, in one query; a number whose user is gone
+/// (deleted since it was read, outside a transaction) is left out.
+pub(crate) async fn load_numbers<C: ConnectionTrait>(
+    conn: &C,
+    numbers: &[i64],
+) -> Result<Vec<User>, StorageError> {
+    if numbers.is_empty() {
         return Ok(Vec::new());
     }
-    let numbers: Vec<i64> = rows.iter().map(|r| r.number).collect();
     let mut found: HashMap<i64, User> = whole_users(
         conn,
         user::Entity::find().filter(user::Column::Number.is_in(numbers.iter().copied())),
@@ -84,14 +98,7 @@ pub(crate) async fn load<C: ConnectionTrait>(
     .into_iter()
     .map(|u| (u.number, u))
     .collect();
-    numbers
-        .iter()
-        .map(|n| {
-            found
-                .remove(n)
-                .ok_or_else(|| StorageError::msg("loaded user vanished"))
-        })
-        .collect()
+    Ok(numbers.iter().filter_map(|n| found.remove(n)).collect())
 }
 
 pub(crate) async fn roles_of<C: ConnectionTrait>(
