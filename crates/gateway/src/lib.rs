@@ -18,7 +18,7 @@ pub use dialects::formsonfire::FormsOnFireLimits;
 pub use dialects::scim::ScimLimits;
 pub use dialects::surecloud::SureCloudLimits;
 pub use session::{CachedToken, RequestId, TokenCache, credential_key};
-pub use upstream::{DEFAULT_RESOLVE_INTERVAL, Upstream, UpstreamError};
+pub use upstream::{CoreService, DEFAULT_RESOLVE_INTERVAL, Upstream, UpstreamError};
 
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, Request};
@@ -155,16 +155,27 @@ pub struct GatewayApp {
 }
 
 impl GatewayApp {
+    /// A gateway in front of the user service at `config.upstream_url`.
     pub async fn bind(addr: SocketAddr, config: &GatewayConfig) -> Result<Self, GatewayError> {
+        // The channel's own timeout is only the backstop: each call of a request carries
+        // what is left of that request's deadline, which for a bulk route runs past the
+        // ordinary budget.
+        let upstream = Upstream::connect_lazy_resolving(
+            &config.upstream_url,
+            config.upstream_timeout.max(config.upstream_bulk_timeout),
+            config.upstream_resolve_interval,
+        )?;
+        Self::bind_to(addr, config, upstream).await
+    }
+
+    /// A gateway in front of `upstream` (`config.upstream_url` is not read).
+    pub async fn bind_to(
+        addr: SocketAddr,
+        config: &GatewayConfig,
+        upstream: Upstream,
+    ) -> Result<Self, GatewayError> {
         let state = AppState {
-            // The channel's own timeout is only the backstop: each call of a request carries
-            // what is left of that request's deadline, which for a bulk route runs past the
-            // ordinary budget.
-            upstream: Upstream::connect_lazy_resolving(
-                &config.upstream_url,
-                config.upstream_timeout.max(config.upstream_bulk_timeout),
-                config.upstream_resolve_interval,
-            )?,
+            upstream,
             tokens: Arc::new(TokenCache::new(
                 config.token_cache_capacity,
                 config.token_refresh_margin,

@@ -10,9 +10,11 @@ use roster_domain::SystemClock;
 use roster_domain::idempotency::IdempotencyRules;
 use roster_domain::signatures::{MAX_SKEW, SignaturePolicy};
 use roster_domain::users::GuessLimit;
-use roster_gateway::{FormsOnFireLimits, GatewayApp, GatewayConfig, ScimLimits, SureCloudLimits};
+use roster_gateway::{
+    FormsOnFireLimits, GatewayApp, GatewayConfig, ScimLimits, SureCloudLimits, Upstream,
+};
 use roster_storage::{Store, StoreOptions};
-use roster_user_service::{Core, CoreConfig, GrpcServer, TokenConfig};
+use roster_user_service::{Core, CoreConfig, GrpcServer, InProcessService, TokenConfig};
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
@@ -142,17 +144,18 @@ pub async fn start(s: &Settings, role: Role) -> Result<Server> {
     } else {
         None
     };
-    let grpc_addr = user_service.as_ref().map(|(addr, _)| *addr);
+    let grpc_addr = user_service.as_ref().map(|u| u.addr);
     // One listener per process, whatever halves it runs: the registry is the process's.
     let metrics_addr = match (s.metrics_addr, metrics) {
         (Some(addr), Some(handle)) => {
-            let store = user_service.map(|(_, store)| store);
+            let store = user_service.as_ref().map(|u| u.store.clone());
             Some(start_metrics(addr, handle, store, &mut tiers).await?)
         }
         _ => None,
     };
     let http_addr = if role.runs_gateway() {
-        Some(start_gateway(s, grpc_addr, &mut tiers).await?)
+        let in_process = user_service.map(|u| u.in_process);
+        Some(start_gateway(s, in_process, &mut tiers).await?)
     } else {
         None
     };
@@ -214,9 +217,18 @@ fn statistics_upkeep(store: Store, every: Duration) -> Tier {
     )
 }
 
-/// Opens (and, if asked, migrates) the store and serves the user service over it; returns
-/// where it listens and the store, whose pool the metrics report.
-async fn start_user_service(s: &Settings, tiers: &mut Vec<Tier>) -> Result<(SocketAddr, Store)> {
+/// The user service this process runs.
+struct UserServiceHalf {
+    /// Where its gRPC listener is.
+    addr: SocketAddr,
+    /// Its store, whose pool the metrics report.
+    store: Store,
+    /// Its services, for this process's gateway.
+    in_process: InProcessService,
+}
+
+/// Opens (and, if asked, migrates) the store and serves the user service over it.
+async fn start_user_service(s: &Settings, tiers: &mut Vec<Tier>) -> Result<UserServiceHalf> {
     let store = open_store(s).await?;
     if s.migrate_on_start {
         migrate(&store).await?;
@@ -233,12 +245,17 @@ async fn start_user_service(s: &Settings, tiers: &mut Vec<Tier>) -> Result<(Sock
         .await
         .with_context(|| format!("cannot listen on {}", s.grpc_addr))?;
     let addr = grpc.local_addr();
+    let in_process = grpc.in_process()?;
     tracing::info!(addr = %addr, "User service listening.");
     let readiness = Readiness::Grpc(grpc.readiness());
     tiers.push(Tier::spawn("user service", readiness, |until| async move {
         grpc.run_until(until).await.map_err(anyhow::Error::from)
     }));
-    Ok((addr, store))
+    Ok(UserServiceHalf {
+        addr,
+        store,
+        in_process,
+    })
 }
 
 async fn start_metrics(
@@ -264,17 +281,25 @@ async fn start_metrics(
     Ok(local)
 }
 
-/// Serves the gateway in front of the user service at `grpc_addr` (this process's), or the
-/// one the settings name.
+/// Serves the gateway in front of this process's user service, called in-process, unless the
+/// settings name a user service URL; a gateway alone needs that URL (or takes the default
+/// gRPC address).
 async fn start_gateway(
     s: &Settings,
-    grpc_addr: Option<SocketAddr>,
+    in_process: Option<InProcessService>,
     tiers: &mut Vec<Tier>,
 ) -> Result<SocketAddr> {
-    let upstream = s.upstream_url(grpc_addr.unwrap_or(s.grpc_addr));
-    let gw = GatewayApp::bind(s.http_addr, &gateway_config(s, upstream.clone()))
-        .await
-        .with_context(|| format!("cannot listen on {}", s.http_addr))?;
+    let config = gateway_config(s, s.upstream_url(s.grpc_addr));
+    let (gw, upstream) = if let Some(service) = in_process.filter(|_| s.user_service_url.is_none())
+    {
+        let upstream = Upstream::in_process(service);
+        let gw = GatewayApp::bind_to(s.http_addr, &config, upstream).await;
+        (gw, "in-process".to_owned())
+    } else {
+        let gw = GatewayApp::bind(s.http_addr, &config).await;
+        (gw, config.upstream_url.clone())
+    };
+    let gw = gw.with_context(|| format!("cannot listen on {}", s.http_addr))?;
     let addr = gw.local_addr();
     tracing::info!(addr = %addr, upstream, "Gateway listening.");
     let readiness = Readiness::Gateway(gw.draining());

@@ -3,21 +3,26 @@
 //! peer in `trusted_gateways`, because anyone who reaches the gRPC port could send it. From
 //! any other peer, the peer's own address counts, so a direct caller cannot claim another.
 
+use crate::in_process::InProcess;
 use ipnet::IpNet;
 use roster_proto::CLIENT_ADDRESS_METADATA;
 use std::net::IpAddr;
 use tonic::Request;
 
-/// The client of `req`: the gateway's word for it when the peer is trusted and says it,
-/// otherwise the peer. `None` when neither is known, or a trusted peer names it badly
-/// (restrictions then refuse: an unknown client is admitted by none).
+/// The client of `req`: the gateway's word for it when the peer is trusted (or is this
+/// process's own gateway, [`InProcess`]) and says it, otherwise the peer. `None` when neither
+/// is known, or a trusted peer names it badly (restrictions then refuse: an unknown client is
+/// admitted by none).
 pub(crate) fn client_address<T>(req: &Request<T>, trusted_gateways: &[IpNet]) -> Option<IpAddr> {
-    let peer = req.remote_addr()?.ip().to_canonical();
-    if !trusted_gateways.iter().any(|net| net.contains(&peer)) {
-        return Some(peer);
+    let peer = req.remote_addr().map(|a| a.ip().to_canonical());
+    if req.extensions().get::<InProcess>().is_none() {
+        let peer = peer?;
+        if !trusted_gateways.iter().any(|net| net.contains(&peer)) {
+            return Some(peer);
+        }
     }
     match req.metadata().get(CLIENT_ADDRESS_METADATA) {
-        None => Some(peer),
+        None => peer,
         Some(v) => v
             .to_str()
             .ok()
@@ -93,5 +98,24 @@ mod tests {
             None
         );
         assert_eq!(client_address(&Request::new(()), &trusted), None);
+    }
+
+    #[test]
+    fn this_process_s_gateway_names_the_client_whatever_the_trusted_ranges() {
+        let in_process = |claimed: Option<&str>| {
+            let mut req = Request::new(());
+            req.extensions_mut().insert(InProcess);
+            if let Some(c) = claimed {
+                req.metadata_mut()
+                    .insert(CLIENT_ADDRESS_METADATA, c.parse().unwrap());
+            }
+            req
+        };
+        assert_eq!(
+            client_address(&in_process(Some("10.1.2.3")), &[]),
+            ip("10.1.2.3")
+        );
+        assert_eq!(client_address(&in_process(Some("unknown")), &[]), None);
+        assert_eq!(client_address(&in_process(None), &[]), None);
     }
 }

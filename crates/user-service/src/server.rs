@@ -6,6 +6,7 @@ use crate::api::{
     SecretKeysApi, TenantsApi, UsersApi,
 };
 use crate::core::{Core, Store};
+use crate::in_process::InProcessService;
 use roster_proto::v1::auth_service_server::AuthServiceServer;
 use roster_proto::v1::folder_service_server::FolderServiceServer;
 use roster_proto::v1::group_service_server::GroupServiceServer;
@@ -21,6 +22,7 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use tokio::net::TcpListener;
 use tonic::server::NamedService;
+use tonic::service::Routes;
 use tonic::transport::Server;
 use tonic::transport::server::TcpIncoming;
 use tonic_health::ServingStatus;
@@ -38,6 +40,55 @@ pub enum ServeError {
     Transport(#[from] tonic::transport::Error),
     #[error(transparent)]
     Io(#[from] std::io::Error),
+}
+
+/// Every service the user service answers, on one set of routes: the gRPC listener and the
+/// in-process door serve the same.
+fn routes<R: Store>(core: Arc<Core<R>>, health: &HealthReporter) -> Result<Routes, ServeError> {
+    let reflection_v1 = tonic_reflection::server::Builder::configure()
+        .register_encoded_file_descriptor_set(roster_proto::FILE_DESCRIPTOR_SET)
+        .register_encoded_file_descriptor_set(tonic_health::pb::FILE_DESCRIPTOR_SET)
+        .register_encoded_file_descriptor_set(tonic_types::pb::FILE_DESCRIPTOR_SET)
+        .build_v1()?;
+    let reflection_v1alpha = tonic_reflection::server::Builder::configure()
+        .register_encoded_file_descriptor_set(roster_proto::FILE_DESCRIPTOR_SET)
+        .register_encoded_file_descriptor_set(tonic_health::pb::FILE_DESCRIPTOR_SET)
+        // google.rpc error details, so that grpcurl can show them.
+        .register_encoded_file_descriptor_set(tonic_types::pb::FILE_DESCRIPTOR_SET)
+        .build_v1alpha()?;
+    let users = UserServiceServer::new(UsersApi::new(Arc::clone(&core)))
+        .max_decoding_message_size(MAX_MESSAGE_BYTES)
+        .max_encoding_message_size(MAX_MESSAGE_BYTES);
+    let groups = GroupServiceServer::new(GroupsApi::new(Arc::clone(&core)));
+    let tenants = TenantServiceServer::new(TenantsApi::new(Arc::clone(&core)));
+    let keys = KeyServiceServer::new(KeysApi::new(Arc::clone(&core)));
+    let roles = RoleServiceServer::new(RolesApi::new(Arc::clone(&core)));
+    let folders = FolderServiceServer::new(FoldersApi::new(Arc::clone(&core)));
+    let secret_keys = SecretKeyServiceServer::new(SecretKeysApi::new(Arc::clone(&core)));
+    let provisioning =
+        ProvisioningTokenServiceServer::new(ProvisioningTokensApi::new(Arc::clone(&core)));
+    // Complete carries a whole HTTP answer, as large as a 10 000-user batch's.
+    let idempotency = IdempotencyServiceServer::new(IdempotencyApi::new(Arc::clone(&core)))
+        .max_decoding_message_size(MAX_MESSAGE_BYTES)
+        .max_encoding_message_size(MAX_MESSAGE_BYTES);
+    let auth = AuthServiceServer::new(AuthApi::new(core));
+    Ok(
+        Routes::new(HealthServer::new(HealthService::from_health_reporter(
+            health.clone(),
+        )))
+        .add_service(reflection_v1)
+        .add_service(reflection_v1alpha)
+        .add_service(users)
+        .add_service(groups)
+        .add_service(tenants)
+        .add_service(auth)
+        .add_service(keys)
+        .add_service(roles)
+        .add_service(folders)
+        .add_service(secret_keys)
+        .add_service(provisioning)
+        .add_service(idempotency),
+    )
 }
 
 /// A bound, not yet serving, gRPC server.
@@ -103,6 +154,15 @@ impl<R: Store> GrpcServer<R> {
         self.addr
     }
 
+    /// The same services for callers in this process, without the socket (see
+    /// [`crate::in_process`]); they stay up after the listener stops.
+    pub fn in_process(&self) -> Result<InProcessService, ServeError> {
+        Ok(crate::in_process::service(routes(
+            Arc::clone(&self.core),
+            &self.health,
+        )?))
+    }
+
     /// A handle that reports not-ready ahead of the stop, for a drained shutdown.
     pub fn readiness(&self) -> Readiness {
         Readiness(self.health.clone())
@@ -115,35 +175,7 @@ impl<R: Store> GrpcServer<R> {
         stop: impl Future<Output = ()> + Send + 'static,
     ) -> Result<(), ServeError> {
         let health = self.health;
-        let health_svc = HealthServer::new(HealthService::from_health_reporter(health.clone()));
-        let reflection_v1 = tonic_reflection::server::Builder::configure()
-            .register_encoded_file_descriptor_set(roster_proto::FILE_DESCRIPTOR_SET)
-            .register_encoded_file_descriptor_set(tonic_health::pb::FILE_DESCRIPTOR_SET)
-            .register_encoded_file_descriptor_set(tonic_types::pb::FILE_DESCRIPTOR_SET)
-            .build_v1()?;
-        let reflection_v1alpha = tonic_reflection::server::Builder::configure()
-            .register_encoded_file_descriptor_set(roster_proto::FILE_DESCRIPTOR_SET)
-            .register_encoded_file_descriptor_set(tonic_health::pb::FILE_DESCRIPTOR_SET)
-            // google.rpc error details, so that grpcurl can show them.
-            .register_encoded_file_descriptor_set(tonic_types::pb::FILE_DESCRIPTOR_SET)
-            .build_v1alpha()?;
-        let core = self.core;
-        let users = UserServiceServer::new(UsersApi::new(Arc::clone(&core)))
-            .max_decoding_message_size(MAX_MESSAGE_BYTES)
-            .max_encoding_message_size(MAX_MESSAGE_BYTES);
-        let groups = GroupServiceServer::new(GroupsApi::new(Arc::clone(&core)));
-        let tenants = TenantServiceServer::new(TenantsApi::new(Arc::clone(&core)));
-        let keys = KeyServiceServer::new(KeysApi::new(Arc::clone(&core)));
-        let roles = RoleServiceServer::new(RolesApi::new(Arc::clone(&core)));
-        let folders = FolderServiceServer::new(FoldersApi::new(Arc::clone(&core)));
-        let secret_keys = SecretKeyServiceServer::new(SecretKeysApi::new(Arc::clone(&core)));
-        let provisioning =
-            ProvisioningTokenServiceServer::new(ProvisioningTokensApi::new(Arc::clone(&core)));
-        // Complete carries a whole HTTP answer, as large as a 10 000-user batch's.
-        let idempotency = IdempotencyServiceServer::new(IdempotencyApi::new(Arc::clone(&core)))
-            .max_decoding_message_size(MAX_MESSAGE_BYTES)
-            .max_encoding_message_size(MAX_MESSAGE_BYTES);
-        let auth = AuthServiceServer::new(AuthApi::new(core));
+        let routes = routes(self.core, &health)?;
         let shutdown = async move {
             stop.await;
             set_all(&health, ServingStatus::NotServing).await;
@@ -152,19 +184,7 @@ impl<R: Store> GrpcServer<R> {
             .layer(crate::telemetry::TelemetryLayer)
             // Inside telemetry, so that a call answered DEADLINE_EXCEEDED is counted as such.
             .layer(crate::deadline::DeadlineLayer)
-            .add_service(health_svc)
-            .add_service(reflection_v1)
-            .add_service(reflection_v1alpha)
-            .add_service(users)
-            .add_service(groups)
-            .add_service(tenants)
-            .add_service(auth)
-            .add_service(keys)
-            .add_service(roles)
-            .add_service(folders)
-            .add_service(secret_keys)
-            .add_service(provisioning)
-            .add_service(idempotency)
+            .add_routes(routes)
             // Without TCP_NODELAY small HTTP/2 frames wait on delayed ACKs (~40 ms a call).
             .serve_with_incoming_shutdown(
                 TcpIncoming::from(self.listener).with_nodelay(Some(true)),

@@ -262,6 +262,32 @@ async fn a_direct_grpc_caller_cannot_claim_another_address() {
 }
 
 #[tokio::test]
+async fn the_gateway_of_roster_serve_is_believed_whatever_the_trusted_gateways() {
+    // `roster serve` calls its own user service in-process: the gateway's word for the
+    // client is believed even where loopback is not a trusted gateway. Over a socket from
+    // loopback, the client would be taken to be 127.0.0.1 and refused.
+    let app = TestApp::spawn_with(|s| {
+        s.trusted_gateways = vec!["192.0.2.1/32".parse().unwrap()];
+        s.trusted_proxies = vec!["127.0.0.1/32".parse().unwrap()];
+    })
+    .await;
+    let t = app.tenant("acme").await;
+    let key = issue_key(&app, &t, &t.admin.email).await;
+    restrict(&app, &t, &t.admin.email, &["10.0.0.0/8"]).await;
+    let via = ("x-forwarded-for", "10.1.2.3");
+    jwt(&token_with(&app, &[via], &t.admin.email, &key).await);
+    let elsewhere = ("x-forwarded-for", "192.0.2.77");
+    let a = token_with(&app, &[elsewhere], &t.admin.email, &key).await;
+    assert_eq!(Sc::error(&a, 403), DENIED);
+    // A direct gRPC caller from loopback still cannot claim an address.
+    let s = expect_code(
+        authenticate(&app, &t.admin.email, &key, "10.1.2.3").await,
+        Code::PermissionDenied,
+    );
+    assert_eq!(reason(&s), "ADDRESS_NOT_ALLOWED");
+}
+
+#[tokio::test]
 async fn malformed_entries_are_named_and_change_nothing() {
     let app = TestApp::spawn().await;
     let t = app.tenant("acme").await;

@@ -2,33 +2,32 @@
 //! span's W3C trace context sent along as `traceparent`, so that the user service's span
 //! joins the request's trace.
 
+use crate::upstream::{BoxError, CoreService};
 use opentelemetry_http::HeaderInjector;
 use std::future::Future;
 use std::pin::Pin;
 use std::task::{Context, Poll};
 use tonic::body::Body;
-use tonic::transport::Channel;
 use tower::Service;
 use tracing::Instrument as _;
 use tracing_opentelemetry::OpenTelemetrySpanExt as _;
 
 #[derive(Debug, Clone)]
 pub struct TracedChannel {
-    inner: Channel,
+    inner: CoreService,
 }
 
 impl TracedChannel {
-    pub fn new(inner: Channel) -> Self {
+    pub fn new(inner: CoreService) -> Self {
         Self { inner }
     }
 }
 
-type Fut =
-    Pin<Box<dyn Future<Output = Result<http::Response<Body>, tonic::transport::Error>> + Send>>;
+type Fut = Pin<Box<dyn Future<Output = Result<http::Response<Body>, BoxError>> + Send>>;
 
 impl Service<http::Request<Body>> for TracedChannel {
     type Response = http::Response<Body>;
-    type Error = tonic::transport::Error;
+    type Error = BoxError;
     type Future = Fut;
 
     fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Self::Error>> {
@@ -52,7 +51,7 @@ impl Service<http::Request<Body>> for TracedChannel {
             p.inject_context(&cx, &mut HeaderInjector(req.headers_mut()));
         });
         let with_token = req.headers().contains_key(http::header::AUTHORIZATION);
-        // Channel is a buffer: the instance that was polled ready must take the call.
+        // A channel is a buffer: the instance that was polled ready must take the call.
         let clone = self.inner.clone();
         let mut inner = std::mem::replace(&mut self.inner, clone);
         let fut = inner.call(req);

@@ -6,7 +6,7 @@
 //! sending it again is safe, writes included. A call that failed once sent is not repeated,
 //! and none is while every replica is down.
 
-use super::Tally;
+use super::{BoxError, Tally};
 use crate::telemetry::TracedChannel;
 use http_body_util::{BodyExt as _, Full};
 use std::future::Future;
@@ -16,8 +16,6 @@ use std::task::{Context, Poll};
 use std::time::Duration;
 use tonic::body::Body;
 use tower::{Service, ServiceExt as _};
-
-type BoxError = Box<dyn std::error::Error + Send + Sync>;
 
 /// Tries of one call, the first included.
 const ATTEMPTS: u32 = 4;
@@ -49,7 +47,7 @@ impl Service<http::Request<Body>> for Failover {
     type Future = Fut;
 
     fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Self::Error>> {
-        self.inner.poll_ready(cx).map_err(Into::into)
+        self.inner.poll_ready(cx)
     }
 
     fn call(&mut self, req: http::Request<Body>) -> Self::Future {
@@ -57,8 +55,7 @@ impl Service<http::Request<Body>> for Failover {
         let clone = self.inner.clone();
         let mut ready = std::mem::replace(&mut self.inner, clone);
         let Some(tally) = self.tally.clone() else {
-            let fut = ready.call(req);
-            return Box::pin(async move { fut.await.map_err(Into::into) });
+            return ready.call(req);
         };
         let mut next = self.inner.clone();
         Box::pin(async move {
@@ -79,7 +76,7 @@ impl Service<http::Request<Body>> for Failover {
                 let again = http::Request::from_parts(head_of(&head), replay());
                 res = next.ready().await?.call(again).await;
             }
-            res.map_err(Into::into)
+            res
         })
     }
 }
@@ -95,8 +92,8 @@ fn head_of(parts: &http::request::Parts) -> http::request::Parts {
 }
 
 /// Whether the call failed because no connection could be made (so nothing was sent).
-fn never_connected(e: &tonic::transport::Error) -> bool {
-    let mut source: Option<&(dyn std::error::Error + 'static)> = Some(e);
+fn never_connected(e: &BoxError) -> bool {
+    let mut source: Option<&(dyn std::error::Error + 'static)> = Some(e.as_ref());
     while let Some(err) = source {
         if err.is::<tonic::ConnectError>() {
             return true;
