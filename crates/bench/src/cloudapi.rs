@@ -21,6 +21,8 @@ const PHASE: Duration = Duration::from_secs(8);
 #[derive(Debug)]
 pub(crate) struct CloudFigures {
     pub(crate) get_rest: LoadResult,
+    /// GetUser through a `roster gateway` of its own, over loopback gRPC.
+    pub(crate) get_split: LoadResult,
     pub(crate) get_grpc: LoadResult,
     pub(crate) list_rest: LoadResult,
     pub(crate) list_grpc: LoadResult,
@@ -141,8 +143,8 @@ async fn measure(served: &Served) -> Result<CloudFigures> {
         .context("http client")?;
     let base = Arc::new(format!("http://{}", served.http));
 
-    let rest = |path: fn(usize) -> String| {
-        let (signer, http, base) = (Arc::clone(&signer), http.clone(), Arc::clone(&base));
+    let rest = |base: &Arc<String>, path: fn(usize) -> String| {
+        let (signer, http, base) = (Arc::clone(&signer), http.clone(), Arc::clone(base));
         move |w: usize, i: usize| {
             let target = path(w * 7 + i);
             let (date, auth) = signer.headers("get", &target);
@@ -156,12 +158,12 @@ async fn measure(served: &Served) -> Result<CloudFigures> {
     eprintln!(
         "[cloudapi] GetUser over REST and over gRPC, {CONCURRENCY} concurrent, {PHASE:?} each"
     );
-    let get_rest = load::run(
-        CONCURRENCY,
-        PHASE,
-        rest(|n| format!("/cloud/users/user{}", n % USERS)),
-    )
-    .await;
+    let user = |n| format!("/cloud/users/user{}", n % USERS);
+    let get_rest = load::run(CONCURRENCY, PHASE, rest(&base, user)).await;
+    let (gateway, split) = served.split_gateway().await?;
+    let split = Arc::new(format!("http://{split}"));
+    let get_split = load::run(CONCURRENCY, PHASE, rest(&split, user)).await;
+    drop(gateway);
     let get_grpc = {
         let (channel, token) = (channel.clone(), Arc::clone(&grpc_token));
         load::run(CONCURRENCY, PHASE, move |w, i| {
@@ -182,7 +184,12 @@ async fn measure(served: &Served) -> Result<CloudFigures> {
         .await
     };
     eprintln!("[cloudapi] ListUsers ({USERS} users) over REST and over gRPC");
-    let list_rest = load::run(CONCURRENCY, PHASE, rest(|_| "/cloud/users".to_owned())).await;
+    let list_rest = load::run(
+        CONCURRENCY,
+        PHASE,
+        rest(&base, |_| "/cloud/users".to_owned()),
+    )
+    .await;
     let not_owner = pb::UserFilter {
         kind: Some(pb::user_filter::Kind::Compare(pb::UserComparison {
             field: pb::UserField::Id.into(),
@@ -213,6 +220,7 @@ async fn measure(served: &Served) -> Result<CloudFigures> {
     };
     Ok(CloudFigures {
         get_rest,
+        get_split,
         get_grpc,
         list_rest,
         list_grpc,
@@ -228,7 +236,7 @@ pub(crate) fn report<'a>(
     let mut s = String::new();
     let _ = writeln!(
         s,
-        "Measured by `make bench`, {date} run. Each call is signed with an Ed25519 key as the triton CLI signs (`(request-target) date`), {CONCURRENCY} concurrent callers, {} s per phase; gRPC calls carry the tenant's bearer token.\n",
+        "Measured by `make bench`, {date} run. Each call is signed with an Ed25519 key as the triton CLI signs (`(request-target) date`), {CONCURRENCY} concurrent callers, {} s per phase; gRPC calls carry the tenant's bearer token. `roster serve`'s gateway calls its user service in-process; the row \"through a `roster gateway` of its own\" sends the same GetUser through a second process that reaches the user service over loopback gRPC, as a split deployment does.\n",
         PHASE.as_secs()
     );
     let _ = writeln!(
@@ -239,6 +247,11 @@ pub(crate) fn report<'a>(
     for (name, f) in rows {
         for (call, rest, grpc) in [
             ("GetUser", &f.get_rest, &f.get_grpc),
+            (
+                "GetUser, through a `roster gateway` of its own",
+                &f.get_split,
+                &f.get_grpc,
+            ),
             ("ListUsers (100 users)", &f.list_rest, &f.list_grpc),
         ] {
             let _ = writeln!(

@@ -32,6 +32,28 @@ pub(crate) struct Row {
     pub(crate) bytes: usize,
     /// The call before the load, in milliseconds: the first of its search and page.
     pub(crate) first_ms: f64,
+    /// Median latency of calls made one at a time after the load, in milliseconds: the
+    /// figure to hold against another dialect's single client.
+    pub(crate) alone_ms: f64,
+}
+
+/// Calls made one at a time for [`Row::alone_ms`].
+const ALONE_CALLS: usize = 30;
+
+/// Median milliseconds of [`ALONE_CALLS`] calls of `call`, one at a time.
+async fn alone<F, Fut>(mut call: F) -> Result<f64>
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Result<()>>,
+{
+    let mut ms = Vec::with_capacity(ALONE_CALLS);
+    for _ in 0..ALONE_CALLS {
+        let began = Instant::now();
+        call().await?;
+        ms.push(began.elapsed().as_secs_f64() * 1000.0);
+    }
+    ms.sort_by(f64::total_cmp);
+    Ok(ms[ms.len() / 2])
 }
 
 async fn seed(
@@ -141,8 +163,9 @@ async fn measure(served: &Served) -> Result<Vec<Row>> {
             let first_ms = began.elapsed().as_secs_f64() * 1000.0;
             eprintln!("[formsonfire] search {format} page {page}: {bytes} bytes, {PHASE:?}");
             let client = http.clone();
+            let url_load = Arc::clone(&url);
             let load = load::run(CONCURRENCY, PHASE, move |_, _| {
-                let (client, url) = (client.clone(), Arc::clone(&url));
+                let (client, url) = (client.clone(), Arc::clone(&url_load));
                 async move {
                     match client.get(url.as_str()).send().await {
                         Ok(r) if r.status().is_success() => r.bytes().await.is_ok(),
@@ -151,6 +174,12 @@ async fn measure(served: &Served) -> Result<Vec<Row>> {
                 }
             })
             .await;
+            let alone_ms = alone(|| async {
+                let r = http.get(url.as_str()).send().await?.error_for_status()?;
+                r.bytes().await?;
+                Ok(())
+            })
+            .await?;
             let how = if format == "json" {
                 "REST JSON"
             } else {
@@ -162,6 +191,7 @@ async fn measure(served: &Served) -> Result<Vec<Row>> {
                 load,
                 bytes,
                 first_ms,
+                alone_ms,
             });
         }
         rows.push(grpc_phase(&channel, &token, page).await?);
@@ -188,11 +218,11 @@ async fn grpc_phase(
     );
     let first_ms = began.elapsed().as_secs_f64() * 1000.0;
     let bytes = prost::Message::encoded_len(&answer);
-    let (channel, token) = (channel.clone(), Arc::clone(token));
+    let (load_channel, load_token) = (channel.clone(), Arc::clone(token));
     eprintln!("[formsonfire] ListUsers page {page} over gRPC, {PHASE:?}");
     let load = load::run(CONCURRENCY, PHASE, move |_, _| {
-        let mut c = UserServiceClient::new(channel.clone());
-        let token = Arc::clone(&token);
+        let mut c = UserServiceClient::new(load_channel.clone());
+        let token = Arc::clone(&load_token);
         async move {
             c.list_users(authed(list_request(page), &token))
                 .await
@@ -200,12 +230,22 @@ async fn grpc_phase(
         }
     })
     .await;
+    let alone_ms = alone(|| {
+        let mut c = UserServiceClient::new(channel.clone());
+        let req = authed(list_request(page), token);
+        async move {
+            c.list_users(req).await?;
+            Ok(())
+        }
+    })
+    .await?;
     Ok(Row {
         how: "gRPC ListUsers",
         page,
         load,
         bytes,
         first_ms,
+        alone_ms,
     })
 }
 
@@ -218,14 +258,14 @@ pub(crate) fn report<'a>(
     let mut s = String::new();
     let _ = writeln!(
         s,
-        "Measured by `make bench`, {date} run. {USERS} users of one tenant; `GET /api/v2/user/search?Email={EMAIL_PART}&PageSize={PAGE_SIZE}` (every user matches, so `TotalRows` counts all {USERS}) at PageNo 0 and at the last page ({LAST_PAGE}); {CONCURRENCY} concurrent callers, {} s per phase. The gRPC rows are the one ListUsers call the dialect makes for that page. *First call* is the one call made just before each phase, in the order of the rows.\n",
+        "Measured by `make bench`, {date} run. {USERS} users of one tenant; `GET /api/v2/user/search?Email={EMAIL_PART}&PageSize={PAGE_SIZE}` (every user matches, so `TotalRows` counts all {USERS}) at PageNo 0 and at the last page ({LAST_PAGE}); {CONCURRENCY} concurrent callers, {} s per phase. The gRPC rows are the one ListUsers call the dialect makes for that page. *First call* is the one call made just before each phase, in the order of the rows; *alone* is the median of {ALONE_CALLS} calls made one at a time just after it (the Cloud Elements section's figures are a single client's).\n",
         PHASE.as_secs()
     );
     let _ = writeln!(
         s,
-        "| database | read | PageNo | first call ms | calls/s | p50 ms | p99 ms | errors | bytes per answer | **last page / page 0 time (p50)** |"
+        "| database | read | PageNo | first call ms | calls/s | p50 ms | p99 ms | errors | alone p50 ms | bytes per answer | **last page / page 0 time (p50)** |"
     );
-    let _ = writeln!(s, "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|");
+    let _ = writeln!(s, "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
     for (name, rows) in databases {
         for r in rows {
             let first = rows
@@ -235,7 +275,7 @@ pub(crate) fn report<'a>(
             let ratio = r.load.percentile_ms(50.0) / first.max(f64::EPSILON);
             let _ = writeln!(
                 s,
-                "| {name} | {} | {} | {:.1} | {:.1} | {:.1} | {:.1} | {} | {} | **{ratio:.2}** |",
+                "| {name} | {} | {} | {:.1} | {:.1} | {:.1} | {:.1} | {} | {:.1} | {} | **{ratio:.2}** |",
                 r.how,
                 r.page,
                 r.first_ms,
@@ -243,6 +283,7 @@ pub(crate) fn report<'a>(
                 r.load.percentile_ms(50.0),
                 r.load.percentile_ms(99.0),
                 r.load.errors,
+                r.alone_ms,
                 r.bytes
             );
         }

@@ -125,36 +125,39 @@ impl Served {
             .kill_on_drop(true)
             .spawn()?;
         let pid = child.id().context("pid")?;
-        let mut lines = tokio::io::BufReader::new(child.stderr.take().context("stderr")?).lines();
-        let (mut grpc, mut http) = (None, None);
-        while grpc.is_none() || http.is_none() {
-            let line = tokio::time::timeout(Duration::from_mins(1), lines.next_line())
-                .await
-                .context("roster serve did not start")??
-                .context("roster serve exited")?;
-            let Ok(v) = serde_json::from_str::<serde_json::Value>(&line) else {
-                continue;
-            };
-            if v["message"] == "User service listening." {
-                grpc = v["addr"].as_str().map(str::to_owned);
-            }
-            if v["message"] == "Gateway listening." {
-                http = v["addr"].as_str().map(str::to_owned);
-            }
-        }
-        // Keep draining the logs so the child never blocks on a full pipe.
-        tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
+        let [grpc, http] = listening(
+            &mut child,
+            ["User service listening.", "Gateway listening."],
+        )
+        .await?;
         let token = tenant_token(&bin, dir.path(), &db, "bench", None).await?;
         Ok(Self {
             child,
-            grpc: grpc.context("address")?,
-            http: http.context("address")?,
+            grpc,
+            http,
             pid,
             token,
             dir: dir.path().to_path_buf(),
             database_url: db,
             _dir: dir,
         })
+    }
+
+    /// A `roster gateway` of its own in front of this server's user service, over loopback
+    /// gRPC, as a split deployment runs it; its HTTP address.
+    pub(crate) async fn split_gateway(&self) -> Result<(Child, String)> {
+        let mut child = Command::new(roster_bin()?)
+            .arg("gateway")
+            .env("ROSTER_DATA_DIR", &self.dir)
+            .env("ROSTER_USER_SERVICE_URL", format!("http://{}", self.grpc))
+            .env("ROSTER_HTTP_ADDR", "127.0.0.1:0")
+            .env("ROSTER_LOG_FORMAT", "json")
+            .env("RUST_LOG", "info")
+            .stderr(Stdio::piped())
+            .kill_on_drop(true)
+            .spawn()?;
+        let [http] = listening(&mut child, ["Gateway listening."]).await?;
+        Ok((child, http))
     }
 
     pub(crate) async fn stop(mut self) -> Result<()> {
@@ -165,6 +168,30 @@ impl Served {
         tokio::time::timeout(Duration::from_secs(30), self.child.wait()).await??;
         Ok(())
     }
+}
+
+/// The `addr` of each of the JSON log lines `messages` (in that order) that `child` writes to
+/// its stderr as it starts; its logs are drained from then on, so that it never blocks on a
+/// full pipe.
+async fn listening<const N: usize>(child: &mut Child, messages: [&str; N]) -> Result<[String; N]> {
+    let mut lines = tokio::io::BufReader::new(child.stderr.take().context("stderr")?).lines();
+    let mut found: [Option<String>; N] = std::array::from_fn(|_| None);
+    while found.iter().any(Option::is_none) {
+        let line = tokio::time::timeout(Duration::from_mins(1), lines.next_line())
+            .await
+            .context("roster did not start")??
+            .context("roster exited")?;
+        let Ok(v) = serde_json::from_str::<serde_json::Value>(&line) else {
+            continue;
+        };
+        for (message, slot) in messages.iter().zip(found.iter_mut()) {
+            if v["message"] == *message {
+                *slot = v["addr"].as_str().map(str::to_owned);
+            }
+        }
+    }
+    tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
+    Ok(found.map(Option::unwrap_or_default))
 }
 
 /// A fresh PostgreSQL database for one run; dropped by `drop_database`.
