@@ -44,6 +44,7 @@ mod security;
 mod shutdown;
 mod split;
 mod statistics;
+mod substring_search;
 mod surecloud;
 mod telemetry;
 mod tenants;
