@@ -4,6 +4,7 @@
 //! SQLite by a scan. Both must find exactly what the comparison says: case ignored for
 //! ASCII, LIKE's wildcards taken literally.
 
+use crate::support::records::local_parts_found;
 use crate::support::{TestApp, Users, create, mask, user};
 use roster_proto::v1 as pb;
 use roster_proto::v1::filter_value::Kind as V;
@@ -20,28 +21,6 @@ fn cmp(field: F, op: Op, text: &str) -> pb::UserFilter {
             metadata_key: String::new(),
         })),
     }
-}
-
-/// The local parts of the emails of the users `filter` finds, sorted.
-async fn found(users: &mut Users, filter: pb::UserFilter) -> Vec<String> {
-    let r = users
-        .list_users(pb::ListUsersRequest {
-            filter: Some(filter),
-            page_size: 1000,
-            include_total_size: true,
-            ..Default::default()
-        })
-        .await
-        .unwrap()
-        .into_inner();
-    assert_eq!(r.total_size, Some(i64::try_from(r.users.len()).unwrap()));
-    let mut out: Vec<String> = r
-        .users
-        .into_iter()
-        .map(|u| u.email.split('@').next().unwrap_or_default().to_owned())
-        .collect();
-    out.sort();
-    out
 }
 
 /// (email, login, first, last, display name, external id)
@@ -155,7 +134,7 @@ async fn substring_searches_find_exactly_what_the_comparison_says() {
         ("nobody", cmp(F::FullName, Op::Contains, "zzz"), vec![]),
     ];
     for (why, filter, want) in cases {
-        assert_eq!(found(&mut users, filter).await, want, "{why}");
+        assert_eq!(local_parts_found(&mut users, filter).await, want, "{why}");
     }
 
     // Renamed: found under the new name only. Deleted: found no more.
@@ -180,11 +159,11 @@ async fn substring_searches_find_exactly_what_the_comparison_says() {
         .await
         .unwrap();
     let smith = cmp(F::FullName, Op::Contains, "smith");
-    assert_eq!(found(&mut users, smith).await, ["bob"]);
+    assert_eq!(local_parts_found(&mut users, smith).await, ["bob"]);
     let baker = cmp(F::FullName, Op::Contains, "bAKer");
-    assert_eq!(found(&mut users, baker).await, ["anna.smith"]);
+    assert_eq!(local_parts_found(&mut users, baker).await, ["anna.smith"]);
     let smithy = cmp(F::DisplayName, Op::Contains, "mithy");
-    assert_eq!(found(&mut users, smithy).await, ["anna.smith"]);
+    assert_eq!(local_parts_found(&mut users, smithy).await, ["anna.smith"]);
     let erin = cmp(F::Login, Op::Contains, "erin");
-    assert!(found(&mut users, erin).await.is_empty());
+    assert!(local_parts_found(&mut users, erin).await.is_empty());
 }

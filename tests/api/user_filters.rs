@@ -2,8 +2,8 @@
 //! (USER_FIELD_METADATA with a metadata_key): a table of filters with the exact users each
 //! must return, and the filters refused.
 
-use crate::support::records::group;
-use crate::support::{TestApp, Users, create, expect_code, violated_fields};
+use crate::support::records::{group, local_parts_found};
+use crate::support::{TestApp, create, expect_code, violated_fields};
 use roster_proto::v1 as pb;
 use roster_proto::v1::filter_value::Kind as V;
 use roster_proto::v1::{ComparisonOperator as Op, UserField as F};
@@ -47,28 +47,6 @@ fn not(f: pb::UserFilter) -> pb::UserFilter {
 
 fn s(v: &str) -> V {
     V::StringValue(v.to_owned())
-}
-
-/// The local parts of the emails of the users a filter selects, sorted.
-async fn who(users: &mut Users, filter: pb::UserFilter) -> Vec<String> {
-    let r = users
-        .list_users(pb::ListUsersRequest {
-            filter: Some(filter),
-            page_size: 1000,
-            include_total_size: true,
-            ..Default::default()
-        })
-        .await
-        .unwrap()
-        .into_inner();
-    assert_eq!(r.total_size, Some(i64::try_from(r.users.len()).unwrap()));
-    let mut out: Vec<String> = r
-        .users
-        .into_iter()
-        .map(|u| u.email.split('@').next().unwrap_or_default().to_owned())
-        .collect();
-    out.sort();
-    out
 }
 
 #[tokio::test]
@@ -180,7 +158,11 @@ async fn group_filters_select_exactly_the_direct_members() {
         ),
     ];
     for (name, filter, want) in cases {
-        assert_eq!(who(&mut users, filter).await, want, "case: {name}");
+        assert_eq!(
+            local_parts_found(&mut users, filter).await,
+            want,
+            "case: {name}"
+        );
     }
 
     for (name, filter) in [
@@ -320,7 +302,11 @@ async fn metadata_filters_compare_one_entry_by_its_exact_key() {
         ),
     ];
     for (name, filter, want) in cases {
-        assert_eq!(who(&mut users, filter).await, want, "case: {name}");
+        assert_eq!(
+            local_parts_found(&mut users, filter).await,
+            want,
+            "case: {name}"
+        );
     }
 
     for (name, filter) in [

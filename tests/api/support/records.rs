@@ -2,7 +2,7 @@
 //! goes through a dialect, and reads the store back afterwards.
 
 use super::app::{TestApp, TestTenant};
-use super::grpc::{Folders, Groups};
+use super::grpc::{Folders, Groups, Users};
 use super::messages::{key_email, key_id, user};
 use roster_proto::v1 as pb;
 
@@ -116,4 +116,27 @@ pub(crate) async fn create_groups(app: &TestApp, t: &TestTenant, paths: &[&str])
     for p in paths {
         group(&groups, p, None).await;
     }
+}
+
+/// The local parts of the emails of the users `filter` selects (one page of up to 1000, whose
+/// total must be its length), sorted.
+pub(crate) async fn local_parts_found(users: &mut Users, filter: pb::UserFilter) -> Vec<String> {
+    let r = users
+        .list_users(pb::ListUsersRequest {
+            filter: Some(filter),
+            page_size: 1000,
+            include_total_size: true,
+            ..Default::default()
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(r.total_size, Some(i64::try_from(r.users.len()).unwrap()));
+    let mut out: Vec<String> = r
+        .users
+        .into_iter()
+        .map(|u| u.email.split('@').next().unwrap_or_default().to_owned())
+        .collect();
+    out.sort();
+    out
 }
