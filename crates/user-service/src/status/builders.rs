@@ -199,17 +199,45 @@ pub(crate) fn missing_scope(scope: &str) -> Status {
 /// The google.rpc.Status message of a status, for per-item results.
 pub(crate) fn to_rpc_status(s: &Status) -> tonic_types::Status {
     use prost::Message as _;
-    tonic_types::Status::decode(s.details()).unwrap_or_else(|_| tonic_types::Status {
+    let plain = || tonic_types::Status {
         code: s.code() as i32,
         message: s.message().to_owned(),
         details: Vec::new(),
-    })
+    };
+    // A status made without details (out of time, unavailable) has none to decode, and empty
+    // bytes decode as a status of code 0: OK, which would turn the failure into a success.
+    if s.details().is_empty() {
+        return plain();
+    }
+    tonic_types::Status::decode(s.details()).unwrap_or_else(|_| plain())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::status::IntoStatus as _;
+
+    #[test]
+    fn a_status_without_details_keeps_its_code_as_an_item_status() {
+        for s in [
+            Status::deadline_exceeded("late"),
+            Status::unavailable("down"),
+        ] {
+            let item = to_rpc_status(&s);
+            assert_eq!(
+                (item.code, item.message.as_str()),
+                (s.code() as i32, s.message())
+            );
+        }
+        let busy = retry_later(
+            ErrorReason::TryLater,
+            "busy".to_owned(),
+            Duration::from_secs(1),
+        );
+        let item = to_rpc_status(&busy);
+        assert_eq!(item.code, busy.code() as i32);
+        assert!(!item.details.is_empty(), "the reason and retry delay stay");
+    }
     use roster_domain::users::{
         ChangePasswordError, CreateUserError, UpdateUserError, VerifyPasswordError,
     };

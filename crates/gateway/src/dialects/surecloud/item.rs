@@ -2,7 +2,7 @@
 //! the user model with its `patchErrorMessage`.
 
 use super::model::{PersonType, Text, UserModel, UserPatch};
-use crate::core_error::CoreError;
+use crate::core_error::{CoreError, Kind};
 use roster_proto::v1 as pb;
 use roster_proto::v1::ErrorReason;
 use serde::Deserialize as _;
@@ -309,6 +309,14 @@ fn attribute(field: &str) -> &str {
     }
 }
 
+/// For an item the database could not write just then, in a request that wrote others.
+const TRY_AGAIN: &str = "The database was busy or out of reach while this user was written; it may not have been written: send it again";
+
+/// Whether the core's refusal passes: busy, unreachable, out of time.
+pub(crate) fn retryable(e: &CoreError) -> bool {
+    matches!(e.kind, Kind::Busy | Kind::Unavailable | Kind::Timeout)
+}
+
 /// Why the core refused an item, in SureCloud's words.
 fn failure(status: &tonic_types::Status, key: Option<Key>) -> String {
     let e = CoreError::from(status);
@@ -344,6 +352,7 @@ fn failure(status: &tonic_types::Status, key: Option<Key>) -> String {
                 format!("Invalid user: {}", violations.join("; "))
             }
         }
+        _ if retryable(&e) => TRY_AGAIN.to_owned(),
         _ => NOT_WRITTEN.to_owned(),
     }
 }

@@ -10,7 +10,7 @@ use super::auth::{Caller, authenticate};
 use super::body::{check_accept, check_content_type, read_body};
 use super::doc;
 use super::error::ScError;
-use super::item::{PathProblems, Planned, Sent, group_paths, plan, report};
+use super::item::{PathProblems, Planned, Sent, group_paths, plan, report, retryable};
 use super::model::{PatchRequest, UserModel};
 use crate::RequestId;
 use axum::Json;
@@ -168,6 +168,15 @@ async fn upsert(
                     );
                     return Err(ScError::internal());
                 }
+                // Nothing of the request committed and the database said "try again" (busy,
+                // unreachable, out of time): the whole request is that answer, as when the
+                // call itself fails, so that a retrying client sends it again rather than
+                // taking 200 as final.
+                if out.is_empty()
+                    && let Some(e) = retry_whole(&r.results)
+                {
+                    return Err(ScError::from_core(e));
+                }
                 out.extend(r.results.into_iter().map(|r| Sent::Answered(Box::new(r))));
             }
             // Nothing written yet: the request fails as a whole, in the dialect's shape.
@@ -185,4 +194,46 @@ async fn upsert(
         }
     }
     Ok(out)
+}
+
+/// The "try again" of a call's results when none of its items was written and one failed
+/// for a reason that passes (the others' own refusals come again on the retry).
+fn retry_whole(results: &[pb::UpsertUserResult]) -> Option<crate::core_error::CoreError> {
+    let failed = |r: &pb::UpsertUserResult| r.status.as_ref().is_some_and(|s| s.code != 0);
+    if !results.iter().all(failed) {
+        return None;
+    }
+    results
+        .iter()
+        .filter_map(|r| r.status.as_ref())
+        .map(crate::core_error::CoreError::from)
+        .find(retryable)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn result(code: tonic::Code) -> pb::UpsertUserResult {
+        pb::UpsertUserResult {
+            status: Some(tonic_types::Status {
+                code: code as i32,
+                message: String::new(),
+                details: vec![],
+            }),
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn a_call_that_wrote_nothing_for_a_passing_reason_is_answered_try_again() {
+        use tonic::Code::{AlreadyExists, DeadlineExceeded, Ok, Unavailable};
+        let again = retry_whole(&[result(AlreadyExists), result(Unavailable)]);
+        assert_eq!(again.map(|e| e.code), Some(Unavailable));
+        assert!(retry_whole(&[result(DeadlineExceeded)]).is_some());
+        // One item written: the others are answered one by one.
+        assert!(retry_whole(&[result(Ok), result(Unavailable)]).is_none());
+        // Only final refusals: a 200 with each one's message.
+        assert!(retry_whole(&[result(AlreadyExists)]).is_none());
+    }
 }
