@@ -248,3 +248,130 @@ async fn a_batch_over_the_maximum_is_refused_whole() {
         Code::NotFound,
     );
 }
+
+#[tokio::test]
+async fn items_that_name_what_earlier_items_wrote_see_those_writes_in_order() {
+    // A chunk is written set by set, but its answers must be those of its items one after
+    // another: a user created, then changed, by the same batch; an email freed by one item
+    // and taken by a later one; a login already held; groups joined by a plain change.
+    let app = TestApp::spawn().await;
+    let t = app.tenant("acme").await;
+    let mut users = app.users(&t.token);
+    app.groups(&t.token)
+        .create_group(pb::CreateGroupRequest {
+            path: "//Team".into(),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    let renamed = users
+        .create_user(create(user("old@example.com")))
+        .await
+        .unwrap()
+        .into_inner();
+    let joiner = users
+        .create_user(create(user("joiner@example.com")))
+        .await
+        .unwrap()
+        .into_inner();
+    let title = |t: &str| pb::User {
+        job_title: Some(t.into()),
+        ..Default::default()
+    };
+    let results = users
+        .batch_upsert_users(pb::BatchUpsertUsersRequest {
+            items: vec![
+                item(
+                    key_email("twice@example.com"),
+                    title("one"),
+                    &["job_title"],
+                    true,
+                ),
+                item(
+                    key_email("twice@example.com"),
+                    title("two"),
+                    &["job_title"],
+                    false,
+                ),
+                item(
+                    key_id(&renamed.id),
+                    user("new@example.com"),
+                    &["email"],
+                    false,
+                ),
+                item(
+                    key_email("old@example.com"),
+                    title("fresh"),
+                    &["job_title"],
+                    true,
+                ),
+                item(
+                    key_email("clash@example.com"),
+                    pb::User {
+                        login: "joiner@example.com".into(),
+                        ..Default::default()
+                    },
+                    &["login"],
+                    true,
+                ),
+                item(
+                    key_id(&joiner.id),
+                    pb::User {
+                        groups: vec![group("//Team")],
+                        ..Default::default()
+                    },
+                    &["groups"],
+                    false,
+                ),
+            ],
+            ..Default::default()
+        })
+        .await
+        .unwrap()
+        .into_inner()
+        .results;
+    let code = |r: &pb::UpsertUserResult| r.status.as_ref().map_or(0, |s| s.code);
+    let codes: Vec<i32> = results.iter().map(code).collect();
+    let exists = Code::AlreadyExists as i32;
+    assert_eq!(codes, [0, 0, 0, 0, exists, 0], "{results:?}");
+    let made = |i: usize| results[i].user.clone().unwrap();
+    assert!(results[0].created && !results[1].created);
+    assert_eq!(made(1).id, made(0).id);
+    assert_ne!(
+        made(1).etag,
+        made(0).etag,
+        "the second item changed the first's user"
+    );
+    assert_eq!(made(1).job_title.as_deref(), Some("two"));
+    assert!(results[3].created, "the freed email makes a new user");
+    assert_ne!(made(3).id, renamed.id);
+    assert_eq!(made(2).email, "new@example.com");
+    assert_eq!(made(5).groups.len(), 1);
+
+    // The database agrees with the answers.
+    let stored = |k: Key| {
+        let mut users = users.clone();
+        async move { users.get_user(get_by(k)).await.unwrap().into_inner() }
+    };
+    let twice = stored(Key::Email("twice@example.com".into())).await;
+    assert_eq!(
+        (twice.job_title.as_deref(), twice.etag.as_str()),
+        (Some("two"), made(1).etag.as_str())
+    );
+    assert_eq!(
+        stored(Key::Id(renamed.id.clone())).await.email,
+        "new@example.com"
+    );
+    assert_eq!(
+        stored(Key::Email("old@example.com".into())).await.id,
+        made(3).id
+    );
+    let in_team = stored(Key::Id(joiner.id.clone())).await;
+    assert_eq!(in_team.groups[0].path, "//Team");
+    expect_code(
+        users
+            .get_user(get_by(Key::Email("clash@example.com".into())))
+            .await,
+        Code::NotFound,
+    );
+}

@@ -1,7 +1,10 @@
-//! Batch upserts: items run in chunks, one transaction per chunk and one savepoint per
-//! item, so that a failing item rolls back alone and a crash loses at most the uncommitted
-//! chunk, never part of a user. Retrying a request is safe: items are upserts.
+//! Batch upserts: items run in chunks, one transaction per chunk, so that a crash loses at
+//! most the uncommitted chunk, never part of a user. A chunk's items go first through the
+//! set-based pass (see [`batch_set`]: a few multi-row statements for the whole chunk); what
+//! it leaves runs item by item, each in a savepoint of its own, so that a failing item rolls
+//! back alone. Retrying a request is safe: items are upserts.
 
+use super::batch_set::{self, Slot};
 use super::load::find_row;
 use super::write::{insert_user, modify_user};
 use crate::Store;
@@ -55,43 +58,50 @@ async fn run_chunk(
     guard: UserGuard<'_>,
 ) -> Vec<Result<UpsertOutcome, UpsertError>> {
     let n = chunk.len();
-    let failed = |e: &sea_orm::DbErr| -> Vec<Result<UpsertOutcome, UpsertError>> {
-        tracing::error!(error = %e, "Batch chunk failed; none of its items were written.");
-        (0..n)
-            .map(|_| {
-                Err(UpsertError::Storage(StorageError::msg(
-                    "batch chunk failed",
-                )))
-            })
-            .collect()
-    };
     let w = match store.write().await {
         Ok(w) => w,
-        Err(e) => return failed(&e),
+        Err(e) => return chunk_failed(n, &storage(e)),
     };
-    let mut results = Vec::with_capacity(n);
     // The groups whose members changed get their new versions at the end of the chunk, not
     // item by item: a chunk that held a group from its first item on while it waits for the
     // users of later items would deadlock with another writer of those users.
     let mut touched = TouchedGroups::default();
-    for plan in chunk {
-        let lock = store.locks_rows();
-        results.push(run_item(lock, &w.txn, tenant, plan, now, guard, &mut touched).await);
+    let lock = store.locks_rows();
+    let slots = match batch_set::run(&w.txn, lock, tenant, chunk, now, guard, &mut touched).await {
+        Ok(slots) => slots,
+        Err(e) => return chunk_failed(n, &e),
+    };
+    // What the set-based pass left alone runs item by item, in order, after it.
+    let mut results = Vec::with_capacity(n);
+    for slot in slots {
+        results.push(match slot {
+            Slot::Answered(answer) => *answer,
+            Slot::Alone(plan) => {
+                run_item(lock, &w.txn, tenant, plan, now, guard, &mut touched).await
+            }
+        });
     }
     if let Err(e) = touched.apply(&w.txn, store.locks_rows(), now).await {
-        tracing::error!(error = ?e, "Batch chunk failed; none of its items were written.");
-        return (0..n)
-            .map(|_| {
-                Err(UpsertError::Storage(StorageError::msg(
-                    "batch chunk failed",
-                )))
-            })
-            .collect();
+        return chunk_failed(n, &e);
     }
     match w.txn.commit().await {
         Ok(()) => results,
-        Err(e) => failed(&e),
+        Err(e) => chunk_failed(n, &storage(e)),
     }
+}
+
+/// Every item of a chunk that failed as a whole, with the chunk's fault: a database that
+/// restarts or is busy is "try again" for each item, not a failure of the item's own.
+fn chunk_failed(n: usize, e: &StorageError) -> Vec<Result<UpsertOutcome, UpsertError>> {
+    tracing::error!(error = ?e, "Batch chunk failed; none of its items were written.");
+    (0..n)
+        .map(|_| {
+            Err(UpsertError::Storage(StorageError::with_fault(
+                e.fault(),
+                std::io::Error::other("batch chunk failed"),
+            )))
+        })
+        .collect()
 }
 
 /// The identity an item gets if it creates a user.
@@ -197,4 +207,29 @@ async fn attempt_item(
         created: true,
         warnings,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use roster_domain::StorageFault;
+
+    #[test]
+    fn a_failed_chunk_answers_each_item_with_the_chunk_fault() {
+        for fault in [
+            StorageFault::Busy,
+            StorageFault::Unreachable,
+            StorageFault::Failed,
+        ] {
+            let e = StorageError::with_fault(fault, std::io::Error::other("x"));
+            let items = chunk_failed(3, &e);
+            assert_eq!(items.len(), 3);
+            for item in items {
+                match item {
+                    Err(UpsertError::Storage(s)) => assert_eq!(s.fault(), fault),
+                    other => panic!("{other:?}"),
+                }
+            }
+        }
+    }
 }

@@ -1,6 +1,7 @@
 //! [`UserRepository`] on sea-orm.
 
 mod batch;
+mod batch_set;
 mod filter;
 mod folder_links;
 mod links;

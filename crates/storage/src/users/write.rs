@@ -9,6 +9,7 @@ use crate::errors::{Unique, foreign_key_violation, storage, unique_violation};
 use crate::groups::TouchedGroups;
 use crate::rows::{group_ref, metadata_json};
 use roster_domain::FieldViolations;
+use roster_domain::folders::FolderRef;
 use roster_domain::groups::GroupRef;
 use roster_domain::ports::{NewUserRecord, UserGuard};
 use roster_domain::rbac::BuiltInRole;
@@ -16,7 +17,7 @@ use roster_domain::users::{
     CreateUserError, GroupSelector, Taken, UnknownGroup, UpdateUserError, UpsertWarning, User,
     UserChange, UserKey,
 };
-use roster_domain::values::{Login, Metadata};
+use roster_domain::values::Metadata;
 use roster_domain::{StorageError, TenantId, Timestamp};
 use sea_orm::ActiveValue::{NotSet, Set};
 use sea_orm::{
@@ -59,6 +60,21 @@ pub(crate) async fn resolve_groups<C: ConnectionTrait>(
     if selectors.is_empty() {
         return Ok((Vec::new(), Vec::new()));
     }
+    let rows = group_rows(conn, tenant, selectors)
+        .await
+        .map_err(ResolveError::Storage)?;
+    pick_groups(&rows, selectors, lenient)
+}
+
+/// The groups of `tenant` that any of `selectors` names, in one query.
+pub(crate) async fn group_rows<C: ConnectionTrait>(
+    conn: &C,
+    tenant: TenantId,
+    selectors: &[GroupSelector],
+) -> Result<Vec<group::Model>, StorageError> {
+    if selectors.is_empty() {
+        return Ok(Vec::new());
+    }
     let (mut ids, mut paths, mut exts) = (Vec::new(), Vec::new(), Vec::new());
     for s in selectors {
         match s {
@@ -77,13 +93,21 @@ pub(crate) async fn resolve_groups<C: ConnectionTrait>(
     if !exts.is_empty() {
         any = any.add(group::Column::ExternalId.is_in(exts));
     }
-    let rows = group::Entity::find()
+    group::Entity::find()
         .filter(group::Column::TenantId.eq(tenant.as_uuid()))
         .filter(any)
         .all(conn)
         .await
-        .map_err(|e| ResolveError::Storage(storage(e)))?;
+        .map_err(storage)
+}
 
+/// The groups of `rows` that `selectors` name, deduplicated, in the order given. Unknown ones
+/// are an error, or with `lenient` a warning each.
+pub(crate) fn pick_groups(
+    rows: &[group::Model],
+    selectors: &[GroupSelector],
+    lenient: bool,
+) -> Result<(Vec<GroupRef>, Vec<UpsertWarning>), ResolveError> {
     let mut refs: Vec<GroupRef> = Vec::new();
     let mut warnings = Vec::new();
     for (index, sel) in selectors.iter().enumerate() {
@@ -117,7 +141,7 @@ pub(crate) async fn resolve_groups<C: ConnectionTrait>(
 }
 
 /// Every writable column of `u` (not the number, password or secret).
-fn row_values(tenant: TenantId, u: &User) -> user::ActiveModel {
+pub(crate) fn row_values(tenant: TenantId, u: &User) -> user::ActiveModel {
     let p = &u.profile;
     user::ActiveModel {
         number: NotSet,
@@ -172,7 +196,7 @@ fn taken(err: &DbErr, u: &User) -> Option<Taken> {
     }
 }
 
-async fn set_memberships<C: ConnectionTrait>(
+pub(crate) async fn set_memberships<C: ConnectionTrait>(
     conn: &C,
     number: i64,
     groups: &[GroupRef],
@@ -221,12 +245,48 @@ pub(crate) async fn insert_user<C: ConnectionTrait>(
     warnings.extend(w);
     let folders = resolve_folders(conn, tenant, &rec.user.folders).await?;
     let n = &rec.user;
-    let login: Login = n.effective_login();
-    let draft = User {
+    let draft = draft(tenant, rec, metadata, groups, folders);
+    let row = new_row(tenant, rec, &draft)
+        .insert(conn)
+        .await
+        .map_err(|e| match taken(&e, &draft) {
+            Some(t) => CreateUserError::Taken(t),
+            None if foreign_key_violation(&e) => CreateUserError::TenantNotFound,
+            None => CreateUserError::Storage(storage(e)),
+        })?;
+    set_memberships(conn, row.number, &draft.groups, false).await?;
+    touched.add(draft.groups.iter().map(|g| g.id.as_uuid()));
+    set_folder_grants(conn, row.number, &draft.folders, false).await?;
+    if !n.role_keys.is_empty() {
+        builtin_roles::set_for_user(conn, tenant.as_uuid(), row.number, &n.role_keys)
+            .await
+            .map_err(storage)?;
+        return Ok((load_one(conn, row).await?, warnings));
+    }
+    Ok((
+        User {
+            number: row.number,
+            ..draft
+        },
+        warnings,
+    ))
+}
+
+/// The user `rec` creates, before it has a number, with its metadata, groups and folders as
+/// resolved.
+pub(crate) fn draft(
+    tenant: TenantId,
+    rec: &NewUserRecord,
+    metadata: Metadata,
+    groups: Vec<GroupRef>,
+    folders: Vec<FolderRef>,
+) -> User {
+    let n = &rec.user;
+    User {
         id: rec.id,
         number: 0,
         tenant,
-        login: login.clone(),
+        login: n.effective_login(),
         email: n.email.clone(),
         profile: n.profile.clone(),
         external_id: n.external_id.clone(),
@@ -246,38 +306,22 @@ pub(crate) async fn insert_user<C: ConnectionTrait>(
         folders,
         license: n.license,
         do_not_email: n.do_not_email,
-    };
-    let mut am = row_values(tenant, &draft);
+    }
+}
+
+/// The row that inserts `draft`, made from `rec`: every column but the number.
+pub(crate) fn new_row(tenant: TenantId, rec: &NewUserRecord, draft: &User) -> user::ActiveModel {
+    let mut am = row_values(tenant, draft);
     am.password_hash = Set(rec.password_hash.as_ref().map(|h| h.as_str().to_owned()));
     am.secret_digest = Set(rec.secret_digest.as_str().to_owned());
     am.last_activity_at = Set(None);
     am.auth_epoch = Set(0);
-    let row = am.insert(conn).await.map_err(|e| match taken(&e, &draft) {
-        Some(t) => CreateUserError::Taken(t),
-        None if foreign_key_violation(&e) => CreateUserError::TenantNotFound,
-        None => CreateUserError::Storage(storage(e)),
-    })?;
-    set_memberships(conn, row.number, &draft.groups, false).await?;
-    touched.add(draft.groups.iter().map(|g| g.id.as_uuid()));
-    set_folder_grants(conn, row.number, &draft.folders, false).await?;
-    if !n.role_keys.is_empty() {
-        builtin_roles::set_for_user(conn, tenant.as_uuid(), row.number, &n.role_keys)
-            .await
-            .map_err(storage)?;
-        return Ok((load_one(conn, row).await?, warnings));
-    }
-    Ok((
-        User {
-            number: row.number,
-            ..draft
-        },
-        warnings,
-    ))
+    am
 }
 
 /// `metadata` with the single entries of `changes` merged in. Entries the metadata limits
 /// refuse are warnings when `lenient`, else the write is invalid.
-fn merged_metadata(
+pub(crate) fn merged_metadata(
     changes: &[UserChange],
     metadata: &mut Metadata,
     lenient: bool,
@@ -294,7 +338,7 @@ fn merged_metadata(
 }
 
 /// The distinct built-in roles of `keys`, in key order.
-fn key_set(keys: &[BuiltInRole]) -> Vec<BuiltInRole> {
+pub(crate) fn key_set(keys: &[BuiltInRole]) -> Vec<BuiltInRole> {
     let mut k = keys.to_vec();
     k.sort_unstable();
     k.dedup();
