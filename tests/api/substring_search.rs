@@ -1,8 +1,9 @@
 //! Searches by part of a login, an email, a full name, a display name or an external id
 //! (`CONTAINS`, `PREFIX`): a table of searches with the exact users each must find, held to
 //! renames and deletions too. On PostgreSQL they are served by the `pg_trgm` indexes; on
-//! SQLite by a scan. Both must find exactly what the comparison says: case ignored for
-//! ASCII, LIKE's wildcards taken literally.
+//! SQLite they are narrowed by the FTS5 trigram table `users_search`, which triggers keep in
+//! step with `users` (so a rename or a deletion the table missed would show here). Both must
+//! find exactly what the comparison says: case ignored for ASCII, LIKE's wildcards literal.
 
 use crate::support::records::local_parts_found;
 use crate::support::{TestApp, Users, create, mask, user};

@@ -18,6 +18,7 @@ mod m20261206_000110_group_versions;
 mod m20261206_000120_user_orders;
 mod m20261207_000130_idempotency_keys;
 pub(crate) mod m20261208_000140_search_trigrams;
+mod m20261209_000150_sqlite_search_trigrams;
 
 /// Every migration of the schema.
 #[derive(Debug)]
@@ -43,6 +44,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000120_user_orders::Migration),
             Box::new(m20261207_000130_idempotency_keys::Migration),
             Box::new(m20261208_000140_search_trigrams::Migration),
+            Box::new(m20261209_000150_sqlite_search_trigrams::Migration),
         ]
     }
 }

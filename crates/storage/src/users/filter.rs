@@ -5,27 +5,29 @@
 //! database's JSON functions (SQLite `json_each`, PostgreSQL `jsonb ->>`), never by matching
 //! the stored text. Groups are an `EXISTS` over `user_groups`, served by its primary key.
 
+use super::narrowing::Narrowing;
 use crate::entities::{user, user_group};
 use roster_domain::filter::{Comparison, Filter, FilterField, Op, Value};
 use sea_orm::DbBackend;
 use sea_orm::sea_query::{Expr, ExprTrait, Func, LikeExpr, Query};
 
-/// The condition a user row must meet, in the SQL of `db`.
-pub(crate) fn condition(filter: &Filter, db: DbBackend) -> Expr {
+/// The condition a user row must meet, in the SQL of `db`, with the users the search table
+/// narrowed substring comparisons to (see [`super::narrowing`]).
+pub(crate) fn condition(filter: &Filter, db: DbBackend, narrowing: &Narrowing) -> Expr {
     match filter {
         Filter::All(fs) => fs
             .iter()
-            .map(|f| condition(f, db))
+            .map(|f| condition(f, db, narrowing))
             .reduce(ExprTrait::and)
             .unwrap_or_else(|| Expr::cust("1 = 1")),
         Filter::Any(fs) => fs
             .iter()
-            .map(|f| condition(f, db))
+            .map(|f| condition(f, db, narrowing))
             .reduce(ExprTrait::or)
             .unwrap_or_else(|| Expr::cust("1 = 0")),
-        Filter::Not(f) => condition(f, db).not(),
+        Filter::Not(f) => condition(f, db, narrowing).not(),
         Filter::Compare(c) if c.field() == FilterField::GroupId => in_groups(c),
-        Filter::Compare(c) => comparison(c, db),
+        Filter::Compare(c) => comparison(c, db, narrowing),
     }
 }
 
@@ -157,7 +159,18 @@ fn like(col: Expr, pattern: &str) -> Expr {
     Expr::expr(Func::lower(col)).like(LikeExpr::new(pattern.to_lowercase()).escape('\\'))
 }
 
-fn comparison(c: &Comparison, db: DbBackend) -> Expr {
+/// `like`, limited to `numbers` when the search table narrowed the comparison (see
+/// [`super::narrowing`]).
+fn narrowed(like: Expr, numbers: Option<&[i64]>) -> Expr {
+    match numbers {
+        Some(numbers) => col(user::Column::Number)
+            .is_in(numbers.iter().copied())
+            .and(like),
+        None => like,
+    }
+}
+
+fn comparison(c: &Comparison, db: DbBackend, narrowing: &Narrowing) -> Expr {
     let field = c.field();
     let col = column(field, c.key(), db);
     let mut values = c.values().iter().map(|v| value(field, v));
@@ -175,8 +188,14 @@ fn comparison(c: &Comparison, db: DbBackend) -> Expr {
         Op::Gt => col.gt(first()),
         Op::Ge => col.gte(first()),
         Op::Like => like(col, &text()),
-        Op::Prefix => like(col, &format!("{}%", like_literal(&text()))),
-        Op::Contains => like(col, &format!("%{}%", like_literal(&text()))),
+        Op::Prefix => narrowed(
+            like(col, &format!("{}%", like_literal(&text()))),
+            narrowing.of(c),
+        ),
+        Op::Contains => narrowed(
+            like(col, &format!("%{}%", like_literal(&text()))),
+            narrowing.of(c),
+        ),
         Op::In => col.is_in(c.values().iter().map(|v| value(field, v))),
         Op::NotIn => col.is_not_in(c.values().iter().map(|v| value(field, v))),
         Op::IsNull => col.is_null(),
@@ -207,7 +226,7 @@ mod sql_tests {
             .unwrap();
         let f = Filter::Compare(c);
         let (sqlite, values) = Query::select()
-            .expr(condition(&f, DbBackend::Sqlite))
+            .expr(condition(&f, DbBackend::Sqlite, &Narrowing::default()))
             .to_owned()
             .build(SqliteQueryBuilder);
         assert!(
@@ -216,7 +235,7 @@ mod sql_tests {
         );
         assert_eq!(values.0.len(), 2, "key and value are parameters");
         let (pg, values) = Query::select()
-            .expr(condition(&f, DbBackend::Postgres))
+            .expr(condition(&f, DbBackend::Postgres, &Narrowing::default()))
             .to_owned()
             .build(PostgresQueryBuilder);
         assert!(
@@ -239,7 +258,11 @@ mod sql_tests {
         ] {
             let c = Comparison::new(FilterField::GroupId, op, values).unwrap();
             let (sql, _) = Query::select()
-                .expr(condition(&Filter::Compare(c), DbBackend::Postgres))
+                .expr(condition(
+                    &Filter::Compare(c),
+                    DbBackend::Postgres,
+                    &Narrowing::default(),
+                ))
                 .to_owned()
                 .build(PostgresQueryBuilder);
             assert!(
@@ -263,7 +286,11 @@ mod sql_tests {
         )
         .unwrap();
         let q = Query::select()
-            .expr(condition(&Filter::Compare(c), DbBackend::Sqlite))
+            .expr(condition(
+                &Filter::Compare(c),
+                DbBackend::Sqlite,
+                &Narrowing::default(),
+            ))
             .to_owned();
         let (sqlite, values) = q.build(SqliteQueryBuilder);
         assert!(
@@ -300,7 +327,11 @@ mod sql_tests {
                 .unwrap();
             let c = Comparison::new(field, Op::Contains, vec![Value::Text("an".into())]).unwrap();
             let (pg, _) = Query::select()
-                .expr(condition(&Filter::Compare(c), DbBackend::Postgres))
+                .expr(condition(
+                    &Filter::Compare(c),
+                    DbBackend::Postgres,
+                    &Narrowing::default(),
+                ))
                 .to_owned()
                 .build(PostgresQueryBuilder);
             assert!(
@@ -308,5 +339,32 @@ mod sql_tests {
                 "{field:?}: {pg}"
             );
         }
+    }
+
+    #[test]
+    fn a_narrowed_comparison_reads_the_narrowed_users_and_still_compares() {
+        use sea_orm::sea_query::SqliteQueryBuilder;
+        let c = Comparison::new(
+            FilterField::DisplayName,
+            Op::Contains,
+            vec![Value::Text("smith".into())],
+        )
+        .unwrap();
+        let sql = |n: &Narrowing| {
+            Query::select()
+                .expr(condition(&Filter::Compare(c.clone()), DbBackend::Sqlite, n))
+                .to_owned()
+                .build(SqliteQueryBuilder)
+        };
+        let (q, values) = sql(&Narrowing::with(&c, vec![7, 9]));
+        assert!(
+            q.contains("\"number\" IN (?, ?)") && q.contains("LIKE ?"),
+            "{q}"
+        );
+        assert!(format!("{values:?}").contains("%smith%"), "{values:?}");
+        let (q, _) = sql(&Narrowing::with(&c, vec![]));
+        assert!(q.contains("LIKE ?"), "nobody found still compares: {q}");
+        let (q, _) = sql(&Narrowing::default());
+        assert!(!q.contains("IN ("), "not narrowed: {q}");
     }
 }

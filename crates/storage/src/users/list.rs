@@ -15,6 +15,7 @@ use super::filter::condition;
 use super::links::whole_users;
 use super::load::load_numbers;
 use super::memo::{Search, SearchMemo};
+use super::narrowing::{self, Narrowing};
 use crate::entities::user;
 use crate::errors::storage;
 use roster_domain::page::{SortKey, UserCursor, UserOrder, UserOrderField, UserPage, UserQuery};
@@ -126,10 +127,15 @@ fn after(order: UserOrder, cursor: &UserCursor) -> Expr {
     }
 }
 
-fn filtered(tenant: TenantId, q: &UserQuery, db: sea_orm::DbBackend) -> Select<user::Entity> {
+fn filtered(
+    tenant: TenantId,
+    q: &UserQuery,
+    db: sea_orm::DbBackend,
+    narrowing: &Narrowing,
+) -> Select<user::Entity> {
     let mut s = user::Entity::find().filter(user::Column::TenantId.eq(tenant.as_uuid()));
     if let Some(f) = &q.filter {
-        s = s.filter(condition(f, db));
+        s = s.filter(condition(f, db, narrowing));
     }
     s
 }
@@ -171,12 +177,18 @@ pub(crate) async fn list<C: ConnectionTrait>(
     writes: u64,
 ) -> Result<UserPage, StorageError> {
     let db = conn.get_database_backend();
+    let narrowing = narrowing::probe(conn, q.filter.as_ref(), memo)
+        .await
+        .map_err(storage)?;
     let search = Search::of(tenant, q);
     let total = match (q.count_total, memo.count(&search, writes)) {
         (false, _) => None,
         (true, Some(n)) => Some(n),
         (true, None) => {
-            let n = filtered(tenant, q, db).count(conn).await.map_err(storage)?;
+            let n = filtered(tenant, q, db, &narrowing)
+                .count(conn)
+                .await
+                .map_err(storage)?;
             memo.remember_count(search.clone(), n, writes);
             Some(n)
         }
@@ -206,7 +218,7 @@ pub(crate) async fn list<C: ConnectionTrait>(
         None
     };
     let lead = skipped && start.is_none();
-    let mut s = filtered(tenant, q, db);
+    let mut s = filtered(tenant, q, db, &narrowing);
     if let Some(c) = q.after.as_ref().or(q.before.as_ref()).or(start.as_ref()) {
         s = s.filter(after(order, c));
     }

@@ -22,6 +22,11 @@ const TTL: Duration = Duration::from_secs(2);
 /// Most entries of each kind; past it stale entries go, and then all.
 const CAPACITY: usize = 4096;
 
+/// How long a searched text that too many users hold to narrow by (see
+/// `super::narrowing`) is not asked about again. The verdict is a hint, not an answer: a
+/// search that is not narrowed is as right, only slower, so writes do not end it.
+const COMMON_TTL: Duration = Duration::from_secs(30);
+
 /// A search: the tenant, the filter and the order (not the page).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub(crate) struct Search(String);
@@ -44,6 +49,8 @@ struct Entries {
     counts: HashMap<Search, Entry<u64>>,
     /// Keyed by the number of rows before the page: the row the page starts after.
     starts: HashMap<(Search, u64), Entry<UserCursor>>,
+    /// The searched column and text, and when it was found common.
+    commons: HashMap<(&'static str, String), Instant>,
 }
 
 #[derive(Debug, Default)]
@@ -100,6 +107,25 @@ impl SearchMemo {
     pub(crate) fn remember_start(&self, search: Search, skip: u64, after: UserCursor, writes: u64) {
         insert(&mut self.entries().starts, (search, skip), after, writes);
     }
+
+    /// Whether `text` in `column` was lately found in too many users to narrow by.
+    pub(crate) fn is_common(&self, column: &'static str, text: &str) -> bool {
+        self.entries()
+            .commons
+            .get(&(column, text.to_owned()))
+            .is_some_and(|at| at.elapsed() < COMMON_TTL)
+    }
+
+    pub(crate) fn remember_common(&self, column: &'static str, text: String) {
+        let commons = &mut self.entries().commons;
+        if commons.len() >= CAPACITY {
+            commons.retain(|_, at| at.elapsed() < COMMON_TTL);
+            if commons.len() >= CAPACITY {
+                commons.clear();
+            }
+        }
+        commons.insert((column, text), Instant::now());
+    }
 }
 
 #[cfg(test)]
@@ -123,5 +149,14 @@ mod tests {
         assert_eq!(memo.start(&s, 250, 7), Some(at));
         assert_eq!(memo.start(&s, 500, 7), None);
         assert_eq!(memo.start(&s, 250, 9), None);
+    }
+
+    #[test]
+    fn a_common_text_stays_common_whatever_is_written() {
+        let memo = SearchMemo::default();
+        assert!(!memo.is_common("email_key", "acme"));
+        memo.remember_common("email_key", "acme".to_owned());
+        assert!(memo.is_common("email_key", "acme"));
+        assert!(!memo.is_common("login_key", "acme"), "another column");
     }
 }

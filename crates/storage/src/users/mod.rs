@@ -8,6 +8,7 @@ mod links;
 mod list;
 pub(crate) mod load;
 pub(crate) mod memo;
+mod narrowing;
 pub(crate) mod touch;
 pub(crate) mod write;
 
