@@ -1,5 +1,6 @@
 //! BatchUpsertUsers: each item on its own, all or nothing, in request order.
 
+use crate::support::records::{create_groups, make_user};
 use crate::support::{TestApp, create, expect_code, get_by, key_email, key_id, mask, reason, user};
 use roster_proto::v1 as pb;
 use roster_proto::v1::user_key::Key;
@@ -257,23 +258,9 @@ async fn items_that_name_what_earlier_items_wrote_see_those_writes_in_order() {
     let app = TestApp::spawn().await;
     let t = app.tenant("acme").await;
     let mut users = app.users(&t.token);
-    app.groups(&t.token)
-        .create_group(pb::CreateGroupRequest {
-            path: "//Team".into(),
-            ..Default::default()
-        })
-        .await
-        .unwrap();
-    let renamed = users
-        .create_user(create(user("old@example.com")))
-        .await
-        .unwrap()
-        .into_inner();
-    let joiner = users
-        .create_user(create(user("joiner@example.com")))
-        .await
-        .unwrap()
-        .into_inner();
+    create_groups(&app, &t, &["//Team"]).await;
+    let renamed = make_user(&app, &t, "old@example.com", pb::AccessLevel::User).await;
+    let joiner = make_user(&app, &t, "joiner@example.com", pb::AccessLevel::User).await;
     let title = |t: &str| pb::User {
         job_title: Some(t.into()),
         ..Default::default()
