@@ -72,8 +72,13 @@ faults: ## The PostgreSQL restart fault test, alone: it restarts the local clust
 	$(CARGO) build --workspace --all-targets --locked
 	ROSTER_TEST_DATABASE_URL=$(PG_URL) ROSTER_FAULTS_PG_RESTART=1 $(CARGO) nextest run -p roster-e2e --locked --success-output immediate -E 'test(/^faults::(retries::)?pg_restart::/)'
 
+# The face the growth plot's text is drawn in (Debian's fonts-dejavu-core).
+PLOT_FONT := /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf
+$(PLOT_FONT):
+	apt-get install -y --no-install-recommends fonts-dejavu-core
+
 .PHONY: bench
-bench: $(TOOLS)/scim/bin/scim2 ## Measure a release build and rewrite BENCHMARKS.md (needs PostgreSQL too; SECTIONS="a b" runs only those).
+bench: $(TOOLS)/scim/bin/scim2 $(PLOT_FONT) ## Measure a release build and rewrite BENCHMARKS.md and docs/growth.png (needs PostgreSQL too; SECTIONS="a b" runs only those).
 	ROSTER_TEST_DATABASE_URL=$(PG_URL) ./scripts/ensure-postgres.sh
 	$(CARGO) build --release --locked -p roster -p roster-bench
 	ROSTER_BENCH_POSTGRES_URL=$(PG_URL) ./target/release/roster-bench BENCHMARKS.md $(SECTIONS)

@@ -122,3 +122,16 @@ pub(crate) fn report<'a>(runs: impl Iterator<Item = (&'a str, &'a Figures)>, dat
     }
     s
 }
+
+/// The section on both databases, written into `out`.
+pub(crate) async fn section(out: &str, pg_admin: &str) -> Result<()> {
+    let sqlite = run(None).await?;
+    let postgres =
+        crate::server::with_database(pg_admin, |url| async move { run(Some(&url)).await }).await?;
+    let body = report(
+        [("SQLite", &sqlite), ("PostgreSQL", &postgres)].into_iter(),
+        &crate::chrono_free_date(),
+    );
+    print!("{body}");
+    crate::write_section(out, "authz", &body)
+}

@@ -16,6 +16,8 @@ mod authz;
 mod cloudapi;
 mod elements;
 mod formsonfire;
+mod growth;
+mod growth_plot;
 mod grpc;
 mod load;
 mod pgbench;
@@ -395,19 +397,13 @@ async fn main() -> Result<()> {
         write_section(&out, "surecloud", &body)?;
     }
     if runs("authz") {
-        let sqlite = authz::run(None).await?;
-        let postgres =
-            server::with_database(&pg_admin, |url| async move { authz::run(Some(&url)).await })
-                .await?;
-        let body = authz::report(
-            [("SQLite", &sqlite), ("PostgreSQL", &postgres)].into_iter(),
-            &chrono_free_date(),
-        );
-        print!("{body}");
-        write_section(&out, "authz", &body)?;
+        authz::section(&out, &pg_admin).await?;
     }
     if runs("scim") {
         scim::section(&out, &pg_admin).await?;
+    }
+    if runs("growth") {
+        growth::section(&out, &pg_admin).await?;
     }
     // Not part of a plain `make bench`: `make soak` names it.
     if wanted.iter().any(|w| w == "soak") {
