@@ -3,7 +3,7 @@
 use prost::Message as _;
 use std::path::{Path, PathBuf};
 
-const FILES: [&str; 11] = [
+const FILES: [&str; 12] = [
     "roster/v1/errors.proto",
     "roster/v1/users.proto",
     "roster/v1/groups.proto",
@@ -15,6 +15,7 @@ const FILES: [&str; 11] = [
     "roster/v1/secret_keys.proto",
     "roster/v1/provisioning.proto",
     "roster/v1/idempotency.proto",
+    "roster/v1/events.proto",
 ];
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {

@@ -24,6 +24,7 @@ mod concurrency;
 mod configuration;
 mod dialects;
 mod elements;
+mod events;
 mod faults;
 mod folder_grants;
 mod folders;

@@ -10,6 +10,7 @@ pub mod auth;
 pub mod authz;
 pub mod deadline;
 pub mod error;
+pub mod events;
 pub mod filter;
 pub mod folders;
 pub mod groups;

@@ -2,6 +2,7 @@
 //! the repositories; user service: the hasher and the secrets). Each is defined beside what it
 //! serves; this is the list of them all, so that an adapter finds them in one place.
 
+pub use crate::events::EventRepository;
 pub use crate::folders::FolderRepository;
 pub use crate::groups::GroupRepository;
 pub use crate::idempotency::IdempotencyRecords;

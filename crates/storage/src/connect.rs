@@ -115,6 +115,7 @@ pub(crate) async fn connect(url: &str, o: &StoreOptions) -> Result<Store, Connec
             write_gate: Some(Arc::new(Mutex::new(()))),
             writes: Arc::default(),
             memo: Arc::default(),
+            commits: Arc::default(),
         })
     } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
         let pool = PgPoolOptions::new()
@@ -136,6 +137,7 @@ pub(crate) async fn connect(url: &str, o: &StoreOptions) -> Result<Store, Connec
             write_gate: None,
             writes: Arc::default(),
             memo: Arc::default(),
+            commits: Arc::default(),
         })
     } else {
         Err(ConnectError::Scheme)

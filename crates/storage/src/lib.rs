@@ -13,6 +13,7 @@
 mod builtin_roles;
 mod connect;
 mod deadline;
+mod effects;
 mod entities;
 mod errors;
 mod folders;
@@ -21,6 +22,7 @@ mod guesses;
 mod idempotency;
 mod keys;
 pub mod migration;
+mod outbox;
 mod provisioning;
 mod rbac;
 mod rows;
@@ -54,6 +56,8 @@ pub struct Store {
     writes: Arc<AtomicU64>,
     /// Counts and page starts of recent searches (see [`users::memo`]).
     memo: Arc<users::memo::SearchMemo>,
+    /// Wakes event readers when this process commits events.
+    commits: Arc<outbox::Commits>,
 }
 
 /// How the pool's connections are used right now.

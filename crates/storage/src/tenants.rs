@@ -2,11 +2,12 @@
 
 use crate::Store;
 use crate::builtin_roles;
+use crate::effects::Effects;
 use crate::entities::{ssh_key, tenant};
 use crate::errors::{Unique, storage, unique_violation};
-use crate::groups::TouchedGroups;
 use crate::rows::tenant_from_row;
 use crate::users::write::insert_user;
+use roster_domain::events::EventType;
 use roster_domain::ports::{SecretDigest, TenantRepository};
 use roster_domain::tenants::{CreateTenantError, NewTenantRecord, Tenant, TenantKey};
 use roster_domain::users::{CreateUserError, User, UserKey};
@@ -50,6 +51,7 @@ async fn next_company_id<C: ConnectionTrait>(conn: &C) -> Result<i64, StorageErr
 async fn insert_tenant(
     txn: &DatabaseTransaction,
     r: &NewTenantRecord,
+    effects: &mut Effects,
 ) -> Result<(Tenant, User), CreateTenantError> {
     let company_id = match r.company_id {
         Some(c) => c.get(),
@@ -78,28 +80,29 @@ async fn insert_tenant(
         _ => CreateTenantError::Storage(storage(e)),
     })?;
     let tenant = tenant_from_row(row)?;
-    // A new tenant has no groups for its owner to join: nothing to touch.
-    let (admin, _) = insert_user(
-        txn,
+    effects.events.push(
         tenant.id,
-        &r.owner,
-        false,
-        &mut TouchedGroups::default(),
-    )
-    .await
-    .map_err(|e| match e {
-        CreateUserError::Storage(s) => CreateTenantError::Storage(s),
-        // A new tenant has no users to collide with and the owner names no groups.
-        e @ (CreateUserError::TenantNotFound
-        | CreateUserError::Invalid(_)
-        | CreateUserError::Taken(_)
-        | CreateUserError::UnknownGroup(_)
-        | CreateUserError::UnknownFolder(_)
-        | CreateUserError::Denied(_)
-        | CreateUserError::TryLater(_)) => {
-            CreateTenantError::Storage(StorageError::msg(format!("owner user: {e}")))
-        }
-    })?;
+        EventType::TenantCreated,
+        &tenant.id,
+        crate::outbox::payload::tenant(&tenant),
+    );
+    // A new tenant has no groups for its owner to join; its event is told below, once it
+    // holds its roles.
+    let (admin, _) = insert_user(txn, tenant.id, &r.owner, false, &mut Effects::default())
+        .await
+        .map_err(|e| match e {
+            CreateUserError::Storage(s) => CreateTenantError::Storage(s),
+            // A new tenant has no users to collide with and the owner names no groups.
+            e @ (CreateUserError::TenantNotFound
+            | CreateUserError::Invalid(_)
+            | CreateUserError::Taken(_)
+            | CreateUserError::UnknownGroup(_)
+            | CreateUserError::UnknownFolder(_)
+            | CreateUserError::Denied(_)
+            | CreateUserError::TryLater(_)) => {
+                CreateTenantError::Storage(StorageError::msg(format!("owner user: {e}")))
+            }
+        })?;
     builtin_roles::insert_for_tenant(
         txn,
         tenant.id.as_uuid(),
@@ -114,6 +117,7 @@ async fn insert_tenant(
             Some(row) => crate::users::load::load_one(txn, row).await?,
             None => admin,
         };
+    effects.events.user_created(&admin);
     for key in &r.owner_keys {
         ssh_key::ActiveModel {
             id: Set(uuid::Uuid::now_v7()),
@@ -143,10 +147,11 @@ impl TenantRepository for Store {
         for _ in 0..attempts {
             let w = self.write().await.map_err(storage)?;
             let sp = w.txn.begin().await.map_err(storage)?;
-            match insert_tenant(&sp, &record).await {
+            let mut effects = Effects::default();
+            match insert_tenant(&sp, &record, &mut effects).await {
                 Ok(done) => {
                     sp.commit().await.map_err(storage)?;
-                    w.txn.commit().await.map_err(storage)?;
+                    self.finish(w, effects, record.now).await?;
                     return Ok(done);
                 }
                 Err(CreateTenantError::CompanyIdTaken(c)) if record.company_id.is_none() => {
@@ -193,12 +198,29 @@ impl TenantRepository for Store {
     #[tracing::instrument(name = "db.tenants.delete_tenant", skip_all, fields(db.system = self.system()))]
     async fn delete_tenant(&self, id: TenantId) -> Result<bool, StorageError> {
         let w = self.write().await.map_err(storage)?;
+        let Some(row) = tenant::Entity::find_by_id(id.as_uuid())
+            .one(&w.txn)
+            .await
+            .map_err(storage)?
+        else {
+            return Ok(false);
+        };
+        let gone = tenant_from_row(row)?;
         let res = tenant::Entity::delete_many()
             .filter(tenant::Column::Id.eq(id.as_uuid()))
             .exec(&w.txn)
             .await
             .map_err(storage)?;
-        w.txn.commit().await.map_err(storage)?;
+        let mut effects = Effects::default();
+        effects.events.push(
+            id,
+            EventType::TenantDeleted,
+            &id,
+            crate::outbox::payload::tenant(&gone),
+        );
+        // The port names no time for a deletion: the event takes the system clock's.
+        let now = roster_domain::Clock::now(&roster_domain::SystemClock);
+        self.finish(w, effects, now).await?;
         Ok(res.rows_affected > 0)
     }
 

@@ -9,14 +9,15 @@ use crate::tokens::{Caller, TokenConfig, TokenError, Tokens, scopes};
 use roster_domain::UserId;
 use roster_domain::auth::{AuthService, AuthenticateError, SecretKeyUse};
 use roster_domain::authz::{Actor, CredentialKind, MemberAuthority, Principal, StoredAuthority};
+use roster_domain::events::EventService;
 use roster_domain::folders::FolderService;
 use roster_domain::groups::GroupService;
 use roster_domain::idempotency::{Idempotency, IdempotencyRules};
 use roster_domain::keys::KeyService;
 use roster_domain::ports::{
-    FolderRepository, GroupRepository, IdempotencyRecords, KeyRepository, PasswordGuesses,
-    ProvisioningTokenRepository, RbacRepository, SecretKeyRepository, TenantRepository,
-    UsedSignatures, UserRepository, WriteCounter,
+    EventRepository, FolderRepository, GroupRepository, IdempotencyRecords, KeyRepository,
+    PasswordGuesses, ProvisioningTokenRepository, RbacRepository, SecretKeyRepository,
+    TenantRepository, UsedSignatures, UserRepository, WriteCounter,
 };
 use roster_domain::provisioning::ProvisioningTokenService;
 use roster_domain::rbac::RbacService;
@@ -38,6 +39,7 @@ use tonic::{Code, Request, Status};
 /// Everything the domain needs from storage, in one bound.
 pub trait Store:
     UserRepository
+    + EventRepository
     + GroupRepository
     + TenantRepository
     + KeyRepository
@@ -54,6 +56,7 @@ pub trait Store:
 }
 impl<T> Store for T where
     T: UserRepository
+        + EventRepository
         + GroupRepository
         + TenantRepository
         + KeyRepository
@@ -117,6 +120,7 @@ pub struct Core<R> {
     pub(crate) secret_key_ttl: Duration,
     pub(crate) provisioning: ProvisioningTokenService<R>,
     pub(crate) idempotency: Idempotency<R>,
+    pub(crate) events: EventService<R>,
     /// Seals kept answers (see [`crate::idempotency`]).
     pub(crate) sealer: crate::idempotency::Sealer,
     trusted_gateways: Vec<ipnet::IpNet>,
@@ -179,6 +183,7 @@ impl<R: Store> Core<R> {
             auth: AuthService::new(store.clone(), secrets, Arc::new(crate::ssh::HttpSignatures))
                 .with_signature_checks(SignatureChecks::new(config.signatures, Arc::clone(&clock)))
                 .with_host_names(Arc::new(crate::host_names::SystemHostNames::default())),
+            events: EventService::new(store.clone()),
             idempotency: Idempotency::new(store.clone(), Arc::clone(&clock), config.idempotency),
             sealer: crate::idempotency::Sealer::new(&server),
             tokens: Tokens::new(config.tokens),

@@ -10,6 +10,7 @@ mod client_address;
 pub mod convert;
 mod core;
 mod deadline;
+pub mod events;
 mod hasher;
 mod host_names;
 mod idempotency;
@@ -23,8 +24,8 @@ pub mod telemetry;
 mod tokens;
 
 pub use api::{
-    AuthApi, FoldersApi, GroupsApi, IdempotencyApi, KeysApi, ProvisioningTokensApi, RolesApi,
-    SecretKeysApi, TenantsApi, UsersApi,
+    AuthApi, EventsApi, FoldersApi, GroupsApi, IdempotencyApi, KeysApi, ProvisioningTokensApi,
+    RolesApi, SecretKeysApi, TenantsApi, UsersApi,
 };
 pub use client_address::default_trusted_gateways;
 pub use convert::users::user_to_pb;

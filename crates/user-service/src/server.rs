@@ -2,12 +2,13 @@
 //! reflection v1 and v1alpha (grpcurl 1.8 speaks only v1alpha).
 
 use crate::api::{
-    AuthApi, FoldersApi, GroupsApi, IdempotencyApi, KeysApi, ProvisioningTokensApi, RolesApi,
-    SecretKeysApi, TenantsApi, UsersApi,
+    AuthApi, EventsApi, FoldersApi, GroupsApi, IdempotencyApi, KeysApi, ProvisioningTokensApi,
+    RolesApi, SecretKeysApi, TenantsApi, UsersApi,
 };
 use crate::core::{Core, Store};
 use crate::in_process::InProcessService;
 use roster_proto::v1::auth_service_server::AuthServiceServer;
+use roster_proto::v1::event_service_server::EventServiceServer;
 use roster_proto::v1::folder_service_server::FolderServiceServer;
 use roster_proto::v1::group_service_server::GroupServiceServer;
 use roster_proto::v1::idempotency_service_server::IdempotencyServiceServer;
@@ -71,6 +72,7 @@ fn routes<R: Store>(core: Arc<Core<R>>, health: &HealthReporter) -> Result<Route
     let idempotency = IdempotencyServiceServer::new(IdempotencyApi::new(Arc::clone(&core)))
         .max_decoding_message_size(MAX_MESSAGE_BYTES)
         .max_encoding_message_size(MAX_MESSAGE_BYTES);
+    let events = EventServiceServer::new(EventsApi::new(Arc::clone(&core)));
     let auth = AuthServiceServer::new(AuthApi::new(core));
     Ok(
         Routes::new(HealthServer::new(HealthService::from_health_reporter(
@@ -87,7 +89,8 @@ fn routes<R: Store>(core: Arc<Core<R>>, health: &HealthReporter) -> Result<Route
         .add_service(folders)
         .add_service(secret_keys)
         .add_service(provisioning)
-        .add_service(idempotency),
+        .add_service(idempotency)
+        .add_service(events),
     )
 }
 
@@ -113,7 +116,7 @@ impl Readiness {
     }
 }
 
-const SERVICES: [&str; 10] = [
+const SERVICES: [&str; 11] = [
     <UserServiceServer<UsersApi<()>> as NamedService>::NAME,
     <GroupServiceServer<GroupsApi<()>> as NamedService>::NAME,
     <TenantServiceServer<TenantsApi<()>> as NamedService>::NAME,
@@ -124,6 +127,7 @@ const SERVICES: [&str; 10] = [
     <SecretKeyServiceServer<SecretKeysApi<()>> as NamedService>::NAME,
     <ProvisioningTokenServiceServer<ProvisioningTokensApi<()>> as NamedService>::NAME,
     <IdempotencyServiceServer<IdempotencyApi<()>> as NamedService>::NAME,
+    <EventServiceServer<EventsApi<()>> as NamedService>::NAME,
 ];
 
 async fn set_all(health: &HealthReporter, status: ServingStatus) {

@@ -3,6 +3,7 @@
 
 use super::app::TestApp;
 use roster_proto::v1::auth_service_client::AuthServiceClient;
+use roster_proto::v1::event_service_client::EventServiceClient;
 use roster_proto::v1::folder_service_client::FolderServiceClient;
 use roster_proto::v1::group_service_client::GroupServiceClient;
 use roster_proto::v1::idempotency_service_client::IdempotencyServiceClient;
@@ -51,6 +52,7 @@ pub(crate) type SecretKeys = SecretKeyServiceClient<Authorized>;
 pub(crate) type Folders = FolderServiceClient<Authorized>;
 pub(crate) type ProvisioningTokens = ProvisioningTokenServiceClient<Authorized>;
 pub(crate) type Idempotency = IdempotencyServiceClient<Authorized>;
+pub(crate) type Events = EventServiceClient<Authorized>;
 
 impl TestApp {
     pub(crate) fn users(&self, token: &str) -> Users {
@@ -79,6 +81,10 @@ impl TestApp {
 
     pub(crate) fn folders(&self, token: &str) -> Folders {
         FolderServiceClient::with_interceptor(self.channel.clone(), Bearer::token(token))
+    }
+
+    pub(crate) fn events(&self, token: &str) -> Events {
+        EventServiceClient::with_interceptor(self.channel.clone(), Bearer::token(token))
     }
 
     pub(crate) fn provisioning_tokens(&self, token: &str) -> ProvisioningTokens {

@@ -74,6 +74,8 @@ pub enum Action {
     ReadTenant,
     /// Create, list or delete tenants of the installation.
     AdministerTenants,
+    /// Read the tenant's change events.
+    ReadEvents,
 }
 
 impl Action {
@@ -108,6 +110,7 @@ impl Action {
             A::IssueToken | A::ManageProvisioningTokens => scopes::TOKENS_ISSUE,
             A::ReadTenant => scopes::TENANT_READ,
             A::AdministerTenants => scopes::ADMIN,
+            A::ReadEvents => scopes::EVENTS_READ,
         }
     }
 
@@ -150,7 +153,8 @@ impl Action {
             | A::WriteSecretKeys
             | A::IssueToken
             | A::ManageProvisioningTokens
-            | A::AdministerTenants => return None,
+            | A::AdministerTenants
+            | A::ReadEvents => return None,
         })
     }
 

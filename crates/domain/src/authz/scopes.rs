@@ -16,6 +16,8 @@ pub const FOLDERS_READ: &str = "folders.read";
 pub const FOLDERS_WRITE: &str = "folders.write";
 /// Issue and revoke users' secret keys.
 pub const SECRET_KEYS_WRITE: &str = "secret_keys.write";
+/// Read the tenant's change events (every user and every change made to them).
+pub const EVENTS_READ: &str = "events.read";
 /// Tenants of the whole installation.
 pub const ADMIN: &str = "admin";
 
@@ -35,6 +37,7 @@ pub const TENANT_ADMIN: &[&str] = &[
     FOLDERS_READ,
     FOLDERS_WRITE,
     SECRET_KEYS_WRITE,
+    EVENTS_READ,
 ];
 
 /// What a token exchanged for a SCIM provisioning token carries: users and groups, nothing
@@ -61,6 +64,7 @@ pub const ALL: &[&str] = &[
     FOLDERS_READ,
     FOLDERS_WRITE,
     SECRET_KEYS_WRITE,
+    EVENTS_READ,
 ];
 
 /// The scope an RBAC action (a CloudAPI route name) needs; `None` for unknown actions.

@@ -6,6 +6,7 @@ pub(crate) mod address_restriction;
 pub(crate) mod device;
 pub(crate) mod folder;
 pub(crate) mod group;
+pub(crate) mod outbox_event;
 pub(crate) mod policy;
 pub(crate) mod provisioning_token;
 pub(crate) mod role;

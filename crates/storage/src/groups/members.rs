@@ -5,11 +5,14 @@
 
 use super::{TouchedGroups, counted, key_condition, locked_row};
 use crate::Store;
+use crate::effects::Effects;
 use crate::entities::{group, user, user_group};
 use crate::errors::storage;
+use crate::rows::group_ref;
 use crate::users::load::roles_of;
 use crate::users::touch::touch_users;
 use roster_domain::authz::Subject;
+use roster_domain::events::EventType;
 use roster_domain::groups::{ChangeMembersError, Group, GroupKey, MemberChanges, MemberGuard};
 use roster_domain::users::{AccessLevel, UserStatus};
 use roster_domain::{GroupId, StorageError, TenantId, Timestamp, UserId};
@@ -298,6 +301,39 @@ pub(super) async fn change(
         .await?
         .ok_or(ChangeMembersError::GroupNotFound)?;
     let group = counted(&w.txn, fresh).await?;
-    w.txn.commit().await.map_err(storage)?;
+    let mut effects = Effects::default();
+    let gref = group_ref(row.id, &row.path, row.external_id.as_deref())?;
+    let who = identities(&w.txn, &users).await?;
+    for (kind, numbers) in [
+        (EventType::GroupMemberAdded, &added),
+        (EventType::GroupMemberRemoved, &removed),
+    ] {
+        for (id, login) in numbers.iter().filter_map(|n| who.get(n)) {
+            effects
+                .events
+                .membership(kind, tenant, &gref, UserId::from_uuid(*id), login);
+        }
+    }
+    store.finish(w, effects, now).await?;
     Ok(group)
+}
+
+/// The id and login of each user of `numbers`.
+async fn identities<C: ConnectionTrait>(
+    conn: &C,
+    numbers: &[i64],
+) -> Result<HashMap<i64, (uuid::Uuid, String)>, StorageError> {
+    let mut out = HashMap::with_capacity(numbers.len());
+    for chunk in numbers.chunks(CHUNK) {
+        let rows: Vec<(i64, uuid::Uuid, String)> = user::Entity::find()
+            .select_only()
+            .columns([user::Column::Number, user::Column::Id, user::Column::Login])
+            .filter(user::Column::Number.is_in(chunk.iter().copied()))
+            .into_tuple()
+            .all(conn)
+            .await
+            .map_err(storage)?;
+        out.extend(rows.into_iter().map(|(n, id, login)| (n, (id, login))));
+    }
+    Ok(out)
 }

@@ -12,9 +12,11 @@ pub(crate) use members::subjects;
 mod rename;
 
 use crate::Store;
+use crate::effects::Effects;
 use crate::entities::{group, user_group};
 use crate::errors::{Unique, foreign_key_violation, is_transient, storage, unique_violation};
 use crate::rows::group_from_row;
+use roster_domain::events::EventType;
 use roster_domain::groups::{
     ChangeMembersError, CreateGroupError, DeleteGroupError, Group, GroupChange, GroupKey,
     GroupQuery, MemberChanges, MemberGuard, UpdateGroupError,
@@ -186,6 +188,7 @@ impl GroupRepository for Store {
         now: Timestamp,
     ) -> Result<Group, CreateGroupError> {
         let w = self.write().await.map_err(storage)?;
+        let mut effects = Effects::default();
         let mut parent: Option<uuid::Uuid> = None;
         let lineage = path.lineage();
         let (leaf, ancestors) = lineage
@@ -194,7 +197,7 @@ impl GroupRepository for Store {
         for p in ancestors {
             // Concurrent creators of the same parent: the loser's insert does nothing and
             // both read the winner's row.
-            group::Entity::insert(new_row(tenant, parent, p, None, now))
+            let made = group::Entity::insert(new_row(tenant, parent, p, None, now))
                 .on_conflict(
                     OnConflict::columns([group::Column::TenantId, group::Column::Path])
                         .do_nothing()
@@ -215,6 +218,11 @@ impl GroupRepository for Store {
                 .await
                 .map_err(storage)?
                 .ok_or_else(|| StorageError::msg("parent group vanished"))?;
+            if made > 0 {
+                effects
+                    .events
+                    .group(EventType::GroupCreated, &group_from_row(&row, 0)?);
+            }
             parent = Some(row.id);
         }
         let row = group::Entity::insert(new_row(tenant, parent, leaf, external_id.as_ref(), now))
@@ -229,8 +237,10 @@ impl GroupRepository for Store {
                 },
                 _ => CreateGroupError::Storage(storage(e)),
             })?;
-        w.txn.commit().await.map_err(storage)?;
-        Ok(group_from_row(&row, 0)?)
+        let group = group_from_row(&row, 0)?;
+        effects.events.group(EventType::GroupCreated, &group);
+        self.finish(w, effects, now).await?;
+        Ok(group)
     }
 
     #[tracing::instrument(name = "db.groups.get", skip_all, fields(db.system = self.system()))]
@@ -353,13 +363,31 @@ impl GroupRepository for Store {
             now,
         )
         .await?;
+        // Deepest first, as a reader rebuilding the tree would remove them.
+        let mut gone = if recursive {
+            group::Entity::find()
+                .filter(group::Column::TenantId.eq(tenant.as_uuid()))
+                .filter(rename::starts_with(&format!("{}/", row.path)))
+                .order_by_desc(group::Column::Path)
+                .all(&w.txn)
+                .await
+                .map_err(storage)?
+        } else {
+            Vec::new()
+        };
+        gone.push(row);
+        let gone = with_counts(&w.txn, gone).await?;
         // Descendants and memberships follow by ON DELETE CASCADE.
         group::Entity::delete_many()
             .filter(key_condition(tenant, &GroupKey::Id(id)))
             .exec(&w.txn)
             .await
             .map_err(storage)?;
-        w.txn.commit().await.map_err(storage)?;
+        let mut effects = Effects::default();
+        for g in &gone {
+            effects.events.group(EventType::GroupDeleted, g);
+        }
+        self.finish(w, effects, now).await?;
         Ok(())
     }
 }

@@ -3,12 +3,14 @@
 //! the subtree is locked in path order first (PostgreSQL), so that renames of an ancestor
 //! and of a descendant queue instead of deadlocking.
 
-use super::{counted, locked_row};
+use super::{counted, locked_row, with_counts};
 use crate::Store;
+use crate::effects::Effects;
 use crate::entities::group;
 use crate::errors::{Unique, storage, unique_violation};
 use crate::rows::group_ref;
 use crate::users::touch::touch_members;
+use roster_domain::events::EventType;
 use roster_domain::groups::{Group, GroupChange, UpdateGroupError};
 use roster_domain::values::{ExternalId, GroupPath};
 use roster_domain::{GroupId, TenantId, Timestamp};
@@ -17,7 +19,7 @@ use sea_orm::{ColumnTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySel
 
 /// `path` starts with `prefix` (compared as characters, without LIKE, so that `%` and `_` in
 /// a group name are only text).
-fn starts_with(prefix: &str) -> Expr {
+pub(super) fn starts_with(prefix: &str) -> Expr {
     // PostgreSQL's SUBSTR takes `integer` positions, not `bigint`.
     let n = i32::try_from(prefix.chars().count()).unwrap_or(i32::MAX);
     Expr::expr(
@@ -136,8 +138,32 @@ pub(super) async fn update(
         .await?
         .ok_or(UpdateGroupError::NotFound)?;
     let group = counted(&w.txn, fresh).await?;
-    w.txn.commit().await.map_err(storage)?;
+    let mut effects = Effects::default();
+    effects.events.group(EventType::GroupUpdated, &group);
+    if renamed {
+        // The descendants have new paths too.
+        for g in subtree(&w.txn, tenant, &path).await? {
+            effects.events.group(EventType::GroupUpdated, &g);
+        }
+    }
+    store.finish(w, effects, now).await?;
     Ok(group)
+}
+
+/// The groups under `path`, in path order.
+async fn subtree<C: sea_orm::ConnectionTrait>(
+    conn: &C,
+    tenant: TenantId,
+    path: &GroupPath,
+) -> Result<Vec<Group>, roster_domain::StorageError> {
+    let rows = group::Entity::find()
+        .filter(group::Column::TenantId.eq(tenant.as_uuid()))
+        .filter(starts_with(&format!("{path}/")))
+        .order_by_asc(group::Column::Path)
+        .all(conn)
+        .await
+        .map_err(storage)?;
+    with_counts(conn, rows).await
 }
 
 #[cfg(test)]

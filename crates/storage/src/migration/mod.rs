@@ -19,6 +19,7 @@ mod m20261206_000120_user_orders;
 mod m20261207_000130_idempotency_keys;
 pub(crate) mod m20261208_000140_search_trigrams;
 mod m20261209_000150_sqlite_search_trigrams;
+mod m20261210_000160_outbox;
 
 /// Every migration of the schema.
 #[derive(Debug)]
@@ -45,6 +46,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000130_idempotency_keys::Migration),
             Box::new(m20261208_000140_search_trigrams::Migration),
             Box::new(m20261209_000150_sqlite_search_trigrams::Migration),
+            Box::new(m20261210_000160_outbox::Migration),
         ]
     }
 }

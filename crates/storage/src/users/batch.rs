@@ -8,8 +8,8 @@ use super::batch_set::{self, Slot};
 use super::load::find_row;
 use super::write::{insert_user, modify_user};
 use crate::Store;
+use crate::effects::Effects;
 use crate::errors::storage;
-use crate::groups::TouchedGroups;
 use roster_domain::ports::{NewUserRecord, UpsertPlan, UserGuard};
 use roster_domain::users::{CreateUserError, UpsertError, UpsertItem, UpsertOutcome};
 use roster_domain::{StorageError, TenantId, Timestamp};
@@ -65,7 +65,7 @@ async fn run_chunk(
     // The groups whose members changed get their new versions at the end of the chunk, not
     // item by item: a chunk that held a group from its first item on while it waits for the
     // users of later items would deadlock with another writer of those users.
-    let mut touched = TouchedGroups::default();
+    let mut touched = Effects::default();
     let lock = store.locks_rows();
     let slots = match batch_set::run(&w.txn, lock, tenant, chunk, now, guard, &mut touched).await {
         Ok(slots) => slots,
@@ -81,12 +81,9 @@ async fn run_chunk(
             }
         });
     }
-    if let Err(e) = touched.apply(&w.txn, store.locks_rows(), now).await {
-        return chunk_failed(n, &e);
-    }
-    match w.txn.commit().await {
+    match store.finish(w, touched, now).await {
         Ok(()) => results,
-        Err(e) => chunk_failed(n, &storage(e)),
+        Err(e) => chunk_failed(n, &e),
     }
 }
 
@@ -118,7 +115,7 @@ async fn run_item(
     plan: UpsertPlan,
     now: Timestamp,
     guard: UserGuard<'_>,
-    touched: &mut TouchedGroups,
+    touched: &mut Effects,
 ) -> Result<UpsertOutcome, UpsertError> {
     let UpsertPlan {
         item,
@@ -133,7 +130,7 @@ async fn run_item(
     let mut attempt = 0;
     loop {
         let sp = txn.begin().await.map_err(storage)?;
-        let mut mine = TouchedGroups::default();
+        let mut mine = Effects::default();
         let result = attempt_item(lock, &sp, tenant, &item, &fresh, now, guard, &mut mine).await;
         match result {
             Ok(outcome) => {
@@ -165,7 +162,7 @@ async fn attempt_item(
     fresh: &Fresh,
     now: Timestamp,
     guard: UserGuard<'_>,
-    touched: &mut TouchedGroups,
+    touched: &mut Effects,
 ) -> Result<UpsertOutcome, UpsertError> {
     if find_row(conn, tenant, &item.key, lock).await?.is_some() {
         let (user, warnings) = modify_user(

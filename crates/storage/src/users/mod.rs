@@ -13,9 +13,9 @@ pub(crate) mod touch;
 pub(crate) mod write;
 
 use crate::Store;
+use crate::effects::Effects;
 use crate::entities::{device, user};
 use crate::errors::storage;
-use crate::groups::TouchedGroups;
 use load::{find_row, find_whole, load_one};
 use roster_domain::page::{UserPage, UserQuery};
 use roster_domain::ports::{NewUserRecord, SecretDigest, UpsertPlan, UserGuard, UserRepository};
@@ -37,10 +37,9 @@ impl UserRepository for Store {
         record: NewUserRecord,
     ) -> Result<User, CreateUserError> {
         let w = self.write().await.map_err(storage)?;
-        let mut touched = TouchedGroups::default();
+        let mut touched = Effects::default();
         let (user, _) = write::insert_user(&w.txn, tenant, &record, false, &mut touched).await?;
-        touched.apply(&w.txn, self.locks_rows(), record.now).await?;
-        w.txn.commit().await.map_err(storage)?;
+        self.finish(w, touched, record.now).await?;
         Ok(user)
     }
 
@@ -66,7 +65,7 @@ impl UserRepository for Store {
         guard: UserGuard<'_>,
     ) -> Result<User, UpdateUserError> {
         let w = self.write().await.map_err(storage)?;
-        let mut touched = TouchedGroups::default();
+        let mut touched = Effects::default();
         let (user, _) = write::modify_user(
             &w.txn,
             self.locks_rows(),
@@ -80,8 +79,7 @@ impl UserRepository for Store {
             &mut touched,
         )
         .await?;
-        touched.apply(&w.txn, self.locks_rows(), now).await?;
-        w.txn.commit().await.map_err(storage)?;
+        self.finish(w, touched, now).await?;
         Ok(user)
     }
 
@@ -111,10 +109,12 @@ impl UserRepository for Store {
             .exec(&w.txn)
             .await
             .map_err(storage)?;
-        let mut touched = TouchedGroups::default();
-        touched.add(user.groups.iter().map(|g| g.id.as_uuid()));
-        touched.apply(&w.txn, self.locks_rows(), now).await?;
-        w.txn.commit().await.map_err(storage)?;
+        let mut touched = Effects::default();
+        touched
+            .groups
+            .add(user.groups.iter().map(|g| g.id.as_uuid()));
+        touched.events.user_deleted(&user);
+        self.finish(w, touched, now).await?;
         Ok(())
     }
 
@@ -139,6 +139,10 @@ impl UserRepository for Store {
         now: Timestamp,
     ) -> Result<Option<User>, StorageError> {
         let w = self.write().await.map_err(storage)?;
+        let Some(row) = find_row(&w.txn, tenant, &UserKey::Id(id), self.locks_rows()).await? else {
+            return Ok(None);
+        };
+        let before = load_one(&w.txn, row).await?;
         let res = user::Entity::update_many()
             .col_expr(user::Column::PasswordHash, Expr::val(hash.as_str()))
             .col_expr(
@@ -168,7 +172,11 @@ impl UserRepository for Store {
             Some(r) => Some(load_one(&w.txn, r).await?),
             None => None,
         };
-        w.txn.commit().await.map_err(storage)?;
+        let mut effects = Effects::default();
+        if let Some(after) = &user {
+            effects.events.user_updated(&before, after, true);
+        }
+        self.finish(w, effects, now).await?;
         Ok(user)
     }
 

@@ -4,9 +4,9 @@
 use super::folder_links::{resolve_folders, set_folder_grants};
 use super::load::{find_row, load_one};
 use crate::builtin_roles;
+use crate::effects::Effects;
 use crate::entities::{group, user, user_group};
 use crate::errors::{Unique, foreign_key_violation, storage, unique_violation};
-use crate::groups::TouchedGroups;
 use crate::rows::{group_ref, metadata_json};
 use roster_domain::FieldViolations;
 use roster_domain::folders::FolderRef;
@@ -233,7 +233,7 @@ pub(crate) async fn insert_user<C: ConnectionTrait>(
     tenant: TenantId,
     rec: &NewUserRecord,
     lenient_groups: bool,
-    touched: &mut TouchedGroups,
+    touched: &mut Effects,
 ) -> Result<(User, Vec<UpsertWarning>), CreateUserError> {
     let mut metadata = rec.user.metadata.clone();
     let entries = [UserChange::MetadataEntries(
@@ -255,21 +255,23 @@ pub(crate) async fn insert_user<C: ConnectionTrait>(
             None => CreateUserError::Storage(storage(e)),
         })?;
     set_memberships(conn, row.number, &draft.groups, false).await?;
-    touched.add(draft.groups.iter().map(|g| g.id.as_uuid()));
+    touched
+        .groups
+        .add(draft.groups.iter().map(|g| g.id.as_uuid()));
     set_folder_grants(conn, row.number, &draft.folders, false).await?;
-    if !n.role_keys.is_empty() {
-        builtin_roles::set_for_user(conn, tenant.as_uuid(), row.number, &n.role_keys)
-            .await
-            .map_err(storage)?;
-        return Ok((load_one(conn, row).await?, warnings));
-    }
-    Ok((
+    let user = if n.role_keys.is_empty() {
         User {
             number: row.number,
             ..draft
-        },
-        warnings,
-    ))
+        }
+    } else {
+        builtin_roles::set_for_user(conn, tenant.as_uuid(), row.number, &n.role_keys)
+            .await
+            .map_err(storage)?;
+        load_one(conn, row).await?
+    };
+    touched.events.user_created(&user);
+    Ok((user, warnings))
 }
 
 /// The user `rec` creates, before it has a number, with its metadata, groups and folders as
@@ -358,7 +360,7 @@ pub(crate) async fn modify_user<C: ConnectionTrait>(
     lenient_groups: bool,
     now: Timestamp,
     guard: UserGuard<'_>,
-    touched: &mut TouchedGroups,
+    touched: &mut Effects,
 ) -> Result<(User, Vec<UpsertWarning>), UpdateUserError> {
     let row = find_row(conn, tenant, key, lock)
         .await?
@@ -432,7 +434,7 @@ pub(crate) async fn modify_user<C: ConnectionTrait>(
             u.groups.iter().map(|g| g.id.as_uuid()).collect()
         };
         let (was, is) = (ids(&before), ids(&after));
-        touched.add(was.symmetric_difference(&is).copied());
+        touched.groups.add(was.symmetric_difference(&is).copied());
     }
     if folders_changed {
         set_folder_grants(conn, before.number, &after.folders, true).await?;
@@ -444,7 +446,10 @@ pub(crate) async fn modify_user<C: ConnectionTrait>(
         let row = find_row(conn, tenant, &UserKey::Id(after.id), false)
             .await?
             .ok_or(UpdateUserError::NotFound)?;
-        return Ok((load_one(conn, row).await?, warnings));
+        after = load_one(conn, row).await?;
     }
+    touched
+        .events
+        .user_updated(&before, &after, password.is_some());
     Ok((after, warnings))
 }

@@ -1,6 +1,7 @@
 //! The tonic service implementations, one per contract service.
 
 mod auth;
+mod events;
 mod folders;
 mod groups;
 mod idempotency;
@@ -12,6 +13,7 @@ mod tenants;
 mod users;
 
 pub use auth::AuthApi;
+pub use events::EventsApi;
 pub use folders::FoldersApi;
 pub use groups::GroupsApi;
 pub use idempotency::IdempotencyApi;

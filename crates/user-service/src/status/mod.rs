@@ -7,6 +7,7 @@
 
 mod access;
 mod builders;
+mod events;
 mod folders;
 mod groups;
 mod idempotency;

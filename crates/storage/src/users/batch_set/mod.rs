@@ -19,9 +19,9 @@ mod statements;
 
 use super::load::load;
 use super::write::group_rows;
+use crate::effects::Effects;
 use crate::entities::{group, user};
 use crate::errors::storage;
-use crate::groups::TouchedGroups;
 use roster_domain::ports::{UpsertPlan, UserGuard};
 use roster_domain::users::{
     GroupSelector, UpsertError, UpsertItem, UpsertOutcome, UpsertWarning, User, UserChange, UserKey,
@@ -104,7 +104,7 @@ pub(super) async fn run(
     plans: Vec<UpsertPlan>,
     now: Timestamp,
     guard: UserGuard<'_>,
-    touched: &mut TouchedGroups,
+    touched: &mut Effects,
 ) -> Result<Vec<Slot>, StorageError> {
     let found = read(txn, lock, tenant, &plans).await?;
     let mut seen: HashSet<String> = HashSet::new();

@@ -2,9 +2,9 @@
 //! multi-row writes inside one savepoint.
 
 use super::Verdict;
+use crate::effects::Effects;
 use crate::entities::{user, user_group};
 use crate::errors::storage;
-use crate::groups::TouchedGroups;
 use roster_domain::users::User;
 use roster_domain::{StorageError, TenantId};
 use sea_orm::ActiveValue::Set;
@@ -83,7 +83,7 @@ pub(super) async fn leave_taken_alone(
 pub(super) async fn write(
     txn: &DatabaseTransaction,
     verdicts: &mut [Verdict],
-    touched: &mut TouchedGroups,
+    touched: &mut Effects,
 ) -> Result<bool, StorageError> {
     if !verdicts.iter().any(Verdict::writes) {
         return Ok(true);
@@ -96,14 +96,16 @@ pub(super) async fn write(
                 u.groups.iter().map(|g| g.id.as_uuid()).collect()
             };
             for c in verdicts.iter().filter_map(Verdict::created) {
-                touched.add(ids(&c.user));
+                touched.groups.add(ids(&c.user));
+                touched.events.user_created(&c.user);
             }
             // Joined or left; a new order of the same groups changes no group.
             for m in verdicts.iter().filter_map(Verdict::modified) {
                 if m.groups_changed {
                     let (was, is) = (ids(&m.before), ids(&m.after));
-                    touched.add(was.symmetric_difference(&is).copied());
+                    touched.groups.add(was.symmetric_difference(&is).copied());
                 }
+                touched.events.user_updated(&m.before, &m.after, false);
             }
             Ok(true)
         }
