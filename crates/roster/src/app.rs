@@ -217,6 +217,31 @@ fn statistics_upkeep(store: Store, every: Duration) -> Tier {
     )
 }
 
+/// The relay's settings, when a NATS server is named.
+fn relay_settings(s: &Settings) -> Option<crate::relay::RelaySettings> {
+    let url = s
+        .nats_url
+        .as_deref()
+        .map(str::trim)
+        .filter(|u| !u.is_empty())?;
+    Some(crate::relay::RelaySettings {
+        nats_url: url.to_owned(),
+        stream: s.nats_stream.clone(),
+        subject_prefix: s.nats_subject_prefix.clone(),
+        max_age: Duration::from_secs(s.nats_max_age_secs),
+        duplicate_window: Duration::from_secs(s.nats_duplicate_window_secs),
+        lease: Duration::from_secs(s.relay_lease_secs.max(1)),
+    })
+}
+
+/// Publishes the outbox's events to NATS while the user service runs.
+fn event_relay(store: Store, relay: crate::relay::RelaySettings) -> Tier {
+    tracing::info!(nats = %relay.nats_url, stream = %relay.stream, "Publishing change events to NATS.");
+    Tier::spawn("event relay", Readiness::Untracked, |until| async move {
+        crate::relay::run(store, relay, until).await
+    })
+}
+
 /// The user service this process runs.
 struct UserServiceHalf {
     /// Where its gRPC listener is.
@@ -240,6 +265,9 @@ async fn start_user_service(s: &Settings, tiers: &mut Vec<Tier>) -> Result<UserS
             store.clone(),
             Duration::from_secs(s.statistics_interval_secs),
         ));
+    }
+    if let Some(relay) = relay_settings(s) {
+        tiers.push(event_relay(store.clone(), relay));
     }
     let grpc = GrpcServer::bind(s.grpc_addr, core)
         .await

@@ -6,6 +6,7 @@ pub mod cli;
 pub mod commands;
 pub mod config_reference;
 pub mod keys;
+pub mod relay;
 pub mod settings;
 pub mod shutdown;
 pub mod telemetry;

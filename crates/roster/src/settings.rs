@@ -128,6 +128,21 @@ pub struct Settings {
     /// User service: how often to look for tables whose planner statistics are stale and
     /// refresh them (PostgreSQL `ANALYZE`, SQLite `PRAGMA optimize`), in seconds; 0: never.
     pub statistics_interval_secs: u64,
+    /// User service: the NATS server the change events are published to (JetStream),
+    /// e.g. `nats://127.0.0.1:4222`; unset: no relay (events are still read over gRPC).
+    pub nats_url: Option<String>,
+    /// The JetStream stream that keeps the events (made when missing).
+    pub nats_stream: String,
+    /// First token of the events' subjects: `<prefix>.<tenant id>.<type>`.
+    pub nats_subject_prefix: String,
+    /// How long the stream keeps an event, in seconds.
+    pub nats_max_age_secs: u64,
+    /// How long the stream remembers an event's id to drop a copy published again, in
+    /// seconds (covers a relay that crashed between the acknowledgement and its mark).
+    pub nats_duplicate_window_secs: u64,
+    /// How long a replica's hold on publishing lasts unless renewed, in seconds; another
+    /// replica takes over at most this long after the holder stops.
+    pub relay_lease_secs: u64,
 }
 
 impl Default for Settings {
@@ -176,6 +191,12 @@ impl Default for Settings {
             idempotency_ttl_secs: 86_400,
             idempotency_lease_secs: 120,
             statistics_interval_secs: 30,
+            nats_url: None,
+            nats_stream: "ROSTER_EVENTS".to_owned(),
+            nats_subject_prefix: "roster".to_owned(),
+            nats_max_age_secs: 7 * 86_400,
+            nats_duplicate_window_secs: 600,
+            relay_lease_secs: 15,
         }
     }
 }

@@ -33,6 +33,7 @@ mod used_signatures;
 mod users;
 
 pub use connect::{ConnectError, DEFAULT_SQLITE_CACHE_KIB, StoreOptions};
+pub use outbox::Lease;
 
 use sea_orm::{
     DatabaseConnection, DatabaseTransaction, DbBackend, DbErr, SqliteTransactionMode,

@@ -5,6 +5,7 @@
 
 mod access;
 mod groups;
+mod nats;
 mod users;
 mod watch;
 

@@ -20,6 +20,7 @@ mod m20261207_000130_idempotency_keys;
 pub(crate) mod m20261208_000140_search_trigrams;
 mod m20261209_000150_sqlite_search_trigrams;
 mod m20261210_000160_outbox;
+mod m20261210_000170_relay_lease;
 
 /// Every migration of the schema.
 #[derive(Debug)]
@@ -47,6 +48,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261208_000140_search_trigrams::Migration),
             Box::new(m20261209_000150_sqlite_search_trigrams::Migration),
             Box::new(m20261210_000160_outbox::Migration),
+            Box::new(m20261210_000170_relay_lease::Migration),
         ]
     }
 }

@@ -4,6 +4,9 @@
 
 pub(crate) mod payload;
 mod read;
+mod relay;
+
+pub use relay::Lease;
 
 use crate::entities::outbox_event;
 use roster_domain::events::EventType;

@@ -69,7 +69,7 @@ async fn high_water<C: ConnectionTrait>(conn: &C, tenant: TenantId) -> Result<i6
 
 /// The event a row holds; `None` for a type this build does not know (written by a newer
 /// one during a rolling upgrade), which readers skip.
-fn event_of(row: outbox_event::Model) -> Option<Event> {
+pub(super) fn event_of(row: outbox_event::Model) -> Option<Event> {
     Some(Event {
         id: row.id,
         tenant: TenantId::from_uuid(row.tenant_id),

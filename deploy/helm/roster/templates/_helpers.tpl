@@ -147,7 +147,7 @@ priorityClassName: {{ . }}
 
 {{/* Settings the chart owns: giving them in .Values.settings is a mistake worth a failure. */}}
 {{- define "roster.checkSettings" -}}
-{{- range $key := list "grpc_addr" "http_addr" "user_service_url" "migrate_on_start" "shutdown_delay_secs" "shutdown_grace_secs" "metrics_addr" "database_url" "token_keys" "server_key" "data_dir" }}
+{{- range $key := list "grpc_addr" "http_addr" "user_service_url" "migrate_on_start" "shutdown_delay_secs" "shutdown_grace_secs" "metrics_addr" "database_url" "token_keys" "server_key" "data_dir" "nats_url" "nats_stream" "nats_subject_prefix" "nats_max_age_secs" "nats_duplicate_window_secs" "relay_lease_secs" }}
 {{- if hasKey $.Values.settings $key }}
 {{- fail (printf "settings.%s is set by the chart; see README.md for the value that controls it" $key) }}
 {{- end }}
