@@ -4,6 +4,7 @@
 //! administrators and services read them.
 
 mod access;
+mod dialects;
 mod groups;
 mod nats;
 mod users;
