@@ -3,7 +3,7 @@
 use prost::Message as _;
 use std::path::{Path, PathBuf};
 
-const FILES: [&str; 12] = [
+const FILES: [&str; 13] = [
     "roster/v1/errors.proto",
     "roster/v1/users.proto",
     "roster/v1/groups.proto",
@@ -16,6 +16,7 @@ const FILES: [&str; 12] = [
     "roster/v1/provisioning.proto",
     "roster/v1/idempotency.proto",
     "roster/v1/events.proto",
+    "roster/v1/webhooks.proto",
 ];
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {

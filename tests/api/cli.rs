@@ -8,7 +8,7 @@ use std::process::{Command, Output, Stdio};
 use tokio::io::AsyncBufReadExt as _;
 
 /// Runs `roster` on the app's data directory and database, with the app's keys.
-async fn roster(app: &TestApp, args: &[&str]) -> Output {
+pub(crate) async fn roster(app: &TestApp, args: &[&str]) -> Output {
     tokio::process::Command::new(roster_bin())
         .arg("--data-dir")
         .arg(app.dir.path())
@@ -22,7 +22,7 @@ async fn roster(app: &TestApp, args: &[&str]) -> Output {
         .expect("roster runs")
 }
 
-fn stdout(o: &Output) -> String {
+pub(crate) fn stdout(o: &Output) -> String {
     assert!(
         o.status.success(),
         "roster failed: {}",

@@ -578,3 +578,84 @@ async fn refused_principals_change_nothing() {
         ]
     );
 }
+
+/// The group at `path`, as GetGroup answers it.
+async fn find_path(app: &TestApp, t: &TestTenant, path: &str) -> Result<pb::Group, tonic::Status> {
+    app.groups(&t.token)
+        .get_group(pb::GetGroupRequest {
+            key: Some(GKey::Path(path.to_owned())),
+        })
+        .await
+        .map(tonic::Response::into_inner)
+}
+
+fn create_with(path: &str, members: &[&str]) -> pb::CreateGroupRequest {
+    pb::CreateGroupRequest {
+        path: path.to_owned(),
+        member_user_ids: members.iter().map(|s| (*s).to_owned()).collect(),
+        ..Default::default()
+    }
+}
+
+#[tokio::test]
+async fn a_group_is_created_with_its_first_members_in_one_write() {
+    let app = TestApp::spawn().await;
+    let t = app.tenant("acme").await;
+    let ada = make(&app, &t, "ada@acme.test", &[]).await;
+    let bob = make(&app, &t, "bob@acme.test", &[]).await;
+    let g = app
+        .groups(&t.token)
+        .create_group(create_with("//Team/Core", &[&ada.id, &bob.id, &ada.id]))
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(g.member_count, 2);
+    assert_eq!(
+        member_emails(&app, &t, &g.id).await,
+        ["ada@acme.test", "bob@acme.test"]
+    );
+    assert!(get_user(&app, &t, &ada.id).await.etag != ada.etag);
+}
+
+#[tokio::test]
+async fn a_group_create_with_a_refused_member_creates_nothing() {
+    let app = TestApp::spawn().await;
+    let t = app.tenant("acme").await;
+    let ada = make(&app, &t, "ada@acme.test", &[]).await;
+    let boss = user_with_level(&app, &t, "boss@acme.test", pb::AccessLevel::SuperAdmin).await;
+    let admin = user_with_level(&app, &t, "admin@acme.test", pb::AccessLevel::Admin).await;
+    let admin_token = app.user_token(&t.id, &admin.id, scopes::TENANT_ADMIN, 0);
+    let nobody = uuid::Uuid::now_v7().to_string();
+    let users_before = users_by_id(&app, &t).await;
+
+    // A member that is no user of the tenant: NOT_FOUND, naming where the request has it.
+    let st = expect_code(
+        app.groups(&t.token)
+            .create_group(create_with("//Team/Core", &[&ada.id, &nobody]))
+            .await,
+        Code::NotFound,
+    );
+    assert_eq!(reason(&st), "USER_NOT_FOUND");
+    assert_eq!(info(&st, "field"), "member_user_ids[1]");
+    // An id that is no id at all.
+    let st = expect_code(
+        app.groups(&t.token)
+            .create_group(create_with("//Team/Core", &["not-an-id"]))
+            .await,
+        Code::InvalidArgument,
+    );
+    assert_eq!(violated_fields(&st), ["member_user_ids[0]"]);
+    // A member the caller may not change: an administrator adding a higher rank.
+    let st = expect_code(
+        app.groups(&admin_token)
+            .create_group(create_with("//Team/Core", &[&ada.id, &boss.id]))
+            .await,
+        Code::PermissionDenied,
+    );
+    assert_eq!(rule(&st), "outranked");
+    // Neither the group nor the parent it would have made exists; no user changed.
+    for path in ["//Team/Core", "//Team"] {
+        expect_code(find_path(&app, &t, path).await, Code::NotFound);
+    }
+    assert_eq!(users_by_id(&app, &t).await, users_before);
+}

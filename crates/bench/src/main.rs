@@ -15,6 +15,7 @@
 mod authz;
 mod cloudapi;
 mod elements;
+mod events;
 mod formsonfire;
 mod growth;
 mod growth_plot;
@@ -404,6 +405,9 @@ async fn main() -> Result<()> {
     }
     if runs("growth") {
         growth::section(&out, &pg_admin).await?;
+    }
+    if runs("events") {
+        events::section(&out, &pg_admin).await?;
     }
     // Not part of a plain `make bench`: `make soak` names it.
     if wanted.iter().any(|w| w == "soak") {

@@ -101,6 +101,14 @@ pub(crate) async fn cli(served: &Served, args: &[&str]) -> Result<String> {
 
 impl Served {
     pub(crate) async fn start(database_url: Option<&str>) -> Result<Self> {
+        Self::start_with(database_url, &[]).await
+    }
+
+    /// As [`Served::start`], with more settings in the environment.
+    pub(crate) async fn start_with(
+        database_url: Option<&str>,
+        env: &[(&str, String)],
+    ) -> Result<Self> {
         let bin = roster_bin()?;
         let dir = tempfile::tempdir()?;
         let db = database_url.map_or_else(
@@ -121,6 +129,7 @@ impl Served {
             .env("ROSTER_METRICS_ADDR", "127.0.0.1:0")
             .env("ROSTER_LOG_FORMAT", "json")
             .env("RUST_LOG", "info")
+            .envs(env.iter().map(|(k, v)| (*k, v.as_str())))
             .stderr(Stdio::piped())
             .kill_on_drop(true)
             .spawn()?;

@@ -65,6 +65,10 @@ uuid_id!(
     /// A provisioning token's stable identifier (see [`crate::provisioning`]).
     ProvisioningTokenId
 );
+uuid_id!(
+    /// A webhook subscription's stable identifier (see [`crate::webhooks`]).
+    WebhookId
+);
 
 /// The text is not a UUID.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

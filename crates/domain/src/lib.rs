@@ -28,8 +28,11 @@ pub mod tenants;
 pub mod time;
 pub mod users;
 pub mod values;
+pub mod webhooks;
 pub mod write_counter;
 
 pub use error::{FieldViolation, FieldViolations, StorageError, StorageFault, TryLater};
-pub use ids::{FolderId, GroupId, PolicyId, ProvisioningTokenId, RoleId, TenantId, UserId};
+pub use ids::{
+    FolderId, GroupId, PolicyId, ProvisioningTokenId, RoleId, TenantId, UserId, WebhookId,
+};
 pub use time::{Clock, SystemClock, Timestamp};

@@ -38,6 +38,12 @@ impl Timestamp {
         let micros = i64::try_from(d.as_micros()).unwrap_or(i64::MAX);
         Self(self.0.saturating_add(micros))
     }
+
+    #[must_use]
+    pub fn minus(self, d: Duration) -> Self {
+        let micros = i64::try_from(d.as_micros()).unwrap_or(i64::MAX);
+        Self(self.0.saturating_sub(micros))
+    }
 }
 
 /// Where "now" comes from, so tests and use cases agree on it.

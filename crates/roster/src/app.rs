@@ -49,6 +49,7 @@ pub async fn open_store(s: &Settings) -> Result<Store> {
         max_connections: s.database_max_connections,
         acquire_timeout: Duration::from_millis(s.database_acquire_timeout_ms),
         sqlite_cache_kib: s.database_sqlite_cache_kib,
+        events: s.events_outbox == crate::settings::Switch::On,
         ..StoreOptions::default()
     };
     Store::connect(&url, &options)
@@ -105,6 +106,7 @@ fn core_config(s: &Settings, keys: Keys) -> CoreConfig {
             ttl: Duration::from_secs(s.idempotency_ttl_secs),
             lease: Duration::from_secs(s.idempotency_lease_secs),
         },
+        webhook_allow_private: s.webhook_allow_private,
     }
 }
 
@@ -217,6 +219,50 @@ fn statistics_upkeep(store: Store, every: Duration) -> Tier {
     )
 }
 
+/// Prunes the outbox's events older than `retention`, every quarter of it (at most every
+/// five minutes); with a relay, only those it has published.
+fn event_retention(store: Store, retention: Duration, published_only: bool) -> Tier {
+    let every = (retention / 4).clamp(Duration::from_secs(1), Duration::from_mins(5));
+    Tier::spawn(
+        "event retention",
+        Readiness::Untracked,
+        move |until| async move {
+            let mut tick = tokio::time::interval(every);
+            tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+            tokio::pin!(until);
+            loop {
+                tokio::select! {
+                    () = &mut until => return Ok(()),
+                    _ = tick.tick() => {
+                        let cutoff = roster_domain::Clock::now(&roster_domain::SystemClock)
+                            .minus(retention);
+                        match store.prune_events(cutoff, published_only, 1000).await {
+                            Ok(0) => {}
+                            Ok(n) => tracing::info!(events = n, "Pruned change events past their retention."),
+                            Err(e) => tracing::warn!(error = ?e, "Cannot prune change events."),
+                        }
+                    }
+                }
+            }
+        },
+    )
+}
+
+/// Delivers the tenants' webhooks while the user service runs.
+fn webhook_dispatcher(store: Store, s: &Settings) -> Tier {
+    let settings = crate::webhooks::WebhookSettings {
+        retry_for: Duration::from_secs(s.webhook_retry_for_secs),
+        first_retry: Duration::from_millis(s.webhook_first_retry_ms.max(1)),
+        pause_after: i32::try_from(s.webhook_pause_after_parked.max(1)).unwrap_or(i32::MAX),
+        timeout: Duration::from_secs(s.webhook_timeout_secs.max(1)),
+        allow_private: s.webhook_allow_private,
+        lease: Duration::from_secs(s.relay_lease_secs.max(1)),
+    };
+    Tier::spawn("webhooks", Readiness::Untracked, |until| async move {
+        crate::webhooks::run(store, settings, until).await
+    })
+}
+
 /// The relay's settings, when a NATS server is named.
 fn relay_settings(s: &Settings) -> Option<crate::relay::RelaySettings> {
     let url = s
@@ -266,9 +312,15 @@ async fn start_user_service(s: &Settings, tiers: &mut Vec<Tier>) -> Result<UserS
             Duration::from_secs(s.statistics_interval_secs),
         ));
     }
-    if let Some(relay) = relay_settings(s) {
+    let relay = relay_settings(s);
+    if s.events_retention_secs > 0 {
+        let retention = Duration::from_secs(s.events_retention_secs);
+        tiers.push(event_retention(store.clone(), retention, relay.is_some()));
+    }
+    if let Some(relay) = relay {
         tiers.push(event_relay(store.clone(), relay));
     }
+    tiers.push(webhook_dispatcher(store.clone(), s));
     let grpc = GrpcServer::bind(s.grpc_addr, core)
         .await
         .with_context(|| format!("cannot listen on {}", s.grpc_addr))?;

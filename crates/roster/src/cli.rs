@@ -50,6 +50,58 @@ pub enum Command {
     /// Manage a tenant's SCIM provisioning tokens (`Authorization: Bearer` at `/scim/v2`).
     #[command(subcommand)]
     ScimToken(ScimTokenCommand),
+    /// Manage a tenant's webhook subscriptions (its change events POSTed to a URL).
+    #[command(subcommand)]
+    Webhook(WebhookCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum WebhookCommand {
+    /// Subscribe a URL to the tenant's change events; prints the signing secret once.
+    Create {
+        /// The tenant login.
+        #[arg(long)]
+        tenant: String,
+        /// Where events are POSTed (http or https).
+        #[arg(long)]
+        url: String,
+        /// An event type to deliver (`roster.user.created`, ...); repeat for more; every
+        /// type when none is named.
+        #[arg(long = "type")]
+        types: Vec<String>,
+        /// Print one JSON object: `{"id": "...", "secret": "whsec_..."}`.
+        #[arg(long)]
+        json: bool,
+    },
+    /// List the tenant's webhooks, oldest first, with where their delivery stands.
+    List {
+        /// The tenant login.
+        #[arg(long)]
+        tenant: String,
+        /// One JSON object a line.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Make a paused webhook active again; delivery goes on where it stopped.
+    Resume {
+        /// The tenant login.
+        #[arg(long)]
+        tenant: String,
+        /// The webhook's id (as `list` shows it).
+        id: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Delete a webhook; nothing more is sent to it.
+    Delete {
+        /// The tenant login.
+        #[arg(long)]
+        tenant: String,
+        /// The webhook's id (as `list` shows it).
+        id: String,
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 #[derive(Debug, Subcommand)]

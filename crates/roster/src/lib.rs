@@ -10,6 +10,7 @@ pub mod relay;
 pub mod settings;
 pub mod shutdown;
 pub mod telemetry;
+pub mod webhooks;
 
 pub use app::{Role, Server, start};
 pub use settings::Settings;

@@ -4,7 +4,7 @@ use anyhow::{Context, Result};
 use clap::Parser as _;
 use roster::cli::{
     Cli, Command, GroupCommand, ScimTokenCommand, SecretKeyCommand, TenantCommand, TokenCommand,
-    UserCommand,
+    UserCommand, WebhookCommand,
 };
 use roster::{Role, Settings, commands, telemetry};
 
@@ -84,6 +84,21 @@ async fn main() -> Result<()> {
         }
         Command::ScimToken(ScimTokenCommand::Revoke { tenant, id, json }) => {
             commands::scim_token::revoke(&settings, tenant, id, *json).await
+        }
+        Command::Webhook(WebhookCommand::Create {
+            tenant,
+            url,
+            types,
+            json,
+        }) => commands::webhook::create(&settings, tenant, url, types, *json).await,
+        Command::Webhook(WebhookCommand::List { tenant, json }) => {
+            commands::webhook::list(&settings, tenant, *json).await
+        }
+        Command::Webhook(WebhookCommand::Resume { tenant, id, json }) => {
+            commands::webhook::resume(&settings, tenant, id, *json).await
+        }
+        Command::Webhook(WebhookCommand::Delete { tenant, id, json }) => {
+            commands::webhook::delete(&settings, tenant, id, *json).await
         }
     };
     telemetry.shutdown();

@@ -143,6 +143,26 @@ pub struct Settings {
     /// How long a replica's hold on publishing lasts unless renewed, in seconds; another
     /// replica takes over at most this long after the holder stops.
     pub relay_lease_secs: u64,
+    /// User service: whether writes record change events (`on`), or none at all (`off`:
+    /// ListEvents, WatchEvents, NATS and webhooks then see nothing new; for an installation
+    /// that wants no events, or to measure what they cost).
+    pub events_outbox: Switch,
+    /// User service: how long the change events are kept for reading again (ListEvents,
+    /// WatchEvents from a sequence), in seconds, counted from the write; with a NATS relay
+    /// an event is kept until it is published, however old. 0: kept for ever.
+    pub events_retention_secs: u64,
+    /// User service: how long a webhook event that keeps failing is tried before it is parked, in seconds.
+    pub webhook_retry_for_secs: u64,
+    /// The pause after a webhook's first failed attempt, in milliseconds; it doubles after
+    /// each, up to five minutes.
+    pub webhook_first_retry_ms: u64,
+    /// Events parked in a row that pause a webhook.
+    pub webhook_pause_after_parked: u32,
+    /// How long one webhook attempt may take, in seconds.
+    pub webhook_timeout_secs: u64,
+    /// Whether webhook URLs may point inside the installation's own network (loopback,
+    /// private, link-local addresses, and names that resolve to them).
+    pub webhook_allow_private: bool,
 }
 
 impl Default for Settings {
@@ -197,8 +217,23 @@ impl Default for Settings {
             nats_max_age_secs: 7 * 86_400,
             nats_duplicate_window_secs: 600,
             relay_lease_secs: 15,
+            events_retention_secs: 7 * 86_400,
+            events_outbox: Switch::On,
+            webhook_retry_for_secs: 86_400,
+            webhook_first_retry_ms: 5_000,
+            webhook_pause_after_parked: 3,
+            webhook_timeout_secs: 10,
+            webhook_allow_private: false,
         }
     }
+}
+
+/// A feature turned on or off (`on`, `off`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Switch {
+    On,
+    Off,
 }
 
 /// A listen address that may be switched off: `off` or an empty value is `None`.

@@ -27,6 +27,9 @@ pub struct StoreOptions {
     pub busy_timeout: Duration,
     /// SQLite: the page caches of all the pool's connections together, in KiB.
     pub sqlite_cache_kib: u32,
+    /// Whether writes append their change events to the outbox (see `outbox`); off only
+    /// for an installation that wants no events, or to measure what they cost.
+    pub events: bool,
 }
 
 /// The smallest page cache a SQLite connection gets, in KiB.
@@ -43,6 +46,7 @@ impl Default for StoreOptions {
             acquire_timeout: Duration::from_secs(3),
             busy_timeout: Duration::from_secs(15),
             sqlite_cache_kib: DEFAULT_SQLITE_CACHE_KIB,
+            events: true,
         }
     }
 }
@@ -116,6 +120,7 @@ pub(crate) async fn connect(url: &str, o: &StoreOptions) -> Result<Store, Connec
             writes: Arc::default(),
             memo: Arc::default(),
             commits: Arc::default(),
+            events: o.events,
         })
     } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
         let pool = PgPoolOptions::new()
@@ -138,6 +143,7 @@ pub(crate) async fn connect(url: &str, o: &StoreOptions) -> Result<Store, Connec
             writes: Arc::default(),
             memo: Arc::default(),
             commits: Arc::default(),
+            events: o.events,
         })
     } else {
         Err(ConnectError::Scheme)

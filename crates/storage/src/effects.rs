@@ -21,6 +21,11 @@ impl Effects {
     }
 }
 
+/// When a write whose port is given no time happens: the wall clock, for its events' time.
+pub(crate) fn wall_clock() -> Timestamp {
+    roster_domain::Clock::now(&roster_domain::SystemClock)
+}
+
 impl Store {
     /// Settles `effects` inside `w`, commits it, and then wakes this process's event readers.
     pub(crate) async fn finish(
@@ -31,6 +36,11 @@ impl Store {
     ) -> Result<(), StorageError> {
         let Effects { groups, events } = effects;
         groups.apply(&w.txn, self.locks_rows(), now).await?;
+        let events = if self.events {
+            events
+        } else {
+            Outbox::default()
+        };
         let any = !events.is_empty();
         // Last: the tenant's sequence row is locked from here to the commit only.
         outbox::append(&w.txn, events, now).await?;

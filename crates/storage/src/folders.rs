@@ -1,10 +1,13 @@
 //! [`FolderRepository`] on sea-orm.
 
 use crate::Store;
+use crate::effects::Effects;
 use crate::entities::{folder, user, user_folder};
 use crate::errors::{Unique, foreign_key_violation, storage, unique_violation};
+use crate::outbox::payload;
 use crate::rows::folder_from_row;
 use crate::users::touch::touch_users;
+use roster_domain::events::EventType;
 use roster_domain::folders::{CreateFolderError, Folder, FolderKey, FolderQuery, GrantFolderError};
 use roster_domain::groups::MemberGuard;
 use roster_domain::ports::FolderRepository;
@@ -128,6 +131,25 @@ async fn holders<C: ConnectionTrait>(
     Ok(rows.into_iter().collect())
 }
 
+/// One event per user of `numbers` granted (or revoked) `folder`; the subject is the folder.
+async fn grants<C: ConnectionTrait>(
+    conn: &C,
+    kind: EventType,
+    folder: &Folder,
+    numbers: &[i64],
+) -> Result<Effects, StorageError> {
+    let mut effects = Effects::default();
+    let who = crate::groups::identities(conn, numbers).await?;
+    for (id, login) in numbers.iter().filter_map(|n| who.get(n)) {
+        let data = serde_json::json!({
+            "folder": {"id": folder.id.to_string(), "name": folder.name.as_str()},
+            "user": payload::identity(id, login),
+        });
+        effects.events.push(folder.tenant, kind, &folder.id, data);
+    }
+    Ok(effects)
+}
+
 impl FolderRepository for Store {
     async fn create_folder(
         &self,
@@ -157,8 +179,16 @@ impl FolderRepository for Store {
                 },
                 _ => CreateFolderError::Storage(storage(e)),
             })?;
-        w.txn.commit().await.map_err(storage)?;
-        Ok(folder_from_row(&row, 0)?)
+        let folder = folder_from_row(&row, 0)?;
+        let mut effects = Effects::default();
+        effects.events.push(
+            tenant,
+            EventType::FolderCreated,
+            &folder.id,
+            payload::folder(&folder),
+        );
+        self.finish(w, effects, now).await?;
+        Ok(folder)
     }
 
     async fn get_folder(
@@ -200,6 +230,7 @@ impl FolderRepository for Store {
         let Some(row) = find(&w.txn, tenant, &FolderKey::Id(id)).await? else {
             return Ok(false);
         };
+        let gone = counted(&w.txn, row.clone()).await?;
         let grantees: Vec<i64> = user_folder::Entity::find()
             .select_only()
             .column(user_folder::Column::UserNumber)
@@ -215,7 +246,14 @@ impl FolderRepository for Store {
             .await
             .map_err(storage)?;
         touch_users(&w.txn, &grantees, now).await?;
-        w.txn.commit().await.map_err(storage)?;
+        let mut effects = Effects::default();
+        effects.events.push(
+            tenant,
+            EventType::FolderDeleted,
+            &id,
+            payload::folder(&gone),
+        );
+        self.finish(w, effects, now).await?;
         Ok(true)
     }
 
@@ -249,7 +287,8 @@ impl FolderRepository for Store {
         }
         touch_users(&w.txn, &new, now).await?;
         let folder = counted(&w.txn, row).await?;
-        w.txn.commit().await.map_err(storage)?;
+        let effects = grants(&w.txn, EventType::FolderGranted, &folder, &new).await?;
+        self.finish(w, effects, now).await?;
         Ok(folder)
     }
 
@@ -287,7 +326,8 @@ impl FolderRepository for Store {
         }
         touch_users(&w.txn, &held, now).await?;
         let folder = counted(&w.txn, row).await?;
-        w.txn.commit().await.map_err(storage)?;
+        let effects = grants(&w.txn, EventType::FolderRevoked, &folder, &held).await?;
+        self.finish(w, effects, now).await?;
         Ok(folder)
     }
 }

@@ -1,9 +1,12 @@
 //! [`KeyRepository`] on sea-orm. Account keys are the rows without a user.
 
 use crate::Store;
+use crate::effects::{Effects, wall_clock};
 use crate::entities::{ssh_key, user};
 use crate::errors::{foreign_key_violation, storage, unique_violation};
+use crate::outbox::payload;
 use crate::users::load::find_row;
+use roster_domain::events::EventType;
 use roster_domain::keys::{Key, KeyError, KeyOwner};
 use roster_domain::ports::KeyRepository;
 use roster_domain::values::SshPublicKey;
@@ -14,19 +17,45 @@ use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
 };
 
-/// The user number owning the keys (`None` for account keys).
+/// The user owning the keys (`None` for account keys).
+async fn owner_row<C: ConnectionTrait>(
+    conn: &C,
+    tenant: TenantId,
+    owner: &KeyOwner,
+) -> Result<Option<user::Model>, KeyError> {
+    match owner {
+        KeyOwner::Account => Ok(None),
+        KeyOwner::User(key) => match find_row(conn, tenant, key, false).await? {
+            Some(row) => Ok(Some(row)),
+            None => Err(KeyError::UserNotFound),
+        },
+    }
+}
+
 async fn owner_number<C: ConnectionTrait>(
     conn: &C,
     tenant: TenantId,
     owner: &KeyOwner,
 ) -> Result<Option<i64>, KeyError> {
-    match owner {
-        KeyOwner::Account => Ok(None),
-        KeyOwner::User(key) => match find_row(conn, tenant, key, false).await? {
-            Some(row) => Ok(Some(row.number)),
-            None => Err(KeyError::UserNotFound),
-        },
-    }
+    Ok(owner_row(conn, tenant, owner).await?.map(|r| r.number))
+}
+
+/// The event of `kind` about `key`, held by `owner` (`None`: an account key).
+pub(crate) fn key_event(
+    tenant: TenantId,
+    kind: EventType,
+    owner: Option<&user::Model>,
+    key: &Key,
+) -> Effects {
+    let mut effects = Effects::default();
+    let who = owner.map(|u| payload::identity(&u.id, &u.login));
+    effects.events.push(
+        tenant,
+        kind,
+        &key.key.fingerprint(),
+        payload::key(who.as_ref(), key),
+    );
+    effects
 }
 
 fn owned_by(tenant: TenantId, number: Option<i64>) -> Condition {
@@ -92,7 +121,8 @@ impl KeyRepository for Store {
         now: Timestamp,
     ) -> Result<Key, KeyError> {
         let w = self.write().await.map_err(storage)?;
-        let number = owner_number(&w.txn, tenant, owner).await?;
+        let holder = owner_row(&w.txn, tenant, owner).await?;
+        let number = holder.as_ref().map(|r| r.number);
         let row = ssh_key::ActiveModel {
             id: Set(uuid::Uuid::now_v7()),
             tenant_id: Set(tenant.as_uuid()),
@@ -113,8 +143,10 @@ impl KeyRepository for Store {
                 KeyError::Storage(storage(e))
             }
         })?;
-        w.txn.commit().await.map_err(storage)?;
-        Ok(key_from_row(&row)?)
+        let key = key_from_row(&row)?;
+        let effects = key_event(tenant, EventType::KeyCreated, holder.as_ref(), &key);
+        self.finish(w, effects, now).await?;
+        Ok(key)
     }
 
     #[tracing::instrument(name = "db.keys.delete_key", skip_all, fields(db.system = self.system()))]
@@ -125,15 +157,31 @@ impl KeyRepository for Store {
         name_or_fp: &str,
     ) -> Result<(), KeyError> {
         let w = self.write().await.map_err(storage)?;
-        let number = owner_number(&w.txn, tenant, owner).await?;
-        let res = ssh_key::Entity::delete_many()
+        let holder = owner_row(&w.txn, tenant, owner).await?;
+        let number = holder.as_ref().map(|r| r.number);
+        let found: Vec<ssh_key::Model> = ssh_key::Entity::find()
             .filter(owned_by(tenant, number))
             .filter(named(name_or_fp))
+            .all(&w.txn)
+            .await
+            .map_err(storage)?;
+        if found.is_empty() {
+            return Err(KeyError::KeyNotFound);
+        }
+        ssh_key::Entity::delete_many()
+            .filter(ssh_key::Column::Id.is_in(found.iter().map(|k| k.id)))
             .exec(&w.txn)
             .await
             .map_err(storage)?;
-        if res.rows_affected == 0 {
-            return Err(KeyError::KeyNotFound);
+        let mut effects = Effects::default();
+        for row in &found {
+            let gone = key_from_row(row)?;
+            effects.merge(key_event(
+                tenant,
+                EventType::KeyDeleted,
+                holder.as_ref(),
+                &gone,
+            ));
         }
         // Tokens the key's holder obtained end with the key.
         user::Entity::update_many()
@@ -145,7 +193,7 @@ impl KeyRepository for Store {
             .exec(&w.txn)
             .await
             .map_err(storage)?;
-        w.txn.commit().await.map_err(storage)?;
+        self.finish(w, effects, wall_clock()).await?;
         Ok(())
     }
 }

@@ -31,9 +31,11 @@ mod statistics;
 mod tenants;
 mod used_signatures;
 mod users;
+mod webhooks;
 
 pub use connect::{ConnectError, DEFAULT_SQLITE_CACHE_KIB, StoreOptions};
 pub use outbox::Lease;
+pub use webhooks::{DueWebhook, Outcome};
 
 use sea_orm::{
     DatabaseConnection, DatabaseTransaction, DbBackend, DbErr, SqliteTransactionMode,
@@ -59,6 +61,8 @@ pub struct Store {
     memo: Arc<users::memo::SearchMemo>,
     /// Wakes event readers when this process commits events.
     commits: Arc<outbox::Commits>,
+    /// Whether writes append their events ([`StoreOptions::events`]).
+    events: bool,
 }
 
 /// How the pool's connections are used right now.

@@ -1,8 +1,11 @@
 //! [`ProvisioningTokenRepository`] on sea-orm: one row per token, found by its id.
 
 use crate::Store;
+use crate::effects::{Effects, wall_clock};
 use crate::entities::provisioning_token;
 use crate::errors::{foreign_key_violation, storage};
+use crate::outbox::payload;
+use roster_domain::events::EventType;
 use roster_domain::ports::{ProvisioningTokenRepository, SecretDigest};
 use roster_domain::provisioning::{ProvisioningToken, ProvisioningTokenName};
 use roster_domain::{ProvisioningTokenId, StorageError, TenantId, Timestamp};
@@ -46,7 +49,14 @@ impl ProvisioningTokenRepository for Store {
             Err(e) if foreign_key_violation(&e) => return Ok(false),
             Err(e) => return Err(storage(e)),
         }
-        w.txn.commit().await.map_err(storage)?;
+        let mut effects = Effects::default();
+        effects.events.push(
+            token.tenant,
+            EventType::ProvisioningTokenCreated,
+            &token.id,
+            payload::provisioning_token(token),
+        );
+        self.finish(w, effects, token.created).await?;
         Ok(true)
     }
 
@@ -125,13 +135,26 @@ impl ProvisioningTokenRepository for Store {
         id: ProvisioningTokenId,
     ) -> Result<bool, StorageError> {
         let w = self.write().await.map_err(storage)?;
-        let r = provisioning_token::Entity::delete_many()
-            .filter(provisioning_token::Column::Id.eq(id.as_uuid()))
+        let Some(gone) = provisioning_token::Entity::find_by_id(id.as_uuid())
             .filter(provisioning_token::Column::TenantId.eq(tenant.as_uuid()))
+            .one(&w.txn)
+            .await
+            .map_err(storage)?
+        else {
+            return Ok(false);
+        };
+        provisioning_token::Entity::delete_by_id(id.as_uuid())
             .exec(&w.txn)
             .await
             .map_err(storage)?;
-        w.txn.commit().await.map_err(storage)?;
-        Ok(r.rows_affected > 0)
+        let mut effects = Effects::default();
+        effects.events.push(
+            tenant,
+            EventType::ProvisioningTokenDeleted,
+            &id,
+            payload::provisioning_token(&token_from_row(&gone)?),
+        );
+        self.finish(w, effects, wall_clock()).await?;
+        Ok(true)
     }
 }

@@ -2,15 +2,19 @@
 //! users' address restrictions, one row per restricted user.
 
 use crate::Store;
+use crate::effects::{Effects, wall_clock};
 use crate::entities::{address_restriction, secret_key, user};
 use crate::errors::storage;
+use crate::outbox::payload;
+use roster_domain::events::EventType;
 use roster_domain::ports::{SecretDigest, SecretKeyRepository};
 use roster_domain::secret_keys::{AddressRestrictions, SecretKeyId, StoredSecretKey};
 use roster_domain::users::UserStatus;
 use roster_domain::{StorageError, TenantId, Timestamp, UserId};
 use sea_orm::ActiveValue::Set;
 use sea_orm::sea_query::{Expr, ExprTrait, OnConflict, Query};
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect};
+use serde_json::json;
 
 impl SecretKeyRepository for Store {
     #[tracing::instrument(name = "db.secret_keys.put", skip_all, fields(db.system = self.system()))]
@@ -21,14 +25,13 @@ impl SecretKeyRepository for Store {
         digest: &SecretDigest,
     ) -> Result<bool, StorageError> {
         let w = self.write().await.map_err(storage)?;
-        let exists = user::Entity::find_by_id(user_number)
-            .count(&w.txn)
+        let Some(holder) = user::Entity::find_by_id(user_number)
+            .one(&w.txn)
             .await
             .map_err(storage)?
-            > 0;
-        if !exists {
+        else {
             return Ok(false);
-        }
+        };
         let row = secret_key::ActiveModel {
             user_number: Set(user_number),
             tenant_id: Set(key.tenant.as_uuid()),
@@ -50,19 +53,53 @@ impl SecretKeyRepository for Store {
             .exec(&w.txn)
             .await
             .map_err(storage)?;
-        w.txn.commit().await.map_err(storage)?;
+        let mut effects = Effects::default();
+        let data = json!({
+            "user": payload::identity(&holder.id, &holder.login),
+            "key_id": key.id.to_string(),
+            "create_time": payload::rfc3339(key.created),
+        });
+        effects
+            .events
+            .push(key.tenant, EventType::SecretKeyIssued, &key.user, data);
+        self.finish(w, effects, key.created).await?;
         Ok(true)
     }
 
     #[tracing::instrument(name = "db.secret_keys.delete", skip_all, fields(db.system = self.system()))]
     async fn delete_secret_key(&self, user_number: i64) -> Result<bool, StorageError> {
         let w = self.write().await.map_err(storage)?;
-        let r = secret_key::Entity::delete_by_id(user_number)
+        let Some(gone) = secret_key::Entity::find_by_id(user_number)
+            .one(&w.txn)
+            .await
+            .map_err(storage)?
+        else {
+            return Ok(false);
+        };
+        secret_key::Entity::delete_by_id(user_number)
             .exec(&w.txn)
             .await
             .map_err(storage)?;
-        w.txn.commit().await.map_err(storage)?;
-        Ok(r.rows_affected > 0)
+        let login: Option<String> = user::Entity::find_by_id(user_number)
+            .select_only()
+            .column(user::Column::Login)
+            .into_tuple()
+            .one(&w.txn)
+            .await
+            .map_err(storage)?;
+        let mut effects = Effects::default();
+        let data = json!({
+            "user": payload::identity(&gone.user_id, login.as_deref().unwrap_or_default()),
+            "key_id": gone.key_id.to_string(),
+        });
+        effects.events.push(
+            TenantId::from_uuid(gone.tenant_id),
+            EventType::SecretKeyRevoked,
+            &gone.user_id,
+            data,
+        );
+        self.finish(w, effects, wall_clock()).await?;
+        Ok(true)
     }
 
     #[tracing::instrument(name = "db.secret_keys.by_digest", skip_all, fields(db.system = self.system()))]
@@ -171,7 +208,18 @@ impl SecretKeyRepository for Store {
                 .await
                 .map_err(storage)?;
         }
-        w.txn.commit().await.map_err(storage)?;
+        let mut effects = Effects::default();
+        let data = json!({
+            "user": payload::identity(&found.id, &found.login),
+            "addresses": restrictions.to_strings(),
+        });
+        effects.events.push(
+            tenant,
+            EventType::AddressRestrictionsUpdated,
+            &found.id,
+            data,
+        );
+        self.finish(w, effects, wall_clock()).await?;
         Ok(true)
     }
 }

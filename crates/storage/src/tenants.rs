@@ -131,6 +131,16 @@ async fn insert_tenant(
         .insert(txn)
         .await
         .map_err(storage)?;
+        let told = roster_domain::keys::Key {
+            key: key.clone(),
+            created: r.now,
+        };
+        effects.merge(crate::keys::key_event(
+            tenant.id,
+            EventType::KeyCreated,
+            None,
+            &told,
+        ));
     }
     Ok((tenant, admin))
 }

@@ -28,6 +28,7 @@ use roster_domain::tenants::TenantKey;
 use roster_domain::tenants::TenantService;
 use roster_domain::users::UserStatus;
 use roster_domain::users::{GuessLimit, UserService};
+use roster_domain::webhooks::{WebhookRepository, WebhookService};
 use roster_domain::{Clock, TenantId};
 use roster_proto::v1::ErrorReason;
 use std::collections::HashMap;
@@ -51,6 +52,7 @@ pub trait Store:
     + UsedSignatures
     + IdempotencyRecords
     + WriteCounter
+    + WebhookRepository
     + Clone
 {
 }
@@ -68,6 +70,7 @@ impl<T> Store for T where
         + UsedSignatures
         + IdempotencyRecords
         + WriteCounter
+        + WebhookRepository
         + Clone
 {
 }
@@ -101,6 +104,9 @@ pub struct CoreConfig {
     /// How long idempotent answers are kept and claims held (`request_id`,
     /// `Idempotency-Key`).
     pub idempotency: IdempotencyRules,
+    /// Whether webhook URLs may point inside the installation's own network (loopback,
+    /// private and link-local addresses).
+    pub webhook_allow_private: bool,
 }
 
 #[derive(Debug)]
@@ -121,6 +127,7 @@ pub struct Core<R> {
     pub(crate) provisioning: ProvisioningTokenService<R>,
     pub(crate) idempotency: Idempotency<R>,
     pub(crate) events: EventService<R>,
+    pub(crate) webhooks: WebhookService<R>,
     /// Seals kept answers (see [`crate::idempotency`]).
     pub(crate) sealer: crate::idempotency::Sealer,
     trusted_gateways: Vec<ipnet::IpNet>,
@@ -180,10 +187,20 @@ impl<R: Store> Core<R> {
                 Arc::clone(&secrets),
                 Arc::clone(&clock),
             ),
-            auth: AuthService::new(store.clone(), secrets, Arc::new(crate::ssh::HttpSignatures))
-                .with_signature_checks(SignatureChecks::new(config.signatures, Arc::clone(&clock)))
-                .with_host_names(Arc::new(crate::host_names::SystemHostNames::default())),
+            auth: AuthService::new(
+                store.clone(),
+                Arc::clone(&secrets),
+                Arc::new(crate::ssh::HttpSignatures),
+            )
+            .with_signature_checks(SignatureChecks::new(config.signatures, Arc::clone(&clock)))
+            .with_host_names(Arc::new(crate::host_names::SystemHostNames::default())),
             events: EventService::new(store.clone()),
+            webhooks: WebhookService::new(
+                store.clone(),
+                Arc::clone(&secrets),
+                Arc::clone(&clock),
+                config.webhook_allow_private,
+            ),
             idempotency: Idempotency::new(store.clone(), Arc::clone(&clock), config.idempotency),
             sealer: crate::idempotency::Sealer::new(&server),
             tokens: Tokens::new(config.tokens),
@@ -216,6 +233,11 @@ impl<R: Store> Core<R> {
     /// Provisioning tokens, for the operator CLI.
     pub fn provisioning_tokens(&self) -> &ProvisioningTokenService<R> {
         &self.provisioning
+    }
+
+    /// Webhook subscriptions, for the operator CLI.
+    pub fn webhooks(&self) -> &WebhookService<R> {
+        &self.webhooks
     }
 
     pub fn tokens(&self) -> &Tokens {

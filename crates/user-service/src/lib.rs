@@ -25,7 +25,7 @@ mod tokens;
 
 pub use api::{
     AuthApi, EventsApi, FoldersApi, GroupsApi, IdempotencyApi, KeysApi, ProvisioningTokensApi,
-    RolesApi, SecretKeysApi, TenantsApi, UsersApi,
+    RolesApi, SecretKeysApi, TenantsApi, UsersApi, WebhooksApi,
 };
 pub use client_address::default_trusted_gateways;
 pub use convert::users::user_to_pb;

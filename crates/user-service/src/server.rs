@@ -3,7 +3,7 @@
 
 use crate::api::{
     AuthApi, EventsApi, FoldersApi, GroupsApi, IdempotencyApi, KeysApi, ProvisioningTokensApi,
-    RolesApi, SecretKeysApi, TenantsApi, UsersApi,
+    RolesApi, SecretKeysApi, TenantsApi, UsersApi, WebhooksApi,
 };
 use crate::core::{Core, Store};
 use crate::in_process::InProcessService;
@@ -18,6 +18,7 @@ use roster_proto::v1::role_service_server::RoleServiceServer;
 use roster_proto::v1::secret_key_service_server::SecretKeyServiceServer;
 use roster_proto::v1::tenant_service_server::TenantServiceServer;
 use roster_proto::v1::user_service_server::UserServiceServer;
+use roster_proto::v1::webhook_service_server::WebhookServiceServer;
 use std::future::Future;
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -73,6 +74,7 @@ fn routes<R: Store>(core: Arc<Core<R>>, health: &HealthReporter) -> Result<Route
         .max_decoding_message_size(MAX_MESSAGE_BYTES)
         .max_encoding_message_size(MAX_MESSAGE_BYTES);
     let events = EventServiceServer::new(EventsApi::new(Arc::clone(&core)));
+    let webhooks = WebhookServiceServer::new(WebhooksApi::new(Arc::clone(&core)));
     let auth = AuthServiceServer::new(AuthApi::new(core));
     Ok(
         Routes::new(HealthServer::new(HealthService::from_health_reporter(
@@ -90,7 +92,8 @@ fn routes<R: Store>(core: Arc<Core<R>>, health: &HealthReporter) -> Result<Route
         .add_service(secret_keys)
         .add_service(provisioning)
         .add_service(idempotency)
-        .add_service(events),
+        .add_service(events)
+        .add_service(webhooks),
     )
 }
 
@@ -116,7 +119,7 @@ impl Readiness {
     }
 }
 
-const SERVICES: [&str; 11] = [
+const SERVICES: [&str; 12] = [
     <UserServiceServer<UsersApi<()>> as NamedService>::NAME,
     <GroupServiceServer<GroupsApi<()>> as NamedService>::NAME,
     <TenantServiceServer<TenantsApi<()>> as NamedService>::NAME,
@@ -128,6 +131,7 @@ const SERVICES: [&str; 11] = [
     <ProvisioningTokenServiceServer<ProvisioningTokensApi<()>> as NamedService>::NAME,
     <IdempotencyServiceServer<IdempotencyApi<()>> as NamedService>::NAME,
     <EventServiceServer<EventsApi<()>> as NamedService>::NAME,
+    <WebhookServiceServer<WebhooksApi<()>> as NamedService>::NAME,
 ];
 
 async fn set_all(health: &HealthReporter, status: ServingStatus) {

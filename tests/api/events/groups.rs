@@ -109,9 +109,13 @@ async fn each_group_write_has_exactly_its_events() {
         .collect();
     assert_eq!(added, [ada.id.clone(), bob.id.clone()]);
     assert_eq!(data(&events[5])["user"]["login"], bob.login.as_str());
-    assert_eq!(data(&events[6])["path"], "//Audit");
-    assert_eq!(data(&events[7])["path"], "//Audit/Analysts");
-    assert_eq!(data(&events[8])["path"], "//Audit/Auditors");
+    for (e, path) in events[6..9]
+        .iter()
+        .zip(["//Audit", "//Audit/Analysts", "//Audit/Auditors"])
+    {
+        assert_eq!(data(e)["group"]["path"], path);
+        assert_eq!(data(e)["changed_fields"], serde_json::json!(["path"]));
+    }
     assert_eq!(
         data(&events[10])["member_count"],
         1,

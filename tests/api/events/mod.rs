@@ -7,8 +7,13 @@ mod access;
 mod dialects;
 mod groups;
 mod nats;
+mod relay_processes;
+mod resources;
+mod retention;
 mod users;
 mod watch;
+mod webhooks;
+mod webhooks_cli;
 
 use crate::support::{TestApp, TestTenant};
 use roster_proto::v1 as pb;
@@ -42,7 +47,8 @@ pub(crate) async fn events_after(app: &TestApp, t: &TestTenant, after: i64) -> V
 pub(crate) async fn high_water(app: &TestApp, t: &TestTenant) -> i64 {
     app.events(&t.token)
         .list_events(pb::ListEventsRequest {
-            after_sequence: 0,
+            // Past every event: an empty page that tells the latest.
+            after_sequence: i64::MAX,
             page_size: 1,
             types: Vec::new(),
         })

@@ -15,10 +15,10 @@ use std::time::Duration;
 use tokio::net::{TcpListener, TcpStream};
 use tokio::task::JoinHandle;
 
-const NATS: &str = "127.0.0.1:4222";
+pub(super) const NATS: &str = "127.0.0.1:4222";
 
 /// A stream name and subject prefix no other test uses.
-fn names() -> (String, String) {
+pub(super) fn names() -> (String, String) {
     let n = uuid::Uuid::new_v4().simple().to_string();
     (format!("T{n}"), format!("rt{n}"))
 }
@@ -34,7 +34,7 @@ async fn spawn(url: &str, stream: &str, prefix: &str) -> TestApp {
     .await
 }
 
-async fn jetstream() -> jetstream::Context {
+pub(super) async fn jetstream() -> jetstream::Context {
     jetstream::new(
         async_nats::connect(NATS)
             .await
@@ -44,15 +44,15 @@ async fn jetstream() -> jetstream::Context {
 
 /// One stored message: subject, `Nats-Msg-Id`, the CloudEvent.
 #[derive(Debug)]
-struct Stored {
-    subject: String,
-    msg_id: String,
-    event: serde_json::Value,
+pub(super) struct Stored {
+    pub(super) subject: String,
+    pub(super) msg_id: String,
+    pub(super) event: serde_json::Value,
 }
 
 /// Every message of the stream once it holds at least `n` (within 20 s), then whatever
 /// else arrives in the next half second (so that a copy would show).
-async fn stored(js: &jetstream::Context, name: &str, n: u64) -> Vec<Stored> {
+pub(super) async fn stored(js: &jetstream::Context, name: &str, n: u64) -> Vec<Stored> {
     loop_until(|| async {
         let mut stream = js.get_stream(name).await.ok()?;
         let info = stream.info().await.ok()?;

@@ -13,6 +13,7 @@ use roster_proto::v1::role_service_client::RoleServiceClient;
 use roster_proto::v1::secret_key_service_client::SecretKeyServiceClient;
 use roster_proto::v1::tenant_service_client::TenantServiceClient;
 use roster_proto::v1::user_service_client::UserServiceClient;
+use roster_proto::v1::webhook_service_client::WebhookServiceClient;
 use tonic::metadata::{Ascii, MetadataValue};
 use tonic::service::Interceptor;
 use tonic::service::interceptor::InterceptedService;
@@ -53,6 +54,7 @@ pub(crate) type Folders = FolderServiceClient<Authorized>;
 pub(crate) type ProvisioningTokens = ProvisioningTokenServiceClient<Authorized>;
 pub(crate) type Idempotency = IdempotencyServiceClient<Authorized>;
 pub(crate) type Events = EventServiceClient<Authorized>;
+pub(crate) type Webhooks = WebhookServiceClient<Authorized>;
 
 impl TestApp {
     pub(crate) fn users(&self, token: &str) -> Users {
@@ -85,6 +87,10 @@ impl TestApp {
 
     pub(crate) fn events(&self, token: &str) -> Events {
         EventServiceClient::with_interceptor(self.channel.clone(), Bearer::token(token))
+    }
+
+    pub(crate) fn webhooks(&self, token: &str) -> Webhooks {
+        WebhookServiceClient::with_interceptor(self.channel.clone(), Bearer::token(token))
     }
 
     pub(crate) fn provisioning_tokens(&self, token: &str) -> ProvisioningTokens {

@@ -13,6 +13,7 @@ pub(crate) mod formsonfire;
 pub(crate) mod grpc;
 pub(crate) mod messages;
 pub(crate) mod process;
+pub(crate) mod receiver;
 pub(crate) mod records;
 pub(crate) mod scim;
 pub(crate) mod surecloud;

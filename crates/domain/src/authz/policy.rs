@@ -76,6 +76,8 @@ pub enum Action {
     AdministerTenants,
     /// Read the tenant's change events.
     ReadEvents,
+    /// Create, change, list or delete the tenant's webhook subscriptions.
+    ManageWebhooks,
 }
 
 impl Action {
@@ -111,6 +113,7 @@ impl Action {
             A::ReadTenant => scopes::TENANT_READ,
             A::AdministerTenants => scopes::ADMIN,
             A::ReadEvents => scopes::EVENTS_READ,
+            A::ManageWebhooks => scopes::WEBHOOKS_MANAGE,
         }
     }
 
@@ -154,7 +157,8 @@ impl Action {
             | A::IssueToken
             | A::ManageProvisioningTokens
             | A::AdministerTenants
-            | A::ReadEvents => return None,
+            | A::ReadEvents
+            | A::ManageWebhooks => return None,
         })
     }
 
@@ -275,6 +279,11 @@ pub fn authorize(p: &Principal, action: Action, target: Option<&Subject>) -> Res
     // A provisioning token does not expire: only the owner manages them, never a service
     // account, whose token does.
     if action == Action::ManageProvisioningTokens && !p.is_owner() {
+        return Err(Denied::NotAllowed);
+    }
+    // A webhook sends every change of the tenant to a URL of its maker's choosing for as long
+    // as it exists: the owner's decision alone.
+    if action == Action::ManageWebhooks && !p.is_owner() {
         return Err(Denied::NotAllowed);
     }
     if action.writes_account() && !p.is_owner() {

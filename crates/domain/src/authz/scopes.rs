@@ -18,6 +18,8 @@ pub const FOLDERS_WRITE: &str = "folders.write";
 pub const SECRET_KEYS_WRITE: &str = "secret_keys.write";
 /// Read the tenant's change events (every user and every change made to them).
 pub const EVENTS_READ: &str = "events.read";
+/// Manage the tenant's webhook subscriptions.
+pub const WEBHOOKS_MANAGE: &str = "webhooks.manage";
 /// Tenants of the whole installation.
 pub const ADMIN: &str = "admin";
 
@@ -38,6 +40,7 @@ pub const TENANT_ADMIN: &[&str] = &[
     FOLDERS_WRITE,
     SECRET_KEYS_WRITE,
     EVENTS_READ,
+    WEBHOOKS_MANAGE,
 ];
 
 /// What a token exchanged for a SCIM provisioning token carries: users and groups, nothing
@@ -65,6 +68,7 @@ pub const ALL: &[&str] = &[
     FOLDERS_WRITE,
     SECRET_KEYS_WRITE,
     EVENTS_READ,
+    WEBHOOKS_MANAGE,
 ];
 
 /// The scope an RBAC action (a CloudAPI route name) needs; `None` for unknown actions.

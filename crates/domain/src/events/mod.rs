@@ -37,7 +37,8 @@ event_types! {
     GroupMemberAdded = "roster.group.member_added",
     GroupMemberRemoved = "roster.group.member_removed",
     FolderCreated = "roster.folder.created",
-    FolderUpdated = "roster.folder.updated",
+    FolderGranted = "roster.folder.granted",
+    FolderRevoked = "roster.folder.revoked",
     FolderDeleted = "roster.folder.deleted",
     RoleCreated = "roster.role.created",
     RoleUpdated = "roster.role.updated",
@@ -49,10 +50,13 @@ event_types! {
     KeyDeleted = "roster.key.deleted",
     SecretKeyIssued = "roster.secret_key.issued",
     SecretKeyRevoked = "roster.secret_key.revoked",
+    AddressRestrictionsUpdated = "roster.address_restrictions.updated",
     ProvisioningTokenCreated = "roster.provisioning_token.created",
     ProvisioningTokenDeleted = "roster.provisioning_token.deleted",
+    WebhookCreated = "roster.webhook.created",
+    WebhookUpdated = "roster.webhook.updated",
+    WebhookDeleted = "roster.webhook.deleted",
     TenantCreated = "roster.tenant.created",
-    TenantUpdated = "roster.tenant.updated",
     TenantDeleted = "roster.tenant.deleted",
 }
 
@@ -100,4 +104,6 @@ pub struct EventPage {
     pub next_after: i64,
     /// The tenant's latest sequence when the page was read.
     pub high_water: i64,
+    /// Every event up to this sequence has been pruned (0: none has).
+    pub pruned_through: i64,
 }

@@ -17,6 +17,15 @@ pub enum EventError {
     Denied(#[from] crate::authz::Denied),
     #[error("{0}")]
     Invalid(crate::FieldViolations),
+    /// Events after the sequence asked for were pruned (older than the retention): the
+    /// reader cannot resume there without a gap, and must start again from `oldest` (or from
+    /// its own copy of the data).
+    #[error("the events after sequence {after} were pruned; the oldest kept is {oldest}")]
+    Pruned {
+        after: i64,
+        oldest: i64,
+        latest: i64,
+    },
     #[error(transparent)]
     Storage(#[from] StorageError),
 }
@@ -39,7 +48,7 @@ impl<R: EventRepository> EventService<R> {
     /// default page; more than [`MAX_PAGE`] is cut to it.
     ///
     /// # Errors
-    /// `Denied`, `Invalid` (a negative `after`), `Storage`.
+    /// `Denied`, `Invalid` (a negative `after`), `Pruned`, `Storage`.
     pub async fn list(&self, who: &Principal, query: EventQuery) -> Result<EventPage, EventError> {
         let tenant = who.authorized(Action::ReadEvents)?;
         if query.after < 0 {
@@ -52,10 +61,19 @@ impl<R: EventRepository> EventService<R> {
             0 => DEFAULT_PAGE,
             n => n.min(MAX_PAGE),
         };
-        Ok(self
+        let after = query.after;
+        let page = self
             .repo
             .list_events(tenant, &EventQuery { limit, ..query })
-            .await?)
+            .await?;
+        if after < page.pruned_through {
+            return Err(EventError::Pruned {
+                after,
+                oldest: page.pruned_through + 1,
+                latest: page.high_water,
+            });
+        }
+        Ok(page)
     }
 
     /// Whether the caller may read events at all: asked once when a watch starts, before

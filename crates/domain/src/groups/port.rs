@@ -6,7 +6,7 @@ use super::{
 };
 use crate::authz::{Denied, Subject};
 use crate::values::{ExternalId, GroupPath};
-use crate::{GroupId, StorageError, TenantId, Timestamp};
+use crate::{GroupId, StorageError, TenantId, Timestamp, UserId};
 use std::future::Future;
 
 /// A check the store runs inside a member change, on the users whose membership the change
@@ -22,12 +22,17 @@ pub trait GroupRepository: Send + Sync + 'static {
     /// # Errors
     /// MUST return `Exists` when `path` itself already exists and `ExternalIdTaken` on an
     /// external-id collision.
+    /// `members` join the new group in the same write; `guard` judges them first, and an
+    /// unknown one refuses the whole write (`ChangeMembersError::UnknownUser`, its field
+    /// `member_user_ids[i]`).
     fn create_path(
         &self,
         tenant: TenantId,
         path: &GroupPath,
         external_id: Option<ExternalId>,
+        members: &[UserId],
         now: Timestamp,
+        guard: MemberGuard<'_>,
     ) -> impl Future<Output = Result<Group, CreateGroupError>> + Send;
 
     fn get(

@@ -20,6 +20,10 @@ pub enum CreateGroupError {
     Exists(GroupPath),
     #[error("external id '{0}' is already used by another group")]
     ExternalIdTaken(ExternalId),
+    /// The first members were refused (too many, an unknown user, a user the caller may not
+    /// change): nothing was created.
+    #[error(transparent)]
+    Members(ChangeMembersError),
     #[error(transparent)]
     Denied(#[from] crate::authz::Denied),
     #[error(transparent)]
@@ -116,15 +120,25 @@ impl<R: GroupRepository> GroupService<R> {
     }
 
     /// Creates the group at `path` and every missing parent.
+    /// Creates the group at `path` (and its missing parents) with `members` (without
+    /// repeats) in one write: all of it or nothing.
     pub async fn create(
         &self,
         who: &Principal,
         path: &GroupPath,
         external_id: Option<ExternalId>,
+        members: &[UserId],
     ) -> Result<Group, CreateGroupError> {
         let tenant = who.authorized(Action::WriteGroups)?;
+        if members.len() > MAX_MEMBER_CHANGES {
+            return Err(CreateGroupError::Members(ChangeMembersError::TooLarge {
+                max: MAX_MEMBER_CHANGES,
+                got: members.len(),
+            }));
+        }
+        let guard = |targets: &[crate::authz::Subject]| check_member_changes(who, targets);
         self.repo
-            .create_path(tenant, path, external_id, self.clock.now())
+            .create_path(tenant, path, external_id, members, self.clock.now(), &guard)
             .await
     }
 

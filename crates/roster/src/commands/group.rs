@@ -25,7 +25,7 @@ pub async fn create(s: &Settings, tenant: &str, path: &str, json_out: bool) -> R
     let path = GroupPath::parse(path).map_err(|e| anyhow!("invalid group path `{path}`: {e}"))?;
     let group = core
         .groups()
-        .create(&who, &path, None)
+        .create(&who, &path, None, &[])
         .await
         .map_err(|e| anyhow!("cannot create {path}: {e}"))?;
     print(&group, json_out);

@@ -7,6 +7,7 @@ pub mod secret_key;
 pub mod serve;
 pub mod tenant;
 pub mod token;
+pub mod webhook;
 
 use crate::app::{self, open_store};
 use crate::settings::Settings;

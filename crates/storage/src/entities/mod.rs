@@ -18,3 +18,5 @@ pub(crate) mod tenant;
 pub(crate) mod user;
 pub(crate) mod user_folder;
 pub(crate) mod user_group;
+pub(crate) mod webhook;
+pub(crate) mod webhook_parked;

@@ -318,8 +318,70 @@ pub(super) async fn change(
     Ok(group)
 }
 
+/// The group a create just inserted, and who joins it from the start.
+pub(super) struct FirstMembers<'a> {
+    pub(super) tenant: TenantId,
+    pub(super) row: &'a group::Model,
+    pub(super) members: &'a [UserId],
+    pub(super) guard: MemberGuard<'a>,
+}
+
+/// Makes `first.members` members of the group a create has just inserted in `conn`, all of
+/// them or an error (the create then rolls back whole). Returns how many joined.
+pub(super) async fn first_members<C: ConnectionTrait>(
+    conn: &C,
+    lock: bool,
+    first: FirstMembers<'_>,
+    now: Timestamp,
+    effects: &mut Effects,
+) -> Result<i64, ChangeMembersError> {
+    let FirstMembers {
+        tenant,
+        row,
+        members,
+        guard,
+    } = first;
+    let changes = MemberChanges {
+        add: members.to_vec(),
+        remove: Vec::new(),
+        replace: false,
+    };
+    let (added, _) = numbers(conn, tenant, &changes).await.map_err(|e| match e {
+        // Where the create request has the id.
+        ChangeMembersError::UnknownUser { id, field } => ChangeMembersError::UnknownUser {
+            id,
+            field: field.replacen("add_user_ids", "member_user_ids", 1),
+        },
+        other @ (ChangeMembersError::TooLarge { .. }
+        | ChangeMembersError::GroupNotFound
+        | ChangeMembersError::EtagMismatch
+        | ChangeMembersError::Denied(_)
+        | ChangeMembersError::Storage(_)) => other,
+    })?;
+    let added: BTreeSet<i64> = added.into_iter().collect();
+    if lock {
+        lock_users(conn, &added).await?;
+    }
+    let added: Vec<i64> = added.into_iter().collect();
+    guard(&subjects(conn, &added).await?)?;
+    insert(conn, row.id, &added).await?;
+    touch_users(conn, &added, now).await?;
+    let gref = group_ref(row.id, &row.path, row.external_id.as_deref())?;
+    let who = identities(conn, &added).await?;
+    for (id, login) in added.iter().filter_map(|n| who.get(n)) {
+        effects.events.membership(
+            EventType::GroupMemberAdded,
+            tenant,
+            &gref,
+            UserId::from_uuid(*id),
+            login,
+        );
+    }
+    Ok(i64::try_from(added.len()).unwrap_or(i64::MAX))
+}
+
 /// The id and login of each user of `numbers`.
-async fn identities<C: ConnectionTrait>(
+pub(crate) async fn identities<C: ConnectionTrait>(
     conn: &C,
     numbers: &[i64],
 ) -> Result<HashMap<i64, (uuid::Uuid, String)>, StorageError> {

@@ -8,7 +8,7 @@
 //! that still loses a deadlock (a rename racing a user write, say) is run again.
 
 mod members;
-pub(crate) use members::subjects;
+pub(crate) use members::{identities, subjects};
 mod rename;
 
 use crate::Store;
@@ -23,7 +23,7 @@ use roster_domain::groups::{
 };
 use roster_domain::ports::GroupRepository;
 use roster_domain::values::{ExternalId, GroupPath};
-use roster_domain::{GroupId, StorageError, TenantId, Timestamp};
+use roster_domain::{GroupId, StorageError, TenantId, Timestamp, UserId};
 use sea_orm::ActiveValue::Set;
 use sea_orm::sea_query::{Expr, ExprTrait, Func, LockType, OnConflict};
 use sea_orm::{
@@ -185,7 +185,9 @@ impl GroupRepository for Store {
         tenant: TenantId,
         path: &GroupPath,
         external_id: Option<ExternalId>,
+        members: &[UserId],
         now: Timestamp,
+        guard: MemberGuard<'_>,
     ) -> Result<Group, CreateGroupError> {
         let w = self.write().await.map_err(storage)?;
         let mut effects = Effects::default();
@@ -237,8 +239,24 @@ impl GroupRepository for Store {
                 },
                 _ => CreateGroupError::Storage(storage(e)),
             })?;
-        let group = group_from_row(&row, 0)?;
+        // The group is told before its first members join it.
+        let mut joined = Effects::default();
+        let count = if members.is_empty() {
+            0
+        } else {
+            let first = members::FirstMembers {
+                tenant,
+                row: &row,
+                members,
+                guard,
+            };
+            members::first_members(&w.txn, self.locks_rows(), first, now, &mut joined)
+                .await
+                .map_err(CreateGroupError::Members)?
+        };
+        let group = group_from_row(&row, count)?;
         effects.events.group(EventType::GroupCreated, &group);
+        effects.merge(joined);
         self.finish(w, effects, now).await?;
         Ok(group)
     }

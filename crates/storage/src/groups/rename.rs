@@ -8,6 +8,7 @@ use crate::Store;
 use crate::effects::Effects;
 use crate::entities::group;
 use crate::errors::{Unique, storage, unique_violation};
+use crate::outbox::payload;
 use crate::rows::group_ref;
 use crate::users::touch::touch_members;
 use roster_domain::events::EventType;
@@ -73,6 +74,13 @@ pub(super) async fn update(
     }
     let renamed = path != current.path;
     let old_prefix = format!("{}/", current.path);
+    // As the events will compare them: the group and its subtree before the change.
+    let was = counted(&w.txn, row.clone()).await?;
+    let was_below = if renamed {
+        subtree(&w.txn, tenant, &current.path).await?
+    } else {
+        Vec::new()
+    };
     if renamed && lock {
         // The whole subtree, in path order: the order every rename locks it in.
         group::Entity::find()
@@ -138,16 +146,38 @@ pub(super) async fn update(
         .await?
         .ok_or(UpdateGroupError::NotFound)?;
     let group = counted(&w.txn, fresh).await?;
-    let mut effects = Effects::default();
-    effects.events.group(EventType::GroupUpdated, &group);
-    if renamed {
-        // The descendants have new paths too.
-        for g in subtree(&w.txn, tenant, &path).await? {
-            effects.events.group(EventType::GroupUpdated, &g);
-        }
-    }
+    // The descendants have new paths too.
+    let is_below = if renamed {
+        subtree(&w.txn, tenant, &path).await?
+    } else {
+        Vec::new()
+    };
+    let effects = updates(tenant, (&was, &group), (&was_below, &is_below));
     store.finish(w, effects, now).await?;
     Ok(group)
+}
+
+/// The events of an update: the group's, then each descendant's that changed.
+fn updates(
+    tenant: TenantId,
+    (was, is): (&Group, &Group),
+    (was_below, is_below): (&[Group], &[Group]),
+) -> Effects {
+    let mut effects = Effects::default();
+    let before: std::collections::HashMap<GroupId, &Group> =
+        was_below.iter().map(|g| (g.id, g)).collect();
+    let pairs = std::iter::once((was, is)).chain(
+        is_below
+            .iter()
+            .filter_map(|a| Some((*before.get(&a.id)?, a))),
+    );
+    for (b, a) in pairs {
+        let pair = (payload::group(b), payload::group(a));
+        effects
+            .events
+            .updated(tenant, EventType::GroupUpdated, &a.id, "group", pair);
+    }
+    effects
 }
 
 /// The groups under `path`, in path order.

@@ -21,6 +21,8 @@ pub(crate) mod m20261208_000140_search_trigrams;
 mod m20261209_000150_sqlite_search_trigrams;
 mod m20261210_000160_outbox;
 mod m20261210_000170_relay_lease;
+mod m20261212_000180_event_retention;
+mod m20261212_000190_webhooks;
 
 /// Every migration of the schema.
 #[derive(Debug)]
@@ -49,6 +51,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261209_000150_sqlite_search_trigrams::Migration),
             Box::new(m20261210_000160_outbox::Migration),
             Box::new(m20261210_000170_relay_lease::Migration),
+            Box::new(m20261212_000180_event_retention::Migration),
+            Box::new(m20261212_000190_webhooks::Migration),
         ]
     }
 }

@@ -5,7 +5,9 @@
 pub(crate) mod payload;
 mod read;
 mod relay;
+mod retention;
 
+pub(crate) use read::high_water;
 pub use relay::Lease;
 
 use crate::entities::outbox_event;
@@ -115,6 +117,23 @@ impl Outbox {
             "user": {"id": user.to_string(), "login": login},
         });
         self.push(tenant, kind, &group.id, data);
+    }
+
+    /// An update of the resource `subject`, told as `{name: after, "changed_fields": […]}`,
+    /// or nothing when no field changed.
+    pub(crate) fn updated(
+        &mut self,
+        tenant: TenantId,
+        kind: EventType,
+        subject: &dyn std::fmt::Display,
+        name: &str,
+        (before, after): (Value, Value),
+    ) {
+        let changed = payload::changed_fields(&before, &after, false);
+        if !changed.is_empty() {
+            let data = json!({name: after, "changed_fields": changed});
+            self.push(tenant, kind, subject, data);
+        }
     }
 
     pub(crate) fn group(&mut self, kind: EventType, g: &Group) {

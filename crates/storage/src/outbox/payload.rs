@@ -3,7 +3,11 @@
 //! whatever the entities come to hold.
 
 use roster_domain::Timestamp;
+use roster_domain::folders::Folder;
 use roster_domain::groups::{Group, GroupRef};
+use roster_domain::keys::Key;
+use roster_domain::provisioning::ProvisioningToken;
+use roster_domain::rbac::{Policy, Role, Rule};
 use roster_domain::tenants::Tenant;
 use roster_domain::users::User;
 use roster_domain::values::ExternalId;
@@ -112,6 +116,69 @@ pub(crate) fn tenant(t: &Tenant) -> Value {
         "owner_id": t.owner.map(|o| o.to_string()),
         "create_time": rfc3339(t.created),
         "update_time": rfc3339(t.updated),
+    })
+}
+
+/// A user named in another resource's event: its id and login.
+pub(crate) fn identity(id: &dyn std::fmt::Display, login: &str) -> Value {
+    json!({"id": id.to_string(), "login": login})
+}
+
+pub(crate) fn folder(f: &Folder) -> Value {
+    json!({
+        "id": f.id.to_string(),
+        "name": f.name.as_str(),
+        "external_id": f.external_id.as_ref().map(ExternalId::as_str),
+        "member_count": f.member_count,
+        "create_time": rfc3339(f.created),
+    })
+}
+
+pub(crate) fn role(r: &Role) -> Value {
+    json!({
+        "id": r.id.to_string(),
+        "name": r.name.as_str(),
+        "members": r.members.iter().map(|m| json!({
+            "id": m.user.to_string(),
+            "login": m.login.as_str(),
+            "default": m.default,
+        })).collect::<Vec<_>>(),
+        "policies": r.policies.iter().map(|p| json!({
+            "id": p.id.to_string(),
+            "name": p.name.as_str(),
+        })).collect::<Vec<_>>(),
+        "create_time": rfc3339(r.created),
+    })
+}
+
+pub(crate) fn policy(p: &Policy) -> Value {
+    json!({
+        "id": p.id.to_string(),
+        "name": p.name.as_str(),
+        "rules": p.rules.iter().map(Rule::as_str).collect::<Vec<_>>(),
+        "description": p.description,
+        "create_time": rfc3339(p.created),
+    })
+}
+
+/// An SSH key: its public part only (a private key never reaches Roster). `owner` is the
+/// user holding it, `None` for the tenant's account keys.
+pub(crate) fn key(owner: Option<&Value>, k: &Key) -> Value {
+    json!({
+        "owner": owner,
+        "name": k.key.name(),
+        "fingerprint": k.key.fingerprint(),
+        "public_key": k.key.line(),
+        "create_time": rfc3339(k.created),
+    })
+}
+
+/// A provisioning token without its secret or digest.
+pub(crate) fn provisioning_token(t: &ProvisioningToken) -> Value {
+    json!({
+        "id": t.id.to_string(),
+        "name": t.name.as_str(),
+        "create_time": rfc3339(t.created),
     })
 }
 

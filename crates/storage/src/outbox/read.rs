@@ -33,6 +33,9 @@ impl EventRepository for Store {
             );
         }
         let rows = find.all(conn).await.map_err(storage)?;
+        // After the rows: the mark moves before rows go, so rows missing from this read
+        // show in the mark read after it.
+        let pruned_through = super::retention::pruned_through(conn, tenant).await?;
         let full = rows.len() >= query.limit as usize;
         let events: Vec<Event> = rows.into_iter().filter_map(event_of).collect();
         // A short page read everything up to the high water; a full one stops at its last.
@@ -44,6 +47,7 @@ impl EventRepository for Store {
             events,
             next_after,
             high_water,
+            pruned_through,
         })
     }
 
@@ -57,7 +61,10 @@ impl EventRepository for Store {
 }
 
 /// The tenant's last sequence (0 before its first event).
-async fn high_water<C: ConnectionTrait>(conn: &C, tenant: TenantId) -> Result<i64, StorageError> {
+pub(crate) async fn high_water<C: ConnectionTrait>(
+    conn: &C,
+    tenant: TenantId,
+) -> Result<i64, StorageError> {
     let stmt = Query::select()
         .column("last_sequence")
         .from("tenant_event_sequences")

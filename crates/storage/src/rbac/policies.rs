@@ -2,14 +2,17 @@
 
 use super::id_or_name;
 use crate::Store;
-use crate::entities::policy;
+use crate::effects::{Effects, wall_clock};
+use crate::entities::{policy, role_policy};
 use crate::errors::{foreign_key_violation, storage, unique_violation};
+use crate::outbox::payload;
 use crate::rows::rbac_name;
+use roster_domain::events::EventType;
 use roster_domain::rbac::{NewPolicy, Policy, PolicyChange, PolicyError, RbacName, Rule};
-use roster_domain::{PolicyId, StorageError, TenantId, Timestamp};
+use roster_domain::{PolicyId, RoleId, StorageError, TenantId, Timestamp};
 use sea_orm::ActiveValue::Set;
 use sea_orm::sea_query::Expr;
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 
 /// The rules of a policy row (a JSON array of rule texts), each parsed again.
 pub(super) fn stored_rules(json: &str) -> Result<Vec<Rule>, StorageError> {
@@ -99,8 +102,16 @@ pub(super) async fn create(
     .insert(&w.txn)
     .await
     .map_err(|e| policy_write_error(e, &new.name))?;
-    w.txn.commit().await.map_err(storage)?;
-    Ok(policy_from_row(row)?)
+    let policy = policy_from_row(row)?;
+    let mut effects = Effects::default();
+    effects.events.push(
+        tenant,
+        EventType::PolicyCreated,
+        &policy.id,
+        payload::policy(&policy),
+    );
+    store.finish(w, effects, now).await?;
+    Ok(policy)
 }
 
 pub(super) async fn update(
@@ -143,8 +154,17 @@ pub(super) async fn update(
         .await
         .map_err(storage)?
         .ok_or(PolicyError::NotFound)?;
-    w.txn.commit().await.map_err(storage)?;
-    Ok(policy_from_row(row)?)
+    let (before, after) = (policy_from_row(current)?, policy_from_row(row)?);
+    let mut effects = Effects::default();
+    effects.events.updated(
+        tenant,
+        EventType::PolicyUpdated,
+        &id,
+        "policy",
+        (payload::policy(&before), payload::policy(&after)),
+    );
+    store.finish(w, effects, wall_clock()).await?;
+    Ok(after)
 }
 
 pub(super) async fn delete(
@@ -153,13 +173,51 @@ pub(super) async fn delete(
     id: PolicyId,
 ) -> Result<bool, StorageError> {
     let w = store.write().await.map_err(storage)?;
-    // Its role links go with it (ON DELETE CASCADE).
-    let res = policy::Entity::delete_many()
+    let Some(row) = policy::Entity::find()
         .filter(policy::Column::TenantId.eq(tenant.as_uuid()))
+        .filter(policy::Column::Id.eq(id.as_uuid()))
+        .one(&w.txn)
+        .await
+        .map_err(storage)?
+    else {
+        return Ok(false);
+    };
+    // Its role links go with it (ON DELETE CASCADE): the roles that held it change too.
+    let holders: Vec<uuid::Uuid> = role_policy::Entity::find()
+        .select_only()
+        .column(role_policy::Column::RoleId)
+        .filter(role_policy::Column::PolicyId.eq(id.as_uuid()))
+        .into_tuple()
+        .all(&w.txn)
+        .await
+        .map_err(storage)?;
+    let mut before = Vec::with_capacity(holders.len());
+    for role in &holders {
+        before.extend(super::roles::role_by_id(&w.txn, tenant, RoleId::from_uuid(*role)).await?);
+    }
+    policy::Entity::delete_many()
         .filter(policy::Column::Id.eq(id.as_uuid()))
         .exec(&w.txn)
         .await
         .map_err(storage)?;
-    w.txn.commit().await.map_err(storage)?;
-    Ok(res.rows_affected > 0)
+    let mut effects = Effects::default();
+    effects.events.push(
+        tenant,
+        EventType::PolicyDeleted,
+        &id,
+        payload::policy(&policy_from_row(row)?),
+    );
+    for was in before {
+        if let Some(is) = super::roles::role_by_id(&w.txn, tenant, was.id).await? {
+            effects.events.updated(
+                tenant,
+                EventType::RoleUpdated,
+                &is.id,
+                "role",
+                (payload::role(&was), payload::role(&is)),
+            );
+        }
+    }
+    store.finish(w, effects, wall_clock()).await?;
+    Ok(true)
 }

@@ -4,8 +4,11 @@
 use super::id_or_name;
 use super::role_links::{load_roles, set_members, set_policies};
 use crate::Store;
+use crate::effects::{Effects, wall_clock};
 use crate::entities::role;
 use crate::errors::{foreign_key_violation, storage, unique_violation};
+use crate::outbox::payload;
+use roster_domain::events::EventType;
 use roster_domain::rbac::{NewRole, RbacName, Role, RoleChange, RoleError};
 use roster_domain::{RoleId, StorageError, TenantId, Timestamp};
 use sea_orm::ActiveValue::Set;
@@ -20,7 +23,7 @@ fn rbac_only() -> Condition {
 }
 
 /// The RBAC role `id` of `tenant`, with its members and policies.
-async fn role_by_id<C: ConnectionTrait>(
+pub(super) async fn role_by_id<C: ConnectionTrait>(
     conn: &C,
     tenant: TenantId,
     id: RoleId,
@@ -113,7 +116,11 @@ pub(super) async fn create(
     let role = role_by_id(&w.txn, tenant, id)
         .await?
         .ok_or(RoleError::NotFound)?;
-    w.txn.commit().await.map_err(storage)?;
+    let mut effects = Effects::default();
+    effects
+        .events
+        .push(tenant, EventType::RoleCreated, &id, payload::role(&role));
+    store.finish(w, effects, now).await?;
     Ok(role)
 }
 
@@ -124,9 +131,9 @@ pub(super) async fn update(
     changes: &[RoleChange],
 ) -> Result<Role, RoleError> {
     let w = store.write().await.map_err(storage)?;
-    if role_by_id(&w.txn, tenant, id).await?.is_none() {
+    let Some(before) = role_by_id(&w.txn, tenant, id).await? else {
         return Err(RoleError::NotFound);
-    }
+    };
     for change in changes {
         match change {
             RoleChange::Name(name) => {
@@ -146,7 +153,15 @@ pub(super) async fn update(
     let role = role_by_id(&w.txn, tenant, id)
         .await?
         .ok_or(RoleError::NotFound)?;
-    w.txn.commit().await.map_err(storage)?;
+    let mut effects = Effects::default();
+    effects.events.updated(
+        tenant,
+        EventType::RoleUpdated,
+        &id,
+        "role",
+        (payload::role(&before), payload::role(&role)),
+    );
+    store.finish(w, effects, wall_clock()).await?;
     Ok(role)
 }
 
@@ -156,13 +171,18 @@ pub(super) async fn delete(
     id: RoleId,
 ) -> Result<bool, StorageError> {
     let w = store.write().await.map_err(storage)?;
-    let res = role::Entity::delete_many()
-        .filter(role::Column::TenantId.eq(tenant.as_uuid()))
+    let Some(gone) = role_by_id(&w.txn, tenant, id).await? else {
+        return Ok(false);
+    };
+    role::Entity::delete_many()
         .filter(role::Column::Id.eq(id.as_uuid()))
-        .filter(rbac_only())
         .exec(&w.txn)
         .await
         .map_err(storage)?;
-    w.txn.commit().await.map_err(storage)?;
-    Ok(res.rows_affected > 0)
+    let mut effects = Effects::default();
+    effects
+        .events
+        .push(tenant, EventType::RoleDeleted, &id, payload::role(&gone));
+    store.finish(w, effects, wall_clock()).await?;
+    Ok(true)
 }

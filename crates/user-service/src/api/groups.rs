@@ -6,9 +6,11 @@ use crate::core::{Core, Store};
 use crate::page_token::Side;
 use crate::status::{IntoStatus, invalid_page_token, status};
 use crate::tokens::scopes;
-use roster_domain::groups::{ChangeMembersError, Group, GroupKey, GroupQuery, MAX_MEMBER_CHANGES};
+use roster_domain::groups::{
+    ChangeMembersError, CreateGroupError, Group, GroupKey, GroupQuery, MAX_MEMBER_CHANGES,
+};
 use roster_domain::values::{ExternalId, GroupPath};
-use roster_domain::{FieldViolations, GroupId};
+use roster_domain::{FieldViolations, GroupId, UserId};
 use roster_proto::v1 as pb;
 use roster_proto::v1::ErrorReason;
 use std::sync::Arc;
@@ -53,13 +55,31 @@ impl<R: Store> pb::group_service_server::GroupService for GroupsApi<R> {
                     Some(x) => v.check("external_id", ExternalId::parse(x)),
                     None => None,
                 };
+                // Refused before thousands of ids are read one by one.
+                if r.member_user_ids.len() > MAX_MEMBER_CHANGES {
+                    return Err(CreateGroupError::Members(ChangeMembersError::TooLarge {
+                        max: MAX_MEMBER_CHANGES,
+                        got: r.member_user_ids.len(),
+                    })
+                    .into_status());
+                }
+                let mut seen = std::collections::HashSet::new();
+                let members: Vec<UserId> = r
+                    .member_user_ids
+                    .iter()
+                    .enumerate()
+                    .filter_map(|(i, raw)| {
+                        v.check(&format!("member_user_ids[{i}]"), UserId::parse(raw))
+                    })
+                    .filter(|id| seen.insert(*id))
+                    .collect();
                 let Some(p) = p.filter(|_| v.is_empty()) else {
                     return Err(v.into_status());
                 };
                 let g = self
                     .core
                     .groups
-                    .create(&who, &p, ext)
+                    .create(&who, &p, ext, &members)
                     .await
                     .map_err(IntoStatus::into_status)?;
                 Ok(Response::new(group_to_pb(&g)))

@@ -11,6 +11,7 @@ mod roles;
 mod secret_keys;
 mod tenants;
 mod users;
+mod webhooks;
 
 pub use auth::AuthApi;
 pub use events::EventsApi;
@@ -23,6 +24,7 @@ pub use roles::RolesApi;
 pub use secret_keys::SecretKeysApi;
 pub use tenants::{TenantsApi, new_tenant_from_pb};
 pub use users::UsersApi;
+pub use webhooks::WebhooksApi;
 
 /// Page sizes of the small admin lists (groups, tenants).
 pub(crate) fn page_size(requested: i32) -> Result<u32, roster_domain::FieldViolations> {

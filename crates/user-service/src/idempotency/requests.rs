@@ -61,6 +61,9 @@ idempotent! {
     "roster.v1.ProvisioningTokenService/RevokeProvisioningToken" => pb::RevokeProvisioningTokenRequest,
     "roster.v1.TenantService/CreateTenant" => pb::CreateTenantRequest,
     "roster.v1.TenantService/DeleteTenant" => pb::DeleteTenantRequest,
+    "roster.v1.WebhookService/CreateWebhook" => pb::CreateWebhookRequest,
+    "roster.v1.WebhookService/UpdateWebhook" => pb::UpdateWebhookRequest,
+    "roster.v1.WebhookService/DeleteWebhook" => pb::DeleteWebhookRequest,
 }
 
 #[cfg(test)]
@@ -98,6 +101,6 @@ mod tests {
         let mut listed: Vec<String> = METHODS.iter().map(|m| (*m).to_owned()).collect();
         listed.sort();
         assert_eq!(methods, listed);
-        assert_eq!(listed.len(), 29);
+        assert_eq!(listed.len(), 32);
     }
 }

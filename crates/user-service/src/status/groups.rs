@@ -75,6 +75,7 @@ impl IntoStatus for CreateGroupError {
             Self::ExternalIdTaken(_) => {
                 already_exists(msg, ErrorReason::ExternalIdTaken, "external_id")
             }
+            Self::Members(m) => m.into_status(),
             Self::Denied(d) => d.into_status(),
             Self::Storage(e) => storage_failure("create group", &e),
         }

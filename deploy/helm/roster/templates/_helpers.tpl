@@ -147,7 +147,7 @@ priorityClassName: {{ . }}
 
 {{/* Settings the chart owns: giving them in .Values.settings is a mistake worth a failure. */}}
 {{- define "roster.checkSettings" -}}
-{{- range $key := list "grpc_addr" "http_addr" "user_service_url" "migrate_on_start" "shutdown_delay_secs" "shutdown_grace_secs" "metrics_addr" "database_url" "token_keys" "server_key" "data_dir" "nats_url" "nats_stream" "nats_subject_prefix" "nats_max_age_secs" "nats_duplicate_window_secs" "relay_lease_secs" }}
+{{- range $key := list "grpc_addr" "http_addr" "user_service_url" "migrate_on_start" "shutdown_delay_secs" "shutdown_grace_secs" "metrics_addr" "database_url" "token_keys" "server_key" "data_dir" "nats_url" "nats_stream" "nats_subject_prefix" "nats_max_age_secs" "nats_duplicate_window_secs" "relay_lease_secs" "events_retention_secs" "events_outbox" "webhook_retry_for_secs" "webhook_first_retry_ms" "webhook_pause_after_parked" "webhook_timeout_secs" "webhook_allow_private" }}
 {{- if hasKey $.Values.settings $key }}
 {{- fail (printf "settings.%s is set by the chart; see README.md for the value that controls it" $key) }}
 {{- end }}

@@ -71,6 +71,9 @@ pub(crate) fn kind_of(message: &str, field: &str) -> Vec<Kind> {
         "account" if message == "SshKeyCredential" => vec![TenantLogin],
         "login" | "user" => vec![UserLogin],
         "email" | "admin_email" => vec![UserEmail],
+        "id" | "webhook_id" if message.contains("Webhook") || field == "webhook_id" => {
+            vec![WebhookId]
+        }
         "external_id" => by_context(
             None,
             None,
@@ -106,7 +109,8 @@ pub(crate) fn kind_of(message: &str, field: &str) -> Vec<Kind> {
         "key" if message == "SshKeyCredential" => vec![KeyFingerprint],
         "key" | "request_id" => vec![RequestId],
         "public_key" | "owner_ssh_keys" => vec![PublicKey],
-        "user_id" | "user_ids" | "add_user_ids" | "remove_user_ids" | "subject" => vec![UserId],
+        "user_id" | "user_ids" | "add_user_ids" | "remove_user_ids" | "member_user_ids"
+        | "subject" => vec![UserId],
         "group_id" | "parent_id" => vec![GroupId],
         "folder_id" => vec![FolderId],
         "tenant_id" => vec![TenantId],
@@ -140,8 +144,8 @@ fn fresh(kind: Kind, n: u32) -> Option<String> {
         }
         TenantLogin => format!("fresh{n}"),
         UserId | UserNumber | Password | GroupId | GroupName | FolderId | RoleId | PolicyId
-        | KeyFingerprint | PublicKey | ProvisioningTokenId | TenantId | CompanyId | PageToken
-        | Etag | RequestId | ClaimId | OwnCredential(_) => return None,
+        | KeyFingerprint | PublicKey | ProvisioningTokenId | WebhookId | TenantId | CompanyId
+        | PageToken | Etag | RequestId | ClaimId | OwnCredential(_) => return None,
     })
 }
 

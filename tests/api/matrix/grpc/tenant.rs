@@ -32,6 +32,7 @@ pub(crate) enum Kind {
     PublicKey,
     ProvisioningTokenId,
     ProvisioningTokenName,
+    WebhookId,
     TenantId,
     TenantLogin,
     CompanyId,
@@ -237,6 +238,17 @@ pub(crate) async fn populate(app: &TestApp, tag: &str, key_seed: u8) -> Named {
         .expect("make a provisioning token")
         .into_inner();
     let token_record = token.token.clone().expect("the token's record");
+    let webhook = app
+        .webhooks(&t.owner_token)
+        .create_webhook(pb::CreateWebhookRequest {
+            url: format!("https://hooks-{tag}.example.com/roster"),
+            ..Default::default()
+        })
+        .await
+        .expect("make a webhook")
+        .into_inner()
+        .webhook
+        .expect("the webhook's record");
 
     let user_page = users
         .list_users(pb::ListUsersRequest {
@@ -352,6 +364,7 @@ pub(crate) async fn populate(app: &TestApp, tag: &str, key_seed: u8) -> Named {
         (Kind::PublicKey, each(|k| &k.public_key)),
         (Kind::ProvisioningTokenId, s(&token_record.id)),
         (Kind::ProvisioningTokenName, s(&token_record.name)),
+        (Kind::WebhookId, s(&webhook.id)),
         (Kind::TenantId, s(&t.id)),
         (Kind::TenantLogin, s(tag)),
         (Kind::CompanyId, s(&t.company_id.to_string())),
@@ -397,6 +410,7 @@ pub(crate) async fn populate(app: &TestApp, tag: &str, key_seed: u8) -> Named {
         role.id,
         policy.id,
         token_record.id,
+        webhook.id,
         t.id.clone(),
     ];
     Named {

@@ -94,18 +94,18 @@ async fn change_members(
         .change_group_members(req)
         .await
         .map(tonic::Response::into_inner)
-        .map_err(|s| member_refused(ctx, s, id))
+        .map_err(|s| member_refused(ctx, s, &missing(id)))
 }
 
 /// A refused member change: an unknown member is the client's mistake (400), not a missing
 /// group.
-fn member_refused(ctx: &Ctx, s: tonic::Status, id: &str) -> ScimError {
+fn member_refused(ctx: &Ctx, s: tonic::Status, missing: &str) -> ScimError {
     let e = CoreError::from(&s);
     if e.is(pb::ErrorReason::UserNotFound) {
         let who = e.meta("user_id").unwrap_or("a member").to_owned();
         return ScimError::invalid_value(format!("No user {who}: members must be user ids"));
     }
-    ctx.refused(s, &missing(id))
+    ctx.refused(s, missing)
 }
 
 /// Renames the group or sets its external id where `d` differs from `g`.
@@ -152,8 +152,8 @@ fn pinned_etag(cond: &Conditions, g: &pb::Group) -> String {
     }
 }
 
-/// Creates the group `doc` describes, with its members. When a member is refused the group
-/// is removed again, so a create is all or nothing.
+/// Creates the group `doc` describes, with its members, in one write of the core: a refused
+/// member leaves no group behind (and no event of one).
 pub(crate) async fn create_group(ctx: &Ctx, doc: &Value) -> Result<pb::Group, ScimError> {
     let d = Desired::from_doc(doc)?;
     if d.display_name.contains('/') {
@@ -164,34 +164,15 @@ pub(crate) async fn create_group(ctx: &Ctx, doc: &Value) -> Result<pb::Group, Sc
     let req = pb::CreateGroupRequest {
         path: format!("//{}", d.display_name),
         external_id: d.external_id.clone(),
+        member_user_ids: d.members.unwrap_or_default(),
         request_id: String::new(),
     };
-    let g = ctx
-        .core
+    ctx.core
         .groups()
         .create_group(req)
         .await
-        .map_err(|s| ctx.refused(s, "Not found"))?
-        .into_inner();
-    let Some(members) = d.members.filter(|m| !m.is_empty()) else {
-        return Ok(g);
-    };
-    let mut change = MemberChange::default();
-    change.add(members);
-    match change_members(ctx, &g.id, String::new(), change).await {
-        Ok(g) => Ok(g),
-        Err(e) => {
-            let undo = pb::DeleteGroupRequest {
-                id: g.id.clone(),
-                recursive: false,
-                request_id: String::new(),
-            };
-            if let Err(s) = ctx.core.groups().delete_group(undo).await {
-                tracing::warn!(group = %g.id, error = %s.message(), "Cannot undo a refused group create.");
-            }
-            Err(e)
-        }
-    }
+        .map(tonic::Response::into_inner)
+        .map_err(|s| member_refused(ctx, s, "Not found"))
 }
 
 /// Replaces the group with `doc` (PUT): its name, external id and members.
