@@ -25,6 +25,8 @@ const NATS: &str = "127.0.0.1:4222";
 #[derive(Debug)]
 pub(crate) struct Figures {
     pub(crate) off: LoadResult,
+    /// The outbox written, nothing publishing it: the write's own cost.
+    pub(crate) outbox: LoadResult,
     pub(crate) on: LoadResult,
     /// Milliseconds from commit to arrival, sorted.
     pub(crate) lag_ms: Vec<f64>,
@@ -62,9 +64,9 @@ fn lag_of(payload: &[u8], arrived: SystemTime) -> Option<f64> {
     Some((arrived - at).as_seconds_f64() * 1000.0)
 }
 
-/// One database: `off` and `on` get a database each (`urls`; `None` for SQLite).
-pub(crate) async fn run(urls: [Option<String>; 2]) -> Result<Figures> {
-    let [off_url, on_url] = urls;
+/// One database: each run gets a database of its own (`urls`; `None` for SQLite).
+pub(crate) async fn run(urls: [Option<String>; 3]) -> Result<Figures> {
+    let [off_url, outbox_url, on_url] = urls;
     eprintln!("[events] CreateUser, outbox off, {CONCURRENCY} concurrent, {PHASE:?}");
     let served = Served::start_with(
         off_url.as_deref(),
@@ -72,6 +74,10 @@ pub(crate) async fn run(urls: [Option<String>; 2]) -> Result<Figures> {
     )
     .await?;
     let off = create_users(&served, "off").await?;
+    served.stop().await?;
+    eprintln!("[events] CreateUser, outbox on, no relay, {CONCURRENCY} concurrent, {PHASE:?}");
+    let served = Served::start_with(outbox_url.as_deref(), &[]).await?;
+    let outbox = create_users(&served, "outbox").await?;
     served.stop().await?;
 
     let n = uuid::Uuid::new_v4().simple().to_string();
@@ -104,7 +110,12 @@ pub(crate) async fn run(urls: [Option<String>; 2]) -> Result<Figures> {
         .delete_stream(&stream)
         .await;
     lag_ms.sort_by(f64::total_cmp);
-    Ok(Figures { off, on, lag_ms })
+    Ok(Figures {
+        off,
+        outbox,
+        on,
+        lag_ms,
+    })
 }
 
 fn percentile(sorted: &[f64], p: f64) -> f64 {
@@ -117,22 +128,25 @@ fn percentile(sorted: &[f64], p: f64) -> f64 {
 
 pub(crate) fn report<'a>(runs: impl Iterator<Item = (&'a str, &'a Figures)>, date: &str) -> String {
     let mut s = format!(
-        "Measured by `make bench SECTIONS=events` on 2 cores, {date} run. gRPC CreateUser, {CONCURRENCY} concurrent callers, {} s each way; the lag is from the write's commit to the event's arrival from NATS, over every event of the second run.\n\n",
+        "Measured by `make bench SECTIONS=events` on 2 cores, {date} run. gRPC CreateUser into one tenant, {CONCURRENCY} concurrent callers, {} s per run, each run on a fresh installation; the lag is from the write's commit to the event's arrival from NATS, over every event of the last run.\n\n",
         PHASE.as_secs()
     );
     let _ = writeln!(
         s,
-        "| database | outbox off users/s | outbox on + relay users/s | on ÷ off | errors | events received | lag p50 ms | lag p99 ms |"
+        "| database | outbox off users/s | outbox on, no relay users/s | ÷ off | outbox on + NATS relay users/s | ÷ off | errors | events received | lag p50 ms | lag p99 ms |"
     );
-    let _ = writeln!(s, "|---|---:|---:|---:|---:|---:|---:|---:|");
+    let _ = writeln!(s, "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
     for (name, f) in runs {
-        let ratio = f.on.per_second() / f.off.per_second().max(1.0);
+        let off = f.off.per_second().max(1.0);
         let _ = writeln!(
             s,
-            "| {name} | {:.0} | {:.0} | **{ratio:.2}** | {} | {} | {:.1} | {:.1} |",
+            "| {name} | {:.0} | {:.0} | **{:.2}** | {:.0} | **{:.2}** | {} | {} | {:.1} | {:.1} |",
             f.off.per_second(),
+            f.outbox.per_second(),
+            f.outbox.per_second() / off,
             f.on.per_second(),
-            f.off.errors + f.on.errors,
+            f.on.per_second() / off,
+            f.off.errors + f.outbox.errors + f.on.errors,
             f.lag_ms.len(),
             percentile(&f.lag_ms, 50.0),
             percentile(&f.lag_ms, 99.0),
@@ -143,12 +157,14 @@ pub(crate) fn report<'a>(runs: impl Iterator<Item = (&'a str, &'a Figures)>, dat
 
 /// The section on both databases, written into `out`.
 pub(crate) async fn section(out: &str, pg_admin: &str) -> Result<()> {
-    let sqlite = run([None, None]).await?;
+    let sqlite = run([None, None, None]).await?;
     let postgres = crate::server::with_database(pg_admin, |off| async move {
-        crate::server::with_database(
-            pg_admin,
-            |on| async move { run([Some(off), Some(on)]).await },
-        )
+        crate::server::with_database(pg_admin, |outbox| async move {
+            crate::server::with_database(pg_admin, |on| async move {
+                run([Some(off), Some(outbox), Some(on)]).await
+            })
+            .await
+        })
         .await
     })
     .await?;

@@ -2,6 +2,7 @@
 //! keys, secret keys and their address restrictions, provisioning tokens. Each has exactly
 //! its events, a refused one none, and no event carries a secret.
 
+use super::dialects::told;
 use super::{contiguous, data, events_after, high_water, kinds};
 use crate::support::cloudapi::TestKey;
 use crate::support::{TestApp, create, mask, user};
@@ -210,17 +211,16 @@ async fn role_and_policy_writes_are_told_with_what_changed() {
 
     let events = events_after(&app, &t, start).await;
     contiguous(&events, start + 1);
-    let on = |k: &str, id: &str| (k.to_owned(), id.to_owned());
     assert_eq!(
         kinds(&events),
         [
-            on("roster.policy.created", &p.id),
-            on("roster.role.created", &r.id),
-            on("roster.role.updated", &r.id),
-            on("roster.policy.updated", &p.id),
-            on("roster.policy.deleted", &p.id),
-            on("roster.role.updated", &r.id),
-            on("roster.role.deleted", &r.id),
+            told("policy.created", &p.id),
+            told("role.created", &r.id),
+            told("role.updated", &r.id),
+            told("policy.updated", &p.id),
+            told("policy.deleted", &p.id),
+            told("role.updated", &r.id),
+            told("role.deleted", &r.id),
         ]
     );
     assert_eq!(data(&events[0])["rules"][0], "CAN listusers AND getuser");
@@ -321,17 +321,16 @@ async fn keys_secret_keys_and_provisioning_tokens_are_told_without_secrets() {
 
     let events = events_after(&app, &t, start).await;
     contiguous(&events, start + 1);
-    let on = |k: &str, id: &str| (k.to_owned(), id.to_owned());
     assert_eq!(
         kinds(&events),
         [
-            on("roster.key.created", &key.fingerprint),
-            on("roster.key.deleted", &key.fingerprint),
-            on("roster.secret_key.issued", &ada.id),
-            on("roster.address_restrictions.updated", &ada.id),
-            on("roster.secret_key.revoked", &ada.id),
-            on("roster.provisioning_token.created", &token.id),
-            on("roster.provisioning_token.deleted", &token.id),
+            told("key.created", &key.fingerprint),
+            told("key.deleted", &key.fingerprint),
+            told("secret_key.issued", &ada.id),
+            told("address_restrictions.updated", &ada.id),
+            told("secret_key.revoked", &ada.id),
+            told("provisioning_token.created", &token.id),
+            told("provisioning_token.deleted", &token.id),
         ]
     );
     let k = data(&events[0]);
