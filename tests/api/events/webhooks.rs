@@ -244,6 +244,8 @@ async fn only_the_tenants_owner_manages_its_webhooks() {
     let (hook, _) = subscribe(&app, &t, "https://hooks.example.com/a?token=s3cret", &[]).await;
     let admin = user_with_level(&app, &t, "a@acme.test", pb::AccessLevel::Admin).await;
     let admin_token = app.user_token(&t.id, &admin.id, scopes::TENANT_ADMIN, 0);
+    let member = user_with_level(&app, &t, "m@acme.test", pb::AccessLevel::User).await;
+    let member_token = app.user_token(&t.id, &member.id, scopes::TENANT_ADMIN, 0);
     let no_scope = app.token(Some(&t.id), &[scopes::USERS_READ, scopes::EVENTS_READ]);
     let (_, bearer) = provisioning_token(&app, &t, "idp").await;
     let scim = app
@@ -264,6 +266,7 @@ async fn only_the_tenants_owner_manages_its_webhooks() {
     for (who, token) in [
         ("a service account", t.token.as_str()),
         ("an administrator", admin_token.as_str()),
+        ("a member", member_token.as_str()),
         ("a token without the scope", no_scope.as_str()),
         ("a provisioning token", scim.as_str()),
     ] {
