@@ -244,3 +244,19 @@ async fn concurrent_writers_of_a_tenant_get_every_number_once_in_commit_order() 
     told.sort();
     assert_eq!(told, ids, "one event per user, none twice");
 }
+
+#[tokio::test]
+async fn with_the_outbox_off_writes_record_no_events() {
+    let app = TestApp::spawn_with(|s| s.events_outbox = roster::settings::Switch::Off).await;
+    let t = app.tenant("acme").await;
+    app.users(&t.token)
+        .create_user(create(user("ada@example.com")))
+        .await
+        .unwrap();
+    assert_eq!(
+        high_water(&app, &t).await,
+        0,
+        "neither the tenant nor ada is told"
+    );
+    assert!(events_after(&app, &t, 0).await.is_empty());
+}
